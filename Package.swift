@@ -1,0 +1,51 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 mode, strict boundaries.
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "paramd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "paramd", targets: ["paramd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        .target(name: "Kernels", swiftSettings: strictSwift),
+        .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: strictSwift),
+        .target(name: "HTTP", swiftSettings: strictSwift),
+        .target(
+            name: "Service",
+            dependencies: [
+                "NeuralNet", "HTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "paramd",
+            dependencies: [
+                "Service",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
+        .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,3 @@
+public import NeuralNet
+public import HTTP
+public enum ServicePlaceholder {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Kernels
+
+@Test func builds() { #expect(true) }

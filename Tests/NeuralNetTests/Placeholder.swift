@@ -1,0 +1,4 @@
+import Testing
+@testable import NeuralNet
+
+@Test func builds() { #expect(true) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Service
+
+@Test func builds() { #expect(true) }
