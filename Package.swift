@@ -23,12 +23,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "Kernels", swiftSettings: strictSwift),
-        .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: strictSwift),
+        .target(name: "JSON", swiftSettings: strictSwift),
+        .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
         .target(name: "HTTP", swiftSettings: strictSwift),
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "HTTP",
+                "NeuralNet", "HTTP", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -44,6 +45,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),

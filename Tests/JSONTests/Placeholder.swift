@@ -1,0 +1,4 @@
+import Testing
+@testable import JSON
+
+@Test func builds() { #expect(JSONValue.null == .null) }
