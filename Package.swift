@@ -46,6 +46,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
+        // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
+        .executableTarget(
+            name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),

@@ -34,6 +34,24 @@ public func gemm(
         beta: beta, c: c, ldc: ldc, isa: .detected, threads: GemmThreading.maxThreads)
 }
 
+/// `gemm` on at most `threads` threads (1: the calling thread only). Results are bit-identical
+/// to the default entry point's whatever `threads` is.
+public func gemm(
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    threads: Int
+) {
+    precondition(threads >= 1, "gemm: threads must be at least 1, got \(threads)")
+    gemm(
+        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+        beta: beta, c: c, ldc: ldc, isa: .detected, threads: threads)
+}
+
 /// `gemm` with the instruction set and the thread budget chosen by the caller (tests force the
 /// portable path and compare thread counts).
 func gemm(
