@@ -1,7 +1,7 @@
 // 8-lane float math on clang vector extensions, shared by the AVX2 and the portable builds of
 // the elementwise kernels: compiled inside a target("avx2,fma") region it becomes ymm code with
 // FMA (a*b+c contracts), elsewhere pairs of SSE2 instructions. Worst error against glibc over
-// dense sweeps (both builds): exp 1 ulp, tanh 2, erf 2, sigmoid 4 (against 1/(1 + expf(−x))).
+// dense sweeps: exp 1 ulp, tanh 2, erf 2 (AVX2) or 3 (SSE2), sigmoid 4 (against 1/(1 + expf(−x))).
 #ifndef CK_VECTOR_MATH_H
 #define CK_VECTOR_MATH_H
 
@@ -84,28 +84,28 @@ VM_INLINE v8f vtanh(v8f x) {
     return select8(ax < 0.625f, small, signed_big);
 }
 
-/// erf x, three ranges fitted for float by least squares (bench/kernels/README.md tells how):
+/// erf x, three ranges fitted for float by bench/kernels/fit_erf.py (least squares, run by hand):
 /// |x| < 1: x·P(x²); 1 ≤ |x| < 3.92: 1 − e^{−x²}·R(1/x) with R per half-range [1, 2), [2, 3.92);
 /// beyond: ±1, which is erf rounded to float there.
 VM_INLINE v8f verf(v8f x) {
     const v8f ax = abs8(x);
     const v8f z = x * x;
-    v8f p = splat(7.519131031585857e-05f);
-    p = p * z - 0.0007900403579697013f;
-    p = p * z + 0.005174451507627964f;
-    p = p * z - 0.026845373213291168f;
-    p = p * z + 0.11283335089683533f;
-    p = p * z - 0.37612593173980713f;
+    v8f p = splat(7.854413706809282e-05f);
+    p = p * z - 0.0008010374149307609f;
+    p = p * z + 0.005188350565731525f;
+    p = p * z - 0.02685382589697838f;
+    p = p * z + 0.1128358542919159f;
+    p = p * z - 0.3761262595653534f;
     p = p * z + 1.1283791065216064f;
     const v8f small = x * p;
 
     // Degree-7 R on [1, 2) and degree-6 R (leading 0) on [2, 3.92), chosen per lane.
-    static const float r_low[8] = {-0.017548177391290665f, 0.11728531122207642f, -0.3427158296108246f,
-                                   0.5571028590202332f, -0.4892261028289795f, 0.042601846158504486f,
-                                   0.5599794387817383f, 0.00010420079343020916f};
-    static const float r_high[8] = {0.0f, 0.027385955676436424f, -0.18924564123153687f, 0.4308396875858307f,
-                                    -0.43460309505462646f, 0.030980519950389862f, 0.5607419013977051f,
-                                    0.0001635370426811278f};
+    static const float r_low[8] = {-0.017991039901971817f, 0.1196112111210823f, -0.34790268540382385f,
+                                   0.5634678602218628f, -0.4938669204711914f, 0.04461195692420006f,
+                                   0.5595006346702576f, 0.00015259321662597358f};
+    static const float r_high[8] = {0.0f, 0.026425804942846298f, -0.1870926022529602f, 0.42885059118270874f,
+                                    -0.4336344003677368f, 0.030718296766281128f, 0.5607792735099792f,
+                                    0.0001613413041923195f};
     const v8i low = ax < 2.0f;
     const v8f t = 1.0f / ax;
     v8f r = select8(low, splat(r_low[0]), splat(r_high[0]));
