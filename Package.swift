@@ -49,5 +49,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
+        .executableTarget(
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "README.md"],
+            swiftSettings: strictSwift),
     ]
 )
