@@ -1,31 +1,21 @@
 import Kernels
 
-/// Best times of our kernels for every case and thread count, keyed like the peer's results.
-struct OurTimes {
-    var gemm: [Int: [Double]] = [:]
-    var mlp: [Int: [Double]] = [:]
-
-    static func measure(minSeconds: Double) -> OurTimes {
-        var result = OurTimes()
-        for threads in BenchPlan.threadCounts {
-            result.gemm[threads] = BenchPlan.gemms.map { gemmTime($0, threads: threads, minSeconds: minSeconds) }
-            result.mlp[threads] = BenchPlan.forwardBatches.map {
-                MLPForward(batch: $0, threads: threads).time(minSeconds: minSeconds)
+/// Times our kernels on a case; operands are built once, outside the timed loop.
+enum Ours {
+    static func time(_ c: BenchCase, threads: Int, minSeconds: Double) -> Double {
+        switch c.kind {
+        case .gemm(let m, let n, let k, let transposedB):
+            let a = uniform(m * k, seed: 1)
+            let b = uniform(k * n, seed: 2)
+            var out = [Float](repeating: 0, count: m * n)
+            return out.withUnsafeMutableBufferPointer { po in
+                bestTime(minSeconds: minSeconds) {
+                    gemm(.none, transposedB ? .transposed : .none, m: m, n: n, k: k, a: a, lda: k,
+                         b: b, ldb: transposedB ? k : n, c: po.baseAddress!, ldc: n, threads: threads)
+                }
             }
-        }
-        return result
-    }
-
-    static func gemmTime(_ c: BenchCase, threads: Int, minSeconds: Double) -> Double {
-        let a = uniform(c.m * c.k, seed: 1)
-        let b = uniform(c.k * c.n, seed: 2)
-        var out = [Float](repeating: 0, count: c.m * c.n)
-        let (transB, ldb): (Transpose, Int) = c.layout == .nn ? (.none, c.n) : (.transposed, c.k)
-        return out.withUnsafeMutableBufferPointer { po in
-            bestTime(minSeconds: minSeconds) {
-                Kernels.gemm(.none, transB, m: c.m, n: c.n, k: c.k, a: a, lda: c.k, b: b, ldb: ldb,
-                     c: po.baseAddress!, ldc: c.n, threads: threads)
-            }
+        case .forward(let layers, let batch):
+            return MLPForward(layers: layers, batch: batch, threads: threads).time(minSeconds: minSeconds)
         }
     }
 }
@@ -39,14 +29,14 @@ func uniform(_ count: Int, seed: UInt64) -> [Float] {
     }
 }
 
-/// The 784-256-256-10 relu MLP forward with our kernels only: per layer, gemm (X·Wᵀ), bias,
-/// relu on the hidden layers. Buffers are allocated once, outside the timed loop.
+/// A relu MLP forward with our kernels only: per layer gemm (X·Wᵀ), bias, relu on the hidden
+/// layers. Activations are allocated once, outside the timed loop.
 struct MLPForward {
+    var layers: [Int]
     var batch: Int
     var threads: Int
 
     func time(minSeconds: Double) -> Double {
-        let layers = BenchPlan.layers
         let weights = (0..<layers.count - 1).map { uniform(layers[$0 + 1] * layers[$0], seed: UInt64(10 + $0)) }
         let biases = (0..<layers.count - 1).map { uniform(layers[$0 + 1], seed: UInt64(20 + $0)) }
         let input = uniform(batch * layers[0], seed: 3)
