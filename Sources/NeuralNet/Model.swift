@@ -87,12 +87,7 @@ public struct Model: Sendable {
     /// decide per role; fan-based and matrix initializers fill weights and leave biases at zero
     /// (as Keras and Gluon do), elementwise ones fill both.
     func creationInitializer(for role: ParameterRole) -> Initializer {
-        switch initializer {
-        case .framework, .zeros, .ones, .constant, .uniform, .normal, .truncNormal, .mixture:
-            return initializer
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye:
-            return role == .weight ? initializer : .zeros
-        }
+        role == .bias && initializer.needsMatrix ? .zeros : initializer
     }
 
     /// Allocates and initializes, in construction order, the layers without values up to the
