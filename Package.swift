@@ -30,7 +30,12 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
         .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
-        .target(name: "HTTP", swiftSettings: strictSwift),
+        .target(name: "CSystem"),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], swiftSettings: strictSwift),
+        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
+        .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", swiftSettings: strictSwift),
         .target(
             name: "Service",
             dependencies: [
@@ -52,10 +57,14 @@ let package = Package(
         .executableTarget(
             name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
+        .executableTarget(
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "README.md"],
+            swiftSettings: strictSwift),
     ]
 )
