@@ -154,15 +154,26 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
 }
 
 /// Packs op(A)[0..<mc, 0..<kc] into slivers of 6 rows: pa[s·6·kc + p·6 + ii], zero-padded.
+/// The buffer needs 8 floats of slack past the last sliver (see the 8-wide stores below).
 AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda, float *pa) {
     for (long i0 = 0; i0 < mc; i0 += CK_MR, pa += CK_MR * kc) {
         long mr = ck_min(CK_MR, mc - i0);
         if (!trans_a) {
-            for (long ii = 0; ii < CK_MR; ii++) {
-                const float *src = a + (i0 + ii) * lda;
-                if (ii < mr) for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = src[p];
-                else for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = 0;
+            long p = 0;
+            if (mr == CK_MR) {
+                // 8 columns of the 6 rows at a time: transpose as 8×8 (two zero rows) and store
+                // each column's 6 values with an 8-wide store; the 2 extra lanes land where the
+                // next store (or the next sliver, packed later) writes, or in the slack.
+                for (; p + 8 <= kc; p += 8) {
+                    __m256 r[8];
+                    for (int q = 0; q < CK_MR; q++) r[q] = _mm256_loadu_ps(a + (i0 + q) * lda + p);
+                    r[6] = r[7] = _mm256_setzero_ps();
+                    transpose8(r);
+                    for (int x = 0; x < 8; x++) _mm256_storeu_ps(pa + (p + x) * CK_MR, r[x]);
+                }
             }
+            for (; p < kc; p++)
+                for (long ii = 0; ii < CK_MR; ii++) pa[p * CK_MR + ii] = ii < mr ? a[(i0 + ii) * lda + p] : 0;
         } else {
             // op(A)[i, p] = a[p·lda + i]: each p gives 6 contiguous floats.
             for (long p = 0; p < kc; p++) {
@@ -177,7 +188,7 @@ AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, 
                               const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     const long kc_max = ck_kc(k);
     float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_NC), CK_NR)));
-    float *pa = ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
+    float *pa = ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR) + 8));
     for (long jc = 0; jc < n; jc += CK_NC) {
         const long nc = ck_min(CK_NC, n - jc);
         for (long pc = 0; pc < k; pc += kc_max) {
