@@ -36,8 +36,9 @@ enum GemmThreading {
     static func split(
         m: Int, n: Int, k: Int, plan: ck_gemm_plan, threads: Int, minFlopsPerThread: Int = minFlopsPerThread
     ) -> GemmSplit {
-        let flops = 2 * m * n * max(k, 1)
-        var parts = min(threads, flops / max(minFlopsPerThread, 1))
+        // In Double: m·n·k of a huge (if absurd) shape would overflow Int.
+        let flops = 2 * Double(m) * Double(n) * Double(max(k, 1))
+        var parts = min(threads, Int(min(flops / Double(max(minFlopsPerThread, 1)), Double(Int32.max))))
         // Cut the longer side: each thread then repacks only the smaller operand's panel.
         let byRows = m > n
         let extent = byRows ? m : n
