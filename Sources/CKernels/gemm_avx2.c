@@ -154,7 +154,7 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
 }
 
 /// Packs op(A)[0..<mc, 0..<kc] into slivers of 6 rows: pa[s·6·kc + p·6 + ii], zero-padded.
-/// The buffer needs 8 floats of slack past the last sliver (see the 8-wide stores below).
+/// Writes nothing outside its slivers, so threads may pack neighbouring slivers at once.
 AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda, float *pa) {
     for (long i0 = 0; i0 < mc; i0 += CK_MR, pa += CK_MR * kc) {
         long mr = ck_min(CK_MR, mc - i0);
@@ -162,9 +162,9 @@ AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda,
             long p = 0;
             if (mr == CK_MR) {
                 // 8 columns of the 6 rows at a time: transpose as 8×8 (two zero rows) and store
-                // each column's 6 values with an 8-wide store; the 2 extra lanes land where the
-                // next store (or the next sliver, packed later) writes, or in the slack.
-                for (; p + 8 <= kc; p += 8) {
+                // each column's 6 values with an 8-wide store whose 2 extra lanes land on the
+                // next column, rewritten next; the sliver's last column is left to the scalar loop.
+                for (; p + 8 < kc; p += 8) {
                     __m256 r[8];
                     for (int q = 0; q < CK_MR; q++) r[q] = _mm256_loadu_ps(a + (i0 + q) * lda + p);
                     r[6] = r[7] = _mm256_setzero_ps();
@@ -184,11 +184,16 @@ AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda,
     }
 }
 
-AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+/// The packed algorithm. With `prepacked_a` (from ck_sgemm_pack_a_rows, for the full m) A is read
+/// from there; otherwise each MC×KC block of A is packed into this thread's buffer. Both give the
+/// same packed values, so the same results.
+AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
+                              long lda, const float *prepacked_a, const float *b, long ldb, float beta, float *c,
+                              long ldc) {
     const long kc_max = ck_kc(k);
+    const long m_pad = ck_round_up(m, CK_MR);
     float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_NC), CK_NR)));
-    float *pa = ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR) + 8));
+    float *pa = prepacked_a ? NULL : ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
     for (long jc = 0; jc < n; jc += CK_NC) {
         const long nc = ck_min(CK_NC, n - jc);
         for (long pc = 0; pc < k; pc += kc_max) {
@@ -198,15 +203,33 @@ AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, 
             const float beta_k = pc == 0 ? beta : 1;
             for (long ic = 0; ic < m; ic += CK_MC) {
                 const long mc = ck_min(CK_MC, m - ic);
-                pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+                const float *block;
+                if (prepacked_a) {
+                    block = prepacked_a + pc * m_pad + ic * kc;
+                } else {
+                    pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+                    block = pa;
+                }
                 for (long jr = 0; jr < nc; jr += CK_NR) {
                     for (long ir = 0; ir < mc; ir += CK_MR) {
-                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, pa + ir * kc, pb + jr * kc,
+                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, block + ir * kc, pb + jr * kc,
                                     c + (ic + ir) * ldc + jc + jr, ldc, alpha, beta_k, ck_min(CK_NR, nc - jr));
                     }
                 }
             }
         }
+    }
+}
+
+/// Packs rows [r0, r1) of op(A) (r0 a multiple of 6) for every k block into `packed`, laid out
+/// as k blocks of m_pad × kc floats, each in 6-row slivers.
+void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
+                               float *packed) {
+    const long kc_max = ck_kc(k), m_pad = ck_round_up(m, CK_MR);
+    for (long pc = 0; pc < k; pc += kc_max) {
+        const long kc = ck_min(kc_max, k - pc);
+        pack_a(trans_a, r1 - r0, kc, trans_a ? a + pc * lda + r0 : a + r0 * lda + pc, lda,
+               packed + pc * m_pad + r0 * kc);
     }
 }
 
@@ -319,12 +342,18 @@ AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, 
     }
 }
 
+void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
+                                const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm_packed(0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
+}
+
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     switch (plan.algo) {
     case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
-    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PORTABLE: break;
     }
 }
 #endif

@@ -9,12 +9,26 @@ struct GemmThreadingTests {
         #expect(split.parts == 1)
     }
 
-    @Test("large products are cut along the longer side into tile-aligned bands")
-    func largeIsCutAligned() {
-        let tall = GemmThreading.split(.none, .none, m: 1000, n: 200, k: 500, isa: .avx2FMA, threads: 2)
-        #expect(tall.parts == 2 && tall.byRows && tall.chunk % 6 == 0 && tall.chunk * 2 >= 1000)
-        let wide = GemmThreading.split(.none, .none, m: 200, n: 1000, k: 500, isa: .avx2FMA, threads: 2)
-        #expect(wide.parts == 2 && !wide.byRows && wide.chunk % 16 == 0 && wide.chunk * 2 >= 1000)
+    @Test("the packed algorithm cuts columns and shares one packed A, unless C is narrow")
+    func packedCutsColumns() {
+        let wide = GemmThreading.split(.none, .none, m: 1000, n: 200, k: 500, isa: .avx2FMA, threads: 2)
+        #expect(wide.parts >= 2 && !wide.byRows && wide.sharesPackedA && wide.chunk % 16 == 0)
+        let narrow = GemmThreading.split(.none, .none, m: 1000, n: 40, k: 500, isa: .avx2FMA, threads: 2)
+        #expect(narrow.parts >= 2 && narrow.byRows && !narrow.sharesPackedA && narrow.chunk % 6 == 0)
+    }
+
+    @Test("the in-place paths cut the longer side")
+    func inPlaceCutsLongerSide() {
+        let gemv = GemmThreading.split(.none, .transposed, m: 1, n: 4000, k: 784, isa: .avx2FMA, threads: 2)
+        #expect(gemv.parts >= 2 && !gemv.byRows && !gemv.sharesPackedA)
+        let narrow = GemmThreading.split(.none, .transposed, m: 5000, n: 10, k: 256, isa: .avx2FMA, threads: 2)
+        #expect(narrow.parts >= 2 && narrow.byRows && narrow.chunk % 4 == 0)
+    }
+
+    @Test("a thread budget below the core count is a cap on the number of blocks")
+    func budgetCapsParts() {
+        let split = GemmThreading.split(.none, .none, m: 1000, n: 1000, k: 1000, isa: .avx2FMA, threads: 1)
+        #expect(split.parts == 1)
     }
 
     @Test("never more parts than tiles, and no empty part")
@@ -27,6 +41,6 @@ struct GemmThreadingTests {
     @Test("an absurd shape does not overflow the flop count")
     func hugeShapeDoesNotTrap() {
         let split = GemmThreading.split(.none, .none, m: 1 << 40, n: 1 << 40, k: 1 << 40, isa: .avx2FMA, threads: 2)
-        #expect(split.parts == 2)
+        #expect(split.parts >= 2)
     }
 }
