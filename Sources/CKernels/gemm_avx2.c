@@ -233,11 +233,48 @@ void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, co
     }
 }
 
+/// One row of A times B (vector-matrix, batch-1 backward): 64 columns at a time, so 8 FMA chains
+/// are in flight instead of the 2 of a one-row 6×16 tile. Each element is still one FMA chain
+/// from zero in p order, as in `tile`.
+AVX2 static void gemv_rows(long n, long k, float alpha, const float *a, long csa, const float *b, long ldb,
+                           float beta, float *c) {
+    enum { V = 8 };
+    const __m256 va = _mm256_set1_ps(alpha);
+    for (long j0 = 0; j0 < n; j0 += 8 * V) {
+        const long width = ck_min(8 * V, n - j0);
+        __m256i mask[V];
+        for (int v = 0; v < V; v++) mask[v] = lane_mask(width - 8 * v);
+        __m256 acc[V];
+        for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+        const float *bp = b + j0;
+        if (width == 8 * V) {
+            for (long p = 0; p < k; p++, bp += ldb) {
+                const __m256 ap = _mm256_broadcast_ss(a + p * csa);
+                for (int v = 0; v < V; v++) acc[v] = _mm256_fmadd_ps(ap, _mm256_loadu_ps(bp + 8 * v), acc[v]);
+            }
+        } else {
+            for (long p = 0; p < k; p++, bp += ldb) {
+                const __m256 ap = _mm256_broadcast_ss(a + p * csa);
+                for (int v = 0; v < V; v++)
+                    acc[v] = _mm256_fmadd_ps(ap, _mm256_maskload_ps(bp + 8 * v, mask[v]), acc[v]);
+            }
+        }
+        for (int v = 0; v < V; v++) {
+            const long lanes = width - 8 * v;
+            if (lanes > 0) store_lanes(c + j0 + 8 * v, acc[v], va, beta, lanes >= 8, mask[v]);
+        }
+    }
+}
+
 /// A·B (or Aᵀ·B) for few rows of A: B is read in place, 16 columns by up to 6 rows at a time,
 /// the whole depth in one chain per element.
 AVX2 static void sgemm_rows(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
                             const float *b, long ldb, float beta, float *c, long ldc) {
     const long rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+    if (m == 1) {
+        gemv_rows(n, k, alpha, a, csa, b, ldb, beta, c);
+        return;
+    }
     for (long j0 = 0; j0 < n; j0 += CK_NR) {
         for (long i0 = 0; i0 < m; i0 += CK_MR) {
             tile_inplace((int)ck_min(CK_MR, m - i0), k, a + i0 * rsa, rsa, csa, b + j0, ldb,
