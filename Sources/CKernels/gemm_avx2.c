@@ -346,6 +346,14 @@ AVX2_INLINE void dot_tile(int mr, int nr, long k, const float *a, long lda, cons
     default: DOT_TILE(MR, 1); break;          \
     }
 
+#define DOT_ROW_CASES                           \
+    switch (ck_min(CK_DOT_MR, m - i0)) {        \
+    case 4: DOT_ROWS(4); break;                 \
+    case 3: DOT_ROWS(3); break;                 \
+    case 2: DOT_ROWS(2); break;                 \
+    default: DOT_ROWS(1); break;                \
+    }
+
 /// A·Bᵀ for few rows of A (or few of B): both operands are read in place along their contiguous k.
 AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, long lda,
                            const float *b, long ldb, float beta, float *c, long ldc) {
@@ -366,14 +374,18 @@ AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, 
         }
         return;
     }
-    for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
-        const long nr = ck_min(CK_DOT_NR, n - j0);
+    // Keep the smaller operand's rows hot and stream the larger one past them: B rows outer when
+    // A is the small one (few rows: batch ≤ 32), A rows outer when B is (a narrow output layer).
+    if (n >= m) {
+        for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
+            const long nr = ck_min(CK_DOT_NR, n - j0);
+            for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) DOT_ROW_CASES
+        }
+    } else {
         for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) {
-            switch (ck_min(CK_DOT_MR, m - i0)) {
-            case 4: DOT_ROWS(4); break;
-            case 3: DOT_ROWS(3); break;
-            case 2: DOT_ROWS(2); break;
-            default: DOT_ROWS(1); break;
+            for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
+                const long nr = ck_min(CK_DOT_NR, n - j0);
+                DOT_ROW_CASES
             }
         }
     }
