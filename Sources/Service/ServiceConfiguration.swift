@@ -1,3 +1,5 @@
+public import NeuralNet
+
 /// Everything the service needs to know at start, with the defaults `paramd --help` shows.
 ///
 /// A plain value, built once by the executable from flags and `PARAMD_*` variables and passed
@@ -24,6 +26,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var threads: Int?
 
     public init() {}
+
+    /// The NeuralNet limits these settings imply.
+    public var modelLimits: ModelLimits {
+        var limits = ModelLimits()
+        limits.maxParameters = maxParametersPerModel
+        return limits
+    }
 
     /// Whether TLS is on; the executable refuses a certificate without its key and vice versa.
     public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
