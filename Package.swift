@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),

@@ -8,7 +8,10 @@ import Kernels
 /// or the path of a module containing it (`"0"`, `"0.block 1"`, `"**"`). Each selected
 /// parameter is filled once, by the last rule that selects it, in listing order (weight
 /// then bias, layer by layer), which is the order `net.apply(init_fn)` fills them in
-/// PyTorch. A parameter no rule selects keeps its value.
+/// PyTorch. A parameter no rule selects keeps its value. A rule that selects a module
+/// with a fan-based or matrix initializer (xavier, kaiming, lecun, orthogonal, eye) fills
+/// the weights under it and leaves the biases, as the chapter's `net[0].apply(xavier)` does;
+/// naming a bias directly with one is an error.
 public struct InitializationRules: Sendable, Equatable {
     public struct Rule: Sendable, Equatable {
         public let pattern: PathPattern
@@ -85,8 +88,12 @@ extension Model {
         var chosen: [ParameterID: Initializer] = [:]
         for (i, rule) in rules.rules.enumerated() {
             var matched = false
-            for entry in index.entries where selects(rule.pattern, entry) {
+            for entry in index.entries {
+                guard let selection = select(rule.pattern, entry) else { continue }
                 matched = true
+                // Selected through its module, a bias is left to rules that suit it: the
+                // chapter's `xavier(m)` fills `m.weight` only.
+                if selection == .throughModule && entry.role == .bias && rule.initializer.needsMatrix { continue }
                 if store.values[entry.id] != nil { chosen[entry.id] = rule.initializer }
             }
             if !matched { throw NeuralNetError.noMatch(location: "rules[\(i)].match", pattern: rule.pattern.description) }
@@ -105,17 +112,20 @@ extension Model {
         return filled
     }
 
-    private func selects(_ pattern: PathPattern, _ entry: ParameterEntry) -> Bool {
-        for path in index.allPaths(entry.id) {
-            if pattern.matches(path) { return true }
+    private enum Selection { case direct, throughModule }
+
+    private func select(_ pattern: PathPattern, _ entry: ParameterEntry) -> Selection? {
+        let paths = index.allPaths(entry.id)
+        if paths.contains(where: pattern.matches) { return .direct }
+        for path in paths {
             // A module pattern selects everything beneath the modules it matches.
             var module = path.split(separator: ".", omittingEmptySubsequences: false).dropLast()
             while true {
-                if pattern.matches(module.joined(separator: ".")) { return true }
+                if pattern.matches(module.joined(separator: ".")) { return .throughModule }
                 if module.isEmpty { break }
                 module = module.dropLast()
             }
         }
-        return false
+        return nil
     }
 }

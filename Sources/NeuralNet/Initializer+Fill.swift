@@ -96,23 +96,6 @@ extension Initializer {
         t.withUnsafeMutableScalars { g.fillNormal($0, mean: mean, std: std) }
     }
 
-    /// `trunc_normal_`: uniform on [2l−1, 2u−1] with l, u the normal CDF at the bounds, then
-    /// erfinv, scale by std·√2, shift by mean, clamp to [a, b].
-    private func truncNormal(_ t: inout Tensor, _ mean: Double, _ std: Double, _ a: Double, _ b: Double, _ g: inout PyTorchGenerator) {
-        func cdf(_ x: Double) -> Double { (1 + Math.erf(x / (2.0).squareRoot())) / 2 }
-        let l = cdf((a - mean) / std)
-        let u = cdf((b - mean) / std)
-        uniform(&t, 2 * l - 1, 2 * u - 1, &g)
-        let scale = std * (2.0).squareRoot()
-        let (lo, hi) = (Float(a), Float(b))
-        t.withUnsafeMutableScalars { p in
-            for i in p.indices {
-                let v = Float(Math.erfinv(Double(p[i])) * scale + mean)
-                p[i] = min(max(v, lo), hi)
-            }
-        }
-    }
-
     private func mixture(_ t: inout Tensor, _ components: [MixtureComponent], _ g: inout PyTorchGenerator) {
         let total = components.reduce(0) { $0 + $1.weight }
         var cumulative: [Float] = []

@@ -93,6 +93,14 @@ public indirect enum Initializer: Sendable, Equatable {
         }
     }
 
+    /// Whether it needs a matrix (fans, QR, a diagonal), so cannot fill a bias.
+    var needsMatrix: Bool {
+        switch self {
+        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye: true
+        default: false
+        }
+    }
+
     /// Whether it draws each element independently of the tensor's shape (mixture components).
     var isElementwise: Bool {
         switch self {

@@ -52,6 +52,13 @@ public struct ParameterCounts: Sendable, Equatable {
     public let tiedTensors: Int
     /// Parameter tensors waiting for their layer's input width.
     public let deferredTensors: Int
+
+    public init(total: Int, tensors: Int, tiedTensors: Int, deferredTensors: Int) {
+        self.total = total
+        self.tensors = tensors
+        self.tiedTensors = tiedTensors
+        self.deferredTensors = deferredTensors
+    }
 }
 
 extension Model {
@@ -64,7 +71,8 @@ extension Model {
 
     /// A table like Keras's `model.summary()`: one row per top-level module with its output
     /// shape (`(None, 8)`, batch first; `multiple` when the input shape is not known) and its
-    /// parameter count, then totals with tied parameters counted once.
+    /// parameter count ("(tied)" after the count of a module placed again by reference), then
+    /// totals with tied parameters counted once.
     public func summary(name: String = "model") -> String {
         let rule = String(repeating: "_", count: 65)
         let double = String(repeating: "=", count: 65)
@@ -77,7 +85,8 @@ extension Model {
             var ids: Set<ParameterID> = []
             collectParameters(child, into: &ids)
             let deferred = ids.contains { store.values[$0] == nil }
-            let count = deferred ? "?" : String(ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) })
+            var count = deferred ? "?" : String(ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) })
+            if child.isReference { count += " (tied)" }
             let label = " \(child.name.isEmpty ? String(i) : child.name) (\(Self.className(typeName(child))))"
             lines.append(pad(label, 29) + pad(Self.format(shape), 26) + count)
             lines.append(i == rows.count - 1 ? double : rule)

@@ -29,7 +29,7 @@ extension Model {
     /// - Throws: `unknownModule` for a capture path; `incompatibleInput` naming the layer and
     ///   both widths when the input does not fit.
     public func forward(_ input: Tensor, capture: [String] = []) throws -> ForwardResult {
-        var model = try prepared(for: input)
+        var model = try prepared(for: input, capture: capture)
         let changed = model.store.values.count != store.values.count
         var activations: [String: Tensor] = [:]
         var tape: [TapeRecord]?

@@ -87,26 +87,26 @@ public struct Model: Sendable {
     /// decide per role; fan-based and matrix initializers fill weights and leave biases at zero
     /// (as Keras and Gluon do), elementwise ones fill both.
     func creationInitializer(for role: ParameterRole) -> Initializer {
-        switch initializer {
-        case .framework, .zeros, .ones, .constant, .uniform, .normal, .truncNormal, .mixture:
-            return initializer
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye:
-            return role == .weight ? initializer : .zeros
-        }
+        role == .bias && initializer.needsMatrix ? .zeros : initializer
     }
 
-    /// Allocates and initializes, in construction order, every layer whose input width is
-    /// known and which has no value yet; refuses first if that would pass the parameter limit.
+    /// Allocates and initializes, in construction order, the layers without values up to the
+    /// first whose input width is still unknown; refuses first if that would pass the
+    /// parameter limit. Stopping at the first unknown keeps the draw order of eager
+    /// construction, so a deferred model gets the very bits an eager one gets.
     mutating func materializeKnownLayers() throws {
+        let pending = layers.indices.prefix { layers[$0].inFeatures != nil }.filter { store.values[layers[$0].weight] == nil }
         var total = parameterCount
-        for (l, layer) in layers.enumerated() {
-            guard let inFeatures = layer.inFeatures, store.values[layer.weight] == nil else { continue }
+        for l in pending {
+            let layer = layers[l]
+            let inFeatures = layer.inFeatures!
             total = try SpecDecoder.checkedParameterTotal(
                 adding: inFeatures, out: layer.outFeatures, bias: layer.bias != nil, to: total, limits: limits,
                 location: layerLocations[l])
         }
-        for layer in layers {
-            guard let inFeatures = layer.inFeatures, store.values[layer.weight] == nil else { continue }
+        for l in pending {
+            let layer = layers[l]
+            let inFeatures = layer.inFeatures!
             var weight = Tensor(zeros: [layer.outFeatures, inFeatures])
             try creationInitializer(for: .weight).fill(
                 &weight, role: .weight, inFeatures: inFeatures, path: index.entry(layer.weight).path, generator: &generator)
