@@ -29,7 +29,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
-        .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
+        .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "CSystem"),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
@@ -56,6 +56,9 @@ let package = Package(
         // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
         .executableTarget(
             name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
+        // `swift run -c release nn-bench`: Model.forward and trainStep beside the bare kernels.
+        .executableTarget(
+            name: "nn-bench", dependencies: ["NeuralNet", "Kernels", "JSON"], path: "bench/NNBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
