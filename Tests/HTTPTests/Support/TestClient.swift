@@ -17,8 +17,9 @@ struct TestResponse {
 }
 
 /// A blocking TCP client for tests: exact bytes out, responses parsed strictly in. Use it inside
-/// ``blocking(_:)`` only.
-final class RawClient {
+/// ``blocking(_:)`` only. Unchecked `Sendable`: a client is handed from thread to thread, never used
+/// by two at once.
+final class RawClient: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
