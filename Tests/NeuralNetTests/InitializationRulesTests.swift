@@ -66,7 +66,7 @@ struct InitializationRulesTests {
          #"body.rules[0].init.name must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, mixture, pytorch, mxnet, keras; got "glorious""#),
         (#"{"rules": [{"match": "a..b", "init": "zeros"}]}"#, "body.rules[0].match 'a..b' has an empty segment"),
         (#"{"seed": -1, "init": "zeros"}"#, "body.seed must be an integer from 0 to 2^53, got -1"),
-        (#"{"rules": []}"#, "body.rules must be an array of 1 to 1024 rules"),
+        (#"{"rules": []}"#, "body.rules must be an array of 1 to 256 rules"),
         (#"{"rules": [{"init": {"name": "constant"}}]}"#, #"body.rules[0].init is constant and needs a "value""#),
         (#"{"init": {"name": "uniform", "a": 3, "b": 1}}"#, "body.init needs a ≤ b, got a = 3.0, b = 1.0"),
         (#"{"init": {"name": "kaiming_uniform", "mode": "fan_avg"}}"#, #"body.init.mode must be "fan_in" or "fan_out", got "fan_avg""#),
