@@ -24,10 +24,13 @@ public struct InitializationRules: Sendable, Equatable {
 
     public let seed: UInt64
     public let rules: [Rule]
+    /// Where each rule's `match` came from, for messages (`body.rules[1].match`).
+    let matchLocations: [String]
 
     public init(seed: UInt64, rules: [Rule]) {
         self.seed = seed
         self.rules = rules
+        matchLocations = rules.indices.map { "rules[\($0)].match" }
     }
 
     /// Decodes the JSON form; `seed` defaults to 0, `match` to `"**"`. A bare initializer
@@ -46,6 +49,7 @@ public struct InitializationRules: Sendable, Equatable {
             }
             let pattern = try PathPattern(try readString(members["match"] ?? .string("**"), at: "\(location).match", error: invalid), location: "\(location).match")
             rules = [Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(location).init"))]
+            matchLocations = ["\(location).match"]
             return
         }
         guard members["init"] == nil, members["match"] == nil else {
@@ -64,6 +68,7 @@ public struct InitializationRules: Sendable, Equatable {
             decoded.append(Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(at).init")))
         }
         rules = decoded
+        matchLocations = decoded.indices.map { "\(location).rules[\($0)].match" }
     }
 
     /// A seed: an integer in 0…2⁵³ (exact in JSON's doubles); PyTorch keeps its low 32 bits.
@@ -88,7 +93,7 @@ extension Model {
         var chosen: [ParameterID: Initializer] = [:]
         for (i, rule) in rules.rules.enumerated() {
             let selected = selection(of: rule.pattern)
-            if selected.isEmpty { throw NeuralNetError.noMatch(location: "rules[\(i)].match", pattern: rule.pattern.description) }
+            if selected.isEmpty { throw NeuralNetError.noMatch(location: rules.matchLocations[i], pattern: rule.pattern.description) }
             for entry in index.entries {
                 guard let how = selected[entry.id] else { continue }
                 // Selected through its module, a bias is left to rules that suit it: the

@@ -56,7 +56,7 @@ struct InitializationRulesTests {
     @Test func ruleMatchingNothingIsAnError() throws {
         var net = try Model(spec: mlpSpec)
         let error = thrownError { try net.initialize(InitializationRules(json: json(#"{"rules": [{"match": "**.wieght", "init": "zeros"}]}"#))) }
-        #expect(error?.description == "rules[0].match '**.wieght' matches nothing in this model")
+        #expect(error?.description == "body.rules[0].match '**.wieght' matches nothing in this model")
         #expect(error?.category == .cannotApply)
     }
 
