@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], swiftSettings: strictSwift),
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
-        .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", swiftSettings: strictSwift),
+        .executableTarget(
+            name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", exclude: ["corpus"],
+            swiftSettings: strictSwift),
         .target(
             name: "Service",
             dependencies: [
