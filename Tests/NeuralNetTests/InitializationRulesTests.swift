@@ -72,6 +72,7 @@ struct InitializationRulesTests {
         (#"{"init": {"name": "kaiming_uniform", "mode": "fan_avg"}}"#, #"body.init.mode must be "fan_in" or "fan_out", got "fan_avg""#),
         (#"{"init": {"name": "mixture", "components": [{"weight": 1, "init": "xavier_uniform"}]}}"#,
          "body.init.components[0].init must draw each element on its own (constant, zeros, ones, uniform or normal), not xavier_uniform"),
+        (#"{"init": {"name": "constant", "value": 1e300}}"#, "body.init.value must be a finite number within Float32 range, got 1e+300"),
         (#"{"init": "zeros", "extra": 1}"#, "body has an unknown field 'extra'; allowed fields are 'init', 'match', 'rules', 'seed'"),
     ]
 
