@@ -62,6 +62,12 @@ struct SpecErrorTests {
         #expect(error?.category == .badRequest)
     }
 
+    @Test func refusesTooManyModulePositions() {
+        let layers = Array(repeating: #"{"type": "relu"}"#, count: 20_000).joined(separator: ", ")
+        let error = thrownError { _ = try Model(spec: json(#"{"type": "sequential", "layers": [\#(layers)]}"#)) }
+        #expect(error?.description == "spec.layers[9999] brings the model to more than 10000 module positions, the limit (tied modules count at every use)")
+    }
+
     @Test func refusesTooManyParametersAcrossLayers() {
         let layers = (0..<200).map { _ in #"{"type": "linear", "in": 1000, "out": 1000}"# }.joined(separator: ", ")
         let error = thrownError { _ = try Model(spec: json(#"{"type": "sequential", "layers": [\#(layers)]}"#)) }
@@ -78,5 +84,16 @@ struct SpecErrorTests {
     @Test func badInputShapeIsRefused() {
         let error = thrownError { _ = try Model(spec: mlpSpec, inputShape: [5]) }
         #expect(error?.description == "spec: layer 0 (linear) expects 4 input features but the input_shape gives 5")
+    }
+}
+
+/// Limits on what one forward pass may allocate.
+struct ActivationLimitTests {
+    @Test func hugeBatchTimesWideLayerIsRefusedBeforeRunning() throws {
+        let net = try Model(spec: json(#"{"type": "linear", "in": 1, "out": 1000000}"#))
+        let error = thrownError { _ = try net.forward(Tensor(zeros: [200, 1])) }
+        #expect(error?.description == "input: a batch of 200 would need an activation of more than 134217728 elements, the limit; send smaller batches")
+        #expect(error?.category == .badRequest)
+        #expect(try net.forward(Tensor(zeros: [2, 1])).output.shape == [2, 1_000_000])
     }
 }
