@@ -10,7 +10,8 @@ struct CreateDocument {
     var initializer: Initializer
     var inputShape: [Int]?
 
-    /// The largest seed JSON carries exactly (2⁵³ − 1).
+    /// The largest seed that JSON numbers (doubles) carry exactly: 2⁵³ − 1. (2⁵³ + 1 would
+    /// arrive as 2⁵³, so 2⁵³ itself is refused too.)
     static let maxSeed = 9_007_199_254_740_991
 
     init(_ body: JSONObject) throws {
@@ -34,8 +35,16 @@ struct CreateDocument {
         try self.init(body)
     }
 
+    /// Builds the model; 422 when the initializer produced a value that is not finite
+    /// (a constant beyond float32, say): paramd never stores one.
     func makeModel(limits: ModelLimits) throws -> Model {
-        try Model(spec: spec, seed: seed, initializer: initializer, inputShape: inputShape, limits: limits)
+        let model = try Model(spec: spec, seed: seed, initializer: initializer, inputShape: inputShape, limits: limits)
+        for parameter in try model.namedParameters() where !parameter.value.allFinite {
+            throw Problem.unprocessable(
+                "the initializer gives \(parameter.path) values that are not finite float32 numbers", slug: "non-finite",
+                path: parameter.path)
+        }
+        return model
     }
 
     /// `{"spec", "seed", "init", "input_shape"?}`.

@@ -80,6 +80,7 @@ final class ServerProcess: @unchecked Sendable {
             process.interrupt()  // SIGINT; SIGTERM is tested on its own
             process.waitUntilExit()
         }
+        stderrLines.waitForEnd(timeout: 5)
         return process.terminationStatus
     }
 
@@ -89,6 +90,7 @@ final class ServerProcess: @unchecked Sendable {
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
         }
+        stderrLines.waitForEnd(timeout: 5)
         return process.terminationStatus
     }
 
@@ -109,13 +111,20 @@ final class ServerProcess: @unchecked Sendable {
 final class LineCollector: @unchecked Sendable {
     private let lock = NSCondition()
     private var buffer = ""
+    private var isClosed = false
 
     init(_ handle: FileHandle) {
         let thread = Thread { [weak self] in
             while true {
                 let data = handle.availableData
-                if data.isEmpty { break }
                 guard let self else { break }
+                if data.isEmpty {
+                    self.lock.lock()
+                    self.isClosed = true
+                    self.lock.broadcast()
+                    self.lock.unlock()
+                    break
+                }
                 self.lock.lock()
                 self.buffer += String(decoding: data, as: UTF8.self)
                 self.lock.broadcast()
@@ -131,6 +140,16 @@ final class LineCollector: @unchecked Sendable {
         return buffer
     }
 
+    /// Waits until the pipe is closed (the process exited and everything it wrote was read).
+    func waitForEnd(timeout: TimeInterval) {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !isClosed {
+            if !lock.wait(until: deadline) { return }
+        }
+    }
+
     func waitForLine(containing needle: String, timeout: TimeInterval) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
@@ -139,6 +158,8 @@ final class LineCollector: @unchecked Sendable {
             if let line = buffer.split(separator: "\n").first(where: { $0.contains(needle) }) {
                 return String(line)
             }
+            // The process ended (its stderr closed) without the line: no point waiting longer.
+            if isClosed { return nil }
             if !lock.wait(until: deadline) { return nil }
         }
     }
