@@ -1,5 +1,6 @@
 import CSystem
 import Glibc
+import Synchronization
 
 /// One thread that owns an epoll set and the connections registered in it.
 ///
@@ -38,6 +39,8 @@ final class EventLoop: @unchecked Sendable {
     private var dateSecond = -1
     private(set) var dateField: [UInt8] = []
     private var requestCounter: UInt64 = 0
+    /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
+    private let loopThread = Atomic<UInt>(0)
 
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
@@ -82,7 +85,7 @@ final class EventLoop: @unchecked Sendable {
             inbox.work.append(work)
             return (true, inbox.work.count == 1)
         }
-        if wasEmpty {
+        if wasEmpty && pthread_self() != loopThread.load(ordering: .relaxed) {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
@@ -151,6 +154,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: The loop
 
     private func run() {
+        loopThread.store(pthread_self(), ordering: .relaxed)
         let capacity = 128
         var tokens = [UInt64](repeating: 0, count: capacity)
         var events = [UInt32](repeating: 0, count: capacity)

@@ -57,6 +57,7 @@ public struct Router: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest) async throws -> HTTPResponse {
+        if middleware.isEmpty { return try await dispatch(request) }
         var chain: HTTPHandler = { request in try await self.dispatch(request) }
         for wrapper in middleware.reversed() {
             let next = chain
