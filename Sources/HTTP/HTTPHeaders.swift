@@ -72,6 +72,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// ASCII case-insensitive comparison; field names are tokens, so ASCII is all there is.
     static func namesEqual<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+        // Counting UTF-8 is O(1) for native strings; most comparisons end here.
+        if a.utf8.count != b.utf8.count { return false }
         var left = a.utf8.makeIterator()
         var right = b.utf8.makeIterator()
         while true {
