@@ -261,8 +261,9 @@ final class Connection {
         }
         if !peerClosed { tls?.shutdown() }
         loop.deregister(fd)
-        Socket.close(fd)
+        // Release the slot before the peer can see the close, so counts never lag what clients observe.
         loop.removed(self, keepSlot: keepSlot)
+        Socket.close(fd)
     }
 }
 
