@@ -1,0 +1,83 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Instruction-set level a kernel runs at. Chosen once by `ck_detect_isa`; tests force either.
+typedef enum {
+    CK_ISA_PORTABLE = 0,  ///< baseline x86-64 / any CPU: plain C the compiler vectorizes with SSE2
+    CK_ISA_AVX2_FMA = 1,  ///< AVX2 + FMA3 intrinsics, compiled with a per-function target attribute
+} ck_isa;
+
+/// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
+ck_isa ck_detect_isa(void);
+
+/// Which algorithm a gemm of a given full shape uses. Chosen from the full shape only, never
+/// from a thread's share of it, so the arithmetic per element is the same for any thread count.
+typedef enum {
+    CK_GEMM_PACKED = 0,  ///< Goto/BLIS: packed A and B panels, 6x16 register tile
+    CK_GEMM_DOT = 1,     ///< A·Bᵀ with few rows of A: 3x4 tiles of dot products, nothing packed
+    CK_GEMM_ROWS = 2,    ///< A·B with few rows of A: 6x16 tiles reading B rows in place, nothing packed
+    CK_GEMM_PORTABLE = 3,  ///< the portable loops (no AVX2)
+} ck_gemm_algo;
+
+typedef struct {
+    ck_gemm_algo algo;
+    int row_align;  ///< a thread's share of rows starts at a multiple of this
+    int col_align;  ///< a thread's share of columns starts at a multiple of this
+} ck_gemm_plan;
+
+ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n, long k);
+
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` on a rectangle of C, with `plan` made for the
+/// FULL problem. Pointers are already offset to the rectangle; `k` is the full depth.
+/// With beta == 0, C is not read.
+void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b,
+              long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb,
+              float beta, float *c, long ldc);
+
+/// For a CK_GEMM_PACKED gemm cut into column bands: op(A) packed once, shared by every band,
+/// instead of each thread packing all of A again. Size in floats of the packed op(A):
+size_t ck_sgemm_packed_a_size(long m, long k);
+/// Packs rows [r0, r1) of op(A), r0 a multiple of the plan's row_align; threads may pack
+/// disjoint row ranges into the same buffer at once.
+void ck_sgemm_pack_a_rows(ck_isa isa, int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
+                          float *packed);
+/// The packed gemm of a column band (b and c offset to it; m and k full) reading A from `packed_a`.
+void ck_sgemm_prepacked_a(ck_isa isa, int trans_b, long m, long n, long k, float alpha, const float *packed_a,
+                          const float *b, long ldb, float beta, float *c, long ldc);
+/// The calling thread's buffer for a shared packed A, reused across calls (a third scratch slot).
+float *ck_shared_pack_buffer(size_t floats);
+
+/// Activation kinds of the elementwise kernels (Swift's `Activation`).
+typedef enum {
+    CK_ACT_IDENTITY = 0,
+    CK_ACT_RELU = 1,
+    CK_ACT_LEAKY_RELU = 2,
+    CK_ACT_SIGMOID = 3,
+    CK_ACT_TANH = 4,
+    CK_ACT_GELU = 5,
+} ck_activation;
+
+// Elementwise kernels; semantics are documented on the Swift functions that wrap them.
+void ck_act_forward(ck_isa isa, int kind, float slope, const float *x, float *y, long n);
+void ck_act_backward(ck_isa isa, int kind, float slope, const float *x, const float *y, const float *dy,
+                     float *dx, long n);
+void ck_add_bias(ck_isa isa, const float *bias, float *y, long rows, long columns);
+void ck_add_bias_activation(ck_isa isa, const float *bias, float *z, float *y, long rows, long columns,
+                            int kind, float slope);
+void ck_sum_rows(ck_isa isa, const float *x, long rows, long columns, float *out, int accumulate);
+void ck_softmax_rows(ck_isa isa, const float *x, float *y, long rows, long columns);
+void ck_log_softmax_rows(ck_isa isa, const float *x, float *y, long rows, long columns);
+void ck_softmax_rows_backward(ck_isa isa, const float *y, const float *dy, float *dx, long rows, long columns);
+double ck_cross_entropy(ck_isa isa, const float *z, const int32_t *labels, long rows, long classes,
+                        float *gradient);
+double ck_mse(ck_isa isa, const float *p, const float *t, long n, float *gradient);
+void ck_axpy(ck_isa isa, float alpha, const float *x, float *y, long n);
+void ck_scale(ck_isa isa, float *x, float alpha, long n);
+double ck_sum(ck_isa isa, const float *x, long n);
+float ck_dot(ck_isa isa, const float *x, const float *y, long n);
+
+#endif
