@@ -10,7 +10,8 @@ extension Connection {
         let server = self.server
         let isHead = request.method == .head
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
-        let executor: (any TaskExecutor)? = server.configuration.handlerPlacement == .eventLoop ? loop : nil
+        let placement = server.hooks.handlerPlacement(request.head) ?? server.configuration.handlerPlacement
+        let executor: (any TaskExecutor)? = placement == .eventLoop ? loop : nil
         Task(executorPreference: executor) {
             await Connection.serve(request, loop: loop, id: id, server: server, isHead: isHead, acceptsGzip: acceptsGzip)
         }
