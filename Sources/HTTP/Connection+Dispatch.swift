@@ -22,7 +22,7 @@ extension Connection {
         _ request: HTTPRequest, loop: EventLoop, id: UInt64, server: ServerContext, isHead: Bool, acceptsGzip: Bool
     ) async {
         let response = await respond(to: request, server: server, acceptsGzip: acceptsGzip)
-        loop.execute { loop.connections[id]?.deliver(response) }
+        loop.executeSoon { loop.connections[id]?.deliver(response) }
         let producer: (@Sendable (HTTPBodyWriter) async throws -> Void)?
         switch response.body {
         case .bytes: producer = nil

@@ -79,13 +79,22 @@ final class EventLoop: @unchecked Sendable {
         submit(.closure(work))
     }
 
+    /// Whether the caller is this loop's thread.
+    var isCurrent: Bool { pthread_self() == loopThread.load(ordering: .relaxed) }
+
+    /// Runs `work` now when called on the loop's thread (a handler placed on the loop), else
+    /// queues it like ``execute(_:)``. Ordering is kept: on the loop thread nothing else is running.
+    func executeSoon(_ work: @escaping @Sendable () -> Void) {
+        if isCurrent { work() } else { submit(.closure(work)) }
+    }
+
     func submit(_ work: Work) {
         let (accepted, wasEmpty) = inbox.withLock { inbox in
             if inbox.exited { return (false, false) }
             inbox.work.append(work)
             return (true, inbox.work.count == 1)
         }
-        if wasEmpty && pthread_self() != loopThread.load(ordering: .relaxed) {
+        if wasEmpty && !isCurrent {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
