@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# paramd vs an equivalent FastAPI + uvicorn + PyTorch service (bench/peers/), measured in the
+# same run on the same core. One command:   bash bench/service/run.sh
+#
+# What it does, in order (about 2.5 minutes once paramd and the peer's venv are built):
+#   1. installs wrk if missing, makes the peer's venv from bench/peers/requirements.txt if missing,
+#      builds paramd (swift build -c release --product paramd)
+#   2. starts paramd and the peer, each pinned to core 0 (taskset), one worker / one thread each,
+#      on free localhost ports, each with its own temporary data directory
+#   3. correctness before timing: both get the same model and the same weights (PUT), then every
+#      benchmarked request is checked against a float64 numpy reference and across servers
+#   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
+#      then 10 s measured; cases alternate servers so drift hits both alike
+#   5. the fsync probe: raw fsync rate and durable-replace rate on the same disk
+#   6. prints the table; a trap stops both servers and removes the temporary files
+#
+# Knobs (environment): BENCH_DURATION (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+#   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_PARAMD_STANDIN=1 (a second peer plays
+#   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
+#   BENCH_PEER_VENV (default bench/peers/.venv).
+# Exit status: 0 when every correctness check passed, 1 when one failed, 2 on a setup error.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/service"
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+SERVER_CORE=${BENCH_SERVER_CORE:-0}
+CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
+STANDIN=${BENCH_PARAMD_STANDIN:-0}
+VENV=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}
+PY="$VENV/bin/python"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/paramd-bench.XXXXXX")
+SERVER_PIDS=()
+cleanup() {
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
+
+# ---- 1. tools, peer, paramd ---------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+    say "installing wrk"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+if ! "$PY" -c 'import torch, fastapi, uvicorn, uvloop, httptools, orjson, numpy' 2>/dev/null; then
+    say "creating the peer's venv at $VENV (torch from the local wheel folder)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q -r "$ROOT/bench/peers/requirements.txt" || die "pip install failed"
+fi
+
+PARAMD_STATUS=ok
+PARAMD_BIN=""
+if [[ $STANDIN == 1 ]]; then
+    PARAMD_STATUS=standin
+elif [[ ${BENCH_SKIP_BUILD:-0} != 1 ]] && ! (cd "$ROOT" && swift build -c release --product paramd \
+        >"$WORK/build.log" 2>&1); then
+    PARAMD_STATUS="release build failed: $(grep -m1 'error:' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
+else
+    PARAMD_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/paramd"
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
+fi
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_healthy() {  # url pid seconds -> 0 once /healthz answers 200
+    local deadline=$((SECONDS + $3))
+    while ((SECONDS < deadline)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        curl -sf -o /dev/null "$1/healthz" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+start_peer() {  # port datadir log -> pid in $!
+    (cd "$ROOT/bench/peers" && PEER_DATA_DIR="$2" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+        exec taskset -c "$SERVER_CORE" "$PY" -m uvicorn app:app --host 127.0.0.1 --port "$1" \
+        --workers 1 --loop uvloop --http httptools --no-access-log --log-level warning) >"$3" 2>&1 &
+}
+
+start_paramd() {  # port datadir log -> pid in $!
+    local help flags=(--host 127.0.0.1 --port "$1" --data-dir "$2")
+    help=$("$PARAMD_BIN" --help 2>&1 || true)
+    # One worker, like the peer: pin to one core and, where paramd has the flag, one thread.
+    grep -q -- '--threads' <<<"$help" && flags+=(--threads 1)
+    taskset -c "$SERVER_CORE" "$PARAMD_BIN" "${flags[@]}" >"$3" 2>&1 &
+}
+
+# ---- 2. servers -------------------------------------------------------------------------
+say "workload"
+"$PY" "$HERE/workload.py" "$WORK/bodies"
+PEER_PORT=$(free_port)
+mkdir -p "$WORK/peer-data" "$WORK/paramd-data"
+start_peer "$PEER_PORT" "$WORK/peer-data" "$WORK/peer.log"
+SERVER_PIDS+=($!); PEER_PID=$!
+PEER_URL="http://127.0.0.1:$PEER_PORT"
+PARAMD_URL=""
+if [[ $PARAMD_STATUS == ok || $PARAMD_STATUS == standin ]]; then
+    PARAMD_PORT=$(free_port)
+    if [[ $PARAMD_STATUS == standin ]]; then
+        start_peer "$PARAMD_PORT" "$WORK/paramd-data" "$WORK/paramd.log"
+    else
+        start_paramd "$PARAMD_PORT" "$WORK/paramd-data" "$WORK/paramd.log"
+    fi
+    SERVER_PIDS+=($!); PARAMD_PID=$!
+    PARAMD_URL="http://127.0.0.1:$PARAMD_PORT"
+fi
+wait_healthy "$PEER_URL" "$PEER_PID" 60 || { cat "$WORK/peer.log" >&2; die "the peer did not start"; }
+if [[ -n $PARAMD_URL ]] && ! wait_healthy "$PARAMD_URL" "$PARAMD_PID" 20; then
+    PARAMD_STATUS="the server did not answer /healthz: $(tail -n 3 "$WORK/paramd.log" | tr '\n' ' ')"
+    PARAMD_URL=""
+fi
+say "peer $PEER_URL (pid $PEER_PID); paramd ${PARAMD_URL:-unavailable: $PARAMD_STATUS}"
+
+# ---- 3. correctness -----------------------------------------------------------------------
+CHECK_STATUS=0
+(cd "$HERE" && "$PY" check.py "$WORK/bodies" ${PARAMD_URL:+"$PARAMD_URL"} "$PEER_URL") || CHECK_STATUS=1
+
+# ---- 4. load --------------------------------------------------------------------------------
+bench_case() {  # name url-path method body-file content-type accept tensor-shape
+    local key=$1 path=$2 server url
+    for server in paramd peer; do
+        if [[ $server == paramd ]]; then url=$PARAMD_URL; else url=$PEER_URL; fi
+        [[ -n $url ]] || continue
+        local -a env=(BENCH_METHOD="$3" BENCH_BODY_FILE="$4" BENCH_CONTENT_TYPE="$5" BENCH_ACCEPT="$6"
+                      BENCH_TENSOR_SHAPE="$7" BENCH_LABEL="$server/$key")
+        env "${env[@]}" taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s \
+            -s "$HERE/request.lua" "$url$path" >/dev/null
+        env "${env[@]}" BENCH_RESULT_FILE="$WORK/results.jsonl" taskset -c "$CLIENT_CORE" \
+            wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$HERE/request.lua" "$url$path" \
+            >"$WORK/wrk-$server-$key.txt"
+        say "$(tail -n1 "$WORK/results.jsonl")"
+    done
+}
+B="$WORK/bodies"
+JSON=application/json
+OCTET=application/octet-stream
+say "load: ${WARMUP}s warm-up + ${DURATION}s per case and server, $CONNECTIONS connections, wrk on core $CLIENT_CORE"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_case get /v1/models/mlp/parameters/4.weight GET "" "" "" ""
+bench_case fwd_b1 /v1/models/mlp/forward POST "$B/forward-b1.json" $JSON "" ""
+bench_case fwd_b64 /v1/models/mlp/forward POST "$B/forward-b64.json" $JSON "" ""
+bench_case fwd_b256 /v1/models/mlp/forward POST "$B/forward-b256.f32" $OCTET $OCTET "256,784"
+bench_case patch /v1/models/mlp/parameters/4.weight PATCH "$B/patch.json" $JSON "" ""
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- 5. what bounds a durable write ----------------------------------------------------------
+STATE_BYTES=$(stat -c %s "$WORK/peer-data/mlp/state.pt")
+"$PY" "$HERE/fsync_probe.py" "$WORK/probe" "$STATE_BYTES" 1.5 >"$WORK/probe.json"
+
+# ---- 6. report ------------------------------------------------------------------------------
+echo
+echo "paramd vs FastAPI+uvicorn+PyTorch peer — MLP 784-256-256-10 relu; both servers on core $SERVER_CORE,"
+echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE, ${WARMUP}s warm-up + ${DURATION}s per row;" \
+     "load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
+echo
+"$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS"
+if ((CHECK_STATUS != 0)); then
+    echo
+    echo "CORRECTNESS CHECKS FAILED (see 'FAIL' lines above): figures for a failing server are not comparable."
+fi
+exit "$CHECK_STATUS"
