@@ -24,11 +24,24 @@ def problems(row):
     return ", ".join(f"{k}={v}" for k, v in bad.items())
 
 
+def pooled(parts):
+    """One row from a server's rounds of a case: counts and rates pooled; p50 and p99 are the
+    request-weighted mean of the rounds' percentiles (wrk exposes percentiles, not histograms)."""
+    total = sum(p["requests"] for p in parts)
+    row = {k: sum(p[k] for p in parts) for k in parts[0] if isinstance(parts[0][k], int)}
+    row["rps"] = total / (row["duration_us"] / 1e6)
+    for key in ("p50_us", "p99_us"):
+        row[key] = sum(p[key] * p["requests"] for p in parts) / total if total else 0
+    row["max_us"] = max(p["max_us"] for p in parts)
+    return row
+
+
 def main(results_path, probe_path, paramd_status):
-    rows = {}
+    rounds = {}
     for line in open(results_path):
         row = json.loads(line)
-        rows[row["label"]] = row
+        rounds.setdefault(row["label"], []).append(row)
+    rows = {label: pooled(parts) for label, parts in rounds.items()}
     ours = "paramd" if paramd_status == "ok" else ("paramd*" if paramd_status == "standin" else None)
     header = f"{'case':<42} {'server':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
     print(header + f" {'paramd/peer req/s':>18} {'p99 paramd/peer':>16}  target")
