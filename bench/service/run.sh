@@ -120,7 +120,11 @@ if [[ $PARAMD_STATUS == ok || $PARAMD_STATUS == standin ]]; then
 fi
 wait_healthy "$PEER_URL" "$PEER_PID" 60 || { cat "$WORK/peer.log" >&2; die "the peer did not start"; }
 if [[ -n $PARAMD_URL ]] && ! wait_healthy "$PARAMD_URL" "$PARAMD_PID" 20; then
-    PARAMD_STATUS="the server did not answer /healthz: $(tail -n 3 "$WORK/paramd.log" | tr '\n' ' ')"
+    if kill -0 "$PARAMD_PID" 2>/dev/null; then
+        PARAMD_STATUS="running but /healthz did not answer 200 within 20 s"
+    else
+        PARAMD_STATUS="the binary exited without serving; its last output: $(tail -n 2 "$WORK/paramd.log" | tr '\n' ' ')"
+    fi
     PARAMD_URL=""
 fi
 say "peer $PEER_URL (pid $PEER_PID); paramd ${PARAMD_URL:-unavailable: $PARAMD_STATUS}"
