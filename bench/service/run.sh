@@ -96,6 +96,8 @@ start_paramd() {  # port datadir log -> pid in $!
     help=$("$PARAMD_BIN" --help 2>&1 || true)
     # One worker, like the peer: pin to one core and, where paramd has the flag, one thread.
     grep -q -- '--threads' <<<"$help" && flags+=(--threads 1)
+    # No per-request log line, as the peer runs without uvicorn's access log.
+    grep -q -- '--log-level' <<<"$help" && flags+=(--log-level warning)
     "${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$PARAMD_BIN" "${flags[@]}" >"$3" 2>&1 &
 }
 
