@@ -22,7 +22,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "Kernels", swiftSettings: strictSwift),
+        // C kernels with per-function AVX2/FMA targets and runtime dispatch (Sources/Kernels/README.md);
+        // always optimized, so `swift test` (a debug build) runs the same fast code as release.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
         .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
         .target(name: "HTTP", swiftSettings: strictSwift),
@@ -43,11 +46,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
+        // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
+        .executableTarget(
+            name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
+        .executableTarget(
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "README.md"],
+            swiftSettings: strictSwift),
     ]
 )

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An elementwise nonlinearity with a derivative.
 public enum Activation: Sendable, Equatable {
     case identity

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Mean squared error `L = (1/n) Σ (p − t)²` over `count` elements; writes `dL/dp = 2(p − t)/n`
 /// into `gradient` when given. Returns 0 for `count == 0`.
 public func mseLoss(

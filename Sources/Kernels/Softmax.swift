@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Row-wise softmax of a `rows`×`columns` matrix, max-subtracted for stability. `x` may alias `y`.
 public func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
     for i in 0..<rows {

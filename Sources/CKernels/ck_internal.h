@@ -1,0 +1,32 @@
+// Declarations shared by the C kernel files; not part of the module's public header.
+#ifndef CK_INTERNAL_H
+#define CK_INTERNAL_H
+
+#include "CKernels.h"
+
+// Register tile and cache blocks of the packed gemm, after BLIS's Zen configuration:
+// a 6x16 tile keeps 12 ymm accumulators + 2 B vectors + 1 broadcast in the 16 ymm registers;
+// an MC x KC block of A (144 KiB) stays in L2; a KC x NR sliver of B (16 KiB) stays in L1.
+enum { CK_MR = 6, CK_NR = 16, CK_KC = 256, CK_MC = 144, CK_NC = 4080 };
+// The dot-product path's tile: 3 rows of A by 4 rows of B, 12 accumulators.
+enum { CK_DOT_MR = 3, CK_DOT_NR = 4 };
+
+/// Depth of one k block: `k` cut into equal blocks of at most CK_KC. Depends on k alone.
+static inline long ck_kc(long k) {
+    long blocks = (k + CK_KC - 1) / CK_KC;
+    return blocks == 0 ? 0 : (k + blocks - 1) / blocks;
+}
+
+static inline long ck_round_up(long x, long multiple) { return (x + multiple - 1) / multiple * multiple; }
+static inline long ck_min(long a, long b) { return a < b ? a : b; }
+
+/// A per-thread, 64-byte aligned scratch buffer of at least `count` floats, reused across calls
+/// (slot 0: packed A, slot 1: packed B). Freed when the thread exits.
+float *ck_scratch_floats(int slot, size_t count);
+
+void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+void ck_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+#endif

@@ -1,0 +1,293 @@
+// AVX2/FMA gemm: packing, the 6x16 micro-kernel and the three algorithms of ck_gemm_algo.
+// Every function carries target("avx2,fma") so this file builds for baseline x86-64 and
+// ck_sgemm only calls in here after ck_detect_isa saw AVX2, FMA and OS-saved YMM state.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "ck_internal.h"
+
+#define AVX2 __attribute__((target("avx2,fma")))
+#define AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) static inline
+
+/// Lane mask with the first `count` (0...8) lanes set, for masked loads and stores.
+AVX2_INLINE __m256i lane_mask(long count) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), lanes);
+}
+
+/// c = alpha·acc + beta·c for 8 (or `mask`ed) lanes; c is not read when beta == 0.
+AVX2_INLINE void store_lanes(float *c, __m256 acc, __m256 alpha, float beta, int full, __m256i mask) {
+    __m256 r;
+    if (beta == 0) {
+        r = _mm256_mul_ps(acc, alpha);
+    } else {
+        __m256 old = full ? _mm256_loadu_ps(c) : _mm256_maskload_ps(c, mask);
+        r = _mm256_fmadd_ps(acc, alpha, _mm256_mul_ps(old, _mm256_set1_ps(beta)));
+    }
+    if (full) _mm256_storeu_ps(c, r); else _mm256_maskstore_ps(c, mask, r);
+}
+
+/// The register tile: `mr` (1...6) rows by 16 columns of which `nvalid` are stored, over `kc`.
+/// A is read at a[i·rsa + p·csa] (packed: rsa 1, csa 6), B at b[p·rsb + j] (packed: rsb 16).
+/// `mask_b` makes the B loads masked, for B read in place at the matrix's right edge.
+/// Each accumulator is one FMA chain from zero in p order, the same in every variant.
+AVX2_INLINE void tile(int mr, long kc, const float *a, long rsa, long csa, const float *b, long rsb,
+                      int mask_b, float *c, long ldc, float alpha, float beta, long nvalid) {
+    __m256 acc[CK_MR][2];
+    for (int i = 0; i < CK_MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    const __m256i m0 = lane_mask(nvalid), m1 = lane_mask(nvalid - 8);
+    for (long p = 0; p < kc; p++) {
+        __m256 b0, b1;
+        if (mask_b) {
+            b0 = _mm256_maskload_ps(b, m0);
+            b1 = _mm256_maskload_ps(b + 8, m1);
+        } else {
+            b0 = _mm256_loadu_ps(b);
+            b1 = _mm256_loadu_ps(b + 8);
+        }
+        for (int i = 0; i < CK_MR; i++) {
+            if (i < mr) {
+                __m256 ai = _mm256_broadcast_ss(a + i * rsa);
+                acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+                acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+            }
+        }
+        a += csa;
+        b += rsb;
+    }
+    const __m256 va = _mm256_set1_ps(alpha);
+    const int full = nvalid >= 16;
+    for (int i = 0; i < CK_MR; i++) {
+        if (i < mr) {
+            float *ci = c + i * ldc;
+            if (full) {
+                store_lanes(ci, acc[i][0], va, beta, 1, m0);
+                store_lanes(ci + 8, acc[i][1], va, beta, 1, m1);
+            } else {
+                if (nvalid > 0) store_lanes(ci, acc[i][0], va, beta, nvalid >= 8, m0);
+                if (nvalid > 8) store_lanes(ci + 8, acc[i][1], va, beta, 0, m1);
+            }
+        }
+    }
+}
+
+// One instantiation per row count, so the row loop unrolls and the accumulators stay in registers.
+#define TILE_CASES(MASK_B)                                                                       \
+    switch (mr) {                                                                                \
+    case 6: tile(6, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
+    case 5: tile(5, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
+    case 4: tile(4, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
+    case 3: tile(3, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
+    case 2: tile(2, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
+    default: tile(1, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;       \
+    }
+
+/// Tile on packed A and B (constant strides let the compiler use immediate offsets).
+AVX2 static void tile_packed(int mr, long kc, const float *a, const float *b, float *c, long ldc,
+                             float alpha, float beta, long nvalid) {
+    const long rsa = 1, csa = CK_MR, rsb = CK_NR;
+    TILE_CASES(0)
+}
+
+/// Tile reading A and B where they are stored.
+AVX2 static void tile_inplace(int mr, long kc, const float *a, long rsa, long csa, const float *b, long rsb,
+                              float *c, long ldc, float alpha, float beta, long nvalid) {
+    if (nvalid >= 16) {
+        TILE_CASES(0)
+    } else {
+        TILE_CASES(1)
+    }
+}
+
+/// Transposes 8 rows of 8 floats: out[x] holds element x of every row.
+AVX2_INLINE void transpose8(__m256 r[8]) {
+    __m256 t[8], s[8];
+    for (int q = 0; q < 8; q += 2) {
+        t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+        t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+    }
+    for (int q = 0; q < 8; q += 4) {
+        s[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
+        s[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xEE);
+        s[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0x44);
+        s[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0xEE);
+    }
+    for (int q = 0; q < 4; q++) {
+        r[q] = _mm256_permute2f128_ps(s[q], s[q + 4], 0x20);
+        r[q + 4] = _mm256_permute2f128_ps(s[q], s[q + 4], 0x31);
+    }
+}
+
+/// Packs op(B)[0..<kc, 0..<nc] into slivers of 16 columns: pb[s·16·kc + p·16 + jj], zero-padded.
+AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb, float *pb) {
+    for (long j0 = 0; j0 < nc; j0 += CK_NR, pb += CK_NR * kc) {
+        long nr = ck_min(CK_NR, nc - j0);
+        if (!trans_b) {
+            const float *src = b + j0;
+            if (nr == CK_NR) {
+                for (long p = 0; p < kc; p++) {
+                    _mm256_store_ps(pb + p * CK_NR, _mm256_loadu_ps(src + p * ldb));
+                    _mm256_store_ps(pb + p * CK_NR + 8, _mm256_loadu_ps(src + p * ldb + 8));
+                }
+            } else {
+                for (long p = 0; p < kc; p++)
+                    for (long jj = 0; jj < CK_NR; jj++) pb[p * CK_NR + jj] = jj < nr ? src[p * ldb + jj] : 0;
+            }
+        } else {
+            // op(B)[p, j] = b[j·ldb + p]: rows of the stored matrix become columns of the sliver.
+            for (long g = 0; g < CK_NR; g += 8) {
+                const float *src = b + (j0 + g) * ldb;
+                long rows = ck_min(8, nr - g);
+                long p = 0;
+                if (rows == 8) {
+                    for (; p + 8 <= kc; p += 8) {
+                        __m256 r[8];
+                        for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + q * ldb + p);
+                        transpose8(r);
+                        for (int x = 0; x < 8; x++) _mm256_store_ps(pb + (p + x) * CK_NR + g, r[x]);
+                    }
+                }
+                for (; p < kc; p++)
+                    for (long q = 0; q < 8; q++) pb[p * CK_NR + g + q] = q < rows ? src[q * ldb + p] : 0;
+            }
+        }
+    }
+}
+
+/// Packs op(A)[0..<mc, 0..<kc] into slivers of 6 rows: pa[s·6·kc + p·6 + ii], zero-padded.
+AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda, float *pa) {
+    for (long i0 = 0; i0 < mc; i0 += CK_MR, pa += CK_MR * kc) {
+        long mr = ck_min(CK_MR, mc - i0);
+        if (!trans_a) {
+            for (long ii = 0; ii < CK_MR; ii++) {
+                const float *src = a + (i0 + ii) * lda;
+                if (ii < mr) for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = src[p];
+                else for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = 0;
+            }
+        } else {
+            // op(A)[i, p] = a[p·lda + i]: each p gives 6 contiguous floats.
+            for (long p = 0; p < kc; p++) {
+                const float *src = a + p * lda + i0;
+                for (long ii = 0; ii < CK_MR; ii++) pa[p * CK_MR + ii] = ii < mr ? src[ii] : 0;
+            }
+        }
+    }
+}
+
+AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    const long kc_max = ck_kc(k);
+    float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_NC), CK_NR)));
+    float *pa = ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
+    for (long jc = 0; jc < n; jc += CK_NC) {
+        const long nc = ck_min(CK_NC, n - jc);
+        for (long pc = 0; pc < k; pc += kc_max) {
+            const long kc = ck_min(kc_max, k - pc);
+            pack_b(trans_b, kc, nc, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
+            // The first k block applies beta; later ones add to what the first wrote.
+            const float beta_k = pc == 0 ? beta : 1;
+            for (long ic = 0; ic < m; ic += CK_MC) {
+                const long mc = ck_min(CK_MC, m - ic);
+                pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+                for (long jr = 0; jr < nc; jr += CK_NR) {
+                    for (long ir = 0; ir < mc; ir += CK_MR) {
+                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, pa + ir * kc, pb + jr * kc,
+                                    c + (ic + ir) * ldc + jc + jr, ldc, alpha, beta_k, ck_min(CK_NR, nc - jr));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A·B (or Aᵀ·B) for few rows of A: B is read in place, 16 columns by up to 6 rows at a time,
+/// the whole depth in one chain per element.
+AVX2 static void sgemm_rows(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                            const float *b, long ldb, float beta, float *c, long ldc) {
+    const long rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+    for (long j0 = 0; j0 < n; j0 += CK_NR) {
+        for (long i0 = 0; i0 < m; i0 += CK_MR) {
+            tile_inplace((int)ck_min(CK_MR, m - i0), k, a + i0 * rsa, rsa, csa, b + j0, ldb,
+                         c + i0 * ldc + j0, ldc, alpha, beta, ck_min(CK_NR, n - j0));
+        }
+    }
+}
+
+/// Sum of the 8 lanes in a fixed order.
+AVX2_INLINE float hsum(__m256 v) {
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    x = _mm_add_ss(x, _mm_movehdup_ps(x));
+    return _mm_cvtss_f32(x);
+}
+
+/// `mr` (1...3) rows of A against `nr` (1...4) rows of B, dot products along k, 8 lanes at a time.
+AVX2_INLINE void dot_tile(int mr, int nr, long k, const float *a, long lda, const float *b, long ldb,
+                          float *c, long ldc, float alpha, float beta) {
+    __m256 acc[CK_DOT_MR][CK_DOT_NR];
+    for (int i = 0; i < CK_DOT_MR; i++)
+        for (int j = 0; j < CK_DOT_NR; j++) acc[i][j] = _mm256_setzero_ps();
+    long p = 0;
+    for (; p + 8 <= k; p += 8) {
+        __m256 bv[CK_DOT_NR], av[CK_DOT_MR];
+        for (int j = 0; j < CK_DOT_NR; j++) if (j < nr) bv[j] = _mm256_loadu_ps(b + j * ldb + p);
+        for (int i = 0; i < CK_DOT_MR; i++) if (i < mr) av[i] = _mm256_loadu_ps(a + i * lda + p);
+        for (int i = 0; i < CK_DOT_MR; i++)
+            for (int j = 0; j < CK_DOT_NR; j++)
+                if (i < mr && j < nr) acc[i][j] = _mm256_fmadd_ps(av[i], bv[j], acc[i][j]);
+    }
+    if (p < k) {
+        const __m256i mask = lane_mask(k - p);
+        __m256 bv[CK_DOT_NR], av[CK_DOT_MR];
+        for (int j = 0; j < CK_DOT_NR; j++) if (j < nr) bv[j] = _mm256_maskload_ps(b + j * ldb + p, mask);
+        for (int i = 0; i < CK_DOT_MR; i++) if (i < mr) av[i] = _mm256_maskload_ps(a + i * lda + p, mask);
+        for (int i = 0; i < CK_DOT_MR; i++)
+            for (int j = 0; j < CK_DOT_NR; j++)
+                if (i < mr && j < nr) acc[i][j] = _mm256_fmadd_ps(av[i], bv[j], acc[i][j]);
+    }
+    for (int i = 0; i < CK_DOT_MR; i++) {
+        for (int j = 0; j < CK_DOT_NR; j++) {
+            if (i < mr && j < nr) {
+                float s = hsum(acc[i][j]);
+                float *cij = c + i * ldc + j;
+                *cij = beta == 0 ? alpha * s : __builtin_fmaf(s, alpha, beta * *cij);
+            }
+        }
+    }
+}
+
+#define DOT_CASE(MR, NR) dot_tile(MR, NR, k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta)
+
+/// A·Bᵀ for few rows of A: both operands are read in place along their contiguous k.
+AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, long lda,
+                           const float *b, long ldb, float beta, float *c, long ldc) {
+    for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
+        const long nr = ck_min(CK_DOT_NR, n - j0);
+        for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) {
+            const long mr = ck_min(CK_DOT_MR, m - i0);
+            switch (mr * 10 + nr) {
+            case 34: DOT_CASE(3, 4); break;
+            case 33: DOT_CASE(3, 3); break;
+            case 32: DOT_CASE(3, 2); break;
+            case 31: DOT_CASE(3, 1); break;
+            case 24: DOT_CASE(2, 4); break;
+            case 23: DOT_CASE(2, 3); break;
+            case 22: DOT_CASE(2, 2); break;
+            case 21: DOT_CASE(2, 1); break;
+            case 14: DOT_CASE(1, 4); break;
+            case 13: DOT_CASE(1, 3); break;
+            case 12: DOT_CASE(1, 2); break;
+            default: DOT_CASE(1, 1); break;
+            }
+        }
+    }
+}
+
+void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    switch (plan.algo) {
+    case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    }
+}
+#endif

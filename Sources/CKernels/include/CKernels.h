@@ -1,0 +1,40 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Instruction-set level a kernel runs at. Chosen once by `ck_detect_isa`; tests force either.
+typedef enum {
+    CK_ISA_PORTABLE = 0,  ///< baseline x86-64 / any CPU: plain C the compiler vectorizes with SSE2
+    CK_ISA_AVX2_FMA = 1,  ///< AVX2 + FMA3 intrinsics, compiled with a per-function target attribute
+} ck_isa;
+
+/// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
+ck_isa ck_detect_isa(void);
+
+/// Which algorithm a gemm of a given full shape uses. Chosen from the full shape only, never
+/// from a thread's share of it, so the arithmetic per element is the same for any thread count.
+typedef enum {
+    CK_GEMM_PACKED = 0,  ///< Goto/BLIS: packed A and B panels, 6x16 register tile
+    CK_GEMM_DOT = 1,     ///< A·Bᵀ with few rows of A: 3x4 tiles of dot products, nothing packed
+    CK_GEMM_ROWS = 2,    ///< A·B with few rows of A: 6x16 tiles reading B rows in place, nothing packed
+} ck_gemm_algo;
+
+typedef struct {
+    ck_gemm_algo algo;
+    int row_align;  ///< a thread's share of rows starts at a multiple of this
+    int col_align;  ///< a thread's share of columns starts at a multiple of this
+} ck_gemm_plan;
+
+ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n, long k);
+
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` on a rectangle of C, with `plan` made for the
+/// FULL problem. Pointers are already offset to the rectangle; `k` is the full depth.
+/// With beta == 0, C is not read.
+void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b,
+              long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb,
+              float beta, float *c, long ldc);
+
+#endif

@@ -1,0 +1,96 @@
+extension JSONScanner {
+    /// Decodes a number or a nested array of numbers at `position` straight into a flat
+    /// Float32 buffer and its shape, without building a ``JSONValue`` per element.
+    ///
+    /// One pass, no recursion. The rank is fixed by the first number (or the first empty
+    /// array) met; each dimension's size by the first sub-array that closes at that depth;
+    /// every later sub-array must match, or the error names its index.
+    ///
+    /// - Complexity: O(n) in the bytes of the array; one append per element.
+    mutating func scanFloatTensor(maxDepth: Int, depth: Int, maxElements: Int) throws(JSONError) -> JSONFloatTensor {
+        let first = try peekByte()
+        if first != UInt8(ascii: "[") {
+            return JSONFloatTensor(shape: [], values: [try scanTensorElement(index: [])])
+        }
+        guard depth < maxDepth else { throw .tooDeep(limit: maxDepth, location(position)) }
+        position += 1
+        var values: [Float] = []
+        values.reserveCapacity(min((bytes.count - position) / 4, maxElements))
+        // index[k]: how many elements of the open array at depth k are complete, which is
+        // also the index of the element in progress.
+        var index = [0]
+        // shape[k]: size fixed by the first array closed at depth k, or -1 before that.
+        var shape = [-1]
+        var rank = -1
+        var level = 0
+
+        while true {
+            var byte = try peekByte()
+            if index[level] != 0 {
+                // After an element: a comma and the next element, or the end of this array.
+                if byte == UInt8(ascii: ",") {
+                    position += 1
+                    byte = try peekByte()
+                    if byte == UInt8(ascii: "]") { throw .trailingComma(location(position)) }
+                } else if byte != UInt8(ascii: "]") {
+                    throw unexpected(.commaOrArrayEnd)
+                }
+            }
+            if byte == UInt8(ascii: "]") {
+                let count = index[level]
+                if rank < 0 { rank = level + 1 }  // `[]` or `[[]]`: the empty array is innermost
+                if shape[level] < 0 {
+                    shape[level] = count
+                } else if shape[level] != count {
+                    throw .raggedArray(
+                        index: Array(index[..<level]), expected: shape[level], found: count, location(position))
+                }
+                position += 1
+                if level == 0 { break }
+                index.removeLast()
+                level -= 1
+                index[level] += 1
+            } else if byte == UInt8(ascii: "[") {
+                guard rank < 0 || level + 1 < rank else {
+                    throw .inconsistentNesting(index: Array(index[...level]), location(position))
+                }
+                guard depth + level + 1 < maxDepth else { throw .tooDeep(limit: maxDepth, location(position)) }
+                position += 1
+                level += 1
+                index.append(0)
+                if shape.count == level { shape.append(-1) }
+            } else {
+                if rank < 0 {
+                    rank = level + 1
+                } else if level + 1 != rank {
+                    throw .inconsistentNesting(index: Array(index[...level]), location(position))
+                }
+                values.append(try scanTensorElement(index: index))
+                guard values.count <= maxElements else {
+                    throw .tooManyElements(limit: maxElements, location(position))
+                }
+                index[level] += 1
+            }
+        }
+        return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)
+    }
+
+    /// Scans one element; `index` (the path to it) is only used to name it in errors.
+    @inline(__always)
+    private mutating func scanTensorElement(index: [Int]) throws(JSONError) -> Float {
+        let start = position
+        let byte = bytes[position]
+        guard Self.isNumberStart(byte) else {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                throw .notANumber(index: index, location(start))
+            default:
+                throw unexpected(.number)
+            }
+        }
+        guard let value = floatValue(try scanNumber()) else {
+            throw .elementOutOfRange(index: index, location(start))
+        }
+        return value
+    }
+}

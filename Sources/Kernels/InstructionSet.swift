@@ -1,0 +1,35 @@
+import CKernels
+
+/// The instruction set the kernels run on, detected once per process.
+///
+/// The hot loops live in the `CKernels` C target, compiled for baseline x86-64 with
+/// per-function `target("avx2,fma")` attributes; they are entered only after CPUID and XCR0
+/// show AVX2, FMA and OS-saved YMM state. A CPU without them gets the portable path (slower,
+/// same results within rounding), never an illegal-instruction crash.
+public enum InstructionSet: Sendable, Equatable, CustomStringConvertible {
+    /// Plain C vectorized for baseline x86-64 (SSE2), or any other architecture.
+    case portable
+    /// 256-bit AVX2 with fused multiply-add.
+    case avx2FMA
+
+    /// What this machine runs.
+    public static let detected: InstructionSet =
+        ck_detect_isa() == CK_ISA_AVX2_FMA ? .avx2FMA : .portable
+
+    /// Whether this CPU (and OS) can run the AVX2/FMA kernels.
+    public static var cpuSupportsAVX2FMA: Bool { detected == .avx2FMA }
+
+    public var description: String {
+        switch self {
+        case .portable: "portable (baseline x86-64, no AVX2/FMA)"
+        case .avx2FMA: "AVX2+FMA"
+        }
+    }
+
+    var cValue: ck_isa {
+        switch self {
+        case .portable: CK_ISA_PORTABLE
+        case .avx2FMA: CK_ISA_AVX2_FMA
+        }
+    }
+}

@@ -1,0 +1,39 @@
+@testable import JSON
+
+/// A location on line 1, where column = offset + 1.
+func at(_ offset: Int) -> JSONLocation { JSONLocation(offset: offset, line: 1, column: offset + 1) }
+
+/// The error parsing `text` throws, or nil when it parses.
+func parseError(_ text: String, limits: JSONLimits = JSONLimits()) -> JSONError? {
+    parseError(Array(text.utf8), limits: limits)
+}
+
+func parseError(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) -> JSONError? {
+    do {
+        _ = try JSONValue(parsing: bytes, limits: limits)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+func tensorError(_ text: String, limits: JSONLimits = JSONLimits()) -> JSONError? {
+    do {
+        _ = try JSONFloatTensor(parsing: Array(text.utf8), limits: limits)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// A deterministic generator (SplitMix64) so failures reproduce.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

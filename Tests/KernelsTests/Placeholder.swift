@@ -1,4 +1,0 @@
-import Testing
-@testable import Kernels
-
-@Test func builds() { #expect(true) }

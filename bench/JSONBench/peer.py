@@ -1,0 +1,42 @@
+"""Times Python's orjson and json on the files JSONBench wrote, and prints the medians as JSON.
+
+Run by JSONBench itself (same machine, same run, same bytes); not meant to be run alone.
+Usage: peer.py REPEATS FILE...   Prints {"orjson": {"loads": {file: s}, "dumps": {...}}, "json": ...}.
+"""
+import json
+import sys
+import time
+
+try:
+    import orjson
+except ImportError:  # the comparison then shows json only
+    orjson = None
+
+
+def median_seconds(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    repeats = int(sys.argv[1])
+    result = {}
+    libraries = [("json", json.loads, lambda v: json.dumps(v).encode())]
+    if orjson is not None:
+        libraries.insert(0, ("orjson", orjson.loads, orjson.dumps))
+    for name, loads, dumps in libraries:
+        result[name] = {"loads": {}, "dumps": {}}
+        for path in sys.argv[2:]:
+            data = open(path, "rb").read()
+            value = loads(data)
+            result[name]["loads"][path] = median_seconds(lambda: loads(data), repeats)
+            result[name]["dumps"][path] = median_seconds(lambda: dumps(value), repeats)
+    print(json.dumps(result))
+
+
+main()
