@@ -18,6 +18,7 @@
 # Knobs (environment): BENCH_DURATION (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
 #   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
+#   BENCH_PARAMD_BIN=/path/to/paramd (benchmark that binary instead of building),
 #   BENCH_PEER_VENV (default bench/peers/.venv).
 # Exit status: 0 when every correctness check passed, 1 when one failed, 2 on a setup error.
 set -euo pipefail
@@ -65,6 +66,9 @@ PARAMD_STATUS=ok
 PARAMD_BIN=""
 if [[ $STANDIN == 1 ]]; then
     PARAMD_STATUS=standin
+elif [[ -n ${BENCH_PARAMD_BIN:-} ]]; then
+    PARAMD_BIN=$BENCH_PARAMD_BIN
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
 elif [[ ${BENCH_SKIP_BUILD:-0} != 1 ]] && ! (cd "$ROOT" && swift build -c release --product paramd \
         >"$WORK/build.log" 2>&1); then
     PARAMD_STATUS="release build failed: $(grep -m1 'error:' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
