@@ -1,9 +1,10 @@
 """Prints the benchmark table from wrk's result lines and the fsync probe.
 
-Usage: python report.py RESULTS_JSONL PROBE_JSON PARAMD_STATUS
+Usage: python report.py RESULTS_JSONL PROBE_JSON PARAMD_STATUS WORK_DIR
   PARAMD_STATUS is "ok", "standin" (a second peer played paramd) or a reason it was unavailable.
 """
 import json
+import os
 import sys
 
 CASES = [  # (key, what it measures, request/s target vs the peer or None)
@@ -21,7 +22,10 @@ def ms(us):
 
 def problems(row):
     bad = {k: v for k, v in row.items() if (k.startswith("errors_") or k == "not_200") and v}
-    return ", ".join(f"{k}={v}" for k, v in bad.items())
+    text = ", ".join(f"{k}={v}" for k, v in bad.items())
+    if row["requests"] == 0:
+        text = "NO RESPONSE within the run" + (f" ({text})" if text else "")
+    return text
 
 
 def pooled(parts):
@@ -36,7 +40,7 @@ def pooled(parts):
     return row
 
 
-def main(results_path, probe_path, paramd_status):
+def main(results_path, probe_path, paramd_status, work):
     rounds = {}
     for line in open(results_path):
         row = json.loads(line)
@@ -55,7 +59,9 @@ def main(results_path, probe_path, paramd_status):
                 continue
             label = title if name == "paramd" or mine is None else ""
             line = f"{label:<42} {name:<8} {row['rps']:>9.1f} {ms(row['p50_us']):>8} {ms(row['p99_us']):>8}"
-            if name == "paramd" and theirs is not None:
+            if name == "paramd" and theirs is not None and not (row["requests"] and theirs["requests"]):
+                line += f" {'—':>18} {'—':>16}  no responses: not comparable"
+            elif name == "paramd" and theirs is not None:
                 ratio = row["rps"] / theirs["rps"] if theirs["rps"] else float("inf")
                 p99 = row["p99_us"] / theirs["p99_us"] if theirs["p99_us"] else float("inf")
                 verdict = ""
@@ -87,7 +93,19 @@ def main(results_path, probe_path, paramd_status):
                   f"{row['rps'] / f['rate']:.2f}× the raw fsync rate")
     print("  A server that makes each write durable on its own cannot exceed the replace rate; "
           "above it means writes share fsyncs (group commit) or write less than the whole state.")
+    for name in ("paramd", "peer"):
+        path = os.path.join(work, f"durability-{name}.json")
+        if not os.path.exists(path):
+            continue
+        d = json.load(open(path))
+        if not d.get("traced"):
+            print(f"  {name}: the sync-call count is unavailable (strace could not attach)")
+            continue
+        per = d["syncs"] / d["acknowledged"] if d["acknowledged"] else 0
+        verdict = "durable" if per >= 1 else "NOT DURABLE: a 200 without an fsync behind it"
+        print(f"  {name}: {d['acknowledged']}/{d['requests']} sequential PATCHes acknowledged with "
+              f"{d['syncs']} fsync-type calls and {d['renames']} renames ({per:.1f} per write): {verdict}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -12,7 +12,8 @@
 #   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
 #      then 10 s measured as two 5 s rounds in the order paramd, peer, peer, paramd, so a slow
 #      drift in what else the machine runs hits both servers alike
-#   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk
+#   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
+#      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
 #   6. prints the table; a trap stops both servers and removes the temporary files
 #
 # Knobs (environment): BENCH_DURATION (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
@@ -55,6 +56,10 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
 if ! command -v wrk >/dev/null; then
     say "installing wrk"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+if ! command -v strace >/dev/null; then
+    say "installing strace (counts the fsyncs behind acknowledged writes)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
 fi
 if ! "$PY" -c 'import torch, fastapi, uvicorn, uvloop, httptools, orjson, numpy' 2>/dev/null; then
     say "creating the peer's venv at $VENV (torch from the local wheel folder)"
@@ -182,13 +187,21 @@ STATE_BYTES=$(stat -c %s "$WORK/peer-data/mlp/state.pt")
 bench_case patch /v1/models/mlp/parameters/4.weight PATCH "$B/patch.json" $JSON "" ""
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Untimed: does an acknowledged PATCH reach the disk? Count sync calls over 20 sequential PATCHes.
+for server in paramd peer; do
+    if [[ $server == paramd ]]; then url=$PARAMD_URL pid=${PARAMD_PID:-}; else url=$PEER_URL pid=$PEER_PID; fi
+    [[ -n $url ]] || continue
+    "$PY" "$HERE/durability.py" "$url" "$pid" /v1/models/mlp/parameters/4.weight "$B/patch.json" 20 \
+        >"$WORK/durability-$server.json" || echo '{}' >"$WORK/durability-$server.json"
+done
+
 # ---- 5. report ------------------------------------------------------------------------------
 echo
 echo "paramd vs FastAPI+uvicorn+PyTorch peer — MLP 784-256-256-10 relu; both servers on core $SERVER_CORE,"
 echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE, ${WARMUP}s warm-up + ${DURATION}s per row;" \
      "load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
 echo
-"$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS"
+"$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS" "$WORK"
 if ((CHECK_STATUS != 0)); then
     echo
     echo "CORRECTNESS CHECKS FAILED (see 'FAIL' lines above): figures for a failing server are not comparable."

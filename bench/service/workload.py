@@ -52,7 +52,7 @@ def main(out: str) -> None:
     w = weights()
     dump("create.json", {"name": MODEL, "seed": 0, "spec": SPEC})
     for path, value in w.items():
-        dump(f"put-{path}.json", {"value": value})
+        open(os.path.join(out, f"put-{path}.f32"), "wb").write(value.astype("<f4").tobytes())
     for tag, batch in BATCHES.items():
         x = inputs(batch)
         dump(f"forward-{tag}.json", {"inputs": x})
