@@ -71,7 +71,8 @@ def main(results_path, probe_path, paramd_status, work):
                 line += f" {ratio:>17.2f}× {p99:>15.2f}×  {verdict}"
             print(line)
             if problems(row):
-                warnings.append(f"{name} {key}: {problems(row)} (figures include failed requests)")
+                note = " (figures include failed requests)" if row["requests"] else ""
+                warnings.append(f"{name} {key}: {problems(row)}{note}")
     if ours is None:
         print(f"\nparamd: UNAVAILABLE ({paramd_status}); only the peer was measured.")
     elif ours == "paramd*":
