@@ -24,11 +24,18 @@ let package = Package(
     targets: [
         // C kernels with per-function AVX2/FMA targets and runtime dispatch (Sources/Kernels/README.md);
         // always optimized, so `swift test` (a debug build) runs the same fast code as release.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: strictSwift),
+        .target(
+            name: "CKernels", exclude: ["README.md"], cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-Wall", "-Wextra"])],
+            linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
         .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
-        .target(name: "HTTP", swiftSettings: strictSwift),
+        .target(name: "CSystem"),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], swiftSettings: strictSwift),
+        .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
+        .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", swiftSettings: strictSwift),
         .target(
             name: "Service",
             dependencies: [
@@ -50,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], swiftSettings: strictSwift),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),

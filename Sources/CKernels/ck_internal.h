@@ -8,8 +8,8 @@
 // a 6x16 tile keeps 12 ymm accumulators + 2 B vectors + 1 broadcast in the 16 ymm registers;
 // an MC x KC block of A (144 KiB) stays in L2; a KC x NR sliver of B (16 KiB) stays in L1.
 enum { CK_MR = 6, CK_NR = 16, CK_KC = 256, CK_MC = 144, CK_NC = 4080 };
-// The dot-product path's tile: 3 rows of A by 4 rows of B, 12 accumulators.
-enum { CK_DOT_MR = 3, CK_DOT_NR = 4 };
+// The dot-product path's tile: 4 rows of A by 3 rows of B, 12 accumulators.
+enum { CK_DOT_MR = 4, CK_DOT_NR = 3 };
 
 /// Depth of one k block: `k` cut into equal blocks of at most CK_KC. Depends on k alone.
 static inline long ck_kc(long k) {

@@ -220,32 +220,44 @@ AVX2_INLINE float hsum(__m256 v) {
     return _mm_cvtss_f32(x);
 }
 
-/// `mr` (1...3) rows of A against `nr` (1...4) rows of B, dot products along k, 8 lanes at a time.
+// A single row of A (gemv, batch-1 inference) runs against 8 rows of B: 8 accumulators + 8 B +
+// 1 A, twice the B rows per A load of the 4x3 tile.
+enum { DOT_MAX_NR = 8 };
+
+/// `mr` rows of A against `nr` rows of B (4×3 at most, or 1×8), dot products along k, 8 lanes
+/// at a time. B vectors stay in registers; A vectors stream through one register, so the 12
+/// accumulators + 3 B + 1 A fit the 16 ymm registers without spilling. Every variant computes
+/// each element the same way (one FMA chain from zero in p order, then `hsum`), so where a
+/// thread's block starts does not change any result.
 AVX2_INLINE void dot_tile(int mr, int nr, long k, const float *a, long lda, const float *b, long ldb,
                           float *c, long ldc, float alpha, float beta) {
-    __m256 acc[CK_DOT_MR][CK_DOT_NR];
+    __m256 acc[CK_DOT_MR][DOT_MAX_NR];
     for (int i = 0; i < CK_DOT_MR; i++)
-        for (int j = 0; j < CK_DOT_NR; j++) acc[i][j] = _mm256_setzero_ps();
+        for (int j = 0; j < DOT_MAX_NR; j++) acc[i][j] = _mm256_setzero_ps();
     long p = 0;
     for (; p + 8 <= k; p += 8) {
-        __m256 bv[CK_DOT_NR], av[CK_DOT_MR];
-        for (int j = 0; j < CK_DOT_NR; j++) if (j < nr) bv[j] = _mm256_loadu_ps(b + j * ldb + p);
-        for (int i = 0; i < CK_DOT_MR; i++) if (i < mr) av[i] = _mm256_loadu_ps(a + i * lda + p);
-        for (int i = 0; i < CK_DOT_MR; i++)
-            for (int j = 0; j < CK_DOT_NR; j++)
-                if (i < mr && j < nr) acc[i][j] = _mm256_fmadd_ps(av[i], bv[j], acc[i][j]);
+        __m256 bv[DOT_MAX_NR];
+        for (int j = 0; j < DOT_MAX_NR; j++) if (j < nr) bv[j] = _mm256_loadu_ps(b + j * ldb + p);
+        for (int i = 0; i < CK_DOT_MR; i++) {
+            if (i < mr) {
+                const __m256 av = _mm256_loadu_ps(a + i * lda + p);
+                for (int j = 0; j < DOT_MAX_NR; j++) if (j < nr) acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+            }
+        }
     }
     if (p < k) {
         const __m256i mask = lane_mask(k - p);
-        __m256 bv[CK_DOT_NR], av[CK_DOT_MR];
-        for (int j = 0; j < CK_DOT_NR; j++) if (j < nr) bv[j] = _mm256_maskload_ps(b + j * ldb + p, mask);
-        for (int i = 0; i < CK_DOT_MR; i++) if (i < mr) av[i] = _mm256_maskload_ps(a + i * lda + p, mask);
-        for (int i = 0; i < CK_DOT_MR; i++)
-            for (int j = 0; j < CK_DOT_NR; j++)
-                if (i < mr && j < nr) acc[i][j] = _mm256_fmadd_ps(av[i], bv[j], acc[i][j]);
+        __m256 bv[DOT_MAX_NR];
+        for (int j = 0; j < DOT_MAX_NR; j++) if (j < nr) bv[j] = _mm256_maskload_ps(b + j * ldb + p, mask);
+        for (int i = 0; i < CK_DOT_MR; i++) {
+            if (i < mr) {
+                const __m256 av = _mm256_maskload_ps(a + i * lda + p, mask);
+                for (int j = 0; j < DOT_MAX_NR; j++) if (j < nr) acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+            }
+        }
     }
     for (int i = 0; i < CK_DOT_MR; i++) {
-        for (int j = 0; j < CK_DOT_NR; j++) {
+        for (int j = 0; j < DOT_MAX_NR; j++) {
             if (i < mr && j < nr) {
                 float s = hsum(acc[i][j]);
                 float *cij = c + i * ldc + j;
@@ -255,28 +267,42 @@ AVX2_INLINE void dot_tile(int mr, int nr, long k, const float *a, long lda, cons
     }
 }
 
-#define DOT_CASE(MR, NR) dot_tile(MR, NR, k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta)
+#define DOT_TILE(MR, NR) dot_tile(MR, NR, k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta)
+#define DOT_ROWS(MR)                          \
+    switch (nr) {                             \
+    case 3: DOT_TILE(MR, 3); break;           \
+    case 2: DOT_TILE(MR, 2); break;           \
+    default: DOT_TILE(MR, 1); break;          \
+    }
 
-/// A·Bᵀ for few rows of A: both operands are read in place along their contiguous k.
+/// A·Bᵀ for few rows of A (or few of B): both operands are read in place along their contiguous k.
 AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, long lda,
                            const float *b, long ldb, float beta, float *c, long ldc) {
+    _Static_assert(CK_DOT_MR == 4 && CK_DOT_NR == 3, "the switches below cover a 4x3 tile");
+    if (m == 1) {
+        const long i0 = 0;
+        for (long j0 = 0; j0 < n; j0 += DOT_MAX_NR) {
+            switch (ck_min(DOT_MAX_NR, n - j0)) {
+            case 8: DOT_TILE(1, 8); break;
+            case 7: DOT_TILE(1, 7); break;
+            case 6: DOT_TILE(1, 6); break;
+            case 5: DOT_TILE(1, 5); break;
+            case 4: DOT_TILE(1, 4); break;
+            case 3: DOT_TILE(1, 3); break;
+            case 2: DOT_TILE(1, 2); break;
+            default: DOT_TILE(1, 1); break;
+            }
+        }
+        return;
+    }
     for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
         const long nr = ck_min(CK_DOT_NR, n - j0);
         for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) {
-            const long mr = ck_min(CK_DOT_MR, m - i0);
-            switch (mr * 10 + nr) {
-            case 34: DOT_CASE(3, 4); break;
-            case 33: DOT_CASE(3, 3); break;
-            case 32: DOT_CASE(3, 2); break;
-            case 31: DOT_CASE(3, 1); break;
-            case 24: DOT_CASE(2, 4); break;
-            case 23: DOT_CASE(2, 3); break;
-            case 22: DOT_CASE(2, 2); break;
-            case 21: DOT_CASE(2, 1); break;
-            case 14: DOT_CASE(1, 4); break;
-            case 13: DOT_CASE(1, 3); break;
-            case 12: DOT_CASE(1, 2); break;
-            default: DOT_CASE(1, 1); break;
+            switch (ck_min(CK_DOT_MR, m - i0)) {
+            case 4: DOT_ROWS(4); break;
+            case 3: DOT_ROWS(3); break;
+            case 2: DOT_ROWS(2); break;
+            default: DOT_ROWS(1); break;
             }
         }
     }

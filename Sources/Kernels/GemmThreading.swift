@@ -39,8 +39,7 @@ enum GemmThreading {
         let flops = 2 * m * n * max(k, 1)
         var parts = min(threads, flops / max(minFlopsPerThread, 1))
         // Cut the longer side: each thread then repacks only the smaller operand's panel.
-        // The in-place paths hold few rows, so they always cut columns.
-        let byRows = plan.algo == CK_GEMM_PACKED && m > n
+        let byRows = m > n
         let extent = byRows ? m : n
         let align = Int(byRows ? plan.row_align : plan.col_align)
         let units = (extent + align - 1) / align

@@ -1,58 +1,63 @@
 import Foundation
 
-/// The results table. Ratios are our speed over the peer's: above 1 we are faster.
+/// The results table: GFLOP/s per source and thread count, then our speed over each peer's
+/// (above 1: ours is faster).
 enum Report {
-    static func print(ours: OurTimes, peer: PeerResults?) {
-        let threads = BenchPlan.threadCounts
-        var header = pad("case", 18)
-        for t in threads { header += pad("ours \(t)T", 10) + pad("numpy \(t)T", 10) + pad("torch \(t)T", 10) }
-        for t in threads { header += pad("×np \(t)T", 9) + pad("×torch \(t)T", 11) }
-        Swift.print("\ngemm, GFLOP/s (best run)")
-        Swift.print(header)
-        for (index, c) in BenchPlan.gemms.enumerated() {
-            if index == BenchPlan.squares.count { Swift.print("linear forward Y = X·Wᵀ, GFLOP/s") }
-            row(c.label, threads: threads, unit: { c.flops / $0 / 1e9 }) { source, t in
-                switch source {
-                case .ours: ours.gemm[t]?[index]
-                case .numpy: peer?.numpy["\(t)"]?.gemm[safe: index]
-                case .torch: peer?.torch["\(t)"]?.gemm[safe: index]
-                }
-            }
+    enum Source: CaseIterable { case ours, numpy, torch }
+
+    struct Row {
+        var benchCase: BenchCase
+        /// Best seconds per source and thread count.
+        var best: [Source: [Int: Double]] = [:]
+
+        mutating func record(_ source: Source, _ threads: Int, _ seconds: Double) {
+            best[source, default: [:]][threads] = min(best[source]?[threads] ?? .infinity, seconds)
         }
-        Swift.print("\nMLP \(BenchPlan.layers.map(String.init).joined(separator: "-")) relu forward, µs per batch (lower is better)")
-        Swift.print(header)
-        for (index, batch) in BenchPlan.forwardBatches.enumerated() {
-            row("batch \(batch)", threads: threads, unit: { $0 * 1e6 }) { source, t in
-                switch source {
-                case .ours: ours.mlp[t]?[index]
-                case .numpy: peer?.numpy["\(t)"]?.mlp[safe: index]
-                case .torch: peer?.torch["\(t)"]?.mlp[safe: index]
-                }
-            }
+        func gflops(_ source: Source, _ threads: Int) -> Double? {
+            best[source]?[threads].map { benchCase.flops / $0 / 1e9 }
+        }
+        func microseconds(_ source: Source, _ threads: Int) -> Double? { best[source]?[threads].map { $0 * 1e6 } }
+        func speedup(over source: Source, _ threads: Int) -> Double? {
+            guard let mine = best[.ours]?[threads], let theirs = best[source]?[threads] else { return nil }
+            return theirs / mine
         }
     }
 
-    enum Source { case ours, numpy, torch }
-
-    /// One line: each source's figure per thread count, then our speed over each peer's.
-    static func row(
-        _ label: String, threads: [Int], unit: (Double) -> Double,
-        seconds: (Source, Int) -> Double?
-    ) {
-        var line = pad(label, 18)
-        for t in threads {
-            for source in [Source.ours, .numpy, .torch] {
-                line += pad(seconds(source, t).map { format(unit($0)) } ?? "—", 10)
+    static func print(_ rows: [Row]) {
+        let threads = BenchPlan.threadCounts
+        var header = pad("case", 16)
+        for t in threads { header += pad("ours \(t)T", 9) + pad("numpy \(t)T", 10) + pad("torch \(t)T", 10) }
+        for t in threads { header += pad("×numpy \(t)T", 11) + pad("×torch \(t)T", 11) }
+        var section = ""
+        for row in rows {
+            let title: String
+            var isForward = false
+            switch row.benchCase.kind {
+            case .gemm(_, _, _, false): title = "gemm C = A·B, GFLOP/s"
+            case .gemm(_, _, _, true): title = "linear layer Y = X·Wᵀ (W stored out×in), GFLOP/s"
+            case .forward(let layers, _):
+                title = "MLP \(layers.map(String.init).joined(separator: "-")) relu forward (gemm + bias + relu), µs per batch"
+                isForward = true
             }
-        }
-        for t in threads {
-            let mine = seconds(.ours, t)
-            for (source, width) in [(Source.numpy, 9), (.torch, 11)] {
-                let ratio = mine.flatMap { m in seconds(source, t).map { $0 / m } }
-                line += pad(ratio.map { String(format: "%.2f", $0) } ?? "—", width)
+            if title != section {
+                Swift.print("\n\(title)\n\(header)")
+                section = title
             }
+            var line = pad(row.benchCase.label, 16)
+            for t in threads {
+                for (source, width) in [(Source.ours, 9), (.numpy, 10), (.torch, 10)] {
+                    let value = isForward ? row.microseconds(source, t) : row.gflops(source, t)
+                    line += pad(value.map(format) ?? "—", width)
+                }
+            }
+            for t in threads {
+                for source in [Source.numpy, .torch] {
+                    line += pad(row.speedup(over: source, t).map { String(format: "%.2f", $0) } ?? "—", 11)
+                }
+            }
+            Swift.print(line)
         }
-        Swift.print(line)
+        Swift.print("\nbest of alternating runs; ×peer = our speed / peer's speed (> 1: ours faster)")
     }
 
     static func format(_ value: Double) -> String {
@@ -62,8 +67,4 @@ enum Report {
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
     }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

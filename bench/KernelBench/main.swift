@@ -1,30 +1,52 @@
 // kernel-bench: GFLOP/s of our gemm and MLP forward beside numpy (OpenBLAS) and PyTorch CPU,
-// all measured in this run. Usage: swift run -c release kernel-bench [--min-seconds S] [--no-peer]
+// measured in this run, case by case, alternating ours and the peers' twice and keeping each
+// side's best. Usage: swift run -c release kernel-bench [--min-seconds S] [--no-peer]
 import Foundation
 import Kernels
 
-var minSeconds = 0.3
-var runPeer = true
+var minSeconds = 0.25
+var usePeer = true
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--min-seconds": minSeconds = Double(arguments.next() ?? "") ?? minSeconds
-    case "--no-peer": runPeer = false
+    case "--no-peer": usePeer = false
     default:
         print("usage: kernel-bench [--min-seconds S] [--no-peer]")
         exit(2)
     }
 }
 
-print("kernel-bench: instruction set \(InstructionSet.detected), \(BenchPlan.threadCounts) threads")
-let ours = OurTimes.measure(minSeconds: minSeconds)
-var peer: PeerResults?
-if runPeer {
+print("kernel-bench: our kernels on \(InstructionSet.detected); threads \(BenchPlan.threadCounts)")
+var peer: PeerSession?
+if usePeer {
     do {
-        peer = try Peer.run(minSeconds: minSeconds)
+        peer = try PeerSession()
+        print("peers: \(peer!.description)")
     } catch {
-        print("peer: \(error)")
+        print("peers unavailable: \(error)")
     }
 }
-if let peer { print("peers: \(peer.description)") }
-Report.print(ours: ours, peer: peer)
+
+var results: [Report.Row] = []
+for c in BenchPlan.squares + BenchPlan.linearShapes + BenchPlan.forwards {
+    var row = Report.Row(benchCase: c)
+    for threads in BenchPlan.threadCounts {
+        for _ in 0..<2 {
+            row.record(.ours, threads, Ours.time(c, threads: threads, minSeconds: minSeconds / 2))
+            if let session = peer {
+                do {
+                    let t = try session.time(c.peerRequest(threads: threads, minSeconds: minSeconds / 2))
+                    row.record(.numpy, threads, t.numpy)
+                    if let torch = t.torch { row.record(.torch, threads, torch) }
+                } catch {
+                    print("peer failed on \(c.label): \(error)")
+                    peer = nil
+                }
+            }
+        }
+    }
+    results.append(row)
+}
+peer?.close()
+Report.print(results)

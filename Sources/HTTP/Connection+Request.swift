@@ -1,0 +1,185 @@
+/// What the server records about the request being served, for the completion hook.
+struct Exchange {
+    var id: String
+    var method: HTTPMethod
+    var target: String
+    var version: HTTPVersion
+    var startedAt: UInt64
+    var bytesIn: Int
+    var bytesOut = 0
+    var isHead: Bool
+    var keepAlive: Bool
+    var status = HTTPStatus.internalServerError
+    var route: String?
+}
+
+extension Connection {
+    /// Parses and starts as many requests as the phase allows. Re-entrant calls (a response
+    /// finished while parsing) return at once; the outer loop sees the new phase.
+    func process() {
+        if isProcessing { return }
+        isProcessing = true
+        defer { isProcessing = false }
+        do {
+            while true {
+                switch phase {
+                case .awaitingHead:
+                    if output.byteCount > server.configuration.limits.writeBufferHighWater { return }
+                    if unreadCount == 0 {
+                        if peerClosed || draining { close() }
+                        return
+                    }
+                    let parsed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
+                        try parser.parseHead(UnsafeBufferPointer(rebasing: buffer[inputStart...]))
+                    }
+                    guard let (head, consumed) = parsed else {
+                        if headStartedAt == nil { headStartedAt = loop.now }
+                        if peerClosed { close() }
+                        return
+                    }
+                    consume(consumed)
+                    begin(head, headBytes: consumed)
+                case .readingBody:
+                    if unreadCount == 0 {
+                        if peerClosed { close() }
+                        return
+                    }
+                    let consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
+                        try bodyDecoder!.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
+                    }
+                    consume(consumed)
+                    exchange?.bytesIn += consumed
+                    if bodyDecoder!.isComplete {
+                        var request = HTTPRequest(
+                            head: pendingHead!, body: body, trailers: bodyDecoder!.trailers,
+                            id: exchange!.id, remoteAddress: remoteAddress)
+                        request.body = body
+                        pendingHead = nil
+                        bodyDecoder = nil
+                        body = []
+                        dispatch(request)
+                    }
+                case .handshaking, .responding, .lingering, .closed:
+                    return
+                }
+            }
+        } catch {
+            fail(status: error.status, error: error)
+        }
+    }
+
+    /// Starts serving a request whose head has arrived: hook, limits, 100-continue.
+    private func begin(_ head: HTTPRequestHead, headBytes: Int) {
+        exchange = Exchange(
+            id: requestID(for: head), method: head.method, target: head.target, version: head.version,
+            startedAt: headStartedAt ?? loop.now, bytesIn: headBytes, isHead: head.method == .head,
+            keepAlive: head.keepAlive)
+        headStartedAt = nil
+        requestsServed += 1
+        let limits = server.configuration.limits
+        var bodyLimit = limits.maxBodyBytes
+        switch server.hooks.headReceived(head) {
+        case .respond(let response):
+            phase = .responding
+            if head.framing.mayHaveBody {
+                // The body was never read, so the stream's framing is lost: close after answering.
+                exchange!.keepAlive = false
+                lingerWhenFlushed = true
+            }
+            deliver(response)
+            return
+        case .proceedWithBodyLimit(let limit):
+            bodyLimit = limit
+        case .proceed:
+            break
+        }
+        if let encoding = head.headers["Content-Encoding"], !Self.isSupportedContentEncoding(encoding) {
+            fail(status: .unsupportedMediaType, error: .unsupportedContentEncoding)
+            return
+        }
+        if case .length(let length) = head.framing, length > bodyLimit {
+            fail(status: .contentTooLarge, error: .bodyTooLarge(limit: bodyLimit))
+            return
+        }
+        guard head.framing.mayHaveBody else {
+            dispatch(HTTPRequest(head: head, id: exchange!.id, remoteAddress: remoteAddress))
+            return
+        }
+        if head.expectsContinue {
+            output.append(Self.continueResponse)
+            flush()
+        }
+        pendingHead = head
+        bodyDecoder = HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits)
+        body = []
+        if case .length(let length) = head.framing { body.reserveCapacity(length) }
+        lastReadProgress = loop.now
+        phase = .readingBody
+    }
+
+    private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// gzip is inflated before the handler runs; identity is no coding at all.
+    static func isSupportedContentEncoding(_ value: String) -> Bool {
+        let coding = value.trimmingOWS()
+        return HTTPHeaders.namesEqual(coding, "gzip") || HTTPHeaders.namesEqual(coding, "x-gzip")
+            || HTTPHeaders.namesEqual(coding, "identity")
+    }
+
+    /// The client's Request-Id (or X-Request-Id) when it is 1–128 visible ASCII bytes, else a new one.
+    private func requestID(for head: HTTPRequestHead) -> String {
+        if let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
+            (1...128).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        {
+            return given
+        }
+        return loop.makeRequestID()
+    }
+
+    /// Answers with an error status and closes: after a framing error nothing later on the
+    /// stream can be trusted.
+    func fail(status: HTTPStatus, error: HTTPParseError?) {
+        if exchange == nil {
+            exchange = Exchange(
+                id: loop.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
+                startedAt: headStartedAt ?? loop.now, bytesIn: unreadCount, isHead: false, keepAlive: false)
+        }
+        exchange!.keepAlive = false
+        pendingHead = nil
+        bodyDecoder = nil
+        body = []
+        headStartedAt = nil
+        phase = .responding
+        lingerWhenFlushed = true
+        deliver(server.hooks.errorResponse(status, error))
+    }
+
+    /// Calls the completion hook for the current exchange and forgets it.
+    func reportCompletion(completed: Bool) {
+        guard let exchange else { return }
+        self.exchange = nil
+        let summary = HTTPRequestSummary(
+            id: exchange.id, method: exchange.method, route: exchange.route, target: exchange.target,
+            status: exchange.status, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut,
+            duration: .nanoseconds(Int64(Socket.now() - exchange.startedAt)), remoteAddress: remoteAddress,
+            completed: completed)
+        server.hooks.requestCompleted(summary)
+    }
+
+    /// After a response is queued in full: report it, then close or take the next request.
+    func finishExchange() {
+        let keepAlive = exchange?.keepAlive ?? false
+        reportCompletion(completed: true)
+        isStreaming = false
+        if !keepAlive {
+            closeWhenFlushed = true
+            if readsPaused == false && !lingerWhenFlushed { pauseReads() }
+            if output.isEmpty { closeOrLinger() }
+            return
+        }
+        phase = .awaitingHead
+        waitingSince = loop.now
+        resumeReads()
+        process()
+    }
+}

@@ -1,0 +1,147 @@
+import Glibc
+
+extension Connection {
+    /// Queues a response from the handler (or the server) for the current exchange.
+    func deliver(_ response: HTTPResponse) {
+        guard phase == .responding, var exchange else { return }
+        if draining || response.headers.containsToken("close", in: "Connection") { exchange.keepAlive = false }
+        exchange.status = response.status
+        exchange.route = response.route
+        let sendsBody = !exchange.isHead && response.status.allowsBody
+        switch response.body {
+        case .bytes(let bytes):
+            var head = ResponseHead.encode(
+                response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: currentDate())
+            var sent = head.count
+            if sendsBody && !bytes.isEmpty {
+                if bytes.count <= 16 << 10 {
+                    head.append(contentsOf: bytes)
+                    output.append(head)
+                } else {
+                    output.append(head)
+                    output.append(bytes)
+                }
+                sent += bytes.count
+            } else {
+                output.append(head)
+            }
+            exchange.bytesOut += sent
+            self.exchange = exchange
+            flush()
+            if phase != .closed { finishExchange() }
+        case .stream:
+            // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+            let chunked = exchange.version != .http1_0
+            if !chunked { exchange.keepAlive = false }
+            let head = ResponseHead.encode(
+                response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: currentDate())
+            exchange.bytesOut += head.count
+            self.exchange = exchange
+            isStreaming = true
+            output.append(head)
+            flush()
+        }
+    }
+
+    private func currentDate() -> [UInt8] {
+        loop.refreshDate()
+        return loop.dateField
+    }
+
+    /// Queues one chunk of a streamed body; resumes the writer now, or once the queue drains
+    /// below the high-water mark.
+    func writeChunk(_ bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
+        guard var exchange, !exchange.isHead else {
+            continuation.resume()
+            return
+        }
+        if exchange.version == .http1_0 {
+            output.append(bytes)
+            exchange.bytesOut += bytes.count
+        } else {
+            var framed = Array((String(bytes.count, radix: 16) + "\r\n").utf8)
+            framed.reserveCapacity(framed.count + bytes.count + 2)
+            framed.append(contentsOf: bytes)
+            framed.append(contentsOf: [cr, lf])
+            exchange.bytesOut += framed.count
+            output.append(framed)
+        }
+        self.exchange = exchange
+        streamWaiter = continuation
+        flush()
+    }
+
+    /// Ends a streamed body: the last chunk, or an abrupt close when the producer failed
+    /// (the client then sees a truncated chunked body, not a false success).
+    func finishStream(succeeded: Bool) {
+        guard isStreaming, var exchange else { return }
+        guard succeeded else {
+            close()
+            return
+        }
+        if !exchange.isHead && exchange.version != .http1_0 {
+            output.append(Self.lastChunk)
+            exchange.bytesOut += Self.lastChunk.count
+            self.exchange = exchange
+        }
+        isStreaming = false
+        flush()
+        if phase != .closed { finishExchange() }
+    }
+
+    private static let lastChunk = Array("0\r\n\r\n".utf8)
+
+    func writable() {
+        if phase == .handshaking {
+            readable()
+            return
+        }
+        flush()
+        if phase == .awaitingHead { process() }
+    }
+
+    /// Writes as much queued output as the socket takes, then updates interest and waiters.
+    func flush() {
+        while !output.isEmpty && phase != .closed {
+            let written: Int?
+            if let tls {
+                let length = tlsRetryLength ?? min(output.firstCount, 1 << 20)
+                written = output.withFirst(length) { tls.write($0) }
+                tlsRetryLength = written == nil ? length : nil
+            } else {
+                written = output.withVectors { Socket.write(fd, $0) }
+            }
+            guard let written else { break }
+            if written < 0 {
+                close()
+                return
+            }
+            output.consume(written)
+            lastWriteProgress = loop.now
+        }
+        guard phase != .closed else { return }
+        updateInterest()
+        if let waiter = streamWaiter, output.byteCount <= server.configuration.limits.writeBufferHighWater {
+            streamWaiter = nil
+            waiter.resume()
+        }
+        if output.isEmpty && closeWhenFlushed && exchange == nil { closeOrLinger() }
+    }
+
+    /// After a response that ends the connection: a clean close, or a lingering one when the
+    /// client may still be sending a body we refused.
+    func closeOrLinger() {
+        guard lingerWhenFlushed, !peerClosed, tls == nil else {
+            close()
+            return
+        }
+        phase = .lingering
+        shutdown(fd, Int32(SHUT_WR))
+        lingerDeadline = loop.now + 2_000_000_000
+        readsPaused = false
+        updateInterest()
+        readable()
+    }
+}

@@ -1,0 +1,277 @@
+import CSystem
+import Glibc
+
+/// One client connection, owned by one event loop and touched only on its thread.
+///
+/// A request moves it through ``Phase``: awaiting a head, reading the body, responding (the
+/// handler's task runs and its response is written), then back to awaiting the next head when the
+/// connection is kept alive. Input that arrives while responding waits in `input`: pipelined
+/// requests are answered one after the other, in order.
+final class Connection {
+    enum Phase {
+        case handshaking
+        case awaitingHead
+        case readingBody
+        case responding
+        /// Output sent and our side shut; reading and discarding until the peer closes, so an
+        /// early error response is not destroyed by a reset (RFC 9112 §9.6).
+        case lingering
+        case closed
+    }
+
+    let id: UInt64
+    let fd: Int32
+    let remoteAddress: String
+    unowned let loop: EventLoop
+    var tls: TLSSession?
+    var phase: Phase
+    var parser: HTTPRequestParser
+
+    /// Received bytes not yet consumed start at `inputStart`.
+    var input: [UInt8] = []
+    var inputStart = 0
+    var output = OutputQueue()
+    var registeredEvents: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+    var readsPaused = false
+    var peerClosed = false
+    var handshakeWantsWrite = false
+    var tlsRetryLength: Int?
+
+    /// The request being served, if any.
+    var exchange: Exchange?
+    var pendingHead: HTTPRequestHead?
+    var bodyDecoder: HTTPBodyDecoder?
+    var body: [UInt8] = []
+    var isStreaming = false
+    var streamWaiter: CheckedContinuation<Void, any Error>?
+    var closeWhenFlushed = false
+    var lingerWhenFlushed = false
+    var draining = false
+    var isProcessing = false
+
+    /// When the connection began waiting for its current request (or handshake); the oldest
+    /// waiter is shed first at the connection cap.
+    var waitingSince: UInt64
+    var headStartedAt: UInt64?
+    var lastReadProgress: UInt64
+    var lastWriteProgress: UInt64
+    var lingerDeadline: UInt64 = 0
+    var requestsServed = 0
+
+    init(id: UInt64, fd: Int32, remoteAddress: String, loop: EventLoop) {
+        self.id = id
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+        self.loop = loop
+        self.parser = HTTPRequestParser(limits: loop.server.configuration.limits)
+        self.phase = .awaitingHead
+        waitingSince = loop.now
+        lastReadProgress = loop.now
+        lastWriteProgress = loop.now
+    }
+
+    var server: ServerContext { loop.server }
+
+    /// Whether the connection holds no request: idle keep-alive, handshaking, or a head in progress.
+    var isWaitingForRequest: Bool {
+        switch phase {
+        case .handshaking, .awaitingHead: exchange == nil
+        default: false
+        }
+    }
+
+    var unreadCount: Int { input.count - inputStart }
+
+    func opened() {
+        if let context = server.tls {
+            guard let session = TLSSession(context: context, fd: fd) else {
+                close()
+                return
+            }
+            tls = session
+            phase = .handshaking
+        }
+        draining = loop.isDraining
+    }
+
+    // MARK: Reading
+
+    func readable() {
+        switch phase {
+        case .closed:
+            return
+        case .handshaking:
+            continueHandshake()
+            return
+        case .lingering:
+            discardInput()
+            return
+        default:
+            break
+        }
+        while !readsPaused && phase != .closed {
+            var wantsWrite = false
+            let count: Int?
+            if let tls {
+                count = tls.read(into: loop.scratch, wantsWrite: &wantsWrite)
+            } else {
+                count = Socket.read(fd, into: loop.scratch)
+            }
+            guard let count else { break }
+            if count < 0 {
+                close()
+                return
+            }
+            if count == 0 {
+                peerClosed = true
+                updateInterest()
+                break
+            }
+            if inputStart == input.count {
+                input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
+                inputStart = 0
+            }
+            input.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]))
+            lastReadProgress = loop.now
+            // Parse as bytes arrive, so buffered input stays bounded by what one phase may hold.
+            process()
+            if phase == .responding && unreadCount >= 64 << 10 && !readsPaused { pauseReads() }
+            // A short plain read means the socket is drained; skip the EAGAIN round trip.
+            if tls == nil && count < loop.scratch.count { return }
+        }
+        process()
+    }
+
+    func pauseReads() {
+        readsPaused = true
+        updateInterest()
+    }
+
+    func resumeReads() {
+        guard readsPaused else { return }
+        readsPaused = false
+        updateInterest()
+        // TLS may hold decrypted bytes epoll cannot see; read them now.
+        if tls != nil { readable() }
+    }
+
+    /// Consumes `count` unread bytes, compacting the buffer when much of it is dead.
+    func consume(_ count: Int) {
+        inputStart += count
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
+            inputStart = 0
+        } else if inputStart > 32 << 10 {
+            input.removeFirst(inputStart)
+            inputStart = 0
+        }
+    }
+
+    private func discardInput() {
+        while true {
+            var wantsWrite = false
+            let count = tls.map { $0.read(into: loop.scratch, wantsWrite: &wantsWrite) } ?? Socket.read(fd, into: loop.scratch)
+            guard let count else { return }
+            if count <= 0 {
+                close()
+                return
+            }
+        }
+    }
+
+    // MARK: TLS handshake
+
+    private func continueHandshake() {
+        guard let tls else { return }
+        switch tls.handshake() {
+        case .done:
+            phase = .awaitingHead
+            handshakeWantsWrite = false
+            updateInterest()
+            readable()
+        case .wantRead:
+            handshakeWantsWrite = false
+            updateInterest()
+        case .wantWrite:
+            handshakeWantsWrite = true
+            updateInterest()
+        case .failed:
+            close()
+        }
+    }
+
+    // MARK: Interest, deadlines, closing
+
+    func updateInterest() {
+        guard phase != .closed else { return }
+        var wanted: UInt32 = 0
+        if !readsPaused && !peerClosed { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
+        if !output.isEmpty || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
+        if wanted != registeredEvents {
+            registeredEvents = wanted
+            loop.modify(fd, token: id, events: wanted)
+        }
+    }
+
+    func checkDeadline(now: UInt64) {
+        let timeouts = server.configuration.timeouts
+        switch phase {
+        case .handshaking:
+            if now - waitingSince > timeouts.head.nanoseconds { close() }
+        case .awaitingHead:
+            if let started = headStartedAt {
+                if now - started > timeouts.head.nanoseconds { fail(status: .requestTimeout, error: nil) }
+            } else if unreadCount == 0 {
+                let limit = requestsServed == 0 ? timeouts.head : timeouts.idle
+                if now - waitingSince > limit.nanoseconds { close() }
+            }
+        case .readingBody:
+            if now - lastReadProgress > timeouts.body.nanoseconds { fail(status: .requestTimeout, error: nil) }
+        case .responding:
+            if !output.isEmpty && now - lastWriteProgress > timeouts.write.nanoseconds { close() }
+        case .lingering:
+            if now > lingerDeadline { close() }
+        case .closed:
+            break
+        }
+    }
+
+    /// Called on each loop when the server shuts down: idle connections close now, busy ones
+    /// after their current response (which then says `Connection: close`).
+    func drain() {
+        draining = true
+        switch phase {
+        case .handshaking:
+            close()
+        case .awaitingHead where exchange == nil && headStartedAt == nil && unreadCount == 0:
+            close()
+        default:
+            break
+        }
+    }
+
+    /// Closes the socket now. `keepSlot` hands the connection's slot to a new connection.
+    func close(keepSlot: Bool = false) {
+        guard phase != .closed else { return }
+        phase = .closed
+        if exchange != nil { reportCompletion(completed: false) }
+        if let waiter = streamWaiter {
+            streamWaiter = nil
+            waiter.resume(throwing: HTTPServerError.connectionClosed)
+        }
+        if !peerClosed { tls?.shutdown() }
+        loop.deregister(fd)
+        Socket.close(fd)
+        loop.removed(self, keepSlot: keepSlot)
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating; for comparing with monotonic clock readings.
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        if seconds < 0 { return 0 }
+        if seconds > Int64(UInt64.max / 1_000_000_000) - 1 { return UInt64.max }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,248 @@
+import CSystem
+import Glibc
+import Synchronization
+
+/// One thread that owns an epoll set and the connections registered in it.
+///
+/// Everything a connection does happens on its loop's thread; other threads reach it only through
+/// ``execute(_:)``, a locked FIFO inbox that wakes the loop with an eventfd. That is why the class
+/// can be `@unchecked Sendable`: its mutable state is touched from its own thread alone.
+final class EventLoop: @unchecked Sendable {
+    enum Work: Sendable {
+        case closure(@Sendable () -> Void)
+        case job(UnownedJob)
+    }
+
+    static let listenerToken: UInt64 = 0
+    static let wakeToken: UInt64 = 1
+
+    let index: Int
+    let server: ServerContext
+    private let epoll: Int32
+    private let wakeFD: Int32
+    private let inbox = Mutex<[Work]>([])
+
+    // Loop-thread state below.
+    var connections: [UInt64: Connection] = [:]
+    private var nextConnectionID: UInt64 = 2
+    private(set) var now: UInt64 = Socket.now()
+    private var nextSweep: UInt64 = 0
+    private var listenerFD: Int32 = -1
+    private var isAccepting = false
+    /// Set at shutdown: new work finishes with `Connection: close`.
+    private(set) var isDraining = false
+    private var isStopped = false
+    private var onStop: (@Sendable () -> Void)?
+    /// One read buffer per loop: a connection copies out only what it keeps.
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+    private var dateSecond = -1
+    private(set) var dateField: [UInt8] = []
+    private var requestCounter: UInt64 = 0
+
+    init(index: Int, server: ServerContext) throws(HTTPServerError) {
+        self.index = index
+        self.server = server
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        if epoll < 0 { throw .systemCallFailed(call: "epoll_create1", errno: errno) }
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        if wakeFD < 0 { throw .systemCallFailed(call: "eventfd", errno: errno) }
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, EPOLLIN.rawValue, Self.wakeToken)
+    }
+
+    deinit {
+        scratch.deallocate()
+        Glibc.close(epoll)
+        Glibc.close(wakeFD)
+    }
+
+    /// Starts the loop's thread; `listener` is shared by all loops (EPOLLEXCLUSIVE wakes one).
+    func start(listener: Int32) {
+        listenerFD = listener
+        isAccepting = true
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, Self.listenerToken)
+        let box = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { argument in
+            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box.toOpaque())
+        precondition(created == 0, "pthread_create failed: \(created)")
+        pthread_detach(thread)
+    }
+
+    /// Runs `work` on the loop's thread, after work submitted before it.
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        submit(.closure(work))
+    }
+
+    func submit(_ work: Work) {
+        let wasEmpty = inbox.withLock { queue in
+            queue.append(work)
+            return queue.count == 1
+        }
+        if wasEmpty {
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, 8)
+        }
+    }
+
+    // MARK: Loop-thread API
+
+    /// Stops accepting; the listener itself is closed by the server once every loop has let go.
+    func stopAccepting() {
+        guard isAccepting else { return }
+        isAccepting = false
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, listenerFD, 0, 0)
+    }
+
+    /// Stops accepting and lets every connection finish its current request, then close.
+    func drain() {
+        stopAccepting()
+        isDraining = true
+        for connection in Array(connections.values) { connection.drain() }
+    }
+
+    /// Leaves the loop after this iteration; `then` runs on the loop thread as it exits.
+    func stop(then: @escaping @Sendable () -> Void) {
+        isStopped = true
+        onStop = then
+    }
+
+    func register(_ fd: Int32, token: UInt64, events: UInt32) {
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, token)
+    }
+
+    func modify(_ fd: Int32, token: UInt64, events: UInt32) {
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_MOD, fd, events, token)
+    }
+
+    func deregister(_ fd: Int32) {
+        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, fd, 0, 0)
+    }
+
+    /// A request id unique in this process: a random per-process prefix, the loop, a counter.
+    func makeRequestID() -> String {
+        requestCounter &+= 1
+        return server.requestIDPrefix + String(index, radix: 16) + "-" + String(requestCounter, radix: 16)
+    }
+
+    /// `Date: <IMF-fixdate>\r\n`, formatted once per second.
+    func refreshDate() {
+        let seconds = time(nil)
+        if seconds != dateSecond {
+            dateSecond = seconds
+            dateField = Array("Date: \(HTTPDate.format(seconds))\r\n".utf8)
+        }
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        let capacity = 128
+        var tokens = [UInt64](repeating: 0, count: capacity)
+        var events = [UInt32](repeating: 0, count: capacity)
+        while !isStopped {
+            let timeout: Int32 = connections.isEmpty ? -1 : 100
+            let count = tokens.withUnsafeMutableBufferPointer { tokenBuffer in
+                events.withUnsafeMutableBufferPointer { eventBuffer in
+                    csystem_epoll_wait(epoll, tokenBuffer.baseAddress, eventBuffer.baseAddress, Int32(capacity), timeout)
+                }
+            }
+            now = Socket.now()
+            if count > 0 {
+                for slot in 0..<Int(count) {
+                    handle(token: tokens[slot], events: events[slot])
+                }
+            }
+            runInbox()
+            if now >= nextSweep {
+                sweepDeadlines()
+                nextSweep = now + 100_000_000
+            }
+        }
+        for connection in Array(connections.values) { connection.close() }
+        onStop?()
+    }
+
+    private func handle(token: UInt64, events: UInt32) {
+        switch token {
+        case Self.listenerToken:
+            acceptConnections()
+        case Self.wakeToken:
+            var value: UInt64 = 0
+            _ = Glibc.read(wakeFD, &value, 8)
+        default:
+            guard let connection = connections[token] else { return }
+            if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+                connection.close()
+                return
+            }
+            if events & EPOLLOUT.rawValue != 0 { connection.writable() }
+            if events & EPOLLIN.rawValue != 0, connections[token] != nil { connection.readable() }
+        }
+    }
+
+    private func runInbox() {
+        while true {
+            let work = inbox.withLock { queue in
+                let taken = queue
+                queue.removeAll(keepingCapacity: true)
+                return taken
+            }
+            if work.isEmpty { return }
+            now = Socket.now()
+            for item in work {
+                switch item {
+                case .closure(let body): body()
+                case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+                }
+            }
+        }
+    }
+
+    private func acceptConnections() {
+        guard isAccepting else { return }
+        for _ in 0..<64 {
+            guard let (fd, peer) = Socket.accept(listenerFD) else { return }
+            if !server.reserveConnection() && !shedOneConnection() {
+                Socket.rejectOverloaded(fd)
+                continue
+            }
+            let id = nextConnectionID
+            nextConnectionID += 1
+            let connection = Connection(id: id, fd: fd, remoteAddress: peer, loop: self)
+            connections[id] = connection
+            register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+            connection.opened()
+        }
+    }
+
+    /// At the connection cap, closes the connection that has waited longest for a request head
+    /// (slowloris clients sort first), and takes over its slot.
+    private func shedOneConnection() -> Bool {
+        var victim: Connection?
+        for connection in connections.values where connection.isWaitingForRequest {
+            if victim == nil || connection.waitingSince < victim!.waitingSince { victim = connection }
+        }
+        guard let victim else { return false }
+        victim.close(keepSlot: true)
+        return true
+    }
+
+    private func sweepDeadlines() {
+        for connection in Array(connections.values) { connection.checkDeadline(now: now) }
+    }
+
+    func removed(_ connection: Connection, keepSlot: Bool) {
+        connections[connection.id] = nil
+        if !keepSlot { server.releaseConnection() }
+    }
+}
+
+extension EventLoop: TaskExecutor {
+    /// Runs a task's jobs on this loop's thread (``HandlerPlacement/eventLoop``).
+    func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+}

@@ -1,0 +1,204 @@
+/// An incremental HTTP/1.1 request-head parser (RFC 9112 §2–§6).
+///
+/// Feed it the unconsumed bytes of a connection, as often as more arrive:
+/// ```swift
+/// if let (head, consumed) = try parser.parseHead(bytes) { … }   // nil: need more bytes
+/// ```
+/// It remembers how far it has scanned, so feeding a head one byte at a time stays linear.
+/// It throws only for malformed or over-limit input, with the reason as an ``HTTPParseError``.
+public struct HTTPRequestParser: Sendable {
+    public let limits: HTTPLimits
+    /// Bytes already scanned without finding the end of the head.
+    private var scanned = 0
+    /// Offset of the first LF, once seen: the end of the request line.
+    private var requestLineEnd: Int?
+
+    public init(limits: HTTPLimits = HTTPLimits()) {
+        self.limits = limits
+    }
+
+    /// Parses one request head from the front of `bytes`.
+    /// - Returns: the head and the number of bytes it took, or nil when the head is not complete.
+    /// - Complexity: O(n) over all calls for one head, whatever the split.
+    public mutating func parseHead(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (HTTPRequestHead, consumed: Int)? {
+        // RFC 9112 §2.2: ignore empty lines before the request line.
+        var start = 0
+        while start + 1 < bytes.count && bytes[start] == cr && bytes[start + 1] == lf { start += 2 }
+        if start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+        if start == bytes.count || (start + 1 == bytes.count && bytes[start] == cr) { return nil }
+
+        var index = max(scanned, start)
+        var end: Int?
+        while index < bytes.count {
+            if bytes[index] == lf {
+                if index == 0 || bytes[index - 1] != cr { throw .bareLineFeed }
+                if requestLineEnd == nil { requestLineEnd = index }
+                if index - start >= 3 && bytes[index - 2] == lf && bytes[index - 3] == cr {
+                    end = index + 1
+                    break
+                }
+            }
+            index += 1
+        }
+        guard let end else {
+            scanned = index
+            if requestLineEnd == nil && index - start > limits.maxTargetBytes + 32 {
+                throw .targetTooLong(limit: limits.maxTargetBytes)
+            }
+            if index - start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+            return nil
+        }
+        let lineEnd = requestLineEnd! - 1  // at the CR
+        scanned = 0
+        requestLineEnd = nil
+        if lineEnd - start > limits.maxTargetBytes + 32 { throw .targetTooLong(limit: limits.maxTargetBytes) }
+        if end - start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+        let head = try parseComplete(bytes, requestLine: start..<lineEnd, fields: (lineEnd + 2)..<(end - 2))
+        return (head, end)
+    }
+
+    /// Parses a head whose every line is known to end in CRLF.
+    private func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>) throws(HTTPParseError) -> HTTPRequestHead {
+        // request-line = method SP request-target SP HTTP-version
+        guard let firstSpace = bytes[requestLine].firstIndex(of: sp) else { throw .invalidRequestLine }
+        let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<firstSpace])
+        if methodBytes.isEmpty { throw .invalidRequestLine }
+        for byte in methodBytes where !isTokenByte(byte) { throw .invalidMethod }
+        guard let secondSpace = bytes[(firstSpace + 1)..<requestLine.upperBound].firstIndex(of: sp) else {
+            throw .invalidRequestLine
+        }
+        let targetRange = (firstSpace + 1)..<secondSpace
+        if targetRange.isEmpty { throw .invalidRequestLine }
+        if targetRange.count > limits.maxTargetBytes { throw .targetTooLong(limit: limits.maxTargetBytes) }
+        let versionBytes = bytes[(secondSpace + 1)..<requestLine.upperBound]
+        if versionBytes.contains(sp) { throw .invalidRequestLine }
+        let version = try parseVersion(UnsafeBufferPointer(rebasing: versionBytes))
+        let method = HTTPMethod(bytes: methodBytes)
+        if !method.isKnown { throw .unsupportedMethod }
+        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetRange]), as: UTF8.self)
+
+        var headers = HTTPHeaders()
+        var lineStart = fields.lowerBound
+        while lineStart < fields.upperBound {
+            var lineEnd = lineStart
+            while bytes[lineEnd] != cr || bytes[lineEnd + 1] != lf { lineEnd += 1 }
+            if headers.count == limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
+            let (name, value) = try parseField(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+            headers.add(name, value)
+            lineStart = lineEnd + 2
+        }
+        return try validate(method: method, target: target, version: version, headers: headers)
+    }
+
+    /// HTTP-version = "HTTP/" DIGIT "." DIGIT. HTTP/1.x above 1.1 is served as 1.1 (RFC 9110 §6.2).
+    private func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPVersion {
+        guard bytes.count == 8, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50,
+            bytes[4] == UInt8(ascii: "/"), bytes[6] == UInt8(ascii: "."),
+            (0x30...0x39).contains(bytes[5]), (0x30...0x39).contains(bytes[7])
+        else { throw .invalidVersion }
+        let major = Int(bytes[5] - 0x30)
+        let minor = Int(bytes[7] - 0x30)
+        guard major == 1 else { throw .unsupportedVersion }
+        return minor == 0 ? .http1_0 : .http1_1
+    }
+
+    /// Checks framing, Host and Expect, the fields whose misreading enables smuggling.
+    private func validate(method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders) throws(HTTPParseError) -> HTTPRequestHead {
+        var hostCount = 0
+        var contentLength: Int?
+        var codings: [Substring] = []
+        var sawTransferEncoding = false
+        var expectation: String?
+        for (name, value) in headers {
+            switch name.utf8.count {
+            case 4 where HTTPHeaders.namesEqual(name, "Host"):
+                hostCount += 1
+            case 14 where HTTPHeaders.namesEqual(name, "Content-Length"):
+                for member in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    let length = try parseContentLength(member.trimmingOWS())
+                    if let contentLength, contentLength != length { throw .conflictingContentLength }
+                    contentLength = length
+                }
+            case 17 where HTTPHeaders.namesEqual(name, "Transfer-Encoding"):
+                sawTransferEncoding = true
+                codings += value.split(separator: ",").map { $0.trimmingOWS() }.filter { !$0.isEmpty }
+            case 6 where HTTPHeaders.namesEqual(name, "Expect"):
+                expectation = value
+            default:
+                break
+            }
+        }
+        if hostCount > 1 { throw .duplicateHost }
+        if hostCount == 0 && version == .http1_1 { throw .missingHost }
+
+        var framing = HTTPBodyFraming.none
+        if sawTransferEncoding {
+            if version == .http1_0 { throw .transferEncodingInHTTP10 }
+            if contentLength != nil { throw .conflictingFraming }
+            for coding in codings where !HTTPHeaders.namesEqual(coding, "chunked") { throw .unsupportedTransferCoding }
+            if codings.count != 1 { throw .invalidTransferEncoding }
+            framing = .chunked
+        } else if let contentLength {
+            if contentLength > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+            framing = .length(contentLength)
+        }
+
+        var expectsContinue = false
+        if let expectation, version == .http1_1 {
+            guard HTTPHeaders.namesEqual(expectation.trimmingOWS(), "100-continue") else { throw .unsupportedExpectation }
+            if framing == .none { throw .lengthRequired }
+            expectsContinue = framing.mayHaveBody
+        }
+        return try HTTPRequestHead(
+            method: method, target: target, version: version, headers: headers,
+            framing: framing, expectsContinue: expectsContinue)
+    }
+
+    /// 1*DIGIT, at most 18 digits so it fits in an Int.
+    private func parseContentLength(_ text: Substring) throws(HTTPParseError) -> Int {
+        guard !text.isEmpty, text.utf8.count <= 18 else { throw .invalidContentLength }
+        var value = 0
+        for byte in text.utf8 {
+            guard (0x30...0x39).contains(byte) else { throw .invalidContentLength }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}
+
+/// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5), shared with chunked trailers.
+func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String) {
+    if let first = line.first, first == sp || first == htab { throw .obsoleteLineFolding }
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { throw .invalidHeaderName }
+    for byte in line[..<colon] where !isTokenByte(byte) { throw .invalidHeaderName }
+    var valueStart = colon + 1
+    var valueEnd = line.count
+    while valueStart < valueEnd && (line[valueStart] == sp || line[valueStart] == htab) { valueStart += 1 }
+    while valueEnd > valueStart && (line[valueEnd - 1] == sp || line[valueEnd - 1] == htab) { valueEnd -= 1 }
+    for byte in line[valueStart..<valueEnd] where (byte < 0x20 && byte != htab) || byte == 0x7F {
+        throw .invalidHeaderValue
+    }
+    let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+    let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
+    return (name, value)
+}
+
+let cr: UInt8 = 0x0D
+let lf: UInt8 = 0x0A
+let sp: UInt8 = 0x20
+let htab: UInt8 = 0x09
+
+/// tchar (RFC 9110 §5.6.2): "!#$%&'*+-.^_`|~", digits and letters.
+@inline(__always)
+func isTokenByte(_ byte: UInt8) -> Bool {
+    tokenTable[Int(byte)]
+}
+
+private let tokenTable: [Bool] = (0...255).map { byte in
+    switch UInt8(byte) {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        true
+    default:
+        "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    }
+}

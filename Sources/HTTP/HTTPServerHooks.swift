@@ -1,0 +1,48 @@
+/// Points where the service takes part in request handling without being a handler.
+public struct HTTPServerHooks: Sendable {
+    /// Called on the event loop with each head, before any body byte is read and before a
+    /// `100 Continue` is sent, so a 401, 413 or 415 costs the client no upload. Must be quick and
+    /// must not block. Default: proceed.
+    public var headReceived: @Sendable (HTTPRequestHead) -> HTTPHeadDecision = { _ in .proceed }
+    /// Called once per request after its response is written (or the connection failed),
+    /// on the event loop: must be quick. Default: nothing.
+    public var requestCompleted: @Sendable (HTTPRequestSummary) -> Void = { _ in }
+    /// Makes the response for a request the server refuses itself (malformed input, limits,
+    /// timeouts); the status is decided, the body and Content-Type are yours. Default: plain text.
+    public var errorResponse: @Sendable (HTTPStatus, HTTPParseError?) -> HTTPResponse = { status, _ in
+        .text("\(status.reasonPhrase)\n", status: status)
+    }
+
+    public init() {}
+}
+
+/// What to do with a request whose head has arrived.
+public enum HTTPHeadDecision: Sendable {
+    /// Read the body (within the configured limit) and call the responder.
+    case proceed
+    /// Read the body, but refuse it with 413 beyond `maxBodyBytes` (which may exceed the configured
+    /// limit only for chunked bodies; Content-Length above the configured limit is already refused).
+    case proceedWithBodyLimit(Int)
+    /// Answer now without reading the body; the connection closes if a body was announced.
+    case respond(HTTPResponse)
+}
+
+/// One finished request, for logs and metrics.
+public struct HTTPRequestSummary: Sendable {
+    public var id: String
+    public var method: HTTPMethod
+    /// The route template (e.g. `/v1/models/{m}`), nil when no route matched.
+    public var route: String?
+    /// The raw target, for logs; do not use it as a metrics label (unbounded values).
+    public var target: String
+    public var status: HTTPStatus
+    /// Bytes of head and body as received on the wire.
+    public var bytesIn: Int
+    /// Bytes of head and body as sent (after compression, with chunk framing).
+    public var bytesOut: Int
+    /// From the first byte of the request to the last byte of the response handed to the kernel.
+    public var duration: Duration
+    public var remoteAddress: String
+    /// False when the connection failed before the response was complete.
+    public var completed: Bool
+}

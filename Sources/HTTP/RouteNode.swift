@@ -1,0 +1,56 @@
+/// One segment position in the router's tree.
+enum RouteSegment: Sendable {
+    case literal(String)
+    case parameter(String)
+}
+
+/// A node of the route tree: literal children by name, at most one parameter child.
+struct RouteNode: Sendable {
+    struct Entry: Sendable {
+        let template: String
+        let handler: HTTPHandler
+    }
+
+    var literals: [String: RouteNode] = [:]
+    var parameterName: String?
+    var parameterChild: [RouteNode] = []  // zero or one; an array because structs cannot nest directly
+    var handlers: [HTTPMethod: Entry] = [:]
+
+    /// Methods in a stable order, with HEAD implied by GET.
+    var allowedMethods: [HTTPMethod] {
+        var methods = Set(handlers.keys)
+        if methods.contains(.get) { methods.insert(.head) }
+        return methods.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: @escaping HTTPHandler) {
+        guard let first = segments.first else {
+            precondition(handlers[method] == nil, "route \(method) \(template) registered twice")
+            handlers[method] = Entry(template: template, handler: handler)
+            return
+        }
+        switch first {
+        case .literal(let name):
+            literals[name, default: RouteNode()].insert(segments.dropFirst(), method: method, template: template, handler: handler)
+        case .parameter(let name):
+            precondition(parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
+            parameterName = name
+            if parameterChild.isEmpty { parameterChild = [RouteNode()] }
+            parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler)
+        }
+    }
+
+    /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.
+    func find(_ segments: ArraySlice<String>, parameters: inout [(String, String)]) -> RouteNode? {
+        guard let first = segments.first else { return handlers.isEmpty ? nil : self }
+        if let child = literals[first], let found = child.find(segments.dropFirst(), parameters: &parameters) {
+            return found
+        }
+        if let name = parameterName, !first.isEmpty {
+            parameters.append((name, first))
+            if let found = parameterChild[0].find(segments.dropFirst(), parameters: &parameters) { return found }
+            parameters.removeLast()
+        }
+        return nil
+    }
+}

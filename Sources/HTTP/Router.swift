@@ -1,0 +1,110 @@
+/// Maps a method and a path to a handler, with templates written as in OpenAPI:
+/// `/v1/models/{m}/parameters/{path}`. Each `{name}` matches one whole, non-empty path segment
+/// (after percent-decoding, so `a%2Fb` is one segment `a/b`); literal segments win over parameters.
+///
+/// Build it up with ``on(_:_:handler:)`` and friends, then hand it to the server: it is a value,
+/// so what the server holds never changes. A path that matches no template gets 404; one that
+/// matches with another method gets 405 with `Allow`. HEAD falls back to the GET handler, and
+/// OPTIONS without a handler of its own answers 204 with `Allow`.
+public struct Router: HTTPResponder {
+    /// One registered route, for contract tests against an OpenAPI document.
+    public struct Route: Sendable, Hashable {
+        public let method: HTTPMethod
+        public let template: String
+    }
+
+    private var tree = RouteNode()
+    private var middleware: [HTTPMiddleware] = []
+    public private(set) var routes: [Route] = []
+    /// Makes the 404 response; the default is plain text.
+    public var notFound: @Sendable (HTTPRequest) -> HTTPResponse = { _ in .text("Not Found\n", status: .notFound) }
+    /// Makes the 405 response; the router adds `Allow`. The default is plain text.
+    public var methodNotAllowed: @Sendable (HTTPRequest, [HTTPMethod]) -> HTTPResponse = { _, _ in
+        .text("Method Not Allowed\n", status: .methodNotAllowed)
+    }
+
+    public init() {}
+
+    /// Registers `handler` for `method` on `template`. Registering a pair twice is a programmer
+    /// error, as is a template that does not start with `/` or has a malformed `{}` segment.
+    public mutating func on(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPHandler) {
+        let segments = Self.templateSegments(template)
+        tree.insert(segments[...], method: method, template: template, handler: handler)
+        routes.append(Route(method: method, template: template))
+    }
+
+    public mutating func get(_ template: String, handler: @escaping HTTPHandler) { on(.get, template, handler: handler) }
+    public mutating func post(_ template: String, handler: @escaping HTTPHandler) { on(.post, template, handler: handler) }
+    public mutating func put(_ template: String, handler: @escaping HTTPHandler) { on(.put, template, handler: handler) }
+    public mutating func patch(_ template: String, handler: @escaping HTTPHandler) { on(.patch, template, handler: handler) }
+    public mutating func delete(_ template: String, handler: @escaping HTTPHandler) { on(.delete, template, handler: handler) }
+
+    /// Adds a middleware around every request, including those answered 404 or 405.
+    /// The first added is the outermost.
+    public mutating func use(_ middleware: @escaping HTTPMiddleware) {
+        self.middleware.append(middleware)
+    }
+
+    /// The route `method` and `segments` resolve to, without running anything.
+    public func match(_ method: HTTPMethod, _ segments: [String]) -> RouteMatch {
+        var parameters: [(String, String)] = []
+        guard let node = tree.find(segments[...], parameters: &parameters) else { return .notFound }
+        let values = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        if let entry = node.handlers[method] ?? (method == .head ? node.handlers[.get] : nil) {
+            return .found(template: entry.template, parameters: values)
+        }
+        return .methodNotAllowed(allowed: node.allowedMethods)
+    }
+
+    public func respond(to request: HTTPRequest) async throws -> HTTPResponse {
+        var chain: HTTPHandler = { request in try await self.dispatch(request) }
+        for wrapper in middleware.reversed() {
+            let next = chain
+            chain = { request in try await wrapper(request, next) }
+        }
+        return try await chain(request)
+    }
+
+    private func dispatch(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var parameters: [(String, String)] = []
+        guard let node = tree.find(request.pathSegments[...], parameters: &parameters) else {
+            return notFound(request)
+        }
+        let method = request.method
+        guard let entry = node.handlers[method] ?? (method == .head ? node.handlers[.get] : nil) else {
+            let allowed = node.allowedMethods
+            if method == .options {
+                return HTTPResponse(status: .noContent, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            }
+            var response = methodNotAllowed(request, allowed)
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+            return response
+        }
+        var routed = request
+        routed.route = entry.template
+        routed.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        var response = try await entry.handler(routed)
+        response.route = entry.template
+        return response
+    }
+
+    private static func templateSegments(_ template: String) -> [RouteSegment] {
+        precondition(template.hasPrefix("/"), "route template \(template) must start with /")
+        if template == "/" { return [] }
+        return template.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            if segment.hasPrefix("{") {
+                precondition(segment.hasSuffix("}") && segment.count > 2, "malformed parameter \(segment) in \(template)")
+                return .parameter(String(segment.dropFirst().dropLast()))
+            }
+            precondition(!segment.contains("{") && !segment.contains("}"), "partial parameter in \(template)")
+            return .literal(String(segment))
+        }
+    }
+}
+
+/// What a method and path resolve to.
+public enum RouteMatch: Sendable, Equatable {
+    case found(template: String, parameters: [String: String])
+    case methodNotAllowed(allowed: [HTTPMethod])
+    case notFound
+}

@@ -1,0 +1,55 @@
+/// Seeded fills with PyTorch's element order and arithmetic: one draw per element, row-major.
+extension PyTorchGenerator {
+    /// `tensor.uniform_(from, to)`: one float32 draw per element, in order.
+    /// The bounds are rounded to Float first, as ATen's kernel does (`static_cast<scalar_t>`).
+    public mutating func fillUniform(_ x: UnsafeMutableBufferPointer<Float>, from: Double, to: Double) {
+        let a = Float(from)
+        let b = Float(to)
+        for i in x.indices { x[i] = uniformFloat(from: a, to: b) }
+    }
+
+    /// `tensor.normal_(mean, std)` on a contiguous float32 tensor.
+    ///
+    /// Fewer than 16 elements: one scalar double Box–Muller draw each (see `normalDouble`).
+    /// Otherwise, as ATen's `normal_fill`: all uniforms first, then Box–Muller in blocks of 16
+    /// (`j < 8`: `u1 = 1 − d[j]`, `u2 = d[j+8]`, `r = √(−2 ln u1)`, `θ = 2π·u2`,
+    /// `d[j] = r·cosθ·std + mean`, `d[j+8] = r·sinθ·std + mean`); a ragged tail redraws the
+    /// last 16 elements from 16 fresh uniforms and transforms them again.
+    /// - Note: PyTorch's AVX2 build evaluates log/sin/cos with SLEEF (≤ 1 ulp); this uses the
+    ///   C library, so an element may differ from PyTorch's by an ulp or so. Uniform-based
+    ///   fills are bit-exact.
+    public mutating func fillNormal(_ x: UnsafeMutableBufferPointer<Float>, mean: Double, std: Double) {
+        let n = x.count
+        guard n >= 16 else {
+            for i in 0..<n { x[i] = Float(normalDouble(mean: mean, std: std)) }
+            return
+        }
+        let m = Float(mean)
+        let s = Float(std)
+        for i in 0..<n { x[i] = uniformFloat(from: 0, to: 1) }
+        var start = 0
+        while start + 16 <= n {
+            Self.boxMuller16(x.baseAddress! + start, mean: m, std: s)
+            start += 16
+        }
+        if n % 16 != 0 {
+            let tail = x.baseAddress! + (n - 16)
+            for j in 0..<16 { tail[j] = uniformFloat(from: 0, to: 1) }
+            Self.boxMuller16(tail, mean: m, std: s)
+        }
+    }
+
+    @inline(__always)
+    private static func boxMuller16(_ d: UnsafeMutablePointer<Float>, mean: Float, std: Float) {
+        // 2π rounded to float first, then multiplied in float: the AVX2 kernel's arithmetic.
+        let twoPi = Float(2 * Double.pi)
+        for j in 0..<8 {
+            let u1 = 1 - d[j]
+            let u2 = d[j + 8]
+            let radius = (-2 * RandomMath.logf(u1)).squareRoot()
+            let theta = twoPi * u2
+            d[j] = mean.addingProduct(radius * RandomMath.cosf(theta), std)
+            d[j + 8] = mean.addingProduct(radius * RandomMath.sinf(theta), std)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// The 32-bit Mersenne Twister MT19937 (Matsumoto & Nishimura, 1998), seeded exactly as
+/// PyTorch's CPU generator seeds it: `torch.manual_seed(s)` is `init_genrand(s & 0xFFFF_FFFF)`.
+///
+/// The sequence depends only on the seed, never on the machine or thread count, so the same
+/// seed reproduces the same bits everywhere. Check vector: seed 0 gives 2357136044,
+/// 2546248239, 3071714933, 3626093760 first.
+public struct MT19937: Sendable, Equatable {
+    private static let n = 624
+    private static let m = 397
+    private var state: [UInt32]
+    private var index: Int
+
+    /// Seeds with the low 32 bits of `seed` (PyTorch's `mt19937(seed)` keeps only those too).
+    public init(seed: UInt64) {
+        var s = [UInt32](repeating: 0, count: Self.n)
+        s[0] = UInt32(truncatingIfNeeded: seed)
+        for i in 1..<Self.n {
+            let previous = s[i - 1]
+            s[i] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(i)
+        }
+        state = s
+        index = Self.n
+    }
+
+    /// The next 32 random bits.
+    public mutating func next() -> UInt32 {
+        if index >= Self.n { twist() }
+        var y = state[index]
+        index += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9D2C_5680
+        y ^= (y << 15) & 0xEFC6_0000
+        y ^= y >> 18
+        return y
+    }
+
+    /// Two draws combined as PyTorch's `random64()` does: first draw in the high half.
+    public mutating func next64() -> UInt64 {
+        let high = UInt64(next())
+        let low = UInt64(next())
+        return (high << 32) | low
+    }
+
+    private mutating func twist() {
+        state.withUnsafeMutableBufferPointer { s in
+            for k in 0..<Self.n {
+                let y = (s[k] & 0x8000_0000) | (s[(k + 1) % Self.n] & 0x7FFF_FFFF)
+                var v = s[(k + Self.m) % Self.n] ^ (y >> 1)
+                if y & 1 != 0 { v ^= 0x9908_B0DF }
+                s[k] = v
+            }
+        }
+        index = 0
+    }
+}

@@ -1,0 +1,64 @@
+extension Model {
+    /// Applies `edits` in order to the parameter at `path` (or any alias), atomically: they
+    /// run on a copy of the tensor, which replaces the stored one only if every edit succeeded.
+    /// A tied parameter has one storage, so the change is seen through every alias.
+    /// - Throws: `unknownParameter`, `notMaterialized`, `shapeMismatch` (naming both shapes),
+    ///   `indexOutOfRange`; the model is unchanged when it throws.
+    public mutating func edit(_ path: String, _ edits: [ParameterEdit]) throws {
+        let id = try parameterID(path)
+        guard var t = store.values[id] else { throw NeuralNetError.notMaterialized(path: path) }
+        for e in edits { try Self.apply(e, to: &t, path: path) }
+        store.values[id] = t
+    }
+
+    /// Replaces the value at `path`; the shape must match.
+    public mutating func replace(_ path: String, with value: Tensor) throws {
+        try edit(path, [.replace(value)])
+    }
+
+    static func apply(_ edit: ParameterEdit, to t: inout Tensor, path: String) throws {
+        switch edit {
+        case .replace(let v):
+            guard v.shape == t.shape else { throw NeuralNetError.shapeMismatch(path: path, expected: t.shape, got: v.shape) }
+            t = v
+        case .setElement(let index, let value):
+            let text = "[" + index.map(String.init).joined(separator: ", ") + "]"
+            guard index.count == t.rank else { throw NeuralNetError.indexOutOfRange(path: path, index: text, shape: t.shape) }
+            var offset = 0
+            for (d, raw) in index.enumerated() {
+                let i = raw < 0 ? raw + t.shape[d] : raw
+                guard i >= 0, i < t.shape[d] else { throw NeuralNetError.indexOutOfRange(path: path, index: text, shape: t.shape) }
+                offset = offset * t.shape[d] + i
+            }
+            t.withUnsafeMutableScalars { $0[offset] = value }
+        case .setSlice(let slice, let operand):
+            let (ranges, shape) = try slice.resolve(in: t.shape, path: path)
+            let offsets = Tensor.offsets(of: ranges, in: t.shape)
+            switch operand {
+            case .scalar(let v):
+                t.withUnsafeMutableScalars { p in for o in offsets { p[o] = v } }
+            case .tensor(let v):
+                guard v.shape == shape else {
+                    throw NeuralNetError.shapeMismatch(path: "\(path)[\(slice)]", expected: shape, got: v.shape)
+                }
+                t.withUnsafeMutableScalars { p in for (k, o) in offsets.enumerated() { p[o] = v.scalars[k] } }
+            }
+        case .add(let operand):
+            try combine(&t, operand, path: path, +)
+        case .multiply(let operand):
+            try combine(&t, operand, path: path, *)
+        case .fill(let v):
+            t.withUnsafeMutableScalars { $0.update(repeating: v) }
+        }
+    }
+
+    private static func combine(_ t: inout Tensor, _ operand: EditOperand, path: String, _ op: (Float, Float) -> Float) throws {
+        switch operand {
+        case .scalar(let v):
+            t.withUnsafeMutableScalars { p in for i in p.indices { p[i] = op(p[i], v) } }
+        case .tensor(let v):
+            guard v.shape == t.shape else { throw NeuralNetError.shapeMismatch(path: path, expected: t.shape, got: v.shape) }
+            t.withUnsafeMutableScalars { p in for i in p.indices { p[i] = op(p[i], v.scalars[i]) } }
+        }
+    }
+}

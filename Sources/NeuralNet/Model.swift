@@ -1,0 +1,125 @@
+public import JSON
+import Kernels
+
+/// A network and its parameters as one immutable-by-default value: the module tree, the
+/// linear layers, and a store of copy-on-write tensors keyed by `ParameterID`.
+///
+/// `Model` is `Sendable` and cheap to copy. A mutating call changes only this copy and copies
+/// only the tensors it writes, so a reader holding an older copy keeps a consistent snapshot.
+///
+/// ```swift
+/// var net = try Model(spec: spec, seed: 0)            // torch.manual_seed(0); nn.Sequential(…)
+/// let y = try net.forward(x).output
+/// try net.edit("0.weight", [.setElement(index: [0, 0], value: 42)])
+/// ```
+public struct Model: Sendable {
+    /// The module tree; it never changes after creation.
+    public let root: ModuleNode
+    /// Linear layers in construction order; `ModuleKind.linear(layer:)` indexes this.
+    public internal(set) var layers: [LinearLayer]
+    /// Parameter values and gradients.
+    public internal(set) var store: ParameterStore
+    public let limits: ModelLimits
+    /// The seed given at creation.
+    public let seed: UInt64
+    /// The initializer for layers materialized later (deferred ones) and the creation default.
+    public let initializer: Initializer
+    /// The per-sample input shape (without batch), once given or learned from a forward pass.
+    public internal(set) var inputShape: [Int]?
+    /// The stream deferred layers draw from when they materialize: it continues where
+    /// creation stopped, so materializing later gives the same bits as knowing `in` up front.
+    var generator: PyTorchGenerator
+    let index: ModelIndex
+    let layerLocations: [String]
+
+    /// Creates a model from a spec (`{"type": "sequential", "layers": […]}`).
+    ///
+    /// Construction follows PyTorch: the generator is seeded like `torch.manual_seed(seed)`,
+    /// then each linear layer whose input width is known (given as `in`, inferred from the
+    /// layers before it, or from `inputShape`) draws its weight then its bias in spec order.
+    /// - Parameters:
+    ///   - inputShape: the shape of one sample, without the batch dimension (`[4]`, `[1, 28, 28]`).
+    ///   - location: the JSON location of `spec` used in error messages.
+    /// - Throws: `NeuralNetError.invalidSpec` / `.limitExceeded` (bad request) before allocating
+    ///   anything; `.initializerNotApplicable` when `initializer` cannot fill a weight.
+    public init(
+        spec: JSONValue, seed: UInt64 = 0, initializer: Initializer = .framework(.pytorch),
+        inputShape: [Int]? = nil, limits: ModelLimits = .standard, location: String = "spec"
+    ) throws {
+        let decoded = try SpecDecoder.decode(spec, limits: limits, location: location)
+        try self.init(decoded: decoded, seed: seed, initializer: initializer, limits: limits)
+        if let inputShape { try validateInputShape(inputShape, location: "input_shape") }
+        inputShape.map { self.inputShape = $0 }
+        try resolveWidths(sampleShape: inputShape, context: .spec)
+        try materializeKnownLayers()
+    }
+
+    init(decoded: DecodedSpec, seed: UInt64, initializer: Initializer, limits: ModelLimits) throws {
+        root = decoded.root
+        layers = decoded.layers
+        layerLocations = decoded.layerLocations
+        store = ParameterStore()
+        self.limits = limits
+        self.seed = seed
+        self.initializer = initializer
+        generator = PyTorchGenerator(seed: seed)
+        index = ModelIndex(root: decoded.root, layers: decoded.layers)
+    }
+
+    /// True when some layer still waits for its input width.
+    public var hasDeferredLayers: Bool { layers.contains { $0.inFeatures == nil } }
+
+    /// Checks a per-sample shape given by a caller: at least one dimension, each positive and
+    /// within the width limit.
+    func validateInputShape(_ shape: [Int], location: String) throws {
+        guard !shape.isEmpty, shape.count <= 8 else {
+            throw NeuralNetError.invalidArgument(location: location, reason: "must list 1 to 8 dimensions of one sample (without the batch), got \(formatShape(shape))")
+        }
+        for d in shape where d < 1 || d > limits.maxWidth {
+            throw NeuralNetError.limitExceeded(location: location, reason: "dimension \(d) must be between 1 and the width limit \(limits.maxWidth)")
+        }
+        guard let n = Tensor.elementCount(shape), n <= limits.maxWidth else {
+            throw NeuralNetError.limitExceeded(location: location, reason: "\(formatShape(shape)) has more features than the width limit \(limits.maxWidth)")
+        }
+    }
+
+    /// The initializer a layer created with `initializer` gets for `role`: framework defaults
+    /// decide per role; fan-based and matrix initializers fill weights and leave biases at zero
+    /// (as Keras and Gluon do), elementwise ones fill both.
+    func creationInitializer(for role: ParameterRole) -> Initializer {
+        role == .bias && initializer.needsMatrix ? .zeros : initializer
+    }
+
+    /// Allocates and initializes, in construction order, the layers without values up to the
+    /// first whose input width is still unknown; refuses first if that would pass the
+    /// parameter limit. Stopping at the first unknown keeps the draw order of eager
+    /// construction, so a deferred model gets the very bits an eager one gets.
+    mutating func materializeKnownLayers() throws {
+        let pending = layers.indices.prefix { layers[$0].inFeatures != nil }.filter { store.values[layers[$0].weight] == nil }
+        var total = parameterCount
+        for l in pending {
+            let layer = layers[l]
+            let inFeatures = layer.inFeatures!
+            total = try SpecDecoder.checkedParameterTotal(
+                adding: inFeatures, out: layer.outFeatures, bias: layer.bias != nil, to: total, limits: limits,
+                location: layerLocations[l])
+        }
+        for l in pending {
+            let layer = layers[l]
+            let inFeatures = layer.inFeatures!
+            var weight = Tensor(zeros: [layer.outFeatures, inFeatures])
+            try creationInitializer(for: .weight).fill(
+                &weight, role: .weight, inFeatures: inFeatures, path: index.entry(layer.weight).path, generator: &generator)
+            store.values[layer.weight] = weight
+            if let b = layer.bias {
+                var bias = Tensor(zeros: [layer.outFeatures])
+                try creationInitializer(for: .bias).fill(
+                    &bias, role: .bias, inFeatures: inFeatures, path: index.entry(b).path, generator: &generator)
+                store.values[b] = bias
+            }
+        }
+    }
+
+    /// Materialized parameters, tied ones counted once.
+    public var parameterCount: Int { store.values.values.reduce(0) { $0 + $1.count } }
+}

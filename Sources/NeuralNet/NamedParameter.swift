@@ -1,0 +1,30 @@
+/// A parameter as listings show it, PyTorch `named_parameters` style.
+public struct NamedParameter: Sendable, Equatable {
+    /// The first path in declaration order (`0.block 1.2.bias`).
+    public let path: String
+    /// The other paths of a tied parameter, in declaration order; empty when not tied.
+    public let aliases: [String]
+    public let id: ParameterID
+    public let role: ParameterRole
+    public let value: Tensor
+    /// Nil before any backward pass.
+    public let gradient: Tensor?
+
+    public var shape: [Int] { value.shape }
+    public var isTied: Bool { !aliases.isEmpty }
+}
+
+/// A module position as lookups show it.
+public struct ModuleInfo: Sendable {
+    public let path: String
+    /// `linear`, `sequential`, `flatten` or an activation's spec name.
+    public let type: String
+    /// The spec `id` this position defines or refers to, when tied.
+    public let tieID: String?
+    /// Child names of a sequential.
+    public let children: [String]
+    /// Distinct parameters under this module (tied counted once), materialized ones.
+    public let parameterCount: Int
+    /// The subtree printed like PyTorch's `print(module)`.
+    public let description: String
+}

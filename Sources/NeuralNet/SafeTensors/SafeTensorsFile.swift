@@ -1,0 +1,52 @@
+/// One named Float32 tensor of a safetensors file.
+public struct SafeTensorsEntry: Sendable, Equatable {
+    /// The tensor's key, e.g. a PyTorch state-dict key such as `0.weight`.
+    public var name: String
+    /// Dimensions, outermost first; `[]` is a scalar.
+    public var shape: [Int]
+    /// Elements in row-major order; `values.count` is the product of `shape`.
+    public var values: [Float]
+
+    public init(name: String, shape: [Int], values: [Float]) {
+        self.name = name
+        self.shape = shape
+        self.values = values
+    }
+}
+
+/// The safetensors format (Hugging Face), restricted to Float32 tensors.
+///
+/// Layout: an 8-byte little-endian unsigned header length `N`; `N` bytes of UTF-8 JSON,
+/// `{"NAME": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
+/// "__metadata__": {"key": "value"}}`; then the byte buffer, which the tensors' offsets (relative
+/// to the buffer's start) cover exactly, without gaps or overlaps, data little-endian.
+///
+/// Encoding keeps the tensors' order in the buffer and pads the header with spaces so the
+/// buffer starts 8-byte aligned, as the reference writer does. Decoding is strict: every rule
+/// above is checked and a file breaking one is refused with a ``SafeTensorsError`` naming the
+/// tensor and the rule — never a crash, never a partial result. Only `F32` is accepted; any
+/// other dtype is refused by name.
+public struct SafeTensorsFile: Sendable, Equatable {
+    /// The tensors, in the order of their data in the buffer.
+    public var tensors: [SafeTensorsEntry]
+    /// The free-form string map stored under `__metadata__`.
+    public var metadata: [String: String]
+
+    public init(tensors: [SafeTensorsEntry], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The header key reserved for metadata; no tensor may be called this.
+    public static let metadataKey = "__metadata__"
+}
+
+/// Bounds on what ``SafeTensorsFile/init(decoding:limits:)`` accepts.
+public struct SafeTensorsLimits: Sendable, Equatable {
+    /// Largest header, in bytes. The reference implementation refuses above 100 MB.
+    public var maxHeaderBytes: Int
+
+    public init(maxHeaderBytes: Int = 100_000_000) {
+        self.maxHeaderBytes = maxHeaderBytes
+    }
+}

@@ -1,0 +1,110 @@
+import JSON
+import NeuralNet
+
+/// The file format: one safetensors file per model, `models/<name>/model.safetensors`.
+///
+/// The tensors are stored under their state-dict paths, so `safetensors.torch.load_file` reads
+/// a model's file directly into a PyTorch `state_dict`. The rest lives in `__metadata__`:
+///
+/// | key | value |
+/// | --- | --- |
+/// | `format` | `pt` (what Hugging Face tools expect) |
+/// | `paramd.format` | `1`, the layout version |
+/// | `paramd.name`, `paramd.version` | the model's name and version |
+/// | `paramd.document` | the model document, as compact JSON |
+/// | `paramd.checksum` | CRC-32 of the whole file with these 8 hex digits written as `00000000` |
+///
+/// Why one file rather than spec, parameters and a manifest: a model's whole state then changes
+/// with a single atomic rename, so no crash can pair a new spec with old parameters, and a
+/// durable write costs one file fsync and one directory fsync instead of two of each — which
+/// bounds the rate of durable PATCHes. The checksum covers every byte (header, document and
+/// data), so a torn or garbled file is recognised on load even where the format would parse.
+extension PersistedModel {
+    static let fileName = "model.safetensors"
+    static let formatVersion = "1"
+    private static let checksumKey = "paramd.checksum"
+    /// `"paramd.checksum":"` as the writer spells it; its 8 digits follow.
+    private static let checksumPattern = Array("\"\(checksumKey)\":\"".utf8)
+
+    /// The file's bytes, checksum included.
+    func encodedFile() throws(StorageError) -> [UInt8] {
+        let metadata = [
+            "format": "pt", "paramd.format": Self.formatVersion, "paramd.name": name,
+            "paramd.version": String(version), "paramd.document": document.jsonString,
+            Self.checksumKey: "00000000",
+        ]
+        var bytes: [UInt8]
+        do throws(SafeTensorsError) {
+            bytes = try SafeTensorsFile(tensors: tensors, metadata: metadata).encoded()
+        } catch {
+            throw .unencodableModel(name, error)
+        }
+        guard let digits = Self.checksumDigits(in: bytes) else {
+            preconditionFailure("the safetensors writer must spell the checksum entry as expected")
+        }
+        let checksum = CRC32.checksum(bytes)
+        let hex = Array(String(checksum, radix: 16).utf8)
+        bytes.replaceSubrange(digits, with: repeatElement(UInt8(ascii: "0"), count: 8 - hex.count) + hex)
+        return bytes
+    }
+
+    /// Decodes and verifies a model file; `name` is the folder it was found in.
+    init(file bytes: [UInt8], name: String) throws(StorageDamage) {
+        // The checksum first: a flipped bit is then reported as what it is, not as whatever
+        // structural error it happens to cause.
+        if let digits = Self.checksumDigits(in: bytes), let stored = UInt32(String(decoding: bytes[digits], as: UTF8.self), radix: 16) {
+            var crc = CRC32()
+            crc.update(bytes[..<digits.lowerBound])
+            crc.update(Array("00000000".utf8))
+            crc.update(bytes[digits.upperBound...])
+            guard crc.value == stored else { throw .checksumMismatch(stored: stored, computed: crc.value) }
+        }
+        let file: SafeTensorsFile
+        do throws(SafeTensorsError) {
+            file = try SafeTensorsFile(decoding: bytes)
+        } catch {
+            throw .notSafeTensors(error)
+        }
+        func entry(_ key: String) throws(StorageDamage) -> String {
+            guard let value = file.metadata[key] else { throw .missingMetadata(key) }
+            return value
+        }
+        let format = try entry("paramd.format")
+        guard format == Self.formatVersion else { throw .unsupportedFormat(format) }
+        let checksumText = try entry(Self.checksumKey)
+        guard Self.checksumDigits(in: bytes) != nil, checksumText.utf8.count == 8, UInt32(checksumText, radix: 16) != nil
+        else { throw .missingMetadata(Self.checksumKey) }
+        let storedName = try entry("paramd.name")
+        guard storedName == name else { throw .nameMismatch(stored: storedName) }
+        let versionText = try entry("paramd.version")
+        guard let version = Int(versionText), version >= 0 else { throw .invalidVersion(versionText) }
+        let documentText = try entry("paramd.document")
+        let document: JSONValue
+        do throws(JSONError) {
+            document = try JSONValue(parsing: documentText)
+        } catch {
+            throw .invalidDocument(error)
+        }
+        self.init(name: name, version: version, document: document, tensors: file.tensors)
+    }
+
+    /// Where the checksum's 8 hex digits are, searching the header only.
+    private static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
+        guard bytes.count >= 8 else { return nil }
+        let length = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard length <= UInt64(bytes.count - 8) else { return nil }
+        let header = bytes[8..<8 + Int(length)]
+        let pattern = checksumPattern
+        guard header.count >= pattern.count + 9 else { return nil }
+        var start = header.startIndex
+        while start + pattern.count + 9 <= header.endIndex {
+            if header[start..<start + pattern.count].elementsEqual(pattern) {
+                let digits = start + pattern.count..<start + pattern.count + 8
+                guard header[digits.upperBound] == UInt8(ascii: "\"") else { return nil }
+                return digits
+            }
+            start += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import HTTP
+
+/// Every byte value 0–255 through the field-name, field-value and method grammars.
+struct ParserByteSweepTests {
+    static let tokenPunctuation = Array("!#$%&'*+-.^_`|~".utf8)
+
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || tokenPunctuation.contains(byte)
+    }
+
+    static func request(field: [UInt8]) -> [UInt8] {
+        Array("GET / HTTP/1.1\r\nHost: h\r\n".utf8) + field + Array("\r\n\r\n".utf8)
+    }
+
+    @Test(arguments: 0...255)
+    func fieldNameByte(_ value: Int) throws {
+        let byte = UInt8(value)
+        let raw = Self.request(field: [UInt8(ascii: "X"), byte, UInt8(ascii: "Y")] + Array(": v".utf8))
+        let result = Result { () throws(HTTPParseError) in try parseMessages([raw]) }
+        switch byte {
+        case _ where Self.isTokenByte(byte):
+            let message = try #require(try result.get().first)
+            #expect(message.headers.last == [String(decoding: [0x58, byte, 0x59], as: UTF8.self), "v"])
+        case UInt8(ascii: ":"):
+            let message = try #require(try result.get().first)
+            #expect(message.headers.last == ["X", "Y: v"])
+        case lf:
+            #expect(throws: HTTPParseError.bareLineFeed) { try result.get() }
+        default:
+            #expect(throws: HTTPParseError.invalidHeaderName) { try result.get() }
+        }
+    }
+
+    @Test(arguments: 0...255)
+    func fieldValueByte(_ value: Int) throws {
+        let byte = UInt8(value)
+        let raw = Self.request(field: Array("X: a".utf8) + [byte, UInt8(ascii: "b")])
+        let result = Result { () throws(HTTPParseError) in try parseMessages([raw]) }
+        switch byte {
+        case htab, sp, 0x21...0x7E, 0x80...0xFF:
+            let message = try #require(try result.get().first)
+            #expect(message.headers.last?.first == "X")
+            #expect(Array(message.headers.last![1].utf8) == (byte >= 0x80 ? Array(String(decoding: [0x61, byte, 0x62], as: UTF8.self).utf8) : [0x61, byte, 0x62]))
+        case lf:
+            #expect(throws: HTTPParseError.bareLineFeed) { try result.get() }
+        default:
+            #expect(throws: HTTPParseError.invalidHeaderValue) { try result.get() }
+        }
+    }
+
+    @Test(arguments: 0...255)
+    func methodByte(_ value: Int) throws {
+        let byte = UInt8(value)
+        let raw = [UInt8(ascii: "G"), byte] + Array("T / HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
+        let result = Result { () throws(HTTPParseError) in try parseMessages([raw]) }
+        switch byte {
+        case UInt8(ascii: "E"):
+            #expect(try result.get().first?.method == "GET")
+        case _ where Self.isTokenByte(byte):
+            #expect(throws: HTTPParseError.unsupportedMethod) { try result.get() }
+        case sp:
+            #expect(throws: HTTPParseError.invalidRequestLine) { try result.get() }
+        case lf:
+            #expect(throws: HTTPParseError.bareLineFeed) { try result.get() }
+        default:
+            #expect(throws: HTTPParseError.invalidMethod) { try result.get() }
+        }
+    }
+}
