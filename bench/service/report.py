@@ -46,8 +46,12 @@ def main(results_path, probe_path, paramd_status, work):
         row = json.loads(line)
         rounds.setdefault(row["label"], []).append(row)
     rows = {label: pooled(parts) for label, parts in rounds.items()}
+    serial = {}
+    serial_path = os.path.join(work, "service_time.jsonl")
+    if os.path.exists(serial_path):
+        serial = {r["label"]: r for r in map(json.loads, open(serial_path))}
     ours = "paramd" if paramd_status == "ok" else ("paramd*" if paramd_status == "standin" else None)
-    header = f"{'case':<42} {'server':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    header = f"{'case':<42} {'server':<8} {'1-client min':>12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
     print(header + f" {'paramd/peer req/s':>18} {'p99 paramd/peer':>16}  target")
     print("-" * (len(header) + 44))
     warnings = []
@@ -58,7 +62,10 @@ def main(results_path, probe_path, paramd_status, work):
             if row is None:
                 continue
             label = title if name == "paramd" or mine is None else ""
-            line = f"{label:<42} {name:<8} {row['rps']:>9.1f} {ms(row['p50_us']):>8} {ms(row['p99_us']):>8}"
+            one = serial.get(f"{name}/{key}")
+            one_text = ms(one["min_us"]) if one and one["statuses"] == [200] else "—"
+            line = (f"{label:<42} {name:<8} {one_text:>12} {row['rps']:>9.1f} {ms(row['p50_us']):>8} "
+                    f"{ms(row['p99_us']):>8}")
             if name == "paramd" and theirs is not None and not (row["requests"] and theirs["requests"]):
                 line += f" {'—':>18} {'—':>16}  no responses: not comparable"
             elif name == "paramd" and theirs is not None:
@@ -73,6 +80,9 @@ def main(results_path, probe_path, paramd_status, work):
             if problems(row):
                 note = " (figures include failed requests)" if row["requests"] else ""
                 warnings.append(f"{name} {key}: {problems(row)}{note}")
+    print("1-client min: fastest of 41 sequential requests from one client, in ms — the service time"
+          " without queueing or\nscheduling noise (1000 / it is one core's ceiling); req/s, p50, p99:"
+          " wrk, 16 connections, times in ms.")
     if ours is None:
         print(f"\nparamd: UNAVAILABLE ({paramd_status}); only the peer was measured.")
     elif ours == "paramd*":

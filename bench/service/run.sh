@@ -8,7 +8,8 @@
 #   2. starts paramd and the peer, each pinned to core 0 (taskset), one worker / one thread each,
 #      on free localhost ports, each with its own temporary data directory
 #   3. correctness before timing: both get the same model and the same weights (PUT), then every
-#      benchmarked request is checked against a float64 numpy reference and across servers
+#      benchmarked request is checked against a float64 numpy reference and across servers; then
+#      each case's service time: 41 sequential requests from one client, median and minimum
 #   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
 #      then 10 s measured as two 5 s rounds in the order paramd, peer, peer, paramd, so a slow
 #      drift in what else the machine runs hits both servers alike
@@ -143,6 +144,14 @@ say "peer $PEER_URL (pid $PEER_PID); paramd ${PARAMD_URL:-unavailable: $PARAMD_S
 # ---- 3. correctness -----------------------------------------------------------------------
 CHECK_STATUS=0
 (cd "$HERE" && "$PY" check.py "$WORK/bodies" ${PARAMD_URL:+"$PARAMD_URL"} "$PEER_URL") || CHECK_STATUS=1
+
+# Service time: one client, sequential requests (nothing queues), after the checks warmed both.
+for server in paramd peer; do
+    if [[ $server == paramd ]]; then url=$PARAMD_URL; else url=$PEER_URL; fi
+    [[ -n $url ]] || continue
+    "${PRIORITY[@]}" taskset -c "$CLIENT_CORE" "$PY" "$HERE/service_time.py" "$WORK" "$server" "$url" 41 ||
+        say "service-time probe failed for $server"
+done
 
 # ---- 4. load --------------------------------------------------------------------------------
 run_wrk() {  # server url-path seconds result-file(optional) ; case settings in BENCH_* env
