@@ -3,21 +3,21 @@
 # same run on the same core. One command:   bash bench/service/run.sh
 #
 # What it does, in order (about 2.5 minutes once paramd and the peer's venv are built):
-#   1. installs wrk if missing, makes the peer's venv from bench/peers/requirements.txt if missing,
-#      builds paramd (swift build -c release --product paramd)
+#   1. installs wrk and strace if missing, makes the peer's venv from bench/peers/requirements.txt
+#      if missing, starts the peer, builds paramd (swift build -c release --product paramd)
 #   2. starts paramd and the peer, each pinned to core 0 (taskset), one worker / one thread each,
 #      on free localhost ports, each with its own temporary data directory
 #   3. correctness before timing: both get the same model and the same weights (PUT), then every
 #      benchmarked request is checked against a float64 numpy reference and across servers; then
 #      each case's service time: 41 sequential requests from one client, median and minimum
 #   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
-#      then 10 s measured as two 5 s rounds in the order paramd, peer, peer, paramd, so a slow
+#      then 8 s measured as two 4 s rounds in the order paramd, peer, peer, paramd, so a slow
 #      drift in what else the machine runs hits both servers alike
 #   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
 #      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
 #   6. prints the table; a trap stops both servers and removes the temporary files
 #
-# Knobs (environment): BENCH_DURATION (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+# Knobs (environment): BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
 #   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
 #   BENCH_PARAMD_BIN=/path/to/paramd (benchmark that binary instead of building),
@@ -27,7 +27,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
-DURATION=${BENCH_DURATION:-10}
+DURATION=${BENCH_DURATION:-8}
 WARMUP=${BENCH_WARMUP:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 SERVER_CORE=${BENCH_SERVER_CORE:-0}
@@ -68,21 +68,6 @@ if ! "$PY" -c 'import torch, fastapi, uvicorn, uvloop, httptools, orjson, numpy'
     "$VENV/bin/pip" install -q -r "$ROOT/bench/peers/requirements.txt" || die "pip install failed"
 fi
 
-PARAMD_STATUS=ok
-PARAMD_BIN=""
-if [[ $STANDIN == 1 ]]; then
-    PARAMD_STATUS=standin
-elif [[ -n ${BENCH_PARAMD_BIN:-} ]]; then
-    PARAMD_BIN=$BENCH_PARAMD_BIN
-    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
-elif [[ ${BENCH_SKIP_BUILD:-0} != 1 ]] && ! (cd "$ROOT" && swift build -c release --product paramd \
-        >"$WORK/build.log" 2>&1); then
-    PARAMD_STATUS="release build failed: $(grep -m1 'error:' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
-else
-    PARAMD_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/paramd"
-    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
-fi
-
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_healthy() {  # url pid seconds -> 0 once /healthz answers 200
@@ -119,6 +104,26 @@ mkdir -p "$WORK/peer-data" "$WORK/paramd-data"
 start_peer "$PEER_PORT" "$WORK/peer-data" "$WORK/peer.log"
 SERVER_PIDS+=($!); PEER_PID=$!
 PEER_URL="http://127.0.0.1:$PEER_PORT"
+
+# The peer imports torch meanwhile (it takes seconds), so building paramd costs less wall time.
+say "preparing paramd (release build, unless told otherwise)"
+PARAMD_STATUS=ok
+PARAMD_BIN=""
+if [[ $STANDIN == 1 ]]; then
+    PARAMD_STATUS=standin
+elif [[ -n ${BENCH_PARAMD_BIN:-} ]]; then
+    PARAMD_BIN=$BENCH_PARAMD_BIN
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
+elif ! command -v swift >/dev/null; then
+    PARAMD_STATUS="no swift toolchain on PATH to build it"
+elif [[ ${BENCH_SKIP_BUILD:-0} != 1 ]] && ! (cd "$ROOT" && swift build -c release --product paramd \
+        >"$WORK/build.log" 2>&1); then
+    PARAMD_STATUS="release build failed: $(grep -m1 'error:' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
+else
+    PARAMD_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/paramd"
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
+fi
+
 PARAMD_URL=""
 if [[ $PARAMD_STATUS == ok || $PARAMD_STATUS == standin ]]; then
     PARAMD_PORT=$(free_port)
