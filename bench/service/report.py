@@ -96,10 +96,17 @@ def main(results_path, probe_path, paramd_status, work):
     print(f"  fsync of a 4 KiB rewrite:         {f['rate']:7.1f}/s  p50 {f['p50_ms']:.2f} ms  p99 {f['p99_ms']:.2f} ms")
     print(f"  temp+fsync+rename+fsync(dir), {probe['replace_bytes'] / 1e6:.2f} MB: "
           f"{r['rate']:6.1f}/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms")
+    durable = {}
+    for name in ("paramd", "peer"):
+        path = os.path.join(work, f"durability-{name}.json")
+        d = json.load(open(path)) if os.path.exists(path) else {}
+        if d.get("traced") and d.get("acknowledged"):
+            durable[name] = d["syncs"] >= d["acknowledged"]
     for name in ("paramd", "peer"):
         row = rows.get(f"{name}/patch")
         if row:
-            print(f"  {name} PATCH: {row['rps']:.1f} acknowledged durable writes/s = "
+            kind = {True: "durable", False: "NOT durable"}.get(durable.get(name), "unverified")
+            print(f"  {name} PATCH: {row['rps']:.1f} acknowledged writes/s ({kind}) = "
                   f"{row['rps'] / r['rate']:.2f}× the single-writer replace rate, "
                   f"{row['rps'] / f['rate']:.2f}× the raw fsync rate")
     print("  A server that makes each write durable on its own cannot exceed the replace rate; "
