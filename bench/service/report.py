@@ -80,9 +80,9 @@ def main(results_path, probe_path, paramd_status, work):
             if problems(row):
                 note = " (figures include failed requests)" if row["requests"] else ""
                 warnings.append(f"{name} {key}: {problems(row)}{note}")
-    print("1-client min: fastest of 41 sequential requests from one client, in ms — the service time"
-          " without queueing or\nscheduling noise (1000 / it is one core's ceiling); req/s, p50, p99:"
-          " wrk, 16 connections, times in ms.")
+    print("1-client min: fastest round trip of 41 sequential requests from one client (server work +"
+          " loopback + client,\nnothing queued, least disturbed by other load); req/s, p50, p99: wrk"
+          " with 16 connections; times in ms.")
     if ours is None:
         print(f"\nparamd: UNAVAILABLE ({paramd_status}); only the peer was measured.")
     elif ours == "paramd*":

@@ -11,13 +11,13 @@
 #      benchmarked request is checked against a float64 numpy reference and across servers; then
 #      each case's service time: 41 sequential requests from one client, median and minimum
 #   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
-#      then 8 s measured as two 4 s rounds in the order paramd, peer, peer, paramd, so a slow
-#      drift in what else the machine runs hits both servers alike
+#      then 8 s measured as four 2 s rounds alternating paramd, peer, peer, paramd, paramd, peer,
+#      peer, paramd, so drift and bursts in what else the machine runs hit both servers alike
 #   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
 #      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
 #   6. prints the table; a trap stops both servers and removes the temporary files
 #
-# Knobs (environment): BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+# Knobs (environment): BENCH_DURATION (8), BENCH_ROUNDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
 #   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
 #   BENCH_PARAMD_BIN=/path/to/paramd (benchmark that binary instead of building),
@@ -30,6 +30,7 @@ HERE="$ROOT/bench/service"
 DURATION=${BENCH_DURATION:-8}
 WARMUP=${BENCH_WARMUP:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
+ROUNDS=${BENCH_ROUNDS:-4}
 SERVER_CORE=${BENCH_SERVER_CORE:-0}
 CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
 STANDIN=${BENCH_PARAMD_STANDIN:-0}
@@ -169,20 +170,24 @@ run_wrk() {  # server url-path seconds result-file(optional) ; case settings in 
 bench_case() {  # name url-path method body-file content-type accept tensor-shape
     CASE=$1
     export BENCH_METHOD=$3 BENCH_BODY_FILE=$4 BENCH_CONTENT_TYPE=$5 BENCH_ACCEPT=$6 BENCH_TENSOR_SHAPE=$7
-    local server half
-    half=$(awk -v d="$DURATION" 'BEGIN { printf "%.3gs", d / 2 }')
+    local server slice round
+    slice=$(awk -v d="$DURATION" -v r="$ROUNDS" 'BEGIN { printf "%.3gs", d / r }')
     local -a order=(peer)
-    [[ -n $PARAMD_URL ]] && order=(paramd peer peer paramd)   # ABBA: linear drift hits both alike
+    if [[ -n $PARAMD_URL ]]; then   # ABBA BAAB ...: drift and bursts of other load hit both alike
+        order=()
+        for ((round = 0; round < ROUNDS; round++)); do
+            if ((round % 2 == 0)); then order+=(paramd peer); else order+=(peer paramd); fi
+        done
+    fi
     for server in "${order[@]}"; do
         if [[ ! -e $WORK/warm-$server-$CASE ]]; then
             run_wrk "$server" "$2" "${WARMUP}s" ""; touch "$WORK/warm-$server-$CASE"
         fi
         if [[ -n $PARAMD_URL ]]; then
-            run_wrk "$server" "$2" "$half" "$WORK/results.jsonl"
+            run_wrk "$server" "$2" "$slice" "$WORK/results.jsonl"
         else
             run_wrk "$server" "$2" "${DURATION}s" "$WORK/results.jsonl"
         fi
-        say "$(tail -n1 "$WORK/results.jsonl")"
     done
 }
 B="$WORK/bodies"
