@@ -47,6 +47,12 @@ extension Connection {
                     let consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
                         try bodyDecoder!.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
                     }
+                    // A chunk-size line or trailer cut by a read boundary consumes nothing until
+                    // its end arrives: wait for more bytes rather than spin on the same ones.
+                    guard consumed > 0 || bodyDecoder!.isComplete else {
+                        if peerClosed { close() }
+                        return
+                    }
                     consume(consumed)
                     exchange?.bytesIn += consumed
                     if bodyDecoder!.isComplete {

@@ -61,6 +61,10 @@ extension Model {
                     throw mismatch(context, path: path, expected: expected, got: width, firstLinear: !sawLinear)
                 }
             } else {
+                guard width > 0 else {
+                    throw NeuralNetError.incompatibleInput(
+                        "layer '\(path)' (linear) would receive 0 features: an input needs at least one feature to set the layer's width")
+                }
                 guard width <= limits.maxWidth else {
                     throw widthError(context, "layer '\(path)' (linear) would receive \(width) features, over the width limit \(limits.maxWidth)")
                 }

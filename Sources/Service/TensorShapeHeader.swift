@@ -35,15 +35,20 @@ enum TensorShapeHeader {
         }
         let count = body.count / 4
         if let shape {
-            var expected = 1
+            // Overflow-safe: a hostile header may multiply past Int.max, and the byte count past it again.
+            var expected: Int? = 1
             for dimension in shape {
-                let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
-                guard !overflow else { expected = -1; break }
-                expected = product
+                guard let current = expected else { break }
+                let (product, overflow) = current.multipliedReportingOverflow(by: dimension)
+                expected = overflow ? nil : product
             }
             guard expected == count else {
+                let need = expected.map { n in
+                    let (bytes, overflow) = n.multipliedReportingOverflow(by: 4)
+                    return overflow ? "\(n) float32 values" : "\(n) float32 values (\(bytes) bytes)"
+                } ?? "more float32 values than any body can hold"
                 throw Problem.unprocessable(
-                    "Tensor-Shape \(format(shape)) needs \(max(expected, 0)) float32 values (\(max(expected, 0) * 4) bytes), the body has \(count)",
+                    "Tensor-Shape \(format(shape)) needs \(need), the body has \(count)",
                     slug: "raw-length", actual: shape)
             }
         }
