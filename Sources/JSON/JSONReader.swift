@@ -24,6 +24,7 @@
 /// ``JSONValue/init(parsing:limits:)``. Calling a method that does not fit the current state
 /// (e.g. `nextKey()` outside an object) is a programmer error and traps.
 public struct JSONReader: Sendable {
+    /// The bounds this reader enforces.
     public let limits: JSONLimits
     private let bytes: [UInt8]
     /// Byte offset of the next unread byte.
@@ -194,10 +195,7 @@ public struct JSONReader: Sendable {
     /// Checks that nothing but whitespace follows and every entered container was left.
     public mutating func finish() throws(JSONError) {
         precondition(containers.isEmpty, "finish() called inside an unfinished array or object")
-        try scan { scanner throws(JSONError) in
-            scanner.skipWhitespace()
-            guard scanner.isAtEnd else { throw .trailingData(scanner.location(scanner.position)) }
-        }
+        try scan { scanner throws(JSONError) in try scanner.expectEndOfDocument() }
     }
 }
 
