@@ -11,6 +11,8 @@ public final class ParamdServer: Sendable {
     private let logger: Logger
     /// Whether start ran and whether a shutdown was asked for (possibly before start).
     private let lifecycle = Mutex<(started: Bool, stopRequested: Bool)>((false, false))
+    /// Signalled at the very end of ``shutdown(gracePeriod:)``, after its last log line.
+    private let finished = Readiness()
 
     /// Prepares the service over `store` and the HTTP server; nothing listens yet.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
@@ -56,16 +58,22 @@ public final class ParamdServer: Sendable {
             state.stopRequested = true
             return state.started
         }
-        guard started else { return }
+        guard started else {
+            finished.markReady()
+            return
+        }
         logger.info("shutting down", metadata: ["grace_period": "\(gracePeriod)"])
         await http.shutdown(gracePeriod: gracePeriod)
         logger.info("stopped")
+        finished.markReady()
     }
 
     /// Returns once ``shutdown(gracePeriod:)`` has completed.
     public func waitUntilStopped() async throws {
-        if lifecycle.withLock({ $0.stopRequested && !$0.started }) { return }
-        try await http.run()
+        if !lifecycle.withLock({ $0.stopRequested && !$0.started }) {
+            try await http.run()
+        }
+        await finished.wait()
     }
 
     /// Thrown by ``start()`` when a shutdown was requested before the server started.

@@ -1,7 +1,9 @@
 import Synchronization
 
-/// Whether every stored model has been loaded: /readyz answers from it, and /v1 requests
-/// that arrive during loading wait for it rather than see a half-filled registry.
+/// A one-way flag that async code can wait for without blocking a thread. The service uses it
+/// for "every stored model is loaded" (/readyz answers from it, and /v1 requests that arrive
+/// during loading wait rather than see a half-filled registry) and the server for "shutdown
+/// finished".
 final class Readiness: Sendable {
     private let state = Mutex<(isReady: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     private let flag = Atomic<Bool>(false)

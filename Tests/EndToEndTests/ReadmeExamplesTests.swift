@@ -43,7 +43,9 @@ struct ReadmeExamplesTests {
         let server = try ServerProcess()
         defer { server.stop(); server.removeData() }
         for example in examples {
+            // A bound on each request, so a server that stopped answering fails the test instead of hanging it.
             let command = example.command.replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(server.port)")
+                .replacingOccurrences(of: "curl -s ", with: "curl -s --max-time 60 ")
             let actual = try Self.bash(command).trimmingCharacters(in: .newlines)
             if example.isJSON {
                 let expectedLines = example.expected.split(separator: "\n").map(String.init)
