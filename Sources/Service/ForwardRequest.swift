@@ -1,0 +1,86 @@
+import HTTP
+import JSON
+import NeuralNet
+
+/// A parsed forward (or backward, or train) input batch.
+struct ForwardRequest {
+    var inputs: Tensor
+    var capture: [String] = []
+
+    /// Reads `{"inputs": nested, "capture"?: [paths]}` or raw float32 (`Tensor-Shape`, else
+    /// `[bytes / 4 / width, width]` with the model's input width). The tensor is decoded by
+    /// the JSON reader's float path straight into one buffer: no value tree per number.
+    init(_ request: HTTPRequest, model: Model) throws {
+        switch try request.bodyKind(allowsRaw: true) {
+        case .raw:
+            let shape: [Int]
+            if let header = request.headers["Tensor-Shape"] {
+                shape = try TensorShapeHeader.parse(header)
+            } else {
+                guard let width = Self.inputWidth(model) else {
+                    throw Problem.unprocessable(
+                        "this model's input width is not known yet; send the shape in Tensor-Shape", slug: "shape-required")
+                }
+                guard request.body.count % (4 * width) == 0 else {
+                    throw Problem.unprocessable(
+                        "a raw body of \(request.body.count) bytes is not a whole number of rows of \(width) float32 values; send Tensor-Shape",
+                        slug: "raw-length")
+                }
+                shape = [request.body.count / (4 * width), width]
+            }
+            let values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+            try ParameterBody.requireFinite(values, what: "the input")
+            inputs = try Tensor(shape: shape, scalars: values)
+        case .json:
+            var reader = try JSONReader(request.body)
+            guard try reader.peekKind() == .object else { throw reader.unexpectedValue(.object) }
+            try reader.beginObject()
+            var inputs: JSONFloatTensor?
+            while let key = try reader.nextKey() {
+                switch key {
+                case "inputs":
+                    inputs = try reader.readFloatTensor()
+                case "capture":
+                    capture = try Self.capturePaths(try reader.readValue())
+                default:
+                    throw Problem.badRequest(
+                        "body has an unknown member \(key.debugDescription); allowed: capture, inputs", slug: "unknown-member", path: "body.\(key)")
+                }
+            }
+            try reader.finish()
+            guard let inputs else {
+                throw Problem.badRequest("body needs the member \"inputs\"", slug: "missing-member", path: "body.inputs")
+            }
+            self.inputs = try Tensor(shape: inputs.shape, scalars: inputs.values)
+        }
+        try Self.checkRank(self.inputs, name: "inputs")
+    }
+
+    /// Batches are `[batch, features…]` with at most four dimensions, as the contract says.
+    static func checkRank(_ tensor: Tensor, name: String) throws(Problem) {
+        guard (2...4).contains(tensor.rank) else {
+            throw Problem.unprocessable(
+                "\(name) must be a batch of rank 2 to 4 ([batch, features...]), got shape \(tensor.shape)",
+                slug: "incompatible-input", actual: tensor.shape)
+        }
+    }
+
+    static func capturePaths(_ value: JSONValue) throws(Problem) -> [String] {
+        guard case .array(let items) = value, items.count <= 64 else {
+            throw value.wrongTypeProblem(at: "body.capture", "an array of at most 64 module paths")
+        }
+        return try items.enumerated().map { index, item throws(Problem) in
+            guard case .string(let path) = item, path.utf8.count <= 1024 else {
+                throw item.wrongTypeProblem(at: "body.capture[\(index)]", "a module path string")
+            }
+            return path
+        }
+    }
+
+    /// The model's input width when known: the first linear layer's `in` after any flatten,
+    /// or the recorded input shape.
+    static func inputWidth(_ model: Model) -> Int? {
+        if let shape = model.inputShape { return shape.reduce(1, *) }
+        return model.layers.first?.inFeatures
+    }
+}

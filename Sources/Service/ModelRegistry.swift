@@ -1,0 +1,125 @@
+import NeuralNet
+
+/// Maps model names to their slots. The actor guards only the table (create, delete, list,
+/// lookup); everything per model happens in its ``ModelSlot``, outside the actor, so one
+/// lookup hop is all a forward pass pays here.
+actor ModelRegistry {
+    private enum Entry {
+        case ready(ModelSlot)
+        /// Stored, but unreadable: reported by its routes, removable with DELETE.
+        case damaged(reason: String)
+        /// A create in progress: the name is taken until it commits or fails.
+        case reserved
+    }
+
+    private var entries: [String: Entry] = [:]
+    let store: any ModelStore
+    let limits: ModelLimits
+    let maxModels: Int
+
+    init(store: any ModelStore, limits: ModelLimits, maxModels: Int) {
+        self.store = store
+        self.limits = limits
+        self.maxModels = maxModels
+    }
+
+    /// Loads everything stored; returns how many loaded and which are damaged, and why.
+    func loadAll() async -> (loaded: Int, damaged: [(name: String, reason: String)]) {
+        let inventory = await store.loadAll()
+        var damaged = inventory.damaged
+        var loaded = 0
+        for stored in inventory.models {
+            do {
+                let state = try ModelState(stored: stored, limits: limits)
+                entries[stored.name] = .ready(ModelSlot(state))
+                loaded += 1
+            } catch {
+                damaged.append((stored.name, "\(error)"))
+            }
+        }
+        for (name, reason) in damaged { entries[name] = .damaged(reason: reason) }
+        return (loaded, damaged)
+    }
+
+    /// The slot of `name`: 404 when there is none, 500 naming the reason when it is damaged.
+    func slot(named name: String) throws(Problem) -> ModelSlot {
+        switch entries[name] {
+        case .ready(let slot)?: return slot
+        case .damaged(let reason)?: throw Self.damaged(name, reason)
+        case .reserved?, nil: throw ModelSlot.gone(name)
+        }
+    }
+
+    /// Takes `name` for a create: 409 when it exists, 507 when the server is full.
+    func reserve(_ name: String) throws(Problem) {
+        guard entries[name] == nil else {
+            throw Problem(
+                status: 409, slug: "name-taken", title: "Conflict",
+                detail: "a model named \(name.debugDescription) already exists; DELETE it first or choose another name")
+        }
+        guard entries.count < maxModels else {
+            throw Problem(
+                status: 507, slug: "too-many-models", title: "Insufficient storage",
+                detail: "this server holds its limit of \(maxModels) models; delete one first")
+        }
+        entries[name] = .reserved
+    }
+
+    /// Publishes a created model under its reserved name.
+    func commit(_ slot: ModelSlot) {
+        entries[slot.name] = .ready(slot)
+    }
+
+    /// Gives up a reservation after a failed create.
+    func release(_ name: String) {
+        if case .reserved? = entries[name] { entries[name] = nil }
+    }
+
+    /// Deletes `name`: the slot serializes it after in-flight writes; a damaged model's folder
+    /// is removed directly.
+    func delete(_ name: String, condition: EntityTag.Condition?) async throws {
+        switch entries[name] {
+        case .ready(let slot)?:
+            try await slot.remove(condition: condition, store: store)
+            if case .ready(let current)? = entries[name], current === slot { entries[name] = nil }
+        case .damaged?:
+            do {
+                try await store.remove(name: name)
+            } catch {
+                throw Problem.storageFailure(error)
+            }
+            entries[name] = nil
+        case .reserved?, nil:
+            throw ModelSlot.gone(name)
+        }
+    }
+
+    /// Every model by name, with damaged ones and their reasons.
+    func list() -> [(name: String, state: ModelState?, damage: String?)] {
+        entries.keys.sorted().compactMap { name in
+            switch entries[name]! {
+            case .ready(let slot): slot.stateIfPresent.map { (name, $0, nil) }
+            case .damaged(let reason): (name, nil, reason)
+            case .reserved: nil
+            }
+        }
+    }
+
+    /// Models held and their parameters in all, for the metrics.
+    func inventory() -> (models: Int, parameters: Int) {
+        var models = 0
+        var parameters = 0
+        for case .ready(let slot) in entries.values {
+            guard let state = slot.stateIfPresent else { continue }
+            models += 1
+            parameters += state.model.parameterCount
+        }
+        return (models, parameters)
+    }
+
+    static func damaged(_ name: String, _ reason: String) -> Problem {
+        Problem(
+            status: 500, slug: "damaged-model", title: "Damaged model",
+            detail: "the stored model \(name.debugDescription) could not be loaded (\(reason)); DELETE it to remove its folder")
+    }
+}

@@ -1,0 +1,55 @@
+import HTTP
+public import Logging
+
+/// The whole server: the service's routes on an ``HTTPServer``, with models loaded from the
+/// data directory after the port is open (so /healthz answers at once and /readyz flips to
+/// 200 once loading is done).
+public final class ParamdServer: Sendable {
+    public let service: ParamdService
+    private let http: HTTPServer
+    private let logger: Logger
+
+    /// Prepares the service over `store` and the HTTP server; nothing listens yet.
+    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
+        service = ParamdService(configuration: configuration, store: store, logger: logger)
+        var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port)
+        if let threads = configuration.threads { http.eventLoopCount = threads }
+        http.limits.maxBodyBytes = configuration.maxBodyBytes
+        http.limits.maxInflatedBodyBytes = configuration.maxBodyBytes
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            http.tls = TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
+        }
+        self.http = HTTPServer(configuration: http, responder: service.makeRouter(), hooks: service.makeHooks())
+        self.logger = logger
+    }
+
+    /// Binds and starts serving; loads the stored models in the background.
+    /// - Returns: the bound port.
+    @discardableResult
+    public func start() throws -> Int {
+        let port = try http.start()
+        let scheme = service.configuration.usesTLS ? "https" : "http"
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "\(scheme)://\(service.configuration.host):\(port)", "port": "\(port)",
+                "data_dir": "\(service.configuration.dataDirectory)",
+                "auth": "\(service.configuration.token == nil ? "off" : "bearer")",
+            ])
+        let service = self.service
+        Task { await service.loadModels() }
+        return port
+    }
+
+    /// Stops accepting, finishes in-flight requests (up to `gracePeriod`), then returns.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        logger.info("shutting down", metadata: ["grace_period": "\(gracePeriod)"])
+        await http.shutdown(gracePeriod: gracePeriod)
+        logger.info("stopped")
+    }
+
+    /// Returns once ``shutdown(gracePeriod:)`` has completed.
+    public func waitUntilStopped() async throws {
+        try await http.run()
+    }
+}

@@ -1,0 +1,83 @@
+import HTTP
+import JSON
+import NeuralNet
+
+extension ParamdService {
+    /// Forward, backward, zero-grad, train and initialize.
+    func addComputeRoutes(to router: inout Router) {
+        router.post("/v1/models/{model}/forward") { [self] request in
+            try await forward(request)
+        }
+        router.post("/v1/models/{model}/initialize") { [self] request in
+            let slot = try await slot(request)
+            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            _ = try request.bodyKind()
+            let rules = try InitializationRules(json: try JSONValue(parsing: request.body), location: "body")
+            let (state, filled) = try await slot.write(condition: condition, store: registry.store) { state in
+                var model = state.model
+                let filled = try model.initialize(rules)
+                for path in filled {
+                    try ParameterBody.requireFinite(try model.parameter(path).value.scalars, what: "the initialized value of \(path)")
+                }
+                return (model, filled)
+            }
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("version")
+            writer.write(number: Double(state.version))
+            writer.key("initialized")
+            writer.beginArray()
+            for path in filled ?? [] { writer.write(string: path) }
+            writer.endArray()
+            writer.endObject()
+            return .json(writer.bytes, version: state.version)
+        }
+    }
+
+    /// POST forward: one registry hop, then the pass runs on the snapshot, in parallel with
+    /// every other read. Only a model whose deferred layers materialize on this pass takes
+    /// its write lock (that pass is a durable write).
+    private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let slot = try await slot(request)
+        var state = try slot.state()
+        let parsed = try ForwardRequest(request, model: state.model)
+        for path in parsed.capture { _ = try state.model.module(at: path) }  // 422 for an unknown path
+        var result = try state.model.forward(parsed.inputs, capture: parsed.capture)
+        if result.materializedModel != nil {
+            let written = try await slot.write(condition: nil, store: registry.store) {
+                (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
+                let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
+                guard let materialized = again.materializedModel else { return nil }
+                return (materialized, again)
+            }
+            state = written.state
+            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture)
+        }
+        metrics.recordForward(batchSize: parsed.inputs.shape[0])
+        try ParameterBody.requireFinite(result.output.scalars, what: "the output")
+        if request.wantsRaw {
+            return .raw(result.output.scalars, shape: result.output.shape, version: state.version)
+        }
+        var writer = JSONWriter(reservingCapacity: 64 + result.output.count * 12)
+        writer.beginObject()
+        writer.key("outputs")
+        writer.write(tensor: result.output.scalars, shape: result.output.shape)
+        writer.key("shape")
+        writer.beginArray()
+        for dimension in result.output.shape { writer.write(number: Double(dimension)) }
+        writer.endArray()
+        if !parsed.capture.isEmpty {
+            writer.key("activations")
+            writer.beginObject()
+            for path in parsed.capture {
+                guard let activation = result.activations[path] else { continue }
+                try ParameterBody.requireFinite(activation.scalars, what: "the activation of \(path)")
+                writer.key(path)
+                writer.write(tensor: activation.scalars, shape: activation.shape)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+        return .json(writer.bytes, version: state.version)
+    }
+}

@@ -1,0 +1,95 @@
+import HTTP
+import JSON
+import NeuralNet
+
+extension ParamdService {
+    /// Create, list, describe and delete.
+    func addModelRoutes(to router: inout Router) {
+        router.post("/v1/models") { [self] request in
+            try await createModel(request)
+        }
+        router.get("/v1/models") { [self] _ in
+            let listing = await registry.list()
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("models")
+            writer.beginArray()
+            for entry in listing {
+                writer.beginObject()
+                writer.key("name")
+                writer.write(string: entry.name)
+                writer.key("version")
+                writer.write(number: Double(entry.state?.version ?? 0))
+                writer.key("parameter_count")
+                writer.write(number: Double(entry.state?.model.parameterCount ?? 0))
+                if let damage = entry.damage {
+                    writer.key("damaged")
+                    writer.write(string: damage)
+                }
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return .json(writer.bytes)
+        }
+        router.get("/v1/models/{model}") { [self] request in
+            let state = try await currentState(request)
+            return .json(ModelDescription.json(state), version: state.version)
+        }
+        router.delete("/v1/models/{model}") { [self] request in
+            let name = try modelName(request)
+            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            try await registry.delete(name, condition: condition)
+            return HTTPResponse(status: .noContent)
+        }
+    }
+
+    /// POST /v1/models: reserve the name, build the model, store it, then publish it.
+    private func createModel(_ request: HTTPRequest) async throws -> HTTPResponse {
+        _ = try request.bodyKind()
+        let body = try JSONObject(body: request.body, allowed: ["name", "spec", "seed", "init", "input_shape"])
+        guard let name = try body.string("name") else { throw try body.required("name").wrongTypeProblem(at: "body.name", "a string") }
+        try ModelName.validate(name)
+        let document = try CreateDocument(body)
+        try await registry.reserve(name)
+        do {
+            let model = try document.makeModel(limits: configuration.modelLimits)
+            let state = ModelState(name: name, version: 1, model: model, document: document.json)
+            do {
+                try await registry.store.save(state.stored)
+            } catch {
+                throw Problem.storageFailure(error)
+            }
+            await registry.commit(ModelSlot(state))
+            var response = HTTPResponse.json(ModelDescription.json(state), status: .created, version: state.version)
+            response.headers.set("Location", "/v1/models/\(name)")
+            return response
+        } catch {
+            await registry.release(name)
+            throw error
+        }
+    }
+
+    /// The `{model}` path value, checked against the naming rule (400 before any lookup).
+    func modelName(_ request: HTTPRequest) throws(Problem) -> String {
+        let name = request.parameter("model")
+        try ModelName.validate(name)
+        return name
+    }
+
+    /// The slot of the request's model: one registry hop.
+    func slot(_ request: HTTPRequest) async throws(Problem) -> ModelSlot {
+        try await registry.slot(named: try modelName(request))
+    }
+
+    /// The current state of the request's model.
+    func currentState(_ request: HTTPRequest) async throws(Problem) -> ModelState {
+        try await slot(request).state()
+    }
+}
+
+extension JSONValue {
+    func wrongTypeProblem(at location: String, _ expected: String) -> Problem {
+        .badRequest("\(location) must be \(expected), got \(kindName)", slug: "wrong-type", path: location)
+    }
+}

@@ -1,0 +1,83 @@
+import HTTP
+import JSON
+import NeuralNet
+
+extension ParamdService {
+    /// List, read, replace and edit parameters.
+    func addParameterRoutes(to router: inout Router) {
+        router.get("/v1/models/{model}/parameters") { [self] request in
+            let state = try await currentState(request)
+            let includeValues = try Self.booleanQuery(request, "values") ?? false
+            let prefix = request.queryValue("prefix") ?? ""
+            let parameters = try state.model.namedParameters(prefix: prefix)
+            var writer = JSONWriter(reservingCapacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
+            writer.beginObject()
+            writer.key("parameters")
+            writer.beginArray()
+            for parameter in parameters {
+                writer.beginObject()
+                ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
+                if includeValues {
+                    writer.key("value")
+                    writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
+                }
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return .json(writer.bytes, version: state.version)
+        }
+
+        router.get("/v1/models/{model}/parameters/{path}") { [self] request in
+            let state = try await currentState(request)
+            let path = request.parameter("path")
+            let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
+            let parameter = try state.model.parameter(path)
+            if request.wantsRaw {
+                let value = try slice.map { try parameter.value.sliced($0, path: path) } ?? parameter.value
+                return .raw(value.scalars, shape: value.shape, version: state.version)
+            }
+            return .json(try ParameterBody.json(parameter, slice: slice, path: path), version: state.version)
+        }
+
+        router.put("/v1/models/{model}/parameters/{path}") { [self] request in
+            let slot = try await slot(request)
+            let path = request.parameter("path")
+            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            // Parse before taking the model's write lock: a big body should not delay other writes.
+            let currentShape = try slot.state().model.parameter(path).shape
+            let value = try ParameterBody.replacement(request, currentShape: currentShape)
+            let (state, _) = try await slot.write(condition: condition, store: registry.store) { state in
+                var model = state.model
+                try model.replace(path, with: value)
+                return (model, true)
+            }
+            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+        }
+
+        router.patch("/v1/models/{model}/parameters/{path}") { [self] request in
+            let slot = try await slot(request)
+            let path = request.parameter("path")
+            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            _ = try request.bodyKind()
+            let operations = try PatchOperation.parseBody(request.body)
+            let (state, _) = try await slot.write(condition: condition, store: registry.store) { state in
+                var model = state.model
+                try PatchOperation.apply(operations, to: &model, path: path)
+                return (model, true)
+            }
+            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+        }
+    }
+
+    /// A boolean query parameter: `true` or `false`, anything else is 400.
+    static func booleanQuery(_ request: HTTPRequest, _ name: String) throws(Problem) -> Bool? {
+        guard let text = request.queryValue(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            throw Problem.badRequest("query parameter \(name) must be true or false, got \(text.debugDescription)", slug: "invalid-query", path: name)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+public import HTTP
+public import Logging
+
+/// The REST API of paramd as a router and server hooks, independent of sockets: tests drive
+/// ``makeRouter()`` in process, ``ParamdServer`` puts it on the network.
+public final class ParamdService: Sendable {
+    public let configuration: ServiceConfiguration
+    public let metrics: ServiceMetrics
+    let registry: ModelRegistry
+    let readiness = Readiness()
+    let auth: BearerAuth?
+    let logger: Logger
+
+    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
+        self.configuration = configuration
+        self.metrics = ServiceMetrics()
+        self.registry = ModelRegistry(store: store, limits: configuration.modelLimits, maxModels: configuration.maxModels)
+        self.auth = configuration.token.map(BearerAuth.init(token:))
+        self.logger = logger
+    }
+
+    /// Loads every stored model; a damaged one is logged and reported by its routes.
+    public func loadModels() async {
+        let report = await registry.loadAll()
+        for (name, reason) in report.damaged {
+            logger.error("damaged model", metadata: ["model": "\(name)", "reason": "\(reason)"])
+        }
+        logger.info("models loaded", metadata: ["count": "\(report.loaded)", "damaged": "\(report.damaged.count)"])
+        readiness.markReady()
+    }
+
+    /// Every route of api/openapi.yaml, errors as problem+json, auth in front of /v1.
+    public func makeRouter() -> Router {
+        var router = Router()
+        router.notFound = { request in
+            .problem(.notFound("no route matches \(request.method) \(request.path)", slug: "no-route"), instance: request.path)
+        }
+        router.methodNotAllowed = { request, allowed in
+            .problem(
+                Problem(
+                    status: 405, slug: "method-not-allowed", title: "Method not allowed",
+                    detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                instance: request.path)
+        }
+        router.use { [self] request, next in
+            do {
+                if request.path.hasPrefix("/v1/") || request.path == "/v1" {
+                    try authorize(request)
+                    await readiness.wait()
+                }
+                return try await next(request)
+            } catch {
+                let problem = Problem(error)
+                if problem.status >= 500 {
+                    logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
+                }
+                return .problem(problem, instance: request.path)
+            }
+        }
+        addOperationRoutes(to: &router)
+        addModelRoutes(to: &router)
+        addParameterRoutes(to: &router)
+        addComputeRoutes(to: &router)
+        return router
+    }
+
+    /// 401 unless the bearer token is right (when one is configured).
+    func authorize(_ request: HTTPRequest) throws(Problem) {
+        guard let auth else { return }
+        let header = request.headers["Authorization"]
+        if !auth.admits(authorization: header) {
+            throw BearerAuth.challenge(provided: header != nil)
+        }
+    }
+}

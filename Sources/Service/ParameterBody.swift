@@ -1,0 +1,82 @@
+import HTTP
+import JSON
+import NeuralNet
+
+/// Reading and writing parameter tensors in request and response bodies.
+enum ParameterBody {
+    /// `{"name", "shape", "dtype", "aliases", "value", "grad"}` for one parameter (or a slice).
+    static func json(_ parameter: NamedParameter, slice: TensorSlice?, path: String) throws -> [UInt8] {
+        var value = parameter.value
+        var gradient = parameter.gradient
+        if let slice {
+            value = try value.sliced(slice, path: path)
+            gradient = try gradient?.sliced(slice, path: path)
+        }
+        var writer = JSONWriter(reservingCapacity: 64 + value.count * 12 * (gradient == nil ? 1 : 2))
+        writer.beginObject()
+        writeHeader(parameter, shape: value.shape, into: &writer)
+        writer.key("value")
+        writer.write(tensor: value.scalars, shape: value.shape)
+        writer.key("grad")
+        if let gradient {
+            writer.write(tensor: gradient.scalars, shape: gradient.shape)
+        } else {
+            writer.writeNull()
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// The members every listing has: name, shape, dtype, aliases.
+    static func writeHeader(_ parameter: NamedParameter, shape: [Int], into writer: inout JSONWriter) {
+        writer.key("name")
+        writer.write(string: parameter.path)
+        writer.key("shape")
+        writer.beginArray()
+        for dimension in shape { writer.write(number: Double(dimension)) }
+        writer.endArray()
+        writer.key("dtype")
+        writer.write(string: "float32")
+        writer.key("aliases")
+        writer.beginArray()
+        for alias in parameter.aliases { writer.write(string: alias) }
+        writer.endArray()
+    }
+
+    /// The new value of a PUT: `{"value": nested}` or raw float32 (shape from `Tensor-Shape`,
+    /// else the parameter's own shape).
+    static func replacement(_ request: HTTPRequest, currentShape: [Int]) throws -> Tensor {
+        switch try request.bodyKind(allowsRaw: true) {
+        case .raw:
+            let shape = try request.headers["Tensor-Shape"].map(TensorShapeHeader.parse) ?? currentShape
+            let values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+            try requireFinite(values, what: "the value")
+            return try Tensor(shape: shape, scalars: values)
+        case .json:
+            var reader = try JSONReader(request.body)
+            guard try reader.peekKind() == .object else { throw reader.unexpectedValue(.object) }
+            try reader.beginObject()
+            var value: JSONFloatTensor?
+            while let key = try reader.nextKey() {
+                guard key == "value" else {
+                    throw Problem.badRequest("body has an unknown member \(key.debugDescription); allowed: value", slug: "unknown-member", path: "body.\(key)")
+                }
+                value = try reader.readFloatTensor()
+            }
+            try reader.finish()
+            guard let value else {
+                throw Problem.badRequest("body needs the member \"value\"", slug: "missing-member", path: "body.value")
+            }
+            return try Tensor(shape: value.shape, scalars: value.values)
+        }
+    }
+
+    /// 422 when a value holds NaN or an infinity: paramd never stores one.
+    static func requireFinite(_ values: [Float], what: String) throws(Problem) {
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw Problem.unprocessable(
+                "\(what) is not finite at flat index \(index) (\(values[index])); paramd stores and returns finite numbers only",
+                slug: "non-finite")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import JSON
+import NeuralNet
+
+extension Problem {
+    /// Maps any error a handler throws to the problem a client sees. This is the one place
+    /// where module errors meet HTTP statuses:
+    ///
+    /// - ``Problem``: as is.
+    /// - `JSONError`: 400 (malformed JSON, wrong nesting, a number beyond Float32), except a
+    ///   ragged array (422: the JSON is well-formed but is no tensor) and size limits (413).
+    /// - `NeuralNetError`: its category decides, 400 for a malformed spec, rule or option and
+    ///   422 for one that does not fit the model; a size limit is 422 (the request is well-formed,
+    ///   the server will not build it).
+    /// - anything else: 500 without details (the log has them).
+    public init(_ error: any Error) {
+        switch error {
+        case let problem as Problem:
+            self = problem
+        case let json as JSONError:
+            self = Problem(json: json)
+        case let neural as NeuralNetError:
+            self = Problem(neural: neural)
+        default:
+            self = Problem(
+                status: 500, slug: "internal-error", title: "Internal error",
+                detail: "the server failed to handle this request; its log has the details")
+        }
+    }
+
+    init(json error: JSONError) {
+        let detail = "the body is not acceptable JSON: \(error)"
+        var extensions: [String: JSONValue] = [:]
+        if let location = error.location {
+            extensions["line"] = .number(Double(location.line))
+            extensions["column"] = .number(Double(location.column))
+        }
+        switch error {
+        case .raggedArray:
+            self = Problem(status: 422, slug: "ragged-tensor", title: "Cannot apply", detail: "the tensor is not rectangular: \(error)", extensions: extensions)
+        case .documentTooLarge, .tooManyElements:
+            self = Problem(status: 413, slug: "too-large", title: "Content too large", detail: detail, extensions: extensions)
+        default:
+            self = Problem(status: 400, slug: "invalid-json", title: "Bad request", detail: detail, extensions: extensions)
+        }
+    }
+
+    init(neural error: NeuralNetError) {
+        let detail = error.description
+        switch error {
+        case .invalidSpec(let location, _):
+            self = .badRequest(detail, slug: "invalid-spec", path: location)
+        case .invalidArgument(let location, _):
+            self = .badRequest(detail, slug: "invalid-argument", path: location)
+        case .limitExceeded(let location, _):
+            self = .unprocessable(detail, slug: "limit-exceeded", path: location)
+        case .unknownParameter(let path):
+            self = .unprocessable(detail, slug: "unknown-parameter", path: path)
+        case .unknownModule(let path):
+            self = .unprocessable(detail, slug: "unknown-module", path: path)
+        case .noMatch(let location, _):
+            self = .unprocessable(detail, slug: "no-match", path: location)
+        case .notMaterialized(let path):
+            self = .unprocessable(detail, slug: "not-materialized", path: path)
+        case .shapeMismatch(let path, let expected, let got):
+            self = .unprocessable(detail, slug: "shape-mismatch", path: path, expected: expected, actual: got)
+        case .indexOutOfRange(let path, _, let shape):
+            self = .unprocessable(detail, slug: "index-out-of-range", path: path, expected: shape)
+        case .incompatibleInput:
+            self = .unprocessable(detail, slug: "incompatible-input")
+        case .initializerNotApplicable(let path, _, _):
+            self = .unprocessable(detail, slug: "initializer-not-applicable", path: path)
+        }
+    }
+}

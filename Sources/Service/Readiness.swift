@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Whether every stored model has been loaded: /readyz answers from it, and /v1 requests
+/// that arrive during loading wait for it rather than see a half-filled registry.
+final class Readiness: Sendable {
+    private let state = Mutex<(isReady: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let flag = Atomic<Bool>(false)
+
+    var isReady: Bool { flag.load(ordering: .acquiring) }
+
+    func markReady() {
+        let waiters = state.withLock { state in
+            state.isReady = true
+            let waiters = state.waiters
+            state.waiters = []
+            return waiters
+        }
+        flag.store(true, ordering: .releasing)
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns at once when ready (one atomic load), else when loading finishes.
+    func wait() async {
+        if isReady { return }
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.isReady { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-public import NeuralNet
-public import HTTP
-public enum ServicePlaceholder {}

@@ -1,0 +1,39 @@
+public import NeuralNet
+
+/// Everything the service needs to know at start, with the defaults `paramd --help` shows.
+///
+/// A plain value, built once by the executable from flags and `PARAMD_*` variables and passed
+/// in; nothing reads the environment after start.
+public struct ServiceConfiguration: Sendable, Equatable {
+    /// Address to listen on. The default keeps the service off the network until asked.
+    public var host: String = "127.0.0.1"
+    /// TCP port; 0 asks the kernel for a free one (tests use this).
+    public var port: Int = 8080
+    /// Folder holding one sub-folder per model; created on start when missing.
+    public var dataDirectory: String = "./paramd-data"
+    /// PEM certificate chain and private key; both set means HTTPS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// When set, every `/v1` route needs `Authorization: Bearer <token>`.
+    public var token: String?
+    /// Largest request body accepted, in bytes (larger: 413 before the body is read).
+    public var maxBodyBytes: Int = 256 << 20
+    /// Largest model, in Float32 parameters, checked before anything is allocated.
+    public var maxParametersPerModel: Int = 100_000_000
+    /// Most models one server holds.
+    public var maxModels: Int = 1000
+    /// Event-loop threads for the HTTP server; nil means one per core.
+    public var threads: Int?
+
+    public init() {}
+
+    /// The NeuralNet limits these settings imply.
+    public var modelLimits: ModelLimits {
+        var limits = ModelLimits()
+        limits.maxParameters = maxParametersPerModel
+        return limits
+    }
+
+    /// Whether TLS is on; the executable refuses a certificate without its key and vice versa.
+    public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
+}

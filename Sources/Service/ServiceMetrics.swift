@@ -1,0 +1,100 @@
+import Metrics
+public import Prometheus
+import Synchronization
+
+/// The service's metrics, recorded through swift-metrics into a Prometheus registry that this
+/// value owns (no global bootstrap, so two services in one test process never mix their counts).
+///
+/// - `paramd_http_requests_total{method,route,status}`: requests answered.
+/// - `paramd_http_request_duration_seconds{method,route}`: latency histogram.
+/// - `paramd_http_request_bytes_total{route}`, `paramd_http_response_bytes_total{route}`.
+/// - `paramd_models`, `paramd_parameters`: models held and their parameters in all.
+/// - `paramd_forward_batch_size`: histogram of forward batch sizes.
+public final class ServiceMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let handles = Mutex<[RouteKey: RouteHandles]>([:])
+    private let models: Metrics.Gauge
+    private let parameters: Metrics.Gauge
+    private let batchSizes: Metrics.Recorder
+
+    private struct RouteKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private struct RouteHandles {
+        let requests: Metrics.Counter
+        let duration: Metrics.Timer
+        let bytesIn: Metrics.Counter
+        let bytesOut: Metrics.Counter
+    }
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Requests here take microseconds to a few seconds (training): the default buckets start at 5 ms.
+        factory.durationHistogramBuckets["paramd_http_request_duration_seconds"] = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+        ]
+        factory.valueHistogramBuckets["paramd_forward_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]
+        self.factory = factory
+        models = Metrics.Gauge(label: "paramd_models", dimensions: [], factory: factory)
+        parameters = Metrics.Gauge(label: "paramd_parameters", dimensions: [], factory: factory)
+        batchSizes = Metrics.Recorder(label: "paramd_forward_batch_size", dimensions: [], aggregate: true, factory: factory)
+    }
+
+    /// Records one answered request. `route` is the template (`/v1/models/{model}`), never
+    /// the concrete path, so the label set stays bounded.
+    public func recordRequest(
+        method: String, route: String, status: Int, bytesIn: Int, bytesOut: Int, duration: Duration
+    ) {
+        let key = RouteKey(method: method, route: route, status: status)
+        let handles = self.handles.withLock { table in
+            if let found = table[key] { return found }
+            let made = RouteHandles(
+                requests: Metrics.Counter(
+                    label: "paramd_http_requests_total",
+                    dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
+                duration: Metrics.Timer(
+                    label: "paramd_http_request_duration_seconds",
+                    dimensions: [("method", method), ("route", route)], factory: factory),
+                bytesIn: Metrics.Counter(label: "paramd_http_request_bytes_total", dimensions: [("route", route)], factory: factory),
+                bytesOut: Metrics.Counter(label: "paramd_http_response_bytes_total", dimensions: [("route", route)], factory: factory))
+            table[key] = made
+            return made
+        }
+        handles.requests.increment()
+        handles.duration.recordNanoseconds(Int64(clamping: duration.nanoseconds))
+        if bytesIn > 0 { handles.bytesIn.increment(by: bytesIn) }
+        if bytesOut > 0 { handles.bytesOut.increment(by: bytesOut) }
+    }
+
+    /// The number of models held and their parameters, after every change.
+    public func recordInventory(models count: Int, parameters total: Int) {
+        models.record(count)
+        parameters.record(total)
+    }
+
+    /// The batch size of one forward pass.
+    public func recordForward(batchSize: Int) {
+        batchSizes.record(batchSize)
+    }
+
+    /// The Prometheus text exposition of everything recorded so far.
+    public func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ attoseconds / 1_000_000_000
+    }
+}

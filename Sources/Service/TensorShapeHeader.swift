@@ -1,0 +1,57 @@
+/// The `Tensor-Shape` header of raw float32 bodies: dimensions joined by commas (`2,4`), the
+/// empty string for a scalar.
+enum TensorShapeHeader {
+    static func format(_ shape: [Int]) -> String {
+        shape.map(String.init).joined(separator: ",")
+    }
+
+    /// Parses the header; at most 8 dimensions of at most 9 digits each, as api/openapi.yaml says.
+    /// - Throws: 400 naming the header.
+    static func parse(_ value: String) throws(Problem) -> [Int] {
+        let text = value.trimmingSpaces
+        if text.isEmpty { return [] }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count <= 8 else {
+            throw Problem.badRequest("Tensor-Shape has more than 8 dimensions: \(value.debugDescription)", slug: "invalid-tensor-shape")
+        }
+        var shape: [Int] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 9, part.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let dimension = Int(part) else {
+                throw Problem.badRequest(
+                    "Tensor-Shape must be dimensions joined by commas such as 2,4; got \(value.debugDescription)",
+                    slug: "invalid-tensor-shape")
+            }
+            shape.append(dimension)
+        }
+        return shape
+    }
+
+    /// Reads little-endian float32 values from a raw body.
+    /// - Throws: 422 when the byte count is not a whole number of floats or does not match `shape`.
+    static func floats(from body: [UInt8], shape: [Int]?) throws(Problem) -> [Float] {
+        guard body.count % 4 == 0 else {
+            throw Problem.unprocessable(
+                "a raw float32 body must be a multiple of 4 bytes long, got \(body.count)", slug: "raw-length")
+        }
+        let count = body.count / 4
+        if let shape {
+            var expected = 1
+            for dimension in shape {
+                let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { expected = -1; break }
+                expected = product
+            }
+            guard expected == count else {
+                throw Problem.unprocessable(
+                    "Tensor-Shape \(format(shape)) needs \(max(expected, 0)) float32 values (\(max(expected, 0) * 4) bytes), the body has \(count)",
+                    slug: "raw-length", actual: shape)
+            }
+        }
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { target in
+            body.withUnsafeBytes { source in target.copyMemory(from: source) }
+        }
+        // The wire is little-endian; so is every platform Swift on Linux runs on here.
+        return values
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Service
+
+/// The `paramd` executable: reads flags and `PARAMD_*` variables, sets up logging, serves
+/// until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
+@main
+struct Paramd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paramd",
+        abstract: "An HTTP service for the parameters of neural networks.",
+        discussion: """
+            Every option can also be set by an environment variable (named after each option \
+            below); a flag given on the command line wins over the variable. Models live in \
+            the data directory, one folder each, and are loaded again on the next start.
+            """)
+
+    @Option(help: "Address to listen on. (env PARAMD_HOST; default 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one. (env PARAMD_PORT; default 8080)")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"),
+            help: "Folder for the models, created when missing. (env PARAMD_DATA_DIR; default ./paramd-data)")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("tls-cert"),
+            help: "PEM certificate chain; with --tls-key, serve HTTPS only. (env PARAMD_TLS_CERT)")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert. (env PARAMD_TLS_KEY)")
+    var tlsKey: String?
+
+    @Option(help: """
+        Bearer token every /v1 route then requires; health, readiness and metrics stay open. \
+        Prefer --token-file: a flag is visible to other users in the process list. (env PARAMD_TOKEN)
+        """)
+    var token: String?
+
+    @Option(name: .customLong("token-file"),
+            help: "File whose first line is the bearer token. (env PARAMD_TOKEN_FILE)")
+    var tokenFile: String?
+
+    @Option(name: .customLong("max-body-bytes"),
+            help: "Largest request body in bytes; larger is 413. (env PARAMD_MAX_BODY_BYTES; default 268435456)")
+    var maxBodyBytes: Int?
+
+    @Option(name: .customLong("max-parameters"),
+            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 100000000)")
+    var maxParameters: Int?
+
+    @Option(name: .customLong("max-models"),
+            help: "Most models this server holds. (env PARAMD_MAX_MODELS; default 1000)")
+    var maxModels: Int?
+
+    @Option(help: "HTTP event-loop threads. (env PARAMD_THREADS; default one per core)")
+    var threads: Int?
+
+    @Option(name: .customLong("log-level"),
+            help: "trace, debug, info, notice, warning, error or critical. (env PARAMD_LOG_LEVEL; default info)")
+    var logLevel: String?
+
+    func run() async throws {
+        let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        let logger = Logger(label: "paramd")
+        let server: ParamdServer
+        do {
+            try FileManager.default.createDirectory(
+                atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
+            // Interim until the Storage module lands: models live in memory only.
+            logger.warning("storage is not wired yet: models are kept in memory only")
+            server = ParamdServer(configuration: settings.service, store: MemoryModelStore(), logger: logger)
+            try server.start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in
+            logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
+            Task { await server.shutdown(gracePeriod: .seconds(10)) }
+        }
+        try await server.waitUntilStopped()
+        signals.cancel()
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Service
+
+/// The command line merged with the environment: flag, else `PARAMD_*` variable, else default.
+struct Settings {
+    var service = ServiceConfiguration()
+    var logLevel: Logger.Level = .info
+
+    init(command: Paramd, environment: [String: String]) throws {
+        func text(_ flag: String?, _ variable: String) -> String? {
+            if let flag { return flag }
+            if let value = environment[variable], !value.isEmpty { return value }
+            return nil
+        }
+        func number(_ flag: Int?, _ variable: String, minimum: Int) throws -> Int? {
+            if let flag {
+                guard flag >= minimum else { throw ValidationError("\(variable.optionName) must be at least \(minimum), got \(flag)") }
+                return flag
+            }
+            guard let raw = environment[variable], !raw.isEmpty else { return nil }
+            guard let value = Int(raw), value >= minimum else {
+                throw ValidationError("\(variable) must be an integer of at least \(minimum), got \"\(raw)\"")
+            }
+            return value
+        }
+
+        service.host = text(command.host, "PARAMD_HOST") ?? service.host
+        if let port = try number(command.port, "PARAMD_PORT", minimum: 0) {
+            guard port <= 65535 else { throw ValidationError("port must be at most 65535, got \(port)") }
+            service.port = port
+        }
+        service.dataDirectory = text(command.dataDirectory, "PARAMD_DATA_DIR") ?? service.dataDirectory
+        service.tlsCertificatePath = text(command.tlsCertificate, "PARAMD_TLS_CERT")
+        service.tlsKeyPath = text(command.tlsKey, "PARAMD_TLS_KEY")
+        if (service.tlsCertificatePath == nil) != (service.tlsKeyPath == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
+        }
+        service.token = try Self.token(
+            inline: text(command.token, "PARAMD_TOKEN"), file: text(command.tokenFile, "PARAMD_TOKEN_FILE"))
+        service.maxBodyBytes = try number(command.maxBodyBytes, "PARAMD_MAX_BODY_BYTES", minimum: 1) ?? service.maxBodyBytes
+        service.maxParametersPerModel =
+            try number(command.maxParameters, "PARAMD_MAX_PARAMETERS", minimum: 1) ?? service.maxParametersPerModel
+        service.maxModels = try number(command.maxModels, "PARAMD_MAX_MODELS", minimum: 1) ?? service.maxModels
+        service.threads = try number(command.threads, "PARAMD_THREADS", minimum: 1)
+        if let level = text(command.logLevel, "PARAMD_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ValidationError("unknown log level \"\(level)\"; use trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = parsed
+        }
+    }
+
+    /// The token from the flag/variable or from the first line of a file; both is ambiguous.
+    private static func token(inline: String?, file: String?) throws -> String? {
+        switch (inline, file) {
+        case (nil, nil):
+            return nil
+        case (.some, .some):
+            throw ValidationError("give the token once: --token or --token-file, not both")
+        case (let token?, nil):
+            return try checked(token)
+        case (nil, let path?):
+            guard let contents = FileManager.default.contents(atPath: path),
+                  let text = String(data: contents, encoding: .utf8)
+            else { throw ValidationError("cannot read the token file \(path)") }
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return try checked(line.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// A token must be usable in an `Authorization` header: visible ASCII, no spaces.
+    private static func checked(_ token: String) throws -> String {
+        guard !token.isEmpty, token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ValidationError("the token must be non-empty visible ASCII without spaces")
+        }
+        return token
+    }
+}
+
+extension String {
+    /// `PARAMD_MAX_BODY_BYTES` → `--max-body-bytes`, for messages about flags.
+    fileprivate var optionName: String {
+        "--" + dropFirst("PARAMD_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Service
-
-@Test func builds() { #expect(true) }

@@ -1,0 +1,50 @@
+import Testing
+@testable import Service
+
+struct EntityTagTests {
+    @Test func headerQuotesTheVersion() {
+        #expect(EntityTag.header(version: 7) == "\"7\"")
+    }
+
+    @Test func absentHeaderIsNoCondition() throws {
+        #expect(try EntityTag.condition(ifMatch: nil) == nil)
+    }
+
+    @Test func starMatchesEveryVersion() throws {
+        let condition = try #require(try EntityTag.condition(ifMatch: "*"))
+        #expect(condition.isSatisfied(byVersion: 1))
+        #expect(condition.isSatisfied(byVersion: 99))
+    }
+
+    @Test func listMatchesOnlyItsStrongTags() throws {
+        let condition = try #require(try EntityTag.condition(ifMatch: #""3", W/"4" , "5""#))
+        #expect(condition == .tags(["3", "5"]))
+        #expect(condition.isSatisfied(byVersion: 3))
+        #expect(!condition.isSatisfied(byVersion: 4))
+        #expect(condition.isSatisfied(byVersion: 5))
+        #expect(!condition.isSatisfied(byVersion: 6))
+    }
+
+    @Test func opaqueTagsAreValidButNeverMatch() throws {
+        let condition = try #require(try EntityTag.condition(ifMatch: #""abc""#))
+        #expect(!condition.isSatisfied(byVersion: 1))
+    }
+
+    @Test(arguments: ["", "3", "\"3", "3\"", "\"3\",", ",\"3\"", "W/3", "\"a\"b\"", "\"\u{7F}\"", "\"é\""])
+    func malformedHeaderIsA400(_ value: String) {
+        #expect(throws: Problem.self) { try EntityTag.condition(ifMatch: value) }
+        do {
+            _ = try EntityTag.condition(ifMatch: value)
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.slug == "invalid-if-match")
+        }
+    }
+
+    @Test func preconditionFailedCarriesTheCurrentTag() {
+        let problem = EntityTag.preconditionFailed(current: 4)
+        #expect(problem.status == 412)
+        #expect(problem.headers.first?.name == "ETag")
+        #expect(problem.headers.first?.value == "\"4\"")
+    }
+}
