@@ -1,0 +1,83 @@
+import Foundation
+
+/// One hostile request, as raw bytes, and the statuses that count as a clear refusal.
+struct HostileCase: Sendable, CustomStringConvertible {
+    var label: String
+    var bytes: [UInt8]
+    var allowed: Set<Int>
+
+    var description: String { label }
+
+    /// A request with `body` (Content-Length set to its size unless `headers` name one).
+    static func http(
+        _ label: String, _ method: String, _ target: String, body: [UInt8]? = nil,
+        contentType: String? = "application/json", headers: [(String, String)] = [], allowed: Set<Int> = [400]
+    ) -> HostileCase {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if body != nil, let contentType { head += "Content-Type: \(contentType)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body, !headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        return HostileCase(label: label, bytes: Array((head + "\r\n").utf8) + (body ?? []), allowed: allowed)
+    }
+
+    /// A request with a JSON text body.
+    static func json(
+        _ label: String, _ method: String, _ target: String, _ json: String,
+        contentType: String? = "application/json", headers: [(String, String)] = [], allowed: Set<Int> = [400]
+    ) -> HostileCase {
+        http(label, method, target, body: Array(json.utf8), contentType: contentType, headers: headers, allowed: allowed)
+    }
+
+    /// Bytes sent exactly as given (protocol-level garbage).
+    static func raw(_ label: String, _ text: String, allowed: Set<Int>) -> HostileCase {
+        HostileCase(label: label, bytes: Array(text.utf8), allowed: allowed)
+    }
+
+    /// Sends the case and returns what is wrong with the answer: not within 10 s, a status
+    /// outside `allowed`, or not a problem+json document with a useful detail.
+    func violations(on server: ServerProcess) -> [String] {
+        let response: WireResponse
+        do {
+            response = try Wire.exchange(port: server.port, bytes, timeout: 10)
+        } catch {
+            return ["\(label): no answer (\(error))"]
+        }
+        var problems: [String] = []
+        if !allowed.contains(response.status) {
+            problems.append("\(label): status \(response.status), expected \(allowed.sorted()): \(response.text.prefix(300))")
+        }
+        guard response.isProblem else {
+            return problems + ["\(label): \(response.status) with Content-Type \(response.header("Content-Type") ?? "none"), not application/problem+json: \(response.text.prefix(200))"]
+        }
+        let document = response.object
+        let detail = document["detail"] as? String ?? ""
+        if detail.count < 10 { problems.append("\(label): the problem's detail is not helpful: \(detail.debugDescription)") }
+        if (document["status"] as? Int) != response.status {
+            problems.append("\(label): problem status \(document["status"] ?? "none") differs from the HTTP status \(response.status)")
+        }
+        if document["type"] as? String == nil || document["title"] as? String == nil {
+            problems.append("\(label): the problem lacks type or title: \(response.text.prefix(200))")
+        }
+        return problems
+    }
+}
+
+/// Everything a client can observe of the stored state, to show a hostile request changed
+/// nothing: the listing (names and versions) and each model's ETag and values.
+struct StoredSnapshot: Equatable, CustomStringConvertible {
+    var listing: String
+    var models: [String: DurabilityLedger.ModelState]
+
+    static func take(_ server: ServerProcess) throws -> StoredSnapshot {
+        let listing = try server.wire("GET", "/v1/models")
+        var models: [String: DurabilityLedger.ModelState] = [:]
+        for name in try DurabilityLedger.listedNames(server) {
+            models[name] = try DurabilityLedger.readState(name, from: server)
+        }
+        return StoredSnapshot(listing: listing.text, models: models)
+    }
+
+    var description: String { listing }
+}
