@@ -1,5 +1,6 @@
 import HTTP
 public import Logging
+import Synchronization
 
 /// The whole server: the service's routes on an ``HTTPServer``, with models loaded from the
 /// data directory after the port is open (so /healthz answers at once and /readyz flips to
@@ -8,6 +9,8 @@ public final class ParamdServer: Sendable {
     public let service: ParamdService
     private let http: HTTPServer
     private let logger: Logger
+    /// Whether start ran and whether a shutdown was asked for (possibly before start).
+    private let lifecycle = Mutex<(started: Bool, stopRequested: Bool)>((false, false))
 
     /// Prepares the service over `store` and the HTTP server; nothing listens yet.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
@@ -27,6 +30,12 @@ public final class ParamdServer: Sendable {
     /// - Returns: the bound port.
     @discardableResult
     public func start() throws -> Int {
+        let proceed = lifecycle.withLock { state in
+            if state.stopRequested { return false }
+            state.started = true
+            return true
+        }
+        guard proceed else { throw ServerStopped() }
         let port = try http.start()
         let scheme = service.configuration.usesTLS ? "https" : "http"
         logger.info(
@@ -43,6 +52,11 @@ public final class ParamdServer: Sendable {
 
     /// Stops accepting, finishes in-flight requests (up to `gracePeriod`), then returns.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        let started = lifecycle.withLock { state in
+            state.stopRequested = true
+            return state.started
+        }
+        guard started else { return }
         logger.info("shutting down", metadata: ["grace_period": "\(gracePeriod)"])
         await http.shutdown(gracePeriod: gracePeriod)
         logger.info("stopped")
@@ -50,6 +64,10 @@ public final class ParamdServer: Sendable {
 
     /// Returns once ``shutdown(gracePeriod:)`` has completed.
     public func waitUntilStopped() async throws {
+        if lifecycle.withLock({ $0.stopRequested && !$0.started }) { return }
         try await http.run()
     }
+
+    /// Thrown by ``start()`` when a shutdown was requested before the server started.
+    public struct ServerStopped: Error {}
 }

@@ -5,10 +5,10 @@ import NeuralNet
 extension ParamdService {
     /// Forward, backward, zero-grad, train and initialize.
     func addComputeRoutes(to router: inout Router) {
-        router.post("/v1/models/{model}/forward") { [self] request in
+        handle(&router, .post, "/v1/models/{model}/forward") { [self] request in
             try await forward(request)
         }
-        router.post("/v1/models/{model}/initialize") { [self] request in
+        handle(&router, .post, "/v1/models/{model}/initialize") { [self] request in
             let slot = try await slot(request)
             let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
             _ = try request.bodyKind()

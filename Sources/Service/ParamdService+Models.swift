@@ -5,10 +5,10 @@ import NeuralNet
 extension ParamdService {
     /// Create, list, describe and delete.
     func addModelRoutes(to router: inout Router) {
-        router.post("/v1/models") { [self] request in
+        handle(&router, .post, "/v1/models") { [self] request in
             try await createModel(request)
         }
-        router.get("/v1/models") { [self] _ in
+        handle(&router, .get, "/v1/models") { [self] _ in
             let listing = await registry.list()
             var writer = JSONWriter()
             writer.beginObject()
@@ -32,11 +32,11 @@ extension ParamdService {
             writer.endObject()
             return .json(writer.bytes)
         }
-        router.get("/v1/models/{model}") { [self] request in
+        handle(&router, .get, "/v1/models/{model}") { [self] request in
             let state = try await currentState(request)
             return .json(ModelDescription.json(state), version: state.version)
         }
-        router.delete("/v1/models/{model}") { [self] request in
+        handle(&router, .delete, "/v1/models/{model}") { [self] request in
             let name = try modelName(request)
             let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
             try await registry.delete(name, condition: condition)

@@ -4,10 +4,10 @@ import JSON
 extension ParamdService {
     /// /healthz, /readyz and /metrics: open without a token, for probes and scrapers.
     func addOperationRoutes(to router: inout Router) {
-        router.get("/healthz") { _ in
+        handle(&router, .get, "/healthz") { _ in
             .json(.object(["status": .string("ok")]))
         }
-        router.get("/readyz") { [self] request in
+        handle(&router, .get, "/readyz") { [self] request in
             guard readiness.isReady else {
                 return .problem(
                     Problem(status: 503, slug: "not-ready", title: "Not ready", detail: "stored models are still loading"),
@@ -15,7 +15,7 @@ extension ParamdService {
             }
             return .json(.object(["status": .string("ready")]))
         }
-        router.get("/metrics") { [self] _ in
+        handle(&router, .get, "/metrics") { [self] _ in
             let inventory = await registry.inventory()
             metrics.recordInventory(models: inventory.models, parameters: inventory.parameters)
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())

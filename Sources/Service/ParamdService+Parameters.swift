@@ -5,7 +5,7 @@ import NeuralNet
 extension ParamdService {
     /// List, read, replace and edit parameters.
     func addParameterRoutes(to router: inout Router) {
-        router.get("/v1/models/{model}/parameters") { [self] request in
+        handle(&router, .get, "/v1/models/{model}/parameters") { [self] request in
             let state = try await currentState(request)
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
@@ -28,7 +28,7 @@ extension ParamdService {
             return .json(writer.bytes, version: state.version)
         }
 
-        router.get("/v1/models/{model}/parameters/{path}") { [self] request in
+        handle(&router, .get, "/v1/models/{model}/parameters/{path}") { [self] request in
             let state = try await currentState(request)
             let path = request.parameter("path")
             let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
@@ -40,7 +40,7 @@ extension ParamdService {
             return .json(try ParameterBody.json(parameter, slice: slice, path: path), version: state.version)
         }
 
-        router.put("/v1/models/{model}/parameters/{path}") { [self] request in
+        handle(&router, .put, "/v1/models/{model}/parameters/{path}") { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
@@ -55,7 +55,7 @@ extension ParamdService {
             return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
         }
 
-        router.patch("/v1/models/{model}/parameters/{path}") { [self] request in
+        handle(&router, .patch, "/v1/models/{model}/parameters/{path}") { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])

@@ -43,12 +43,29 @@ public final class ParamdService: Sendable {
                 instance: request.path)
         }
         router.use { [self] request, next in
-            do {
-                if request.path.hasPrefix("/v1/") || request.path == "/v1" {
+            if request.path.hasPrefix("/v1/") || request.path == "/v1" {
+                do {
                     try authorize(request)
-                    await readiness.wait()
+                } catch {
+                    return .problem(Problem(error), instance: request.path)
                 }
-                return try await next(request)
+                await readiness.wait()
+            }
+            return try await next(request)
+        }
+        addOperationRoutes(to: &router)
+        addModelRoutes(to: &router)
+        addParameterRoutes(to: &router)
+        addComputeRoutes(to: &router)
+        return router
+    }
+
+    /// Registers `handler` so that whatever it throws becomes a problem+json response in
+    /// the route's own context (so logs and metrics carry the route template).
+    func handle(_ router: inout Router, _ method: HTTPMethod, _ template: String, _ handler: @escaping HTTPHandler) {
+        router.on(method, template) { [self] request in
+            do {
+                return try await handler(request)
             } catch {
                 let problem = Problem(error)
                 if problem.status >= 500 {
@@ -57,11 +74,6 @@ public final class ParamdService: Sendable {
                 return .problem(problem, instance: request.path)
             }
         }
-        addOperationRoutes(to: &router)
-        addModelRoutes(to: &router)
-        addParameterRoutes(to: &router)
-        addComputeRoutes(to: &router)
-        return router
     }
 
     /// 401 unless the bearer token is right (when one is configured).

@@ -70,21 +70,20 @@ struct Paramd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "paramd")
-        let server: ParamdServer
+        try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
+        // Interim until the Storage module lands: models live in memory only.
+        logger.warning("storage is not wired yet: models are kept in memory only")
+        let server = ParamdServer(configuration: settings.service, store: MemoryModelStore(), logger: logger)
+        // Handlers first: a signal that arrives while starting still shuts down gracefully.
+        let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in
+            logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
+            Task { await server.shutdown(gracePeriod: .seconds(10)) }
+        }
         do {
-            try FileManager.default.createDirectory(
-                atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
-            // Interim until the Storage module lands: models live in memory only.
-            logger.warning("storage is not wired yet: models are kept in memory only")
-            server = ParamdServer(configuration: settings.service, store: MemoryModelStore(), logger: logger)
             try server.start()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode.failure
-        }
-        let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in
-            logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
-            Task { await server.shutdown(gracePeriod: .seconds(10)) }
         }
         try await server.waitUntilStopped()
         signals.cancel()

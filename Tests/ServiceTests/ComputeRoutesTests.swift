@@ -104,4 +104,13 @@ struct ComputeRoutesTests {
         #expect(response.status == 422)
         #expect(response.problemSlug == "no-match")
     }
+
+    @Test func inputsNestedAHundredThousandDeepAre400() async throws {
+        let harness = await ServiceHarness()
+        try await harness.createMLP()
+        let body = #"{"inputs": "# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        let response = try await harness.send(.post, "/v1/models/mlp/forward", json: body)
+        #expect(response.status == 400)
+        #expect(response.problemSlug == "invalid-json")
+    }
 }
