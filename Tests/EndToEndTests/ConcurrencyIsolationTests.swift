@@ -14,7 +14,7 @@ struct ConcurrencyIsolationTests {
             defer { server.stop(); server.removeData() }
             let created = try server.wire("POST", "/v1/models", ReliabilitySpecs.create("reader"))
             try #require(created.status == 201, "\(created.text)")
-            let wide = #"{"type": "sequential", "layers": [{"type": "linear", "in": 256, "out": 256}]}"#
+            let wide = #"{"type": "sequential", "layers": [{"type": "linear", "in": 128, "out": 128}]}"#
             let written = try server.wire("POST", "/v1/models", ReliabilitySpecs.create("written", spec: wide))
             try #require(written.status == 201, "\(written.text)")
 
@@ -40,13 +40,13 @@ struct ConcurrencyIsolationTests {
                     do {
                         let response: WireResponse
                         if index < writers {
-                            // 256 KiB raw PUTs and small PATCHes, alternating.
+                            // 64 KiB raw PUTs and small PATCHes, alternating.
                             let value = Float(index * 10_000 + count)
                             response = count % 2 == 0
                                 ? try Wire.request(
                                     port: server.port, "PUT", "/v1/models/written/parameters/0.weight",
-                                    body: TensorJSON.rawConstant(count: 256 * 256, value),
-                                    headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", "256,256")])
+                                    body: TensorJSON.rawConstant(count: 128 * 128, value),
+                                    headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", "128,128")])
                                 : try server.wire("PATCH", "/v1/models/written/parameters/0.bias", #"{"op": "fill", "value": \#(Int(value))}"#)
                         } else {
                             response = try server.wire("POST", "/v1/models/reader/forward", input)

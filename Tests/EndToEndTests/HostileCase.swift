@@ -8,7 +8,7 @@ struct HostileCase: Sendable, CustomStringConvertible {
 
     var description: String { label }
 
-    /// A request with `body` (Content-Length set to its size unless `headers` name one).
+    /// A request with `body` (Content-Length set to its size unless `headers` frame it).
     static func http(
         _ label: String, _ method: String, _ target: String, body: [UInt8]? = nil,
         contentType: String? = "application/json", headers: [(String, String)] = [], allowed: Set<Int> = [400]
@@ -16,7 +16,8 @@ struct HostileCase: Sendable, CustomStringConvertible {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if body != nil, let contentType { head += "Content-Type: \(contentType)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if let body, !headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+        let framed = headers.contains { ["content-length", "transfer-encoding"].contains($0.0.lowercased()) }
+        if let body, !framed {
             head += "Content-Length: \(body.count)\r\n"
         }
         return HostileCase(label: label, bytes: Array((head + "\r\n").utf8) + (body ?? []), allowed: allowed)
@@ -35,12 +36,12 @@ struct HostileCase: Sendable, CustomStringConvertible {
         HostileCase(label: label, bytes: Array(text.utf8), allowed: allowed)
     }
 
-    /// Sends the case and returns what is wrong with the answer: not within 10 s, a status
+    /// Sends the case and returns what is wrong with the answer: not within 5 s, a status
     /// outside `allowed`, or not a problem+json document with a useful detail.
     func violations(on server: ServerProcess) -> [String] {
         let response: WireResponse
         do {
-            response = try Wire.exchange(port: server.port, bytes, timeout: 10)
+            response = try Wire.exchange(port: server.port, bytes, timeout: 5)
         } catch {
             return ["\(label): no answer (\(error))"]
         }

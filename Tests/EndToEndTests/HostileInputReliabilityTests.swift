@@ -52,6 +52,24 @@ struct HostileInputReliabilityTests {
         try Self.expectRefused(HostileCases.protocolGarbage)
     }
 
+    /// Not hostile, but what the big hostile bodies need first: a body well past 96 KiB that
+    /// arrives in the same burst as its head (one write, as most clients send it) is read
+    /// whole and answered at once, not left waiting for the 30 s request timeout.
+    @Test func aLargeBodyArrivingWithItsHeadIsReadAtOnce() throws {
+        let server = try ServerProcess()
+        defer { server.stop(); server.removeData() }
+        let wide = #"{"type": "sequential", "layers": [{"type": "linear", "in": 256, "out": 256}]}"#
+        let created = try server.wire("POST", "/v1/models", ReliabilitySpecs.create("wide", spec: wide))
+        try #require(created.status == 201, "\(created.text)")
+        let raw = try Wire.request(
+            port: server.port, "PUT", "/v1/models/wide/parameters/0.weight", body: TensorJSON.rawConstant(count: 256 * 256, 3),
+            headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", "256,256")], timeout: 10)
+        #expect(raw.status == 200, "a 256 KiB raw PUT in one write: \(raw.status) \(raw.text.prefix(200))")
+        let json = try server.wire(
+            "PUT", "/v1/models/wide/parameters/0.weight", #"{"value": \#(TensorJSON.constant([256, 256], 4))}"#, timeout: 10)
+        #expect(json.status == 200, "a 128 KiB JSON PUT in one write: \(json.status) \(json.text.prefix(200))")
+    }
+
     /// Traversal and odd names never reach the file system, and after a restart the stored
     /// state is still exactly what it was.
     @Test func pathTraversalNamesAre400AndTouchNoFiles() throws {
