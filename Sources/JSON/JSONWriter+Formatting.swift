@@ -49,10 +49,7 @@ extension JSONWriter {
             bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
             return
         }
-        // Swift's description is the shortest round-trip digits (SwiftDtoa); at most 15 bytes,
-        // so the String is stored inline and no allocation happens.
-        var text = value.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        ShortestFloat.format(value, into: &bytes)
     }
 
     /// Appends the decimal digits of `value`.

@@ -23,23 +23,62 @@ extension JSONWriter {
         values.withUnsafeBufferPointer { write(tensor: $0, shape: shape) }
     }
 
+    /// Writes the nested arrays straight into the buffer's new tail: one bound check and one
+    /// resize for the whole tensor, instead of an append per number.
     private mutating func appendNested(_ values: UnsafeBufferPointer<Float>, shape: ArraySlice<Int>) {
-        bytes.append(UInt8(ascii: "["))
+        // Every element takes at most maxLength bytes and a comma; every array two brackets
+        // and a comma. Arrays: 1 + d₀ + d₀d₁ + … over all but the innermost level.
+        var arrays = 1
+        var product = 1
+        for dimension in shape.dropLast() {
+            product *= dimension
+            arrays += product
+        }
+        let bound = values.count * (ShortestFloat.maxLength + 1) + arrays * 3
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBytes { buffer in
+            Self.writeNested(values, shape: shape, to: buffer.baseAddress! + start) - (buffer.baseAddress! + start)
+        }
+        bytes.removeSubrange((start + written)...)
+    }
+
+    private static func writeNested(
+        _ values: UnsafeBufferPointer<Float>, shape: ArraySlice<Int>, to start: UnsafeMutableRawPointer
+    ) -> UnsafeMutableRawPointer {
+        var cursor = start
+        cursor.storeBytes(of: UInt8(ascii: "["), as: UInt8.self)
+        cursor += 1
         let count = shape.first!
         if shape.count == 1 {
             for index in 0..<count {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                appendFloat(values[index])
+                if index > 0 {
+                    cursor.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+                    cursor += 1
+                }
+                let value = values[index]
+                if value.isFinite {
+                    cursor += ShortestFloat.format(value, to: cursor)
+                } else {
+                    for byte in "null".utf8 {
+                        cursor.storeBytes(of: byte, as: UInt8.self)
+                        cursor += 1
+                    }
+                }
             }
         } else {
             let stride = values.count / max(count, 1)
             for index in 0..<count {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                if index > 0 {
+                    cursor.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+                    cursor += 1
+                }
                 let row = UnsafeBufferPointer(rebasing: values[index * stride..<(index + 1) * stride])
-                appendNested(row, shape: shape.dropFirst())
+                cursor = writeNested(row, shape: shape.dropFirst(), to: cursor)
             }
         }
-        bytes.append(UInt8(ascii: "]"))
+        cursor.storeBytes(of: UInt8(ascii: "]"), as: UInt8.self)
+        return cursor + 1
     }
 }
 

@@ -58,6 +58,9 @@ extension HTTPRequest {
     /// Whether the client asked for raw float32 (`Accept: application/octet-stream`).
     var wantsRaw: Bool { MediaType.accepts(MediaType.octetStream, header: headers["Accept"]) }
 
+    /// Whether the client asked for server-sent events (`Accept: text/event-stream`).
+    var wantsEventStream: Bool { MediaType.accepts(MediaType.eventStream, header: headers["Accept"]) }
+
     /// The `{name}` value of the matched route; the router guarantees it exists.
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 }

@@ -23,44 +23,58 @@ final class ModelSlot: Sendable {
     /// The current state, or nil once deleted (for listings).
     var stateIfPresent: ModelState? { current.withLock { $0 } }
 
-    /// A durable write: under this model's lock, checks `condition`, builds the next state
-    /// with `change`, saves it, and only then publishes it. When `change` or the save throws,
-    /// the model is exactly as before.
-    ///
-    /// - Parameter change: returns the changed model and a result, or nil for "no change"
-    ///   (the version stays, nothing is written).
-    func write<Result: Sendable>(
+    /// What a change under the write lock produced.
+    enum Change<Result: Sendable>: Sendable {
+        /// Nothing to publish.
+        case none(Result)
+        /// In-memory only (gradients): published at the same version, nothing saved.
+        case memory(Model, Result)
+        /// A durable write: saved, then published at the next version.
+        case durable(Model, Result)
+    }
+
+    /// Runs `body` under this model's write lock: checks `condition` first, then publishes
+    /// what `body` returns; a durable change is saved before it is published. When `body` or
+    /// the save throws, the model is exactly as before (a failed save is a 507).
+    func modify<Result: Sendable>(
         condition: EntityTag.Condition?, store: any ModelStore,
-        _ change: @Sendable (ModelState) throws -> (model: Model, result: Result)?
-    ) async throws -> (state: ModelState, result: Result?) {
+        _ body: @Sendable (ModelState) async throws -> Change<Result>
+    ) async throws -> (state: ModelState, result: Result) {
         try await writes.withLock {
             let state = try self.state()
             if let condition, !condition.isSatisfied(byVersion: state.version) {
                 throw EntityTag.preconditionFailed(current: state.version)
             }
-            guard let (model, result) = try change(state) else { return (state, nil) }
-            let next = state.next(model)
-            do {
-                try await store.save(next.stored)
-            } catch {
-                throw Problem.storageFailure(error)
+            switch try await body(state) {
+            case .none(let result):
+                return (state, result)
+            case .memory(let model, let result):
+                let next = state.replacingInMemory(model)
+                current.withLock { $0 = next }
+                return (next, result)
+            case .durable(let model, let result):
+                let next = state.next(model)
+                do {
+                    try await store.save(next.stored)
+                } catch {
+                    throw Problem.storageFailure(error)
+                }
+                current.withLock { $0 = next }
+                return (next, result)
             }
-            current.withLock { $0 = next }
-            return (next, result)
         }
     }
 
-    /// A change that lives only in memory (gradients): serialized with writes, no version bump.
-    func update<Result: Sendable>(
-        _ change: @Sendable (ModelState) throws -> (model: Model, result: Result)
-    ) async throws -> (state: ModelState, result: Result) {
-        try await writes.withLock {
-            let state = try self.state()
-            let (model, result) = try change(state)
-            let next = state.replacingInMemory(model)
-            current.withLock { $0 = next }
-            return (next, result)
+    /// A durable write built by `change`; nil from `change` means "no change".
+    func write<Result: Sendable>(
+        condition: EntityTag.Condition?, store: any ModelStore,
+        _ change: @Sendable (ModelState) throws -> (model: Model, result: Result)?
+    ) async throws -> (state: ModelState, result: Result?) {
+        let (state, result) = try await modify(condition: condition, store: store) { state -> Change<Result?> in
+            guard let (model, result) = try change(state) else { return .none(nil) }
+            return .durable(model, result)
         }
+        return (state, result)
     }
 
     /// Deletes the stored model and marks the slot gone; later calls get 404.

@@ -16,20 +16,18 @@ extension ModelState {
             tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })
     }
 
-    /// Rebuilds a model from storage: the structure from its document, then every stored value.
+    /// Rebuilds a model from storage: the structure from its document, the values from the
+    /// stored tensors (no random draws).
     /// - Throws: when the document no longer decodes or a tensor does not fit (a damaged model).
     init(stored: StoredModel, limits: ModelLimits) throws {
         let creation = try CreateDocument(stored: stored.document)
-        var model = try creation.makeModel(limits: limits)
-        let expected = Set(try model.namedParameters().map(\.path))
-        let found = Set(stored.tensors.map(\.path))
-        guard expected == found else {
-            throw StorageFailure(
-                "stored tensors \(found.sorted()) do not match the parameters \(expected.sorted()) of the stored spec")
-        }
+        var parameters: [String: Tensor] = [:]
         for tensor in stored.tensors {
-            try model.replace(tensor.path, with: try Tensor(shape: tensor.shape, scalars: tensor.values))
+            parameters[tensor.path] = try Tensor(shape: tensor.shape, scalars: tensor.values)
         }
+        let model = try Model(
+            spec: creation.spec, parameters: parameters, seed: creation.seed, initializer: creation.initializer,
+            inputShape: creation.inputShape, limits: limits)
         self.init(name: stored.name, version: stored.version, model: model, document: stored.document)
     }
 }

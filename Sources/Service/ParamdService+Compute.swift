@@ -32,6 +32,7 @@ extension ParamdService {
             writer.endObject()
             return .json(writer.bytes, version: state.version)
         }
+        addTrainingRoutes(to: &router)
     }
 
     /// POST forward: one registry hop, then the pass runs on the snapshot, in parallel with

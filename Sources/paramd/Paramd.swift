@@ -70,10 +70,15 @@ struct Paramd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "paramd")
-        try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
-        // Interim until the Storage module lands: models live in memory only.
-        logger.warning("storage is not wired yet: models are kept in memory only")
-        let server = ParamdServer(configuration: settings.service, store: MemoryModelStore(), logger: logger)
+        let store: FileModelStore
+        do {
+            try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
+            store = try FileModelStore(root: settings.service.dataDirectory)
+        } catch {
+            logger.critical("cannot open the data directory", metadata: ["path": "\(settings.service.dataDirectory)", "error": "\(error)"])
+            throw ExitCode.failure
+        }
+        let server = ParamdServer(configuration: settings.service, store: store, logger: logger)
         // Handlers first: a signal that arrives while starting still shuts down gracefully.
         let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in
             logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])

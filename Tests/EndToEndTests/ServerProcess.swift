@@ -109,13 +109,20 @@ final class ServerProcess: @unchecked Sendable {
 final class LineCollector: @unchecked Sendable {
     private let lock = NSCondition()
     private var buffer = ""
+    private var isClosed = false
 
     init(_ handle: FileHandle) {
         let thread = Thread { [weak self] in
             while true {
                 let data = handle.availableData
-                if data.isEmpty { break }
                 guard let self else { break }
+                if data.isEmpty {
+                    self.lock.lock()
+                    self.isClosed = true
+                    self.lock.broadcast()
+                    self.lock.unlock()
+                    break
+                }
                 self.lock.lock()
                 self.buffer += String(decoding: data, as: UTF8.self)
                 self.lock.broadcast()
@@ -139,6 +146,8 @@ final class LineCollector: @unchecked Sendable {
             if let line = buffer.split(separator: "\n").first(where: { $0.contains(needle) }) {
                 return String(line)
             }
+            // The process ended (its stderr closed) without the line: no point waiting longer.
+            if isClosed { return nil }
             if !lock.wait(until: deadline) { return nil }
         }
     }

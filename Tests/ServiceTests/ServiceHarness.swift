@@ -1,4 +1,5 @@
-import HTTP
+import Foundation
+@testable import HTTP
 import JSON
 import Logging
 import Service
@@ -34,10 +35,14 @@ struct ServiceHarness {
         let head = try HTTPRequestHead(method: method, target: target, headers: fields)
         let request = HTTPRequest(head: head, body: body ?? json.map { Array($0.utf8) } ?? [], id: "test")
         let response = try await router.respond(to: request)
-        guard case .bytes(let bytes) = response.body else {
-            return TestResponse(status: response.status.code, headers: response.headers, body: [])
+        switch response.body {
+        case .bytes(let bytes):
+            return TestResponse(status: response.status.code, headers: response.headers, body: bytes)
+        case .stream(let produce):
+            let sink = CollectingSink()
+            try await produce(HTTPBodyWriter(sink: sink))
+            return TestResponse(status: response.status.code, headers: response.headers, body: sink.bytes)
         }
-        return TestResponse(status: response.status.code, headers: response.headers, body: bytes)
     }
 
     /// Creates the chapter's MLP (4 → 8 → ReLU → 1) as `name` and checks it worked.
@@ -116,4 +121,16 @@ extension JSONValue {
         default: []
         }
     }
+}
+
+/// Collects a streamed body in memory.
+final class CollectingSink: HTTPBodySink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [UInt8] = []
+
+    func write(_ bytes: [UInt8]) async throws {
+        lock.withLock { collected += bytes }
+    }
+
+    var bytes: [UInt8] { lock.withLock { collected } }
 }

@@ -81,11 +81,12 @@ let payloads = [
     treePayload(),
 ]
 
-// `JSONBench profile INDEX read|write`: loop over one payload only, for `perf record`.
-if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "profile", let index = Int(CommandLine.arguments[2]) {
+// `JSONBench profile INDEX read|write [RUNS]`: loop over one payload only, for `perf record`.
+if CommandLine.arguments.count >= 4, CommandLine.arguments[1] == "profile", let index = Int(CommandLine.arguments[2]) {
     let payload = payloads[index]
     let isRead = CommandLine.arguments[3] == "read"
-    let seconds = try medianSeconds(repeats: repeats > 0 ? 200 : 1) {
+    let runs = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 200 : 200
+    let seconds = try medianSeconds(repeats: runs) {
         if isRead { try payload.read(payload.bytes) } else { _ = payload.write() }
     }
     print(payload.name, CommandLine.arguments[3], format(seconds), megabytesPerSecond(payload.bytes.count, seconds))

@@ -1,4 +1,5 @@
-/// The data directory: one folder per model, each write durable before it returns.
+/// The data directory: one folder per model, each write durable before it returns. The layout,
+/// the durability protocol and the crash analysis are in `Service.docc/Storage.md`.
 ///
 /// ```
 /// <root>/

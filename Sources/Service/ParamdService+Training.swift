@@ -1,0 +1,148 @@
+import HTTP
+import JSON
+import NeuralNet
+
+extension ParamdService {
+    /// Backward, zero-grad and train: gradients and optimizer state live in memory; train's
+    /// final weights are durable before its done line.
+    func addTrainingRoutes(to router: inout Router) {
+        handle(&router, .post, "/v1/models/{model}/backward") { [self] request in
+            let slot = try await slot(request)
+            let parsed = try TrainingRequest(request, training: false)
+            let target = try parsed.target(rows: nil)
+            let (state, loss) = try await slot.modify(condition: nil, store: registry.store) { state in
+                var model = state.model
+                let materializes = model.hasDeferredLayers
+                let loss = try model.backward(input: parsed.inputs, target: target, loss: parsed.loss)
+                try Self.requireFiniteGradients(loss: loss, model: model)
+                // Deferred layers that took their width here are a durable change.
+                return materializes ? .durable(model, loss) : .memory(model, loss)
+            }
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("loss")
+            writer.write(float: loss)
+            writer.endObject()
+            return .json(writer.bytes, version: state.version)
+        }
+
+        handle(&router, .post, "/v1/models/{model}/zero-grad") { [self] request in
+            let slot = try await slot(request)
+            let (state, _) = try await slot.modify(condition: nil, store: registry.store) { state in
+                var model = state.model
+                model.zeroGradients()
+                return .memory(model, true)
+            }
+            var response = HTTPResponse(status: .noContent)
+            response.headers.set("ETag", EntityTag.header(version: state.version))
+            return response
+        }
+
+        handle(&router, .post, "/v1/models/{model}/train") { [self] request in
+            try await train(request)
+        }
+    }
+
+    /// 422 when backward produced a loss or gradient that is not finite: nothing is kept.
+    static func requireFiniteGradients(loss: Float, model: Model) throws {
+        guard loss.isFinite else {
+            throw Problem.unprocessable("the loss is not finite (\(loss)); nothing was changed", slug: "non-finite")
+        }
+        for parameter in try model.namedParameters() {
+            if let gradient = parameter.gradient, !gradient.allFinite {
+                throw Problem.unprocessable(
+                    "the gradient of \(parameter.path) is not finite; nothing was changed", slug: "non-finite", path: parameter.path)
+            }
+        }
+    }
+
+    /// POST train: everything that can be refused is refused before the 200 (body, optimizer,
+    /// shapes on the first batch, If-Match); then the steps run under the model's write lock,
+    /// streaming one line per step, and the result is saved before the done line.
+    private func train(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let slot = try await slot(request)
+        let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+        let parsed = try TrainingRequest(request, training: true)
+        let current = try slot.state()
+        if let condition, !condition.isSatisfied(byVersion: current.version) {
+            throw EntityTag.preconditionFailed(current: current.version)
+        }
+        // A dry run of the first batch: a width or target mismatch is a 422, not a broken stream.
+        let firstRows = parsed.batches(epoch: 1).first ?? nil
+        _ = try current.model.loss(input: try parsed.inputs(rows: firstRows), target: try parsed.target(rows: firstRows), loss: parsed.loss)
+
+        let events = request.wantsEventStream
+        let store = registry.store
+        let contentType = events ? MediaType.eventStream : MediaType.ndjson
+        var response = HTTPResponse(status: .ok, headers: ["Content-Type": contentType, "Cache-Control": "no-store"])
+        response.body = .stream { writer in
+            let progress = ProgressWriter(writer: writer, events: events)
+            do {
+                let (state, loss) = try await slot.modify(condition: condition, store: store) { state in
+                    var model = state.model
+                    var optimizer = parsed.optimizer!
+                    var step = 0
+                    var last: Float = .nan
+                    for epoch in 1...parsed.epochs {
+                        for rows in parsed.batches(epoch: epoch) {
+                            step += 1
+                            last = try model.trainStep(
+                                input: try parsed.inputs(rows: rows), target: try parsed.target(rows: rows), loss: parsed.loss,
+                                optimizer: &optimizer)
+                            guard last.isFinite else {
+                                throw Problem.unprocessable(
+                                    "the loss became \(last) at epoch \(epoch), step \(step); training stopped and the model keeps its previous weights",
+                                    slug: "non-finite")
+                            }
+                            try await progress.send("progress", ["epoch": .number(Double(epoch)), "step": .number(Double(step))], loss: last)
+                        }
+                    }
+                    for parameter in try model.namedParameters() where !parameter.value.allFinite {
+                        throw Problem.unprocessable(
+                            "training made \(parameter.path) non-finite; the model keeps its previous weights", slug: "non-finite",
+                            path: parameter.path)
+                    }
+                    return .durable(model, last)
+                }
+                try await progress.send("done", ["done": .bool(true), "version": .number(Double(state.version))], loss: loss)
+            } catch let error as HTTPServerError {
+                throw error  // the client left: nothing to tell it
+            } catch {
+                let problem = Problem(error)
+                try await progress.sendProblem(problem.document(instance: request.path))
+            }
+        }
+        return response
+    }
+}
+
+/// Writes training progress as NDJSON lines or as server-sent events.
+private struct ProgressWriter: Sendable {
+    let writer: HTTPBodyWriter
+    let events: Bool
+
+    func send(_ event: String, _ members: [String: JSONValue], loss: Float) async throws {
+        var json = JSONWriter()
+        json.beginObject()
+        for key in members.keys.sorted() {
+            json.key(key)
+            json.write(members[key]!)
+        }
+        json.key("loss")
+        json.write(float: loss)
+        json.endObject()
+        try await emit(event, json.bytes)
+    }
+
+    func sendProblem(_ document: JSONValue) async throws {
+        try await emit("error", JSONValue.object(["error": document]).jsonBytes)
+    }
+
+    private func emit(_ event: String, _ json: [UInt8]) async throws {
+        if events {
+            try await writer.write(Array("event: \(event)\ndata: ".utf8) + json + Array("\n\n".utf8))
+        } else {
+            try await writer.write(json + [UInt8(ascii: "\n")])
+        }
+    }
+}
