@@ -24,8 +24,10 @@ let package = Package(
     targets: [
         // C kernels with per-function AVX2/FMA targets and runtime dispatch (Sources/Kernels/README.md);
         // always optimized, so `swift test` (a debug build) runs the same fast code as release.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: strictSwift),
+        .target(
+            name: "CKernels", exclude: ["README.md"], cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-Wall", "-Wextra"])],
+            linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
         .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
         .target(name: "CSystem"),

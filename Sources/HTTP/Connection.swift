@@ -109,7 +109,7 @@ final class Connection {
         default:
             break
         }
-        while !readsPaused {
+        while !readsPaused && phase != .closed {
             var wantsWrite = false
             let count: Int?
             if let tls {
@@ -133,20 +133,13 @@ final class Connection {
             }
             input.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]))
             lastReadProgress = loop.now
-            if shouldPauseReading { pauseReads() }
+            // Parse as bytes arrive, so buffered input stays bounded by what one phase may hold.
+            process()
+            if phase == .responding && unreadCount >= 64 << 10 && !readsPaused { pauseReads() }
             // A short plain read means the socket is drained; skip the EAGAIN round trip.
-            if tls == nil && count < loop.scratch.count { break }
+            if tls == nil && count < loop.scratch.count { return }
         }
         process()
-    }
-
-    /// Pipelined input is buffered up to a bound while a request is in flight.
-    private var shouldPauseReading: Bool {
-        switch phase {
-        case .responding: unreadCount >= 64 << 10
-        case .awaitingHead: unreadCount > server.configuration.limits.maxHeaderBytes + (64 << 10)
-        default: false
-        }
     }
 
     func pauseReads() {

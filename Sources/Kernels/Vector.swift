@@ -1,23 +1,46 @@
+import CKernels
+
 /// `y[i] += alpha * x[i]`.
+/// - Complexity: O(count), 8 lanes at a time (one rounding per product and sum, as a scalar
+///   loop, or a fused multiply-add on AVX2/FMA machines).
 public func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { y[i] += alpha * x[i] }
+    axpy(alpha, x, y, count: count, isa: .detected)
+}
+
+func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, isa: InstructionSet) {
+    precondition(count >= 0, "axpy: negative count \(count)")
+    ck_axpy(isa.cValue, alpha, x, y, count)
 }
 
 /// `x[i] *= alpha`.
+/// - Complexity: O(count).
 public func scale(_ x: UnsafeMutablePointer<Float>, by alpha: Float, count: Int) {
-    for i in 0..<count { x[i] *= alpha }
+    scale(x, by: alpha, count: count, isa: .detected)
 }
 
-/// `Σ x[i]`, accumulated in Double.
+func scale(_ x: UnsafeMutablePointer<Float>, by alpha: Float, count: Int, isa: InstructionSet) {
+    precondition(count >= 0, "scale: negative count \(count)")
+    ck_scale(isa.cValue, x, alpha, count)
+}
+
+/// `Σ x[i]`, accumulated in Double (8 lanes in a fixed order).
+/// - Complexity: O(count).
 public func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    var s: Double = 0
-    for i in 0..<count { s += Double(x[i]) }
-    return Float(s)
+    sum(x, count: count, isa: .detected)
 }
 
-/// `Σ x[i]·y[i]`.
+func sum(_ x: UnsafePointer<Float>, count: Int, isa: InstructionSet) -> Float {
+    precondition(count >= 0, "sum: negative count \(count)")
+    return Float(ck_sum(isa.cValue, x, count))
+}
+
+/// `Σ x[i]·y[i]` in Float, 32 lanes in a fixed order: compare with a tolerance, not a scalar loop.
+/// - Complexity: O(count).
 public func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
-    var s: Float = 0
-    for i in 0..<count { s += x[i] * y[i] }
-    return s
+    dot(x, y, count: count, isa: .detected)
+}
+
+func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, isa: InstructionSet) -> Float {
+    precondition(count >= 0, "dot: negative count \(count)")
+    return ck_dot(isa.cValue, x, y, count)
 }

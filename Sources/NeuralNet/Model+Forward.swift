@@ -50,6 +50,12 @@ extension Model {
         let sample = Array(input.shape.dropFirst())
         var model = self
         try model.resolveWidths(sampleShape: sample, context: .input(input.shape))
+        let (activation, overflow) = model.largestSampleElements(sample).multipliedReportingOverflow(by: input.shape[0])
+        guard !overflow, activation <= limits.maxActivationElements else {
+            throw NeuralNetError.limitExceeded(
+                location: "input:",
+                reason: "a batch of \(input.shape[0]) would need an activation of more than \(limits.maxActivationElements) elements, the limit; send smaller batches")
+        }
         if model.hasPendingValues {
             if model.inputShape == nil { model.inputShape = sample }
             try model.materializeKnownLayers()

@@ -70,6 +70,25 @@ extension Model {
         }
     }
 
+    /// The element count of the largest per-sample output of any module for `sample` (the
+    /// input included), once every width is resolved.
+    func largestSampleElements(_ sample: [Int]) -> Int {
+        var largest = sample.reduce(1, *)
+        func walk(_ node: ModuleNode, _ s: [Int]) -> [Int] {
+            let out: [Int]
+            switch node.kind {
+            case .activation: out = s
+            case .flatten: out = [s.reduce(1, *)]
+            case .sequential(let children): out = children.reduce(s) { walk($1, $0) }
+            case .linear(let l): out = s.dropLast() + [layers[l].outFeatures]
+            }
+            largest = max(largest, out.reduce(1, *))
+            return out
+        }
+        _ = walk(root, sample)
+        return largest
+    }
+
     private func widthError(_ context: WidthContext, _ sentence: String) -> NeuralNetError {
         switch context {
         case .spec: .limitExceeded(location: "spec:", reason: sentence)

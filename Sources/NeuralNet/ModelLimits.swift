@@ -9,12 +9,19 @@ public struct ModelLimits: Sendable, Equatable {
     public var maxDepth: Int
     /// Module positions in the tree, every use of a tied module counted. Default 10 000.
     public var maxModules: Int
+    /// Elements of the largest activation one forward pass may produce (batch × the widest
+    /// layer output), checked before the pass runs. Default 2²⁷ (512 MiB of Float32).
+    public var maxActivationElements: Int
 
-    public init(maxParameters: Int = 100_000_000, maxWidth: Int = 1 << 20, maxDepth: Int = 32, maxModules: Int = 10_000) {
+    public init(
+        maxParameters: Int = 100_000_000, maxWidth: Int = 1 << 20, maxDepth: Int = 32, maxModules: Int = 10_000,
+        maxActivationElements: Int = 1 << 27
+    ) {
         self.maxParameters = maxParameters
         self.maxWidth = maxWidth
         self.maxDepth = maxDepth
         self.maxModules = maxModules
+        self.maxActivationElements = maxActivationElements
     }
 
     /// The defaults above.

@@ -73,7 +73,9 @@ struct SpecDecoder {
         var tieID: String?
         if let idValue = members["id"] {
             let id = try readString(idValue, at: "\(location).id")
-            guard !id.isEmpty else { throw NeuralNetError.invalidSpec(location: "\(location).id", reason: "must not be empty") }
+            guard !id.isEmpty, id.count <= 128 else {
+                throw NeuralNetError.invalidSpec(location: "\(location).id", reason: "must be 1 to 128 characters")
+            }
             guard definitions[id] == nil, !openDefinitions.contains(id) else {
                 throw NeuralNetError.invalidSpec(location: "\(location).id", reason: "'\(id)' is already the id of an earlier module; ids must be unique")
             }

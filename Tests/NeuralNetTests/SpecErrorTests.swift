@@ -80,3 +80,14 @@ struct SpecErrorTests {
         #expect(error?.description == "spec: layer 0 (linear) expects 4 input features but the input_shape gives 5")
     }
 }
+
+/// Limits on what one forward pass may allocate.
+struct ActivationLimitTests {
+    @Test func hugeBatchTimesWideLayerIsRefusedBeforeRunning() throws {
+        let net = try Model(spec: json(#"{"type": "linear", "in": 1, "out": 1000000}"#))
+        let error = thrownError { _ = try net.forward(Tensor(zeros: [200, 1])) }
+        #expect(error?.description == "input: a batch of 200 would need an activation of more than 134217728 elements, the limit; send smaller batches")
+        #expect(error?.category == .badRequest)
+        #expect(try net.forward(Tensor(zeros: [2, 1])).output.shape == [2, 1_000_000])
+    }
+}

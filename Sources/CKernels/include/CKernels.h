@@ -37,4 +37,33 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b,
               const float *a, long lda, const float *b, long ldb,
               float beta, float *c, long ldc);
 
+/// Activation kinds of the elementwise kernels (Swift's `Activation`).
+typedef enum {
+    CK_ACT_IDENTITY = 0,
+    CK_ACT_RELU = 1,
+    CK_ACT_LEAKY_RELU = 2,
+    CK_ACT_SIGMOID = 3,
+    CK_ACT_TANH = 4,
+    CK_ACT_GELU = 5,
+} ck_activation;
+
+// Elementwise kernels; semantics are documented on the Swift functions that wrap them.
+void ck_act_forward(ck_isa isa, int kind, float slope, const float *x, float *y, long n);
+void ck_act_backward(ck_isa isa, int kind, float slope, const float *x, const float *y, const float *dy,
+                     float *dx, long n);
+void ck_add_bias(ck_isa isa, const float *bias, float *y, long rows, long columns);
+void ck_add_bias_activation(ck_isa isa, const float *bias, float *z, float *y, long rows, long columns,
+                            int kind, float slope);
+void ck_sum_rows(ck_isa isa, const float *x, long rows, long columns, float *out, int accumulate);
+void ck_softmax_rows(ck_isa isa, const float *x, float *y, long rows, long columns);
+void ck_log_softmax_rows(ck_isa isa, const float *x, float *y, long rows, long columns);
+void ck_softmax_rows_backward(ck_isa isa, const float *y, const float *dy, float *dx, long rows, long columns);
+double ck_cross_entropy(ck_isa isa, const float *z, const int32_t *labels, long rows, long classes,
+                        float *gradient);
+double ck_mse(ck_isa isa, const float *p, const float *t, long n, float *gradient);
+void ck_axpy(ck_isa isa, float alpha, const float *x, float *y, long n);
+void ck_scale(ck_isa isa, float *x, float alpha, long n);
+double ck_sum(ck_isa isa, const float *x, long n);
+float ck_dot(ck_isa isa, const float *x, const float *y, long n);
+
 #endif

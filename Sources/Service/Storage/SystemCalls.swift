@@ -49,25 +49,38 @@ enum SystemCalls {
         if let failure { throw StorageError(errno: failure, operation: "write", path: path) }
     }
 
-    /// Reads a whole file.
+    /// Reads a whole file: one allocation of the size fstat reports, then reads until EOF
+    /// (a file that grew meanwhile is read to its end all the same).
     static func readAll(_ path: String) throws(StorageError) -> [UInt8] {
         let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw StorageError(errno: lastError, operation: "stat", path: path) }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var failure: Int32?
+        var bytes = [UInt8](unsafeUninitializedCapacity: Int(status.st_size)) { buffer, initialized in
+            (initialized, failure) = readUntilFullOrEnd(descriptor, UnsafeMutableRawBufferPointer(buffer))
+        }
+        while failure == nil {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let (count, error) = chunk.withUnsafeMutableBytes { readUntilFullOrEnd(descriptor, $0) }
+            failure = error
+            guard count > 0 else { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        if let failure { throw StorageError(errno: failure, operation: "read", path: path) }
+        return bytes
+    }
+
+    /// Reads into `buffer` until it is full or the file ends; returns the count and any errno.
+    private static func readUntilFullOrEnd(_ descriptor: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> (Int, Int32?) {
         var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count / 2))) }
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                retrying { read(descriptor, buffer.baseAddress! + filled, buffer.count - filled) }
-            }
-            guard count >= 0 else { throw StorageError(errno: lastError, operation: "read", path: path) }
+        while filled < buffer.count {
+            let count = retrying { read(descriptor, buffer.baseAddress! + filled, buffer.count - filled) }
+            if count < 0 { return (filled, lastError) }
             if count == 0 { break }
             filled += count
         }
-        bytes.removeSubrange(filled...)
-        return bytes
+        return (filled, nil)
     }
 
     /// Flushes a descriptor's data and metadata to the device. A failure is final: after a

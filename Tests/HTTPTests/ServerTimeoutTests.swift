@@ -1,0 +1,75 @@
+import Glibc
+import Testing
+@testable import HTTP
+
+/// Slow or silent clients time out with 408 or a close, per the configured deadlines.
+struct ServerTimeoutTests {
+    static let quick = testConfiguration {
+        $0.timeouts.head = .milliseconds(300)
+        $0.timeouts.body = .milliseconds(300)
+        $0.timeouts.idle = .milliseconds(300)
+    }
+
+    @Test func slowHeadGets408() async throws {
+        try await withServer(Self.quick) { _, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                try client.send("GET / HTTP/1.1\r\nHo")
+                let start = monotonicSeconds()
+                let response = try client.readResponse()
+                #expect(response.status == 408)
+                #expect(monotonicSeconds() - start < 1.5)
+                #expect(client.serverClosed())
+            }
+        }
+    }
+
+    @Test func tricklingTheHeadDoesNotExtendTheDeadline() async throws {
+        try await withServer(Self.quick) { _, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                let start = monotonicSeconds()
+                var got408 = false
+                for byte in "GET / HTTP/1.1\r\nHost: t\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8 {
+                    do { try client.send([byte]) } catch { break }
+                    usleep(50_000)
+                    if monotonicSeconds() - start > 0.8 { break }
+                }
+                if let response = try? client.readResponse() { got408 = response.status == 408 }
+                #expect(got408)
+            }
+        }
+    }
+
+    @Test func slowBodyGets408() async throws {
+        try await withServer(Self.quick) { _, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+                #expect(try client.readResponse().status == 408)
+            }
+        }
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() async throws {
+        try await withServer(Self.quick) { server, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                #expect(try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+                let start = monotonicSeconds()
+                #expect(client.serverClosed())
+                #expect(monotonicSeconds() - start < 1.5)
+            }
+            #expect(server.openConnections == 0)
+        }
+    }
+
+    @Test func silentConnectionsAreClosed() async throws {
+        try await withServer(Self.quick) { _, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                #expect(client.serverClosed())
+            }
+        }
+    }
+}
