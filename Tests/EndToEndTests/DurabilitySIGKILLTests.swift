@@ -50,7 +50,9 @@ struct DurabilitySIGKILLTests {
                         client: index, round: round, server: target, seed: clientSeeds[index], ledger: startLedger)
                 }.dropLast()
                 _ = server.stop(signal: SIGKILL)
-                acknowledgedInAll += outcomes.reduce(0) { $0 + $1.acknowledged.count }
+                let acknowledged = outcomes.reduce(0) { $0 + $1.acknowledged.count }
+                acknowledgedInAll += acknowledged
+                print("round \(round): SIGKILL after \(String(format: "%.2f", killAfter)) s, \(acknowledged) writes acknowledged, \(outcomes.filter { $0.pending != nil }.count) in flight")
                 for (client, outcome) in outcomes.enumerated() {
                     #expect(outcome.unexpected.isEmpty, "seed \(seed), round \(round), client \(client): \(outcome.unexpected.prefix(5))")
                 }
