@@ -66,18 +66,20 @@ struct ConcurrencyIsolationTests {
             let forwardLatencies = results.suffix(2).flatMap(\.latencies).sorted()
             let failures = results.flatMap(\.failures)
             #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
-            #expect(writeLatencies.count >= 8, "the writers barely ran: \(writeLatencies.count) writes")
+            #expect(writeLatencies.count >= 4, "the writers barely ran: \(writeLatencies.count) writes")
             #expect(forwardLatencies.count >= 20, "only \(forwardLatencies.count) forwards in \(Self.seconds) s beside the writes")
             let quietMedian = quiet.sorted()[quiet.count / 2]
             let busyMedian = forwardLatencies.isEmpty ? .infinity : forwardLatencies[forwardLatencies.count / 2]
             let worst = forwardLatencies.last ?? .infinity
+            let p99 = forwardLatencies.isEmpty ? .infinity : forwardLatencies[forwardLatencies.count * 99 / 100]
             print(
-                "forward median quiet \(Self.ms(quietMedian)), beside writes \(Self.ms(busyMedian)), worst \(Self.ms(worst)); "
+                "forward median quiet \(Self.ms(quietMedian)), beside writes \(Self.ms(busyMedian)), p99 \(Self.ms(p99)), worst \(Self.ms(worst)); "
                     + "\(writeLatencies.count) writes, median \(Self.ms(writeLatencies.isEmpty ? 0 : writeLatencies[writeLatencies.count / 2]))")
             // Generous bounds for a shared 2-core machine; serialized behind the writes'
             // fsyncs, forwards would wait for each of them in turn.
             #expect(busyMedian <= max(0.25, 20 * quietMedian), "median forward \(Self.ms(busyMedian)) beside writes, \(Self.ms(quietMedian)) without")
-            #expect(worst <= 2.0, "a forward took \(Self.ms(worst)) beside writes to another model")
+            #expect(p99 <= 1.0, "p99 of forwards \(Self.ms(p99)) beside writes to another model")
+            #expect(worst <= 5.0, "a forward took \(Self.ms(worst)) beside writes to another model")
         }
     }
 
