@@ -88,6 +88,31 @@ enum Wire {
         return try readResponse(descriptor, deadline: Date().addingTimeInterval(timeout))
     }
 
+    /// Sends `bytes` and reads until `isEnough` holds for everything received so far (head,
+    /// chunk framing and all), then returns it without waiting for the rest: for acting at an
+    /// exact point of a streamed response, such as the moment a done line arrives.
+    static func exchange(
+        port: Int, _ bytes: [UInt8], timeout: TimeInterval = 30, until isEnough: (String) -> Bool
+    ) throws -> String {
+        let descriptor = try connect(port: port, timeout: timeout)
+        defer { close(descriptor) }
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let deadline = Date().addingTimeInterval(timeout)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let text = String(decoding: received, as: UTF8.self)
+            if isEnough(text) { return text }
+            if Date() > deadline { throw WireError.timedOut(bytesReceived: received.count) }
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += buffer[0..<count]
+            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                throw WireError.closedBeforeResponse(bytesReceived: received.count)
+            }
+        }
+    }
+
     private static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw WireError.connectFailed(errno: errno) }
