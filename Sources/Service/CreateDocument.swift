@@ -10,8 +10,8 @@ struct CreateDocument {
     var initializer: Initializer
     var inputShape: [Int]?
 
-    /// The largest seed JSON carries exactly (2⁵³ − 1).
-    static let maxSeed = 9_007_199_254_740_991
+    /// The largest seed JSON carries exactly (2⁵³), as NeuralNet's initialization rules take it.
+    static let maxSeed = 9_007_199_254_740_992
 
     init(_ body: JSONObject) throws {
         spec = try body.required("spec")
@@ -34,8 +34,16 @@ struct CreateDocument {
         try self.init(body)
     }
 
+    /// Builds the model; 422 when the initializer produced a value that is not finite
+    /// (a constant beyond float32, say): paramd never stores one.
     func makeModel(limits: ModelLimits) throws -> Model {
-        try Model(spec: spec, seed: seed, initializer: initializer, inputShape: inputShape, limits: limits)
+        let model = try Model(spec: spec, seed: seed, initializer: initializer, inputShape: inputShape, limits: limits)
+        for parameter in try model.namedParameters() where !parameter.value.allFinite {
+            throw Problem.unprocessable(
+                "the initializer gives \(parameter.path) values that are not finite float32 numbers", slug: "non-finite",
+                path: parameter.path)
+        }
+        return model
     }
 
     /// `{"spec", "seed", "init", "input_shape"?}`.
