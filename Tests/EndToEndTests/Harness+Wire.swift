@@ -113,6 +113,14 @@ enum Wire {
         }
     }
 
+    /// Opens a connection, writes `bytes` and leaves it open, unread: for clients that stall.
+    /// The caller closes the returned descriptor.
+    static func openStalled(port: Int, sending bytes: [UInt8]) throws -> Int32 {
+        let descriptor = try connect(port: port, timeout: 5)
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return descriptor
+    }
+
     private static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw WireError.connectFailed(errno: errno) }
