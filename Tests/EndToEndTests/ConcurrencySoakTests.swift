@@ -46,7 +46,7 @@ struct ConcurrencySoakTests {
             }
             let total = reports.reduce(0) { $0 + $1.requests }
             let failures = reports.flatMap(\.failures)
-            print("ConcurrencySoakTests: \(total) requests by \(Self.clientCount) clients in \(Self.seconds) s")
+            print("ConcurrencySoakTests: \(total) requests by \(Self.clientCount) clients in \(Self.seconds) s: \(SoakReport.summary(reports))")
             #expect(failures.isEmpty, "seed \(seed): \(failures.count) failures of \(total) requests:\n\(failures.prefix(8).joined(separator: "\n"))")
             #expect(total >= Self.clientCount, "seed \(seed): only \(total) requests completed")
             #expect(try server.wire("GET", "/healthz").status == 200)
@@ -61,8 +61,11 @@ struct ConcurrencySoakTests {
         let value = Int.random(in: 1...50, using: &random)
         let base = "/v1/models/\(model)"
         report.requests += 1
+        let kind = Int.random(in: 0..<100, using: &random)
+        let started = Date()
+        defer { report.record(Date().timeIntervalSince(started), kind: kind < 52 ? "read" : kind < 80 ? "write" : "forward") }
         do {
-            switch Int.random(in: 0..<100, using: &random) {
+            switch kind {
             case ..<30:
                 let response = try server.wire("GET", "\(base)/parameters/\(path)")
                 try report.expectOK(response, "GET \(path)")
@@ -119,6 +122,21 @@ struct ConcurrencySoakTests {
 struct SoakReport: Sendable {
     var requests = 0
     var failures: [String] = []
+    /// Seconds per request, by kind (read, write, forward).
+    var latencies: [String: [Double]] = [:]
+
+    mutating func record(_ seconds: Double, kind: String) { latencies[kind, default: []].append(seconds) }
+
+    /// Median and p99 per kind over all clients, for the log.
+    static func summary(_ reports: [SoakReport]) -> String {
+        var all: [String: [Double]] = [:]
+        for report in reports { all.merge(report.latencies) { $0 + $1 } }
+        return all.keys.sorted().map { kind in
+            let sorted = all[kind]!.sorted()
+            return String(format: "%@ %d, median %.1f ms, p99 %.1f ms", kind, sorted.count,
+                          sorted[sorted.count / 2] * 1000, sorted[sorted.count * 99 / 100] * 1000)
+        }.joined(separator: "; ")
+    }
 
     struct NotOK: Error {}
 
