@@ -5,8 +5,17 @@ struct HostileCase: Sendable, CustomStringConvertible {
     var label: String
     var bytes: [UInt8]
     var allowed: Set<Int>
+    /// When set, the detail must contain one of these (case-insensitive): it has to say what is wrong.
+    var detailMentionsAny: [String]?
 
     var description: String { label }
+
+    /// This case, requiring the detail to mention one of `words`.
+    func detailMentioning(_ words: String...) -> HostileCase {
+        var copy = self
+        copy.detailMentionsAny = words
+        return copy
+    }
 
     /// A request with `body` (Content-Length set to its size unless `headers` frame it).
     static func http(
@@ -20,7 +29,7 @@ struct HostileCase: Sendable, CustomStringConvertible {
         if let body, !framed {
             head += "Content-Length: \(body.count)\r\n"
         }
-        return HostileCase(label: label, bytes: Array((head + "\r\n").utf8) + (body ?? []), allowed: allowed)
+        return HostileCase(label: label, bytes: Array((head + "\r\n").utf8) + (body ?? []), allowed: allowed, detailMentionsAny: nil)
     }
 
     /// A request with a JSON text body.
@@ -33,7 +42,7 @@ struct HostileCase: Sendable, CustomStringConvertible {
 
     /// Bytes sent exactly as given (protocol-level garbage).
     static func raw(_ label: String, _ text: String, allowed: Set<Int>) -> HostileCase {
-        HostileCase(label: label, bytes: Array(text.utf8), allowed: allowed)
+        HostileCase(label: label, bytes: Array(text.utf8), allowed: allowed, detailMentionsAny: nil)
     }
 
     /// Sends the case and returns what is wrong with the answer: not within 5 s, a status
@@ -45,6 +54,9 @@ struct HostileCase: Sendable, CustomStringConvertible {
         } catch {
             return ["\(label): no answer (\(error))"]
         }
+        if ProcessInfo.processInfo.environment["PARAMD_E2E_VERBOSE"] != nil {
+            print("hostile \(label) → \(response.status) \(response.object["detail"] ?? response.text.prefix(120))")
+        }
         var problems: [String] = []
         if !allowed.contains(response.status) {
             problems.append("\(label): status \(response.status), expected \(allowed.sorted()): \(response.text.prefix(300))")
@@ -55,6 +67,9 @@ struct HostileCase: Sendable, CustomStringConvertible {
         let document = response.object
         let detail = document["detail"] as? String ?? ""
         if detail.count < 10 { problems.append("\(label): the problem's detail is not helpful: \(detail.debugDescription)") }
+        if let words = detailMentionsAny, !words.contains(where: { detail.lowercased().contains($0) }) {
+            problems.append("\(label): the detail should say \(words.joined(separator: " or ")): \(detail.debugDescription)")
+        }
         if (document["status"] as? Int) != response.status {
             problems.append("\(label): problem status \(document["status"] ?? "none") differs from the HTTP status \(response.status)")
         }

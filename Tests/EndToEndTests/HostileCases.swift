@@ -151,8 +151,14 @@ enum HostileCases {
                   contentType: "application/octet-stream", headers: rawHeaders, allowed: [400, 422]),
             .http("raw NaN PUT", "PUT", bias, body: raw([.nan, 1, 1, 1, 1, 1, 1, 1]), contentType: "application/octet-stream",
                   headers: [("Tensor-Shape", "8")], allowed: [400, 422]),
-            .http("raw PUT with a huge Tensor-Shape", "PUT", bias, body: raw([1]), contentType: "application/octet-stream",
-                  headers: [("Tensor-Shape", "999999999,999999999,999999999")], allowed: [400, 413, 422]),
+            .http("raw PUT with a Tensor-Shape past Int64", "PUT", bias, body: raw([1]), contentType: "application/octet-stream",
+                  headers: [("Tensor-Shape", "999999999,999999999,999999999")], allowed: [400, 413, 422])
+                .detailMentioning("overflow", "too large", "too many", "limit", "exceed", "beyond"),
+            // 9e18 elements fit in Int64; 4 bytes each do not.
+            .http("raw PUT of 9e18 elements", "PUT", bias, body: raw([1]), contentType: "application/octet-stream",
+                  headers: [("Tensor-Shape", "999999999,999999999,9")], allowed: [400, 413, 422]),
+            .http("raw forward of 9e18 elements", "POST", "\(model)/forward", body: raw([1]), contentType: "application/octet-stream",
+                  headers: [("Tensor-Shape", "999999999,999999999,9")], allowed: [400, 413, 422]),
             .http("raw PUT with a negative Tensor-Shape", "PUT", bias, body: raw([1]), contentType: "application/octet-stream",
                   headers: [("Tensor-Shape", "-1")], allowed: [400, 422]),
             .http("raw PUT with 3 stray bytes", "PUT", bias, body: [1, 2, 3], contentType: "application/octet-stream",
