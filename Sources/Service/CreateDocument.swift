@@ -10,8 +10,9 @@ struct CreateDocument {
     var initializer: Initializer
     var inputShape: [Int]?
 
-    /// The largest seed JSON carries exactly (2⁵³), as NeuralNet's initialization rules take it.
-    static let maxSeed = 9_007_199_254_740_992
+    /// The largest seed that JSON numbers (doubles) carry exactly: 2⁵³ − 1. (2⁵³ + 1 would
+    /// arrive as 2⁵³, so 2⁵³ itself is refused too.)
+    static let maxSeed = 9_007_199_254_740_991
 
     init(_ body: JSONObject) throws {
         spec = try body.required("spec")

@@ -9,7 +9,8 @@ public enum EntityTag {
     public enum Condition: Sendable, Equatable {
         /// `*`: any current representation.
         case any
-        /// A list of entity tags; weak ones (`W/"3"`) never match, as strong comparison requires.
+        /// The strong entity tags listed (weak ones never match under the strong comparison
+        /// If-Match requires).
         case tags([String])
 
         /// Whether the model at `version` satisfies the condition.
@@ -21,33 +22,35 @@ public enum EntityTag {
         }
     }
 
-    /// Parses an `If-Match` value; nil header → nil; malformed → 400.
-    public static func condition(ifMatch value: String?) throws(Problem) -> Condition? {
+    /// Reads an `If-Match` value (nil header: no condition).
+    ///
+    /// Lenient by design: an item that is not a well-formed strong entity-tag (`0`, `W/"3"`,
+    /// `"unterminated`) can match nothing, so a value made only of such items is a 412 with the
+    /// current ETag, which tells the client what to send, rather than a 400.
+    public static func condition(ifMatch value: String?) -> Condition? {
         guard let value else { return nil }
-        let trimmed = value.trimmingSpaces
-        if trimmed == "*" { return .any }
+        if value.trimmingSpaces == "*" { return .any }
         var tags: [String] = []
-        let items = trimmed.split(separator: ",", omittingEmptySubsequences: false)
-        // Bounds match api/openapi.yaml, so what the contract calls invalid is refused here too.
-        guard items.count <= 16 else {
-            throw Problem.badRequest("If-Match lists more than 16 entity tags", slug: "invalid-if-match")
-        }
-        for item in items {
-            var tag = Substring(String(item).trimmingSpaces)
+        var bytes = value.utf8[...]
+        while !bytes.isEmpty {
+            bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: ",") }
+            guard !bytes.isEmpty else { break }
             var isWeak = false
-            if tag.hasPrefix("W/") {
+            if bytes.starts(with: "W/".utf8) {
                 isWeak = true
-                tag = tag.dropFirst(2)
+                bytes = bytes.dropFirst(2)
             }
-            // entity-tag = [ W/ ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text
-            guard tag.utf8.count >= 2, tag.utf8.count <= 66, tag.first == "\"", tag.last == "\"",
-                  tag.dropFirst().dropLast().utf8.allSatisfy({ $0 == 0x21 || ($0 >= 0x23 && $0 <= 0x7E) })
-            else {
-                throw Problem.badRequest(
-                    "If-Match must be * or a list of entity tags such as \"3\", got \(value.debugDescription)",
-                    slug: "invalid-if-match")
+            if bytes.first == UInt8(ascii: "\"") {
+                // entity-tag = [ W/ ] DQUOTE *etagc DQUOTE; etagc excludes DQUOTE, so a comma inside is part of it.
+                let body = bytes.dropFirst()
+                if let close = body.firstIndex(of: UInt8(ascii: "\"")) {
+                    if !isWeak { tags.append(String(decoding: body[..<close], as: UTF8.self)) }
+                    bytes = body[body.index(after: close)...]
+                    continue
+                }
             }
-            if !isWeak { tags.append(String(tag.dropFirst().dropLast())) }
+            // Not an entity-tag: skip to the next comma; it matches nothing.
+            bytes = bytes.drop { $0 != UInt8(ascii: ",") }
         }
         return .tags(tags)
     }

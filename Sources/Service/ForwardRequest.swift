@@ -11,6 +11,8 @@ struct ForwardRequest {
     /// `[bytes / 4 / width, width]` with the model's input width). The tensor is decoded by
     /// the JSON reader's float path straight into one buffer: no value tree per number.
     init(_ request: HTTPRequest, model: Model) throws {
+        // A malformed Tensor-Shape is refused even with a JSON body, where it has no use.
+        if let header = request.headers["Tensor-Shape"] { _ = try TensorShapeHeader.parse(header) }
         switch try request.bodyKind(allowsRaw: true) {
         case .raw:
             let shape: [Int]

@@ -10,9 +10,13 @@ extension ParamdService {
         }
         handle(&router, .post, "/v1/models/{model}/initialize") { [self] request in
             let slot = try await slot(request)
-            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
             _ = try request.bodyKind()
-            let rules = try InitializationRules(json: try JSONValue(parsing: request.body), location: "body")
+            let document = try JSONValue(parsing: request.body)
+            if case .object(let members) = document, let seed = members["seed"] {
+                _ = try JSONObject.integer(seed, at: "body.seed", in: 0...CreateDocument.maxSeed)
+            }
+            let rules = try InitializationRules(json: document, location: "body")
             let (state, filled) = try await slot.write(condition: condition, store: registry.store) { state in
                 var model = state.model
                 let filled = try model.initialize(rules)

@@ -38,7 +38,7 @@ extension ParamdService {
         }
         handle(&router, .delete, "/v1/models/{model}") { [self] request in
             let name = try modelName(request)
-            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
             try await registry.delete(name, condition: condition)
             return HTTPResponse(status: .noContent)
         }

@@ -43,7 +43,8 @@ extension ParamdService {
         handle(&router, .put, "/v1/models/{model}/parameters/{path}") { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
-            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
+            if let header = request.headers["Tensor-Shape"] { _ = try TensorShapeHeader.parse(header) }
             // Parse before taking the model's write lock: a big body should not delay other writes.
             let currentShape = try slot.state().model.parameter(path).shape
             let value = try ParameterBody.replacement(request, currentShape: currentShape)
@@ -58,7 +59,8 @@ extension ParamdService {
         handle(&router, .patch, "/v1/models/{model}/parameters/{path}") { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
-            let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+            let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
+            _ = try slot.state().model.parameter(path)  // 422 for an unknown path, before If-Match
             _ = try request.bodyKind()
             let operations = try PatchOperation.parseBody(request.body)
             let (state, _) = try await slot.write(condition: condition, store: registry.store) { state in

@@ -61,7 +61,7 @@ extension ParamdService {
     /// streaming one line per step, and the result is saved before the done line.
     private func train(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
-        let condition = try EntityTag.condition(ifMatch: request.headers["If-Match"])
+        let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
         let parsed = try TrainingRequest(request, training: true)
         let current = try slot.state()
         if let condition, !condition.isSatisfied(byVersion: current.version) {

@@ -6,8 +6,9 @@ extension Problem {
     /// where module errors meet HTTP statuses:
     ///
     /// - ``Problem``: as is.
-    /// - `JSONError`: 400 (malformed JSON, wrong nesting, a number beyond Float32), except a
-    ///   ragged array (422: the JSON is well-formed but is no tensor) and size limits (413).
+    /// - `JSONError`: 400 (malformed JSON, a non-number in a tensor, a number beyond Float32),
+    ///   except a ragged or unevenly nested array (422: well-formed JSON, but no tensor) and
+    ///   size limits (413).
     /// - `NeuralNetError`: its category decides, 400 for a malformed spec, rule or option and
     ///   422 for one that does not fit the model; a size limit is 422 (the request is well-formed,
     ///   the server will not build it).
@@ -35,7 +36,8 @@ extension Problem {
             extensions["column"] = .number(Double(location.column))
         }
         switch error {
-        case .raggedArray:
+        case .raggedArray, .inconsistentNesting:
+            // Well-formed JSON that a schema of nested number arrays admits, but no tensor.
             self = Problem(status: 422, slug: "ragged-tensor", title: "Cannot apply", detail: "the tensor is not rectangular: \(error)", extensions: extensions)
         case .documentTooLarge, .tooManyElements:
             self = Problem(status: 413, slug: "too-large", title: "Content too large", detail: detail, extensions: extensions)
