@@ -29,13 +29,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "JSON", swiftSettings: strictSwift),
-        .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], swiftSettings: strictSwift),
+        .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "CSystem"),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], swiftSettings: strictSwift),
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
-        .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", swiftSettings: strictSwift),
+        .executableTarget(
+            name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", exclude: ["corpus"],
+            swiftSettings: strictSwift),
         .target(
             name: "Service",
             dependencies: [
@@ -56,6 +58,9 @@ let package = Package(
         // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
         .executableTarget(
             name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
+        // `swift run -c release nn-bench`: Model.forward and trainStep beside the bare kernels.
+        .executableTarget(
+            name: "nn-bench", dependencies: ["NeuralNet", "Kernels", "JSON"], path: "bench/NNBench", swiftSettings: strictSwift),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),

@@ -21,11 +21,16 @@ static inline long ck_round_up(long x, long multiple) { return (x + multiple - 1
 static inline long ck_min(long a, long b) { return a < b ? a : b; }
 
 /// A per-thread, 64-byte aligned scratch buffer of at least `count` floats, reused across calls
-/// (slot 0: packed A, slot 1: packed B). Freed when the thread exits.
+/// (slot 0: packed A, slot 1: packed B, slot 2: an A packed once and shared by a gemm's threads).
+/// Freed when the thread exits.
 float *ck_scratch_floats(int slot, size_t count);
 
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
+                               float *packed);
+void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
+                                const float *b, long ldb, float beta, float *c, long ldc);
 void ck_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, float alpha,
                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 

@@ -10,8 +10,7 @@ ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n,
     (void)k;
     ck_gemm_plan plan = {CK_GEMM_PACKED, CK_MR, CK_NR};
     if (isa == CK_ISA_PORTABLE) {
-        plan.row_align = 1;
-        plan.col_align = 1;
+        plan = (ck_gemm_plan){CK_GEMM_PORTABLE, 1, 1};
     } else if (!trans_a && trans_b && (m <= DOT_MAX_ROWS || n <= DOT_MAX_COLUMNS)) {
         plan = (ck_gemm_plan){CK_GEMM_DOT, CK_DOT_MR, CK_DOT_NR};
     } else if (!trans_b && m <= ROWS_MAX_ROWS) {
@@ -37,4 +36,30 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b, long m, l
     }
 #endif
     ck_sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+size_t ck_sgemm_packed_a_size(long m, long k) { return (size_t)(ck_round_up(m, CK_MR) * k); }
+
+void ck_sgemm_pack_a_rows(ck_isa isa, int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
+                          float *packed) {
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX2_FMA && r1 > r0 && k > 0) ck_sgemm_pack_a_rows_avx2(trans_a, m, k, r0, r1, a, lda, packed);
+#else
+    (void)isa, (void)trans_a, (void)m, (void)k, (void)r0, (void)r1, (void)a, (void)lda, (void)packed;
+#endif
+}
+
+void ck_sgemm_prepacked_a(ck_isa isa, int trans_b, long m, long n, long k, float alpha, const float *packed_a,
+                          const float *b, long ldb, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (isa == CK_ISA_AVX2_FMA && k > 0 && alpha != 0) {
+        ck_sgemm_prepacked_a_avx2(trans_b, m, n, k, alpha, packed_a, b, ldb, beta, c, ldc);
+        return;
+    }
+#endif
+    (void)isa, (void)trans_b, (void)packed_a, (void)b, (void)ldb, (void)alpha;
+    // Only reached for k == 0 or alpha == 0 (callers use this for AVX2 plans): C = beta·C.
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
 }

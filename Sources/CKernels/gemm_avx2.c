@@ -154,15 +154,26 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
 }
 
 /// Packs op(A)[0..<mc, 0..<kc] into slivers of 6 rows: pa[s·6·kc + p·6 + ii], zero-padded.
+/// Writes nothing outside its slivers, so threads may pack neighbouring slivers at once.
 AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda, float *pa) {
     for (long i0 = 0; i0 < mc; i0 += CK_MR, pa += CK_MR * kc) {
         long mr = ck_min(CK_MR, mc - i0);
         if (!trans_a) {
-            for (long ii = 0; ii < CK_MR; ii++) {
-                const float *src = a + (i0 + ii) * lda;
-                if (ii < mr) for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = src[p];
-                else for (long p = 0; p < kc; p++) pa[p * CK_MR + ii] = 0;
+            long p = 0;
+            if (mr == CK_MR) {
+                // 8 columns of the 6 rows at a time: transpose as 8×8 (two zero rows) and store
+                // each column's 6 values with an 8-wide store whose 2 extra lanes land on the
+                // next column, rewritten next; the sliver's last column is left to the scalar loop.
+                for (; p + 8 < kc; p += 8) {
+                    __m256 r[8];
+                    for (int q = 0; q < CK_MR; q++) r[q] = _mm256_loadu_ps(a + (i0 + q) * lda + p);
+                    r[6] = r[7] = _mm256_setzero_ps();
+                    transpose8(r);
+                    for (int x = 0; x < 8; x++) _mm256_storeu_ps(pa + (p + x) * CK_MR, r[x]);
+                }
             }
+            for (; p < kc; p++)
+                for (long ii = 0; ii < CK_MR; ii++) pa[p * CK_MR + ii] = ii < mr ? a[(i0 + ii) * lda + p] : 0;
         } else {
             // op(A)[i, p] = a[p·lda + i]: each p gives 6 contiguous floats.
             for (long p = 0; p < kc; p++) {
@@ -173,11 +184,16 @@ AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda,
     }
 }
 
-AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+/// The packed algorithm. With `prepacked_a` (from ck_sgemm_pack_a_rows, for the full m) A is read
+/// from there; otherwise each MC×KC block of A is packed into this thread's buffer. Both give the
+/// same packed values, so the same results.
+AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
+                              long lda, const float *prepacked_a, const float *b, long ldb, float beta, float *c,
+                              long ldc) {
     const long kc_max = ck_kc(k);
+    const long m_pad = ck_round_up(m, CK_MR);
     float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_NC), CK_NR)));
-    float *pa = ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
+    float *pa = prepacked_a ? NULL : ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
     for (long jc = 0; jc < n; jc += CK_NC) {
         const long nc = ck_min(CK_NC, n - jc);
         for (long pc = 0; pc < k; pc += kc_max) {
@@ -187,14 +203,65 @@ AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, 
             const float beta_k = pc == 0 ? beta : 1;
             for (long ic = 0; ic < m; ic += CK_MC) {
                 const long mc = ck_min(CK_MC, m - ic);
-                pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+                const float *block;
+                if (prepacked_a) {
+                    block = prepacked_a + pc * m_pad + ic * kc;
+                } else {
+                    pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
+                    block = pa;
+                }
                 for (long jr = 0; jr < nc; jr += CK_NR) {
                     for (long ir = 0; ir < mc; ir += CK_MR) {
-                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, pa + ir * kc, pb + jr * kc,
+                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, block + ir * kc, pb + jr * kc,
                                     c + (ic + ir) * ldc + jc + jr, ldc, alpha, beta_k, ck_min(CK_NR, nc - jr));
                     }
                 }
             }
+        }
+    }
+}
+
+/// Packs rows [r0, r1) of op(A) (r0 a multiple of 6) for every k block into `packed`, laid out
+/// as k blocks of m_pad × kc floats, each in 6-row slivers.
+void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
+                               float *packed) {
+    const long kc_max = ck_kc(k), m_pad = ck_round_up(m, CK_MR);
+    for (long pc = 0; pc < k; pc += kc_max) {
+        const long kc = ck_min(kc_max, k - pc);
+        pack_a(trans_a, r1 - r0, kc, trans_a ? a + pc * lda + r0 : a + r0 * lda + pc, lda,
+               packed + pc * m_pad + r0 * kc);
+    }
+}
+
+/// One row of A times B (vector-matrix, batch-1 backward): 64 columns at a time, so 8 FMA chains
+/// are in flight instead of the 2 of a one-row 6×16 tile. Each element is still one FMA chain
+/// from zero in p order, as in `tile`.
+AVX2 static void gemv_rows(long n, long k, float alpha, const float *a, long csa, const float *b, long ldb,
+                           float beta, float *c) {
+    enum { V = 8 };
+    const __m256 va = _mm256_set1_ps(alpha);
+    for (long j0 = 0; j0 < n; j0 += 8 * V) {
+        const long width = ck_min(8 * V, n - j0);
+        __m256i mask[V];
+        for (int v = 0; v < V; v++) mask[v] = lane_mask(width - 8 * v);
+        __m256 acc[V];
+        for (int v = 0; v < V; v++) acc[v] = _mm256_setzero_ps();
+        const float *bp = b + j0;
+        if (width == 8 * V) {
+            for (long p = 0; p < k; p++, bp += ldb) {
+                const __m256 ap = _mm256_broadcast_ss(a + p * csa);
+                for (int v = 0; v < V; v++) acc[v] = _mm256_fmadd_ps(ap, _mm256_loadu_ps(bp + 8 * v), acc[v]);
+            }
+        } else {
+            for (long p = 0; p < k; p++, bp += ldb) {
+                const __m256 ap = _mm256_broadcast_ss(a + p * csa);
+                for (int v = 0; v < V; v++)
+                    acc[v] = _mm256_fmadd_ps(ap, _mm256_maskload_ps(bp + 8 * v, mask[v]), acc[v]);
+            }
+        }
+        for (int v = 0; v < V; v++) {
+            const long lanes = width - 8 * v;
+            if (lanes > 0) store_lanes(c + j0 + 8 * v, acc[v], va, beta, lanes >= 8, mask[v]);
         }
     }
 }
@@ -204,6 +271,10 @@ AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, 
 AVX2 static void sgemm_rows(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
                             const float *b, long ldb, float beta, float *c, long ldc) {
     const long rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+    if (m == 1) {
+        gemv_rows(n, k, alpha, a, csa, b, ldb, beta, c);
+        return;
+    }
     for (long j0 = 0; j0 < n; j0 += CK_NR) {
         for (long i0 = 0; i0 < m; i0 += CK_MR) {
             tile_inplace((int)ck_min(CK_MR, m - i0), k, a + i0 * rsa, rsa, csa, b + j0, ldb,
@@ -275,6 +346,14 @@ AVX2_INLINE void dot_tile(int mr, int nr, long k, const float *a, long lda, cons
     default: DOT_TILE(MR, 1); break;          \
     }
 
+#define DOT_ROW_CASES                           \
+    switch (ck_min(CK_DOT_MR, m - i0)) {        \
+    case 4: DOT_ROWS(4); break;                 \
+    case 3: DOT_ROWS(3); break;                 \
+    case 2: DOT_ROWS(2); break;                 \
+    default: DOT_ROWS(1); break;                \
+    }
+
 /// A·Bᵀ for few rows of A (or few of B): both operands are read in place along their contiguous k.
 AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, long lda,
                            const float *b, long ldb, float beta, float *c, long ldc) {
@@ -295,17 +374,26 @@ AVX2 static void sgemm_dot(long m, long n, long k, float alpha, const float *a, 
         }
         return;
     }
-    for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
-        const long nr = ck_min(CK_DOT_NR, n - j0);
+    // Keep the smaller operand's rows hot and stream the larger one past them: B rows outer when
+    // A is the small one (few rows: batch ≤ 32), A rows outer when B is (a narrow output layer).
+    if (n >= m) {
+        for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
+            const long nr = ck_min(CK_DOT_NR, n - j0);
+            for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) DOT_ROW_CASES
+        }
+    } else {
         for (long i0 = 0; i0 < m; i0 += CK_DOT_MR) {
-            switch (ck_min(CK_DOT_MR, m - i0)) {
-            case 4: DOT_ROWS(4); break;
-            case 3: DOT_ROWS(3); break;
-            case 2: DOT_ROWS(2); break;
-            default: DOT_ROWS(1); break;
+            for (long j0 = 0; j0 < n; j0 += CK_DOT_NR) {
+                const long nr = ck_min(CK_DOT_NR, n - j0);
+                DOT_ROW_CASES
             }
         }
     }
+}
+
+void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
+                                const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm_packed(0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
 }
 
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
@@ -313,7 +401,8 @@ void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, 
     switch (plan.algo) {
     case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
-    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PORTABLE: break;
     }
 }
 #endif

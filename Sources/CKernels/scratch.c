@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include "ck_internal.h"
 
+enum { SLOTS = 3 };
+
 typedef struct {
-    float *ptr[2];
-    size_t capacity[2];
+    float *ptr[SLOTS];
+    size_t capacity[SLOTS];
 } ck_scratch;
 
 static pthread_key_t scratch_key;
@@ -15,8 +17,7 @@ static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
 static void scratch_destroy(void *p) {
     ck_scratch *s = p;
-    free(s->ptr[0]);
-    free(s->ptr[1]);
+    for (int i = 0; i < SLOTS; i++) free(s->ptr[i]);
     free(s);
 }
 
@@ -44,3 +45,5 @@ float *ck_scratch_floats(int slot, size_t count) {
     }
     return s->ptr[slot];
 }
+
+float *ck_shared_pack_buffer(size_t floats) { return ck_scratch_floats(2, floats); }

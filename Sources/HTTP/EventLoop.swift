@@ -1,6 +1,5 @@
 import CSystem
 import Glibc
-import Synchronization
 
 /// One thread that owns an epoll set and the connections registered in it.
 ///
@@ -20,7 +19,7 @@ final class EventLoop: @unchecked Sendable {
     let server: ServerContext
     private let epoll: Int32
     private let wakeFD: Int32
-    private let inbox = Mutex<[Work]>([])
+    private let inbox = Locked<[Work]>([])
 
     // Loop-thread state below.
     var connections: [UInt64: Connection] = [:]

@@ -65,11 +65,29 @@ extension JSONScanner {
                 } else if level + 1 != rank {
                     throw .inconsistentNesting(index: Array(index[...level]), location(position))
                 }
-                values.append(try scanTensorElement(index: index))
-                guard values.count <= maxElements else {
-                    throw .tooManyElements(limit: maxElements, location(position))
+                // The innermost level: numbers and commas in a tight loop, until something
+                // else (`]`, an error) hands control back to the general loop above.
+                var count = index[level]
+                while true {
+                    let value: Float
+                    if let fast = scanFastFloat() {
+                        value = fast
+                    } else {
+                        index[level] = count
+                        value = try scanTensorElement(index: index)
+                    }
+                    values.append(value)
+                    count += 1
+                    guard values.count <= maxElements else {
+                        throw .tooManyElements(limit: maxElements, location(position))
+                    }
+                    let comma = skippingWhitespace(from: position)
+                    guard comma < bytes.count, bytes[comma] == UInt8(ascii: ",") else { break }
+                    let next = skippingWhitespace(from: comma + 1)
+                    guard next < bytes.count, Self.isNumberStart(bytes[next]) else { break }
+                    position = next
                 }
-                index[level] += 1
+                index[level] = count
             }
         }
         return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)

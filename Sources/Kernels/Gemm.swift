@@ -78,8 +78,32 @@ func gemm(
         ck_sgemm(isa.cValue, plan, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
-    // Pointers cross into the workers as addresses: each worker writes a disjoint block of C.
+    // Pointers cross into the workers as addresses: each worker writes a disjoint block of C
+    // (or of the shared packed A).
     let (aAddress, bAddress, cAddress) = (Int(bitPattern: a), Int(bitPattern: b), Int(bitPattern: c))
+    if split.sharesPackedA && k > 0 && alpha != 0 {
+        let packed = ck_shared_pack_buffer(ck_sgemm_packed_a_size(m, k))!
+        let packedAddress = Int(bitPattern: packed)
+        let rowAlign = Int(plan.row_align)
+        let rowChunk = ((m + rowAlign - 1) / rowAlign + split.parts - 1) / split.parts * rowAlign
+        DispatchQueue.concurrentPerform(iterations: (m + rowChunk - 1) / rowChunk) { part in
+            let r0 = part * rowChunk
+            ck_sgemm_pack_a_rows(
+                isa.cValue, ta, m, k, r0, min(m, r0 + rowChunk), UnsafePointer<Float>(bitPattern: aAddress)!, lda,
+                UnsafeMutablePointer<Float>(bitPattern: packedAddress)!)
+        }
+        DispatchQueue.concurrentPerform(iterations: split.parts) { part in
+            let start = part * split.chunk
+            let count = min(split.chunk, n - start)
+            guard count > 0 else { return }
+            let b = UnsafePointer<Float>(bitPattern: bAddress)!
+            ck_sgemm_prepacked_a(
+                isa.cValue, tb, m, count, k, alpha, UnsafePointer<Float>(bitPattern: packedAddress)!,
+                tb == 0 ? b + start : b + start * ldb, ldb, beta, UnsafeMutablePointer<Float>(bitPattern: cAddress)! + start,
+                ldc)
+        }
+        return
+    }
     DispatchQueue.concurrentPerform(iterations: split.parts) { part in
         let start = part * split.chunk
         let count = min(split.chunk, (split.byRows ? m : n) - start)

@@ -15,6 +15,9 @@ struct GemmSplit: Equatable {
     /// Rows or columns per block, a multiple of the plan's alignment so every register tile
     /// sits where it would in a single-threaded run.
     var chunk: Int
+    /// Whether op(A) is packed once up front and shared by the column blocks (packed algorithm
+    /// cut by columns), instead of every block packing all of A again.
+    var sharesPackedA = false
 }
 
 enum GemmThreading {
@@ -36,16 +39,23 @@ enum GemmThreading {
     static func split(
         m: Int, n: Int, k: Int, plan: ck_gemm_plan, threads: Int, minFlopsPerThread: Int = minFlopsPerThread
     ) -> GemmSplit {
-        let flops = 2 * m * n * max(k, 1)
-        var parts = min(threads, flops / max(minFlopsPerThread, 1))
-        // Cut the longer side: each thread then repacks only the smaller operand's panel.
-        let byRows = m > n
+        // In Double: m·n·k of a huge (if absurd) shape would overflow Int.
+        let flops = 2 * Double(m) * Double(n) * Double(max(k, 1))
+        // Up to two blocks per thread when every core may be used: dispatch hands blocks to
+        // whichever thread is free, so a thread the OS delays costs less. A smaller budget is a cap.
+        let budget = threads > 1 && threads >= maxThreads ? 2 * threads : threads
+        var parts = min(budget, Int(min(flops / Double(max(minFlopsPerThread, 1)), Double(Int32.max))))
+        // The packed algorithm cuts columns and shares one packed A; only for a narrow C (where
+        // each block repacking B is cheap) does it cut rows. The in-place paths cut the longer side.
+        let packed = plan.algo == CK_GEMM_PACKED
+        let byRows = packed ? (n < 64 && m > n) : m > n
         let extent = byRows ? m : n
         let align = Int(byRows ? plan.row_align : plan.col_align)
         let units = (extent + align - 1) / align
         parts = min(parts, units)
         guard parts > 1 else { return GemmSplit(parts: 1, byRows: byRows, chunk: extent) }
         let chunk = (units + parts - 1) / parts * align
-        return GemmSplit(parts: (extent + chunk - 1) / chunk, byRows: byRows, chunk: chunk)
+        return GemmSplit(
+            parts: (extent + chunk - 1) / chunk, byRows: byRows, chunk: chunk, sharesPackedA: packed && !byRows)
     }
 }

@@ -33,15 +33,21 @@ extension Model {
             t.withUnsafeMutableScalars { $0[offset] = value }
         case .setSlice(let slice, let operand):
             let (ranges, shape) = try slice.resolve(in: t.shape, path: path)
-            let offsets = Tensor.offsets(of: ranges, in: t.shape)
+            let full = t.shape
             switch operand {
             case .scalar(let v):
-                t.withUnsafeMutableScalars { p in for o in offsets { p[o] = v } }
+                t.withUnsafeMutableScalars { p in Tensor.forEachOffset(of: ranges, in: full) { p[$0] = v } }
             case .tensor(let v):
                 guard v.shape == shape else {
                     throw NeuralNetError.shapeMismatch(path: "\(path)[\(slice)]", expected: shape, got: v.shape)
                 }
-                t.withUnsafeMutableScalars { p in for (k, o) in offsets.enumerated() { p[o] = v.scalars[k] } }
+                var k = 0
+                t.withUnsafeMutableScalars { p in
+                    Tensor.forEachOffset(of: ranges, in: full) { o in
+                        p[o] = v.scalars[k]
+                        k += 1
+                    }
+                }
             }
         case .add(let operand):
             try combine(&t, operand, path: path, +)

@@ -44,10 +44,13 @@ extension Model {
             total = try SpecDecoder.checkedParameterTotal(
                 adding: inFeatures, out: layer.outFeatures, bias: layer.bias != nil, to: total, limits: limits, location: layerLocations[l])
         }
+        // Layers from the first one with an unknown width on cannot have been materialized
+        // (materialization follows construction order), so their tensors may be absent.
+        let firstDeferred = layers.firstIndex { $0.inFeatures == nil } ?? layers.count
         for entry in index.entries {
             let layer = layers[entry.layer]
             guard let value = try stored(entry.id) else {
-                if layer.inFeatures != nil && !parameters.isEmpty {
+                if entry.layer < firstDeferred && !parameters.isEmpty {
                     throw NeuralNetError.invalidArgument(location: "parameters", reason: "lack '\(entry.path)', which the spec defines")
                 }
                 continue

@@ -1,3 +1,5 @@
+import Kernels
+
 extension Optimizer {
     /// Updates every parameter of `model` that has a gradient, once, as `optimizer.step()`
     /// does. A tied parameter is one id, so it is updated once with its summed gradient.
@@ -22,26 +24,33 @@ extension Optimizer {
     private mutating func sgdStep(_ c: SGD, id: ParameterID, p: UnsafeMutableBufferPointer<Float>, g: [Float]) {
         var d = g
         let (wd, mu, keep, lr) = (Float(c.weightDecay), Float(c.momentum), Float(1 - c.dampening), Float(c.learningRate))
-        if wd != 0 { for i in d.indices { d[i] += wd * p[i] } }
-        if mu != 0 {
-            if var buf = firstMoments.removeValue(forKey: id) {
-                for i in buf.indices { buf[i] = buf[i] * mu + keep * d[i] }
-                firstMoments[id] = buf
-            } else {
-                firstMoments[id] = d
+        let n = d.count
+        guard n > 0, let pp = p.baseAddress else { return }
+        d.withUnsafeMutableBufferPointer { dp in
+            let dBase = dp.baseAddress!
+            if wd != 0 { axpy(wd, pp, dBase, count: n) }
+            if mu != 0 {
+                if var buf = firstMoments.removeValue(forKey: id) {
+                    buf.withUnsafeMutableBufferPointer { b in
+                        scale(b.baseAddress!, by: mu, count: n)
+                        axpy(keep, dBase, b.baseAddress!, count: n)
+                        if c.nesterov { axpy(mu, b.baseAddress!, dBase, count: n) } else { dp.baseAddress!.update(from: b.baseAddress!, count: n) }
+                    }
+                    firstMoments[id] = buf
+                } else {
+                    // The first step's buffer is the gradient itself (`torch.clone(grad)`).
+                    firstMoments[id] = Array(dp)
+                    if c.nesterov { axpy(mu, dBase, dBase, count: n) }
+                }
             }
-            let buf = firstMoments[id]!
-            if c.nesterov { for i in d.indices { d[i] += mu * buf[i] } } else { d = buf }
+            axpy(-lr, dBase, pp, count: n)
         }
-        for i in d.indices { p[i] -= lr * d[i] }
     }
 
     private mutating func adamStep(_ c: Adam, id: ParameterID, p: UnsafeMutableBufferPointer<Float>, g: [Float]) {
-        var d = g
-        let wd = Float(c.weightDecay)
-        if wd != 0 { for i in d.indices { d[i] += wd * p[i] } }
-        var m = firstMoments.removeValue(forKey: id) ?? [Float](repeating: 0, count: d.count)
-        var v = secondMoments.removeValue(forKey: id) ?? [Float](repeating: 0, count: d.count)
+        let n = g.count
+        var m = firstMoments.removeValue(forKey: id) ?? [Float](repeating: 0, count: n)
+        var v = secondMoments.removeValue(forKey: id) ?? [Float](repeating: 0, count: n)
         let t = (steps[id] ?? 0) + 1
         steps[id] = t
         // PyTorch computes the bias corrections in Python floats (double), then scalars.
@@ -49,12 +58,19 @@ extension Optimizer {
         let bc2 = 1 - pow(c.beta2, t)
         let stepSize = Float(c.learningRate / bc1)
         let bc2Sqrt = Float(bc2.squareRoot())
-        let (w1, b2, w2, eps) = (Float(1 - c.beta1), Float(c.beta2), Float(1 - c.beta2), Float(c.epsilon))
-        for i in d.indices {
-            m[i] += w1 * (d[i] - m[i])
-            v[i] = v[i] * b2 + w2 * d[i] * d[i]
-            let denom = v[i].squareRoot() / bc2Sqrt + eps
-            p[i] -= stepSize * m[i] / denom
+        let (wd, w1, b2, w2, eps) = (Float(c.weightDecay), Float(1 - c.beta1), Float(c.beta2), Float(1 - c.beta2), Float(c.epsilon))
+        g.withUnsafeBufferPointer { gp in
+            m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    for i in 0..<n {
+                        let d = wd != 0 ? gp[i] + wd * p[i] : gp[i]
+                        mp[i] += w1 * (d - mp[i])
+                        vp[i] = vp[i] * b2 + w2 * d * d
+                        let denom = vp[i].squareRoot() / bc2Sqrt + eps
+                        p[i] -= stepSize * mp[i] / denom
+                    }
+                }
+            }
         }
         firstMoments[id] = m
         secondMoments[id] = v

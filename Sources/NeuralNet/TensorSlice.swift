@@ -101,21 +101,38 @@ extension Substring {
 }
 
 extension Tensor {
-    /// The flat offsets a resolved slice covers, in row-major order.
-    static func offsets(of ranges: [Range<Int>], in shape: [Int]) -> [Int] {
-        var offsets = [0]
-        for (d, r) in ranges.enumerated() {
-            let stride = shape[(d + 1)...].reduce(1, *)
-            offsets = offsets.flatMap { base in r.map { base + $0 * stride } }
+    /// Calls `body` with each flat offset a resolved slice covers, in row-major order,
+    /// without materializing the list (a whole 10⁸-element tensor costs no extra memory).
+    static func forEachOffset(of ranges: [Range<Int>], in shape: [Int], _ body: (Int) -> Void) {
+        guard !ranges.isEmpty else { return body(0) }
+        guard ranges.allSatisfy({ !$0.isEmpty }) else { return }
+        var strides = [Int](repeating: 1, count: shape.count)
+        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
+        var index = ranges.map(\.lowerBound)
+        let last = ranges.count - 1
+        while true {
+            var base = 0
+            for d in 0..<last { base += index[d] * strides[d] }
+            for i in ranges[last] { body(base + i * strides[last]) }
+            // Advance the odometer over all but the last dimension.
+            var d = last - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < ranges[d].upperBound { break }
+                index[d] = ranges[d].lowerBound
+                d -= 1
+            }
+            if d < 0 { return }
         }
-        return offsets
     }
 
     /// The elements `slice` selects, as a tensor of the slice's shape.
     /// - Throws: `indexOutOfRange` naming `path`.
     public func sliced(_ slice: TensorSlice, path: String = "tensor") throws -> Tensor {
         let (ranges, shape) = try slice.resolve(in: self.shape, path: path)
-        let values = Tensor.offsets(of: ranges, in: self.shape).map { scalars[$0] }
+        var values: [Float] = []
+        values.reserveCapacity(shape.reduce(1, *))
+        Tensor.forEachOffset(of: ranges, in: self.shape) { values.append(scalars[$0]) }
         return Tensor(validShape: shape, scalars: values)
     }
 }

@@ -176,12 +176,12 @@ struct GemmTests {
     @Test("results are bit-identical for 1, 2, 3 and 4 threads", arguments: transposes.map { "\($0.0)/\($0.1)" })
     func threadCountInvariance(layout: String) {
         let (ta, tb) = Self.transposes.first { "\($0.0)/\($0.1)" == layout }!
-        // Packed cut by rows and by columns, the small-m paths cut by columns, a narrow A·Bᵀ
-        // cut by rows, and a gemv.
+        // Packed cut by rows and by columns (sharing one packed A), the small-m paths cut by
+        // columns, a narrow A·Bᵀ cut by rows, and a gemv.
         for (m, n, k) in [(75, 40, 300), (40, 75, 300), (8, 200, 300), (101, 10, 70), (1, 400, 784)] {
             let g = GemmCase(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1.5, beta: 0.5, padding: 2)
             let (a, b, c) = g.operands(seed: 5)
-            #expect(GemmThreading.split(ta, tb, m: m, n: n, k: k, isa: .detected, threads: 2, minFlopsPerThread: 0).parts == 2)
+            #expect(GemmThreading.split(ta, tb, m: m, n: n, k: k, isa: .detected, threads: 2, minFlopsPerThread: 0).parts >= 2)
             for isa in runnableInstructionSets {
                 let single = g.run(a, b, c, isa: isa, threads: 1)
                 for threads in 2...4 {

@@ -69,3 +69,44 @@ struct EditTests {
         #expect(thrownError { _ = try t.sliced(TensorSlice(parsing: "2")) }?.category == .cannotApply)
     }
 }
+
+/// Slices over every dimension layout, against a direct index computation.
+struct TensorSliceTests {
+    @Test(arguments: ["0", "1:3", ":, 1", "-1, 2:", "1:2, 0:4, 3", ":, :, :", "2:2", "0, 1, 2"])
+    func readsTheElementsNumpyWould(_ text: String) throws {
+        let t = tensor([3, 4, 5], (0..<60).map(Float.init))
+        let slice = try TensorSlice(parsing: text)
+        let got = try t.sliced(slice)
+        // Reference: test every index for membership.
+        var expected: [Float] = []
+        var shape: [Int] = []
+        for (d, size) in [3, 4, 5].enumerated() {
+            if d < slice.components.count, case .index = slice.components[d] { continue }
+            if d < slice.components.count, case .range(let s, let e) = slice.components[d] {
+                let lo = min(max((s ?? 0) < 0 ? (s ?? 0) + size : (s ?? 0), 0), size)
+                let hi = max(min(max((e ?? size) < 0 ? (e ?? size) + size : (e ?? size), 0), size), lo)
+                shape.append(hi - lo)
+            } else {
+                shape.append(size)
+            }
+        }
+        func selected(_ d: Int, _ i: Int) -> Bool {
+            guard d < slice.components.count else { return true }
+            let size = [3, 4, 5][d]
+            switch slice.components[d] {
+            case .index(let k): return i == (k < 0 ? k + size : k)
+            case .range(let s, let e):
+                let lo = min(max((s ?? 0) < 0 ? (s ?? 0) + size : (s ?? 0), 0), size)
+                let hi = min(max((e ?? size) < 0 ? (e ?? size) + size : (e ?? size), 0), size)
+                return i >= lo && i < hi
+            }
+        }
+        for a in 0..<3 where selected(0, a) {
+            for b in 0..<4 where selected(1, b) {
+                for c in 0..<5 where selected(2, c) { expected.append(Float(a * 20 + b * 5 + c)) }
+            }
+        }
+        #expect(got.shape == shape)
+        #expect(got.scalars == expected)
+    }
+}

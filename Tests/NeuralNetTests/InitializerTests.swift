@@ -139,4 +139,13 @@ struct InitializerTests {
         #expect(error?.description == "xavier_uniform cannot initialize '0.bias': fan in and fan out need a tensor with at least 2 dimensions, and '0.bias' has shape [8]")
         #expect(error?.category == .cannotApply)
     }
+
+    @Test func failingRuleLeavesEveryParameterUnchanged() throws {
+        var net = try Model(spec: mlpSpec, seed: 0)
+        let before = net.store
+        // The first rule would fill 0.weight; the second fails on 2.bias, so nothing changes.
+        let rules = try InitializationRules(json: json(#"{"rules": [{"match": "0.weight", "init": "ones"}, {"match": "2.bias", "init": "orthogonal"}]}"#))
+        #expect(thrownError { try net.initialize(rules) }?.category == .cannotApply)
+        #expect(net.store == before)
+    }
 }

@@ -68,3 +68,18 @@ struct PersistenceTests {
         #expect(thrownError { _ = try Model(spec: tiedSpec, parameters: stored) }?.category == .badRequest)
     }
 }
+
+/// Restoring models that are only partly materialized.
+struct PartialRestoreTests {
+    @Test func layersAfterADeferredOneMayBeAbsent() throws {
+        // Layer 2 knows its width (8) but waits for the deferred layer 1 before drawing.
+        let spec = json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "flatten"}, {"type": "linear", "out": 8}, {"type": "linear", "in": 8, "out": 2}]}"#)
+        let net = try Model(spec: spec, seed: 0)
+        #expect(net.deferredParameterPaths == ["2.weight", "2.bias", "3.weight", "3.bias"])
+        let restored = try Model(spec: net.specJSON, parameters: net.parametersByPath)
+        #expect(restored.deferredParameterPaths == net.deferredParameterPaths)
+        #expect(try restored.parameter("0.weight").value == net.parameter("0.weight").value)
+        let x = Tensor(shape: [2, 4], repeating: 0.5)
+        #expect(try restored.forward(x).output.shape == [2, 2])
+    }
+}

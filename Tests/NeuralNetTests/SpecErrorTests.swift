@@ -62,6 +62,12 @@ struct SpecErrorTests {
         #expect(error?.category == .badRequest)
     }
 
+    @Test func refusesTooManyModulePositions() {
+        let layers = Array(repeating: #"{"type": "relu"}"#, count: 20_000).joined(separator: ", ")
+        let error = thrownError { _ = try Model(spec: json(#"{"type": "sequential", "layers": [\#(layers)]}"#)) }
+        #expect(error?.description == "spec.layers[9999] brings the model to more than 10000 module positions, the limit (tied modules count at every use)")
+    }
+
     @Test func refusesTooManyParametersAcrossLayers() {
         let layers = (0..<200).map { _ in #"{"type": "linear", "in": 1000, "out": 1000}"# }.joined(separator: ", ")
         let error = thrownError { _ = try Model(spec: json(#"{"type": "sequential", "layers": [\#(layers)]}"#)) }

@@ -1,4 +1,4 @@
-"""Times Python's orjson and json on the files JSONBench wrote, and prints the medians as JSON.
+"""Times Python's orjson and json on the files JSONBench wrote, and prints the best times as JSON.
 
 Run by JSONBench itself (same machine, same run, same bytes); not meant to be run alone.
 Usage: peer.py REPEATS FILE...   Prints {"orjson": {"loads": {file: s}, "dumps": {...}}, "json": ...}.
@@ -13,14 +13,14 @@ except ImportError:  # the comparison then shows json only
     orjson = None
 
 
-def median_seconds(function, repeats):
+def best_seconds(function, repeats):
+    """The fastest of `repeats` runs: the one least disturbed on a shared machine."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
+    return min(times)
 
 
 def main():
@@ -34,8 +34,8 @@ def main():
         for path in sys.argv[2:]:
             data = open(path, "rb").read()
             value = loads(data)
-            result[name]["loads"][path] = median_seconds(lambda: loads(data), repeats)
-            result[name]["dumps"][path] = median_seconds(lambda: dumps(value), repeats)
+            result[name]["loads"][path] = best_seconds(lambda: loads(data), repeats)
+            result[name]["dumps"][path] = best_seconds(lambda: dumps(value), repeats)
     print(json.dumps(result))
 
 

@@ -1,18 +1,20 @@
 // kernel-bench: GFLOP/s of our gemm and MLP forward beside numpy (OpenBLAS) and PyTorch CPU,
 // measured in this run, case by case, alternating ours and the peers' twice and keeping each
-// side's best. Usage: swift run -c release kernel-bench [--min-seconds S] [--no-peer]
+// side's best. Usage: swift run -c release kernel-bench [--min-seconds S] [--no-peer] [--filter TEXT]
 import Foundation
 import Kernels
 
 var minSeconds = 0.25
 var usePeer = true
+var filter: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--min-seconds": minSeconds = Double(arguments.next() ?? "") ?? minSeconds
     case "--no-peer": usePeer = false
+    case "--filter": filter = arguments.next()
     default:
-        print("usage: kernel-bench [--min-seconds S] [--no-peer]")
+        print("usage: kernel-bench [--min-seconds S] [--no-peer] [--filter LABEL-SUBSTRING]")
         exit(2)
     }
 }
@@ -29,7 +31,10 @@ if usePeer {
 }
 
 var results: [Report.Row] = []
-for c in BenchPlan.squares + BenchPlan.linearShapes + BenchPlan.forwards {
+let cases = (BenchPlan.squares + BenchPlan.linearShapes + BenchPlan.forwards).filter {
+    filter.map($0.label.contains) ?? true
+}
+for c in cases {
     var row = Report.Row(benchCase: c)
     for threads in BenchPlan.threadCounts {
         for _ in 0..<2 {

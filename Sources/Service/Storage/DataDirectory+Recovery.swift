@@ -33,8 +33,13 @@ extension DataDirectory {
                 inventory.ignoredEntries.append(folder)
                 continue
             }
+            guard let files = try? SystemCalls.listDirectory(folder) else {
+                // Unlistable: never guess it empty (that would remove it); loading reports why.
+                recordLoad(entry, into: &inventory)
+                continue
+            }
             var remaining: [String] = []
-            for file in (try? SystemCalls.listDirectory(folder)) ?? [] {
+            for file in files {
                 let path = folder + "/" + file
                 if DurableFile.isTemporaryName(file), (try? SystemCalls.removeFile(path)) != nil {
                     inventory.removedLeftovers.append(path)
@@ -46,17 +51,22 @@ extension DataDirectory {
                 inventory.removedLeftovers.append(folder)
                 continue
             }
-            do throws(StorageError) {
-                inventory.models.append(try load(entry))
-            } catch .damagedModel(let name, let damage) {
-                inventory.damaged.append((name, damage))
-            } catch {
-                inventory.damaged.append((entry, .unreadable(error)))
-            }
+            recordLoad(entry, into: &inventory)
         }
         if !inventory.removedLeftovers.isEmpty {
             try? SystemCalls.syncDirectory(modelsPath)
         }
         return inventory
+    }
+
+    /// Loads one model into the inventory, or records why it cannot be.
+    private func recordLoad(_ name: String, into inventory: inout DataDirectoryInventory) {
+        do throws(StorageError) {
+            inventory.models.append(try load(name))
+        } catch .damagedModel(let name, let damage) {
+            inventory.damaged.append((name, damage))
+        } catch {
+            inventory.damaged.append((name, .unreadable(error)))
+        }
     }
 }

@@ -17,12 +17,13 @@ struct TestResponse {
 }
 
 /// A blocking TCP client for tests: exact bytes out, responses parsed strictly in. Use it inside
-/// ``blocking(_:)`` only.
-final class RawClient {
+/// ``blocking(_:)`` only. Unchecked `Sendable`: a client is handed from thread to thread, never used
+/// by two at once.
+final class RawClient: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 5) throws {
+    init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
         let isV6 = host.contains(":")
         fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)

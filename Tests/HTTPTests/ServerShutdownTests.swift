@@ -1,0 +1,74 @@
+import Glibc
+import Testing
+@testable import HTTP
+
+/// Graceful shutdown: stop accepting, finish in-flight requests, close idle connections.
+struct ServerShutdownTests {
+    @Test func finishesInFlightRequestsAndClosesIdleConnections() async throws {
+        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        let port = try server.start()
+        let (inFlight, idle) = try await blocking { () -> (RawClient, RawClient) in
+            let idle = try RawClient(port: port)
+            #expect(try idle.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+            let inFlight = try RawClient(port: port)
+            try inFlight.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (inFlight, idle)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        async let stopped: Void = server.shutdown(gracePeriod: .seconds(10))
+        try await blocking {
+            #expect(idle.serverClosed())
+            let response = try inFlight.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == "slept 600")
+            #expect(response.headers["Connection"] == "close")
+            #expect(inFlight.serverClosed())
+        }
+        await stopped
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed < .seconds(5))
+        #expect(server.openConnections == 0)
+        #expect(throws: TestClientError.self) { try RawClient(port: port) }
+    }
+
+    @Test func gracePeriodBoundsTheWait() async throws {
+        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        let port = try server.start()
+        let client = try await blocking { () -> RawClient in
+            let client = try RawClient(port: port)
+            try client.send("GET /slow?ms=20000 HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        await server.shutdown(gracePeriod: .milliseconds(300))
+        #expect(ContinuousClock.now - start < .seconds(3))
+        try await blocking { #expect(client.serverClosed()) }
+    }
+
+    @Test func runReturnsAfterShutdown() async throws {
+        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        async let running: Void = server.run()
+        while server.port == nil { try await Task.sleep(for: .milliseconds(5)) }
+        await server.shutdown(gracePeriod: .seconds(1))
+        try await running
+        #expect(server.port == nil)
+        await server.shutdown()  // a second call returns at once
+    }
+
+    @Test func startTwiceIsRefused() async throws {
+        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        try server.start()
+        #expect(throws: HTTPServerError.alreadyStarted) { try server.start() }
+        await server.shutdown()
+    }
+
+    @Test func portInUseIsReported() async throws {
+        let first = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        let port = try first.start()
+        let second = HTTPServer(configuration: testConfiguration { $0.port = port }, responder: testRouter())
+        #expect(throws: HTTPServerError.systemCallFailed(call: "bind", errno: EADDRINUSE)) { try second.start() }
+        await first.shutdown()
+    }
+}

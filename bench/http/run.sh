@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# HTTP benchmark: paramd's HTTP module against nginx, measured in the same run.
+#
+#   bench/http/run.sh                  # DURATION=8 s per cell, both handler placements
+#   DURATION=15 PLACEMENTS=pool bench/http/run.sh
+#
+# Each server gets core 0 alone (taskset), wrk gets core 1 with one thread. Cells: GET of a
+# 27-byte JSON and POST echo of 1 KiB, at 16 and 256 keep-alive connections. Prints requests/s,
+# p50/p99 latency, the ratio to nginx's requests/s, and our server's peak RSS.
+# Needs: wrk, nginx, libnginx-mod-http-echo (Debian), a release build (done here).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION="${DURATION:-8}"
+PLACEMENTS="${PLACEMENTS:-pool eventloop}"
+OUR_PORT="${OUR_PORT:-18481}"
+NGINX_PORT="${NGINX_PORT:-18482}"
+
+swift build -c release --product HTTPBenchServer >/dev/null
+server_binary="$(swift build -c release --show-bin-path)/HTTPBenchServer"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for_port() {
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/json" && return 0
+        sleep 0.1
+    done
+    echo "server on port $1 did not start" >&2
+    exit 1
+}
+
+# Runs wrk on core 1; prints "requests_per_second p50_ms p99_ms".
+measure() {
+    local url="$1" connections="$2" script="${3:-}"
+    local args=(-t1 -c"$connections" -d"${DURATION}s" --latency)
+    [ -n "$script" ] && args+=(-s "$script")
+    # Warm-up, then the measured run.
+    taskset -c 1 wrk -t1 -c"$connections" -d1s ${script:+-s "$script"} "$url" >/dev/null
+    taskset -c 1 wrk "${args[@]}" "$url" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /^Requests\/sec/ { rps = $2 }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+
+# nginx
+mkdir -p "$work/nginx"
+sed -e "s|__DIR__|$work/nginx|g" -e "s|__PORT__|$NGINX_PORT|g" bench/http/nginx.conf.template > "$work/nginx/nginx.conf"
+taskset -c 0 nginx -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+pids+=($!)
+wait_for_port "$NGINX_PORT"
+
+declare -A nginx_result
+cells=("GET /json:16:/json:" "GET /json:256:/json:" "POST 1KiB /echo:16:/echo:bench/http/post-1k.lua" "POST 1KiB /echo:256:/echo:bench/http/post-1k.lua")
+for cell in "${cells[@]}"; do
+    IFS=: read -r name connections path script <<<"$cell"
+    nginx_result["$name:$connections"]="$(measure "http://127.0.0.1:$NGINX_PORT$path" "$connections" "$script")"
+done
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+pids=()
+
+printf "\n%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "route" "conns" "server" "req/s" "p50 ms" "p99 ms" "vs nginx" "non-2xx"
+for placement in $PLACEMENTS; do
+    taskset -c 0 "$server_binary" "$OUR_PORT" "$placement" >/dev/null &
+    server_pid=$!
+    pids+=("$server_pid")
+    wait_for_port "$OUR_PORT"
+    for cell in "${cells[@]}"; do
+        IFS=: read -r name connections path script <<<"$cell"
+        read -r n_rps n_p50 n_p99 n_bad <<<"${nginx_result["$name:$connections"]}"
+        read -r rps p50 p99 bad <<<"$(measure "http://127.0.0.1:$OUR_PORT$path" "$connections" "$script")"
+        printf "%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "$name" "$connections" "nginx" "$n_rps" "$n_p50" "$n_p99" "1.00" "$n_bad"
+        printf "%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "$name" "$connections" "paramd ($placement)" "$rps" "$p50" "$p99" \
+            "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')" "$bad"
+    done
+    peak_kb="$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")"
+    echo "paramd ($placement) peak RSS: $((peak_kb / 1024)) MiB"
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    pids=()
+done
