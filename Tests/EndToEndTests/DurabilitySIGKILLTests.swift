@@ -4,9 +4,10 @@ import Testing
 import Glibc
 #endif
 
-/// Several clients write while the server is SIGKILLed at random moments; after each restart
-/// on the same data directory, every acknowledged write is there, every model reads, and a
-/// write in flight at the kill is there wholly or not at all.
+/// Several clients write while the server is SIGKILLed at random moments (and, in some rounds,
+/// killed again while it recovers); after each restart on the same data directory, every
+/// acknowledged write is there, every model reads, and a write in flight at the kill is there
+/// wholly or not at all.
 ///
 /// Replay a failure with `PARAMD_E2E_SEED=<seed printed> swift test --filter DurabilitySIGKILL`
 /// (thread timing still varies; the seed fixes the operations and the kill moments).
@@ -58,6 +59,12 @@ struct DurabilitySIGKILLTests {
                 }
 
                 server = try ServerProcess(dataDirectory: dataDirectory)
+                if Bool.random(using: &random) {
+                    // Killed again while it loads and cleans up what the first kill left.
+                    Thread.sleep(forTimeInterval: Double.random(in: 0...0.04, using: &random))
+                    _ = server.stop(signal: SIGKILL)
+                    server = try ServerProcess(dataDirectory: dataDirectory)
+                }
                 try #require(server.waitUntilReady(), "seed \(seed): not ready after restart \(round); log:\n\(server.log.suffix(2000))")
                 let violations = startLedger.violations(on: server, outcomes: Array(outcomes))
                 let listed = violations.prefix(12).joined(separator: "\n")
