@@ -6,12 +6,16 @@ import Glibc
 
 /// What the durability, concurrency and hostile-input suites add to ``ServerProcess``.
 extension ServerProcess {
-    /// A request over ``Wire`` to this server.
+    /// A request over ``Wire`` to this server, with its bearer token when it has one.
     func wire(
         _ method: String, _ target: String, _ json: String? = nil, headers: [(String, String)] = [],
         timeout: TimeInterval = 30
     ) throws -> WireResponse {
-        try Wire.json(port: port, method, target, json, headers: headers, timeout: timeout)
+        var headers = headers
+        if let token, !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+            headers.append(("Authorization", "Bearer \(token)"))
+        }
+        return try Wire.json(port: port, method, target, json, headers: headers, timeout: timeout)
     }
 
     /// Polls /readyz until it answers 200; false when `timeout` passes first.
