@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], exclude: ["README.md"], swiftSettings: strictSwift),
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Fuzz/HTTPParserFuzz", exclude: ["corpus"],

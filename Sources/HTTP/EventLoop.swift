@@ -19,7 +19,8 @@ final class EventLoop: @unchecked Sendable {
     let server: ServerContext
     private let epoll: Int32
     private let wakeFD: Int32
-    private let inbox = Locked<[Work]>([])
+    /// Work for the loop; `exited` once the thread has left, after which work runs elsewhere.
+    private let inbox = Locked<(work: [Work], exited: Bool)>(([], false))
 
     // Loop-thread state below.
     var connections: [UInt64: Connection] = [:]
@@ -76,13 +77,25 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func submit(_ work: Work) {
-        let wasEmpty = inbox.withLock { queue in
-            queue.append(work)
-            return queue.count == 1
+        let (accepted, wasEmpty) = inbox.withLock { inbox in
+            if inbox.exited { return (false, false) }
+            inbox.work.append(work)
+            return (true, inbox.work.count == 1)
         }
         if wasEmpty {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
+        }
+        if !accepted { runAfterExit(work) }
+    }
+
+    /// Work that reaches a loop after its thread exited (a handler finishing after shutdown) still
+    /// runs, so no continuation is left hanging: closures find no connections (the table was
+    /// emptied before the exit, which the inbox lock orders before this), jobs go to the global pool.
+    private func runAfterExit(_ work: Work) {
+        switch work {
+        case .closure(let body): body()
+        case .job(let job): globalConcurrentExecutor.enqueue(ExecutorJob(job))
         }
     }
 
@@ -161,6 +174,11 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { connection.close() }
+        let late = inbox.withLock { inbox in
+            inbox.exited = true
+            return inbox.work
+        }
+        for work in late { runAfterExit(work) }
         onStop?()
     }
 
@@ -184,9 +202,9 @@ final class EventLoop: @unchecked Sendable {
 
     private func runInbox() {
         while true {
-            let work = inbox.withLock { queue in
-                let taken = queue
-                queue.removeAll(keepingCapacity: true)
+            let work = inbox.withLock { inbox in
+                let taken = inbox.work
+                inbox.work.removeAll(keepingCapacity: true)
                 return taken
             }
             if work.isEmpty { return }

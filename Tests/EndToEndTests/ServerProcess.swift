@@ -80,6 +80,7 @@ final class ServerProcess: @unchecked Sendable {
             process.interrupt()  // SIGINT; SIGTERM is tested on its own
             process.waitUntilExit()
         }
+        stderrLines.waitForEnd(timeout: 5)
         return process.terminationStatus
     }
 
@@ -89,6 +90,7 @@ final class ServerProcess: @unchecked Sendable {
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
         }
+        stderrLines.waitForEnd(timeout: 5)
         return process.terminationStatus
     }
 
@@ -136,6 +138,16 @@ final class LineCollector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return buffer
+    }
+
+    /// Waits until the pipe is closed (the process exited and everything it wrote was read).
+    func waitForEnd(timeout: TimeInterval) {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !isClosed {
+            if !lock.wait(until: deadline) { return }
+        }
     }
 
     func waitForLine(containing needle: String, timeout: TimeInterval) -> String? {

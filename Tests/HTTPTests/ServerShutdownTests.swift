@@ -72,3 +72,39 @@ struct ServerShutdownTests {
         await first.shutdown()
     }
 }
+
+/// A streamed response cut off by shutdown tells its producer, which can stop.
+struct ServerShutdownStreamTests {
+    @Test func producerLearnsTheClientIsGoneAfterShutdown() async throws {
+        let outcome = Locked<String?>(nil)
+        var router = Router()
+        router.get("/forever") { _ in
+            HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
+                do {
+                    for step in 0... {
+                        try await writer.write("{\"step\":\(step)}\n")
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                } catch {
+                    outcome.withLock { $0 = "\(error)" }
+                    throw error
+                }
+            })
+        }
+        let server = HTTPServer(configuration: testConfiguration(), responder: router)
+        let port = try server.start()
+        let client = try await blocking { () -> RawClient in
+            let client = try RawClient(port: port)
+            try client.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        await server.shutdown(gracePeriod: .milliseconds(200))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while outcome.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(outcome.withLock { $0 } == "connectionClosed")
+        _ = client
+    }
+}
