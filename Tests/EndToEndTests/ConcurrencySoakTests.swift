@@ -35,6 +35,7 @@ struct ConcurrencySoakTests {
                     try #require(filled.status == 200, "\(filled.text)")
                 }
             }
+            let memoryBefore = server.residentMegabytes ?? 0
             let deadline = Date().addingTimeInterval(Self.seconds)
             let reports = ClientThreads.run(Self.clientCount) { client -> SoakReport in
                 var random = SeededGenerator(seed: seed &+ UInt64(client))
@@ -50,6 +51,10 @@ struct ConcurrencySoakTests {
             #expect(failures.isEmpty, "seed \(seed): \(failures.count) failures of \(total) requests:\n\(failures.prefix(8).joined(separator: "\n"))")
             #expect(total >= Self.clientCount, "seed \(seed): only \(total) requests completed")
             #expect(try server.wire("GET", "/healthz").status == 200)
+            let memoryAfter = server.residentMegabytes ?? 0
+            print("ConcurrencySoakTests: server memory \(memoryBefore) MiB before, \(memoryAfter) MiB after")
+            // Two small models: hundreds of MiB more would be a leak per request.
+            #expect(memoryAfter - memoryBefore < 256, "the server grew from \(memoryBefore) to \(memoryAfter) MiB during the soak")
         }
     }
 

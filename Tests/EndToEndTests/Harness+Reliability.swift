@@ -28,6 +28,15 @@ extension ServerProcess {
         return false
     }
 
+    /// The server's resident memory in MiB, from /proc (nil once it has exited).
+    var residentMegabytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else { return nil }
+        return kilobytes / 1024
+    }
+
     /// `models/` inside the data directory (Sources/Service/Storage/DataDirectory.swift).
     var modelsFolder: URL { dataDirectory.appendingPathComponent("models", isDirectory: true) }
 

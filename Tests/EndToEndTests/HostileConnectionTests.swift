@@ -71,6 +71,37 @@ struct HostileConnectionTests {
         #expect(statuses == expected, "pipelined statuses out of order or wrong: \(statuses)")
     }
 
+    /// 16 KiB of gzip that inflates to 64 MiB, against a 1 MiB body limit: refused with 413
+    /// (inflation stops at the limit), and the server is fine afterwards, several times over.
+    @Test func aGzipBombIsRefused() throws {
+        let server = try ServerProcess(arguments: ["--max-body-bytes", "1048576"])
+        defer { server.stop(); server.removeData() }
+        let before = try HostileInputReliabilityTests.prepare(server)
+        let bomb = try Self.gzipOfZeros(megabytes: 64)
+        try #require(bomb.count < 1 << 20, "the bomb itself must fit under the limit: \(bomb.count) bytes")
+        for _ in 0..<4 {
+            let response = try Wire.request(
+                port: server.port, "POST", "/v1/models/mlp/forward", body: bomb,
+                headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")], timeout: 10)
+            #expect(response.status == 413 && response.isProblem, "a gzip bomb: \(response.status) \(response.text.prefix(200))")
+        }
+        #expect(try server.wire("GET", "/healthz").status == 200)
+        #expect(try StoredSnapshot.take(server) == before)
+    }
+
+    /// `head -c N /dev/zero | gzip -c`, by the system's gzip.
+    static func gzipOfZeros(megabytes: Int) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "head -c \(megabytes << 20) /dev/zero | gzip -c"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return [UInt8](data)
+    }
+
     @Test func anAbandonedUploadChangesNothing() throws {
         let server = try ServerProcess()
         defer { server.stop(); server.removeData() }
