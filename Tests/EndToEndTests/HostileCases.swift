@@ -230,5 +230,15 @@ enum HostileCases {
         .raw("a header without a colon", "GET /v1/models HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", allowed: [400]),
         .raw("a NUL in a header", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: a\u{0}b\r\n\r\n", allowed: [400]),
         .raw("an unknown method", "BREW /v1/models HTTP/1.1\r\nHost: x\r\n\r\n", allowed: [400, 405, 501]),
+        // Request smuggling shapes (RFC 9112 §6.1): refuse rather than guess the framing.
+        .raw("Content-Length beside chunked",
+             "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+             allowed: [400]),
+        .raw("a coding other than chunked last",
+             "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+             allowed: [400, 501]),
+        .raw("an obfuscated Transfer-Encoding",
+             "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+             allowed: [400]),
     ]
 }
