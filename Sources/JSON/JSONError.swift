@@ -12,6 +12,7 @@ public struct JSONLocation: Sendable, Equatable, Hashable, CustomStringConvertib
     /// One-based byte column within the line.
     public let column: Int
 
+    /// A location from its parts (tests and callers that report their own errors).
     public init(offset: Int, line: Int, column: Int) {
         self.offset = offset
         self.line = line

@@ -12,6 +12,7 @@ public struct JSONLimits: Sendable, Equatable {
     /// Most elements a tensor decoded by ``JSONReader/readFloatTensor()`` may have.
     public var maxTensorElements: Int
 
+    /// Limits with the defaults above unless given.
     public init(maxBytes: Int = 64 << 20, maxDepth: Int = 512, maxTensorElements: Int = 1 << 26) {
         precondition(maxBytes >= 0 && maxDepth >= 1 && maxTensorElements >= 0, "JSON limits must be positive")
         self.maxBytes = maxBytes

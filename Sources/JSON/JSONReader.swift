@@ -24,6 +24,7 @@
 /// ``JSONValue/init(parsing:limits:)``. Calling a method that does not fit the current state
 /// (e.g. `nextKey()` outside an object) is a programmer error and traps.
 public struct JSONReader: Sendable {
+    /// The bounds this reader enforces.
     public let limits: JSONLimits
     private let bytes: [UInt8]
     /// Byte offset of the next unread byte.

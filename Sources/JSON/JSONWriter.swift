@@ -20,6 +20,7 @@ public struct JSONWriter: Sendable {
     private var hasElements: [Bool] = []
     private var isAfterKey = false
 
+    /// An empty writer whose buffer has room for `capacity` bytes before it grows.
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
@@ -35,24 +36,28 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes `{`; members follow as ``key(_:)`` then a value.
     public mutating func beginObject() {
         beginValue()
         bytes.append(UInt8(ascii: "{"))
         hasElements.append(false)
     }
 
+    /// Writes `}`, closing the innermost open object.
     public mutating func endObject() {
         precondition(!hasElements.isEmpty && !isAfterKey, "endObject() without an open object or after a key")
         hasElements.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// Writes `[`; elements follow as values.
     public mutating func beginArray() {
         beginValue()
         bytes.append(UInt8(ascii: "["))
         hasElements.append(false)
     }
 
+    /// Writes `]`, closing the innermost open array.
     public mutating func endArray() {
         precondition(!hasElements.isEmpty && !isAfterKey, "endArray() without an open array or after a key")
         hasElements.removeLast()
@@ -68,16 +73,19 @@ public struct JSONWriter: Sendable {
         isAfterKey = true
     }
 
+    /// Writes a string, escaped.
     public mutating func write(string: String) {
         beginValue()
         appendQuoted(string)
     }
 
+    /// Writes `true` or `false`.
     public mutating func write(bool: Bool) {
         beginValue()
         bytes.append(contentsOf: bool ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
     }
 
+    /// Writes `null`.
     public mutating func writeNull() {
         beginValue()
         bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])

@@ -24,10 +24,13 @@ public struct InitializationRules: Sendable, Equatable {
 
     public let seed: UInt64
     public let rules: [Rule]
+    /// Where each rule's `match` came from, for messages (`body.rules[1].match`).
+    let matchLocations: [String]
 
     public init(seed: UInt64, rules: [Rule]) {
         self.seed = seed
         self.rules = rules
+        matchLocations = rules.indices.map { "rules[\($0)].match" }
     }
 
     /// Decodes the JSON form; `seed` defaults to 0, `match` to `"**"`. A bare initializer
@@ -46,13 +49,14 @@ public struct InitializationRules: Sendable, Equatable {
             }
             let pattern = try PathPattern(try readString(members["match"] ?? .string("**"), at: "\(location).match", error: invalid), location: "\(location).match")
             rules = [Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(location).init"))]
+            matchLocations = ["\(location).match"]
             return
         }
         guard members["init"] == nil, members["match"] == nil else {
             throw invalid(location, "has both \"rules\" and a top-level \"init\"/\"match\"; put every rule in \"rules\"")
         }
-        guard case .array(let items) = members["rules"]!, !items.isEmpty, items.count <= 1024 else {
-            throw invalid("\(location).rules", "must be an array of 1 to 1024 rules")
+        guard case .array(let items) = members["rules"]!, !items.isEmpty, items.count <= 256 else {
+            throw invalid("\(location).rules", "must be an array of 1 to 256 rules")
         }
         var decoded: [Rule] = []
         for (i, item) in items.enumerated() {
@@ -64,6 +68,7 @@ public struct InitializationRules: Sendable, Equatable {
             decoded.append(Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(at).init")))
         }
         rules = decoded
+        matchLocations = decoded.indices.map { "\(location).rules[\($0)].match" }
     }
 
     /// A seed: an integer in 0…2⁵³ (exact in JSON's doubles); PyTorch keeps its low 32 bits.
@@ -87,16 +92,15 @@ extension Model {
     public mutating func initialize(_ rules: InitializationRules) throws -> [String] {
         var chosen: [ParameterID: Initializer] = [:]
         for (i, rule) in rules.rules.enumerated() {
-            var matched = false
+            let selected = selection(of: rule.pattern)
+            if selected.isEmpty { throw NeuralNetError.noMatch(location: rules.matchLocations[i], pattern: rule.pattern.description) }
             for entry in index.entries {
-                guard let selection = select(rule.pattern, entry) else { continue }
-                matched = true
+                guard let how = selected[entry.id] else { continue }
                 // Selected through its module, a bias is left to rules that suit it: the
                 // chapter's `xavier(m)` fills `m.weight` only.
-                if selection == .throughModule && entry.role == .bias && rule.initializer.needsMatrix { continue }
+                if how == .throughModule && entry.role == .bias && rule.initializer.needsMatrix { continue }
                 if store.values[entry.id] != nil { chosen[entry.id] = rule.initializer }
             }
-            if !matched { throw NeuralNetError.noMatch(location: "rules[\(i)].match", pattern: rule.pattern.description) }
         }
         var generator = PyTorchGenerator(seed: rules.seed)
         var values = store.values
@@ -114,18 +118,33 @@ extension Model {
 
     private enum Selection { case direct, throughModule }
 
-    private func select(_ pattern: PathPattern, _ entry: ParameterEntry) -> Selection? {
-        let paths = index.allPaths(entry.id)
-        if paths.contains(where: pattern.matches) { return .direct }
-        for path in paths {
-            // A module pattern selects everything beneath the modules it matches.
-            var module = path.split(separator: ".", omittingEmptySubsequences: false).dropLast()
-            while true {
-                if pattern.matches(module.joined(separator: ".")) { return .throughModule }
-                if module.isEmpty { break }
-                module = module.dropLast()
+    /// How `pattern` selects each parameter: directly (it matches one of the parameter's
+    /// paths) or through a module (it matches the path of a module containing it). One walk
+    /// of the tree: O(positions · pattern segments), whatever the pattern.
+    private func selection(of pattern: PathPattern) -> [ParameterID: Selection] {
+        var result: [ParameterID: Selection] = [:]
+        func walk(_ node: ModuleNode, _ state: PathPattern.State, insideMatch: Bool) {
+            let inside = insideMatch || pattern.accepts(state)
+            if state.isDead && !inside { return }
+            switch node.kind {
+            case .linear(let l):
+                let layer = layers[l]
+                var owned = [(layer.weight, ParameterRole.weight)]
+                if let b = layer.bias { owned.append((b, .bias)) }
+                for (id, role) in owned {
+                    if pattern.accepts(pattern.advance(state, by: role.rawValue)) {
+                        result[id] = .direct
+                    } else if inside && result[id] == nil {
+                        result[id] = .throughModule
+                    }
+                }
+            case .sequential(let children):
+                for child in children { walk(child, pattern.advance(state, by: child.name), insideMatch: inside) }
+            case .activation, .flatten:
+                break
             }
         }
-        return nil
+        walk(root, pattern.start, insideMatch: false)
+        return result
     }
 }

@@ -53,13 +53,13 @@ func readPositiveInteger(_ value: JSONValue, at location: String, limit: Int, li
     return Int(d)
 }
 
-/// Reads a finite number.
+/// Reads a finite number that Float32 can hold (every number here ends up as one).
 func readNumber(
     _ value: JSONValue, at location: String,
     error: (String, String) -> NeuralNetError = NeuralNetError.invalidSpec
 ) throws -> Double {
-    guard case .number(let d) = value, d.isFinite else {
-        throw error(location, "must be a finite number, got \(value.shortDescription)")
+    guard case .number(let d) = value, d.isFinite, abs(d) <= Double(Float.greatestFiniteMagnitude) else {
+        throw error(location, "must be a finite number within Float32 range, got \(value.shortDescription)")
     }
     return d
 }

@@ -17,6 +17,9 @@ public struct TensorSlice: Sendable, Equatable, CustomStringConvertible {
     /// Parses the text form.
     /// - Throws: `invalidArgument` naming `location` for anything else.
     public init(parsing text: String, location: String = "slice") throws {
+        guard text.utf8.count <= 256 else {
+            throw NeuralNetError.invalidArgument(location: location, reason: "is longer than 256 characters")
+        }
         var parsed: [Component] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let part = raw.trimmingCharacters()

@@ -56,7 +56,7 @@ struct InitializationRulesTests {
     @Test func ruleMatchingNothingIsAnError() throws {
         var net = try Model(spec: mlpSpec)
         let error = thrownError { try net.initialize(InitializationRules(json: json(#"{"rules": [{"match": "**.wieght", "init": "zeros"}]}"#))) }
-        #expect(error?.description == "rules[0].match '**.wieght' matches nothing in this model")
+        #expect(error?.description == "body.rules[0].match '**.wieght' matches nothing in this model")
         #expect(error?.category == .cannotApply)
     }
 
@@ -66,12 +66,13 @@ struct InitializationRulesTests {
          #"body.rules[0].init.name must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, mixture, pytorch, mxnet, keras; got "glorious""#),
         (#"{"rules": [{"match": "a..b", "init": "zeros"}]}"#, "body.rules[0].match 'a..b' has an empty segment"),
         (#"{"seed": -1, "init": "zeros"}"#, "body.seed must be an integer from 0 to 2^53, got -1"),
-        (#"{"rules": []}"#, "body.rules must be an array of 1 to 1024 rules"),
+        (#"{"rules": []}"#, "body.rules must be an array of 1 to 256 rules"),
         (#"{"rules": [{"init": {"name": "constant"}}]}"#, #"body.rules[0].init is constant and needs a "value""#),
         (#"{"init": {"name": "uniform", "a": 3, "b": 1}}"#, "body.init needs a ≤ b, got a = 3.0, b = 1.0"),
         (#"{"init": {"name": "kaiming_uniform", "mode": "fan_avg"}}"#, #"body.init.mode must be "fan_in" or "fan_out", got "fan_avg""#),
         (#"{"init": {"name": "mixture", "components": [{"weight": 1, "init": "xavier_uniform"}]}}"#,
          "body.init.components[0].init must draw each element on its own (constant, zeros, ones, uniform or normal), not xavier_uniform"),
+        (#"{"init": {"name": "constant", "value": 1e300}}"#, "body.init.value must be a finite number within Float32 range, got 1e+300"),
         (#"{"init": "zeros", "extra": 1}"#, "body has an unknown field 'extra'; allowed fields are 'init', 'match', 'rules', 'seed'"),
     ]
 

@@ -61,6 +61,22 @@ struct InitializerTests {
         }
     }
 
+    @Test func tallOrthogonalAcrossSeveralBlocksHasOrthonormalColumns() throws {
+        let w = try filled(.orthogonal(gain: 1), [300, 140], seed: 8)
+        for i in stride(from: 0, to: 140, by: 7) {
+            for j in stride(from: 0, to: 140, by: 3) {
+                let d = (0..<300).reduce(0.0) { $0 + Double(w[$1 * 140 + i]) * Double(w[$1 * 140 + j]) }
+                #expect(abs(d - (i == j ? 1 : 0)) < 1e-5)
+            }
+        }
+    }
+
+    @Test func orthogonalRefusesHugeMatrices() throws {
+        var net = try Model(spec: json(#"{"type": "linear", "in": 2049, "out": 2049}"#))
+        let rules = InitializationRules(seed: 0, rules: [.init(pattern: try PathPattern("weight"), initializer: .orthogonal(gain: 1))])
+        #expect(thrownError { try net.initialize(rules) }?.category == .cannotApply)
+    }
+
     @Test func uniformAndNormalStatistics() throws {
         let u = try filled(.uniform(a: -3, b: 5), [400, 250], seed: 5)
         #expect(u.min()! >= -3 && u.max()! < 5)

@@ -67,7 +67,31 @@ struct ParameterListingTests {
     }
 
     @Test func patternMatchingStaysFastOnRepeatedDoubleStars() throws {
-        let pattern = try PathPattern(Array(repeating: "**", count: 200).joined(separator: ".") + ".x")
+        let pattern = try PathPattern(Array(repeating: "**.*", count: 31).joined(separator: ".") + ".x")
         #expect(!pattern.matches(Array(repeating: "a", count: 60).joined(separator: ".")))
+    }
+}
+
+/// Pattern semantics, case by case.
+struct PathPatternTests {
+    static let table: [(String, String, Bool)] = [
+        ("**", "", true), ("**", "0.block 1.2.bias", true), ("*", "", false), ("*", "0", true), ("*", "0.1", false),
+        ("0.**", "0", true), ("0.**", "0.a.b", true), ("0.**", "1.a", false), ("**.bias", "bias", true),
+        ("**.bias", "0.block 3.2.bias", true), ("**.bias", "0.bias.x", false), ("0.*.2.weight", "0.block 0.2.weight", true),
+        ("0.*.2.weight", "0.2.weight", false), ("0.block *", "0.block 12", true), ("0.block *", "0.blocks", false),
+        ("*lock*", "block 1", true), ("a.**.**.b", "a.b", true), ("a.**.*.b", "a.b", false), ("a.**.*.b", "a.x.y.b", true),
+        ("0.weight", "0.weight", true), ("0.weight", "0.weights", false),
+    ]
+
+    @Test(arguments: table.indices)
+    func matchesLikeAGlobOverSegments(_ i: Int) throws {
+        let (pattern, path, expected) = Self.table[i]
+        #expect(try PathPattern(pattern).matches(path) == expected, "\(pattern) vs \(path)")
+    }
+
+    @Test func refusesEmptySegmentsAndOverlongPatterns() {
+        #expect(thrownError { _ = try PathPattern("") }?.category == .badRequest)
+        #expect(thrownError { _ = try PathPattern("a..b") }?.description == "pattern 'a..b' has an empty segment")
+        #expect(thrownError { _ = try PathPattern(Array(repeating: "a", count: 64).joined(separator: ".")) }?.description == "pattern has more than 63 segments")
     }
 }

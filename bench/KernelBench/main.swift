@@ -19,7 +19,12 @@ while let argument = arguments.next() {
     }
 }
 
-print("kernel-bench: our kernels on \(InstructionSet.detected); threads \(BenchPlan.threadCounts)")
+/// The 1-minute load average, printed so a table taken on a busy machine says so.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { String($0.split(separator: " ")[0]) } ?? "?"
+}
+
+print("kernel-bench: our kernels on \(InstructionSet.detected); threads \(BenchPlan.threadCounts); load average \(loadAverage())")
 var peer: PeerSession?
 if usePeer {
     do {
@@ -55,3 +60,4 @@ for c in cases {
 }
 peer?.close()
 Report.print(results)
+print("load average at the end: \(loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) CPUs")

@@ -7,6 +7,7 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     /// Elements in row-major order; `values.count` is the product of `shape`.
     public var values: [Float]
 
+    /// A tensor entry; ``SafeTensorsFile/encoded()`` checks that `values` fill `shape`.
     public init(name: String, shape: [Int], values: [Float]) {
         self.name = name
         self.shape = shape
@@ -32,6 +33,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// The free-form string map stored under `__metadata__`.
     public var metadata: [String: String]
 
+    /// A file of `tensors`, in buffer order, and `metadata`.
     public init(tensors: [SafeTensorsEntry], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -46,6 +48,7 @@ public struct SafeTensorsLimits: Sendable, Equatable {
     /// Largest header, in bytes. The reference implementation refuses above 100 MB.
     public var maxHeaderBytes: Int
 
+    /// Limits with the reference implementation's header cap unless given.
     public init(maxHeaderBytes: Int = 100_000_000) {
         self.maxHeaderBytes = maxHeaderBytes
     }

@@ -7,6 +7,7 @@ import Dispatch
 /// The queue is concurrent, so saves of different models overlap their fsyncs; the caller
 /// serializes writes to one model, as ``DataDirectory`` requires.
 public final class ModelFileStore: Sendable {
+    /// The synchronous directory underneath (for tests and tools; it blocks).
     public let directory: DataDirectory
     private let queue: DispatchQueue
 
