@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// 50 clients mix reads (JSON and raw), listings, writes (PUT JSON and raw, multi-op PATCH)
-/// and forwards on two models for `PARAMD_SOAK_SECONDS` (10 by default; the issue's 30 in CI).
+/// 50 clients mix reads (JSON and raw), listings, writes (PUT JSON and raw, multi-op PATCH),
+/// forwards, and training and backward passes on a third model, for `PARAMD_SOAK_SECONDS`
+/// (10 by default; the issue's 30 in CI).
 /// No answer may be a 5xx (or any non-2xx) and no tensor may ever be seen torn.
 ///
 /// Torn is detectable because every write leaves a tensor with all elements equal: a reader
@@ -15,6 +16,11 @@ struct ConcurrencySoakTests {
     /// 16 → 64 → ReLU → 8: big enough that a torn copy would be caught mid-tensor.
     static let spec = #"{"type": "sequential", "layers": [{"type": "linear", "in": 16, "out": 64}, {"type": "relu"}, {"type": "linear", "in": 64, "out": 8}]}"#
     static let shapes: [String: [Int]] = ["0.weight": [64, 16], "0.bias": [64], "2.weight": [8, 64], "2.bias": [8]]
+
+    /// Trained, backpropagated and read by some clients; its values are not constant, so only
+    /// statuses and whole answers are checked there.
+    static let trainedModel = "soak-trained"
+    static let trainBody = #"{"inputs": [[\#(Array(repeating: "1", count: 16).joined(separator: ","))], [\#(Array(repeating: "-1", count: 16).joined(separator: ","))]], "targets": [[\#(Array(repeating: "0.5", count: 8).joined(separator: ","))], [\#(Array(repeating: "0", count: 8).joined(separator: ","))]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1}"#
 
     static var seconds: Double {
         ProcessInfo.processInfo.environment["PARAMD_SOAK_SECONDS"].flatMap(Double.init) ?? 10
@@ -35,6 +41,8 @@ struct ConcurrencySoakTests {
                     try #require(filled.status == 200, "\(filled.text)")
                 }
             }
+            let trained = try server.wire("POST", "/v1/models", ReliabilitySpecs.create(Self.trainedModel, spec: Self.spec))
+            try #require(trained.status == 201, "\(trained.text)")
             let memoryBefore = server.residentMegabytes ?? 0
             let deadline = Date().addingTimeInterval(Self.seconds)
             let reports = ClientThreads.run(Self.clientCount) { client -> SoakReport in
@@ -68,7 +76,10 @@ struct ConcurrencySoakTests {
         report.requests += 1
         let kind = Int.random(in: 0..<100, using: &random)
         let started = Date()
-        defer { report.record(Date().timeIntervalSince(started), kind: kind < 52 ? "read" : kind < 80 ? "write" : "forward") }
+        defer {
+            report.record(
+                Date().timeIntervalSince(started), kind: kind < 52 ? "read" : kind < 80 ? "write" : kind < 95 ? "forward" : "train")
+        }
         do {
             switch kind {
             case ..<30:
@@ -107,6 +118,25 @@ struct ConcurrencySoakTests {
                 let response = try server.wire("PATCH", "\(base)/parameters/\(path)", #"{"ops": \#(ops)}"#)
                 try report.expectOK(response, "PATCH \(path)")
                 report.expectConstant(TensorJSON.flatten(response.object["value"]), "PATCH answer \(path)")
+            case 95...:
+                let trainedBase = "/v1/models/\(trainedModel)"
+                switch value % 3 {
+                case 0:
+                    let response = try server.wire("POST", "\(trainedBase)/train", trainBody)
+                    try report.expectOK(response, "train")
+                    let lines = response.text.split(separator: "\n")
+                    if lines.last?.contains("\"done\"") != true { report.failures.append("train did not end with done: \(lines.last ?? "")") }
+                case 1:
+                    let response = try server.wire("POST", "\(trainedBase)/backward", trainBody.replacingOccurrences(
+                        of: #", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1"#, with: ""))
+                    try report.expectOK(response, "backward")
+                default:
+                    let response = try server.wire("GET", "\(trainedBase)/parameters/\(path)")
+                    try report.expectOK(response, "GET trained \(path)")
+                    if TensorJSON.flatten(response.object["value"])?.count != shape.reduce(1, *) {
+                        report.failures.append("GET trained \(path): not a whole tensor: \(response.text.prefix(200))")
+                    }
+                }
             default:
                 let row = (0..<16).map { _ in String(Int.random(in: -3...3, using: &random)) }.joined(separator: ",")
                 let response = try server.wire("POST", "\(base)/forward", #"{"inputs": [[\#(row)], [\#(row)]]}"#)
