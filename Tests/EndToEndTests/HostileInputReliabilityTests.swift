@@ -52,6 +52,22 @@ struct HostileInputReliabilityTests {
         try Self.expectRefused(HostileCases.protocolGarbage)
     }
 
+    /// A deferred layer (`linear` without `in`) learns its width from the first input; an input
+    /// with zero features must be refused, not turned into a [8, 0] weight.
+    @Test func aDeferredLayerGivenZeroFeaturesIsRefused() throws {
+        let server = try ServerProcess()
+        defer { server.stop(); server.removeData() }
+        let lazy = try server.wire("POST", "/v1/models", ReliabilitySpecs.create("lazy", spec: #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}]}"#))
+        try #require(lazy.status == 201, "\(lazy.text)")
+        let before = try HostileInputReliabilityTests.prepare(server)
+        Self.check([
+            .json("zero features to a deferred layer", "POST", "/v1/models/lazy/forward", #"{"inputs": [[]]}"#, allowed: [400, 422]),
+            .http("raw zero features to a deferred layer", "POST", "/v1/models/lazy/forward", body: [],
+                  contentType: "application/octet-stream", headers: [("Tensor-Shape", "1,0")], allowed: [400, 422]),
+            .json("zero features in two rows", "POST", "/v1/models/lazy/forward", #"{"inputs": [[], []]}"#, allowed: [400, 422]),
+        ], on: server, before: before)
+    }
+
     /// Not hostile, but what the big hostile bodies need first: a body well past 96 KiB that
     /// arrives in the same burst as its head (one write, as most clients send it) is read
     /// whole and answered at once, not left waiting for the 30 s request timeout.
