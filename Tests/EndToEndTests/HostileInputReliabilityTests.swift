@@ -53,19 +53,31 @@ struct HostileInputReliabilityTests {
     }
 
     /// A deferred layer (`linear` without `in`) learns its width from the first input; an input
-    /// with zero features must be refused, not turned into a [8, 0] weight.
+    /// with zero features (directly, or through `flatten`) must be refused, not turned into a
+    /// [8, 0] weight. Each case runs on a fresh server: the first crash would hide the others.
     @Test func aDeferredLayerGivenZeroFeaturesIsRefused() throws {
-        let server = try ServerProcess()
-        defer { server.stop(); server.removeData() }
-        let lazy = try server.wire("POST", "/v1/models", ReliabilitySpecs.create("lazy", spec: #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}]}"#))
-        try #require(lazy.status == 201, "\(lazy.text)")
-        let before = try HostileInputReliabilityTests.prepare(server)
-        Self.check([
+        let cases: [HostileCase] = [
             .json("zero features to a deferred layer", "POST", "/v1/models/lazy/forward", #"{"inputs": [[]]}"#, allowed: [400, 422]),
             .http("raw zero features to a deferred layer", "POST", "/v1/models/lazy/forward", body: [],
                   contentType: "application/octet-stream", headers: [("Tensor-Shape", "1,0")], allowed: [400, 422]),
             .json("zero features in two rows", "POST", "/v1/models/lazy/forward", #"{"inputs": [[], []]}"#, allowed: [400, 422]),
-        ], on: server, before: before)
+            .json("zero features to backward", "POST", "/v1/models/lazy/backward",
+                  #"{"inputs": [[]], "targets": [[1, 1, 1, 1, 1, 1, 1, 1]], "loss": "mse"}"#, allowed: [400, 422]),
+            .json("zero features through flatten", "POST", "/v1/models/flat/forward", #"{"inputs": [[[]]]}"#, allowed: [400, 422]),
+        ]
+        for hostile in cases {
+            let server = try ServerProcess()
+            defer { server.stop(); server.removeData() }
+            for (name, spec) in [
+                ("lazy", #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}]}"#),
+                ("flat", #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "linear", "out": 3}]}"#),
+            ] {
+                let created = try server.wire("POST", "/v1/models", ReliabilitySpecs.create(name, spec: spec))
+                try #require(created.status == 201, "\(created.text)")
+            }
+            let before = try Self.prepare(server)
+            Self.check([hostile], on: server, before: before)
+        }
     }
 
     /// Not hostile, but what the big hostile bodies need first: a body well past 96 KiB that
