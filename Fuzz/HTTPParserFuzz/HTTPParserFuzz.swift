@@ -1,11 +1,9 @@
-#if canImport(Glibc)
+import CSystem
 import Glibc
-#endif
 import HTTP
 
-/// libFuzzer entry point: the input is a byte stream from a client. It is parsed twice, whole and
+/// The fuzz callback: the input is a byte stream from a client. It is parsed twice, whole and
 /// cut into pieces chosen by its first byte; both must agree, and neither may crash or hang.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTPParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     var limits = HTTPLimits()
@@ -66,12 +64,16 @@ struct FuzzStream: Equatable {
     }
 }
 
-#if !FUZZING
-/// Without libFuzzer (a normal build), replays the files named on the command line, for
-/// reproducing a crash the fuzzer saved.
+/// With `-DFUZZING` (scripts/fuzz-http-parser.sh) hands control to libFuzzer; otherwise replays the
+/// files named on the command line, for reproducing a crash the fuzzer saved.
 @main
-struct ReplayCorpus {
+struct HTTPParserFuzzMain {
     static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzHTTPParser(data ?? UnsafePointer(bitPattern: 1)!, size) })
+        #else
         for path in CommandLine.arguments.dropFirst() {
             guard let bytes = readFile(path) else {
                 print("cannot read \(path)")
@@ -80,6 +82,7 @@ struct ReplayCorpus {
             _ = bytes.withUnsafeBufferPointer { fuzzHTTPParser($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
             print("ok \(path)")
         }
+        #endif
     }
 
     static func readFile(_ path: String) -> [UInt8]? {
@@ -95,4 +98,3 @@ struct ReplayCorpus {
         return bytes
     }
 }
-#endif

@@ -10,7 +10,8 @@ extension Connection {
         let server = self.server
         let isHead = request.method == .head
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
-        let executor: (any TaskExecutor)? = server.configuration.handlerPlacement == .eventLoop ? loop : nil
+        let placement = server.hooks.handlerPlacement(request.head) ?? server.configuration.handlerPlacement
+        let executor: (any TaskExecutor)? = placement == .eventLoop ? loop : nil
         Task(executorPreference: executor) {
             await Connection.serve(request, loop: loop, id: id, server: server, isHead: isHead, acceptsGzip: acceptsGzip)
         }
@@ -21,7 +22,7 @@ extension Connection {
         _ request: HTTPRequest, loop: EventLoop, id: UInt64, server: ServerContext, isHead: Bool, acceptsGzip: Bool
     ) async {
         let response = await respond(to: request, server: server, acceptsGzip: acceptsGzip)
-        loop.execute { loop.connections[id]?.deliver(response) }
+        loop.executeSoon { loop.connections[id]?.deliver(response) }
         let producer: (@Sendable (HTTPBodyWriter) async throws -> Void)?
         switch response.body {
         case .bytes: producer = nil

@@ -50,10 +50,9 @@ extension Connection {
                     consume(consumed)
                     exchange?.bytesIn += consumed
                     if bodyDecoder!.isComplete {
-                        var request = HTTPRequest(
+                        let request = HTTPRequest(
                             head: pendingHead!, body: body, trailers: bodyDecoder!.trailers,
                             id: exchange!.id, remoteAddress: remoteAddress)
-                        request.body = body
                         pendingHead = nil
                         bodyDecoder = nil
                         body = []

@@ -22,7 +22,10 @@ final class Connection {
     let id: UInt64
     let fd: Int32
     let remoteAddress: String
-    unowned let loop: EventLoop
+    /// `unowned(unsafe)`: the loop owns its connections and outlives them, and plain `unowned`
+    /// costs an atomic retain and release on every access on the hot path.
+    unowned(unsafe) let loop: EventLoop
+    let server: ServerContext
     var tls: TLSSession?
     var phase: Phase
     var parser: HTTPRequestParser
@@ -63,14 +66,13 @@ final class Connection {
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.loop = loop
+        self.server = loop.server
         self.parser = HTTPRequestParser(limits: loop.server.configuration.limits)
         self.phase = .awaitingHead
         waitingSince = loop.now
         lastReadProgress = loop.now
         lastWriteProgress = loop.now
     }
-
-    var server: ServerContext { loop.server }
 
     /// Whether the connection holds no request: idle keep-alive, handshaking, or a head in progress.
     var isWaitingForRequest: Bool {
@@ -261,8 +263,9 @@ final class Connection {
         }
         if !peerClosed { tls?.shutdown() }
         loop.deregister(fd)
-        Socket.close(fd)
+        // Release the slot before the peer can see the close, so counts never lag what clients observe.
         loop.removed(self, keepSlot: keepSlot)
+        Socket.close(fd)
     }
 }
 

@@ -2,6 +2,7 @@
 enum ContentCoding {
     /// Whether Accept-Encoding allows gzip: listed (or `*`) with a q-value above zero.
     static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
+        guard headers.contains("Accept-Encoding") else { return false }
         var gzip: Bool?
         var wildcard: Bool?
         for value in headers.values("Accept-Encoding") {

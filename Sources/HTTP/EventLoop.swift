@@ -1,5 +1,6 @@
 import CSystem
 import Glibc
+import Synchronization
 
 /// One thread that owns an epoll set and the connections registered in it.
 ///
@@ -38,6 +39,8 @@ final class EventLoop: @unchecked Sendable {
     private var dateSecond = -1
     private(set) var dateField: [UInt8] = []
     private var requestCounter: UInt64 = 0
+    /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
+    private let loopThread = Atomic<UInt>(0)
 
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
@@ -76,13 +79,22 @@ final class EventLoop: @unchecked Sendable {
         submit(.closure(work))
     }
 
+    /// Whether the caller is this loop's thread.
+    var isCurrent: Bool { pthread_self() == loopThread.load(ordering: .relaxed) }
+
+    /// Runs `work` now when called on the loop's thread (a handler placed on the loop), else
+    /// queues it like ``execute(_:)``. Ordering is kept: on the loop thread nothing else is running.
+    func executeSoon(_ work: @escaping @Sendable () -> Void) {
+        if isCurrent { work() } else { submit(.closure(work)) }
+    }
+
     func submit(_ work: Work) {
         let (accepted, wasEmpty) = inbox.withLock { inbox in
             if inbox.exited { return (false, false) }
             inbox.work.append(work)
             return (true, inbox.work.count == 1)
         }
-        if wasEmpty {
+        if wasEmpty && !isCurrent {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
@@ -133,11 +145,25 @@ final class EventLoop: @unchecked Sendable {
         _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, fd, 0, 0)
     }
 
-    /// A request id unique in this process: a random per-process prefix, the loop, a counter.
+    /// A request id unique in this process: a random per-server prefix, the loop, a hex counter,
+    /// e.g. `5f1c2a9e-0-1b`. Formatted into bytes directly: this runs for every request.
     func makeRequestID() -> String {
         requestCounter &+= 1
-        return server.requestIDPrefix + String(index, radix: 16) + "-" + String(requestCounter, radix: 16)
+        var bytes = requestIDStem
+        var value = requestCounter
+        var digits = [UInt8](repeating: 0, count: 16)
+        var start = digits.count
+        repeat {
+            start -= 1
+            digits[start] = Self.hexDigits[Int(value & 0xF)]
+            value >>= 4
+        } while value != 0
+        bytes.append(contentsOf: digits[start...])
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private lazy var requestIDStem: [UInt8] = Array((server.requestIDPrefix + String(index, radix: 16) + "-").utf8)
 
     /// `Date: <IMF-fixdate>\r\n`, formatted once per second.
     func refreshDate() {
@@ -151,6 +177,7 @@ final class EventLoop: @unchecked Sendable {
     // MARK: The loop
 
     private func run() {
+        loopThread.store(pthread_self(), ordering: .relaxed)
         let capacity = 128
         var tokens = [UInt64](repeating: 0, count: capacity)
         var events = [UInt32](repeating: 0, count: capacity)

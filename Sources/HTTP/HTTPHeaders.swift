@@ -31,7 +31,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Every value of `name`, in arrival order.
     public func values(_ name: String) -> [String] {
-        fields.filter { Self.namesEqual($0.name, name) }.map(\.value)
+        var values: [String] = []
+        for field in fields where Self.namesEqual(field.name, name) { values.append(field.value) }
+        return values
     }
 
     public func contains(_ name: String) -> Bool { first(name) != nil }
@@ -53,8 +55,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Whether a comma-separated field such as Connection lists `token`, ignoring case.
     public func containsToken(_ token: String, in name: String) -> Bool {
-        for value in values(name) {
-            for item in value.split(separator: ",") where Self.namesEqual(item.trimmingOWS(), token) {
+        for field in fields where Self.namesEqual(field.name, name) {
+            for item in field.value.split(separator: ",") where Self.namesEqual(item.trimmingOWS(), token) {
                 return true
             }
         }
@@ -70,6 +72,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// ASCII case-insensitive comparison; field names are tokens, so ASCII is all there is.
     static func namesEqual<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+        // Counting UTF-8 is O(1) for native strings; most comparisons end here.
+        if a.utf8.count != b.utf8.count { return false }
         var left = a.utf8.makeIterator()
         var right = b.utf8.makeIterator()
         while true {

@@ -56,6 +56,10 @@ enum ResponseHead {
     /// Appends text with CR, LF and NUL replaced by spaces, so no handler value can split the
     /// response or inject fields.
     private static func appendSafe(_ text: String, to bytes: inout [UInt8]) {
+        if !text.utf8.contains(where: { $0 == cr || $0 == lf || $0 == 0 }) {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             bytes.append(byte == cr || byte == lf || byte == 0 ? sp : byte)
         }

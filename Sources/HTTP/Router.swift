@@ -57,6 +57,7 @@ public struct Router: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest) async throws -> HTTPResponse {
+        if middleware.isEmpty { return try await dispatch(request) }
         var chain: HTTPHandler = { request in try await self.dispatch(request) }
         for wrapper in middleware.reversed() {
             let next = chain
@@ -66,6 +67,11 @@ public struct Router: HTTPResponder {
     }
 
     private func dispatch(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if request.method == .options && request.target == "*" {
+            // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
+            let methods = Set(routes.map(\.method) + (routes.contains { $0.method == .get } ? [.head] : []))
+            return HTTPResponse(status: .noContent, headers: ["Allow": methods.map(\.rawValue).sorted().joined(separator: ", ")])
+        }
         var parameters: [(String, String)] = []
         guard let node = tree.find(request.pathSegments[...], parameters: &parameters) else {
             return notFound(request)

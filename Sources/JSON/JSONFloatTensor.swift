@@ -26,4 +26,15 @@ public struct JSONFloatTensor: Sendable, Equatable {
         self = try reader.readFloatTensor()
         try reader.finish()
     }
+
+    /// Parses a tensor document in borrowed memory, without copying it.
+    public init(parsing buffer: UnsafeRawBufferPointer, limits: JSONLimits = JSONLimits()) throws(JSONError) {
+        guard buffer.count <= limits.maxBytes else {
+            throw .documentTooLarge(size: buffer.count, limit: limits.maxBytes)
+        }
+        var scanner = JSONScanner(buffer.assumingMemoryBound(to: UInt8.self), position: 0)
+        self = try scanner.scanFloatTensor(
+            maxDepth: limits.maxDepth, depth: 0, maxElements: limits.maxTensorElements)
+        try scanner.expectEndOfDocument()
+    }
 }

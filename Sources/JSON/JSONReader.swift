@@ -195,10 +195,7 @@ public struct JSONReader: Sendable {
     /// Checks that nothing but whitespace follows and every entered container was left.
     public mutating func finish() throws(JSONError) {
         precondition(containers.isEmpty, "finish() called inside an unfinished array or object")
-        try scan { scanner throws(JSONError) in
-            scanner.skipWhitespace()
-            guard scanner.isAtEnd else { throw .trailingData(scanner.location(scanner.position)) }
-        }
+        try scan { scanner throws(JSONError) in try scanner.expectEndOfDocument() }
     }
 }
 

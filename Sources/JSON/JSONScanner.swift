@@ -105,6 +105,12 @@ struct JSONScanner {
         return (key, offset)
     }
 
+    /// Checks that only whitespace remains.
+    mutating func expectEndOfDocument() throws(JSONError) {
+        skipWhitespace()
+        guard isAtEnd else { throw .trailingData(location(position)) }
+    }
+
     /// Whether `byte` can start a number: `-` or a digit.
     @inline(__always)
     static func isNumberStart(_ byte: UInt8) -> Bool {

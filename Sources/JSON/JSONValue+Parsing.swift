@@ -17,4 +17,15 @@ extension JSONValue {
     public init(parsing text: String, limits: JSONLimits = JSONLimits()) throws(JSONError) {
         try self.init(parsing: Array(text.utf8), limits: limits)
     }
+
+    /// Parses a complete document in borrowed memory, without copying it (e.g. a memory-mapped
+    /// file or a buffer of another library); same rules as ``init(parsing:limits:)``.
+    public init(parsing buffer: UnsafeRawBufferPointer, limits: JSONLimits = JSONLimits()) throws(JSONError) {
+        guard buffer.count <= limits.maxBytes else {
+            throw .documentTooLarge(size: buffer.count, limit: limits.maxBytes)
+        }
+        var scanner = JSONScanner(buffer.assumingMemoryBound(to: UInt8.self), position: 0)
+        self = try scanner.scanValue(maxDepth: limits.maxDepth, depth: 0)
+        try scanner.expectEndOfDocument()
+    }
 }

@@ -116,9 +116,9 @@ public struct JSONWriter: Sendable {
             endArray()
         case .object(let members):
             beginObject()
-            for name in members.keys.sorted() {
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
                 key(name)
-                write(members[name]!)
+                write(member)
             }
             endObject()
         }

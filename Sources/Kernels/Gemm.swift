@@ -84,14 +84,9 @@ func gemm(
     if split.sharesPackedA && k > 0 && alpha != 0 {
         let packed = ck_shared_pack_buffer(ck_sgemm_packed_a_size(m, k))!
         let packedAddress = Int(bitPattern: packed)
-        let rowAlign = Int(plan.row_align)
-        let rowChunk = ((m + rowAlign - 1) / rowAlign + split.parts - 1) / split.parts * rowAlign
-        DispatchQueue.concurrentPerform(iterations: (m + rowChunk - 1) / rowChunk) { part in
-            let r0 = part * rowChunk
-            ck_sgemm_pack_a_rows(
-                isa.cValue, ta, m, k, r0, min(m, r0 + rowChunk), UnsafePointer<Float>(bitPattern: aAddress)!, lda,
-                UnsafeMutablePointer<Float>(bitPattern: packedAddress)!)
-        }
+        // Packed on the calling thread: O(m·k) against each band's O(m·k·n/bands), and one
+        // dispatch round instead of two (a parked worker can be slow to wake on a busy machine).
+        ck_sgemm_pack_a_rows(isa.cValue, ta, m, k, 0, m, a, lda, packed)
         DispatchQueue.concurrentPerform(iterations: split.parts) { part in
             let start = part * split.chunk
             let count = min(split.chunk, n - start)

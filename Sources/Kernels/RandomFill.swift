@@ -15,9 +15,8 @@ extension PyTorchGenerator {
     /// (`j < 8`: `u1 = 1 − d[j]`, `u2 = d[j+8]`, `r = √(−2 ln u1)`, `θ = 2π·u2`,
     /// `d[j] = r·cosθ·std + mean`, `d[j+8] = r·sinθ·std + mean`); a ragged tail redraws the
     /// last 16 elements from 16 fresh uniforms and transforms them again.
-    /// - Note: PyTorch's AVX2 build evaluates log/sin/cos with SLEEF (≤ 1 ulp); this uses the
-    ///   C library, so an element may differ from PyTorch's by an ulp or so. Uniform-based
-    ///   fills are bit-exact.
+    /// - Note: log, sin and cos are the avx_mathfun polynomials PyTorch's AVX2 kernel uses
+    ///   (`AVXMathFun`), with its rounding, so the result is PyTorch's bit for bit.
     public mutating func fillNormal(_ x: UnsafeMutableBufferPointer<Float>, mean: Double, std: Double) {
         let n = x.count
         guard n >= 16 else {
@@ -46,10 +45,10 @@ extension PyTorchGenerator {
         for j in 0..<8 {
             let u1 = 1 - d[j]
             let u2 = d[j + 8]
-            let radius = (-2 * RandomMath.logf(u1)).squareRoot()
-            let theta = twoPi * u2
-            d[j] = mean.addingProduct(radius * RandomMath.cosf(theta), std)
-            d[j + 8] = mean.addingProduct(radius * RandomMath.sinf(theta), std)
+            let radius = (-2 * AVXMathFun.log(u1)).squareRoot()
+            let (sine, cosine) = AVXMathFun.sincos(twoPi * u2)
+            d[j] = mean.addingProduct(radius * cosine, std)
+            d[j + 8] = mean.addingProduct(radius * sine, std)
         }
     }
 }

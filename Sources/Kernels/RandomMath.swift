@@ -28,25 +28,4 @@ enum RandomMath {
         Darwin.cos(x)
         #endif
     }
-    @inline(__always) static func logf(_ x: Float) -> Float {
-        #if canImport(Glibc)
-        Glibc.logf(x)
-        #else
-        Darwin.logf(x)
-        #endif
-    }
-    @inline(__always) static func sinf(_ x: Float) -> Float {
-        #if canImport(Glibc)
-        Glibc.sinf(x)
-        #else
-        Darwin.sinf(x)
-        #endif
-    }
-    @inline(__always) static func cosf(_ x: Float) -> Float {
-        #if canImport(Glibc)
-        Glibc.cosf(x)
-        #else
-        Darwin.cosf(x)
-        #endif
-    }
 }

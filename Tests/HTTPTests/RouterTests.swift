@@ -63,6 +63,12 @@ struct RouterTests {
         #expect(options.headers["Allow"] == "GET, HEAD, POST")
     }
 
+    @Test func optionsAsteriskListsEveryMethod() async throws {
+        let response = try await Self.echoRouter().respond(to: Self.request(.options, "*"))
+        #expect(response.status == .noContent)
+        #expect(response.headers["Allow"] == "DELETE, GET, HEAD, POST")
+    }
+
     @Test func listsRoutesForContractTests() {
         let routes = Set(Self.echoRouter().routes.map { "\($0.method) \($0.template)" })
         #expect(routes == [

@@ -238,6 +238,18 @@ struct ServerConnectionTests {
         await server.shutdown()
     }
 
+    @Test func placementHookChoosesPerRequest() async throws {
+        var hooks = HTTPServerHooks()
+        hooks.handlerPlacement = { head in head.path == "/json" ? .eventLoop : nil }
+        try await withServer(hooks: hooks) { _, port in
+            try await blocking {
+                let client = try RawClient(port: port)
+                #expect(try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+                #expect(try client.exchange("GET /slow?ms=1 HTTP/1.1\r\nHost: t\r\n\r\n").text == "slept 1")
+            }
+        }
+    }
+
     @Test func runsHandlersOnTheEventLoopWhenAsked() async throws {
         try await withServer(testConfiguration { $0.handlerPlacement = .eventLoop }) { _, port in
             try await blocking {

@@ -112,6 +112,35 @@ struct JSONConformanceTests {
         #expect(try JSONValue(parsing: text) == expected, "\(text.debugDescription)")
     }
 
+    @Test(arguments: invalid)
+    func refusesTheSameFromBorrowedMemory(text: String, expected: JSONError) {
+        let bytes = Array(text.utf8)
+        let error = bytes.withUnsafeBytes { buffer -> JSONError? in
+            do throws(JSONError) {
+                _ = try JSONValue(parsing: buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(error == expected, "\(text.debugDescription)")
+    }
+
+    @Test(arguments: valid)
+    func parsesTheSameFromBorrowedMemory(text: String, expected: JSONValue) throws {
+        let bytes = Array(text.utf8)
+        #expect(try bytes.withUnsafeBytes { try JSONValue(parsing: $0) } == expected)
+    }
+
+    @Test func parsesTensorsFromBorrowedMemory() throws {
+        let tensor = Array("[[1, 2], [3, 4]] ".utf8)
+        #expect(try tensor.withUnsafeBytes { try JSONFloatTensor(parsing: $0) } == JSONFloatTensor(shape: [2, 2], values: [1, 2, 3, 4]))
+        let ragged = Array("[[1, 2], [3]]".utf8)
+        #expect(throws: JSONError.raggedArray(index: [1], expected: 2, found: 1, at(11))) {
+            try ragged.withUnsafeBytes { try JSONFloatTensor(parsing: $0) }
+        }
+    }
+
     @Test func keepsTheSignOfNegativeZero() throws {
         guard case .number(let zero) = try JSONValue(parsing: "-0") else { Issue.record("not a number"); return }
         #expect(zero == 0 && zero.sign == .minus)

@@ -66,6 +66,14 @@ struct StorageDataDirectoryTests {
         #expect(try directory.load(name).name == name)
     }
 
+    @Test func createsMissingParentDirectories() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let directory = try DataDirectory(root: scratch.path + "/a/b/data/")
+        try directory.save(sampleModel())
+        #expect(scratch.list("a/b/data/models") == ["mlp"])
+    }
+
     @Test func allowsOneServerPerDirectory() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

@@ -35,20 +35,29 @@ wait_for_port() {
     exit 1
 }
 
-# Runs wrk on core 1; prints "requests_per_second p50_ms p99_ms".
+# CPU seconds (user + system) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# Runs wrk on core 1 against a server whose CPU time is read from pid $4;
+# prints "requests_per_second p50_ms p99_ms non2xx cpu_us_per_request".
 measure() {
-    local url="$1" connections="$2" script="${3:-}"
+    local url="$1" connections="$2" script="${3:-}" pid="$4"
     local args=(-t1 -c"$connections" -d"${DURATION}s" --latency)
     [ -n "$script" ] && args+=(-s "$script")
     # Warm-up, then the measured run.
     taskset -c 1 wrk -t1 -c"$connections" -d1s ${script:+-s "$script"} "$url" >/dev/null
-    taskset -c 1 wrk "${args[@]}" "$url" | awk '
+    local before after
+    before="$(cpu_ticks "$pid")"
+    taskset -c 1 wrk "${args[@]}" "$url" > "$work/wrk.out"
+    after="$(cpu_ticks "$pid")"
+    awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         /^ +50%/ { p50 = ms($2) }
         /^ +99%/ { p99 = ms($2) }
+        /requests in/ { total = $1 }
         /^Requests\/sec/ { rps = $2 }
         /Non-2xx/ { bad = $NF }
-        END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+        END { printf "%.0f %.3f %.3f %s %.1f\n", rps, p50, p99, (bad == "" ? 0 : bad), ticks * 1e6 / hz / (total > 0 ? total : 1) }' "$work/wrk.out"
 }
 
 # nginx
@@ -57,17 +66,19 @@ sed -e "s|__DIR__|$work/nginx|g" -e "s|__PORT__|$NGINX_PORT|g" bench/http/nginx.
 taskset -c 0 nginx -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
 wait_for_port "$NGINX_PORT"
+nginx_worker="$(pgrep -P "${pids[0]}" | head -1)"
 
 declare -A nginx_result
 cells=("GET /json:16:/json:" "GET /json:256:/json:" "POST 1KiB /echo:16:/echo:bench/http/post-1k.lua" "POST 1KiB /echo:256:/echo:bench/http/post-1k.lua")
 for cell in "${cells[@]}"; do
     IFS=: read -r name connections path script <<<"$cell"
-    nginx_result["$name:$connections"]="$(measure "http://127.0.0.1:$NGINX_PORT$path" "$connections" "$script")"
+    nginx_result["$name:$connections"]="$(measure "http://127.0.0.1:$NGINX_PORT$path" "$connections" "$script" "$nginx_worker")"
 done
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 pids=()
 
-printf "\n%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "route" "conns" "server" "req/s" "p50 ms" "p99 ms" "vs nginx" "non-2xx"
+echo "load before paramd runs: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these cores skew req/s; CPU µs/req much less)"
+printf "\n%-16s %5s  %-18s %9s %8s %8s %8s %8s %8s %7s\n" "route" "conns" "server" "req/s" "p50 ms" "p99 ms" "vs nginx" "µs/req" "vs nginx" "non-2xx"
 for placement in $PLACEMENTS; do
     taskset -c 0 "$server_binary" "$OUR_PORT" "$placement" >/dev/null &
     server_pid=$!
@@ -75,11 +86,12 @@ for placement in $PLACEMENTS; do
     wait_for_port "$OUR_PORT"
     for cell in "${cells[@]}"; do
         IFS=: read -r name connections path script <<<"$cell"
-        read -r n_rps n_p50 n_p99 n_bad <<<"${nginx_result["$name:$connections"]}"
-        read -r rps p50 p99 bad <<<"$(measure "http://127.0.0.1:$OUR_PORT$path" "$connections" "$script")"
-        printf "%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "$name" "$connections" "nginx" "$n_rps" "$n_p50" "$n_p99" "1.00" "$n_bad"
-        printf "%-16s %5s  %-16s %10s %9s %9s %8s %9s\n" "$name" "$connections" "paramd ($placement)" "$rps" "$p50" "$p99" \
-            "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')" "$bad"
+        read -r n_rps n_p50 n_p99 n_bad n_cpu <<<"${nginx_result["$name:$connections"]}"
+        read -r rps p50 p99 bad cpu <<<"$(measure "http://127.0.0.1:$OUR_PORT$path" "$connections" "$script" "$server_pid")"
+        printf "%-16s %5s  %-18s %9s %8s %8s %8s %8s %8s %7s\n" "$name" "$connections" "nginx" "$n_rps" "$n_p50" "$n_p99" "1.00" "$n_cpu" "1.00" "$n_bad"
+        printf "%-16s %5s  %-18s %9s %8s %8s %8s %8s %8s %7s\n" "$name" "$connections" "paramd ($placement)" "$rps" "$p50" "$p99" \
+            "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')" "$cpu" \
+            "$(awk -v a="$cpu" -v b="$n_cpu" 'BEGIN { printf "%.2f", a / b }')" "$bad"
     done
     peak_kb="$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")"
     echo "paramd ($placement) peak RSS: $((peak_kb / 1024)) MiB"

@@ -44,4 +44,9 @@ static inline ssize_t csystem_writev_nosignal(int fd, const struct iovec *vector
 /// Cores in the calling thread's affinity mask (sched_getaffinity needs _GNU_SOURCE), 0 on failure.
 int csystem_affinity_core_count(void);
 
+/// libFuzzer's entry for programs that keep their own `main` (SwiftPM names every executable's
+/// main itself). Declared only: it resolves in builds made with `-sanitize=fuzzer`, the only ones
+/// that call it (Fuzz/HTTPParserFuzz).
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+
 #endif

@@ -27,7 +27,7 @@ public final class DataDirectory: Sendable {
     /// - Throws: `.directoryInUse` when another server holds it; a file-system error otherwise.
     public init(root: String) throws(StorageError) {
         self.root = root
-        try SystemCalls.makeDirectory(root)
+        try Self.makeDirectoryWithParents(root)
         guard let descriptor = try SystemCalls.lockExclusively(root + "/.lock") else {
             throw .directoryInUse(path: root)
         }
@@ -111,6 +111,30 @@ public final class DataDirectory: Sendable {
                 false
             }
         }
+    }
+
+    /// `mkdir -p`, each new directory made durable in its parent (a data directory created
+    /// on first start must not vanish in a power cut after models were acknowledged in it).
+    private static func makeDirectoryWithParents(_ path: String) throws(StorageError) {
+        do throws(StorageError) {
+            guard try SystemCalls.makeDirectory(path) else { return }
+        } catch .fileNotFound {
+            guard let parent = parentPath(of: path) else { throw .fileNotFound(path: path) }
+            try makeDirectoryWithParents(parent)
+            try SystemCalls.makeDirectory(path)
+        }
+        if let parent = parentPath(of: path) {
+            try SystemCalls.syncDirectory(parent)
+        }
+    }
+
+    /// `a/b/c` → `a/b`, `/a` → `/`, `a` → `.`; nil for `/` and `.`.
+    private static func parentPath(of path: String) -> String? {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard trimmed != "/" && trimmed != "." && !trimmed.isEmpty else { return nil }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     static func validate(_ name: String) throws(StorageError) {

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# paramd vs an equivalent FastAPI + uvicorn + PyTorch service (bench/peers/), measured in the
+# same run on the same core. One command:   bash bench/service/run.sh
+#
+# What it does, in order (about 2.5 minutes once paramd and the peer's venv are built):
+#   1. installs wrk and strace if missing, makes the peer's venv from bench/peers/requirements.txt
+#      if missing, starts the peer, builds paramd (swift build -c release --product paramd)
+#   2. starts paramd and the peer, each pinned to core 0 (taskset), one worker / one thread each,
+#      on free localhost ports, each with its own temporary data directory
+#   3. correctness before timing: both get the same model and the same weights (PUT), then every
+#      benchmarked request is checked against a float64 numpy reference and across servers; then
+#      each case's service time: 41 sequential requests from one client, median and minimum
+#   4. per case, per server: wrk on core 1, 1 thread, 16 connections, 2 s warm-up (discarded),
+#      then 8 s measured as four 2 s rounds alternating paramd, peer, peer, paramd, paramd, peer,
+#      peer, paramd, so drift and bursts in what else the machine runs hit both servers alike
+#   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
+#      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
+#   6. prints the table; a trap stops both servers and removes the temporary files
+#
+# Knobs (environment): BENCH_DURATION (8), BENCH_ROUNDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+#   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
+#   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
+#   BENCH_PARAMD_BIN=/path/to/paramd (benchmark that binary instead of building),
+#   BENCH_PEER_VENV (default bench/peers/.venv).
+# Exit status: 0 when every correctness check passed, 1 when one failed, 2 on a setup error.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/service"
+DURATION=${BENCH_DURATION:-8}
+WARMUP=${BENCH_WARMUP:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+ROUNDS=${BENCH_ROUNDS:-4}
+SERVER_CORE=${BENCH_SERVER_CORE:-0}
+CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
+STANDIN=${BENCH_PARAMD_STANDIN:-0}
+# Servers and wrk run at a raised priority (same for both) so the compilers other people run on
+# this 2-core machine take less from the measurement; the load average is printed with the table.
+PRIORITY=(nice -n "${BENCH_NICE:--10}")
+VENV=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}
+PY="$VENV/bin/python"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/paramd-bench.XXXXXX")
+SERVER_PIDS=()
+cleanup() {
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
+
+# ---- 1. tools, peer, paramd ---------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+    say "installing wrk"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+if ! command -v strace >/dev/null; then
+    say "installing strace (counts the fsyncs behind acknowledged writes)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+fi
+if ! "$PY" -c 'import torch, fastapi, uvicorn, uvloop, httptools, orjson, numpy' 2>/dev/null; then
+    say "creating the peer's venv at $VENV (torch from the local wheel folder)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q -r "$ROOT/bench/peers/requirements.txt" || die "pip install failed"
+fi
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_healthy() {  # url pid seconds -> 0 once /healthz answers 200
+    local deadline=$((SECONDS + $3))
+    while ((SECONDS < deadline)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        curl -sf -o /dev/null "$1/healthz" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+start_peer() {  # port datadir log -> pid in $!
+    (cd "$ROOT/bench/peers" && PEER_DATA_DIR="$2" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+        exec "${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$PY" -m uvicorn app:app --host 127.0.0.1 --port "$1" \
+        --workers 1 --loop uvloop --http httptools --no-access-log --log-level warning) >"$3" 2>&1 &
+}
+
+start_paramd() {  # port datadir log -> pid in $!
+    local help flags=(--host 127.0.0.1 --port "$1" --data-dir "$2")
+    help=$("$PARAMD_BIN" --help 2>&1 || true)
+    # One worker, like the peer: pin to one core and, where paramd has the flag, one thread.
+    grep -q -- '--threads' <<<"$help" && flags+=(--threads 1)
+    # No per-request log line, as the peer runs without uvicorn's access log.
+    grep -q -- '--log-level' <<<"$help" && flags+=(--log-level warning)
+    "${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$PARAMD_BIN" "${flags[@]}" >"$3" 2>&1 &
+}
+
+# ---- 2. servers -------------------------------------------------------------------------
+say "workload"
+"$PY" "$HERE/workload.py" "$WORK/bodies"
+PEER_PORT=$(free_port)
+mkdir -p "$WORK/peer-data" "$WORK/paramd-data"
+start_peer "$PEER_PORT" "$WORK/peer-data" "$WORK/peer.log"
+SERVER_PIDS+=($!); PEER_PID=$!
+PEER_URL="http://127.0.0.1:$PEER_PORT"
+
+# The peer imports torch meanwhile (it takes seconds), so building paramd costs less wall time.
+say "preparing paramd (release build, unless told otherwise)"
+PARAMD_STATUS=ok
+PARAMD_BIN=""
+if [[ $STANDIN == 1 ]]; then
+    PARAMD_STATUS=standin
+elif [[ -n ${BENCH_PARAMD_BIN:-} ]]; then
+    PARAMD_BIN=$BENCH_PARAMD_BIN
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
+elif ! command -v swift >/dev/null; then
+    PARAMD_STATUS="no swift toolchain on PATH to build it"
+elif [[ ${BENCH_SKIP_BUILD:-0} != 1 ]] && ! (cd "$ROOT" && swift build -c release --product paramd \
+        >"$WORK/build.log" 2>&1); then
+    PARAMD_STATUS="release build failed: $(grep -m1 'error:' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
+else
+    PARAMD_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/paramd"
+    [[ -x $PARAMD_BIN ]] || PARAMD_STATUS="no binary at $PARAMD_BIN"
+fi
+
+PARAMD_URL=""
+if [[ $PARAMD_STATUS == ok || $PARAMD_STATUS == standin ]]; then
+    PARAMD_PORT=$(free_port)
+    if [[ $PARAMD_STATUS == standin ]]; then
+        start_peer "$PARAMD_PORT" "$WORK/paramd-data" "$WORK/paramd.log"
+    else
+        start_paramd "$PARAMD_PORT" "$WORK/paramd-data" "$WORK/paramd.log"
+    fi
+    SERVER_PIDS+=($!); PARAMD_PID=$!
+    PARAMD_URL="http://127.0.0.1:$PARAMD_PORT"
+fi
+wait_healthy "$PEER_URL" "$PEER_PID" 60 || { cat "$WORK/peer.log" >&2; die "the peer did not start"; }
+if [[ -n $PARAMD_URL ]] && ! wait_healthy "$PARAMD_URL" "$PARAMD_PID" 20; then
+    if kill -0 "$PARAMD_PID" 2>/dev/null; then
+        PARAMD_STATUS="running but /healthz did not answer 200 within 20 s"
+    else
+        PARAMD_STATUS="the binary exited without serving; its last output: $(tail -n 2 "$WORK/paramd.log" | tr '\n' ' ')"
+    fi
+    PARAMD_URL=""
+fi
+say "peer $PEER_URL (pid $PEER_PID); paramd ${PARAMD_URL:-unavailable: $PARAMD_STATUS}"
+
+# ---- 3. correctness -----------------------------------------------------------------------
+CHECK_STATUS=0
+(cd "$HERE" && "$PY" check.py "$WORK/bodies" ${PARAMD_URL:+"$PARAMD_URL"} "$PEER_URL") || CHECK_STATUS=1
+
+# Service time: one client, sequential requests (nothing queues), after the checks warmed both.
+for server in paramd peer; do
+    if [[ $server == paramd ]]; then url=$PARAMD_URL; else url=$PEER_URL; fi
+    [[ -n $url ]] || continue
+    "${PRIORITY[@]}" taskset -c "$CLIENT_CORE" "$PY" "$HERE/service_time.py" "$WORK" "$server" "$url" 41 ||
+        say "service-time probe failed for $server"
+done
+
+# ---- 4. load --------------------------------------------------------------------------------
+run_wrk() {  # server url-path seconds result-file(optional) ; case settings in BENCH_* env
+    local url=$PEER_URL
+    [[ $1 == paramd ]] && url=$PARAMD_URL
+    BENCH_RESULT_FILE="$4" BENCH_LABEL="$1/$CASE" "${PRIORITY[@]}" taskset -c "$CLIENT_CORE" \
+        wrk -t1 -c"$CONNECTIONS" -d"$3" --timeout 10s -s "$HERE/request.lua" "$url$2" >>"$WORK/wrk.txt"
+}
+
+bench_case() {  # name url-path method body-file content-type accept tensor-shape
+    CASE=$1
+    export BENCH_METHOD=$3 BENCH_BODY_FILE=$4 BENCH_CONTENT_TYPE=$5 BENCH_ACCEPT=$6 BENCH_TENSOR_SHAPE=$7
+    local server slice round
+    slice=$(awk -v d="$DURATION" -v r="$ROUNDS" 'BEGIN { printf "%.3gs", d / r }')
+    local -a order=(peer)
+    if [[ -n $PARAMD_URL ]]; then   # ABBA BAAB ...: drift and bursts of other load hit both alike
+        order=()
+        for ((round = 0; round < ROUNDS; round++)); do
+            if ((round % 2 == 0)); then order+=(paramd peer); else order+=(peer paramd); fi
+        done
+    fi
+    for server in "${order[@]}"; do
+        if [[ ! -e $WORK/warm-$server-$CASE ]]; then
+            run_wrk "$server" "$2" "${WARMUP}s" ""; touch "$WORK/warm-$server-$CASE"
+        fi
+        if [[ -n $PARAMD_URL ]]; then
+            run_wrk "$server" "$2" "$slice" "$WORK/results.jsonl"
+        else
+            run_wrk "$server" "$2" "${DURATION}s" "$WORK/results.jsonl"
+        fi
+    done
+}
+B="$WORK/bodies"
+JSON=application/json
+OCTET=application/octet-stream
+say "load: ${WARMUP}s warm-up + ${DURATION}s per case and server, $CONNECTIONS connections, wrk on core $CLIENT_CORE"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+bench_case get /v1/models/mlp/parameters/4.weight GET "" "" "" ""
+bench_case fwd_b1 /v1/models/mlp/forward POST "$B/forward-b1.json" $JSON "" ""
+bench_case fwd_b64 /v1/models/mlp/forward POST "$B/forward-b64.json" $JSON "" ""
+bench_case fwd_b256 /v1/models/mlp/forward POST "$B/forward-b256.f32" $OCTET $OCTET "256,784"
+# What bounds a durable write, measured on the same disk right before the PATCH case (the disk
+# is shared with the rest of the machine, so its rate drifts within minutes).
+STATE_BYTES=$(stat -c %s "$WORK/peer-data/mlp/state.pt")
+"${PRIORITY[@]}" "$PY" "$HERE/fsync_probe.py" "$WORK/probe" "$STATE_BYTES" 2 >"$WORK/probe.json"
+bench_case patch /v1/models/mlp/parameters/4.weight PATCH "$B/patch.json" $JSON "" ""
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Untimed: does an acknowledged PATCH reach the disk? Count sync calls over 20 sequential PATCHes.
+for server in paramd peer; do
+    if [[ $server == paramd ]]; then url=$PARAMD_URL pid=${PARAMD_PID:-}; else url=$PEER_URL pid=$PEER_PID; fi
+    [[ -n $url ]] || continue
+    "$PY" "$HERE/durability.py" "$url" "$pid" /v1/models/mlp/parameters/4.weight "$B/patch.json" 20 \
+        >"$WORK/durability-$server.json" || echo '{}' >"$WORK/durability-$server.json"
+done
+
+# ---- 5. report ------------------------------------------------------------------------------
+echo
+echo "paramd vs FastAPI+uvicorn+PyTorch peer — MLP 784-256-256-10 relu; both servers on core $SERVER_CORE,"
+echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE, ${WARMUP}s warm-up + ${DURATION}s per row;" \
+     "load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
+echo
+"$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS" "$WORK"
+if ((CHECK_STATUS != 0)); then
+    echo
+    echo "CORRECTNESS CHECKS FAILED (see 'FAIL' lines above): figures for a failing server are not comparable."
+fi
+exit "$CHECK_STATUS"
