@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import HTTP
@@ -238,14 +239,29 @@ struct ServerConnectionTests {
         await server.shutdown()
     }
 
-    @Test func placementHookChoosesPerRequest() async throws {
+    /// The placement hook really moves a handler onto the loop: one that blocks its thread for
+    /// 400 ms then delays the loop's other connection. (The pool arm is not tested this way: a
+    /// blocking handler there would starve the test run's own two-thread cooperative pool.)
+    @Test func placementHookPutsAHandlerOnTheLoop() async throws {
+        let placement = HandlerPlacement.eventLoop
+        var router = testRouter()
+        router.get("/block") { _ in
+            usleep(400_000)  // deliberately blocking: stands for a long computation
+            return .text("blocked")
+        }
         var hooks = HTTPServerHooks()
-        hooks.handlerPlacement = { head in head.path == "/json" ? .eventLoop : nil }
-        try await withServer(hooks: hooks) { _, port in
+        hooks.handlerPlacement = { head in head.path == "/block" ? placement : nil }
+        try await withServer(testConfiguration { $0.eventLoopCount = 1 }, hooks: hooks, router: router) { _, port in
             try await blocking {
-                let client = try RawClient(port: port)
-                #expect(try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
-                #expect(try client.exchange("GET /slow?ms=1 HTTP/1.1\r\nHost: t\r\n\r\n").text == "slept 1")
+                let blocker = try RawClient(port: port)
+                let other = try RawClient(port: port)
+                try blocker.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n")
+                usleep(50_000)
+                let start = monotonicSeconds()
+                #expect(try other.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+                let waited = monotonicSeconds() - start
+                #expect(waited > 0.2, "the loop was blocked, so the other request waited (\(waited) s)")
+                #expect(try blocker.readResponse().text == "blocked")
             }
         }
     }
