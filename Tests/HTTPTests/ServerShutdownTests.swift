@@ -43,7 +43,7 @@ struct ServerShutdownTests {
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         await server.shutdown(gracePeriod: .milliseconds(300))
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(8))  // far below the 20 s handler: the grace period bounded it
         try await blocking { #expect(client.serverClosed()) }
     }
 

@@ -18,7 +18,7 @@ struct ServerTimeoutTests {
                 let start = monotonicSeconds()
                 let response = try client.readResponse()
                 #expect(response.status == 408)
-                #expect(monotonicSeconds() - start < 1.5)
+                #expect(monotonicSeconds() - start < 5)  // fires long before the 10 s read timeout, with room for a loaded machine
                 #expect(client.serverClosed())
             }
         }
@@ -58,7 +58,7 @@ struct ServerTimeoutTests {
                 #expect(try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
                 let start = monotonicSeconds()
                 #expect(client.serverClosed())
-                #expect(monotonicSeconds() - start < 1.5)
+                #expect(monotonicSeconds() - start < 5)  // fires long before the 10 s read timeout, with room for a loaded machine
             }
             #expect(server.openConnections == 0)
         }
