@@ -58,11 +58,19 @@ struct ForwardRequest {
         try Self.checkRank(self.inputs, name: "inputs")
     }
 
-    /// Batches are `[batch, features…]` with at most four dimensions, as the contract says.
+    /// Batches are `[batch, features…]` with at most four dimensions, as the contract says, and
+    /// no dimension of size 0.
     static func checkRank(_ tensor: Tensor, name: String) throws(Problem) {
         guard (2...4).contains(tensor.rank) else {
             throw Problem.unprocessable(
                 "\(name) must be a batch of rank 2 to 4 ([batch, features...]), got shape \(tensor.shape)",
+                slug: "incompatible-input", actual: tensor.shape)
+        }
+        // An empty batch or a sample without features has nothing to compute (and would give a
+        // deferred layer a width of 0).
+        guard !tensor.shape.contains(0) else {
+            throw Problem.unprocessable(
+                "\(name) must have at least one row and one feature, got shape \(tensor.shape)",
                 slug: "incompatible-input", actual: tensor.shape)
         }
     }

@@ -52,7 +52,7 @@ struct ComputeRoutesTests {
     @Test(arguments: [
         (#"{"inputs": [[1, 2], [3]]}"#, 422), (#"{"inputs": [1, 2, 3, 4]}"#, 422), (#"{"inputs": [["a", 2, 3, 4]]}"#, 400),
         (#"{"inputs": [[1, 2, 3, 4]], "extra": 1}"#, 400), (#"{}"#, 400), (#"{"inputs": [[1e39, 2, 3, 4]]}"#, 400),
-        (#"{"inputs": [[1, 2, 3, 4]], "capture": ["9"]}"#, 422), ("nope", 400),
+        (#"{"inputs": [[1, 2, 3, 4]], "capture": ["9"]}"#, 422), ("nope", 400), (#"{"inputs": [[]]}"#, 422),
     ])
     func badInputsAreClear4xx(_ body: String, _ status: Int) async throws {
         let harness = await ServiceHarness()
@@ -77,6 +77,22 @@ struct ComputeRoutesTests {
         let again = try await harness.send(.post, "/v1/models/lazy/forward", json: #"{"inputs": [[1, 2, 3, 4]]}"#)
         #expect(again.headers["ETag"] == "\"2\"")
         #expect(again["outputs"] == forward["outputs"])
+    }
+
+    @Test func emptyInputsToADeferredModelAre422AndLeaveItDeferred() async throws {
+        let harness = await ServiceHarness()
+        _ = try await harness.send(.post, "/v1/models", json: #"{"name": "lazy", "spec": {"type": "dense", "out": 2}}"#)
+        for body in [#"{"inputs": [[]]}"#, #"{"inputs": [[], []]}"#] {
+            let response = try await harness.send(.post, "/v1/models/lazy/forward", json: body)
+            #expect(response.status == 422, "\(response.text)")
+        }
+        let raw = try await harness.send(
+            .post, "/v1/models/lazy/forward", body: [], headers: ["Content-Type": "application/octet-stream", "Tensor-Shape": "0,4"])
+        #expect(raw.status == 422)
+        let backward = try await harness.send(
+            .post, "/v1/models/lazy/backward", json: #"{"inputs": [[]], "targets": [[1, 2]], "loss": "mse"}"#)
+        #expect(backward.status == 422)
+        #expect(try await harness.send(.get, "/v1/models/lazy")["initialized"] == .bool(false))
     }
 
     @Test func initializeXavierThenConstant42() async throws {
