@@ -31,7 +31,7 @@ struct RestartTests {
         let lazy = try Curl.json("GET", "\(again.baseURL)/v1/models/lazy")
         #expect(lazy.object["initialized"] as? Bool == true)
         #expect(lazy.header("ETag") == "\"2\"")
-        #expect(try Curl.json("GET", "\(again.baseURL)/readyz").status == 200)
+        #expect(again.waitUntilReady())
     }
 
     @Test func aGarbledModelFileIsReportedAndDoesNotStopTheServer() throws {
@@ -50,7 +50,8 @@ struct RestartTests {
 
         let again = try ServerProcess(dataDirectory: directory)
         defer { again.stop() }
-        #expect(try Curl.json("GET", "\(again.baseURL)/readyz").status == 200)
+        // Loading runs after the listener is up: readiness is polled, not assumed (E2E-8).
+        #expect(again.waitUntilReady())
         #expect(try Curl.json("GET", "\(again.baseURL)/v1/models/good").status == 200)
         let damaged = try Curl.json("GET", "\(again.baseURL)/v1/models/mlp")
         #expect(damaged.status == 500)
