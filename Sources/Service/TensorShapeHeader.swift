@@ -46,7 +46,7 @@ enum TensorShapeHeader {
                 let need = expected.map { n in
                     let (bytes, overflow) = n.multipliedReportingOverflow(by: 4)
                     return overflow ? "\(n) float32 values" : "\(n) float32 values (\(bytes) bytes)"
-                } ?? "more float32 values than any body can hold"
+                } ?? "more float32 values than any body can hold (its element count overflows)"
                 throw Problem.unprocessable(
                     "Tensor-Shape \(format(shape)) needs \(need), the body has \(count)",
                     slug: "raw-length", actual: shape)
