@@ -36,11 +36,12 @@ profile() {  # name url-path; the request itself comes from BENCH_* variables
     taskset -c 1 wrk -t1 -c16 -d6s --timeout 10s -s "$HERE/request.lua" "$URL$2" >"$WORK/wrk-$1.txt" &
     local load=$!
     sleep 1
-    perf record -q -F 999 -g -p "$PID" -o "$WORK/$1.data" -- sleep 4 >/dev/null 2>&1
+    perf record -q -F 999 -g -p "$PID" -o "$WORK/$1.data" -- sleep 4 >/dev/null 2>&1 || true
     wait "$load"
     echo "== $1: $(grep -m1 'Requests/sec' "$WORK/wrk-$1.txt")"
     perf report -i "$WORK/$1.data" --no-children --sort symbol --stdio 2>/dev/null |
-        grep -E '^ +[0-9.]+%' | head -n 8 | cut -c1-140 | sed -E 's/ +$//' || true  # head closes the pipe early
+        grep -E '^ +[0-9.]+%' | head -n 8 | cut -c1-140 | sed -E 's/ +$//' >"$WORK/$1.top" || true
+    if [[ -s $WORK/$1.top ]]; then cat "$WORK/$1.top"; else echo "   (perf recorded no samples this time; rerun)"; fi
 }
 BENCH_METHOD=GET profile get /v1/models/mlp/parameters/4.weight
 BENCH_METHOD=POST BENCH_BODY_FILE=$B/forward-b1.json BENCH_CONTENT_TYPE=application/json \
