@@ -100,24 +100,27 @@ extension JSONScanner {
         return number
     }
 
+    /// `|number|` as a Double when Clinger's fast path (1990) applies, else nil: a significand
+    /// below 2⁵³ and |exponent| ≤ 22 are both exact Doubles, so one IEEE multiply or divide
+    /// rounds correctly. Zero is returned with its sign.
+    @inline(__always)
+    private func fastMagnitude(_ number: DecimalNumber) -> Double? {
+        guard number.isExact else { return nil }
+        if number.significand == 0 { return number.isNegative ? -0.0 : 0.0 }
+        guard number.significand <= 1 << 53 && number.exponent >= -22 && number.exponent <= 22 else { return nil }
+        let value = Double(number.significand)
+        return number.exponent < 0
+            ? value / exactPowersOfTen[-number.exponent] : value * exactPowersOfTen[number.exponent]
+    }
+
     /// The Double nearest to `number` (ties to even), or nil when it overflows Double.
     ///
-    /// Fast path (Clinger 1990): a significand below 2⁵³ and |exponent| ≤ 22 are both exact
-    /// Doubles, so one IEEE multiply or divide rounds correctly. Everything else goes to the
+    /// The fast path (``fastMagnitude(_:)``) where it applies; everything else goes to the
     /// standard library's correctly rounded `Double(String)`.
     @inline(__always)
     func doubleValue(_ number: DecimalNumber) -> Double? {
-        if number.isExact {
-            if number.significand == 0 { return number.isNegative ? -0.0 : 0.0 }
-            if number.significand <= 1 << 53 && number.exponent >= -22 && number.exponent <= 22 {
-                var value = Double(number.significand)
-                if number.exponent < 0 {
-                    value /= exactPowersOfTen[-number.exponent]
-                } else {
-                    value *= exactPowersOfTen[number.exponent]
-                }
-                return number.isNegative ? -value : value
-            }
+        if let value = fastMagnitude(number) {
+            return value == 0 || !number.isNegative ? value : -value
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[number.start..<number.end]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { return nil }
@@ -132,23 +135,15 @@ extension JSONScanner {
     /// numbers outside the fast path use `Float(String)`, which rounds once.
     @inline(__always)
     func floatValue(_ number: DecimalNumber) -> Float? {
-        if number.isExact {
-            if number.significand == 0 { return number.isNegative ? -0.0 : 0.0 }
-            if number.significand <= 1 << 53 && number.exponent >= -22 && number.exponent <= 22 {
-                var value = Double(number.significand)
-                if number.exponent < 0 {
-                    value /= exactPowersOfTen[-number.exponent]
-                } else {
-                    value *= exactPowersOfTen[number.exponent]
-                }
-                // The 29 low significand bits are what Float drops; 1 followed by 28 zeros
-                // is exactly half a Float ulp.
-                let isMidpoint = value.bitPattern & 0x1FFF_FFFF == 0x1000_0000
-                if !isMidpoint && value >= Double(Float.leastNormalMagnitude) {
-                    let single = Float(value)
-                    guard single.isFinite else { return nil }
-                    return number.isNegative ? -single : single
-                }
+        if let value = fastMagnitude(number) {
+            if value == 0 { return Float(value) }
+            // The 29 low significand bits are what Float drops; 1 followed by 28 zeros
+            // is exactly half a Float ulp.
+            let isMidpoint = value.bitPattern & 0x1FFF_FFFF == 0x1000_0000
+            if !isMidpoint && value >= Double(Float.leastNormalMagnitude) {
+                let single = Float(value)
+                guard single.isFinite else { return nil }
+                return number.isNegative ? -single : single
             }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[number.start..<number.end]), as: UTF8.self)
