@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], exclude: ["README.md"], swiftSettings: strictSwift),
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
         .executableTarget(
-            name: "HTTPParserFuzz", dependencies: ["HTTP", "CSystem"], path: "Fuzz/HTTPParserFuzz", exclude: ["corpus", "open-findings"],
+            name: "HTTPParserFuzz", dependencies: ["HTTP", "CSystem"], path: "Fuzz/HTTPParserFuzz", exclude: ["corpus"],
             swiftSettings: strictSwift),
         .target(
             name: "Service",

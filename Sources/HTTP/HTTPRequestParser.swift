@@ -27,9 +27,15 @@ public struct HTTPRequestParser: Sendable {
         if start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
         if start == bytes.count || (start + 1 == bytes.count && bytes[start] == cr) { return nil }
 
+        // Limits are checked byte by byte, in order, so the error a stream gets depends only on
+        // its bytes and never on how the network cut them (the fuzz target checks this).
+        let lineLimit = start + limits.maxTargetBytes + 32
+        let headLimit = start + limits.maxHeaderBytes
         var index = max(scanned, start)
         var end: Int?
         while index < bytes.count {
+            if requestLineEnd == nil && index > lineLimit { throw .targetTooLong(limit: limits.maxTargetBytes) }
+            if index >= headLimit { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
             if bytes[index] == lf {
                 if index == 0 || bytes[index - 1] != cr { throw .bareLineFeed }
                 if requestLineEnd == nil { requestLineEnd = index }
@@ -42,17 +48,11 @@ public struct HTTPRequestParser: Sendable {
         }
         guard let end else {
             scanned = index
-            if requestLineEnd == nil && index - start > limits.maxTargetBytes + 32 {
-                throw .targetTooLong(limit: limits.maxTargetBytes)
-            }
-            if index - start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
             return nil
         }
         let lineEnd = requestLineEnd! - 1  // at the CR
         scanned = 0
         requestLineEnd = nil
-        if lineEnd - start > limits.maxTargetBytes + 32 { throw .targetTooLong(limit: limits.maxTargetBytes) }
-        if end - start > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
         let head = try parseComplete(bytes, requestLine: start..<lineEnd, fields: (lineEnd + 2)..<(end - 2))
         return (head, end)
     }

@@ -72,6 +72,9 @@ struct ParserMalformedTests {
         Case("target over the limit", "GET /\(String(repeating: "a", count: 80)) HTTP/1.1\r\n\(host)\r\n", .targetTooLong(limit: 64), limits: small),
         Case("unfinished request line over the limit", "GET /\(String(repeating: "a", count: 200))", .targetTooLong(limit: 64), limits: small),
         // Header section size
+        // Found by the fuzzer: the same bytes must fail the same way however they arrive.
+        Case("ended request line over the limit, head unfinished", "GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\n", .targetTooLong(limit: 64), limits: small),
+        Case("bare LF past the head limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\n", .headersTooLarge(limit: 256), limits: small),
         Case("head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\r\n\r\n", .headersTooLarge(limit: 256), limits: small),
         Case("unfinished head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))", .headersTooLarge(limit: 256), limits: small),
         Case("too many fields", "GET / HTTP/1.1\r\n\(host)A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", .tooManyHeaders(limit: 4), limits: small),

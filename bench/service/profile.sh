@@ -40,7 +40,7 @@ profile() {  # name url-path; the request itself comes from BENCH_* variables
     wait "$load"
     echo "== $1: $(grep -m1 'Requests/sec' "$WORK/wrk-$1.txt")"
     perf report -i "$WORK/$1.data" --no-children --sort symbol --stdio 2>/dev/null |
-        grep -E '^ +[0-9.]+%' | head -n 8 | cut -c1-140 | sed -E 's/ +$//' >"$WORK/$1.top" || true
+        grep -E '^ +[0-9.]+%' | head -n ${PROFILE_TOP:-8} | cut -c1-140 | sed -E 's/ +$//' >"$WORK/$1.top" || true
     if [[ -s $WORK/$1.top ]]; then cat "$WORK/$1.top"; else echo "   (perf recorded no samples this time; rerun)"; fi
 }
 BENCH_METHOD=GET profile get /v1/models/mlp/parameters/4.weight
