@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "HTTP", "JSON",
+                "NeuralNet", "Kernels", "HTTP", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -44,3 +44,19 @@ func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, isa: 
     precondition(count >= 0, "dot: negative count \(count)")
     return ck_dot(isa.cValue, x, y, count)
 }
+
+/// The index of the first NaN or infinity, or nil when every value is finite.
+/// - Complexity: O(count), vectorized: it checks whole blocks for one before looking for where.
+public func firstNonFinite(_ x: UnsafePointer<Float>, count: Int) -> Int? {
+    precondition(count >= 0, "firstNonFinite: negative count \(count)")
+    let index = ck_first_nonfinite(x, count)
+    return index < 0 ? nil : index
+}
+
+/// The index of the first NaN or infinity in `values`, or nil when every value is finite.
+public func firstNonFinite(_ values: [Float]) -> Int? {
+    values.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return nil }
+        return firstNonFinite(base, count: buffer.count)
+    }
+}

@@ -38,6 +38,17 @@ final class ModelSlot: Sendable {
     /// the save throws, the model is exactly as before (a failed save is a 507).
     func modify<Result: Sendable>(
         condition: EntityTag.Condition?, store: any ModelStore,
+        _ body: @escaping @Sendable (ModelState) async throws -> Change<Result>
+    ) async throws -> (state: ModelState, result: Result) {
+        // Saving waits on fsync: on the pool, never on an event loop, whatever the placement
+        // of the request that asked for it.
+        try await Task(executorPreference: globalConcurrentExecutor) {
+            try await self.modifyInPlace(condition: condition, store: store, body)
+        }.value
+    }
+
+    private func modifyInPlace<Result: Sendable>(
+        condition: EntityTag.Condition?, store: any ModelStore,
         _ body: @Sendable (ModelState) async throws -> Change<Result>
     ) async throws -> (state: ModelState, result: Result) {
         try await writes.withLock {
@@ -68,7 +79,7 @@ final class ModelSlot: Sendable {
     /// A durable write built by `change`; nil from `change` means "no change".
     func write<Result: Sendable>(
         condition: EntityTag.Condition?, store: any ModelStore,
-        _ change: @Sendable (ModelState) throws -> (model: Model, result: Result)?
+        _ change: @escaping @Sendable (ModelState) throws -> (model: Model, result: Result)?
     ) async throws -> (state: ModelState, result: Result?) {
         let (state, result) = try await modify(condition: condition, store: store) { state -> Change<Result?> in
             guard let (model, result) = try change(state) else { return .none(nil) }

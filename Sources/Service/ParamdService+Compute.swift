@@ -45,9 +45,14 @@ extension ParamdService {
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         var state = try slot.state()
-        let parsed = try ForwardRequest(request, model: state.model)
-        for path in parsed.capture { _ = try state.model.module(at: path) }  // 422 for an unknown path
-        var result = try state.model.forward(parsed.inputs, capture: parsed.capture)
+        let snapshot = state
+        let cost = ForwardRequest.estimatedCost(of: request, model: state.model)
+        let (parsed, computed) = try await Placement.run(cost: cost) {
+            let parsed = try ForwardRequest(request, model: snapshot.model)
+            for path in parsed.capture { _ = try snapshot.model.module(at: path) }  // 422 for an unknown path
+            return (parsed, try snapshot.model.forward(parsed.inputs, capture: parsed.capture))
+        }
+        var result = computed
         if result.materializedModel != nil {
             let written = try await slot.write(condition: nil, store: registry.store) {
                 (current: ModelState) throws -> (model: Model, result: ForwardResult)? in

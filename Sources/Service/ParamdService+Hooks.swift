@@ -31,6 +31,7 @@ extension ParamdService {
                     "completed": "\(summary.completed)",
                 ])
         }
+        hooks.handlerPlacement = Placement.forRequest
         hooks.errorResponse = { status, error in
             let detail = error.map { "\($0)" } ?? status.reasonPhrase
             let problem = Problem(

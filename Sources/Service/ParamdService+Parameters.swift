@@ -10,22 +10,11 @@ extension ParamdService {
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
             let parameters = try state.model.namedParameters(prefix: prefix)
-            var writer = JSONWriter(reservingCapacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
-            writer.beginObject()
-            writer.key("parameters")
-            writer.beginArray()
-            for parameter in parameters {
-                writer.beginObject()
-                ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
-                if includeValues {
-                    writer.key("value")
-                    writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
-                }
-                writer.endObject()
+            let cost = Placement.formattingCost(values: includeValues ? state.model.parameterCount : parameters.count)
+            let body = try await Placement.run(cost: cost) {
+                Self.parameterListing(parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
             }
-            writer.endArray()
-            writer.endObject()
-            return .json(writer.bytes, version: state.version)
+            return .json(body, version: state.version)
         }
 
         handle(&router, .get, "/v1/models/{model}/parameters/{path}") { [self] request in
@@ -37,7 +26,9 @@ extension ParamdService {
                 let value = try slice.map { try parameter.value.sliced($0, path: path) } ?? parameter.value
                 return .raw(value.scalars, shape: value.shape, version: state.version)
             }
-            return .json(try ParameterBody.json(parameter, slice: slice, path: path), version: state.version)
+            let cost = Placement.formattingCost(values: parameter.value.count)
+            let body = try await Placement.run(cost: cost) { try ParameterBody.json(parameter, slice: slice, path: path) }
+            return .json(body, version: state.version)
         }
 
         handle(&router, .put, "/v1/models/{model}/parameters/{path}") { [self] request in
@@ -70,6 +61,26 @@ extension ParamdService {
             }
             return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
         }
+    }
+
+    /// `{"parameters": [...]}`: each parameter's header, with its values when asked for.
+    static func parameterListing(_ parameters: [NamedParameter], includeValues: Bool, capacity: Int) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: capacity)
+        writer.beginObject()
+        writer.key("parameters")
+        writer.beginArray()
+        for parameter in parameters {
+            writer.beginObject()
+            ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
+            if includeValues {
+                writer.key("value")
+                writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 
     /// A boolean query parameter: `true` or `false`, anything else is 400.

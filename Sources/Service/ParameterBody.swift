@@ -1,5 +1,6 @@
 import HTTP
 import JSON
+import Kernels
 import NeuralNet
 
 /// Reading and writing parameter tensors in request and response bodies.
@@ -73,7 +74,7 @@ enum ParameterBody {
 
     /// 422 when a value holds NaN or an infinity: paramd never stores one.
     static func requireFinite(_ values: [Float], what: String) throws(Problem) {
-        if let index = values.firstIndex(where: { !$0.isFinite }) {
+        if let index = firstNonFinite(values) {
             throw Problem.unprocessable(
                 "\(what) is not finite at flat index \(index) (\(values[index])); paramd stores and returns finite numbers only",
                 slug: "non-finite")

@@ -52,11 +52,10 @@ enum TensorShapeHeader {
                     slug: "raw-length", actual: shape)
             }
         }
-        var values = [Float](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
-            body.withUnsafeBytes { source in target.copyMemory(from: source) }
-        }
         // The wire is little-endian; so is every platform Swift on Linux runs on here.
-        return values
+        return [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            body.withUnsafeBytes { source in UnsafeMutableRawBufferPointer(target).copyMemory(from: source) }
+            initialized = count
+        }
     }
 }

@@ -79,5 +79,7 @@ void ck_axpy(ck_isa isa, float alpha, const float *x, float *y, long n);
 void ck_scale(ck_isa isa, float *x, float alpha, long n);
 double ck_sum(ck_isa isa, const float *x, long n);
 float ck_dot(ck_isa isa, const float *x, const float *y, long n);
+/// Index of the first NaN or infinity in `x[0..<n]`, or -1 when every value is finite.
+long ck_first_nonfinite(const float *x, long n);
 
 #endif
