@@ -10,10 +10,27 @@ extension Connection {
         let server = self.server
         let isHead = request.method == .head
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
+        if request.headers["Content-Encoding"] == nil, let response = Self.respondImmediately(to: request, server: server, acceptsGzip: acceptsGzip) {
+            deliver(response)
+            if case .stream(let producer) = response.body {
+                Task { await Connection.stream(producer, loop: loop, id: id, isHead: isHead) }
+            }
+            return
+        }
         let placement = server.hooks.handlerPlacement(request.head) ?? server.configuration.handlerPlacement
         let executor: (any TaskExecutor)? = placement == .eventLoop ? loop : nil
         Task(executorPreference: executor) {
             await Connection.serve(request, loop: loop, id: id, server: server, isHead: isHead, acceptsGzip: acceptsGzip)
+        }
+    }
+
+    /// An immediate route's response, made here on the loop; nil when the request needs a task.
+    private static func respondImmediately(to request: HTTPRequest, server: ServerContext, acceptsGzip: Bool) -> HTTPResponse? {
+        do {
+            guard let response = try server.responder.respondImmediately(to: request) else { return nil }
+            return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+        } catch {
+            return server.hooks.errorResponse(.internalServerError, nil)
         }
     }
 
@@ -23,12 +40,15 @@ extension Connection {
     ) async {
         let response = await respond(to: request, server: server, acceptsGzip: acceptsGzip)
         loop.executeSoon { loop.connections[id]?.deliver(response) }
-        let producer: (@Sendable (HTTPBodyWriter) async throws -> Void)?
-        switch response.body {
-        case .bytes: producer = nil
-        case .stream(let produce): producer = produce
+        if case .stream(let producer) = response.body {
+            await stream(producer, loop: loop, id: id, isHead: isHead)
         }
-        guard let producer else { return }
+    }
+
+    /// Runs a streamed body's producer, then ends the stream on the loop.
+    private static func stream(
+        _ producer: @Sendable (HTTPBodyWriter) async throws -> Void, loop: EventLoop, id: UInt64, isHead: Bool
+    ) async {
         var succeeded = true
         if !isHead {
             do {

@@ -26,7 +26,7 @@ extension Connection {
                 case .awaitingHead:
                     if output.byteCount > server.configuration.limits.writeBufferHighWater { return }
                     if unreadCount == 0 {
-                        if peerClosed || draining { close() }
+                        if peerClosed || draining { closeAfterFlushing() }
                         return
                     }
                     let parsed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
@@ -34,14 +34,14 @@ extension Connection {
                     }
                     guard let (head, consumed) = parsed else {
                         if headStartedAt == nil { headStartedAt = loop.now }
-                        if peerClosed { close() }
+                        if peerClosed { closeAfterFlushing() }
                         return
                     }
                     consume(consumed)
                     begin(head, headBytes: consumed)
                 case .readingBody:
                     if unreadCount == 0 {
-                        if peerClosed { close() }
+                        if peerClosed { closeAfterFlushing() }
                         return
                     }
                     let consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
@@ -50,7 +50,7 @@ extension Connection {
                     // A chunk-size line or trailer cut by a read boundary consumes nothing until
                     // its end arrives: wait for more bytes rather than spin on the same ones.
                     guard consumed > 0 || bodyDecoder!.isComplete else {
-                        if peerClosed { close() }
+                        if peerClosed { closeAfterFlushing() }
                         return
                     }
                     consume(consumed)

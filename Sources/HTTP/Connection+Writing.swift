@@ -28,8 +28,8 @@ extension Connection {
             }
             exchange.bytesOut += sent
             self.exchange = exchange
-            flush()
-            if phase != .closed { finishExchange() }
+            scheduleFlush()
+            finishExchange()
         case .stream:
             // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
             let chunked = exchange.version != .http1_0
@@ -100,6 +100,36 @@ extension Connection {
         }
         flush()
         if phase == .awaitingHead { process() }
+    }
+
+    /// Writes this connection's output at the end of the loop's turn instead of now. Responses
+    /// made in one turn then reach the kernel back to back, so a client reading many connections
+    /// is woken once for several of them rather than once each: on loopback that wake-up costs
+    /// more than the send itself.
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        loop.pendingFlushes.append(self)
+    }
+
+    /// The end-of-turn flush; then, like ``writable()``, reads on if requests are waiting.
+    func flushScheduledOutput() {
+        flushScheduled = false
+        guard phase != .closed else { return }
+        flush()
+        if phase == .awaitingHead { process() }
+    }
+
+    /// Closes once every queued response is written: the peer may have half-closed after
+    /// sending requests whose answers still wait for the end-of-turn flush.
+    func closeAfterFlushing() {
+        flush()
+        guard phase != .closed else { return }
+        if output.isEmpty {
+            close()
+        } else {
+            closeWhenFlushed = true
+        }
     }
 
     /// Writes as much queued output as the socket takes, then updates interest and waiters.

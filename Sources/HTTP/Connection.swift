@@ -51,6 +51,8 @@ final class Connection {
     var lingerWhenFlushed = false
     var draining = false
     var isProcessing = false
+    /// Queued with the loop for a flush at the end of this turn (see ``scheduleFlush()``).
+    var flushScheduled = false
 
     /// When the connection began waiting for its current request (or handshake); the oldest
     /// waiter is shed first at the connection cap.

@@ -25,6 +25,8 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state below.
     var connections: [UInt64: Connection] = [:]
+    /// Connections with responses to write at the end of this turn (``Connection/scheduleFlush()``).
+    var pendingFlushes: [Connection] = []
     private var nextConnectionID: UInt64 = 2
     private(set) var now: UInt64 = Socket.now()
     private var nextSweep: UInt64 = 0
@@ -195,6 +197,7 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             runInbox()
+            flushPending()
             if now >= nextSweep {
                 sweepDeadlines()
                 nextSweep = now + 100_000_000
@@ -224,6 +227,14 @@ final class EventLoop: @unchecked Sendable {
             }
             if events & EPOLLOUT.rawValue != 0 { connection.writable() }
             if events & EPOLLIN.rawValue != 0, connections[token] != nil { connection.readable() }
+        }
+    }
+
+    private func flushPending() {
+        while !pendingFlushes.isEmpty {
+            let batch = pendingFlushes
+            pendingFlushes.removeAll(keepingCapacity: true)
+            for connection in batch { connection.flushScheduledOutput() }
         }
     }
 

@@ -4,11 +4,17 @@ enum RouteSegment: Sendable {
     case parameter(String)
 }
 
+/// A route's handler: a task that may wait, or a quick function the event loop calls in place.
+enum RouteHandler: Sendable {
+    case task(HTTPHandler)
+    case immediate(HTTPImmediateHandler)
+}
+
 /// A node of the route tree: literal children by name, at most one parameter child.
 struct RouteNode: Sendable {
     struct Entry: Sendable {
         let template: String
-        let handler: HTTPHandler
+        let handler: RouteHandler
     }
 
     var literals: [String: RouteNode] = [:]
@@ -23,7 +29,7 @@ struct RouteNode: Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
-    mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: @escaping HTTPHandler) {
+    mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler) {
         guard let first = segments.first else {
             precondition(handlers[method] == nil, "route \(method) \(template) registered twice")
             handlers[method] = Entry(template: template, handler: handler)

@@ -28,6 +28,16 @@ public struct Router: HTTPResponder {
     /// Registers `handler` for `method` on `template`. Registering a pair twice is a programmer
     /// error, as is a template that does not start with `/` or has a malformed `{}` segment.
     public mutating func on(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPHandler) {
+        add(method, template, .task(handler))
+    }
+
+    /// Registers a quick handler that the event loop calls in place, with no task (see
+    /// ``HTTPImmediateHandler``). Middleware, if any, still wraps it, in a task.
+    public mutating func immediate(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPImmediateHandler) {
+        add(method, template, .immediate(handler))
+    }
+
+    private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler) {
         let segments = Self.templateSegments(template)
         tree.insert(segments[...], method: method, template: template, handler: handler)
         routes.append(Route(method: method, template: template))
@@ -66,32 +76,67 @@ public struct Router: HTTPResponder {
         return try await chain(request)
     }
 
+    public func respondImmediately(to request: HTTPRequest) throws -> HTTPResponse? {
+        guard middleware.isEmpty else { return nil }
+        switch resolve(request) {
+        case .answered(let response): return response
+        case .route(.immediate(let handler), let routed): return try Self.run(handler, routed)
+        case .route(.task, _): return nil
+        }
+    }
+
     private func dispatch(_ request: HTTPRequest) async throws -> HTTPResponse {
+        switch resolve(request) {
+        case .answered(let response):
+            return response
+        case .route(.immediate(let handler), let routed):
+            return try Self.run(handler, routed)
+        case .route(.task(let handler), let routed):
+            var response = try await handler(routed)
+            response.route = routed.route
+            return response
+        }
+    }
+
+    private static func run(_ handler: HTTPImmediateHandler, _ request: HTTPRequest) throws -> HTTPResponse {
+        var response = try handler(request)
+        response.route = request.route
+        return response
+    }
+
+    /// What a request resolves to: a handler with the request's route filled in, or an answer
+    /// the router gives itself (404, 405, OPTIONS).
+    private enum Resolution {
+        case route(RouteHandler, HTTPRequest)
+        case answered(HTTPResponse)
+    }
+
+    private func resolve(_ request: HTTPRequest) -> Resolution {
         if request.method == .options && request.target == "*" {
             // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
             let methods = Set(routes.map(\.method) + (routes.contains { $0.method == .get } ? [.head] : []))
-            return HTTPResponse(status: .noContent, headers: ["Allow": methods.map(\.rawValue).sorted().joined(separator: ", ")])
+            return .answered(HTTPResponse(status: .noContent, headers: ["Allow": methods.map(\.rawValue).sorted().joined(separator: ", ")]))
         }
         var parameters: [(String, String)] = []
         guard let node = tree.find(request.pathSegments[...], parameters: &parameters) else {
-            return notFound(request)
+            return .answered(notFound(request))
         }
         let method = request.method
         guard let entry = node.handlers[method] ?? (method == .head ? node.handlers[.get] : nil) else {
             let allowed = node.allowedMethods
             if method == .options {
-                return HTTPResponse(status: .noContent, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+                return .answered(HTTPResponse(status: .noContent, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]))
             }
             var response = methodNotAllowed(request, allowed)
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
-            return response
+            return .answered(response)
         }
         var routed = request
         routed.route = entry.template
-        routed.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-        var response = try await entry.handler(routed)
-        response.route = entry.template
-        return response
+        if !parameters.isEmpty {
+            routed.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        }
+        return .route(entry.handler, routed)
     }
 
     private static func templateSegments(_ template: String) -> [RouteSegment] {
