@@ -13,8 +13,8 @@ public struct HTTPServerHooks: Sendable {
     public var handlerPlacement: @Sendable (HTTPRequestHead) -> HandlerPlacement? = { _ in nil }
     /// Makes the response for a request the server refuses itself (malformed input, limits,
     /// timeouts); the status is decided, the body and Content-Type are yours. Default: plain text.
-    public var errorResponse: @Sendable (HTTPStatus, HTTPParseError?) -> HTTPResponse = { status, _ in
-        .text("\(status.reasonPhrase)\n", status: status)
+    public var errorResponse: @Sendable (HTTPStatus, HTTPParseError?) -> HTTPResponse = { status, error in
+        .text(error.map { "\(status.reasonPhrase): \($0)\n" } ?? "\(status.reasonPhrase)\n", status: status)
     }
 
     public init() {}

@@ -33,7 +33,7 @@ extension ParamdService {
         }
         hooks.handlerPlacement = Placement.forRequest
         hooks.errorResponse = { status, error in
-            let detail = error.map { "\($0)" } ?? status.reasonPhrase
+            let detail = error?.description ?? status.reasonPhrase
             let problem = Problem(
                 status: status.code, slug: "http-\(status.code)", title: status.reasonPhrase,
                 detail: "the server refused the request: \(detail)")

@@ -52,7 +52,7 @@ struct ServerHostileInputTests {
                 let response = try client.exchange("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
                 #expect(response.status == 400)
                 #expect(response.headers["Content-Type"] == "application/problem+json")
-                #expect(response.text == #"{"reason":"duplicateHost"}"#)
+                #expect(response.text == #"{"reason":"the request has more than one Host header"}"#)
             }
         }
     }
