@@ -5,6 +5,7 @@
 # checksums...). About 45 s; needs perf (Debian: linux-perf) and a built release binary.
 #
 #   bash bench/service/profile.sh [path/to/paramd]      (default: the release build's binary)
+#   PROFILE_TOP=20 shows more symbols per case; PROFILE_KEEP=DIR keeps the perf.data files.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +19,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/paramd-profile.XXXXXX")
 PID=""
 cleanup() {
     [[ -n $PID ]] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    if [[ -n ${PROFILE_KEEP:-} ]]; then mkdir -p "$PROFILE_KEEP" && cp "$WORK"/*.data "$PROFILE_KEEP"/ 2>/dev/null; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
