@@ -151,17 +151,18 @@ final class EventLoop: @unchecked Sendable {
     /// e.g. `5f1c2a9e-0-1b`. Formatted into bytes directly: this runs for every request.
     func makeRequestID() -> String {
         requestCounter &+= 1
-        var bytes = requestIDStem
-        var value = requestCounter
-        var digits = [UInt8](repeating: 0, count: 16)
-        var start = digits.count
-        repeat {
-            start -= 1
-            digits[start] = Self.hexDigits[Int(value & 0xF)]
-            value >>= 4
-        } while value != 0
-        bytes.append(contentsOf: digits[start...])
-        return String(decoding: bytes, as: UTF8.self)
+        let counter = requestCounter
+        let hexCount = max(1, (64 - counter.leadingZeroBitCount + 3) / 4)
+        let stem = requestIDStem
+        return String(unsafeUninitializedCapacity: stem.count + hexCount) { buffer in
+            _ = buffer.initialize(fromContentsOf: stem)
+            var value = counter
+            for position in stride(from: stem.count + hexCount - 1, through: stem.count, by: -1) {
+                buffer[position] = Self.hexDigits[Int(value & 0xF)]
+                value >>= 4
+            }
+            return stem.count + hexCount
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -23,14 +23,14 @@ enum ResponseHead {
         bytes.append(contentsOf: String(response.status.code).utf8)
         bytes.append(sp)
         appendSafe(response.status.reasonPhrase, to: &bytes)
-        bytes.append(contentsOf: [cr, lf])
+        bytes.append(contentsOf: "\r\n".utf8)
         var hasDate = false
         for (name, value) in response.headers where !isServerOwned(name) {
             if !hasDate && HTTPHeaders.namesEqual(name, "Date") { hasDate = true }
             appendSafe(name, to: &bytes)
             bytes.append(contentsOf: ": ".utf8)
             appendSafe(value, to: &bytes)
-            bytes.append(contentsOf: [cr, lf])
+            bytes.append(contentsOf: "\r\n".utf8)
         }
         if !hasDate { bytes.append(contentsOf: date) }
         bytes.append(contentsOf: "Request-Id: ".utf8)
@@ -49,19 +49,22 @@ enum ResponseHead {
         } else if version == .http1_0 {
             bytes.append(contentsOf: "\r\nConnection: keep-alive".utf8)
         }
-        bytes.append(contentsOf: [cr, lf, cr, lf])
+        bytes.append(contentsOf: "\r\n\r\n".utf8)
         return bytes
     }
 
     /// Appends text with CR, LF and NUL replaced by spaces, so no handler value can split the
     /// response or inject fields.
     private static func appendSafe(_ text: String, to bytes: inout [UInt8]) {
-        if !text.utf8.contains(where: { $0 == cr || $0 == lf || $0 == 0 }) {
-            bytes.append(contentsOf: text.utf8)
-            return
-        }
-        for byte in text.utf8 {
-            bytes.append(byte == cr || byte == lf || byte == 0 ? sp : byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 == cr || $0 == lf || $0 == 0 }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                bytes.append(byte == cr || byte == lf || byte == 0 ? sp : byte)
+            }
         }
     }
 }
