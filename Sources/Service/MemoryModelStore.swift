@@ -7,6 +7,7 @@ public final class MemoryModelStore: ModelStore {
         var models: [String: StoredModel] = [:]
         var failingWrites = 0
         var saves = 0
+        var saveDelay = Duration.zero
     }
 
     private let state = Mutex(State())
@@ -22,6 +23,11 @@ public final class MemoryModelStore: ModelStore {
         state.withLock { $0.failingWrites = count }
     }
 
+    /// Makes every later save take `delay`, as a disk's fsync does.
+    public func delaySaves(by delay: Duration) {
+        state.withLock { $0.saveDelay = delay }
+    }
+
     /// What is stored under `name`.
     public func stored(_ name: String) -> StoredModel? {
         state.withLock { $0.models[name] }
@@ -35,6 +41,8 @@ public final class MemoryModelStore: ModelStore {
     }
 
     public func save(_ model: StoredModel) async throws {
+        let delay = state.withLock { $0.saveDelay }
+        if delay > .zero { try await Task.sleep(for: delay) }
         try state.withLock { state in
             if state.failingWrites > 0 {
                 state.failingWrites -= 1

@@ -31,7 +31,7 @@ actor ModelRegistry {
         for stored in inventory.models {
             do {
                 let state = try ModelState(stored: stored, limits: limits)
-                entries[stored.name] = .ready(ModelSlot(state))
+                entries[stored.name] = .ready(ModelSlot(state, store: store))
                 loaded += 1
             } catch {
                 damaged.append((stored.name, "\(error)"))
@@ -80,7 +80,7 @@ actor ModelRegistry {
     func delete(_ name: String, condition: EntityTag.Condition?) async throws {
         switch entries[name] {
         case .ready(let slot)?:
-            try await slot.remove(condition: condition, store: store)
+            try await slot.remove(condition: condition)
             if case .ready(let current)? = entries[name], current === slot { entries[name] = nil }
         case .damaged?:
             do {

@@ -6,11 +6,15 @@ import Synchronization
 /// every read proceed in parallel).
 final class ModelSlot: Sendable {
     let name: String
+    private let store: any ModelStore
     private let current: Mutex<ModelState?>
+    /// Held by a commit, and by a delete, so the two never interleave.
     private let writes = WriteLock()
+    private let queue = Mutex(CommitQueue())
 
-    init(_ state: ModelState) {
+    init(_ state: ModelState, store: any ModelStore) {
         name = state.name
+        self.store = store
         current = Mutex(state)
     }
 
@@ -23,7 +27,7 @@ final class ModelSlot: Sendable {
     /// The current state, or nil once deleted (for listings).
     var stateIfPresent: ModelState? { current.withLock { $0 } }
 
-    /// What a change under the write lock produced.
+    /// What a change produced.
     enum Change<Result: Sendable>: Sendable {
         /// Nothing to publish.
         case none(Result)
@@ -33,63 +37,112 @@ final class ModelSlot: Sendable {
         case durable(Model, Result)
     }
 
-    /// Runs `body` under this model's write lock: checks `condition` first, then publishes
-    /// what `body` returns; a durable change is saved before it is published. When `body` or
-    /// the save throws, the model is exactly as before (a failed save is a 507).
+    /// Applies `body` to the model in turn with every other write to it: checks `condition`
+    /// against the state `body` sees, then publishes what `body` returns; a durable change is
+    /// saved before it is published and before this returns (together with the changes queued
+    /// beside it: see ``CommitQueue``). When `body` or the save throws, the model is exactly as
+    /// before this change (a failed save is a 507).
     func modify<Result: Sendable>(
-        condition: EntityTag.Condition?, store: any ModelStore,
+        condition: EntityTag.Condition?,
         _ body: @escaping @Sendable (ModelState) async throws -> Change<Result>
     ) async throws -> (state: ModelState, result: Result) {
-        // Saving waits on fsync: on the pool, never on an event loop, whatever the placement
-        // of the request that asked for it.
-        try await Task(executorPreference: globalConcurrentExecutor) {
-            try await self.modifyInPlace(condition: condition, store: store, body)
-        }.value
-    }
-
-    private func modifyInPlace<Result: Sendable>(
-        condition: EntityTag.Condition?, store: any ModelStore,
-        _ body: @Sendable (ModelState) async throws -> Change<Result>
-    ) async throws -> (state: ModelState, result: Result) {
-        try await writes.withLock {
-            let state = try self.state()
-            if let condition, !condition.isSatisfied(byVersion: state.version) {
-                throw EntityTag.preconditionFailed(current: state.version)
-            }
-            switch try await body(state) {
-            case .none(let result):
-                return (state, result)
-            case .memory(let model, let result):
-                let next = state.replacingInMemory(model)
-                current.withLock { $0 = next }
-                return (next, result)
-            case .durable(let model, let result):
-                let next = state.next(model)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(state: ModelState, result: Result), any Error>) in
+            let write = PendingWrite(condition: condition, fail: { continuation.resume(throwing: $0) }) { state in
                 do {
-                    try await store.save(next.stored)
+                    switch try await body(state) {
+                    case .none(let result):
+                        continuation.resume(returning: (state, result))
+                        return .answered
+                    case .memory(let model, let result):
+                        return AppliedWrite(effect: .changed(state.replacingInMemory(model), isDurable: false)) { outcome in
+                            continuation.resume(with: outcome.map { ($0, result) })
+                        }
+                    case .durable(let model, let result):
+                        return AppliedWrite(effect: .changed(state.next(model), isDurable: true)) { outcome in
+                            continuation.resume(with: outcome.map { ($0, result) })
+                        }
+                    }
                 } catch {
-                    throw Problem.storageFailure(error)
+                    continuation.resume(throwing: error)
+                    return .answered
                 }
-                current.withLock { $0 = next }
-                return (next, result)
             }
+            enqueue(write)
         }
     }
 
     /// A durable write built by `change`; nil from `change` means "no change".
     func write<Result: Sendable>(
-        condition: EntityTag.Condition?, store: any ModelStore,
+        condition: EntityTag.Condition?,
         _ change: @escaping @Sendable (ModelState) throws -> (model: Model, result: Result)?
     ) async throws -> (state: ModelState, result: Result?) {
-        let (state, result) = try await modify(condition: condition, store: store) { state -> Change<Result?> in
+        let (state, result) = try await modify(condition: condition) { state -> Change<Result?> in
             guard let (model, result) = try change(state) else { return .none(nil) }
             return .durable(model, result)
         }
         return (state, result)
     }
 
+    private func enqueue(_ write: PendingWrite) {
+        let startsCommit = queue.withLock { queue in
+            queue.pending.append(write)
+            if queue.isCommitting { return false }
+            queue.isCommitting = true
+            return true
+        }
+        // Saving waits on fsync: on the pool, never on an event loop, whatever the placement
+        // of the request that asked for it.
+        if startsCommit { Task(executorPreference: globalConcurrentExecutor) { await self.commitQueued() } }
+    }
+
+    /// Drains the queue a batch at a time until it is empty.
+    private func commitQueued() async {
+        while true {
+            let batch = queue.withLock { queue in
+                let batch = queue.pending
+                queue.pending.removeAll()
+                if batch.isEmpty { queue.isCommitting = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await writes.withLock { await commit(batch) }
+        }
+    }
+
+    /// Applies a batch in order, saves once if any change is durable, then publishes and answers.
+    private func commit(_ batch: [PendingWrite]) async {
+        guard var state = current.withLock({ $0 }) else {
+            for write in batch { write.fail(Self.gone(name)) }
+            return
+        }
+        var answers: [(ModelState, AppliedWrite)] = []
+        var needsSave = false
+        for write in batch {
+            if let condition = write.condition, !condition.isSatisfied(byVersion: state.version) {
+                write.fail(EntityTag.preconditionFailed(current: state.version))
+                continue
+            }
+            let applied = await write.apply(state)
+            guard case .changed(let next, let isDurable) = applied.effect else { continue }
+            state = next
+            needsSave = needsSave || isDurable
+            answers.append((next, applied))
+        }
+        if needsSave {
+            do {
+                try await store.save(state.stored)
+            } catch {
+                let problem = Problem.storageFailure(error)
+                for (_, applied) in answers { applied.answer(.failure(problem)) }
+                return
+            }
+        }
+        if !answers.isEmpty { current.withLock { $0 = state } }
+        for (stateAfter, applied) in answers { applied.answer(.success(stateAfter)) }
+    }
+
     /// Deletes the stored model and marks the slot gone; later calls get 404.
-    func remove(condition: EntityTag.Condition?, store: any ModelStore) async throws {
+    func remove(condition: EntityTag.Condition?) async throws {
         try await writes.withLock {
             let state = try self.state()
             if let condition, !condition.isSatisfied(byVersion: state.version) {

@@ -17,7 +17,7 @@ extension ParamdService {
                 _ = try JSONObject.integer(seed, at: "body.seed", in: 0...CreateDocument.maxSeed)
             }
             let rules = try InitializationRules(json: document, location: "body")
-            let (state, filled) = try await slot.write(condition: condition, store: registry.store) { state in
+            let (state, filled) = try await slot.write(condition: condition) { state in
                 var model = state.model
                 let filled = try model.initialize(rules)
                 for path in filled {
@@ -54,7 +54,7 @@ extension ParamdService {
         }
         var result = computed
         if result.materializedModel != nil {
-            let written = try await slot.write(condition: nil, store: registry.store) {
+            let written = try await slot.write(condition: nil) {
                 (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
                 let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
                 guard let materialized = again.materializedModel else { return nil }

@@ -39,7 +39,7 @@ extension ParamdService {
             // Parse before taking the model's write lock: a big body should not delay other writes.
             let currentShape = try slot.state().model.parameter(path).shape
             let value = try ParameterBody.replacement(request, currentShape: currentShape)
-            let (state, _) = try await slot.write(condition: condition, store: registry.store) { state in
+            let (state, _) = try await slot.write(condition: condition) { state in
                 var model = state.model
                 try model.replace(path, with: value)
                 return (model, true)
@@ -54,7 +54,7 @@ extension ParamdService {
             _ = try slot.state().model.parameter(path)  // 422 for an unknown path, before If-Match
             _ = try request.bodyKind()
             let operations = try PatchOperation.parseBody(request.body)
-            let (state, _) = try await slot.write(condition: condition, store: registry.store) { state in
+            let (state, _) = try await slot.write(condition: condition) { state in
                 var model = state.model
                 try PatchOperation.apply(operations, to: &model, path: path)
                 return (model, true)

@@ -10,7 +10,7 @@ extension ParamdService {
             let slot = try await slot(request)
             let parsed = try TrainingRequest(request, training: false)
             let target = try parsed.target(rows: nil)
-            let (state, loss) = try await slot.modify(condition: nil, store: registry.store) { state in
+            let (state, loss) = try await slot.modify(condition: nil) { state in
                 var model = state.model
                 let materializes = model.hasDeferredLayers
                 let loss = try model.backward(input: parsed.inputs, target: target, loss: parsed.loss)
@@ -28,7 +28,7 @@ extension ParamdService {
 
         handle(&router, .post, "/v1/models/{model}/zero-grad") { [self] request in
             let slot = try await slot(request)
-            let (state, _) = try await slot.modify(condition: nil, store: registry.store) { state in
+            let (state, _) = try await slot.modify(condition: nil) { state in
                 var model = state.model
                 model.zeroGradients()
                 return .memory(model, true)
@@ -72,13 +72,12 @@ extension ParamdService {
         _ = try current.model.loss(input: try parsed.inputs(rows: firstRows), target: try parsed.target(rows: firstRows), loss: parsed.loss)
 
         let events = request.wantsEventStream
-        let store = registry.store
         let contentType = events ? MediaType.eventStream : MediaType.ndjson
         var response = HTTPResponse(status: .ok, headers: ["Content-Type": contentType, "Cache-Control": "no-store"])
         response.body = .stream { writer in
             let progress = ProgressWriter(writer: writer, events: events)
             do {
-                let (state, loss) = try await slot.modify(condition: condition, store: store) { state in
+                let (state, loss) = try await slot.modify(condition: condition) { state in
                     var model = state.model
                     var optimizer = parsed.optimizer!
                     var step = 0
