@@ -2,8 +2,9 @@ import NeuralNet
 import Synchronization
 
 /// The home of one model: its current state, readable without waiting by any number of
-/// tasks, and a lock that serializes its writes (and only its own: other models' writes and
-/// every read proceed in parallel).
+/// tasks, and the queue that applies its writes one after another and commits them in
+/// batches (``CommitQueue``; only its own: other models' writes and every read proceed in
+/// parallel).
 final class ModelSlot: Sendable {
     let name: String
     private let store: any ModelStore

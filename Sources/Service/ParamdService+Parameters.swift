@@ -36,7 +36,7 @@ extension ParamdService {
             let path = request.parameter("path")
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
             if let header = request.headers["Tensor-Shape"] { _ = try TensorShapeHeader.parse(header) }
-            // Parse before taking the model's write lock: a big body should not delay other writes.
+            // Parse before queueing for the commit: a big body should not delay other writes.
             let currentShape = try slot.state().model.parameter(path).shape
             let value = try ParameterBody.replacement(request, currentShape: currentShape)
             let (state, _) = try await slot.write(condition: condition) { state in
