@@ -16,6 +16,12 @@ extension JSONScanner {
         position += 1
         var values: [Float] = []
         values.reserveCapacity(min((bytes.count - position) / 4, maxElements))
+        // Numbers are parsed into this small buffer (it stays in L1) and appended to
+        // `values` in blocks: one capacity check per block instead of per number.
+        let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
+        defer { pending.deallocate() }
+        var pendingCount = 0
+        let parser = FastFloatParser(bytes)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
         var index = [0]
@@ -69,29 +75,41 @@ extension JSONScanner {
                 // else (`]`, an error) hands control back to the general loop above.
                 var count = index[level]
                 while true {
-                    let value: Float
-                    if let fast = scanFastFloat() {
-                        value = fast
+                    let room = min(Self.pendingCapacity - pendingCount, maxElements - values.count - pendingCount + 1)
+                    let stop: FastFloatParser.RowStop
+                    if let parser {
+                        let row = parser.parseRow(from: &position, into: pending + pendingCount, capacity: room)
+                        pendingCount += row.written
+                        count += row.written
+                        stop = row.stop
                     } else {
-                        index[level] = count
-                        value = try scanTensorElement(index: index)
+                        stop = .refused
                     }
-                    values.append(value)
-                    count += 1
-                    guard values.count <= maxElements else {
+                    if stop == .refused {
+                        index[level] = count
+                        pending[pendingCount] = try scanTensorElement(index: index)
+                        pendingCount += 1
+                        count += 1
+                    }
+                    guard values.count + pendingCount <= maxElements else {
                         throw .tooManyElements(limit: maxElements, location(position))
                     }
-                    let comma = skippingWhitespace(from: position)
-                    guard comma < bytes.count, bytes[comma] == UInt8(ascii: ",") else { break }
-                    let next = skippingWhitespace(from: comma + 1)
-                    guard next < bytes.count, Self.isNumberStart(bytes[next]) else { break }
+                    if pendingCount == Self.pendingCapacity {
+                        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
+                        pendingCount = 0
+                    }
+                    guard stop != .end, let next = parser?.nextNumberStart(after: position) else { break }
                     position = next
                 }
                 index[level] = count
             }
         }
+        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
         return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)
     }
+
+    /// Size of the block buffer of ``scanFloatTensor(maxDepth:depth:maxElements:)``: 4 KiB.
+    private static var pendingCapacity: Int { 1024 }
 
     /// Scans one element; `index` (the path to it) is only used to name it in errors.
     @inline(__always)

@@ -1,0 +1,220 @@
+/// The tensor reader's fast path: JSON numbers of the common shapes (`-0.63951874`, `1.0`,
+/// `3.0517578e-5`) parsed and rounded to Float32 in one pass, branch-light, over raw bytes.
+///
+/// It only answers when it is sure; for anything unusual — more than about 19 digits, a
+/// malformed number, a decimal exponent outside ±64, a result near a Float rounding midpoint,
+/// a subnormal, an overflow, the last few bytes of the buffer — it refuses (consuming
+/// nothing) and the caller takes the general path (``JSONScanner/scanNumber()`` and
+/// ``JSONScanner/floatValue(_:)``), which rounds exactly and names errors precisely. So this
+/// type never throws and only has to be right when it accepts.
+///
+/// ## Why the rounding is exact
+/// An accepted number is `s × 10^e` with `s ≤ 2⁵³` (an exact Double) and `|e| ≤ 64`. The
+/// product `Double(s) × P[e]`, with `P[e]` the Double nearest 10^e, carries two roundings of
+/// at most half an ulp each, so it is within 2.0001 Double ulps of the true value. A Float is
+/// the rounding of the true value unless a Float rounding boundary — a midpoint between two
+/// Floats, including the overflow threshold 2¹²⁸ − 2¹⁰³ — lies between the true value and the
+/// product. In a normal Float's Double representation those boundaries are exactly the values
+/// whose 29 dropped significand bits are `1` followed by 28 zeros; if the product's dropped
+/// bits are more than 4 ulps away from that pattern, no boundary is within reach and
+/// `Float(product)` is the correctly rounded Float. Otherwise (about 1 in 60 million random
+/// inputs, and every exact midpoint) the general path decides.
+struct FastFloatParser {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let powersOfTen: UnsafePointer<Double>
+    let integerPowersOfTen: UnsafePointer<UInt64>
+
+    /// A parser over `bytes`; nil for an empty buffer (nothing to parse fast).
+    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return nil }
+        self.base = base
+        count = bytes.count
+        let tables = FastFloatTables.shared
+        powersOfTen = tables.powersOfTen
+        integerPowersOfTen = tables.integerPowersOfTen
+    }
+
+    /// The value of the number at `start` and the offset just after it, or nil for a refusal.
+    @inline(__always)
+    func parse(at start: Int) -> (value: Float, end: Int)? {
+        guard start < count else { return nil }
+        let isNegative = base[start] == UInt8(ascii: "-")
+        let digitsStart = start &+ (isNegative ? 1 : 0)
+        var p = digitsStart
+        var significand: UInt64 = 0
+        // Integer part: at least one digit; a leading 0 must stand alone (RFC 8259 §6).
+        guard accumulateDigits(at: &p, into: &significand) else { return nil }
+        let integerDigits = p &- digitsStart
+        guard integerDigits > 0, integerDigits == 1 || base[digitsStart] != UInt8(ascii: "0") else { return nil }
+        var digits = integerDigits  // the integer part's leading zero counts: harmless
+        var exponent = 0
+        if p < count && base[p] == UInt8(ascii: ".") {
+            p &+= 1
+            let fractionStart = p
+            // Leading zeros of the fraction count as digits too, so the significand stays
+            // below 10¹⁹ and exact without telling them apart.
+            if digits <= 3 && p &+ 16 <= count {
+                // Up to 16 digits from two chunks without a data-dependent branch: float32
+                // numbers have 1–9 (shortest form) or up to ~12 (with leading zeros) fraction
+                // digits, so whether a second chunk is needed is a coin toss per number.
+                let first = load(p)
+                let second = load(p &+ 8)
+                let firstRun = JSONScanner.leadingDigitCount(first)
+                let secondRun = firstRun == 8 ? JSONScanner.leadingDigitCount(second) : 0
+                significand = significand &* integerPowersOfTen[firstRun]
+                    &+ JSONScanner.digitsValue(first, count: firstRun)
+                significand = significand &* integerPowersOfTen[secondRun]
+                    &+ (secondRun == 0 ? 0 : JSONScanner.digitsValue(second, count: secondRun))
+                p &+= firstRun &+ secondRun
+                digits &+= firstRun &+ secondRun
+                if secondRun == 8 {
+                    guard accumulateDigits(at: &p, into: &significand, digits: digits) else { return nil }
+                }
+            } else {
+                guard accumulateDigits(at: &p, into: &significand, digits: digits) else { return nil }
+            }
+            guard p > fractionStart else { return nil }
+            exponent = fractionStart &- p
+        }
+        if p < count && base[p] | 0x20 == UInt8(ascii: "e") {
+            guard let written = parseExponent(at: &p) else { return nil }
+            exponent &+= written
+        }
+        guard let magnitude = nearestFloat(significand, exponent) else { return nil }
+        return (isNegative ? -magnitude : magnitude, p)
+    }
+
+    /// The offset of the next element's first byte if a `,` and a number start follow `offset`
+    /// (whitespace allowed around the comma), else nil: the row ends or something is wrong,
+    /// which the caller's general loop sorts out.
+    @inline(__always)
+    func nextNumberStart(after offset: Int) -> Int? {
+        var p = offset
+        if !(p < count && base[p] == UInt8(ascii: ",")) {
+            p = skippingWhitespace(from: p)
+            guard p < count && base[p] == UInt8(ascii: ",") else { return nil }
+        }
+        p &+= 1
+        if !(p < count && JSONScanner.isNumberStart(base[p])) {
+            p = skippingWhitespace(from: p)
+            guard p < count && JSONScanner.isNumberStart(base[p]) else { return nil }
+        }
+        return p
+    }
+
+    /// Eight bytes at `offset`, first byte lowest; the caller has checked `offset + 8 ≤ count`.
+    @inline(__always)
+    private func load(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Appends the run of digits at `p` to `significand`, eight at a time. False (a refusal)
+    /// when the run could pass 19 digits in all (`digits` already taken) or a chunk would
+    /// reach past the end of the buffer.
+    @inline(__always)
+    private func accumulateDigits(at p: inout Int, into significand: inout UInt64, digits: Int = 0) -> Bool {
+        var digits = digits
+        while true {
+            guard digits <= 11 && p &+ 8 <= count else { return false }
+            let chunk = load(p)
+            let run = JSONScanner.leadingDigitCount(chunk)
+            significand = significand &* integerPowersOfTen[run] &+ JSONScanner.digitsValue(chunk, count: run)
+            p &+= run
+            digits &+= run
+            if run < 8 { return true }
+        }
+    }
+
+    /// Consumes `[eE][+-]?[0-9]+` at `p` and returns its value, saturated at ±10 000 (beyond
+    /// any accepted exponent); nil without a digit.
+    @inline(__always)
+    private func parseExponent(at p: inout Int) -> Int? {
+        var q = p &+ 1
+        var isNegative = false
+        if q < count && (base[q] == UInt8(ascii: "-") || base[q] == UInt8(ascii: "+")) {
+            isNegative = base[q] == UInt8(ascii: "-")
+            q &+= 1
+        }
+        guard q < count && (base[q] &- UInt8(ascii: "0")) < 10 else { return nil }
+        var value = 0
+        while q < count {
+            let digit = base[q] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            if value < 10_000 { value = value &* 10 &+ Int(digit) }
+            q &+= 1
+        }
+        p = q
+        return isNegative ? -value : value
+    }
+
+    /// `significand × 10^exponent` rounded to the nearest Float (see the type's comment for
+    /// why this is exact), or nil when the general path must decide. Zero has no sign here.
+    @inline(__always)
+    private func nearestFloat(_ significand: UInt64, _ exponent: Int) -> Float? {
+        if significand == 0 { return 0 }
+        let index = exponent &+ 64
+        guard significand <= 1 << 53 && UInt(bitPattern: index) <= 128 else { return nil }
+        // Below 2⁵³ the signed conversion is exact and one instruction.
+        let product = Double(Int64(bitPattern: significand)) * powersOfTen[index]
+        // The 29 bits Float drops, against the midpoint pattern 0x1000_0000 ± 4.
+        let dropped = product.bitPattern & 0x1FFF_FFFF
+        guard dropped &- 0x0FFF_FFFC > 8 && product >= Double(Float.leastNormalMagnitude) else { return nil }
+        let single = Float(product)
+        guard single.isFinite else { return nil }
+        return single
+    }
+
+    /// The offset of the first non-whitespace byte at or after `offset`.
+    @inline(__always)
+    private func skippingWhitespace(from offset: Int) -> Int {
+        var p = offset
+        while p < count {
+            let byte = base[p]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { break }
+            p &+= 1
+        }
+        return p
+    }
+}
+
+extension FastFloatParser {
+    /// Why ``parseRow(from:into:capacity:)`` stopped.
+    enum RowStop {
+        /// `capacity` values were written; the position is just after the last one.
+        case full
+        /// The fast path refused the number at the position (it may be malformed or not a
+        /// number at all); the general path must parse it.
+        case refused
+        /// After the last number something other than `, number` follows; the position is
+        /// just after that number.
+        case end
+    }
+
+    /// Parses `number , number , …` from `position` into `output`, at most `capacity` (≥ 1)
+    /// values: the innermost row of a tensor without the general loop's per-element state.
+    @inline(__always)
+    func parseRow(
+        from position: inout Int, into output: UnsafeMutablePointer<Float>, capacity: Int
+    ) -> (written: Int, stop: RowStop) {
+        var p = position
+        var written = 0
+        while true {
+            guard let (value, end) = parse(at: p) else {
+                position = p
+                return (written, .refused)
+            }
+            output[written] = value
+            written &+= 1
+            guard written < capacity else {
+                position = end
+                return (written, .full)
+            }
+            guard let next = nextNumberStart(after: end) else {
+                position = end
+                return (written, .end)
+            }
+            p = next
+        }
+    }
+}
