@@ -1,3 +1,5 @@
+import CKernels
+
 /// The tensor reader's fast path: JSON numbers of the common shapes (`-0.63951874`, `1.0`,
 /// `3.0517578e-5`) parsed and rounded to Float32 in one pass, branch-light, over raw bytes.
 ///
@@ -9,16 +11,17 @@
 /// type never throws and only has to be right when it accepts.
 ///
 /// ## Why the rounding is exact
-/// An accepted number is `s × 10^e` with `s ≤ 2⁵³` (an exact Double) and `|e| ≤ 64`. The
-/// product `Double(s) × P[e]`, with `P[e]` the Double nearest 10^e, carries two roundings of
-/// at most half an ulp each, so it is within 2.0001 Double ulps of the true value. A Float is
-/// the rounding of the true value unless a Float rounding boundary — a midpoint between two
-/// Floats, including the overflow threshold 2¹²⁸ − 2¹⁰³ — lies between the true value and the
-/// product. In a normal Float's Double representation those boundaries are exactly the values
-/// whose 29 dropped significand bits are `1` followed by 28 zeros; if the product's dropped
-/// bits are more than 4 ulps away from that pattern, no boundary is within reach and
-/// `Float(product)` is the correctly rounded Float. Otherwise (about 1 in 60 million random
-/// inputs, and every exact midpoint) the general path decides.
+/// An accepted number is `s × 10^e` with `s < 2⁶³` and `|e| ≤ 64`. The product
+/// `Double(s) × P[e]`, with `P[e]` the Double nearest 10^e, carries at most three roundings of
+/// half an ulp each (`Double(s)`, `P[e]`, the multiply), so it is within 3.0001 Double ulps of
+/// the true value. A Float is the rounding of the true value unless a Float rounding
+/// boundary — a midpoint between two Floats, including the overflow threshold 2¹²⁸ − 2¹⁰³ —
+/// lies between the true value and the product. In a normal Float's Double representation
+/// those boundaries are exactly the values whose 29 dropped significand bits are `1` followed
+/// by 28 zeros (they are 2²⁸ Double ulps from the nearest power of two, so no binade edge
+/// interferes); if the product's dropped bits are at least 5 ulps away from that pattern, no
+/// boundary is within reach and `Float(product)` is the correctly rounded Float. Otherwise
+/// (about 1 in 60 million random inputs, and every exact midpoint) the general path decides.
 struct FastFloatParser {
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -43,46 +46,68 @@ struct FastFloatParser {
         let digitsStart = start &+ (isNegative ? 1 : 0)
         var p = digitsStart
         var significand: UInt64 = 0
-        // Integer part: at least one digit; a leading 0 must stand alone (RFC 8259 §6).
-        guard accumulateDigits(at: &p, into: &significand) else { return nil }
-        let integerDigits = p &- digitsStart
-        guard integerDigits > 0, integerDigits == 1 || base[digitsStart] != UInt8(ascii: "0") else { return nil }
-        var digits = integerDigits  // the integer part's leading zero counts: harmless
         var exponent = 0
-        if p < count && base[p] == UInt8(ascii: ".") {
-            p &+= 1
-            let fractionStart = p
-            // Leading zeros of the fraction count as digits too, so the significand stays
-            // below 10¹⁹ and exact without telling them apart.
-            if digits <= 3 && p &+ 16 <= count {
-                // Up to 16 digits from two chunks without a data-dependent branch: float32
-                // numbers have 1–9 (shortest form) or up to ~12 (with leading zeros) fraction
-                // digits, so whether a second chunk is needed is a coin toss per number.
-                let first = load(p)
-                let second = load(p &+ 8)
-                let firstRun = JSONScanner.leadingDigitCount(first)
-                let secondRun = firstRun == 8 ? JSONScanner.leadingDigitCount(second) : 0
-                significand = significand &* integerPowersOfTen[firstRun]
-                    &+ JSONScanner.digitsValue(first, count: firstRun)
-                significand = significand &* integerPowersOfTen[secondRun]
-                    &+ (secondRun == 0 ? 0 : JSONScanner.digitsValue(second, count: secondRun))
-                p &+= firstRun &+ secondRun
-                digits &+= firstRun &+ secondRun
-                if secondRun == 8 {
-                    guard accumulateDigits(at: &p, into: &significand, digits: digits) else { return nil }
-                }
-            } else {
-                guard accumulateDigits(at: &p, into: &significand, digits: digits) else { return nil }
-            }
-            guard p > fractionStart else { return nil }
-            exponent = fractionStart &- p
+        if let (digits, end) = parseShortFraction(at: p) {
+            significand = digits
+            exponent = -16
+            p = end
+        } else {
+            guard let (digits, scale, end) = parseDigits(at: p) else { return nil }
+            significand = digits
+            exponent = scale
+            p = end
         }
         if p < count && base[p] | 0x20 == UInt8(ascii: "e") {
             guard let written = parseExponent(at: &p) else { return nil }
             exponent &+= written
         }
         guard let magnitude = nearestFloat(significand, exponent) else { return nil }
-        return (isNegative ? -magnitude : magnitude, p)
+        // The sign bit set without a branch: the sign of random data is unpredictable.
+        return (Float(bitPattern: magnitude.bitPattern | UInt32(isNegative ? 1 : 0) &<< 31), p)
+    }
+
+    /// The common shape `D.DDDDDDDD…`, one integer digit and 1–16 fraction digits, as a
+    /// significand scaled by 10⁻¹⁶ and the offset after the fraction; nil for any other shape
+    /// (or too close to the end of the buffer for two 8-byte loads).
+    ///
+    /// Whether the fraction spills into the second chunk is a coin toss per number, so both
+    /// chunks are always converted and the second one selected without a branch. Missing
+    /// digits count as trailing zeros (``JSONScanner/paddedDigits(_:)``).
+    @inline(__always)
+    private func parseShortFraction(at p: Int) -> (significand: UInt64, end: Int)? {
+        guard p &+ 18 <= count else { return nil }
+        let lead = base[p] &- UInt8(ascii: "0")
+        guard lead < 10 && base[p &+ 1] == UInt8(ascii: ".") else { return nil }
+        let high = JSONScanner.paddedDigits(load(p &+ 2))
+        let low = JSONScanner.paddedDigits(load(p &+ 10))
+        let isLong = high.count == 8
+        let lowCount = isLong ? low.count : 0
+        // At most 17 digits: below 10¹⁷ < 2⁶³, so the signed conversion to Double applies.
+        let significand = (UInt64(lead) &* 100_000_000 &+ high.value) &* 100_000_000 &+ (isLong ? low.value : 0)
+        // No fraction digit (`1.`) is malformed; a seventeenth needs the general loop.
+        guard high.count > 0 && lowCount < 8 else { return nil }
+        return (significand, p &+ 2 &+ high.count &+ lowCount)
+    }
+
+    /// Any other valid shape: integer digits, then optionally a point and fraction digits, as
+    /// a significand of at most 19 digits, its decimal exponent and the offset after the last
+    /// digit; nil when malformed or longer.
+    private func parseDigits(at start: Int) -> (significand: UInt64, exponent: Int, end: Int)? {
+        var p = start
+        var significand: UInt64 = 0
+        // Integer part: at least one digit; a leading 0 must stand alone (RFC 8259 §6).
+        guard accumulateDigits(at: &p, into: &significand) else { return nil }
+        let integerDigits = p &- start
+        guard integerDigits > 0, integerDigits == 1 || base[start] != UInt8(ascii: "0") else { return nil }
+        guard p < count && base[p] == UInt8(ascii: ".") else { return (significand, 0, p) }
+        p &+= 1
+        let fractionStart = p
+        // Leading zeros of the fraction count as digits too, so the significand stays below
+        // 10¹⁹ and exact without telling them apart; the integer part's lone 0 likewise.
+        guard accumulateDigits(at: &p, into: &significand, digits: integerDigits), p > fractionStart else {
+            return nil
+        }
+        return (significand, fractionStart &- p, p)
     }
 
     /// The offset of the next element's first byte if a `,` and a number start follow `offset`
@@ -154,8 +179,8 @@ struct FastFloatParser {
     private func nearestFloat(_ significand: UInt64, _ exponent: Int) -> Float? {
         if significand == 0 { return 0 }
         let index = exponent &+ 64
-        guard significand <= 1 << 53 && UInt(bitPattern: index) <= 128 else { return nil }
-        // Below 2⁵³ the signed conversion is exact and one instruction.
+        guard significand < 1 << 63 && UInt(bitPattern: index) <= 128 else { return nil }
+        // Below 2⁶³ the signed conversion applies: one instruction, exact below 2⁵³.
         let product = Double(Int64(bitPattern: significand)) * powersOfTen[index]
         // The 29 bits Float drops, against the midpoint pattern 0x1000_0000 ± 4.
         let dropped = product.bitPattern & 0x1FFF_FFFF
@@ -193,13 +218,32 @@ extension FastFloatParser {
 
     /// Parses `number , number , …` from `position` into `output`, at most `capacity` (≥ 1)
     /// values: the innermost row of a tensor without the general loop's per-element state.
-    @inline(__always)
+    ///
+    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2) takes the common shape
+    /// `-?D.D…` and hands back at anything else, which ``parse(at:)`` then parses here, one
+    /// number, before the kernel resumes. `usesVectorKernel` false keeps to Swift (tests).
     func parseRow(
-        from position: inout Int, into output: UnsafeMutablePointer<Float>, capacity: Int
+        from position: inout Int, into output: UnsafeMutablePointer<Float>, capacity: Int,
+        usesVectorKernel: Bool = true
     ) -> (written: Int, stop: RowStop) {
         var p = position
         var written = 0
         while true {
+            #if arch(x86_64)
+            if usesVectorKernel {
+                var offset = p
+                var kernelStop = CK_JSON_ROW_REFUSED
+                written += ck_json_parse_float_row(base, count, &offset, output + written, capacity - written, &kernelStop)
+                p = offset
+                if kernelStop == CK_JSON_ROW_FULL {
+                    position = p
+                    return (written, .full)
+                } else if kernelStop == CK_JSON_ROW_END {
+                    position = p
+                    return (written, .end)
+                }
+            }
+            #endif
             guard let (value, end) = parse(at: p) else {
                 position = p
                 return (written, .refused)

@@ -32,13 +32,36 @@ extension JSONScanner {
         return eightDigitsValue(kept | fill)
     }
 
+    /// The digits of `chunk` before its first non-digit byte, with the bytes from there on
+    /// read as trailing zeros (`"639,-0.1"` → 63 900 000), and how many digits there were.
+    ///
+    /// Trailing zeros leave a fraction's value unchanged (0.639 = 0.63900000), so the caller
+    /// scales by a fixed 10⁻⁸ instead of shifting the digits down: fewer operations than
+    /// ``digitsValue(_:count:)``, and none that depends on the count.
+    @inline(__always)
+    static func paddedDigits(_ chunk: UInt64) -> (value: UInt64, count: Int) {
+        let x = chunk ^ 0x3030_3030_3030_3030  // a digit byte becomes its value, 0…9
+        // Bit 7 of a byte set when it is above 9: the low seven bits plus 0x76 carry into bit
+        // 7 exactly from 10 on, never out of the byte; the OR catches bytes ≥ 0x80.
+        let nonDigits = (((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080
+        let firstNonDigit = nonDigits & (0 &- nonDigits)
+        // All bits of the bytes below the first non-digit; all 64 when there is none.
+        let kept = (firstNonDigit &>> 7) &- 1
+        return (eightDigitValues(x & kept), nonDigits.trailingZeroBitCount &>> 3)
+    }
+
     /// The value of eight ASCII digits, first digit in the lowest byte, in three multiplies.
     @inline(__always)
     static func eightDigitsValue(_ chunk: UInt64) -> UInt64 {
-        var value = chunk &- 0x3030_3030_3030_3030
-        value = (value &* 10) &+ (value >> 8)
+        eightDigitValues(chunk &- 0x3030_3030_3030_3030)
+    }
+
+    /// The number written by eight digit values 0…9, one per byte, first in the lowest byte:
+    /// pairs, then quadruples, then the whole in three multiplies (simdjson's method).
+    @inline(__always)
+    static func eightDigitValues(_ digits: UInt64) -> UInt64 {
+        let pairs = (digits &* 10) &+ (digits &>> 8)
         let mask: UInt64 = 0x0000_00FF_0000_00FF
-        value = (((value & mask) &* 0x000F_4240_0000_0064) &+ (((value >> 16) & mask) &* 0x0000_2710_0000_0001)) >> 32
-        return value
+        return (((pairs & mask) &* 0x000F_4240_0000_0064) &+ (((pairs &>> 16) & mask) &* 0x0000_2710_0000_0001)) &>> 32
     }
 }

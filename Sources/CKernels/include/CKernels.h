@@ -80,4 +80,6 @@ void ck_scale(ck_isa isa, float *x, float alpha, long n);
 double ck_sum(ck_isa isa, const float *x, long n);
 float ck_dot(ck_isa isa, const float *x, const float *y, long n);
 
+#include "ck_json.h"
+
 #endif

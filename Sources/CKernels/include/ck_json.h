@@ -1,0 +1,24 @@
+#ifndef CK_JSON_H
+#define CK_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Why ck_json_parse_float_row returned.
+typedef enum {
+    /// `capacity` floats were written; *position is just after the last number.
+    CK_JSON_ROW_FULL = 0,
+    /// The number at *position is not one it parses (any shape but `-?D.D…`, too close to
+    /// the end of the buffer, a result near a rounding midpoint…); the caller must.
+    CK_JSON_ROW_REFUSED = 1,
+    /// After the last number comes something other than `, number`; *position is after it.
+    CK_JSON_ROW_END = 2,
+} ck_json_row_stop;
+
+/// Parses `number , number , …` from base[*position] into `out` (at most `capacity` ≥ 1
+/// floats), each correctly rounded to Float32, and returns how many it wrote. Only on x86-64;
+/// elsewhere it refuses at once.
+size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *position, float *out, size_t capacity,
+                               ck_json_row_stop *stop);
+
+#endif
