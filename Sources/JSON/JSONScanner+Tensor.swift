@@ -7,7 +7,11 @@ extension JSONScanner {
     /// every later sub-array must match, or the error names its index.
     ///
     /// - Complexity: O(n) in the bytes of the array; one append per element.
-    mutating func scanFloatTensor(maxDepth: Int, depth: Int, maxElements: Int) throws(JSONError) -> JSONFloatTensor {
+    /// - Parameter fastPath: which number parser the innermost rows use; all give the same
+    ///   values and errors, and tests compare them (``TensorFastPath``).
+    mutating func scanFloatTensor(
+        maxDepth: Int, depth: Int, maxElements: Int, fastPath: TensorFastPath = .vector
+    ) throws(JSONError) -> JSONFloatTensor {
         let first = try peekByte()
         if first != UInt8(ascii: "[") {
             return JSONFloatTensor(shape: [], values: [try scanTensorElement(index: [])])
@@ -21,7 +25,7 @@ extension JSONScanner {
         let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
         defer { pending.deallocate() }
         var pendingCount = 0
-        let parser = FastFloatParser(bytes)
+        let parser = fastPath == .general ? nil : FastFloatParser(bytes)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
         var index = [0]
@@ -78,7 +82,9 @@ extension JSONScanner {
                     let room = min(Self.pendingCapacity - pendingCount, maxElements - values.count - pendingCount + 1)
                     let stop: FastFloatParser.RowStop
                     if let parser {
-                        let row = parser.parseRow(from: &position, into: pending + pendingCount, capacity: room)
+                        let row = parser.parseRow(
+                            from: &position, into: pending + pendingCount, capacity: room,
+                            usesVectorKernel: fastPath == .vector)
                         pendingCount += row.written
                         count += row.written
                         stop = row.stop
@@ -129,4 +135,16 @@ extension JSONScanner {
         }
         return value
     }
+}
+
+/// The number parsers of a tensor's innermost rows, fastest first. Only `.vector` is used
+/// outside tests; the others exist so tests can check that all three agree bit for bit and
+/// error for error.
+enum TensorFastPath {
+    /// The SSE2 kernel (x86-64), then ``FastFloatParser`` for the shapes it refuses.
+    case vector
+    /// ``FastFloatParser`` alone.
+    case swift
+    /// Neither: every number through ``JSONScanner/scanNumber()`` and the general loop.
+    case general
 }
