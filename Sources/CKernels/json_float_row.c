@@ -94,20 +94,33 @@ static inline size_t next_number_start(const uint8_t *base, size_t count, size_t
 
 /// keep_lanes[r]: lane 0 (the integer digit) and lanes 2…r+1 (r fraction digits) all ones;
 /// lane 1 (the point) and lanes past the fraction zero, so they read as zero digits.
-static const uint8_t keep_lanes[14][16] __attribute__((aligned(16))) = {
+static const uint8_t keep_lanes[16][16] __attribute__((aligned(16))) = {
 #define K(r) {0xFF, 0, (r) > 0 ? 0xFF : 0, (r) > 1 ? 0xFF : 0, (r) > 2 ? 0xFF : 0, (r) > 3 ? 0xFF : 0, \
     (r) > 4 ? 0xFF : 0, (r) > 5 ? 0xFF : 0, (r) > 6 ? 0xFF : 0, (r) > 7 ? 0xFF : 0, (r) > 8 ? 0xFF : 0, \
     (r) > 9 ? 0xFF : 0, (r) > 10 ? 0xFF : 0, (r) > 11 ? 0xFF : 0, (r) > 12 ? 0xFF : 0, (r) > 13 ? 0xFF : 0}
-    K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(11), K(12), K(13),
+    K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(11), K(12), K(13), K(14), K(15),
 #undef K
 };
+
+/// The 16 digit lanes of `digits` (values 0…9, the point lane zero) as one number: pairs,
+/// quadruples and octets by multiply-add (pmaddwd), then the two octets joined.
+static inline uint64_t fraction_value(__m128i digits, __m128i first_by_ten, __m128i by_ten, __m128i by_hundred,
+                                      __m128i by_ten_thousand) {
+    const __m128i zero = _mm_setzero_si128();
+    __m128i pairs = _mm_packs_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(digits, zero), first_by_ten),
+                                    _mm_madd_epi16(_mm_unpackhi_epi8(digits, zero), by_ten));
+    __m128i quads = _mm_madd_epi16(pairs, by_hundred);
+    __m128i octets = _mm_madd_epi16(_mm_packs_epi32(quads, quads), by_ten_thousand);
+    uint64_t both = (uint64_t)_mm_cvtsi128_si64(octets);
+    return (both & 0xFFFFFFFFu) * 100000000u + (both >> 32);
+}
 
 size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *position, float *out, size_t capacity,
                                ck_json_row_stop *stop) {
     const __m128i zero_char = _mm_set1_epi8('0');
     const __m128i comma_char = _mm_set1_epi8(',');
+    const __m128i point_char = _mm_set1_epi8('.');
     const __m128i nine = _mm_set1_epi8(9);
-    const __m128i zero = _mm_setzero_si128();
     // pmaddwd weights: of each pair, quad or octet of digits the first is the more significant.
     // The first pair is (integer digit, point zeroed) and weighs (1, 10): it reads as `0D`, so
     // the 16 lanes spell the 16-digit number 0 D F₁ … F₁₄ = (D + 0.F₁…F₁₄) × 10¹⁴.
@@ -132,20 +145,22 @@ size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *positi
         size_t comma = p + (unsigned)__builtin_ctz(commas | 0x20000);
         size_t sign = base[p] == '-';
         size_t q = p + sign;
-        __m128i digits = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(base + q)), zero_char);
+        __m128i raw = _mm_loadu_si128((const __m128i *)(base + q));
+        __m128i digits = _mm_sub_epi8(raw, zero_char);
         // A byte is a digit when its value minus '0' is at most 9 as an unsigned byte.
         unsigned digit_mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(digits, nine), digits));
+        unsigned points = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(raw, point_char));
         unsigned fraction_digits = (unsigned)__builtin_ctz(~digit_mask >> 2);  // at most 14
         // The shape `D.F…` with 1–13 fraction digits (a 14th may continue past the vector);
         // one branch for the three conditions.
-        if (!(digit_mask & 1) | (base[q + 1] != '.') | (fraction_digits - 1 > 12)) goto unusual;
-        digits = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
-        __m128i pairs = _mm_packs_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(digits, zero), first_by_ten),
-                                        _mm_madd_epi16(_mm_unpackhi_epi8(digits, zero), by_ten));
-        __m128i quads = _mm_madd_epi16(pairs, by_hundred);
-        __m128i octets = _mm_madd_epi16(_mm_packs_epi32(quads, quads), by_ten_thousand);
-        uint64_t both = (uint64_t)_mm_cvtsi128_si64(octets);
-        uint64_t significand = (both & 0xFFFFFFFFu) * 100000000u + (both >> 32);
+        if (!(digit_mask & 1) | !(points & 2) | (fraction_digits - 1 > 12)) goto unusual;
+        // The lanes to keep, chosen by where the comma says the fraction ends rather than by
+        // fraction_digits: the comma is known early (the loop needs it anyway), which takes
+        // the digit scan off this value's critical path. When they differ (an exponent, `]`),
+        // the number leaves the common case below and the lanes are chosen again.
+        __m128i keep = _mm_load_si128((const __m128i *)keep_lanes[(comma - q - 2) & 15]);
+        __m128i kept = _mm_and_si128(digits, keep);
+        uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
         size_t end = q + 2 + fraction_digits;
         float magnitude;
         if (end == comma) {
@@ -158,6 +173,8 @@ size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *positi
             if ((bits & 0x1FFFFFFFu) - 0x0FFFFFFCu <= 8) goto unusual;
             magnitude = (float)product;
         } else {
+            kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
+            significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
             int exponent = -14;
             if ((base[end] | 0x20) == 'e' && !parse_exponent(base, count, &end, &exponent)) goto unusual;
             if (!nearest_float(significand, exponent, &magnitude)) goto unusual;
