@@ -115,6 +115,18 @@ static inline uint64_t fraction_value(__m128i digits, __m128i first_by_ten, __m1
     return (both & 0xFFFFFFFFu) * 100000000u + (both >> 32);
 }
 
+/// shape_bits[r]: the bits that must be set in a number's shape mask (bits 0–15: the lane is
+/// a digit; bit 16 + i: lane i is a point) for `D.F…` with r fraction digits.
+static const uint32_t shape_bits[16] = {
+#define S(r) (1u | ((1u << (r)) - 1) << 2 | 1u << 17)
+    S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7), S(8), S(9), S(10), S(11), S(12), S(13), S(14), S(15),
+#undef S
+};
+
+/// 10⁻¹⁴ with either sign, chosen by the number's sign: the product then carries the sign
+/// (also for -0.0), with no extra instruction to set it.
+static const double signed_scale[2] = {1e-14, -1e-14};
+
 size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *position, float *out, size_t capacity,
                                ck_json_row_stop *stop) {
     const __m128i zero_char = _mm_set1_epi8('0');
@@ -133,10 +145,10 @@ size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *positi
     // Set when p was reached by stepping over a comma without looking at the byte after it:
     // the end of the number before, to fall back on when that byte is not a number start.
     size_t after_comma_of = SIZE_MAX;
-    // Every load below stays within 18 bytes of p.
-    size_t last_start = count >= 32 ? count - 32 : 0;
+    // Every load below stays within 18 bytes of p, so p may go up to count - 32.
+    const ptrdiff_t last_start = (ptrdiff_t)count - 32;
     for (;;) {
-        if (count < 32 || p > last_start) goto unusual;
+        if ((ptrdiff_t)p > last_start) goto unusual;
         // The next number's start comes from this load alone (the first comma), so the
         // loop-carried dependency is one load and a bit scan; that the number really ends at
         // the comma is checked below, off that chain, by a well-predicted branch.
@@ -148,65 +160,67 @@ size_t ck_json_parse_float_row(const uint8_t *base, size_t count, size_t *positi
         __m128i raw = _mm_loadu_si128((const __m128i *)(base + q));
         __m128i digits = _mm_sub_epi8(raw, zero_char);
         // A byte is a digit when its value minus '0' is at most 9 as an unsigned byte.
-        unsigned digit_mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(digits, nine), digits));
-        unsigned points = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(raw, point_char));
-        unsigned fraction_digits = (unsigned)__builtin_ctz(~digit_mask >> 2);  // at most 14
-        // The shape `D.F…` with 1–13 fraction digits (a 14th may continue past the vector);
-        // one branch for the three conditions.
-        if (!(digit_mask & 1) | !(points & 2) | (fraction_digits - 1 > 12)) goto unusual;
-        // The lanes to keep, chosen by where the comma says the fraction ends rather than by
-        // fraction_digits: the comma is known early (the loop needs it anyway), which takes
-        // the digit scan off this value's critical path. When they differ (an exponent, `]`),
-        // the number leaves the common case below and the lanes are chosen again.
-        __m128i keep = _mm_load_si128((const __m128i *)keep_lanes[(comma - q - 2) & 15]);
-        __m128i kept = _mm_and_si128(digits, keep);
-        uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
-        size_t end = q + 2 + fraction_digits;
-        float magnitude;
-        if (end == comma) {
-            // The common case, no exponent: the value is 0 or in [10⁻¹⁴, 10), far inside the
-            // normal Float range, so only the midpoint check remains. Below 10¹⁵ the
-            // significand is an exact Double; 0 passes the check and gives +0.
-            double product = (double)(int64_t)significand * 1e-14;
+        uint32_t shape = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(digits, nine), digits)) |
+                         (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(raw, point_char)) << 16;
+        // The common case: `D.F…,` with 1–13 fraction digits running up to the comma.
+        size_t fraction_digits = comma - q - 2;
+        uint32_t needed = shape_bits[fraction_digits & 15];
+        if ((fraction_digits - 1 > 12) | ((shape & needed) != needed)) goto other_shape;
+        {
+            __m128i kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
+            uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
+            // The value is 0 or in [10⁻¹⁴, 10), far inside the normal Float range, so only
+            // the midpoint check remains. Below 10¹⁵ the significand is an exact Double.
+            double product = (double)(int64_t)significand * signed_scale[sign];
             uint64_t bits;
             memcpy(&bits, &product, sizeof bits);
             if ((bits & 0x1FFFFFFFu) - 0x0FFFFFFCu <= 8) goto unusual;
-            magnitude = (float)product;
-        } else {
-            kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
-            significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
-            int exponent = -14;
-            if ((base[end] | 0x20) == 'e' && !parse_exponent(base, count, &end, &exponent)) goto unusual;
-            if (!nearest_float(significand, exponent, &magnitude)) goto unusual;
-        }
-        uint32_t bits;
-        memcpy(&bits, &magnitude, sizeof bits);
-        bits |= (uint32_t)sign << 31;
-        memcpy(out + written, &bits, sizeof bits);
-        written++;
-        if (written == capacity) {
-            *position = end;
-            *stop = CK_JSON_ROW_FULL;
-            return written;
-        }
-        if (end == comma) {
+            out[written] = (float)product;
+            written++;
+            if (written == capacity) {
+                *position = comma;
+                *stop = CK_JSON_ROW_FULL;
+                return written;
+            }
             // Whether a number follows is left to the next round's shape check.
-            after_comma_of = end;
+            after_comma_of = comma;
             p = comma + 1;
             continue;
         }
-        size_t next = next_number_start(base, count, end);
-        if (next == (size_t)-1) {
-            *position = end;
-            *stop = CK_JSON_ROW_END;
-            return written;
+    other_shape: {
+            // `D.F…` followed by an exponent, whitespace or a bracket rather than a comma.
+            unsigned digit_run = (unsigned)__builtin_ctz(~shape >> 2);  // at most 14
+            if (!(shape & 1) | !(shape & 1u << 17) | (digit_run - 1 > 12)) goto unusual;
+            __m128i kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[digit_run]));
+            uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
+            size_t end = q + 2 + digit_run;
+            int exponent = -14;
+            if ((base[end] | 0x20) == 'e' && !parse_exponent(base, count, &end, &exponent)) goto unusual;
+            float magnitude;
+            if (!nearest_float(significand, exponent, &magnitude)) goto unusual;
+            uint32_t bits;
+            memcpy(&bits, &magnitude, sizeof bits);
+            bits |= (uint32_t)sign << 31;
+            memcpy(out + written, &bits, sizeof bits);
+            written++;
+            if (written == capacity) {
+                *position = end;
+                *stop = CK_JSON_ROW_FULL;
+                return written;
+            }
+            size_t next = next_number_start(base, count, end);
+            if (next == (size_t)-1) {
+                *position = end;
+                *stop = CK_JSON_ROW_END;
+                return written;
+            }
+            after_comma_of = SIZE_MAX;
+            p = next;
+            continue;
         }
-        after_comma_of = SIZE_MAX;
-        p = next;
-        continue;
     unusual:
-        // Not the shape above. If p was reached blindly after a comma, first make sure a
-        // number starts there (else the row ends at that comma's number, or whitespace
+        // Not a shape handled here. If p was reached blindly after a comma, first make sure
+        // a number starts there (else the row ends at that comma's number, or whitespace
         // precedes the next number).
         if (after_comma_of != SIZE_MAX && !is_number_start(base[p])) {
             size_t next = next_number_start(base, count, after_comma_of);
