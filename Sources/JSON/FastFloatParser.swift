@@ -27,15 +27,18 @@ struct FastFloatParser {
     let count: Int
     let powersOfTen: UnsafePointer<Double>
     let integerPowersOfTen: UnsafePointer<UInt64>
+    let rowKernel: ck_json_row_isa
 
-    /// A parser over `bytes`; nil for an empty buffer (nothing to parse fast).
-    init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A parser over `bytes`; nil for an empty buffer (nothing to parse fast). `rowKernel`
+    /// overrides the detected kernel build (tests run the SSE2 one on SSSE3 machines too).
+    init?(_ bytes: UnsafeBufferPointer<UInt8>, rowKernel: ck_json_row_isa? = nil) {
         guard let base = bytes.baseAddress else { return nil }
         self.base = base
         count = bytes.count
         let tables = FastFloatTables.shared
         powersOfTen = tables.powersOfTen
         integerPowersOfTen = tables.integerPowersOfTen
+        self.rowKernel = rowKernel ?? tables.rowKernel
     }
 
     /// The value of the number at `start` and the offset just after it, or nil for a refusal.
@@ -219,7 +222,7 @@ extension FastFloatParser {
     /// Parses `number , number , …` from `position` into `output`, at most `capacity` (≥ 1)
     /// values: the innermost row of a tensor without the general loop's per-element state.
     ///
-    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2) takes the common shape
+    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2 or SSSE3) takes the common shape
     /// `-?D.D…` and hands back at anything else, which ``parse(at:)`` then parses here, one
     /// number, before the kernel resumes. `usesVectorKernel` false keeps to Swift (tests).
     func parseRow(
@@ -230,10 +233,10 @@ extension FastFloatParser {
         var written = 0
         while true {
             #if arch(x86_64)
-            if usesVectorKernel {
+            if usesVectorKernel && rowKernel != CK_JSON_ROW_NONE {
                 var offset = p
                 var kernelStop = CK_JSON_ROW_REFUSED
-                written += ck_json_parse_float_row(base, count, &offset, output + written, capacity - written, &kernelStop)
+                written += ck_json_parse_float_row(rowKernel, base, count, &offset, output + written, capacity - written, &kernelStop)
                 p = offset
                 if kernelStop == CK_JSON_ROW_FULL {
                     position = p

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Constant tables of the tensor number parser, built once and never freed.
 ///
 /// A class with pointer fields rather than global arrays: the hot loop reads them through a
@@ -12,6 +14,11 @@ final class FastFloatTables: @unchecked Sendable {
     let powersOfTen: UnsafePointer<Double>
     /// `integerPowersOfTen[k]` is 10^k, for k in 0…8.
     let integerPowersOfTen: UnsafePointer<UInt64>
+    /// The build of the C row kernel this CPU runs (CPUID is slow: asked once, here).
+    let rowKernel: ck_json_row_isa
+
+    /// Whether the C row kernel runs on this machine (x86-64 only).
+    var hasRowKernel: Bool { rowKernel != CK_JSON_ROW_NONE }
 
     private init() {
         // The compiler rounds each decimal literal correctly to the nearest Double.
@@ -44,5 +51,6 @@ final class FastFloatTables: @unchecked Sendable {
             power &*= 10
         }
         integerPowersOfTen = UnsafePointer(integers)
+        rowKernel = ck_json_detect_row_isa()
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 extension JSONScanner {
     /// Decodes a number or a nested array of numbers at `position` straight into a flat
     /// Float32 buffer and its shape, without building a ``JSONValue`` per element.
@@ -25,7 +27,8 @@ extension JSONScanner {
         let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
         defer { pending.deallocate() }
         var pendingCount = 0
-        let parser = fastPath == .general ? nil : FastFloatParser(bytes)
+        let parser =
+            fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath == .baselineVector ? CK_JSON_ROW_SSE2 : nil)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
         var index = [0]
@@ -84,7 +87,7 @@ extension JSONScanner {
                     if let parser {
                         let row = parser.parseRow(
                             from: &position, into: pending + pendingCount, capacity: room,
-                            usesVectorKernel: fastPath == .vector)
+                            usesVectorKernel: fastPath != .swift)
                         pendingCount += row.written
                         count += row.written
                         stop = row.stop
@@ -141,8 +144,11 @@ extension JSONScanner {
 /// outside tests; the others exist so tests can check that all three agree bit for bit and
 /// error for error.
 enum TensorFastPath {
-    /// The SSE2 kernel (x86-64), then ``FastFloatParser`` for the shapes it refuses.
+    /// The C row kernel in its best build for this CPU (x86-64), then ``FastFloatParser``
+    /// for the shapes it refuses.
     case vector
+    /// The same with the kernel's SSE2 build, whatever the CPU.
+    case baselineVector
     /// ``FastFloatParser`` alone.
     case swift
     /// Neither: every number through ``JSONScanner/scanNumber()`` and the general loop.
