@@ -8,7 +8,7 @@ extension JSONScanner {
     /// array) met; each dimension's size by the first sub-array that closes at that depth;
     /// every later sub-array must match, or the error names its index.
     ///
-    /// - Complexity: O(n) in the bytes of the array; one append per element.
+    /// - Complexity: O(n) in the bytes of the array; numbers are appended in blocks.
     /// - Parameter fastPath: which number parser the innermost rows use; all give the same
     ///   values and errors, and tests compare them (``TensorFastPath``).
     mutating func scanFloatTensor(
@@ -82,7 +82,11 @@ extension JSONScanner {
                 // else (`]`, an error) hands control back to the general loop above.
                 var count = index[level]
                 while true {
-                    let room = min(Self.pendingCapacity - pendingCount, maxElements - values.count - pendingCount + 1)
+                    // Room left in the block, or up to one past the element limit (that one
+                    // throws below, at its end); `+ 1` only on a small number: no overflow.
+                    let free = Self.pendingCapacity - pendingCount
+                    let remaining = maxElements - values.count - pendingCount
+                    let room = remaining < free ? remaining + 1 : free
                     let stop: FastFloatParser.RowStop
                     if let parser {
                         let row = parser.parseRow(
@@ -117,7 +121,7 @@ extension JSONScanner {
         return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)
     }
 
-    /// Size of the block buffer of ``scanFloatTensor(maxDepth:depth:maxElements:)``: 4 KiB.
+    /// Size of the block buffer of ``scanFloatTensor(maxDepth:depth:maxElements:fastPath:)``: 4 KiB.
     private static var pendingCapacity: Int { 1024 }
 
     /// Scans one element; `index` (the path to it) is only used to name it in errors.

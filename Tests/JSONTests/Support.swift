@@ -67,6 +67,12 @@ enum TensorOutcome: Equatable, CustomStringConvertible {
         }
     }
 
+    /// The shape, when it is a tensor.
+    var shape: [Int]? {
+        guard case .tensor(let shape, _) = self else { return nil }
+        return shape
+    }
+
     var description: String {
         switch self {
         case .tensor(let shape, let bits): "tensor \(shape) \(bits.prefix(8))…"

@@ -75,6 +75,23 @@ struct TensorFastPathTests {
         #expect(Self.expectAgreement(rows, limits: JSONLimits(maxTensorElements: 120)) != .error(.tooManyElements(limit: 120, at(0))))
     }
 
+    /// Numbers go to `values` in blocks of 1024: the limit is enforced at the same element
+    /// wherever it falls against a block, and `Int.max` (no limit) does not overflow.
+    @Test func elementLimitAtBlockEdgesAndWithoutLimit() {
+        let numbers = (0..<2100).map { "0.\(100 + $0 % 900)" }
+        let document = "[" + numbers.joined(separator: ",") + "]"
+        for limit in [0, 1, 1023, 1024, 1025, 2047, 2048, 2099, 2100, Int.max] {
+            let outcome = Self.expectAgreement(document, limits: JSONLimits(maxTensorElements: limit))
+            if limit >= numbers.count {
+                #expect(outcome.shape == [2100], "limit \(limit)")
+            } else {
+                // Just after the first number past the limit, the one at index `limit`.
+                let end = 1 + numbers[...limit].map(\.utf8.count).reduce(0, +) + limit
+                #expect(outcome == .error(.tooManyElements(limit: limit, at(end))), "limit \(limit)")
+            }
+        }
+    }
+
     /// Whitespace anywhere between numbers and brackets, and the kernel's own shapes next to
     /// ones it refuses (integers, exponents, long fractions), all mixed in one tensor.
     @Test func separatorsAndMixedShapesGiveTheSameTensor() {
