@@ -133,8 +133,8 @@ static const uint32_t shape_bits[16] = {
 /// (also for -0.0), with no extra instruction to set it.
 static const double signed_scale[2] = {1e-14, -1e-14};
 
-size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out, size_t capacity,
-                               ck_json_row_stop *stop) {
+size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                            size_t capacity, ck_json_row_stop *stop) {
     const __m128i zero_char = _mm_set1_epi8('0');
     const __m128i comma_char = _mm_set1_epi8(',');
     const __m128i point_char = _mm_set1_epi8('.');
@@ -151,7 +151,8 @@ size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, s
     // Set when p was reached by stepping over a comma without looking at the byte after it:
     // the end of the number before, to fall back on when that byte is not a number start.
     size_t after_comma_of = SIZE_MAX;
-    // Every load below stays within 18 bytes of p, so p may go up to count - 32.
+    // Every read below stays within 17 bytes of p (two 16-byte loads at p and p + sign, one
+    // byte after the fraction), so p may go up to count - 32.
     const ptrdiff_t last_start = (ptrdiff_t)count - 32;
     for (;;) {
         if ((ptrdiff_t)p > last_start) goto unusual;
