@@ -28,7 +28,7 @@ let package = Package(
             name: "CKernels", exclude: ["README.md"], cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-Wall", "-Wextra"])],
             linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Kernels", dependencies: ["CKernels"], exclude: ["README.md"], swiftSettings: strictSwift),
-        .target(name: "JSON", swiftSettings: strictSwift),
+        .target(name: "JSON", dependencies: ["CKernels"], swiftSettings: strictSwift),
         .target(name: "NeuralNet", dependencies: ["Kernels", "JSON"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "CSystem"),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
         // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
         .executableTarget(
-            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "README.md"],
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "README.md"],
             swiftSettings: strictSwift),
     ]
 )

@@ -1,3 +1,5 @@
+import CKernels
+
 extension JSONScanner {
     /// Decodes a number or a nested array of numbers at `position` straight into a flat
     /// Float32 buffer and its shape, without building a ``JSONValue`` per element.
@@ -6,8 +8,12 @@ extension JSONScanner {
     /// array) met; each dimension's size by the first sub-array that closes at that depth;
     /// every later sub-array must match, or the error names its index.
     ///
-    /// - Complexity: O(n) in the bytes of the array; one append per element.
-    mutating func scanFloatTensor(maxDepth: Int, depth: Int, maxElements: Int) throws(JSONError) -> JSONFloatTensor {
+    /// - Complexity: O(n) in the bytes of the array; numbers are appended in blocks.
+    /// - Parameter fastPath: which number parser the innermost rows use; all give the same
+    ///   values and errors, and tests compare them (``TensorFastPath``).
+    mutating func scanFloatTensor(
+        maxDepth: Int, depth: Int, maxElements: Int, fastPath: TensorFastPath = .vector
+    ) throws(JSONError) -> JSONFloatTensor {
         let first = try peekByte()
         if first != UInt8(ascii: "[") {
             return JSONFloatTensor(shape: [], values: [try scanTensorElement(index: [])])
@@ -16,6 +22,13 @@ extension JSONScanner {
         position += 1
         var values: [Float] = []
         values.reserveCapacity(min((bytes.count - position) / 4, maxElements))
+        // Numbers are parsed into this small buffer (it stays in L1) and appended to
+        // `values` in blocks: one capacity check per block instead of per number.
+        let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
+        defer { pending.deallocate() }
+        var pendingCount = 0
+        let parser =
+            fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath == .baselineVector ? CK_JSON_ROW_SSE2 : nil)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
         var index = [0]
@@ -69,29 +82,47 @@ extension JSONScanner {
                 // else (`]`, an error) hands control back to the general loop above.
                 var count = index[level]
                 while true {
-                    let value: Float
-                    if let fast = scanFastFloat() {
-                        value = fast
+                    // Room left in the block, or up to one past the element limit (that one
+                    // throws below, at its end); `+ 1` only on a small number: no overflow.
+                    let free = Self.pendingCapacity - pendingCount
+                    let remaining = maxElements - values.count - pendingCount
+                    let room = remaining < free ? remaining + 1 : free
+                    let stop: FastFloatParser.RowStop
+                    if let parser {
+                        let row = parser.parseRow(
+                            from: &position, into: pending + pendingCount, capacity: room,
+                            usesVectorKernel: fastPath != .swift)
+                        pendingCount += row.written
+                        count += row.written
+                        stop = row.stop
                     } else {
-                        index[level] = count
-                        value = try scanTensorElement(index: index)
+                        stop = .refused
                     }
-                    values.append(value)
-                    count += 1
-                    guard values.count <= maxElements else {
+                    if stop == .refused {
+                        index[level] = count
+                        pending[pendingCount] = try scanTensorElement(index: index)
+                        pendingCount += 1
+                        count += 1
+                    }
+                    guard values.count + pendingCount <= maxElements else {
                         throw .tooManyElements(limit: maxElements, location(position))
                     }
-                    let comma = skippingWhitespace(from: position)
-                    guard comma < bytes.count, bytes[comma] == UInt8(ascii: ",") else { break }
-                    let next = skippingWhitespace(from: comma + 1)
-                    guard next < bytes.count, Self.isNumberStart(bytes[next]) else { break }
+                    if pendingCount == Self.pendingCapacity {
+                        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
+                        pendingCount = 0
+                    }
+                    guard stop != .end, let next = parser?.nextNumberStart(after: position) else { break }
                     position = next
                 }
                 index[level] = count
             }
         }
+        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
         return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)
     }
+
+    /// Size of the block buffer of ``scanFloatTensor(maxDepth:depth:maxElements:fastPath:)``: 4 KiB.
+    private static var pendingCapacity: Int { 1024 }
 
     /// Scans one element; `index` (the path to it) is only used to name it in errors.
     @inline(__always)
@@ -111,4 +142,19 @@ extension JSONScanner {
         }
         return value
     }
+}
+
+/// The number parsers of a tensor's innermost rows, fastest first. Only `.vector` is used
+/// outside tests; the others exist so tests can check that all three agree bit for bit and
+/// error for error.
+enum TensorFastPath {
+    /// The C row kernel in its best build for this CPU (x86-64), then ``FastFloatParser``
+    /// for the shapes it refuses.
+    case vector
+    /// The same with the kernel's SSE2 build, whatever the CPU.
+    case baselineVector
+    /// ``FastFloatParser`` alone.
+    case swift
+    /// Neither: every number through ``JSONScanner/scanNumber()`` and the general loop.
+    case general
 }

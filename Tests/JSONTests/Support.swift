@@ -37,3 +37,46 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Parses `text` as a tensor document through the given fast path: the tensor or the error.
+func tensorResult(
+    _ text: String, fastPath: TensorFastPath, limits: JSONLimits = JSONLimits()
+) -> Result<JSONFloatTensor, JSONError> {
+    Array(text.utf8).withUnsafeBufferPointer { buffer in
+        var scanner = JSONScanner(buffer, position: 0)
+        do throws(JSONError) {
+            let tensor = try scanner.scanFloatTensor(
+                maxDepth: limits.maxDepth, depth: 0, maxElements: limits.maxTensorElements, fastPath: fastPath)
+            try scanner.expectEndOfDocument()
+            return .success(tensor)
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// A result compared bit for bit (so -0 differs from 0), with the error when there is one.
+enum TensorOutcome: Equatable, CustomStringConvertible {
+    case tensor(shape: [Int], bits: [UInt32])
+    case error(JSONError)
+
+    init(_ result: Result<JSONFloatTensor, JSONError>) {
+        switch result {
+        case .success(let tensor): self = .tensor(shape: tensor.shape, bits: tensor.values.map(\.bitPattern))
+        case .failure(let error): self = .error(error)
+        }
+    }
+
+    /// The shape, when it is a tensor.
+    var shape: [Int]? {
+        guard case .tensor(let shape, _) = self else { return nil }
+        return shape
+    }
+
+    var description: String {
+        switch self {
+        case .tensor(let shape, let bits): "tensor \(shape) \(bits.prefix(8))…"
+        case .error(let error): "error \(error)"
+        }
+    }
+}

@@ -94,6 +94,25 @@ if CommandLine.arguments.count >= 4, CommandLine.arguments[1] == "profile", let 
     exit(0)
 }
 
+// `JSONBench file PATH [RUNS]`: a forward body written elsewhere (e.g. by orjson_payload.py)
+// read as the service reads it; prints the time per number and a checksum of the Float bits
+// (their sum), which orjson_payload.py prints too for the same numbers.
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "file" {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: CommandLine.arguments[2])))
+    let runs = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 200 : 200
+    var tensor = JSONFloatTensor(shape: [0], values: [])
+    let seconds = try bestSeconds(repeats: runs) {
+        var reader = try JSONReader(bytes)
+        try reader.beginObject()
+        while try reader.nextKey() != nil { tensor = try reader.readFloatTensor() }
+        try reader.finish()
+    }
+    let checksum = tensor.values.reduce(UInt64(0)) { $0 &+ UInt64($1.bitPattern) }
+    print("shape \(tensor.shape)", format(seconds), megabytesPerSecond(bytes.count, seconds),
+          String(format: "%.2f ns/number", seconds * 1e9 / Double(max(tensor.values.count, 1))), "checksum \(checksum)")
+    exit(0)
+}
+
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsonbench-\(getpid())")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }

@@ -82,4 +82,6 @@ float ck_dot(ck_isa isa, const float *x, const float *y, long n);
 /// Index of the first NaN or infinity in `x[0..<n]`, or -1 when every value is finite.
 long ck_first_nonfinite(const float *x, long n);
 
+#include "ck_json.h"
+
 #endif

@@ -1,0 +1,37 @@
+#ifndef CK_JSON_H
+#define CK_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Why ck_json_parse_float_row returned.
+typedef enum {
+    /// `capacity` floats were written; *position is just after the last number.
+    CK_JSON_ROW_FULL = 0,
+    /// The number at *position is not one it parses (any shape but `-?D.D…`, too close to
+    /// the end of the buffer, a result near a rounding midpoint…); the caller must.
+    CK_JSON_ROW_REFUSED = 1,
+    /// After the last number comes something other than `, number`; *position is after it.
+    CK_JSON_ROW_END = 2,
+} ck_json_row_stop;
+
+/// Which build of the row kernel runs: chosen once by ck_json_detect_row_isa.
+typedef enum {
+    /// Not x86-64: there is no kernel; ck_json_parse_float_row refuses at once.
+    CK_JSON_ROW_NONE = 0,
+    /// Baseline x86-64.
+    CK_JSON_ROW_SSE2 = 1,
+    /// With pmaddubsw (all x86-64 CPUs since about 2008 save AMD K10).
+    CK_JSON_ROW_SSSE3 = 2,
+} ck_json_row_isa;
+
+/// The best row kernel this CPU runs (CPUID: a slow call, so ask once).
+ck_json_row_isa ck_json_detect_row_isa(void);
+
+/// Parses `number , number , …` from base[*position] into `out` (at most `capacity` ≥ 1
+/// floats), each correctly rounded to Float32, and returns how many it wrote. `isa` must come
+/// from ck_json_detect_row_isa.
+size_t ck_json_parse_float_row(ck_json_row_isa isa, const uint8_t *base, size_t count, size_t *position, float *out,
+                               size_t capacity, ck_json_row_stop *stop);
+
+#endif

@@ -1,0 +1,247 @@
+// The row kernel of ck_json_parse_float_row, written once and compiled twice:
+// json_float_row_ssse3.c includes this inside a target("ssse3") region with JSON_ROW_SSSE3
+// defined and JSON_ROW_FN(name) = name##_ssse3 (pmaddubsw for the digit pairs),
+// json_float_row_sse2.c with JSON_ROW_FN(name) = name##_sse2 (the x86-64 baseline).
+// json_float_row.c picks one at run time. Only for x86-64.
+#include <string.h>
+#include <tmmintrin.h>
+#include "ck_json.h"
+
+size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                            size_t capacity, ck_json_row_stop *stop);
+
+/// The Double nearest to 10^k at [k + 64], for k in -64…64 (exact for 0…22); the compiler
+/// rounds decimal literals correctly.
+static const double powers_of_ten[129] = {
+    1e-64, 1e-63, 1e-62, 1e-61, 1e-60, 1e-59, 1e-58, 1e-57,
+    1e-56, 1e-55, 1e-54, 1e-53, 1e-52, 1e-51, 1e-50, 1e-49,
+    1e-48, 1e-47, 1e-46, 1e-45, 1e-44, 1e-43, 1e-42, 1e-41,
+    1e-40, 1e-39, 1e-38, 1e-37, 1e-36, 1e-35, 1e-34, 1e-33,
+    1e-32, 1e-31, 1e-30, 1e-29, 1e-28, 1e-27, 1e-26, 1e-25,
+    1e-24, 1e-23, 1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17,
+    1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9,
+    1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23,
+    1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31,
+    1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38, 1e39,
+    1e40, 1e41, 1e42, 1e43, 1e44, 1e45, 1e46, 1e47,
+    1e48, 1e49, 1e50, 1e51, 1e52, 1e53, 1e54, 1e55,
+    1e56, 1e57, 1e58, 1e59, 1e60, 1e61, 1e62, 1e63,
+    1e64,
+};
+
+/// `significand × 10^exponent` rounded to the nearest Float into *out; 0 when the caller must
+/// decide instead. Same rule as FastFloatParser.nearestFloat(_:_:) (see its type's comment):
+/// the Double product is within 3.0001 Double ulps of the true value, so it rounds to the
+/// same Float unless its 29 dropped bits are within 4 ulps of the midpoint pattern.
+static inline int nearest_float(uint64_t significand, int exponent, float *out) {
+    if (significand == 0) {
+        *out = 0.0f;
+        return 1;
+    }
+    unsigned index = (unsigned)(exponent + 64);
+    if (significand >> 63 || index > 128) return 0;
+    double product = (double)(int64_t)significand * powers_of_ten[index];
+    uint64_t bits;
+    memcpy(&bits, &product, sizeof bits);
+    if ((bits & 0x1FFFFFFFu) - 0x0FFFFFFCu <= 8 || !(product >= 0x1p-126)) return 0;
+    float single = (float)product;
+    if (!(single <= 0x1.fffffep127f)) return 0;
+    *out = single;
+    return 1;
+}
+
+/// Consumes `[eE][+-]?[0-9]+` at *p (the caller saw the e) and adds its value to *exponent,
+/// saturated at ±10 000; 0 without a digit.
+static inline int parse_exponent(const uint8_t *base, size_t count, size_t *p, int *exponent) {
+    size_t q = *p + 1;
+    int negative = 0;
+    if (q < count && (base[q] == '-' || base[q] == '+')) {
+        negative = base[q] == '-';
+        q++;
+    }
+    if (!(q < count && (uint8_t)(base[q] - '0') < 10)) return 0;
+    int value = 0;
+    while (q < count && (uint8_t)(base[q] - '0') < 10) {
+        if (value < 10000) value = value * 10 + (base[q] - '0');
+        q++;
+    }
+    *p = q;
+    *exponent += negative ? -value : value;
+    return 1;
+}
+
+static inline int is_space(uint8_t byte) { return byte == ' ' || byte == '\n' || byte == '\r' || byte == '\t'; }
+static inline int is_number_start(uint8_t byte) { return byte == '-' || (uint8_t)(byte - '0') < 10; }
+
+/// As FastFloatParser.nextNumberStart(after:): the offset of the next number if `,` and a
+/// number start follow `offset` (whitespace allowed around the comma), else (size_t)-1.
+static inline size_t next_number_start(const uint8_t *base, size_t count, size_t offset) {
+    size_t p = offset;
+    if (!(p < count && base[p] == ',')) {
+        while (p < count && is_space(base[p])) p++;
+        if (!(p < count && base[p] == ',')) return (size_t)-1;
+    }
+    p++;
+    if (!(p < count && is_number_start(base[p]))) {
+        while (p < count && is_space(base[p])) p++;
+        if (!(p < count && is_number_start(base[p]))) return (size_t)-1;
+    }
+    return p;
+}
+
+/// keep_lanes[r]: lane 0 (the integer digit) and lanes 2…r+1 (r fraction digits) all ones;
+/// lane 1 (the point) and lanes past the fraction zero, so they read as zero digits.
+static const uint8_t keep_lanes[16][16] __attribute__((aligned(16))) = {
+#define K(r) {0xFF, 0, (r) > 0 ? 0xFF : 0, (r) > 1 ? 0xFF : 0, (r) > 2 ? 0xFF : 0, (r) > 3 ? 0xFF : 0, \
+    (r) > 4 ? 0xFF : 0, (r) > 5 ? 0xFF : 0, (r) > 6 ? 0xFF : 0, (r) > 7 ? 0xFF : 0, (r) > 8 ? 0xFF : 0, \
+    (r) > 9 ? 0xFF : 0, (r) > 10 ? 0xFF : 0, (r) > 11 ? 0xFF : 0, (r) > 12 ? 0xFF : 0, (r) > 13 ? 0xFF : 0}
+    K(0), K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8), K(9), K(10), K(11), K(12), K(13), K(14), K(15),
+#undef K
+};
+
+/// The 16 digit lanes of `digits` (values 0…9, the point lane zero) as one number: pairs,
+/// quadruples and octets by multiply-add (pmaddwd), then the two octets joined.
+static inline uint64_t fraction_value(__m128i digits, __m128i first_by_ten, __m128i by_ten, __m128i by_hundred,
+                                      __m128i by_ten_thousand) {
+#if defined(JSON_ROW_SSSE3)
+    // pmaddubsw: bytes times signed bytes, adjacent products added, in one instruction.
+    (void)first_by_ten, (void)by_ten;
+    __m128i pairs = _mm_maddubs_epi16(digits, _mm_setr_epi8(1, 10, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+#else
+    const __m128i zero = _mm_setzero_si128();
+    __m128i pairs = _mm_packs_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(digits, zero), first_by_ten),
+                                    _mm_madd_epi16(_mm_unpackhi_epi8(digits, zero), by_ten));
+#endif
+    __m128i quads = _mm_madd_epi16(pairs, by_hundred);
+    __m128i octets = _mm_madd_epi16(_mm_packs_epi32(quads, quads), by_ten_thousand);
+    uint64_t both = (uint64_t)_mm_cvtsi128_si64(octets);
+    return (both & 0xFFFFFFFFu) * 100000000u + (both >> 32);
+}
+
+/// shape_bits[r]: the bits that must be set in a number's shape mask (bits 0–15: the lane is
+/// a digit; bit 16 + i: lane i is a point) for `D.F…` with r fraction digits.
+static const uint32_t shape_bits[16] = {
+#define S(r) (1u | ((1u << (r)) - 1) << 2 | 1u << 17)
+    S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7), S(8), S(9), S(10), S(11), S(12), S(13), S(14), S(15),
+#undef S
+};
+
+/// 10⁻¹⁴ with either sign, chosen by the number's sign: the product then carries the sign
+/// (also for -0.0), with no extra instruction to set it.
+static const double signed_scale[2] = {1e-14, -1e-14};
+
+size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                            size_t capacity, ck_json_row_stop *stop) {
+    const __m128i zero_char = _mm_set1_epi8('0');
+    const __m128i comma_char = _mm_set1_epi8(',');
+    const __m128i point_char = _mm_set1_epi8('.');
+    const __m128i nine = _mm_set1_epi8(9);
+    // pmaddwd weights: of each pair, quad or octet of digits the first is the more significant.
+    // The first pair is (integer digit, point zeroed) and weighs (1, 10): it reads as `0D`, so
+    // the 16 lanes spell the 16-digit number 0 D F₁ … F₁₄ = (D + 0.F₁…F₁₄) × 10¹⁴.
+    const __m128i first_by_ten = _mm_setr_epi16(1, 10, 10, 1, 10, 1, 10, 1);
+    const __m128i by_ten = _mm_setr_epi16(10, 1, 10, 1, 10, 1, 10, 1);
+    const __m128i by_hundred = _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1);
+    const __m128i by_ten_thousand = _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1);
+    size_t p = *position;
+    size_t written = 0;
+    // Set when p was reached by stepping over a comma without looking at the byte after it:
+    // the end of the number before, to fall back on when that byte is not a number start.
+    size_t after_comma_of = SIZE_MAX;
+    // Every read below stays within 17 bytes of p (two 16-byte loads at p and p + sign, one
+    // byte after the fraction), so p may go up to count - 32.
+    const ptrdiff_t last_start = (ptrdiff_t)count - 32;
+    for (;;) {
+        if ((ptrdiff_t)p > last_start) goto unusual;
+        // The next number's start comes from this load alone (the first comma), so the
+        // loop-carried dependency is one load and a bit scan; that the number really ends at
+        // the comma is checked below, off that chain, by a well-predicted branch.
+        unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(base + p)), comma_char));
+        // No comma in the 16 bytes: a position no number can end at (they end by p + 16).
+        size_t comma = p + (unsigned)__builtin_ctz(commas | 0x20000);
+        size_t sign = base[p] == '-';
+        size_t q = p + sign;
+        __m128i raw = _mm_loadu_si128((const __m128i *)(base + q));
+        __m128i digits = _mm_sub_epi8(raw, zero_char);
+        // A byte is a digit when its value minus '0' is at most 9 as an unsigned byte.
+        uint32_t shape = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(digits, nine), digits)) |
+                         (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(raw, point_char)) << 16;
+        // The common case: `D.F…,` with 1–13 fraction digits running up to the comma.
+        size_t fraction_digits = comma - q - 2;
+        uint32_t needed = shape_bits[fraction_digits & 15];
+        if ((fraction_digits - 1 > 12) | ((shape & needed) != needed)) goto other_shape;
+        {
+            __m128i kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
+            uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
+            // The value is 0 or in [10⁻¹⁴, 10), far inside the normal Float range, so only
+            // the midpoint check remains. Below 10¹⁵ the significand is an exact Double.
+            double product = (double)(int64_t)significand * signed_scale[sign];
+            uint64_t bits;
+            memcpy(&bits, &product, sizeof bits);
+            if ((bits & 0x1FFFFFFFu) - 0x0FFFFFFCu <= 8) goto unusual;
+            out[written] = (float)product;
+            written++;
+            if (written == capacity) {
+                *position = comma;
+                *stop = CK_JSON_ROW_FULL;
+                return written;
+            }
+            // Whether a number follows is left to the next round's shape check.
+            after_comma_of = comma;
+            p = comma + 1;
+            continue;
+        }
+    other_shape: {
+            // `D.F…` followed by an exponent, whitespace or a bracket rather than a comma.
+            unsigned digit_run = (unsigned)__builtin_ctz(~shape >> 2);  // at most 14
+            if (!(shape & 1) | !(shape & 1u << 17) | (digit_run - 1 > 12)) goto unusual;
+            __m128i kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[digit_run]));
+            uint64_t significand = fraction_value(kept, first_by_ten, by_ten, by_hundred, by_ten_thousand);
+            size_t end = q + 2 + digit_run;
+            int exponent = -14;
+            if ((base[end] | 0x20) == 'e' && !parse_exponent(base, count, &end, &exponent)) goto unusual;
+            float magnitude;
+            if (!nearest_float(significand, exponent, &magnitude)) goto unusual;
+            uint32_t bits;
+            memcpy(&bits, &magnitude, sizeof bits);
+            bits |= (uint32_t)sign << 31;
+            memcpy(out + written, &bits, sizeof bits);
+            written++;
+            if (written == capacity) {
+                *position = end;
+                *stop = CK_JSON_ROW_FULL;
+                return written;
+            }
+            size_t next = next_number_start(base, count, end);
+            if (next == (size_t)-1) {
+                *position = end;
+                *stop = CK_JSON_ROW_END;
+                return written;
+            }
+            after_comma_of = SIZE_MAX;
+            p = next;
+            continue;
+        }
+    unusual:
+        // Not a shape handled here. If p was reached blindly after a comma, first make sure
+        // a number starts there (else the row ends at that comma's number, or whitespace
+        // precedes the next number).
+        if (after_comma_of != SIZE_MAX && !is_number_start(base[p])) {
+            size_t next = next_number_start(base, count, after_comma_of);
+            if (next == (size_t)-1) {
+                *position = after_comma_of;
+                *stop = CK_JSON_ROW_END;
+                return written;
+            }
+            after_comma_of = SIZE_MAX;
+            p = next;
+            continue;
+        }
+        *position = p;
+        *stop = CK_JSON_ROW_REFUSED;
+        return written;
+    }
+}
