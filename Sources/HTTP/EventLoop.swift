@@ -197,10 +197,15 @@ final class EventLoop: @unchecked Sendable {
                     handle(token: tokens[slot], events: events[slot])
                 }
             }
-            runInbox()
-            flushPending()
+            // Flushing may start the next pipelined request, whose task lands in this inbox
+            // without a wake-up (it comes from this thread): run it before sleeping again.
+            repeat {
+                runInbox()
+                flushPending()
+            } while inbox.withLock({ !$0.work.isEmpty })
             if now >= nextSweep {
                 sweepDeadlines()
+                flushPending()  // the timeouts' error responses
                 nextSweep = now + 100_000_000
             }
         }
