@@ -69,7 +69,12 @@ struct ImmediateRouteTests {
 /// Pipelined requests whose tasks run on the event loop are not left waiting for a wake-up.
 struct EventLoopPipeliningTests {
     @Test func pipelinedTaskRequestsOnTheLoopAreAnsweredPromptly() async throws {
-        let configuration = testConfiguration { $0.handlerPlacement = .eventLoop }
+        // A tiny write buffer makes the connection stop after each response and go on only
+        // once that response is flushed, at the end of the loop's turn.
+        let configuration = testConfiguration {
+            $0.handlerPlacement = .eventLoop
+            $0.limits.writeBufferHighWater = 1
+        }
         try await withServer(configuration) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
