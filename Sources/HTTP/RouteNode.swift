@@ -17,27 +17,38 @@ struct RouteNode: Sendable {
         let handler: RouteHandler
     }
 
-    var literals: [String: RouteNode] = [:]
+    // Small arrays, searched in order: a node has a handful of children and methods, where
+    // comparing short strings beats hashing them (the lookup runs for every request).
+    var literals: [(name: String, node: RouteNode)] = []
     var parameterName: String?
     var parameterChild: [RouteNode] = []  // zero or one; an array because structs cannot nest directly
-    var handlers: [HTTPMethod: Entry] = [:]
+    var handlers: [(method: HTTPMethod, entry: Entry)] = []
+
+    /// The handler for `method`; HEAD falls back to GET.
+    func entry(for method: HTTPMethod) -> Entry? {
+        for handler in handlers where handler.method == method { return handler.entry }
+        if method == .head { return entry(for: .get) }
+        return nil
+    }
 
     /// Methods in a stable order, with HEAD implied by GET.
     var allowedMethods: [HTTPMethod] {
-        var methods = Set(handlers.keys)
+        var methods = Set(handlers.map(\.method))
         if methods.contains(.get) { methods.insert(.head) }
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
     mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler) {
         guard let first = segments.first else {
-            precondition(handlers[method] == nil, "route \(method) \(template) registered twice")
-            handlers[method] = Entry(template: template, handler: handler)
+            precondition(!handlers.contains { $0.method == method }, "route \(method) \(template) registered twice")
+            handlers.append((method, Entry(template: template, handler: handler)))
             return
         }
         switch first {
         case .literal(let name):
-            literals[name, default: RouteNode()].insert(segments.dropFirst(), method: method, template: template, handler: handler)
+            if !literals.contains(where: { $0.name == name }) { literals.append((name, RouteNode())) }
+            let index = literals.firstIndex { $0.name == name }!
+            literals[index].node.insert(segments.dropFirst(), method: method, template: template, handler: handler)
         case .parameter(let name):
             precondition(parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
             parameterName = name
@@ -49,8 +60,9 @@ struct RouteNode: Sendable {
     /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.
     func find(_ segments: ArraySlice<String>, parameters: inout [(String, String)]) -> RouteNode? {
         guard let first = segments.first else { return handlers.isEmpty ? nil : self }
-        if let child = literals[first], let found = child.find(segments.dropFirst(), parameters: &parameters) {
-            return found
+        for literal in literals where literal.name == first {
+            if let found = literal.node.find(segments.dropFirst(), parameters: &parameters) { return found }
+            break
         }
         if let name = parameterName, !first.isEmpty {
             parameters.append((name, first))

@@ -60,7 +60,7 @@ public struct Router: HTTPResponder {
         var parameters: [(String, String)] = []
         guard let node = tree.find(segments[...], parameters: &parameters) else { return .notFound }
         let values = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-        if let entry = node.handlers[method] ?? (method == .head ? node.handlers[.get] : nil) {
+        if let entry = node.entry(for: method) {
             return .found(template: entry.template, parameters: values)
         }
         return .methodNotAllowed(allowed: node.allowedMethods)
@@ -122,7 +122,7 @@ public struct Router: HTTPResponder {
             return .answered(notFound(request))
         }
         let method = request.method
-        guard let entry = node.handlers[method] ?? (method == .head ? node.handlers[.get] : nil) else {
+        guard let entry = node.entry(for: method) else {
             let allowed = node.allowedMethods
             if method == .options {
                 return .answered(HTTPResponse(status: .noContent, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]))
