@@ -8,6 +8,10 @@ struct RequestTarget {
     var query: [HTTPQueryItem]
 
     init(_ target: String, method: HTTPMethod) throws(HTTPParseError) {
+        if let simple = Self.simpleOriginForm(target) {
+            self = simple
+            return
+        }
         var bytes = Substring(target).utf8[...]
         if bytes.isEmpty { throw .invalidTarget }
         for byte in bytes where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "#") {
@@ -53,6 +57,38 @@ struct RequestTarget {
                 query.append(HTTPQueryItem(name: name, value: value))
             }
         }
+    }
+
+    /// The common case in one pass over the bytes: origin-form, no query, nothing to decode.
+    /// Anything else (a query, `%`, a forbidden byte, another form) returns nil for the
+    /// general parser, which also reports the errors.
+    private static func simpleOriginForm(_ target: String) -> RequestTarget? {
+        let parsed = target.utf8.withContiguousStorageIfAvailable { bytes -> RequestTarget? in
+            guard bytes.first == UInt8(ascii: "/") else { return nil }
+            var segments: [String] = []
+            var segmentStart = 1
+            for index in 1..<bytes.count {
+                let byte = bytes[index]
+                if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "?") {
+                    return nil
+                }
+                if byte == UInt8(ascii: "/") {
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<index]), as: UTF8.self))
+                    segmentStart = index + 1
+                }
+            }
+            if bytes.count > 1 {
+                segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart...]), as: UTF8.self))
+            }
+            return RequestTarget(path: target, segments: segments, query: [])
+        }
+        return parsed ?? nil
+    }
+
+    private init(path: String, segments: [String], query: [HTTPQueryItem]) {
+        self.path = path
+        self.segments = segments
+        self.query = query
     }
 
     /// Percent-decodes `bytes` (RFC 3986 §2.1) and checks the result is UTF-8 without NUL.

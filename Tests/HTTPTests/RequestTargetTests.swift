@@ -49,3 +49,22 @@ struct RequestTargetTests {
         #expect(!connection.containsToken("close", in: "connection"))
     }
 }
+
+/// The one-pass parser for plain paths agrees with the general one (reached here through an
+/// empty query, which the one-pass parser leaves to it).
+struct RequestTargetFastPathTests {
+    @Test func plainPathsSplitAsTheGeneralParserSplitsThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab/._-~!$&'()*,;=:@09".utf8)
+        var targets = ["/", "//", "/a", "/a/", "//a", "/a//b", "/v1/models/m/parameters/0.weight", "/~x/!$&'()*+,;=:@"]
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            targets.append("/" + String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self))
+        }
+        for target in targets {
+            let fast = try RequestTarget(target, method: .get)
+            let general = try RequestTarget(target + "?", method: .get)
+            #expect(fast.path == general.path && fast.segments == general.segments && fast.query.isEmpty, "\(target)")
+        }
+    }
+}
