@@ -195,6 +195,9 @@ final class EventLoop: @unchecked Sendable {
             if count > 0 {
                 for slot in 0..<Int(count) {
                     handle(token: tokens[slot], events: events[slot])
+                    // Bursts of at most 16 responses: enough to spare the client wake-ups,
+                    // few enough that the first of a long batch is not held back for long.
+                    if slot % 16 == 15 { flushPending() }
                 }
             }
             // Flushing may start the next pipelined request, whose task lands in this inbox
