@@ -40,8 +40,9 @@ extension ParamdService {
     }
 
     /// POST forward: one registry hop, then the pass runs on the snapshot, in parallel with
-    /// every other read. Only a model whose deferred layers materialize on this pass takes
-    /// its write lock (that pass is a durable write).
+    /// every other read, on the event loop or the pool as its cost decides (``Placement``).
+    /// Only a model whose deferred layers materialize on this pass queues a write (that pass
+    /// is a durable write).
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         var state = try slot.state()

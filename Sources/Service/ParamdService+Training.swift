@@ -57,7 +57,8 @@ extension ParamdService {
     }
 
     /// POST train: everything that can be refused is refused before the 200 (body, optimizer,
-    /// shapes on the first batch, If-Match); then the steps run under the model's write lock,
+    /// shapes on the first batch, If-Match); then the steps run as one write of the model (its
+    /// other writes wait for them),
     /// streaming one line per step, and the result is saved before the done line.
     private func train(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)

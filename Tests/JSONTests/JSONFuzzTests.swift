@@ -17,16 +17,7 @@ struct JSONFuzzTests {
         var generator = SplitMix64(state: UInt64(seedIndex) &+ 100)
         let interesting: [UInt8] = Array(#"{}[],:"\-+.eE0123456789 tfn"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF]
         for _ in 0..<4_000 {
-            var bytes = original
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let index = Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes[index] = interesting.randomElement(using: &generator)!
-                case 1: bytes.remove(at: index)
-                default: bytes.insert(interesting.randomElement(using: &generator)!, at: index)
-                }
-                if bytes.isEmpty { bytes = [0x20] }
-            }
+            let bytes = mutated(original, from: interesting, using: &generator)
             guard let value = try? JSONValue(parsing: bytes) else { continue }
             #expect(try JSONValue(parsing: value.jsonBytes) == value)
             _ = try? JSONFloatTensor(parsing: bytes)

@@ -80,3 +80,19 @@ enum TensorOutcome: Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// `bytes` with one to three random edits: a byte replaced by, or a byte inserted from,
+/// `interesting`, or a byte removed. Never empty.
+func mutated(_ bytes: [UInt8], from interesting: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
+    var bytes = bytes
+    for _ in 0..<Int.random(in: 1...3, using: &generator) {
+        let index = Int.random(in: 0..<bytes.count, using: &generator)
+        switch Int.random(in: 0..<3, using: &generator) {
+        case 0: bytes[index] = interesting.randomElement(using: &generator)!
+        case 1: bytes.remove(at: index)
+        default: bytes.insert(interesting.randomElement(using: &generator)!, at: index)
+        }
+        if bytes.isEmpty { bytes = [0x20] }
+    }
+    return bytes
+}

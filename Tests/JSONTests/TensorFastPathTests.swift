@@ -127,15 +127,7 @@ struct TensorFastPathTests {
         let interesting = Array("[],.-+eE0123456789 \n\"n".utf8)
         var generator = SplitMix64(state: 91)
         for _ in 0..<3_000 {
-            var bytes = original
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let index = Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes[index] = interesting.randomElement(using: &generator)!
-                case 1: bytes.remove(at: index)
-                default: bytes.insert(interesting.randomElement(using: &generator)!, at: index)
-                }
-            }
+            let bytes = mutated(original, from: interesting, using: &generator)
             _ = Self.expectAgreement(String(decoding: bytes, as: UTF8.self))
         }
     }
