@@ -62,7 +62,7 @@ struct ForwardRequest {
     /// bytes (decimal JSON ~3 ns a byte, raw float32 a copy) plus the multiply-adds of a batch
     /// as wide as the body suggests (~0.06 ns each).
     static func estimatedCost(of request: HTTPRequest, model: Model) -> Duration {
-        let isRaw = request.headers["Content-Type"].map { $0.hasPrefix("application/octet-stream") } ?? false
+        let isRaw = MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream
         let bytes = request.body.count
         let values = isRaw ? bytes / 4 : bytes / 8
         let rows = values / max(1, inputWidth(model) ?? 1) + 1

@@ -74,4 +74,19 @@ struct GroupCommitTests {
         let version = try await harness.send(.get, "/v1/models/m").headers["ETag"]
         #expect(version == "\"\(1 + statuses.filter { $0 == 200 }.count)\"")
     }
+
+    @Test func aWriteQueuedBehindADeleteIs404AndStoresNothing() async throws {
+        let harness = await ServiceHarness()
+        #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
+        harness.store.delaySaves(by: .milliseconds(200))
+        async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
+        try await Task.sleep(for: .milliseconds(50))  // the first is saving
+        async let deleted = harness.send(.delete, "/v1/models/m")
+        try await Task.sleep(for: .milliseconds(50))  // the delete waits for that save
+        async let late = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#)
+        #expect(try await first.status == 200)
+        #expect(try await deleted.status == 204)
+        #expect(try await late.status == 404)
+        #expect(harness.store.stored("m") == nil)
+    }
 }

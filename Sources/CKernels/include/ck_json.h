@@ -15,6 +15,12 @@ typedef enum {
     CK_JSON_ROW_END = 2,
 } ck_json_row_stop;
 
+/// The Double nearest to 10^k at [k + 64], for k in -64…64 (exact for 0…22): shared by the
+/// row kernel and the Swift parser that takes the numbers it refuses.
+extern const double ck_json_powers_of_ten[129];
+/// The same table as a pointer, for Swift (which imports a C array as a tuple value).
+const double *ck_json_powers_of_ten_table(void);
+
 /// Which build of the row kernel runs: chosen once by ck_json_detect_row_isa.
 typedef enum {
     /// Not x86-64: there is no kernel; ck_json_parse_float_row refuses at once.
