@@ -8,6 +8,12 @@ public struct ForwardResult: Sendable {
     /// Set when this pass gave deferred layers their input width and values: the model to
     /// keep as the next snapshot. Nil when nothing changed.
     public let materializedModel: Model?
+
+    public init(output: Tensor, activations: [String: Tensor] = [:], materializedModel: Model? = nil) {
+        self.output = output
+        self.activations = activations
+        self.materializedModel = materializedModel
+    }
 }
 
 /// One step of a recorded forward pass, kept for backward.

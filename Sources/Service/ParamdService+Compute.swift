@@ -40,7 +40,8 @@ extension ParamdService {
     }
 
     /// POST forward: one registry hop, then the pass runs on the snapshot, in parallel with
-    /// every other read, on the event loop or the pool as its cost decides (``Placement``).
+    /// every other read, on the event loop or the pool as its cost decides (``Placement``);
+    /// small batches share a pass with those queued beside them (``ForwardCoalescer``).
     /// Only a model whose deferred layers materialize on this pass queues a write (that pass
     /// is a durable write).
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -48,12 +49,18 @@ extension ParamdService {
         var state = try slot.state()
         let snapshot = state
         let cost = ForwardRequest.estimatedCost(of: request, model: state.model)
-        let (parsed, computed) = try await Placement.run(cost: cost) {
+        let parsed = try await Placement.run(cost: cost) {
             let parsed = try ForwardRequest(request, model: snapshot.model)
             for path in parsed.capture { _ = try snapshot.model.module(at: path) }  // 422 for an unknown path
-            return (parsed, try snapshot.model.forward(parsed.inputs, capture: parsed.capture))
+            return parsed
         }
-        var result = computed
+        var result: ForwardResult
+        if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) {
+            result = try await coalescer.forward(parsed.inputs, state: snapshot, slot: slot)
+        } else {
+            let inputs = parsed.inputs
+            result = try await Placement.run(cost: cost) { try snapshot.model.forward(inputs, capture: parsed.capture) }
+        }
         if result.materializedModel != nil {
             let written = try await slot.write(condition: nil) {
                 (current: ModelState) throws -> (model: Model, result: ForwardResult)? in

@@ -10,10 +10,13 @@ public final class ParamdService: Sendable {
     let readiness = Readiness()
     let auth: BearerAuth?
     let logger: Logger
+    let coalescer: ForwardCoalescer
 
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
         self.configuration = configuration
-        self.metrics = ServiceMetrics()
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
+        self.coalescer = ForwardCoalescer(onBatch: { metrics.recordJointForward(requests: $0) })
         self.registry = ModelRegistry(store: store, limits: configuration.modelLimits, maxModels: configuration.maxModels)
         self.auth = configuration.token.map(BearerAuth.init(token:))
         self.logger = logger

@@ -9,7 +9,9 @@ import Synchronization
 /// - `paramd_http_request_duration_seconds{method,route}`: latency histogram.
 /// - `paramd_http_request_bytes_total{route}`, `paramd_http_response_bytes_total{route}`.
 /// - `paramd_models`, `paramd_parameters`: models held and their parameters in all.
-/// - `paramd_forward_batch_size`: histogram of forward batch sizes.
+/// - `paramd_forward_batch_size`: histogram of forward batch sizes, per request.
+/// - `paramd_forward_joint_requests`: histogram of how many requests shared a joint forward
+///   pass (``ForwardCoalescer``), recorded per joint pass.
 public final class ServiceMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -18,6 +20,7 @@ public final class ServiceMetrics: Sendable {
     private let models: Metrics.Gauge
     private let parameters: Metrics.Gauge
     private let batchSizes: Metrics.Recorder
+    private let jointRequests: Metrics.Recorder
 
     private struct RouteKey: Hashable {
         let method: String
@@ -42,10 +45,12 @@ public final class ServiceMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
         ]
         factory.valueHistogramBuckets["paramd_forward_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]
+        factory.valueHistogramBuckets["paramd_forward_joint_requests"] = [2, 4, 8, 16, 32]
         self.factory = factory
         models = Metrics.Gauge(label: "paramd_models", dimensions: [], factory: factory)
         parameters = Metrics.Gauge(label: "paramd_parameters", dimensions: [], factory: factory)
         batchSizes = Metrics.Recorder(label: "paramd_forward_batch_size", dimensions: [], aggregate: true, factory: factory)
+        jointRequests = Metrics.Recorder(label: "paramd_forward_joint_requests", dimensions: [], aggregate: true, factory: factory)
     }
 
     /// Records one answered request. `route` is the template (`/v1/models/{model}`), never
@@ -83,6 +88,11 @@ public final class ServiceMetrics: Sendable {
     /// The batch size of one forward pass.
     public func recordForward(batchSize: Int) {
         batchSizes.record(batchSize)
+    }
+
+    /// One forward pass that `requests` requests shared.
+    public func recordJointForward(requests: Int) {
+        jointRequests.record(requests)
     }
 
     /// The Prometheus text exposition of everything recorded so far.
