@@ -40,12 +40,22 @@ extension Connection {
                     consume(consumed)
                     begin(head, headBytes: consumed)
                 case .readingBody:
+                    if bodyDecoder!.isComplete {
+                        dispatchCompleteBody()
+                        continue
+                    }
                     if unreadCount == 0 {
                         if peerClosed { closeAfterFlushing() }
                         return
                     }
-                    let consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
-                        try bodyDecoder!.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
+                    let consumed: Int
+                    if let filled = directBodyFilled {
+                        consumed = min(unreadCount, body.count - filled)
+                        storeDirectBody(from: inputStart, count: consumed)
+                    } else {
+                        consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
+                            try bodyDecoder!.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
+                        }
                     }
                     // A chunk-size line or trailer cut by a read boundary consumes nothing until
                     // its end arrives: wait for more bytes rather than spin on the same ones.
@@ -55,15 +65,6 @@ extension Connection {
                     }
                     consume(consumed)
                     exchange?.bytesIn += consumed
-                    if bodyDecoder!.isComplete {
-                        let request = HTTPRequest(
-                            head: pendingHead!, body: body, trailers: bodyDecoder!.trailers,
-                            id: exchange!.id, remoteAddress: remoteAddress)
-                        pendingHead = nil
-                        bodyDecoder = nil
-                        body = []
-                        dispatch(request)
-                    }
                 case .handshaking, .responding, .lingering, .closed:
                     return
                 }
@@ -72,6 +73,56 @@ extension Connection {
             fail(status: error.status, error: error)
         }
     }
+
+    /// Hands the request whose body is complete to its handler.
+    private func dispatchCompleteBody() {
+        let request = HTTPRequest(
+            head: pendingHead!, body: body, trailers: bodyDecoder!.trailers,
+            id: exchange!.id, remoteAddress: remoteAddress)
+        pendingHead = nil
+        bodyDecoder = nil
+        body = []
+        directBodyFilled = nil
+        dispatch(request)
+    }
+
+    /// Copies `count` buffered input bytes from `start` into the preallocated body.
+    private func storeDirectBody(from start: Int, count: Int) {
+        let filled = directBodyFilled!
+        body.withUnsafeMutableBytes { destination in
+            input.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(rebasing: destination[filled..<(filled + count)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
+            }
+        }
+        directBodyFilled = filled + count
+        bodyDecoder!.advanceLength(by: count)
+    }
+
+    /// Reads body bytes from the socket straight into the preallocated body, sparing the two
+    /// copies of the buffered path (scratch → input → body). Only when nothing is buffered,
+    /// and never past the body's end, so a pipelined request behind it stays in the socket.
+    /// - Returns: what `Socket.read` returned.
+    func readBodyDirectly() -> Int? {
+        let filled = directBodyFilled!
+        let count = body.withUnsafeMutableBytes { Socket.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+        if let count, count > 0 {
+            directBodyFilled = filled + count
+            bodyDecoder!.advanceLength(by: count)
+            exchange?.bytesIn += count
+        }
+        return count
+    }
+
+    /// Whether the next read should go straight into the body: a plain-TCP Content-Length
+    /// body large enough to be worth it, with nothing buffered ahead of it.
+    var readsBodyDirectly: Bool {
+        tls == nil && phase == .readingBody && directBodyFilled != nil && unreadCount == 0 && !bodyDecoder!.isComplete
+    }
+
+    /// Bodies of at least this many bytes (Content-Length) are read into a buffer of their full
+    /// size up front and, over plain TCP, straight from the socket.
+    static let directBodyThreshold = 32 << 10
 
     /// Starts serving a request whose head has arrived: hook, limits, 100-continue.
     private func begin(_ head: HTTPRequestHead, headBytes: Int) {
@@ -117,7 +168,16 @@ extension Connection {
         pendingHead = head
         bodyDecoder = HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits)
         body = []
-        if case .length(let length) = head.framing { body.reserveCapacity(length) }
+        directBodyFilled = nil
+        if case .length(let length) = head.framing {
+            if length >= Self.directBodyThreshold {
+                // Every byte is written (from input or the socket) before the body is used.
+                body = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
+                directBodyFilled = 0
+            } else {
+                body.reserveCapacity(length)
+            }
+        }
         lastReadProgress = loop.now
         phase = .readingBody
     }
@@ -153,6 +213,7 @@ extension Connection {
         pendingHead = nil
         bodyDecoder = nil
         body = []
+        directBodyFilled = nil
         headStartedAt = nil
         phase = .responding
         lingerWhenFlushed = true

@@ -45,6 +45,9 @@ final class Connection {
     var pendingHead: HTTPRequestHead?
     var bodyDecoder: HTTPBodyDecoder?
     var body: [UInt8] = []
+    /// Set while a large Content-Length body is read into `body`, preallocated at its full
+    /// size: how many of its bytes have arrived.
+    var directBodyFilled: Int?
     var isStreaming = false
     var streamWaiter: CheckedContinuation<Void, any Error>?
     var closeWhenFlushed = false
@@ -114,6 +117,24 @@ final class Connection {
             break
         }
         while !readsPaused && phase != .closed {
+            if readsBodyDirectly {
+                let wanted = body.count - directBodyFilled!
+                guard let count = readBodyDirectly() else { break }
+                if count < 0 {
+                    close()
+                    return
+                }
+                if count == 0 {
+                    peerClosed = true
+                    updateInterest()
+                    break
+                }
+                lastReadProgress = loop.now
+                process()
+                // A short read means the socket is drained; skip the EAGAIN round trip.
+                if count < wanted { return }
+                continue
+            }
             var wantsWrite = false
             let count: Int?
             if let tls {

@@ -37,6 +37,24 @@ public struct HTTPBodyDecoder: Sendable {
         return false
     }
 
+    /// For a Content-Length body, the bytes still to come; nil for other framings.
+    public var remainingLength: Int? {
+        switch state {
+        case .length(let remaining): remaining
+        case .done: 0
+        default: nil
+        }
+    }
+
+    /// Counts `count` bytes of a Content-Length body that the caller stored itself (the
+    /// server reads large bodies straight into their final buffer).
+    public mutating func advanceLength(by count: Int) {
+        guard case .length(let remaining) = state, count <= remaining else {
+            preconditionFailure("advanceLength(by: \(count)) outside a Content-Length body")
+        }
+        state = remaining == count ? .done : .length(remaining: remaining - count)
+    }
+
     /// Appends decoded body bytes from the front of `bytes` to `body`.
     /// - Returns: how many bytes of `bytes` were consumed; stop when ``isComplete``.
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, into body: inout [UInt8]) throws(HTTPParseError) -> Int {
