@@ -92,7 +92,7 @@ extension Model {
             y = Self.activate(f, x)
             tape?.append(.activation(f, input: x, output: y))
         case .linear(let l):
-            let (pre, out) = linear(l, x)
+            let (pre, out) = linear(l, x, keepsPreActivation: tape != nil)
             tape?.append(.linear(layer: l, input: x, preActivation: pre, output: out))
             y = out
         }
@@ -100,14 +100,16 @@ extension Model {
         return y
     }
 
-    /// `f(x·Wᵀ + b)` over the last dimension; returns the pre-activation too when fused.
-    private func linear(_ l: Int, _ x: Tensor) -> (Tensor?, Tensor) {
+    /// `f(x·Wᵀ + b)` over the last dimension; returns the pre-activation too when fused and
+    /// `keepsPreActivation` (backward needs it), else applies `f` in place.
+    private func linear(_ l: Int, _ x: Tensor, keepsPreActivation: Bool) -> (Tensor?, Tensor) {
         let layer = layers[l]
         let inF = layer.inFeatures!
         let out = layer.outFeatures
         let rows = inF == 0 ? 0 : x.count / inF
         let w = store.values[layer.weight]!
-        var y = [Float](repeating: 0, count: rows * out)
+        // gemm with beta = 0 writes every element of C without reading it, so no zero fill.
+        var y = [Float](unsafeUninitializedCapacity: rows * out) { _, count in count = rows * out }
         if rows > 0 {
         x.withUnsafeScalars { xp in
             w.withUnsafeScalars { wp in
@@ -120,14 +122,21 @@ extension Model {
             }
         }
         }
-        let z = Tensor(validShape: x.shape.dropLast() + [out], scalars: y)
+        var z = Tensor(validShape: x.shape.dropLast() + [out], scalars: y)
         guard let f = layer.activation else { return (nil, z) }
-        return (z, Self.activate(f, z))
+        if keepsPreActivation { return (z, Self.activate(f, z)) }
+        Self.activateInPlace(f, &z)
+        return (nil, z)
     }
 
     static func activate(_ f: ActivationFunction, _ x: Tensor) -> Tensor {
         var y = x
-        let columns = x.shape.last ?? 1
+        activateInPlace(f, &y)
+        return y
+    }
+
+    static func activateInPlace(_ f: ActivationFunction, _ y: inout Tensor) {
+        let columns = y.shape.last ?? 1
         y.withUnsafeMutableScalars { yp in
             guard let base = yp.baseAddress, yp.count > 0 else { return }
             if let k = f.kernel {
@@ -136,6 +145,5 @@ extension Model {
                 softmaxRows(base, base, rows: yp.count / columns, columns: columns)
             }
         }
-        return y
     }
 }
