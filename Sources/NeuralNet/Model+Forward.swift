@@ -75,13 +75,14 @@ extension Model {
     }
 
     /// Evaluates `node` on `x`, recording what backward needs when `tape` is non-nil.
-    func run(_ node: ModuleNode, path: String, _ x: Tensor, capture: Set<String>, activations: inout [String: Tensor], tape: inout [TapeRecord]?) -> Tensor {
+    /// Takes `x` by value so that, with no tape, an activation can overwrite the only copy.
+    func run(_ node: ModuleNode, path: String, _ x: consuming Tensor, capture: Set<String>, activations: inout [String: Tensor], tape: inout [TapeRecord]?) -> Tensor {
         let y: Tensor
         switch node.kind {
         case .sequential(let children):
             var h = x
             for child in children {
-                h = run(child, path: ModelIndex.join(path, child.name), h, capture: capture, activations: &activations, tape: &tape)
+                h = run(child, path: ModelIndex.join(path, child.name), consume h, capture: capture, activations: &activations, tape: &tape)
             }
             y = h
         case .flatten:
@@ -89,8 +90,14 @@ extension Model {
             y = x.reshaped([batch, batch == 0 ? 0 : x.count / batch])
             tape?.append(.flatten(inputShape: x.shape))
         case .activation(let f):
-            y = Self.activate(f, x)
-            tape?.append(.activation(f, input: x, output: y))
+            if tape == nil {
+                var output = x
+                Self.activateInPlace(f, &output)
+                y = output
+            } else {
+                y = Self.activate(f, x)
+                tape?.append(.activation(f, input: x, output: y))
+            }
         case .linear(let l):
             let (pre, out) = linear(l, x, keepsPreActivation: tape != nil)
             tape?.append(.linear(layer: l, input: x, preActivation: pre, output: out))
