@@ -4,7 +4,7 @@
 //
 // The 16-byte kernel finds each number's end from a load at its start, so every number waits
 // for the one before (load, compare, bit scan: about 13 cycles a number). Here a first pass
-// lists the separators (`,` and the row's `]`) of up to 512 bytes, 64 at a time, and a second
+// lists the separators (`,` and the row's `]`) of up to 1 KiB, 64 bytes at a time, and a second
 // pass takes the numbers between them four at a time, two per 256-bit register: checking the
 // shape `-?D.F…` (1–13 fraction digits), converting the digits, rounding through one Double
 // product and checking the Float midpoint window, all without a branch per number. A number
@@ -22,8 +22,8 @@ size_t ck_json_parse_float_row_ssse3(const uint8_t *base, size_t count, size_t *
 
 enum {
     /// Blocks of 64 bytes whose separators one batch lists: enough that the batch's fixed
-    /// costs (a mispredicted loop exit or two) spread over about 45 numbers.
-    BATCH_BLOCKS = 8,
+    /// costs (a mispredicted loop exit or two) spread over about 90 numbers.
+    BATCH_BLOCKS = 16,
     /// Bytes a block may not come closer to the buffer's end than. 16 would keep every load
     /// in the buffer (a number's 16-byte load starts before its separator); 32 also leaves
     /// the numbers of the last 32 bytes to the 16-byte kernel, which refuses them, so both
@@ -72,10 +72,11 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
         __m256i high = _mm256_loadu_si256((const __m256i *)(base + block + 32));
         uint64_t commas = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, comma)) |
                           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, comma)) << 32;
-        uint64_t closes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, close)) |
-                          (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, close)) << 32;
-        if (closes) {
+        __m256i low_closes = _mm256_cmpeq_epi8(low, close), high_closes = _mm256_cmpeq_epi8(high, close);
+        if (!_mm256_testz_si256(_mm256_or_si256(low_closes, high_closes), _mm256_set1_epi8(-1))) {
             // The row ends at its first `]`: the separators up to it and no further.
+            uint64_t closes = (uint32_t)_mm256_movemask_epi8(low_closes) |
+                              (uint64_t)(uint32_t)_mm256_movemask_epi8(high_closes) << 32;
             *closed = 1;
             return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes));
         }
@@ -116,7 +117,7 @@ static inline __m256i lane_digits(__m256i raw, __m256i distance, __m256i *negati
 }
 
 /// Numbers k…k+3 (spans ends[k] + 1 ..< ends[k + 1], …): their Floats into out[0…3], all four
-/// stored whatever their checks, and the count of leading numbers that passed (4 for all).
+/// stored whatever their checks, and which passed (bit j for number k + j; 0xF for all).
 /// A number passes when it is `-?D.F…` with 1–13 fraction digits running exactly up to its
 /// separator and its Double product is not within 4 ulps of a Float midpoint (see
 /// FastFloatParser's comment): the 16-byte kernel's common path, with the same arithmetic.
@@ -157,11 +158,13 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     __m256d values = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(significands, two_to_52_bits)),
                                    _mm256_set1_pd(0x1p52));
     __m256d products = _mm256_mul_pd(values, _mm256_set1_pd(1e-14));
-    // The 29 bits Float drops, against the midpoint pattern 0x1000_0000 ± 4; in 32-bit lanes,
-    // where the upper halves (masked to 0) can never match.
-    __m256i dropped = _mm256_sub_epi32(_mm256_and_si256(_mm256_castpd_si256(products), _mm256_set1_epi64x(0x1FFFFFFF)),
-                                       _mm256_set1_epi32(0x0FFFFFFC));
-    __m256i near_midpoint = _mm256_cmpeq_epi32(_mm256_min_epu32(dropped, _mm256_set1_epi32(8)), dropped);
+    // The 29 bits Float drops, against the midpoint pattern 0x1000_0000: from 4 below to 11
+    // above, a window wider than the ± 4 that rounding needs, so that three instructions test
+    // it (the numbers in the extra 7 go to the 16-byte kernel, which gives the same Float).
+    __m256i near_midpoint = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
+                         _mm256_set1_epi64x(0x1FFFFFF0)),
+        _mm256_set1_epi64x(0x10000000));
     // The signs, one 64-bit lane a number in the products' order, set after rounding (which
     // is symmetric), so -0.0 keeps its sign.
     __m256i negative = _mm256_unpacklo_epi64(negative_a, negative_b);
@@ -169,15 +172,13 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
     __m256i failed = _mm256_or_si256(_mm256_or_si256(near_midpoint, too_long),
                                      _mm256_andnot_si256(_mm256_and_si256(valid_a, valid_b), _mm256_set1_epi8(-1)));
-    if (__builtin_expect(_mm256_testz_si256(failed, failed), 1)) return 4;
+    if (__builtin_expect(_mm256_testz_si256(failed, failed), 1)) return 0xF;
     // Which ones passed: rare, so no hurry.
     uint32_t valid_mask_a = (uint32_t)_mm256_movemask_epi8(valid_a);
     uint32_t valid_mask_b = (uint32_t)_mm256_movemask_epi8(valid_b);
-    unsigned wrong = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(
-        _mm256_or_si256(near_midpoint, too_long), _mm256_slli_epi64(near_midpoint, 32))));
-    unsigned passing = ~wrong & (((valid_mask_a & 0xFFFF) == 0xFFFF) | ((valid_mask_b & 0xFFFF) == 0xFFFF) << 1 |
-                                 ((valid_mask_a >> 16) == 0xFFFF) << 2 | ((valid_mask_b >> 16) == 0xFFFF) << 3);
-    return (unsigned)_tzcnt_u32(~passing);
+    unsigned wrong = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(near_midpoint, too_long)));
+    return ~wrong & (((valid_mask_a & 0xFFFF) == 0xFFFF) | ((valid_mask_b & 0xFFFF) == 0xFFFF) << 1 |
+                     ((valid_mask_a >> 16) == 0xFFFF) << 2 | ((valid_mask_b >> 16) == 0xFFFF) << 3);
 }
 
 /// The number spanning start ..< end (its separator) when it is `-?D.F…` with 1–13 fraction
@@ -208,6 +209,32 @@ static inline int parse_exponent_form(const uint8_t *base, size_t start, size_t 
     bits |= (uint32_t)negative << 31;
     memcpy(out, &bits, sizeof bits);
     return 1;
+}
+
+/// After parse_four: how many of the first `wanted` numbers lead up to the first one that
+/// neither passed nor is an exponent form (`wanted` for none), the exponent forms among them
+/// parsed into out.
+static inline unsigned count_leading_parsed(const uint8_t *base, const size_t *ends, float *out, unsigned passing,
+                                            unsigned wanted) {
+    unsigned j = 0;
+    for (; j < wanted; j++) {
+        if (passing >> j & 1) continue;
+        if (!parse_exponent_form(base, ends[j] + 1, ends[j + 1], out + j)) break;
+    }
+    return j;
+}
+
+/// The first `wanted` (1–4) numbers from ends[0] as parse_four takes them, as a group of four
+/// padded with spans after ends[wanted] (in the buffer, and dropped): how many lead up to
+/// the first that is neither of parse_four's shapes nor an exponent form, parsed into out.
+__attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, const size_t *ends, float *out,
+                                                         unsigned wanted) {
+    size_t padded[5];
+    for (unsigned j = 0; j < 5; j++) padded[j] = ends[j <= wanted ? j : wanted];
+    float values[4];
+    unsigned taken = count_leading_parsed(base, padded, values, parse_four(base, padded, values), wanted);
+    memcpy(out, values, taken * sizeof(float));
+    return taken;
 }
 
 /// Where the number that starts at or after `p` really starts: `p` itself, unless p was
@@ -242,46 +269,58 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
         size_t listed = list_separators(base, count, p, ends, &closed);
         size_t k = 0;
         for (;;) {
-            if (k + 4 <= listed && written + 4 <= capacity) {
-                unsigned passed = parse_four(base, ends + k, out + written);
-                written += passed;
-                k += passed;
-                if (passed == 4) {
-                    if (written == capacity) {
-                        *position = ends[k];
-                        *stop = CK_JSON_ROW_FULL;
-                        return written;
-                    }
-                    if (closed && k == listed) {
-                        // The row's last number, just before its `]`.
-                        *position = ends[k];
-                        *stop = CK_JSON_ROW_END;
-                        return written;
-                    }
-                    continue;
-                }
-            } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
-                // The batch is used up, but for fewer than four numbers whose separators may
-                // lie in the next block: list again from the first of them.
-                after_comma = k > 0 ? ends[k] : after_comma;
-                p = ends[k] + 1;
-                break;
+            // Groups of four while they fit in the batch and in `out`: number k goes to
+            // out_k[k], so the loop advances k alone.
+            size_t last = listed - k < capacity - written ? listed : k + (capacity - written);
+            float *out_k = out + written - k;
+            size_t first = k;
+            unsigned passing = 0xF;
+            while (k + 4 <= last) {
+                passing = parse_four(base, ends + k, out_k + k);
+                if (__builtin_expect(passing != 0xF, 0)) break;
+                k += 4;
             }
-            if (k < listed && parse_exponent_form(base, ends[k] + 1, ends[k + 1], out + written)) {
-                written++;
-                k++;
+            written += k - first;
+            // Numbers parsed below (the rest of a group, or the last few) unless one is hard.
+            unsigned taken = 0, asked = 0;
+            if (passing != 0xF) {
+                asked = 4;
+                taken = count_leading_parsed(base, ends + k, out + written, passing, asked);
+            } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];
                     *stop = CK_JSON_ROW_FULL;
                     return written;
                 }
-                if (closed && k == listed) {
+                if (closed) {
+                    // The row's last number, just before its `]`.
                     *position = ends[k];
                     *stop = CK_JSON_ROW_END;
                     return written;
                 }
-                continue;
+                // The batch is used up, but for fewer than four numbers whose separators may
+                // lie in the next block: list again from the first of them.
+                after_comma = ends[k];
+                p = ends[k] + 1;
+                break;
+            } else if (k < listed && written < capacity) {
+                // The last one to three numbers of a row, or of the room left.
+                asked = (unsigned)(last - k);
+                taken = parse_last_few(base, ends + k, out + written, asked);
             }
+            written += taken;
+            k += taken;
+            if (written == capacity) {
+                *position = ends[k];
+                *stop = CK_JSON_ROW_FULL;
+                return written;
+            }
+            if (closed && k == listed) {
+                *position = ends[k];
+                *stop = CK_JSON_ROW_END;
+                return written;
+            }
+            if (taken == asked && asked) continue;
             // Number k one at a time, by the 16-byte kernel.
             size_t start = resolve_start(base, count, ends[k] + 1, k > 0 ? ends[k] : after_comma);
             if (start == (size_t)-1) {

@@ -1,7 +1,7 @@
 import Testing
 @testable import JSON
 
-/// The AVX2 row kernel lists a row's separators 64 bytes at a time, up to 512 bytes a batch,
+/// The AVX2 row kernel lists a row's separators 64 bytes at a time, up to 1 KiB a batch,
 /// parses the numbers between them four at a time, and leaves the buffer's last 32 bytes to the
 /// 16-byte kernel. These tests put numbers, errors and row ends at every offset against those
 /// blocks, batches and groups of four, and expect Float(String)'s bits and the same outcome on
@@ -29,8 +29,8 @@ struct TensorRowBatchTests {
     @Test func everyShapeAtEveryOffsetOfABlock() {
         for lead in 0..<64 {
             for (index, shape) in Self.shapes.enumerated() {
-                // About 1 kB: two batches, with the shape in every lane of a group of four.
-                let texts = (0..<120).map { i in i % 5 == index % 5 ? shape : "0.\(1000 + i * 37)" }
+                // About 2 kB: two batches, with the shape in every lane of a group of four.
+                let texts = (0..<300).map { i in i % 5 == index % 5 ? shape : "0.\(1000 + i * 37)" }
                 Self.expectRow(texts, lead: lead)
             }
         }
