@@ -7,9 +7,9 @@
 // lists the separators (`,` and the row's `]`) of up to 1 KiB, 64 bytes at a time, and a second
 // pass takes the numbers between them four at a time, two per 256-bit register: checking the
 // shape `-?D.F…` (1–13 fraction digits), converting the digits, rounding through one Double
-// product and checking the Float midpoint window, all without a branch per number. A number
-// that fails any check is handed to the SSSE3 kernel for that one number, which does exactly
-// what it does today; the batch resumes after it.
+// product and checking the Float midpoint window, all without a branch per number. Exponent
+// forms (`5.514408e-9`) are parsed here one at a time; any other number that fails a check is
+// handed to the SSSE3 kernel for that one number, and the batch resumes after it.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -65,7 +65,7 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
     size_t n = 0;
     *closed = 0;
     size_t block = start;
-    // Not unrolled: eight copies of the flattening would crowd the instruction cache.
+    // Not unrolled: a copy of the flattening per block would crowd the instruction cache.
 #pragma clang loop unroll(disable)
     for (int i = 0; i < BATCH_BLOCKS && block + 64 + TAIL_SLACK <= count; i++, block += 64) {
         __m256i low = _mm256_loadu_si256((const __m256i *)(base + block));
@@ -91,7 +91,7 @@ static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
 }
 
 /// One number in each 128-bit lane of `raw` (16 bytes from its first byte) and of `distance`
-/// (its separator's offset from the separator before it, + 1, in every byte): the digits as
+/// (from the separator before it to its own, i.e. its length + 1, in every byte): the digits as
 /// byte values 0…9, or above their limit where the shape is wrong, and all ones in each lane
 /// of a negative number in *negative.
 ///

@@ -1,8 +1,9 @@
 import Testing
 @testable import JSON
 
-/// The tensor fast paths (the SSE2 row kernel and the Swift ``FastFloatParser``) round every
-/// number to the same Float as the correctly rounded `Float(String)`, bit for bit.
+/// The tensor fast paths (the row kernel's AVX2, SSSE3 and SSE2 builds, the Swift
+/// ``FastFloatParser``) round every number to the same Float as the correctly rounded
+/// `Float(String)`, bit for bit.
 struct FastFloatParserTests {
     /// `texts` as one long row, parsed through `fastPath`, each value checked against
     /// `Float(text)`. Ordinary numbers around them keep every text away from the buffer's
