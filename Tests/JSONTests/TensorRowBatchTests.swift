@@ -90,4 +90,22 @@ struct TensorRowBatchTests {
             }
         }
     }
+
+    /// Rows of 100–400 numbers (one to four batches) mixing every shape and some malformed
+    /// elements, half of them then mutated at random: whatever happens, every path gives the
+    /// same tensor or the same error.
+    @Test func mixedAndMutatedLongRowsAgreeOnEveryPath() {
+        let shapes = Self.shapes + ["5.514408e-9", "1.5E+3", "9.99e-39", "4e38", "1.", "-", "01.5", "null", "1.5e", "0.5 0.5"]
+        let interesting = Array("[],.-+eE0123456789 \n\"n".utf8)
+        var generator = SplitMix64(state: 202)
+        for round in 0..<400 {
+            let texts = (0..<Int.random(in: 100...400, using: &generator)).map { _ -> String in
+                Int.random(in: 0..<8, using: &generator) == 0
+                    ? shapes.randomElement(using: &generator)! : "0.\(Int.random(in: 1...99_999_999, using: &generator))"
+            }
+            var document = Array(("[[" + texts.joined(separator: ",") + "]]").utf8)
+            if round % 2 == 1 { document = mutated(document, from: interesting, using: &generator) }
+            _ = TensorFastPathTests.expectAgreement(String(decoding: document, as: UTF8.self))
+        }
+    }
 }
