@@ -1,7 +1,8 @@
 // The tensor reader's vector fast path (module JSON, FastFloatParser): rows of JSON numbers
 // shaped `-?D.DDDD…` parsed 16 bytes at a time and rounded to Float32 exactly; everything
 // else is refused and the Swift caller parses it. The kernel itself is in
-// json_float_row_impl.h, built for SSE2 and SSSE3; this file detects and dispatches.
+// json_float_row_impl.h, built for SSE2 and SSSE3, and json_float_row_avx2.c (four numbers at
+// a time, the SSSE3 build for the rest); this file detects and dispatches.
 // Why C: the digit conversion is a few multiply-add instructions here (pmaddwd, pmaddubsw),
 // which Swift cannot express; in scalar SWAR Swift the same row costs about 2.5 times more.
 #include "ck_json.h"
@@ -37,15 +38,32 @@ size_t ck_json_parse_float_row_sse2(const uint8_t *base, size_t count, size_t *p
                                     size_t capacity, ck_json_row_stop *stop);
 size_t ck_json_parse_float_row_ssse3(const uint8_t *base, size_t count, size_t *position, float *out,
                                      size_t capacity, ck_json_row_stop *stop);
+size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *position, float *out,
+                                    size_t capacity, ck_json_row_stop *stop);
+
+/// AVX2, BMI1 and POPCNT from CPUID, and YMM state saved by the OS (XCR0 bits 1 and 2), as
+/// ck_detect_isa checks for the gemm kernels.
+static int has_avx2(unsigned leaf1_ecx) {
+    int has_popcnt = (leaf1_ecx >> 23) & 1, has_osxsave = (leaf1_ecx >> 27) & 1, has_avx = (leaf1_ecx >> 28) & 1;
+    if (!(has_popcnt && has_osxsave && has_avx)) return 0;
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 0x6) != 0x6) return 0;
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ebx >> 5) & 1 && (ebx >> 3) & 1;  // AVX2, BMI1
+}
 
 ck_json_row_isa ck_json_detect_row_isa(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return CK_JSON_ROW_SSE2;
-    return (ecx >> 9) & 1 ? CK_JSON_ROW_SSSE3 : CK_JSON_ROW_SSE2;
+    if (!((ecx >> 9) & 1)) return CK_JSON_ROW_SSE2;
+    return has_avx2(ecx) ? CK_JSON_ROW_AVX2 : CK_JSON_ROW_SSSE3;
 }
 
 size_t ck_json_parse_float_row(ck_json_row_isa isa, const uint8_t *base, size_t count, size_t *position, float *out,
                                size_t capacity, ck_json_row_stop *stop) {
+    if (isa == CK_JSON_ROW_AVX2) return ck_json_parse_float_row_avx2(base, count, position, out, capacity, stop);
     if (isa == CK_JSON_ROW_SSSE3) return ck_json_parse_float_row_ssse3(base, count, position, out, capacity, stop);
     return ck_json_parse_float_row_sse2(base, count, position, out, capacity, stop);
 }

@@ -30,7 +30,7 @@ struct FastFloatParser {
     let rowKernel: ck_json_row_isa
 
     /// A parser over `bytes`; nil for an empty buffer (nothing to parse fast). `rowKernel`
-    /// overrides the detected kernel build (tests run the SSE2 one on SSSE3 machines too).
+    /// overrides the detected kernel build (tests run the SSE2 and SSSE3 ones on AVX2 machines too).
     init?(_ bytes: UnsafeBufferPointer<UInt8>, rowKernel: ck_json_row_isa? = nil) {
         guard let base = bytes.baseAddress else { return nil }
         self.base = base
@@ -222,7 +222,7 @@ extension FastFloatParser {
     /// Parses `number , number , …` from `position` into `output`, at most `capacity` (≥ 1)
     /// values: the innermost row of a tensor without the general loop's per-element state.
     ///
-    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2 or SSSE3) takes the common shape
+    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2, SSSE3 or AVX2) takes the common shape
     /// `-?D.D…` and hands back at anything else, which ``parse(at:)`` then parses here, one
     /// number, before the kernel resumes. `usesVectorKernel` false keeps to Swift (tests).
     func parseRow(

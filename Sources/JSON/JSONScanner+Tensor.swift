@@ -27,8 +27,7 @@ extension JSONScanner {
         let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
         defer { pending.deallocate() }
         var pendingCount = 0
-        let parser =
-            fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath == .baselineVector ? CK_JSON_ROW_SSE2 : nil)
+        let parser = fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath.rowKernel)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
         var index = [0]
@@ -153,8 +152,22 @@ enum TensorFastPath {
     case vector
     /// The same with the kernel's SSE2 build, whatever the CPU.
     case baselineVector
+    /// The same with the kernel's SSSE3 build (the 16-byte kernel that the AVX2 build hands
+    /// single numbers to), on CPUs with SSSE3.
+    case ssse3Vector
     /// ``FastFloatParser`` alone.
     case swift
     /// Neither: every number through ``JSONScanner/scanNumber()`` and the general loop.
     case general
+}
+
+extension TensorFastPath {
+    /// The kernel build this path forces, or nil for the detected one (or none).
+    var rowKernel: ck_json_row_isa? {
+        switch self {
+        case .baselineVector: CK_JSON_ROW_SSE2
+        case .ssse3Vector: FastFloatTables.shared.rowKernel == CK_JSON_ROW_SSE2 ? CK_JSON_ROW_SSE2 : CK_JSON_ROW_SSSE3
+        case .vector, .swift, .general: nil
+        }
+    }
 }
