@@ -47,7 +47,7 @@ enum GemmThreading {
         var parts = min(budget, Int(min(flops / Double(max(minFlopsPerThread, 1)), Double(Int32.max))))
         // The packed algorithm cuts columns and shares one packed A; only for a narrow C (where
         // each block repacking B is cheap) does it cut rows. The in-place paths cut the longer side.
-        let packed = plan.algo == CK_GEMM_PACKED
+        let packed = plan.algo == CK_GEMM_PACKED || plan.algo == CK_GEMM_PACKED_BT
         let byRows = packed ? (n < 64 && m > n) : m > n
         let extent = byRows ? m : n
         let align = Int(byRows ? plan.row_align : plan.col_align)
