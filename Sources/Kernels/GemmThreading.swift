@@ -1,11 +1,5 @@
 import CKernels
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a gemm is cut into per-thread blocks of C.
 struct GemmSplit: Equatable {
     /// Number of blocks (1: run on the calling thread).
@@ -21,8 +15,10 @@ struct GemmSplit: Equatable {
 }
 
 enum GemmThreading {
-    /// Online CPUs, read once.
-    static let maxThreads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Cores this process may use, read once: the affinity mask and a cgroup cpu.max quota, not
+    /// the online count, so a server pinned by `taskset` to one core (or a container limited to
+    /// one CPU) does not cut every gemm into parts that then time-slice that core.
+    static let maxThreads: Int = usableCores()
 
     /// Below this many flops waking a second thread costs more than it saves (kernel-bench).
     static let minFlopsPerThread = 1_000_000

@@ -13,6 +13,17 @@ typedef enum {
 /// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
 ck_isa ck_detect_isa(void);
 
+/// Cores this process may run on: the affinity mask (so `taskset` counts), lowered to a cgroup v2
+/// cpu.max quota rounded up (a container limited to 1.5 CPUs gets 2), at least 1.
+long ck_usable_cpu_count(void);
+/// Cores a cgroup v2 cpu.max text allows, rounded up ("150000 100000" → 2); 0 for "max" or
+/// malformed text.
+long ck_parse_cpu_max(const char *text);
+/// The tightest cpu.max quota (in cores, rounded up) on the path from the process's cgroup, named
+/// by the "0::/path" line of /proc/self/cgroup text `proc_cgroup`, up to `cgroup_root` (the v2
+/// mount); 0 when no level has a quota.
+long ck_cgroup_cpu_limit(const char *cgroup_root, const char *proc_cgroup);
+
 /// Which algorithm a gemm of a given full shape uses. Chosen from the full shape only, never
 /// from a thread's share of it, so the arithmetic per element is the same for any thread count.
 typedef enum {
