@@ -15,8 +15,8 @@ enum { CK_DOT_MR = 4, CK_DOT_NR = 3 };
 // packed A (2 ymm) by 6 rows of B broadcast where they are stored, 12 accumulators. k is cut only
 // above CK_BT_KC, so the MLP's depths (784, 256) run as one block: C is written once, and each
 // tile streams 6 whole rows of B. B rows are blocked so that a block (≤ CK_BT_B_BYTES) stays in
-// the 1 MiB L2 beside the C and packed-A streams.
-enum { CK_BT_MR = 16, CK_BT_NR = 6, CK_BT_KC = 1024, CK_BT_B_BYTES = 384 * 1024 };
+// the 1 MiB L2 beside the C and packed-A streams. A is packed CK_BT_MC rows at a time (≤ 2 MiB).
+enum { CK_BT_MR = 16, CK_BT_NR = 6, CK_BT_KC = 1024, CK_BT_MC = 512, CK_BT_B_BYTES = 384 * 1024 };
 
 /// Depth of one k block: `k` cut into equal blocks of at most `max_kc`. Depends on k alone.
 static inline long ck_kc_max(long k, long max_kc) {

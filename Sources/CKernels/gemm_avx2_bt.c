@@ -121,37 +121,45 @@ AVX2 void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const f
     }
 }
 
+/// C[0..<m, 0..<n] (+)= one k block: `block` holds the m rows of A packed (16-row slivers of kc),
+/// B rows are read in place from `b` (offset to the k block).
+AVX2 static void bt_block(long m, long n, long kc, float alpha, const float *block, const float *b, long ldb,
+                          float beta, float *c, long ldc) {
+    const long nc_max = bt_nc(n, kc);
+    // A block of B rows stays in L2 while every 16-row sliver of A streams past it; the
+    // sliver's tiles walk that block's rows in order, so B is read as contiguous row runs.
+    for (long jc = 0; jc < n; jc += nc_max) {
+        const long nc = ck_min(nc_max, n - jc);
+        for (long i0 = 0; i0 < m; i0 += CK_BT_MR) {
+            const float *sliver = block + i0 * kc;
+            const long mvalid = ck_min(CK_BT_MR, m - i0);
+            for (long j0 = 0; j0 < nc; j0 += CK_BT_NR)
+                tile_bt_any((int)ck_min(CK_BT_NR, nc - j0), kc, sliver, b + (jc + j0) * ldb, ldb,
+                            c + i0 * ldc + jc + j0, ldc, alpha, beta, mvalid);
+        }
+    }
+}
+
 /// The algorithm, for all of C or a band of its columns (b and c offset to the band; m, k full).
 /// A is read from `packed_a` (ck_sgemm_bt_pack_a_rows_avx2 over all m) or, when NULL, packed here
-/// one k block at a time into this thread's buffer.
+/// CK_BT_MC rows by one k block at a time into this thread's buffer, which so stays ≤ 2 MiB.
 AVX2 void ck_sgemm_bt_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *packed_a,
-                      const float *b, long ldb, float beta, float *c, long ldc) {
+                           const float *b, long ldb, float beta, float *c, long ldc) {
     const long kc_max = ck_kc_max(k, CK_BT_KC), m_pad = ck_round_up(m, CK_BT_MR);
-    const long nc_max = bt_nc(n, kc_max);
-    float *own = packed_a ? NULL : ck_scratch_floats(0, (size_t)(m_pad * kc_max));
+    float *own = packed_a ? NULL : ck_scratch_floats(0, (size_t)(ck_min(m_pad, CK_BT_MC) * kc_max));
     for (long pc = 0; pc < k; pc += kc_max) {
         const long kc = ck_min(kc_max, k - pc);
         // The first k block applies beta; later ones add to what the first wrote.
         const float beta_k = pc == 0 ? beta : 1;
-        const float *block;
         if (packed_a) {
-            block = packed_a + pc * m_pad;
-        } else {
-            for (long i0 = 0; i0 < m; i0 += CK_BT_MR)
-                pack_rows_transposed(ck_min(CK_BT_MR, m - i0), kc, a + i0 * lda + pc, lda, own + i0 * kc);
-            block = own;
+            bt_block(m, n, kc, alpha, packed_a + pc * m_pad, b + pc, ldb, beta_k, c, ldc);
+            continue;
         }
-        // A block of B rows stays in L2 while every 16-row sliver of A streams past it; the
-        // sliver's tiles walk that block's rows in order, so B is read as contiguous row runs.
-        for (long jc = 0; jc < n; jc += nc_max) {
-            const long nc = ck_min(nc_max, n - jc);
-            for (long i0 = 0; i0 < m; i0 += CK_BT_MR) {
-                const float *sliver = block + i0 * kc;
-                const long mvalid = ck_min(CK_BT_MR, m - i0);
-                for (long j0 = 0; j0 < nc; j0 += CK_BT_NR)
-                    tile_bt_any((int)ck_min(CK_BT_NR, nc - j0), kc, sliver, b + (jc + j0) * ldb + pc, ldb,
-                                c + i0 * ldc + jc + j0, ldc, alpha, beta_k, mvalid);
-            }
+        for (long ic = 0; ic < m; ic += CK_BT_MC) {
+            const long mc = ck_min(CK_BT_MC, m - ic);
+            for (long i0 = 0; i0 < mc; i0 += CK_BT_MR)
+                pack_rows_transposed(ck_min(CK_BT_MR, mc - i0), kc, a + (ic + i0) * lda + pc, lda, own + i0 * kc);
+            bt_block(mc, n, kc, alpha, own, b + pc, ldb, beta_k, c + ic * ldc, ldc);
         }
     }
 }

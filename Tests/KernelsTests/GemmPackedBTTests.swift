@@ -24,7 +24,8 @@ struct GemmPackedBTTests {
     }
 
     /// Every tile width (n mod 6 = 0…5), partial 16-row slivers, k cut into blocks (k > 1024),
-    /// B cut into row blocks (a 550-deep block holds at most 174 rows), alpha, beta and padding.
+    /// B cut into row blocks (a 550-deep block holds at most 174 rows), A packed in 512-row chunks,
+    /// alpha, beta and padding.
     static let cases: [GemmCase] =
         (17...23).map { n in GemmCase(transA: .none, transB: .transposed, m: 47, n: n, k: 100, alpha: 2, beta: 0.5) }
         + [
@@ -32,6 +33,8 @@ struct GemmPackedBTTests {
             GemmCase(transA: .none, transB: .transposed, m: 40, n: 200, k: 1100, alpha: 0.5, beta: 1.5, padding: 3),
             GemmCase(transA: .none, transB: .transposed, m: 100, n: 37, k: 2500, beta: -1),
             GemmCase(transA: .none, transB: .transposed, m: 64, n: 256, k: 784, padding: 1),
+            // More rows than one 512-row packing chunk of the single-thread path.
+            GemmCase(transA: .none, transB: .transposed, m: 530, n: 19, k: 600, beta: 0.5),
         ]
 
     @Test("matches the scalar reference", arguments: cases)
@@ -46,7 +49,8 @@ struct GemmPackedBTTests {
     @Test("bit-identical for 1–4 threads, cut by columns over one packed A or by rows")
     func threadCountInvariance() throws {
         try #require(InstructionSet.detected == .avx2FMA)
-        for (m, n, k) in [(40, 200, 1100), (100, 37, 300), (64, 256, 784)] {
+        // (530, 100, 600): one thread packs A in 512-row chunks, bands share one packed A.
+        for (m, n, k) in [(40, 200, 1100), (100, 37, 300), (64, 256, 784), (530, 100, 600)] {
             let g = GemmCase(transA: .none, transB: .transposed, m: m, n: n, k: k, alpha: 1.5, beta: 0.5, padding: 2)
             let (a, b, c) = g.operands(seed: 17)
             let single = g.run(a, b, c, isa: .avx2FMA, threads: 1)

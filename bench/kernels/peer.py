@@ -29,11 +29,13 @@ except ImportError:  # the table then shows torch as missing instead of failing 
 
 def best_time(fn, min_seconds, thread_cpu=False):
     """Best of several timed runs after a warm-up: the least-disturbed run on a shared machine.
-    With thread_cpu (single-thread cases, where BLAS and torch run on this thread) the clock is
-    this thread's CPU time, so a run the scheduler preempts is not charged for its wait.
+    With thread_cpu (single-thread cases, where BLAS and torch run on this thread) and runs over
+    1 ms, the clock is this thread's CPU time, so a run the scheduler preempts is not charged for
+    its wait; shorter runs keep wall time, which the CPU clock's system call would distort.
     kernel-bench times our kernels the same way."""
-    clock = time.thread_time if thread_cpu else time.perf_counter
+    start = time.perf_counter()
     fn()
+    clock = time.thread_time if thread_cpu and time.perf_counter() - start > 1e-3 else time.perf_counter
     best, total, runs = float("inf"), 0.0, 0
     while total < min_seconds or runs < 5:
         start = clock()
