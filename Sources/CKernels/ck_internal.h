@@ -11,11 +11,20 @@ enum { CK_MR = 6, CK_NR = 16, CK_KC = 256, CK_MC = 144, CK_NC = 4080 };
 // The dot-product path's tile: 4 rows of A by 3 rows of B, 12 accumulators.
 enum { CK_DOT_MR = 4, CK_DOT_NR = 3 };
 
-/// Depth of one k block: `k` cut into equal blocks of at most CK_KC. Depends on k alone.
-static inline long ck_kc(long k) {
-    long blocks = (k + CK_KC - 1) / CK_KC;
+// The Bᵀ-in-place packed path (CK_GEMM_PACKED_BT, A·Bᵀ with m < k): a 16×6 tile of 16 rows of
+// packed A (2 ymm) by 6 rows of B broadcast where they are stored, 12 accumulators. k is cut only
+// above CK_BT_KC, so the MLP's depths (784, 256) run as one block: C is written once, and each
+// tile streams 6 whole rows of B. B rows are blocked so that a block (≤ CK_BT_B_BYTES) stays in
+// the 1 MiB L2 beside the C and packed-A streams. A is packed CK_BT_MC rows at a time (≤ 2 MiB).
+enum { CK_BT_MR = 16, CK_BT_NR = 6, CK_BT_KC = 1024, CK_BT_MC = 512, CK_BT_B_BYTES = 384 * 1024 };
+
+/// Depth of one k block: `k` cut into equal blocks of at most `max_kc`. Depends on k alone.
+static inline long ck_kc_max(long k, long max_kc) {
+    long blocks = (k + max_kc - 1) / max_kc;
     return blocks == 0 ? 0 : (k + blocks - 1) / blocks;
 }
+/// The 6×16 path's k block.
+static inline long ck_kc(long k) { return ck_kc_max(k, CK_KC); }
 
 static inline long ck_round_up(long x, long multiple) { return (x + multiple - 1) / multiple * multiple; }
 static inline long ck_min(long a, long b) { return a < b ? a : b; }
@@ -31,6 +40,9 @@ void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, co
                                float *packed);
 void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
                                 const float *b, long ldb, float beta, float *c, long ldc);
+void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const float *a, long lda, float *packed);
+void ck_sgemm_bt_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *packed_a,
+                      const float *b, long ldb, float beta, float *c, long ldc);
 void ck_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, float alpha,
                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 

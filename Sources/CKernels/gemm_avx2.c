@@ -2,29 +2,7 @@
 // Every function carries target("avx2,fma") so this file builds for baseline x86-64 and
 // ck_sgemm only calls in here after ck_detect_isa saw AVX2, FMA and OS-saved YMM state.
 #if defined(__x86_64__)
-#include <immintrin.h>
-#include "ck_internal.h"
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) static inline
-
-/// Lane mask with the first `count` (0...8) lanes set, for masked loads and stores.
-AVX2_INLINE __m256i lane_mask(long count) {
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), lanes);
-}
-
-/// c = alpha·acc + beta·c for 8 (or `mask`ed) lanes; c is not read when beta == 0.
-AVX2_INLINE void store_lanes(float *c, __m256 acc, __m256 alpha, float beta, int full, __m256i mask) {
-    __m256 r;
-    if (beta == 0) {
-        r = _mm256_mul_ps(acc, alpha);
-    } else {
-        __m256 old = full ? _mm256_loadu_ps(c) : _mm256_maskload_ps(c, mask);
-        r = _mm256_fmadd_ps(acc, alpha, _mm256_mul_ps(old, _mm256_set1_ps(beta)));
-    }
-    if (full) _mm256_storeu_ps(c, r); else _mm256_maskstore_ps(c, mask, r);
-}
+#include "gemm_avx2.h"
 
 /// The register tile: `mr` (1...6) rows by 16 columns of which `nvalid` are stored, over `kc`.
 /// A is read at a[i·rsa + p·csa] (packed: rsa 1, csa 6), B at b[p·rsb + j] (packed: rsb 16).
@@ -98,25 +76,6 @@ AVX2 static void tile_inplace(int mr, long kc, const float *a, long rsa, long cs
     }
 }
 
-/// Transposes 8 rows of 8 floats: out[x] holds element x of every row.
-AVX2_INLINE void transpose8(__m256 r[8]) {
-    __m256 t[8], s[8];
-    for (int q = 0; q < 8; q += 2) {
-        t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
-        t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
-    }
-    for (int q = 0; q < 8; q += 4) {
-        s[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
-        s[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xEE);
-        s[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0x44);
-        s[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0xEE);
-    }
-    for (int q = 0; q < 4; q++) {
-        r[q] = _mm256_permute2f128_ps(s[q], s[q + 4], 0x20);
-        r[q + 4] = _mm256_permute2f128_ps(s[q], s[q + 4], 0x31);
-    }
-}
-
 /// Packs op(B)[0..<kc, 0..<nc] into slivers of 16 columns: pb[s·16·kc + p·16 + jj], zero-padded.
 AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb, float *pb) {
     for (long j0 = 0; j0 < nc; j0 += CK_NR, pb += CK_NR * kc) {
@@ -134,21 +93,7 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
             }
         } else {
             // op(B)[p, j] = b[j·ldb + p]: rows of the stored matrix become columns of the sliver.
-            for (long g = 0; g < CK_NR; g += 8) {
-                const float *src = b + (j0 + g) * ldb;
-                long rows = ck_min(8, nr - g);
-                long p = 0;
-                if (rows == 8) {
-                    for (; p + 8 <= kc; p += 8) {
-                        __m256 r[8];
-                        for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(src + q * ldb + p);
-                        transpose8(r);
-                        for (int x = 0; x < 8; x++) _mm256_store_ps(pb + (p + x) * CK_NR + g, r[x]);
-                    }
-                }
-                for (; p < kc; p++)
-                    for (long q = 0; q < 8; q++) pb[p * CK_NR + g + q] = q < rows ? src[q * ldb + p] : 0;
-            }
+            pack_rows_transposed(nr, kc, b + j0 * ldb, ldb, pb);
         }
     }
 }
@@ -402,6 +347,7 @@ void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, 
     case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PACKED_BT: ck_sgemm_bt_avx2(m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
     case CK_GEMM_PORTABLE: break;
     }
 }

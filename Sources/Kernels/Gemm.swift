@@ -82,18 +82,18 @@ func gemm(
     // (or of the shared packed A).
     let (aAddress, bAddress, cAddress) = (Int(bitPattern: a), Int(bitPattern: b), Int(bitPattern: c))
     if split.sharesPackedA && k > 0 && alpha != 0 {
-        let packed = ck_shared_pack_buffer(ck_sgemm_packed_a_size(m, k))!
+        let packed = ck_shared_pack_buffer(ck_sgemm_packed_a_size(plan, m, k))!
         let packedAddress = Int(bitPattern: packed)
         // Packed on the calling thread: O(m·k) against each band's O(m·k·n/bands), and one
         // dispatch round instead of two (a parked worker can be slow to wake on a busy machine).
-        ck_sgemm_pack_a_rows(isa.cValue, ta, m, k, 0, m, a, lda, packed)
+        ck_sgemm_pack_a_rows(isa.cValue, plan, ta, m, k, 0, m, a, lda, packed)
         DispatchQueue.concurrentPerform(iterations: split.parts) { part in
             let start = part * split.chunk
             let count = min(split.chunk, n - start)
             guard count > 0 else { return }
             let b = UnsafePointer<Float>(bitPattern: bAddress)!
             ck_sgemm_prepacked_a(
-                isa.cValue, tb, m, count, k, alpha, UnsafePointer<Float>(bitPattern: packedAddress)!,
+                isa.cValue, plan, tb, m, count, k, alpha, UnsafePointer<Float>(bitPattern: packedAddress)!,
                 tb == 0 ? b + start : b + start * ldb, ldb, beta, UnsafeMutablePointer<Float>(bitPattern: cAddress)! + start,
                 ldc)
         }

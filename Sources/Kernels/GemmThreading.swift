@@ -1,11 +1,5 @@
 import CKernels
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a gemm is cut into per-thread blocks of C.
 struct GemmSplit: Equatable {
     /// Number of blocks (1: run on the calling thread).
@@ -21,8 +15,10 @@ struct GemmSplit: Equatable {
 }
 
 enum GemmThreading {
-    /// Online CPUs, read once.
-    static let maxThreads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Cores this process may use, read once: the affinity mask and a cgroup cpu.max quota, not
+    /// the online count, so a server pinned by `taskset` to one core (or a container limited to
+    /// one CPU) does not cut every gemm into parts that then time-slice that core.
+    static let maxThreads: Int = usableCores()
 
     /// Below this many flops waking a second thread costs more than it saves (kernel-bench).
     static let minFlopsPerThread = 1_000_000
@@ -47,7 +43,7 @@ enum GemmThreading {
         var parts = min(budget, Int(min(flops / Double(max(minFlopsPerThread, 1)), Double(Int32.max))))
         // The packed algorithm cuts columns and shares one packed A; only for a narrow C (where
         // each block repacking B is cheap) does it cut rows. The in-place paths cut the longer side.
-        let packed = plan.algo == CK_GEMM_PACKED
+        let packed = plan.algo == CK_GEMM_PACKED || plan.algo == CK_GEMM_PACKED_BT
         let byRows = packed ? (n < 64 && m > n) : m > n
         let extent = byRows ? m : n
         let align = Int(byRows ? plan.row_align : plan.col_align)

@@ -9,7 +9,7 @@ enum Ours {
             let b = uniform(k * n, seed: 2)
             var out = [Float](repeating: 0, count: m * n)
             return out.withUnsafeMutableBufferPointer { po in
-                bestTime(minSeconds: minSeconds) {
+                bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
                     gemm(.none, transposedB ? .transposed : .none, m: m, n: n, k: k, a: a, lda: k,
                          b: b, ldb: transposedB ? k : n, c: po.baseAddress!, ldc: n, threads: threads)
                 }
@@ -42,7 +42,7 @@ struct MLPForward {
         let biases = (0..<layers.count - 1).map { uniform(layers[$0 + 1], seed: UInt64(20 + $0)) }
         let input = uniform(batch * layers[0], seed: 3)
         var activations = layers.dropFirst().map { [Float](repeating: 0, count: batch * $0) }
-        return bestTime(minSeconds: minSeconds) {
+        return bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
             for l in 0..<weights.count {
                 let (fanIn, fanOut) = (layers[l], layers[l + 1])
                 let source = l == 0 ? input : activations[l - 1]

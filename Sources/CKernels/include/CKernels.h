@@ -13,6 +13,17 @@ typedef enum {
 /// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
 ck_isa ck_detect_isa(void);
 
+/// Cores this process may run on: the affinity mask (so `taskset` counts), lowered to a cgroup v2
+/// cpu.max quota rounded up (a container limited to 1.5 CPUs gets 2), at least 1.
+long ck_usable_cpu_count(void);
+/// Cores a cgroup v2 cpu.max text allows, rounded up ("150000 100000" → 2); 0 for "max" or
+/// malformed text.
+long ck_parse_cpu_max(const char *text);
+/// The tightest cpu.max quota (in cores, rounded up) on the path from the process's cgroup, named
+/// by the "0::/path" line of /proc/self/cgroup text `proc_cgroup`, up to `cgroup_root` (the v2
+/// mount); 0 when no level has a quota.
+long ck_cgroup_cpu_limit(const char *cgroup_root, const char *proc_cgroup);
+
 /// Which algorithm a gemm of a given full shape uses. Chosen from the full shape only, never
 /// from a thread's share of it, so the arithmetic per element is the same for any thread count.
 typedef enum {
@@ -20,6 +31,7 @@ typedef enum {
     CK_GEMM_DOT = 1,     ///< A·Bᵀ with few rows of A: 3x4 tiles of dot products, nothing packed
     CK_GEMM_ROWS = 2,    ///< A·B with few rows of A: 6x16 tiles reading B rows in place, nothing packed
     CK_GEMM_PORTABLE = 3,  ///< the portable loops (no AVX2)
+    CK_GEMM_PACKED_BT = 4,  ///< A·Bᵀ with m < k: packed A, B rows read in place, 16x6 register tile
 } ck_gemm_algo;
 
 typedef struct {
@@ -38,16 +50,17 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b,
               const float *a, long lda, const float *b, long ldb,
               float beta, float *c, long ldc);
 
-/// For a CK_GEMM_PACKED gemm cut into column bands: op(A) packed once, shared by every band,
-/// instead of each thread packing all of A again. Size in floats of the packed op(A):
-size_t ck_sgemm_packed_a_size(long m, long k);
+/// For a packed gemm (CK_GEMM_PACKED or CK_GEMM_PACKED_BT) cut into column bands: op(A) packed
+/// once, shared by every band, instead of each thread packing all of A again. The layout is the
+/// plan's. Size in floats of the packed op(A):
+size_t ck_sgemm_packed_a_size(ck_gemm_plan plan, long m, long k);
 /// Packs rows [r0, r1) of op(A), r0 a multiple of the plan's row_align; threads may pack
 /// disjoint row ranges into the same buffer at once.
-void ck_sgemm_pack_a_rows(ck_isa isa, int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
-                          float *packed);
+void ck_sgemm_pack_a_rows(ck_isa isa, ck_gemm_plan plan, int trans_a, long m, long k, long r0, long r1,
+                          const float *a, long lda, float *packed);
 /// The packed gemm of a column band (b and c offset to it; m and k full) reading A from `packed_a`.
-void ck_sgemm_prepacked_a(ck_isa isa, int trans_b, long m, long n, long k, float alpha, const float *packed_a,
-                          const float *b, long ldb, float beta, float *c, long ldc);
+void ck_sgemm_prepacked_a(ck_isa isa, ck_gemm_plan plan, int trans_b, long m, long n, long k, float alpha,
+                          const float *packed_a, const float *b, long ldb, float beta, float *c, long ldc);
 /// The calling thread's buffer for a shared packed A, reused across calls (a third scratch slot).
 float *ck_shared_pack_buffer(size_t floats);
 
