@@ -65,11 +65,12 @@ public enum EntityTag {
 }
 
 extension String {
-    /// The string without leading and trailing spaces.
+    /// The string without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
     var trimmingSpaces: String {
         let bytes = utf8
-        guard let first = bytes.firstIndex(where: { $0 != 0x20 }) else { return "" }
-        let last = bytes.lastIndex(where: { $0 != 0x20 })!
+        let isOWS = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isOWS($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isOWS($0) })!
         return String(self[first...last])
     }
 }

@@ -11,6 +11,13 @@ enum MediaType {
     /// The media type of `Content-Type` without parameters, lowercased; nil when absent.
     static func essence(of value: String?) -> String? {
         guard let value else { return nil }
+        // What clients send almost always: a bare lowercase type, returned as it is (this runs
+        // for every request with a body, and splitting and lowercasing allocate).
+        let isBare = !value.utf8.contains { byte in
+            byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        }
+        if isBare { return value }
         let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
         return type.trimmingSpaces.lowercased()
     }

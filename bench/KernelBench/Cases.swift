@@ -43,7 +43,7 @@ enum BenchPlan {
         }
     }
     /// The whole forward of a 784-256-256-10 relu MLP.
-    static let forwards: [BenchCase] = [1, 64, 1024].map {
+    static let forwards: [BenchCase] = [1, 64, 256, 1024].map {
         BenchCase(label: "batch \($0)", kind: .forward(layers: [784, 256, 256, 10], batch: $0))
     }
 }
