@@ -4,6 +4,9 @@
 // Up to these row counts packing B costs more than it saves; a narrow A·Bᵀ (the output layer
 // of a classifier) is also better as dot products than as 16-wide tiles mostly padding.
 // Measured on Zen 3 with a C harness over the MLP shapes of kernel-bench.
+// The dot path also makes a row's bits independent of the other rows of its batch, which the
+// service relies on to run concurrent small forwards as one batch of up to DOT_MAX_ROWS rows
+// (Service/ForwardCoalescer.swift; GemmRowInvarianceTests guards it).
 enum { DOT_MAX_ROWS = 32, DOT_MAX_COLUMNS = 16, ROWS_MAX_ROWS = 32 };
 
 ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n, long k) {
