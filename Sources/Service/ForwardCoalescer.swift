@@ -22,7 +22,9 @@ final class ForwardCoalescer: Sendable {
     static let maxRequestRows = 8
 
     /// Which requests may share a pass: the same model object at the same version, and inputs
-    /// of the same sample shape.
+    /// of the same sample shape. Every change to weights is a durable write with a new version
+    /// (in-memory changes at the same version touch gradients only), so one version is one set
+    /// of weights.
     private struct Key: Hashable {
         let slot: ObjectIdentifier
         let version: Int
