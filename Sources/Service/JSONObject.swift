@@ -27,10 +27,9 @@ struct JSONObject {
         try self.init(value, at: "body", allowed: allowed)
     }
 
-    subscript(key: String) -> JSONValue? {
-        if case .null? = members[key] { return nil }
-        return members[key]
-    }
+    /// The member as sent; an explicit `null` is a value, which the reader then refuses as the
+    /// wrong type, as the typed readers below do (the contract has no nullable request member).
+    subscript(key: String) -> JSONValue? { members[key] }
 
     func path(_ key: String) -> String { "\(location).\(key)" }
 

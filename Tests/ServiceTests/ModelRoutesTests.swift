@@ -53,6 +53,11 @@ struct ModelRoutesTests {
         (#"{"name": "m", "spec": {"type": "relu"}, "seed": 1.5}"#, "wrong-type"),
         (#"{"name": "m", "spec": {"type": "linear", "in": 4, "out": -3}}"#, "invalid-spec"),
         (#"{"name": "m", "spec": {"type": "relu"}, "init": "bogus"}"#, "invalid-argument"),
+        // No request member is nullable in the contract: null is a wrong type, not "absent".
+        (#"{"name": "m", "spec": {"type": "relu"}, "init": null}"#, "invalid-argument"),
+        (#"{"name": "m", "spec": {"type": "relu"}, "seed": null}"#, "wrong-type"),
+        (#"{"name": "m", "spec": {"type": "relu"}, "input_shape": null}"#, "wrong-type"),
+        (#"{"name": null, "spec": {"type": "relu"}}"#, "wrong-type"),
         (#"{"name": "m", "spec": {"type": "relu"},}"#, "invalid-json"),
         ("[1, 2", "invalid-json"),
     ])
