@@ -8,6 +8,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public init() { fields = [] }
 
+    /// Room for `count` fields up front: a request's head is parsed into one allocation.
+    init(reservingCapacity count: Int) {
+        fields = []
+        fields.reserveCapacity(count)
+    }
+
     public init(_ fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }

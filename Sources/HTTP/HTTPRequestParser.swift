@@ -77,7 +77,7 @@ public struct HTTPRequestParser: Sendable {
         if !method.isKnown { throw .unsupportedMethod }
         let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetRange]), as: UTF8.self)
 
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(reservingCapacity: 16)
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
             var lineEnd = lineStart

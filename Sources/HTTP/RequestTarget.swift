@@ -66,6 +66,7 @@ struct RequestTarget {
         let parsed = target.utf8.withContiguousStorageIfAvailable { bytes -> RequestTarget? in
             guard bytes.first == UInt8(ascii: "/") else { return nil }
             var segments: [String] = []
+            segments.reserveCapacity(8)  // one allocation for the paths routes have
             var segmentStart = 1
             for index in 1..<bytes.count {
                 let byte = bytes[index]

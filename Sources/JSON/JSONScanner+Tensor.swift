@@ -33,6 +33,9 @@ extension JSONScanner {
         var index = [0]
         // shape[k]: size fixed by the first array closed at depth k, or -1 before that.
         var shape = [-1]
+        // Tensors here have a few dimensions: room for them without growing as depth rises.
+        index.reserveCapacity(8)
+        shape.reserveCapacity(8)
         var rank = -1
         var level = 0
 
