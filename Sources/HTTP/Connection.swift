@@ -117,27 +117,15 @@ final class Connection {
             break
         }
         while !readsPaused && phase != .closed {
-            if readsBodyDirectly {
-                let wanted = body.count - directBodyFilled!
-                guard let count = readBodyDirectly() else { break }
-                if count < 0 {
-                    close()
-                    return
-                }
-                if count == 0 {
-                    peerClosed = true
-                    updateInterest()
-                    break
-                }
-                lastReadProgress = loop.now
-                process()
-                // A short read means the socket is drained; skip the EAGAIN round trip.
-                if count < wanted { return }
-                continue
-            }
+            // A large body goes straight into its buffer; everything else through the scratch
+            // buffer into `input`, where the parser reads it.
+            let direct = readsBodyDirectly
+            let wanted = direct ? body.count - directBodyFilled! : loop.scratch.count
             var wantsWrite = false
             let count: Int?
-            if let tls {
+            if direct {
+                count = readBodyDirectly()
+            } else if let tls {
                 count = tls.read(into: loop.scratch, wantsWrite: &wantsWrite)
             } else {
                 count = Socket.read(fd, into: loop.scratch)
@@ -152,17 +140,19 @@ final class Connection {
                 updateInterest()
                 break
             }
-            if inputStart == input.count {
-                input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
-                inputStart = 0
+            if !direct {
+                if inputStart == input.count {
+                    input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
+                    inputStart = 0
+                }
+                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]))
             }
-            input.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]))
             lastReadProgress = loop.now
             // Parse as bytes arrive, so buffered input stays bounded by what one phase may hold.
             process()
             if phase == .responding && unreadCount >= 64 << 10 && !readsPaused { pauseReads() }
             // A short plain read means the socket is drained; skip the EAGAIN round trip.
-            if tls == nil && count < loop.scratch.count { return }
+            if tls == nil && count < wanted { return }
         }
         process()
     }
