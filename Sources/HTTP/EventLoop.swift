@@ -43,6 +43,9 @@ final class EventLoop: @unchecked Sendable {
     private var requestCounter: UInt64 = 0
     /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
     private let loopThread = Atomic<UInt>(0)
+    /// The next loop of the server (a ring), asked to make room for a connection at the cap
+    /// when this loop cannot. Set before the loops start; weak, so the ring is not a cycle.
+    weak var neighbour: EventLoop?
 
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
@@ -269,17 +272,33 @@ final class EventLoop: @unchecked Sendable {
         guard isAccepting else { return }
         for _ in 0..<64 {
             guard let (fd, peer) = Socket.accept(listenerFD) else { return }
-            if !server.reserveConnection() && !shedOneConnection() {
-                Socket.rejectOverloaded(fd)
-                continue
-            }
-            let id = nextConnectionID
-            nextConnectionID += 1
-            let connection = Connection(id: id, fd: fd, remoteAddress: peer, loop: self)
-            connections[id] = connection
-            register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-            connection.opened()
+            admit(fd: fd, peer: peer, loopsAsked: 1)
         }
+    }
+
+    /// Opens `fd` here when a slot is free or a connection of this loop still waiting for its
+    /// request can give up its own; else hands `fd` to the next loop, since the slow clients may
+    /// all sit on another loop (each loop sees only its own connections); 503 once every loop
+    /// has been asked.
+    private func admit(fd: Int32, peer: String, loopsAsked: Int) {
+        guard isAccepting else {
+            Socket.rejectOverloaded(fd)
+            return
+        }
+        if !server.reserveConnection() && !shedOneConnection() {
+            if let neighbour, loopsAsked < server.configuration.eventLoopCount {
+                neighbour.execute { neighbour.admit(fd: fd, peer: peer, loopsAsked: loopsAsked + 1) }
+            } else {
+                Socket.rejectOverloaded(fd)
+            }
+            return
+        }
+        let id = nextConnectionID
+        nextConnectionID += 1
+        let connection = Connection(id: id, fd: fd, remoteAddress: peer, loop: self)
+        connections[id] = connection
+        register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        connection.opened()
     }
 
     /// At the connection cap, closes the connection that has waited longest for a request head

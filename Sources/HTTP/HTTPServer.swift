@@ -61,6 +61,7 @@ public final class HTTPServer: Sendable {
                 Socket.close(listener)
                 throw error
             }
+            for (index, loop) in loops.enumerated() { loop.neighbour = loops[(index + 1) % loops.count] }
             for loop in loops { loop.start(listener: listener) }
             state = .running(listener: listener, loops: loops, port: port)
             return port
