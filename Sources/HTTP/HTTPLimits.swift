@@ -13,7 +13,8 @@ public struct HTTPLimits: Sendable, Equatable {
     /// Longest request target. Default 8 KiB → 414 (as nginx's default buffers).
     public var maxTargetBytes: Int = 8 << 10
     /// Most open connections over all event loops. Default 4096. At the cap, the connection
-    /// that has waited longest for a request head is shed to admit the new one.
+    /// that has waited longest for a request head (on the accepting loop, else on another) is
+    /// shed to admit the new one.
     public var maxConnections: Int = 4096
     /// Bytes queued for writing per connection before the response stream waits. Default 256 KiB.
     public var writeBufferHighWater: Int = 256 << 10
