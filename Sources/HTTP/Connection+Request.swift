@@ -95,7 +95,12 @@ extension Connection {
                     .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
             }
         }
-        directBodyFilled = filled + count
+        bodyBytesStored(count)
+    }
+
+    /// Counts `count` bytes written straight into the preallocated body.
+    private func bodyBytesStored(_ count: Int) {
+        directBodyFilled! += count
         bodyDecoder!.advanceLength(by: count)
     }
 
@@ -107,8 +112,7 @@ extension Connection {
         let filled = directBodyFilled!
         let count = body.withUnsafeMutableBytes { Socket.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
         if let count, count > 0 {
-            directBodyFilled = filled + count
-            bodyDecoder!.advanceLength(by: count)
+            bodyBytesStored(count)
             exchange?.bytesIn += count
         }
         return count

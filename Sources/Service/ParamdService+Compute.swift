@@ -49,17 +49,19 @@ extension ParamdService {
         var state = try slot.state()
         let snapshot = state
         let cost = ForwardRequest.estimatedCost(of: request, model: state.model)
-        let parsed = try await Placement.run(cost: cost) {
+        // Parsing and the pass run in one placement (one trip to the pool for heavy work);
+        // only a small batch that may share a pass leaves its pass to the coalescer.
+        let (parsed, computed) = try await Placement.run(cost: cost) { () throws -> (ForwardRequest, ForwardResult?) in
             let parsed = try ForwardRequest(request, model: snapshot.model)
             for path in parsed.capture { _ = try snapshot.model.module(at: path) }  // 422 for an unknown path
-            return parsed
+            if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) { return (parsed, nil) }
+            return (parsed, try snapshot.model.forward(parsed.inputs, capture: parsed.capture))
         }
         var result: ForwardResult
-        if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) {
-            result = try await coalescer.forward(parsed.inputs, state: snapshot, slot: slot)
+        if let computed {
+            result = computed
         } else {
-            let inputs = parsed.inputs
-            result = try await Placement.run(cost: cost) { try snapshot.model.forward(inputs, capture: parsed.capture) }
+            result = try await coalescer.forward(parsed.inputs, state: snapshot, slot: slot)
         }
         if result.materializedModel != nil {
             let written = try await slot.write(condition: nil) {
