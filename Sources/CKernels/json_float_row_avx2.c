@@ -181,58 +181,47 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
                      ((valid_mask_a >> 16) == 0xFFFF) << 2 | ((valid_mask_b >> 16) == 0xFFFF) << 3);
 }
 
-/// The number spanning start ..< end (its separator) when it is `-?D.F…` with 1–13 fraction
-/// digits and an exponent, as the 16-byte kernel reads it (same significand, same rounding),
-/// into *out; 0 for any other shape or a result that kernel would refuse. orjson writes
-/// small values so (`5.514408e-9`): one in a hundred numbers of some bodies, too many to
-/// leave to the 16-byte kernel, which costs about 50 ns a number on this path.
-static inline int parse_exponent_form(const uint8_t *base, size_t start, size_t end, float *out) {
-    size_t negative = base[start] == '-';
-    size_t q = start + negative;
-    // Within the buffer: the batch leaves TAIL_SLACK bytes after every separator it lists.
-    __m128i digits = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(base + q)), _mm_set1_epi8('0'));
-    unsigned digit_lanes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(digits, _mm_set1_epi8(9)), digits));
-    if ((digit_lanes & 3) != 1 || base[q + 1] != '.') return 0;
-    unsigned fraction_digits = (unsigned)_tzcnt_u32(~digit_lanes >> 2);
-    if (fraction_digits - 1 > 12) return 0;
-    size_t p = q + 2 + fraction_digits;
-    int exponent = -14;
-    if ((base[p] | 0x20) != 'e' || !parse_exponent(base, end, &p, &exponent) || p != end) return 0;
-    __m128i kept = _mm_and_si128(digits, _mm_load_si128((const __m128i *)keep_lanes[fraction_digits]));
-    uint64_t significand = fraction_value(kept, _mm_setzero_si128(), _mm_setzero_si128(),
-                                          _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1),
-                                          _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
-    float magnitude;
-    if (!nearest_float(significand, exponent, &magnitude)) return 0;
-    uint32_t bits;
-    memcpy(&bits, &magnitude, sizeof bits);
-    bits |= (uint32_t)negative << 31;
-    memcpy(out, &bits, sizeof bits);
-    return 1;
+/// The number spanning ends[0] + 1 ..< ends[1] (its separator) in any shape parse_number takes,
+/// with whitespace before and after it, into *out; 0 when it is not exactly that (or
+/// parse_number declines). Within a batch every number has the 32 bytes after its separator
+/// in the buffer (TAIL_SLACK), so only a hard number is declined here.
+__attribute__((always_inline)) static inline int parse_span(const uint8_t *base, size_t count, const size_t *ends, float *out) {
+    size_t end;
+    if (!parse_number(base, count, ends[0] + 1, &end, out)) return 0;
+    while (end < ends[1] && is_space(base[end])) end++;
+    return end == ends[1];
 }
 
 /// After parse_four: how many of the first `wanted` numbers lead up to the first one that
-/// neither passed nor is an exponent form (`wanted` for none), the exponent forms among them
-/// parsed into out.
-static inline unsigned count_leading_parsed(const uint8_t *base, const size_t *ends, float *out, unsigned passing,
-                                            unsigned wanted) {
+/// neither passed nor parse_span takes (`wanted` for none), those parse_span takes parsed
+/// into out.
+static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, const size_t *ends, float *out,
+                                            unsigned passing, unsigned wanted) {
     unsigned j = 0;
     for (; j < wanted; j++) {
         if (passing >> j & 1) continue;
-        if (!parse_exponent_form(base, ends[j] + 1, ends[j + 1], out + j)) break;
+        if (!parse_span(base, count, ends + j, out + j)) break;
     }
+    return j;
+}
+
+/// How many of the first `wanted` numbers parse_span takes in a row, parsed into out.
+static inline unsigned count_spans_parsed(const uint8_t *base, size_t count, const size_t *ends, float *out,
+                                          unsigned wanted) {
+    unsigned j = 0;
+    while (j < wanted && parse_span(base, count, ends + j, out + j)) j++;
     return j;
 }
 
 /// The first `wanted` (1–4) numbers from ends[0] as parse_four takes them, as a group of four
 /// padded with spans after ends[wanted] (in the buffer, and dropped): how many lead up to
 /// the first that is neither of parse_four's shapes nor an exponent form, parsed into out.
-__attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, const size_t *ends, float *out,
-                                                         unsigned wanted) {
+__attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, size_t count, const size_t *ends,
+                                                         float *out, unsigned wanted) {
     size_t padded[5];
     for (unsigned j = 0; j < 5; j++) padded[j] = ends[j <= wanted ? j : wanted];
     float values[4];
-    unsigned taken = count_leading_parsed(base, padded, values, parse_four(base, padded, values), wanted);
+    unsigned taken = count_leading_parsed(base, count, padded, values, parse_four(base, padded, values), wanted);
     memcpy(out, values, taken * sizeof(float));
     return taken;
 }
@@ -246,12 +235,22 @@ static inline size_t resolve_start(const uint8_t *base, size_t count, size_t p, 
     return next_number_start(base, count, after_comma);
 }
 
+/// The offset of the first byte at or after `p` that is not JSON whitespace.
+static inline size_t skip_spaces(const uint8_t *base, size_t count, size_t p) {
+    while (p < count && is_space(base[p])) p++;
+    return p;
+}
+
 size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *position, float *out,
                                     size_t capacity, ck_json_row_stop *stop) {
     size_t p = *position;
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
     size_t ends[1 + BATCH_BLOCKS * 64 + 8];
+    // Set once a group of four held two numbers parse_four declines (long digits, integers,
+    // whitespace after commas): the row is of another shape, so the rest of this batch goes
+    // straight to parse_span instead of trying parse_four on every group first.
+    int spans = 0;
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -268,6 +267,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
         int closed;
         size_t listed = list_separators(base, count, p, ends, &closed);
         size_t k = 0;
+        // Each batch tries parse_four first again: a row may change shape.
+        spans = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
             // out_k[k], so the loop advances k alone.
@@ -275,19 +276,31 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             float *out_k = out + written - k;
             size_t first = k;
             unsigned passing = 0xF;
-            // Two groups an iteration: a loop test fewer, and about 2 % faster here.
+            if (spans) {
+                while (k + 4 <= last) {
+                    unsigned parsed = count_spans_parsed(base, count, ends + k, out_k + k, 4);
+                    k += parsed;
+                    if (__builtin_expect(parsed != 4, 0)) {
+                        passing = 0;  // number k is hard: taken one at a time below
+                        break;
+                    }
+                }
+            } else {
+                // Two groups an iteration: a loop test fewer, and about 2 % faster here.
 #pragma clang loop unroll_count(2)
-            while (k + 4 <= last) {
-                passing = parse_four(base, ends + k, out_k + k);
-                if (__builtin_expect(passing != 0xF, 0)) break;
-                k += 4;
+                while (k + 4 <= last) {
+                    passing = parse_four(base, ends + k, out_k + k);
+                    if (__builtin_expect(passing != 0xF, 0)) break;
+                    k += 4;
+                }
             }
             written += k - first;
             // Numbers parsed below (the rest of a group, or the last few) unless one is hard.
             unsigned taken = 0, asked = 0;
             if (passing != 0xF) {
-                asked = 4;
-                taken = count_leading_parsed(base, ends + k, out + written, passing, asked);
+                asked = spans ? 1 : 4;
+                taken = spans ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
+                if (__builtin_popcount(passing) <= 2) spans = 1;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];
@@ -308,7 +321,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             } else if (k < listed && written < capacity) {
                 // The last one to three numbers of a row, or of the room left.
                 asked = (unsigned)(last - k);
-                taken = parse_last_few(base, ends + k, out + written, asked);
+                taken = spans ? count_spans_parsed(base, count, ends + k, out + written, asked)
+                              : parse_last_few(base, count, ends + k, out + written, asked);
             }
             written += taken;
             k += taken;
@@ -323,7 +337,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
                 return written;
             }
             if (taken == asked && asked) continue;
-            // Number k one at a time, by the 16-byte kernel.
+            // Number k one at a time, by the 16-byte kernel (which also sorts out what is not
+            // a number, and hands a hard one back to the caller).
             size_t start = resolve_start(base, count, ends[k] + 1, k > 0 ? ends[k] : after_comma);
             if (start == (size_t)-1) {
                 *position = k > 0 ? ends[k] : after_comma;
@@ -349,8 +364,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
                 *stop = CK_JSON_ROW_END;
                 return written;
             }
-            if (k < listed && end == ends[k + 1] && next == end + 1) {
-                // It ended at its listed separator and the next number follows at once.
+            if (k < listed && skip_spaces(base, count, end) == ends[k + 1]) {
+                // It ended at its listed separator and a number follows: on with the batch.
                 k++;
                 continue;
             }

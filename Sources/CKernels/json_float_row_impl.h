@@ -127,8 +127,27 @@ size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, s
             p = next;
             continue;
         }
-        *position = p;
-        *stop = CK_JSON_ROW_REFUSED;
-        return written;
+        // Any other valid number (integers, long fractions, exponents, whitespace before it)
+        // by the general parser; only what that declines goes back to the caller.
+        size_t end;
+        if (!parse_number(base, count, p, &end, out + written)) {
+            *position = p;
+            *stop = CK_JSON_ROW_REFUSED;
+            return written;
+        }
+        written++;
+        if (written == capacity) {
+            *position = end;
+            *stop = CK_JSON_ROW_FULL;
+            return written;
+        }
+        size_t next = next_number_start(base, count, end);
+        if (next == (size_t)-1) {
+            *position = end;
+            *stop = CK_JSON_ROW_END;
+            return written;
+        }
+        after_comma_of = SIZE_MAX;
+        p = next;
     }
 }
