@@ -181,11 +181,99 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
                      ((valid_mask_a >> 16) == 0xFFFF) << 2 | ((valid_mask_b >> 16) == 0xFFFF) << 3);
 }
 
+/// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
+static const uint8_t window_masks[64] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/// The number spanning ends[0] + 1 ..< ends[1] when the span is whitespace, then `-?D…D` or
+/// `-?D…D.D…D` running exactly up to its separator, at most 32 bytes in all and at most 19
+/// significant digits: Python's `json.dumps` of float32 rows (`, -0.13210485875606537`),
+/// pretty-printed rows, JavaScript's shortest doubles, integers. Into *out, or 0 for any other
+/// span (exponents, trailing whitespace, a Float midpoint…), which parse_span then tries.
+///
+/// All from 32 bytes that end at the separator, so the digits sit at fixed places counted
+/// from the end: one compare per byte class (digit, point, minus, zero, whitespace) gives a
+/// bit mask each, a few bit operations check the shape, and a second load one byte earlier,
+/// blended in before the point, closes the gap the point leaves; then the digits are summed
+/// by multiply-add (pairs, quadruples, octets) as in parse_four and rounded as nearest_float
+/// does. One branch per number, on the combined checks.
+__attribute__((always_inline)) static inline int parse_plain_span(const uint8_t *base, const size_t *ends, float *out) {
+    size_t start = ends[0] + 1, separator = ends[1];
+    size_t length = separator - start;
+    // The two loads reach 33 bytes back from the separator.
+    if (__builtin_expect(separator < 33, 0)) return 0;
+    __m256i chars = _mm256_loadu_si256((const __m256i *)(base + separator - 32));
+    __m256i previous = _mm256_loadu_si256((const __m256i *)(base + separator - 33));
+    __m256i digits = _mm256_sub_epi8(chars, _mm256_set1_epi8('0'));
+    // simdjson's whitespace table: a byte is JSON whitespace exactly when it equals the entry
+    // its low nibble selects (pshufb gives 0 for bytes ≥ 0x80).
+    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
+                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    uint64_t digit_mask = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(digits, _mm256_set1_epi8(9)), digits));
+    uint64_t point_mask = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('.')));
+    uint64_t minus_mask = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('-')));
+    uint64_t zero_mask = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('0')));
+    uint64_t space_mask = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chars, _mm256_shuffle_epi8(spaces, chars)));
+    // The span's lanes are 32 - length … 31; f is its first byte that is not whitespace.
+    unsigned clamped = length < 32 ? (unsigned)length : 32;
+    uint64_t span = (0xFFFFFFFFull << (32 - clamped)) & 0xFFFFFFFFull;
+    unsigned f = (unsigned)_tzcnt_u64((span & ~space_mask) | 1ull << 32);
+    uint64_t negative = (minus_mask >> f) & 1;
+    unsigned first_digit = f + (unsigned)negative;
+    // From f on: digits, at most one point, and the minus only at f.
+    uint64_t from_f = 0xFFFFFFFFull >> f << f;
+    uint64_t points = point_mask & from_f;
+    int passes = (length - 1 < 32) & (first_digit < 32) &
+                 (((digit_mask | points | negative << f) & from_f) == from_f) &
+                 ((points & (points - 1)) == 0) &
+                 // A point has a digit before it and one after it.
+                 ((points == 0) | (((points >> (first_digit + 1)) != 0) & (points < 1ull << 31))) &
+                 // A leading 0 stands alone (RFC 8259 §6).
+                 !((zero_mask >> first_digit) & (digit_mask >> (first_digit + 1)) & 1);
+    uint64_t has_point = points != 0;
+    int point_lane = has_point ? (int)_tzcnt_u64(points) : -1;
+    // Lanes after the point from `chars`, the others from `previous` (shifted one byte right),
+    // so the digits run without a gap up to lane 31; lanes before them are zeroed.
+    unsigned digits_from = first_digit + (unsigned)has_point;
+    digits_from = digits_from < 32 ? digits_from : 32;
+    __m256i after_point = _mm256_loadu_si256((const __m256i *)(window_masks + 31 - point_lane));
+    __m256i joined = _mm256_blendv_epi8(previous, chars, after_point);
+    __m256i values = _mm256_and_si256(_mm256_sub_epi8(joined, _mm256_set1_epi8('0')),
+                                      _mm256_loadu_si256((const __m256i *)(window_masks + 32 - digits_from)));
+    const __m256i pair_weights = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                                  10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+    __m256i quads = _mm256_madd_epi16(_mm256_maddubs_epi16(values, pair_weights), _mm256_set1_epi32(100 | 1 << 16));
+    __m256i octets = _mm256_madd_epi16(_mm256_packs_epi32(quads, quads), _mm256_set1_epi32(10000 | 1 << 16));
+    // Octets of lanes 0–7, 8–15 (low half), 16–23, 24–31 (high half).
+    uint64_t low = (uint64_t)_mm_cvtsi128_si64(_mm256_castsi256_si128(octets));
+    uint64_t high = (uint64_t)_mm_cvtsi128_si64(_mm256_extracti128_si256(octets, 1));
+    // At most 19 significant digits: nothing in lanes 0–7, at most three in 8–15. Then the
+    // significand is below 10^19; the conversion below also needs it below 2^63.
+    uint64_t top = low >> 32;
+    uint64_t significand = (top * 100000000u + (high & 0xFFFFFFFFu)) * 100000000u + (high >> 32);
+    passes &= ((low & 0xFFFFFFFFu) == 0) & (top < 1000) & (significand >> 63 == 0);
+    // Between 10^-31 and 10^19: a normal Float, so only the midpoint check of nearest_float.
+    double product = (double)(int64_t)significand * ck_json_powers_of_ten[64 - (31 - point_lane) * (int)has_point];
+    uint64_t bits;
+    memcpy(&bits, &product, sizeof bits);
+    passes &= (bits & 0x1FFFFFFFu) - 0x0FFFFFFCu > 8;
+    if (__builtin_expect(!passes, 0)) return 0;
+    float magnitude = (float)product;
+    uint32_t single;
+    memcpy(&single, &magnitude, sizeof single);
+    single |= (uint32_t)negative << 31;
+    memcpy(out, &single, sizeof single);
+    return 1;
+}
+
 /// The number spanning ends[0] + 1 ..< ends[1] (its separator) in any shape parse_number takes,
 /// with whitespace before and after it, into *out; 0 when it is not exactly that (or
 /// parse_number declines). Within a batch every number has the 32 bytes after its separator
 /// in the buffer (TAIL_SLACK), so only a hard number is declined here.
-__attribute__((always_inline)) static inline int parse_span(const uint8_t *base, size_t count, const size_t *ends, float *out) {
+__attribute__((noinline)) static int parse_span(const uint8_t *base, size_t count, const size_t *ends, float *out) {
     size_t end;
     if (!parse_number(base, count, ends[0] + 1, &end, out)) return 0;
     while (end < ends[1] && is_space(base[end])) end++;
@@ -202,14 +290,6 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
         if (passing >> j & 1) continue;
         if (!parse_span(base, count, ends + j, out + j)) break;
     }
-    return j;
-}
-
-/// How many of the first `wanted` numbers parse_span takes in a row, parsed into out.
-static inline unsigned count_spans_parsed(const uint8_t *base, size_t count, const size_t *ends, float *out,
-                                          unsigned wanted) {
-    unsigned j = 0;
-    while (j < wanted && parse_span(base, count, ends + j, out + j)) j++;
     return j;
 }
 
@@ -277,13 +357,14 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             size_t first = k;
             unsigned passing = 0xF;
             if (spans) {
-                while (k + 4 <= last) {
-                    unsigned parsed = count_spans_parsed(base, count, ends + k, out_k + k, 4);
-                    k += parsed;
-                    if (__builtin_expect(parsed != 4, 0)) {
+                // Every listed number has both its separators: no groups, no tail.
+                while (k < last) {
+                    if (__builtin_expect(!parse_plain_span(base, ends + k, out_k + k), 0) &&
+                        !parse_span(base, count, ends + k, out_k + k)) {
                         passing = 0;  // number k is hard: taken one at a time below
                         break;
                     }
+                    k++;
                 }
             } else {
                 // Two groups an iteration: a loop test fewer, and about 2 % faster here.
@@ -321,8 +402,7 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             } else if (k < listed && written < capacity) {
                 // The last one to three numbers of a row, or of the room left.
                 asked = (unsigned)(last - k);
-                taken = spans ? count_spans_parsed(base, count, ends + k, out + written, asked)
-                              : parse_last_few(base, count, ends + k, out + written, asked);
+                taken = parse_last_few(base, count, ends + k, out + written, asked);
             }
             written += taken;
             k += taken;
