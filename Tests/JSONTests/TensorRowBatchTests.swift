@@ -13,6 +13,10 @@ struct TensorRowBatchTests {
     static let shapes = [
         "0.5", "-0.25", "0.0", "-0.0", "0.123456789", "-9.87654321", "1.2345678901234", "-1.2345678901234",
         "0.12345678901234", "3.4e-05", "-1.2345678e-05", "12.5", "7", "-0.63951874",
+        // As Python, numpy and JavaScript clients write them: 16–17 significant digits (after
+        // leading zeros too), exponents in every form, integers, negative zero.
+        "-0.13210485875606537", "0.0012345678901234567", "9.999999747378752e-06", "3.5E+2", "1e-05", "-0", "123",
+        "-1.106882929801941", "0.375642329454422", "1.5e-7",
     ]
 
     /// `texts` as one row after `lead` spaces, with `separator`: every value must be
@@ -95,7 +99,8 @@ struct TensorRowBatchTests {
     /// elements, half of them then mutated at random: whatever happens, every path gives the
     /// same tensor or the same error.
     @Test func mixedAndMutatedLongRowsAgreeOnEveryPath() {
-        let shapes = Self.shapes + ["5.514408e-9", "1.5E+3", "9.99e-39", "4e38", "1.", "-", "01.5", "null", "1.5e", "0.5 0.5"]
+        let shapes = Self.shapes + ["5.514408e-9", "1.5E+3", "9.99e-39", "4e38", "1.", "-", "01.5", "null", "1.5e", "0.5 0.5",
+                                    "12345678901234567890", "0.00000000000000000001234", "-0.12345678901234567890123", "1e400"]
         let interesting = Array("[],.-+eE0123456789 \n\"n".utf8)
         var generator = SplitMix64(state: 202)
         for round in 0..<400 {
@@ -106,6 +111,50 @@ struct TensorRowBatchTests {
             var document = Array(("[[" + texts.joined(separator: ",") + "]]").utf8)
             if round % 2 == 1 { document = mutated(document, from: interesting, using: &generator) }
             _ = TensorFastPathTests.expectAgreement(String(decoding: document, as: UTF8.self))
+        }
+    }
+
+    /// Whitespace around commas as clients write it (Python's `", "`, pretty-printing's
+    /// newline and indentation, tabs), with long and short numbers, at every offset of a
+    /// block: the batch's span path and its fallbacks give `Float(text)` on every path.
+    @Test func clientSeparatorsAtEveryOffsetOfABlock() {
+        let long = ["-0.13210485875606537", "0.375642329454422", "9.999999747378752e-06", "0.0", "-1.106882929801941",
+                    "123", "0.5", "1e-05", "-0.0012345678901234567"]
+        for (index, separator) in [", ", ",\n      ", " , ", "\t,\t", ",\r\n"].enumerated() {
+            for lead in 0..<64 {
+                let texts = (0..<120).map { i in long[(i + lead + index) % long.count] }
+                Self.expectRow(texts, lead: lead, separator: separator)
+            }
+        }
+    }
+
+    /// Python-default rows (`, ` and 17 digits) ending at the buffer's end after 1–80
+    /// numbers: closed, truncated after a number, truncated after a comma and a space.
+    @Test func clientRowsEndingAtTheBufferEnd() {
+        for count in 1...80 {
+            let texts = (0..<count).map { i in i % 4 == 0 ? "-0.\(13_210_485_875_606_537 + i * 7919)" : "0.\(375_642_329_454_422 + i)" }
+            let row = texts.joined(separator: ", ")
+            Self.expectRow(texts, lead: 0, separator: ", ")
+            #expect(TensorFastPathTests.expectAgreement("[" + row) == .error(.unexpectedEnd(at(row.utf8.count + 1))))
+            #expect(TensorFastPathTests.expectAgreement("[" + row + ", ") == .error(.unexpectedEnd(at(row.utf8.count + 3))))
+            let pretty = "[\n  [\n    " + texts.joined(separator: ",\n    ") + "\n  ]\n]"
+            #expect(TensorFastPathTests.expectAgreement(pretty).shape == [1, count])
+        }
+    }
+
+    /// Every error of ``TensorFastPathTests/refusedElements`` inside Python-default rows,
+    /// where the batch runs span by span: same case, same position on every path.
+    @Test func errorsInsideClientRows() {
+        for (element, error) in TensorFastPathTests.refusedElements {
+            for index in [1, 2, 37, 38, 39, 40] {
+                let prefix = "[" + (0..<index).map { "-0.\(13_210_485_875_606_537 + $0)" }.map { $0 + ", " }.joined()
+                let document = prefix + element + ", " + (0..<40).map { "0.\(375_642_329_454_422 + $0)" }.joined(separator: ", ") + "]"
+                var expected = error(prefix.utf8.count)
+                if case .notANumber(_, let location) = expected { expected = .notANumber(index: [index], location) }
+                if case .inconsistentNesting(_, let location) = expected { expected = .inconsistentNesting(index: [index], location) }
+                if case .elementOutOfRange(_, let location) = expected { expected = .elementOutOfRange(index: [index], location) }
+                #expect(TensorFastPathTests.expectAgreement(document) == .error(expected), "\(element) at \(index)")
+            }
         }
     }
 }
