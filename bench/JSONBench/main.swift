@@ -74,7 +74,7 @@ func megabytesPerSecond(_ bytes: Int, _ seconds: Double) -> String {
     String(format: "%7.0f MB/s", Double(bytes) / seconds / 1e6)
 }
 
-let repeats = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 50
+let repeats = Int(CommandLine.arguments.dropFirst().first(where: { Int($0) != nil }) ?? "") ?? 50
 let payloads = [
     inputsPayload(name: "inputs 1x784", shape: [1, 784]),
     inputsPayload(name: "inputs 64x784", shape: [64, 784]),
@@ -116,8 +116,11 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "file" {
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsonbench-\(getpid())")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
+// `JSONBench families [REPEATS]`: only the client payload families (Families.swift).
+let familiesOnly = CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "families"
+let familyBodies = try writeFamilies(into: directory, batches: [1, 64])
 var paths: [String] = []
-for (index, payload) in payloads.enumerated() {
+for (index, payload) in payloads.enumerated() where !familiesOnly {
     let url = directory.appendingPathComponent("payload\(index).json")
     try Data(payload.bytes).write(to: url)
     paths.append(url.path)
@@ -127,7 +130,7 @@ for (index, payload) in payloads.enumerated() {
 let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("peer.py").path
 let process = Process()
 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-process.arguments = ["python3", peerScript, String(repeats)] + paths
+process.arguments = ["python3", peerScript, String(repeats)] + paths + ["--loads-only"] + familyBodies.map(\.path)
 let pipe = Pipe()
 process.standardOutput = pipe
 try process.run()
@@ -147,7 +150,10 @@ func ratio(_ peer: Double?, _ ours: Double) -> String {
     return String(format: "%6.2fx", peer / ours)
 }
 
-print("JSONBench: best of \(repeats) runs; ratio = peer time / paramd time (> 1: paramd faster)")
+try reportFamilies(familyBodies, repeats: repeats) { peerSeconds("orjson", "loads", $0) }
+if familiesOnly { exit(0) }
+
+print("\nJSONBench: best of \(repeats) runs; ratio = peer time / paramd time (> 1: paramd faster)")
 print("payload            bytes    | paramd read          | vs orjson  vs json  vs Foundation | paramd write         | vs orjson  vs json")
 for (payload, path) in zip(payloads, paths) {
     let read = try bestSeconds(repeats: repeats) { try payload.read(payload.bytes) }
