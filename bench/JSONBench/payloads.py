@@ -9,11 +9,11 @@ zeros, 1 % scaled by 1e-7, so some numbers take an exponent):
   python-compact  the same with separators=(",", ":")
   javascript      JSON.stringify of float64 values: shortest round-trip, `1e-7` style exponents
   pretty          json.dumps(float32 rows, indent=2): one number a line, indented
-  integers        json.dumps of integer pixel values 0-255, default separators
+  integers        json.dumps of integer pixel values 0-255 (round(|x| * 255)), default separators
   orjson          orjson.dumps of the float32 array (shortest float32 repr, e.g. 0.13210486)
 
 Usage: payloads.py DIRECTORY [BATCH ...]   (default batches: 1 64); 784 columns; seed 0.
-Prints the manifest path. Used by JSONBench and bench/service/workload.py.
+Prints the manifest path. JSONBench runs it; bench/service/workload.py imports encode().
 """
 import ctypes
 import json
@@ -65,8 +65,10 @@ def javascript_number(x: float) -> str:
     return sign + text
 
 
-def body(family: str, rows: int) -> bytes:
-    x = values(rows)
+def encode(family: str, x: np.ndarray) -> bytes:
+    """{"inputs": x} as `family`'s client writes it; x holds float64 values (the float32
+    families round them to float32 first, as numpy clients do; integers writes
+    round(|x| * 255) clipped to 0-255, as pixel values)."""
     if family == "short-compact":
         return json.dumps({"inputs": np.round(x, 6).tolist()}, separators=(",", ":")).encode()
     if family == "python-default":
@@ -79,7 +81,7 @@ def body(family: str, rows: int) -> bytes:
     if family == "pretty":
         return json.dumps({"inputs": x.astype(np.float32).tolist()}, indent=2).encode()
     if family == "integers":
-        pixels = np.random.default_rng(1).integers(0, 256, size=x.shape)
+        pixels = np.clip(np.rint(np.abs(x) * 255), 0, 255).astype(np.int64)
         return json.dumps({"inputs": pixels.tolist()}).encode()
     if family == "orjson":
         import orjson
@@ -105,7 +107,7 @@ def main():
     manifest = []
     for family in FAMILIES:
         for batch in batches:
-            data = body(family, batch)
+            data = encode(family, values(batch))
             path = os.path.join(directory, f"{family}-b{batch}.json")
             with open(path, "wb") as file:
                 file.write(data)

@@ -7,12 +7,18 @@ import json
 import os
 import sys
 
+import workload
+
 CASES = [  # (key, what it measures, request/s target vs the peer or None)
     ("get", "GET one parameter 4.weight [10,256] JSON", None),
-    ("fwd_b1", "forward batch 1, JSON in/out", 10.0),
-    ("fwd_b64", "forward batch 64, JSON in/out", 10.0),
+    # The headline forward bodies: Python's json.dumps of float32 rows (17 digits, ", ").
+    ("fwd_b1", "forward batch 1, JSON (Python float32 body)", 8.0),
+    ("fwd_b64", "forward batch 64, JSON (Python float32 body)", 4.0),
     ("fwd_b256", "forward batch 256, raw float32 in/out", 2.0),
     ("patch", "PATCH one element of 4.weight, durable", None),
+] + [  # the other client payload families (bench/JSONBench/payloads.py), same inputs
+    (f"fwd_{family}_{batch}", f"forward {batch}, JSON {family} body", None)
+    for family in workload.FAMILIES for batch in ("b1", "b64")
 ]
 
 

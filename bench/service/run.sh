@@ -21,7 +21,8 @@
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
 #   paramd: proves the harness without paramd), BENCH_SKIP_BUILD=1 (use the existing binary),
 #   BENCH_PARAMD_BIN=/path/to/paramd (benchmark that binary instead of building),
-#   BENCH_PEER_VENV (default bench/peers/.venv).
+#   BENCH_PEER_VENV (default bench/peers/.venv), BENCH_FAMILIES (client payload families to time
+#   besides the headline Python float32 bodies; "" for none).
 # Exit status: 0 when every correctness check passed, 1 when one failed, 2 on a setup error.
 set -euo pipefail
 
@@ -34,6 +35,9 @@ ROUNDS=${BENCH_ROUNDS:-4}
 SERVER_CORE=${BENCH_SERVER_CORE:-0}
 CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
 STANDIN=${BENCH_PARAMD_STANDIN:-0}
+# Client payload families timed beside the headline forward bodies (workload.FAMILIES); set
+# BENCH_FAMILIES="" to skip them (each adds two cases of warm-up + duration per server).
+FAMILIES=${BENCH_FAMILIES-short-compact python-compact javascript pretty integers orjson}
 # Servers and wrk run at a raised priority (same for both) so the compilers other people run on
 # this 2-core machine take less from the measurement; the load average is printed with the table.
 PRIORITY=(nice -n "${BENCH_NICE:--10}")
@@ -199,6 +203,12 @@ bench_case get /v1/models/mlp/parameters/4.weight GET "" "" "" ""
 bench_case fwd_b1 /v1/models/mlp/forward POST "$B/forward-b1.json" $JSON "" ""
 bench_case fwd_b64 /v1/models/mlp/forward POST "$B/forward-b64.json" $JSON "" ""
 bench_case fwd_b256 /v1/models/mlp/forward POST "$B/forward-b256.f32" $OCTET $OCTET "256,784"
+# The other client payload families (bench/JSONBench/payloads.py) with the same inputs.
+for family in $FAMILIES; do
+    for batch in b1 b64; do
+        bench_case "fwd_${family}_$batch" /v1/models/mlp/forward POST "$B/forward-$family-$batch.json" $JSON "" ""
+    done
+done
 # What bounds a durable write, measured on the same disk right before the PATCH case (the disk
 # is shared with the rest of the machine, so its rate drifts within minutes).
 STATE_BYTES=$(stat -c %s "$WORK/peer-data/mlp/state.pt")

@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.parse
 
+import workload
+
 JSON = {"Content-Type": "application/json"}
 RAW = {"Content-Type": "application/octet-stream", "Accept": "application/octet-stream", "Tensor-Shape": "256,784"}
 CASES = {  # key: method, path, body file, headers — the same requests as the wrk cases in run.sh
@@ -19,6 +21,10 @@ CASES = {  # key: method, path, body file, headers — the same requests as the 
     "fwd_b256": ("POST", "/v1/models/mlp/forward", "forward-b256.f32", RAW),
     "patch": ("PATCH", "/v1/models/mlp/parameters/4.weight", "patch.json", JSON),
 }
+# The other client payload families' forward bodies (run.sh's fwd_FAMILY_bN cases).
+for _tag in workload.JSON_FORWARD_TAGS[2:]:
+    _family, _batch = _tag.rsplit("-", 1)
+    CASES[f"fwd_{_family}_{_batch}"] = ("POST", "/v1/models/mlp/forward", f"forward-{_tag}.json", JSON)
 
 
 def main(work, label, url, count):

@@ -10,6 +10,9 @@ import sys
 import numpy as np
 import orjson
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "JSONBench"))
+from payloads import encode  # noqa: E402  (the client payload families, shared with JSONBench)
+
 MODEL = "mlp"
 SPEC = {"type": "sequential", "layers": [
     {"type": "linear", "in": 784, "out": 256}, {"type": "relu"},
@@ -22,6 +25,11 @@ SHAPES = {"0.weight": (256, 784), "0.bias": (256,), "2.weight": (256, 256), "2.b
 GET_PATH = "4.weight"
 PATCH_OP = {"op": "set", "index": [0, 0], "value": 1.5}
 BATCHES = {"b1": 1, "b64": 64, "b256": 256}
+# The JSON forward bodies: forward-b1/b64.json are what most Python clients send
+# (requests/httpx `json=` of numpy float32 rows: json.dumps, ", " separators, 17 digits); the
+# other client families of bench/JSONBench/payloads.py carry the same inputs as extra cases.
+FAMILIES = ["short-compact", "python-compact", "javascript", "pretty", "integers", "orjson"]
+JSON_FORWARD_TAGS = ["b1", "b64"] + [f"{family}-{tag}" for family in FAMILIES for tag in ("b1", "b64")]
 
 
 def weights() -> dict:
@@ -55,9 +63,18 @@ def main(out: str) -> None:
         open(os.path.join(out, f"put-{path}.f32"), "wb").write(value.astype("<f4").tobytes())
     for tag, batch in BATCHES.items():
         x = inputs(batch)
-        dump(f"forward-{tag}.json", {"inputs": x})
-        open(os.path.join(out, f"forward-{tag}.f32"), "wb").write(x.astype("<f4").tobytes())
+        write = lambda name, data: open(os.path.join(out, name), "wb").write(data)
+        write(f"forward-{tag}.json", encode("python-default", x.astype(np.float64)))
+        write(f"forward-{tag}.f32", x.astype("<f4").tobytes())
         np.save(os.path.join(out, f"reference-{tag}.npy"), reference(w, x))
+        if tag == "b256":
+            continue
+        for family in FAMILIES:
+            body = encode(family, x.astype(np.float64))
+            write(f"forward-{family}-{tag}.json", body)
+            # The reference of the values this body holds (short-compact rounds, integers scale).
+            sent = np.asarray(json.loads(body)["inputs"], dtype=np.float32)
+            np.save(os.path.join(out, f"reference-{family}-{tag}.npy"), reference(w, sent))
     dump("patch.json", PATCH_OP)
     with open(os.path.join(out, "workload.json"), "w") as f:
         json.dump({"model": MODEL, "get_path": GET_PATH, "patch_path": GET_PATH,
