@@ -20,12 +20,37 @@ enum PatchOperation {
         guard case .object(let members) = document else {
             throw document.wrongTypeProblem(at: "body", "an object with \"ops\" or a single op")
         }
-        guard members["ops"] != nil else { return [try parse(document, at: "body")] }
-        let object = try JSONObject(document, at: "body", allowed: ["ops"])
-        guard case .array(let ops) = try object.required("ops"), (1...1000).contains(ops.count) else {
-            throw Problem.badRequest("body.ops must be an array of 1 to 1000 operations", slug: "wrong-type", path: "body.ops")
+        let operations: [PatchOperation]
+        if members["ops"] == nil {
+            operations = [try parse(document, at: "body")]
+        } else {
+            let object = try JSONObject(document, at: "body", allowed: ["ops"])
+            guard case .array(let ops) = try object.required("ops"), (1...1000).contains(ops.count) else {
+                throw Problem.badRequest("body.ops must be an array of 1 to 1000 operations", slug: "wrong-type", path: "body.ops")
+            }
+            operations = try ops.enumerated().map { index, op in try parse(op, at: "body.ops[\(index)]") }
         }
-        return try ops.enumerated().map { index, op in try parse(op, at: "body.ops[\(index)]") }
+        // The tree holds numbers as Doubles; a value rounded to Double and then to Float can
+        // differ from the Float nearest its text (double rounding). Valid now, the values are
+        // read once more straight from the text, as every other tensor input is.
+        let exact = try PatchValues.read(body)
+        return try zip(operations, exact).map { operation, value in try operation.withExactValue(value) }
+    }
+
+    /// The same operation with its operand replaced by `value`, the Float32 reading of the
+    /// same text (same shape: both readings passed the same checks).
+    func withExactValue(_ value: JSONFloatTensor?) throws -> PatchOperation {
+        guard let value else { return self }
+        switch self {
+        case .set(let index, let slice, .scalar) where value.shape.isEmpty:
+            return .set(index: index, slice: slice, value: .scalar(value.values[0]))
+        case .set(let index, let slice, .tensor(let tensor)) where value.shape == tensor.shape:
+            return .set(index: index, slice: slice, value: .tensor(try Tensor(shape: value.shape, scalars: value.values)))
+        case .add(_, let slice) where value.shape.isEmpty: return .add(value.values[0], slice: slice)
+        case .multiply(_, let slice) where value.shape.isEmpty: return .multiply(value.values[0], slice: slice)
+        case .fill(_, let slice) where value.shape.isEmpty: return .fill(value.values[0], slice: slice)
+        default: return self
+        }
     }
 
     static func parse(_ value: JSONValue, at location: String) throws -> PatchOperation {
