@@ -1,8 +1,10 @@
 // The tensor reader's vector fast path (module JSON, FastFloatParser): rows of JSON numbers
-// shaped `-?D.DDDD…` parsed 16 bytes at a time and rounded to Float32 exactly; everything
-// else is refused and the Swift caller parses it. The kernel itself is in
-// json_float_row_impl.h, built for SSE2 and SSSE3, and json_float_row_avx2.c (four numbers at
-// a time, the SSSE3 build for the rest); this file detects and dispatches.
+// of every shape (up to 19 significant digits, whitespace around the commas) rounded to
+// Float32 exactly; what it is unsure of is refused and the Swift caller parses it. The kernel
+// itself is in json_float_row_impl.h, built for SSE2 and SSSE3 (16 bytes at a time, then
+// parse_number of json_float_row_scalar.h for other shapes), and json_float_row_avx2.c (short
+// compact numbers four at a time, other spans one 32-byte load each); this file detects and
+// dispatches.
 // Why C: the digit conversion is a few multiply-add instructions here (pmaddwd, pmaddubsw),
 // which Swift cannot express; in scalar SWAR Swift the same row costs about 2.5 times more.
 #include "ck_json.h"

@@ -5,11 +5,16 @@
 // The 16-byte kernel finds each number's end from a load at its start, so every number waits
 // for the one before (load, compare, bit scan: about 13 cycles a number). Here a first pass
 // lists the separators (`,` and the row's `]`) of up to 1 KiB, 64 bytes at a time, and a second
-// pass takes the numbers between them four at a time, two per 256-bit register: checking the
-// shape `-?D.F…` (1–13 fraction digits), converting the digits, rounding through one Double
-// product and checking the Float midpoint window, all without a branch per number. Exponent
-// forms (`5.514408e-9`) are parsed here one at a time; any other number that fails a check is
-// handed to the SSSE3 kernel for that one number, and the batch resumes after it.
+// pass takes the numbers between them, which do not wait on each other:
+// - the short compact shape `-?D.F…` (1–13 fraction digits, no whitespace) four at a time, two
+//   per 256-bit register (parse_four): checking the shape, converting the digits, rounding
+//   through one Double product and checking the Float midpoint window, with no branch per
+//   number;
+// - once a row shows another shape (Python's `, ` and 17 digits, pretty-printing, integers),
+//   each span by one 32-byte load ending at its separator (parse_plain_span), and what that
+//   declines (exponents, trailing whitespace) by the general parse_number (parse_span);
+// - a number none of them takes goes to the SSSE3 kernel alone, which hands a hard one back to
+//   the caller, and the batch resumes after it.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -181,6 +186,312 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
                      ((valid_mask_a >> 16) == 0xFFFF) << 2 | ((valid_mask_b >> 16) == 0xFFFF) << 3);
 }
 
+/// The classes and shape of one short span per 128-bit lane of `chars` (the 16 bytes that end
+/// at its separator, so its last digit is lane 15), for parse_four_short: the digits with the
+/// point's gap closed (lanes up to the point from `previous`, the same bytes one earlier) and
+/// the lanes before them zeroed; all ones where the shape is wrong in *invalid, at the minus
+/// in *negative and after the point (the fraction's digits) in *fraction.
+__attribute__((always_inline)) static inline __m256i short_span_digits(__m256i chars, __m256i previous, __m256i distance, __m256i *invalid,
+                                        __m256i *negative, __m256i *fraction) {
+    const __m256i iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                          0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
+                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    const __m256i last_lane = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1,
+                                               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1);
+    __m256i values = _mm256_sub_epi8(chars, _mm256_set1_epi8('0'));
+    __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(values, _mm256_set1_epi8(9)), values);
+    // Lane i is in the span (its length is distance - 1) when i + distance > 16; bytes before
+    // it (the separator, the number before) only matter in that they are not its own.
+    __m256i in_span = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance), _mm256_set1_epi8(16));
+    __m256i point = _mm256_and_si256(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('.')), in_span);
+    __m256i minus = _mm256_cmpeq_epi8(chars, _mm256_set1_epi8('-'));
+    __m256i zero = _mm256_cmpeq_epi8(chars, _mm256_set1_epi8('0'));
+    __m256i space = _mm256_cmpeq_epi8(chars, _mm256_shuffle_epi8(spaces, chars));
+    __m256i number = _mm256_andnot_si256(space, in_span);  // the span's bytes that are not whitespace
+    __m256i after_number_start = _mm256_slli_si256(number, 1);  // lane i: lane i - 1 is one
+    // At or before the point: a suffix OR of the point over the lanes.
+    __m256i up_to_point = _mm256_or_si256(point, _mm256_srli_si256(point, 1));
+    up_to_point = _mm256_or_si256(up_to_point, _mm256_srli_si256(up_to_point, 2));
+    up_to_point = _mm256_or_si256(up_to_point, _mm256_srli_si256(up_to_point, 4));
+    up_to_point = _mm256_or_si256(up_to_point, _mm256_srli_si256(up_to_point, 8));
+    // After the point: a prefix OR of the point, one lane on.
+    __m256i after_point = _mm256_slli_si256(point, 1);
+    after_point = _mm256_or_si256(after_point, _mm256_slli_si256(after_point, 1));
+    after_point = _mm256_or_si256(after_point, _mm256_slli_si256(after_point, 2));
+    after_point = _mm256_or_si256(after_point, _mm256_slli_si256(after_point, 4));
+    after_point = _mm256_or_si256(after_point, _mm256_slli_si256(after_point, 8));
+    __m256i next_digit = _mm256_srli_si256(digit, 1), previous_digit = _mm256_slli_si256(digit, 1);
+    __m256i wrong = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(digit, point), _mm256_or_si256(minus, space)), in_span);
+    // Whitespace or a minus after the number began; a minus without a digit after it.
+    wrong = _mm256_or_si256(wrong, _mm256_and_si256(_mm256_or_si256(space, minus), _mm256_and_si256(after_number_start, in_span)));
+    wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(next_digit, minus));
+    // A point needs a digit on each side, and is the only one.
+    wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(_mm256_and_si256(next_digit, previous_digit), point));
+    wrong = _mm256_or_si256(wrong, _mm256_and_si256(point, _mm256_srli_si256(up_to_point, 1)));
+    // A leading 0 alone (RFC 8259 §6): a 0 that starts a run of digits (not after a point)
+    // with a digit after it.
+    wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(_mm256_or_si256(previous_digit, _mm256_slli_si256(point, 1)),
+                                                       _mm256_and_si256(zero, next_digit)));
+    // The span ends with a digit (so it has one).
+    wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(digit, last_lane));
+    *invalid = _mm256_and_si256(wrong, in_span);
+    *negative = _mm256_and_si256(minus, in_span);
+    *fraction = after_point;
+    // Close the point's gap: lanes up to the point take the byte before them.
+    __m256i number_digits = _mm256_and_si256(digit, in_span);
+    __m256i joined = _mm256_blendv_epi8(chars, previous, up_to_point);
+    __m256i kept = _mm256_blendv_epi8(number_digits, _mm256_slli_si256(number_digits, 1), up_to_point);
+    return _mm256_and_si256(_mm256_sub_epi8(joined, _mm256_set1_epi8('0')), kept);
+}
+
+/// Per 128-bit lane, the sum of its bytes, in both 64-bit halves.
+static inline __m256i sum_per_lane(__m256i bytes) {
+    __m256i halves = _mm256_sad_epu8(bytes, _mm256_setzero_si256());
+    return _mm256_add_epi64(halves, _mm256_shuffle_epi32(halves, 0x4E));
+}
+
+/// Per 128-bit lane, the number of set bytes of `mask` (all-ones bytes) in both 64-bit halves.
+static inline __m256i count_per_lane(__m256i mask) { return sum_per_lane(_mm256_and_si256(mask, _mm256_set1_epi8(1))); }
+
+/// Numbers k…k+3 whose spans are at most 15 bytes — whitespace, then `-?D…D` or
+/// `-?D…D.D…D` up to the separator — as parse_four takes them (four at a time, two per
+/// register, no branch per number; out[0…3] all stored), and which passed (bit j for number
+/// k + j). The integers and short numbers of a row with whitespace after its commas
+/// (`[121, 131, …]`, `[0.844422, 0.757954, …]`), which parse_four cannot take.
+///
+/// Each number's 16 bytes end at its separator, so its digits sit at fixed lanes from the end
+/// whatever its length, sign or leading whitespace; short_span_digits checks the shape lane by
+/// lane and closes the point's gap. At most 15 digits, so the significand converts to Double
+/// exactly; the fraction's length picks the power of ten (a gather), then the product is
+/// rounded and checked against the Float midpoint window as everywhere else.
+__attribute__((always_inline)) static inline unsigned parse_four_short(const uint8_t *base, const size_t *ends, float *out) {
+    // Loads reach 17 bytes back from each separator, and the first separator comes first.
+    if (ends[1] < 17) return 0;
+    __m256i chars_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
+    __m256i chars_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
+    __m256i previous_a = load_pair(base + ends[1] - 17, base + ends[3] - 17);
+    __m256i previous_b = load_pair(base + ends[2] - 17, base + ends[4] - 17);
+    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                         _mm256_loadu_si256((const __m256i *)ends));
+    __m256i distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
+    __m256i distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    __m256i invalid_a, invalid_b, negative_a, negative_b, fraction_a, fraction_b;
+    __m256i digits_a = short_span_digits(chars_a, previous_a, distance_a, &invalid_a, &negative_a, &fraction_a);
+    __m256i digits_b = short_span_digits(chars_b, previous_b, distance_b, &invalid_b, &negative_b, &fraction_b);
+    // At most 15 bytes a span (distance 16), so at most 15 digits; at least one byte.
+    __m256i bad_length = _mm256_or_si256(_mm256_cmpgt_epi64(distances, _mm256_set1_epi64x(16)),
+                                         _mm256_cmpgt_epi64(_mm256_set1_epi64x(2), distances));
+    const __m256i pair_weights = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                                  10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+    const __m256i by_hundred = _mm256_set1_epi32(100 | 1 << 16);
+    const __m256i by_ten_thousand = _mm256_set1_epi32(10000 | 1 << 16);
+    __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_a, pair_weights), by_hundred);
+    __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_b, pair_weights), by_hundred);
+    __m256i octets = _mm256_madd_epi16(_mm256_packs_epi32(quads_a, quads_b), by_ten_thousand);
+    __m256i significands = _mm256_add_epi64(_mm256_mul_epu32(octets, _mm256_set1_epi64x(100000000)),
+                                            _mm256_srli_epi64(octets, 32));
+    const __m256i two_to_52_bits = _mm256_set1_epi64x(0x4330000000000000);
+    __m256d values = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(significands, two_to_52_bits)),
+                                   _mm256_set1_pd(0x1p52));
+    // Fraction digits per number, in the significands' order: 10^-count from the table.
+    __m256i fraction_digits = _mm256_unpacklo_epi64(count_per_lane(fraction_a), count_per_lane(fraction_b));
+    __m256d scales = _mm256_i64gather_pd(ck_json_powers_of_ten + 64, _mm256_sub_epi64(_mm256_setzero_si256(), fraction_digits), 8);
+    __m256d products = _mm256_mul_pd(values, scales);
+    __m256i near_midpoint = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
+                         _mm256_set1_epi64x(0x1FFFFFF0)),
+        _mm256_set1_epi64x(0x10000000));
+    __m256i negative = _mm256_unpacklo_epi64(count_per_lane(negative_a), count_per_lane(negative_b));
+    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
+    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
+    // Per number: its shape (either lane of its 128 bits), length and midpoint.
+    __m256i invalid = _mm256_unpacklo_epi64(_mm256_or_si256(invalid_a, _mm256_shuffle_epi32(invalid_a, 0x4E)),
+                                            _mm256_or_si256(invalid_b, _mm256_shuffle_epi32(invalid_b, 0x4E)));
+    __m256i failed = _mm256_or_si256(_mm256_or_si256(near_midpoint, bad_length),
+                                     _mm256_xor_si256(_mm256_cmpeq_epi64(invalid, _mm256_setzero_si256()), _mm256_set1_epi8(-1)));
+    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(failed)) & 0xF;
+}
+
+/// Per 64-bit lane, all ones when its 128-bit lane of `mask` has a byte set.
+static inline __m256i any_per_lane(__m256i mask) {
+    __m256i halves = _mm256_or_si256(mask, _mm256_shuffle_epi32(mask, 0x4E));
+    return _mm256_xor_si256(_mm256_cmpeq_epi64(halves, _mm256_setzero_si256()), _mm256_set1_epi8(-1));
+}
+
+/// The 32 bytes that end at one long span's separator, in two registers (`low`: the first 16,
+/// `high`: the last 16; one span per 128-bit lane): the digits with the point's gap closed and
+/// the lanes before them zeroed, in the same two halves; all ones where the shape is wrong in
+/// *invalid, at the minus in *negative and after the point in *fraction (both halves OR'ed
+/// per lane into one register: only their counts are used). parse_four_long's half of
+/// short_span_digits: the same checks, with neighbours and scans carried across the halves.
+__attribute__((always_inline)) static inline void long_span_digits(__m256i low, __m256i high, __m256i distance, __m256i *digits_low,
+                                    __m256i *digits_high, __m256i *invalid, __m256i *negative, __m256i *fraction) {
+    const __m256i iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                          0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
+                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    const __m256i last_lane = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1,
+                                               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1);
+    const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
+    // Lane g (0–31) is in the span (length distance - 1) when g + distance > 32.
+    __m256i in_span_high = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance), _mm256_set1_epi8(16));
+    __m256i in_span_low = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance), _mm256_set1_epi8(32));
+    __m256i values_low = _mm256_sub_epi8(low, zero_char), values_high = _mm256_sub_epi8(high, zero_char);
+    __m256i digit_low = _mm256_cmpeq_epi8(_mm256_min_epu8(values_low, nine), values_low);
+    __m256i digit_high = _mm256_cmpeq_epi8(_mm256_min_epu8(values_high, nine), values_high);
+    __m256i point_low = _mm256_and_si256(_mm256_cmpeq_epi8(low, _mm256_set1_epi8('.')), in_span_low);
+    __m256i point_high = _mm256_and_si256(_mm256_cmpeq_epi8(high, _mm256_set1_epi8('.')), in_span_high);
+    __m256i minus_low = _mm256_cmpeq_epi8(low, _mm256_set1_epi8('-')), minus_high = _mm256_cmpeq_epi8(high, _mm256_set1_epi8('-'));
+    __m256i zero_low = _mm256_cmpeq_epi8(low, zero_char), zero_high = _mm256_cmpeq_epi8(high, zero_char);
+    __m256i space_low = _mm256_cmpeq_epi8(low, _mm256_shuffle_epi8(spaces, low));
+    __m256i space_high = _mm256_cmpeq_epi8(high, _mm256_shuffle_epi8(spaces, high));
+    // Neighbours across the halves: next(x)[g] = x[g + 1], previous(x)[g] = x[g - 1].
+#define NEXT_LOW(l, h) _mm256_alignr_epi8(h, l, 1)
+#define NEXT_HIGH(h) _mm256_srli_si256(h, 1)
+#define PREVIOUS_LOW(l) _mm256_slli_si256(l, 1)
+#define PREVIOUS_HIGH(l, h) _mm256_alignr_epi8(h, l, 15)
+    // At or before the point: a suffix OR of the point over all 32 lanes.
+    __m256i up_to_point_high = _mm256_or_si256(point_high, _mm256_srli_si256(point_high, 1));
+    up_to_point_high = _mm256_or_si256(up_to_point_high, _mm256_srli_si256(up_to_point_high, 2));
+    up_to_point_high = _mm256_or_si256(up_to_point_high, _mm256_srli_si256(up_to_point_high, 4));
+    up_to_point_high = _mm256_or_si256(up_to_point_high, _mm256_srli_si256(up_to_point_high, 8));
+    __m256i up_to_point_low = _mm256_or_si256(point_low, _mm256_srli_si256(point_low, 1));
+    up_to_point_low = _mm256_or_si256(up_to_point_low, _mm256_srli_si256(up_to_point_low, 2));
+    up_to_point_low = _mm256_or_si256(up_to_point_low, _mm256_srli_si256(up_to_point_low, 4));
+    up_to_point_low = _mm256_or_si256(up_to_point_low, _mm256_srli_si256(up_to_point_low, 8));
+    __m256i point_in_high = any_per_lane(point_high);
+    up_to_point_low = _mm256_or_si256(up_to_point_low, point_in_high);
+    __m256i has_point = _mm256_or_si256(point_in_high, any_per_lane(point_low));
+    __m256i wrong_low, wrong_high;
+    {
+        __m256i next_digit_low = NEXT_LOW(digit_low, digit_high), next_digit_high = NEXT_HIGH(digit_high);
+        __m256i previous_digit_low = PREVIOUS_LOW(digit_low), previous_digit_high = PREVIOUS_HIGH(digit_low, digit_high);
+        __m256i number_low = _mm256_andnot_si256(space_low, in_span_low);
+        __m256i number_high = _mm256_andnot_si256(space_high, in_span_high);
+        __m256i after_number_start_low = PREVIOUS_LOW(number_low);
+        __m256i after_number_start_high = PREVIOUS_HIGH(number_low, number_high);
+        // Bytes other than digits, the point, a minus and whitespace.
+        wrong_low = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(digit_low, point_low), _mm256_or_si256(minus_low, space_low)), in_span_low);
+        wrong_high = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(digit_high, point_high), _mm256_or_si256(minus_high, space_high)), in_span_high);
+        // Whitespace or a minus after the number began; a minus without a digit after it.
+        wrong_low = _mm256_or_si256(wrong_low, _mm256_and_si256(_mm256_or_si256(space_low, minus_low), after_number_start_low));
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_and_si256(_mm256_or_si256(space_high, minus_high), after_number_start_high));
+        wrong_low = _mm256_or_si256(wrong_low, _mm256_andnot_si256(next_digit_low, minus_low));
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_andnot_si256(next_digit_high, minus_high));
+        // A point needs a digit on each side, and is the only one.
+        wrong_low = _mm256_or_si256(wrong_low, _mm256_andnot_si256(_mm256_and_si256(next_digit_low, previous_digit_low), point_low));
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_andnot_si256(_mm256_and_si256(next_digit_high, previous_digit_high), point_high));
+        wrong_low = _mm256_or_si256(wrong_low, _mm256_and_si256(point_low, NEXT_LOW(up_to_point_low, up_to_point_high)));
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_and_si256(point_high, NEXT_HIGH(up_to_point_high)));
+        // A leading 0 alone: a 0 that starts a run of digits (not after a point) with a
+        // digit after it.
+        wrong_low = _mm256_or_si256(wrong_low, _mm256_andnot_si256(_mm256_or_si256(previous_digit_low, PREVIOUS_LOW(point_low)),
+                                                                   _mm256_and_si256(zero_low, next_digit_low)));
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_andnot_si256(_mm256_or_si256(previous_digit_high, PREVIOUS_HIGH(point_low, point_high)),
+                                                                     _mm256_and_si256(zero_high, next_digit_high)));
+        // The span ends with a digit.
+        wrong_high = _mm256_or_si256(wrong_high, _mm256_andnot_si256(digit_high, last_lane));
+    }
+    *invalid = _mm256_or_si256(_mm256_and_si256(wrong_low, in_span_low), _mm256_and_si256(wrong_high, in_span_high));
+    *negative = _mm256_or_si256(_mm256_and_si256(minus_low, in_span_low), _mm256_and_si256(minus_high, in_span_high));
+    // After the point: the lanes not up to it, where there is one (all digits then), as
+    // 0/1 bytes, the two halves added so that one sum counts them.
+    const __m256i one = _mm256_set1_epi8(1);
+    *fraction = _mm256_add_epi8(_mm256_and_si256(_mm256_andnot_si256(up_to_point_high, has_point), one),
+                                _mm256_and_si256(_mm256_andnot_si256(up_to_point_low, has_point), one));
+    // Close the point's gap: lanes up to the point take the byte before them.
+    __m256i number_digits_low = _mm256_and_si256(digit_low, in_span_low);
+    __m256i number_digits_high = _mm256_and_si256(digit_high, in_span_high);
+    __m256i joined_low = _mm256_blendv_epi8(low, PREVIOUS_LOW(low), up_to_point_low);
+    __m256i joined_high = _mm256_blendv_epi8(high, PREVIOUS_HIGH(low, high), up_to_point_high);
+    __m256i kept_low = _mm256_blendv_epi8(number_digits_low, PREVIOUS_LOW(number_digits_low), up_to_point_low);
+    __m256i kept_high = _mm256_blendv_epi8(number_digits_high, PREVIOUS_HIGH(number_digits_low, number_digits_high), up_to_point_high);
+#undef NEXT_LOW
+#undef NEXT_HIGH
+#undef PREVIOUS_LOW
+#undef PREVIOUS_HIGH
+    *digits_low = _mm256_and_si256(_mm256_sub_epi8(joined_low, zero_char), kept_low);
+    *digits_high = _mm256_and_si256(_mm256_sub_epi8(joined_high, zero_char), kept_high);
+}
+
+/// Numbers k…k+3 whose spans are 16–32 bytes — whitespace, then `-?D…D` or `-?D…D.D…D` up to
+/// the separator, at most 19 significant digits — four at a time like parse_four_short, each
+/// from the 32 bytes that end at its separator (two registers a pair of numbers): Python's
+/// `json.dumps` of float32 rows (`, -0.13210485875606537`), JavaScript's shortest doubles,
+/// pretty-printed rows. Which passed (bit j for number k + j); out[0…3] all stored.
+///
+/// The significand (up to 19 digits: o₁·10¹⁶ + o₂·10⁸ + o₃ from three octets, none in the
+/// first eight lanes) is formed in 64-bit integer lanes and converted to Double with one
+/// rounding (the high and low 32 bits as exact Doubles, then one add), so the product with
+/// 10^-fraction keeps the three-rounding bound of nearest_float and the same midpoint window.
+__attribute__((always_inline)) static inline unsigned parse_four_long(const uint8_t *base, const size_t *ends, float *out) {
+    if (ends[1] < 33) return 0;
+    __m256i high_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
+    __m256i high_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
+    __m256i low_a = load_pair(base + ends[1] - 32, base + ends[3] - 32);
+    __m256i low_b = load_pair(base + ends[2] - 32, base + ends[4] - 32);
+    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                         _mm256_loadu_si256((const __m256i *)ends));
+    __m256i distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
+    __m256i distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    __m256i digits_low_a, digits_high_a, invalid_a, negative_a, fraction_a;
+    __m256i digits_low_b, digits_high_b, invalid_b, negative_b, fraction_b;
+    long_span_digits(low_a, high_a, distance_a, &digits_low_a, &digits_high_a, &invalid_a, &negative_a, &fraction_a);
+    long_span_digits(low_b, high_b, distance_b, &digits_low_b, &digits_high_b, &invalid_b, &negative_b, &fraction_b);
+    // Spans of 1–32 bytes (a shorter one would do too, but parse_four_short is cheaper).
+    __m256i bad_length = _mm256_or_si256(_mm256_cmpgt_epi64(distances, _mm256_set1_epi64x(33)),
+                                         _mm256_cmpgt_epi64(_mm256_set1_epi64x(2), distances));
+    const __m256i pair_weights = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                                  10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+    const __m256i by_hundred = _mm256_set1_epi32(100 | 1 << 16);
+    const __m256i by_ten_thousand = _mm256_set1_epi32(10000 | 1 << 16);
+    __m256i octets_low = _mm256_madd_epi16(
+        _mm256_packs_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(digits_low_a, pair_weights), by_hundred),
+                           _mm256_madd_epi16(_mm256_maddubs_epi16(digits_low_b, pair_weights), by_hundred)),
+        by_ten_thousand);
+    __m256i octets_high = _mm256_madd_epi16(
+        _mm256_packs_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(digits_high_a, pair_weights), by_hundred),
+                           _mm256_madd_epi16(_mm256_maddubs_epi16(digits_high_b, pair_weights), by_hundred)),
+        by_ten_thousand);
+    // Per number, in order: o₀ (lanes 0–7) in the low 32 bits of octets_low, o₁ in its high
+    // 32; o₂ and o₃ likewise in octets_high. At most 19 significant digits: o₀ = 0, o₁ < 1000.
+    __m256i top = _mm256_srli_epi64(octets_low, 32);
+    __m256i too_many_digits = _mm256_or_si256(
+        _mm256_xor_si256(_mm256_cmpeq_epi64(_mm256_and_si256(octets_low, _mm256_set1_epi64x(0xFFFFFFFF)), _mm256_setzero_si256()),
+                         _mm256_set1_epi8(-1)),
+        _mm256_cmpgt_epi64(top, _mm256_set1_epi64x(999)));
+    // o₁·10¹⁶ from the two 32-bit halves of 10¹⁶, plus o₂·10⁸ + o₃: below 10¹⁹.
+    __m256i significands = _mm256_add_epi64(
+        _mm256_add_epi64(_mm256_mul_epu32(top, _mm256_set1_epi64x(10000000000000000ull & 0xFFFFFFFF)),
+                         _mm256_slli_epi64(_mm256_mul_epu32(top, _mm256_set1_epi64x(10000000000000000ull >> 32)), 32)),
+        _mm256_add_epi64(_mm256_mul_epu32(octets_high, _mm256_set1_epi64x(100000000)), _mm256_srli_epi64(octets_high, 32)));
+    // Below 2⁶³ (the scalar parsers' bound), then to Double with one rounding: high 32 bits
+    // as an exact multiple of 2³² less 2⁵², low 32 bits plus 2⁵², added.
+    __m256i too_big = _mm256_cmpgt_epi64(_mm256_setzero_si256(), significands);
+    __m256d high_part = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(significands, 32),
+                                                                          _mm256_set1_epi64x(0x4530000000000000))),
+                                      _mm256_set1_pd(0x1p84 + 0x1p52));
+    __m256d low_part = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(significands, _mm256_set1_epi64x(0xFFFFFFFF)),
+                                                           _mm256_set1_epi64x(0x4330000000000000)));
+    __m256d values = _mm256_add_pd(high_part, low_part);
+    // Fraction digits per number, in the significands' order.
+    __m256i fraction_digits = _mm256_unpacklo_epi64(sum_per_lane(fraction_a), sum_per_lane(fraction_b));
+    __m256d scales = _mm256_i64gather_pd(ck_json_powers_of_ten + 64, _mm256_sub_epi64(_mm256_setzero_si256(), fraction_digits), 8);
+    __m256d products = _mm256_mul_pd(values, scales);
+    __m256i near_midpoint = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
+                         _mm256_set1_epi64x(0x1FFFFFF0)),
+        _mm256_set1_epi64x(0x10000000));
+    __m256i negative = _mm256_unpacklo_epi64(count_per_lane(negative_a), count_per_lane(negative_b));
+    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
+    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
+    __m256i invalid = _mm256_unpacklo_epi64(any_per_lane(invalid_a), any_per_lane(invalid_b));
+    __m256i failed = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(near_midpoint, bad_length), _mm256_or_si256(invalid, too_big)),
+                                     too_many_digits);
+    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(failed)) & 0xF;
+}
+
 /// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
 static const uint8_t window_masks[64] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -300,15 +611,51 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
     return j;
 }
 
-/// The first `wanted` (1–4) numbers from ends[0] as parse_four takes them, as a group of four
-/// padded with spans after ends[wanted] (in the buffer, and dropped): how many lead up to
-/// the first that is neither of parse_four's shapes nor an exponent form, parsed into out.
+/// Groups of four from ends[0] on, at most `groups`, while the four-at-a-time parser of the
+/// row's kind (SHORT_SPANS or LONG_SPANS) takes all four: how many it took, and in *passing
+/// the mask of the group that stopped it (0xF when none did). A function of its own, so that
+/// the parser's many constants are loaded once, not once a group.
+__attribute__((noinline)) static size_t parse_groups(const uint8_t *base, const size_t *ends, float *out, size_t groups,
+                                                     int long_spans, unsigned *passing) {
+    size_t g = 0;
+    *passing = 0xF;
+    if (long_spans) {
+        for (; g < groups; g++) {
+            unsigned parsed = parse_four_long(base, ends + 4 * g, out + 4 * g);
+            if (__builtin_expect(parsed != 0xF, 0)) {
+                *passing = parsed;
+                break;
+            }
+        }
+    } else {
+        for (; g < groups; g++) {
+            unsigned parsed = parse_four_short(base, ends + 4 * g, out + 4 * g);
+            if (__builtin_expect(parsed != 0xF, 0)) {
+                *passing = parsed;
+                break;
+            }
+        }
+    }
+    return g;
+}
+
+/// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
+/// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
+enum { COMPACT = 0, SHORT_SPANS = 1, LONG_SPANS = 2, SINGLE_SPANS = 3 };
+
+/// The first `wanted` (1–4) numbers from ends[0] as the four-at-a-time parser of `kind` takes
+/// them, as a group of four padded with spans after ends[wanted] (in the buffer, and dropped):
+/// how many lead up to the first that neither it nor the span parsers take, parsed into out.
 __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, size_t count, const size_t *ends,
-                                                         float *out, unsigned wanted) {
+                                                         float *out, unsigned wanted, int kind) {
     size_t padded[5];
     for (unsigned j = 0; j < 5; j++) padded[j] = ends[j <= wanted ? j : wanted];
     float values[4];
-    unsigned taken = count_leading_parsed(base, count, padded, values, parse_four(base, padded, values), wanted);
+    unsigned passing = kind == COMPACT       ? parse_four(base, padded, values)
+                       : kind == SHORT_SPANS ? parse_four_short(base, padded, values)
+                       : kind == LONG_SPANS  ? parse_four_long(base, padded, values)
+                                             : 0;
+    unsigned taken = count_leading_parsed(base, count, padded, values, passing, wanted);
     memcpy(out, values, taken * sizeof(float));
     return taken;
 }
@@ -334,11 +681,10 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
     size_t ends[1 + BATCH_BLOCKS * 64 + 8];
-    // Set once a group of four held two numbers parse_four declines (long digits, integers,
-    // whitespace after commas): the row is of another shape (rows of a body are written
-    // alike), so the rest of it goes straight to the span parsers instead of trying
-    // parse_four on every group first.
-    int spans = 0;
+    // The kind of row, as far as seen: it moves on once a group of four holds two numbers
+    // the current kind's parser declines (rows of a body are written alike), so that the rest
+    // of the row goes straight to the parser that takes it.
+    int spans = COMPACT;
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -362,10 +708,12 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             float *out_k = out + written - k;
             size_t first = k;
             unsigned passing = 0xF;
-            if (spans) {
+            if (spans == SINGLE_SPANS) {
                 // Every listed number has both its separators: no groups, no tail.
                 k += parse_spans(base, count, ends + k, out_k + k, last - k);
                 if (k < last) passing = 0;  // number k is hard: taken one at a time below
+            } else if (spans != COMPACT) {
+                k += 4 * parse_groups(base, ends + k, out_k + k, (last - k) / 4, spans == LONG_SPANS, &passing);
             } else {
                 // Two groups an iteration: a loop test fewer, and about 2 % faster here.
 #pragma clang loop unroll_count(2)
@@ -379,9 +727,10 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             // Numbers parsed below (the rest of a group, or the last few) unless one is hard.
             unsigned taken = 0, asked = 0;
             if (passing != 0xF) {
-                asked = spans ? 1 : 4;
-                taken = spans ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                if (__builtin_popcount(passing) <= 2) spans = 1;
+                asked = spans == SINGLE_SPANS ? 1 : 4;
+                taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
+                // Two of four declined: the row is of the next kind.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= 2) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];
@@ -402,7 +751,7 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             } else if (k < listed && written < capacity) {
                 // The last one to three numbers of a row, or of the room left.
                 asked = (unsigned)(last - k);
-                taken = parse_last_few(base, count, ends + k, out + written, asked);
+                taken = parse_last_few(base, count, ends + k, out + written, asked, spans);
             }
             written += taken;
             k += taken;

@@ -1,4 +1,5 @@
-// The row kernel of ck_json_parse_float_row, written once and compiled twice:
+// The row kernel of ck_json_parse_float_row, written once and compiled twice (the common
+// `-?D.F…,` shape from one 16-byte load; any other number by parse_number):
 // json_float_row_ssse3.c includes this inside a target("ssse3") region with JSON_ROW_SSSE3
 // defined and JSON_ROW_FN(name) = name##_ssse3 (pmaddubsw for the digit pairs),
 // json_float_row_sse2.c with JSON_ROW_FN(name) = name##_sse2 (the x86-64 baseline).

@@ -1,7 +1,9 @@
 import CKernels
 
-/// The tensor reader's fast path: JSON numbers of the common shapes (`-0.63951874`, `1.0`,
+/// The tensor reader's Swift fast path: JSON numbers of the common shapes (`-0.63951874`, `1.0`,
 /// `3.0517578e-5`) parsed and rounded to Float32 in one pass, branch-light, over raw bytes.
+/// On x86-64 the C row kernel (``parseRow(from:into:capacity:usesVectorKernel:)``) does this
+/// for whole rows with the same rounding rule, and this type only takes what it hands back.
 ///
 /// It only answers when it is sure; for anything unusual — more than about 19 digits, a
 /// malformed number, a decimal exponent outside ±64, a result near a Float rounding midpoint,
@@ -222,9 +224,11 @@ extension FastFloatParser {
     /// Parses `number , number , …` from `position` into `output`, at most `capacity` (≥ 1)
     /// values: the innermost row of a tensor without the general loop's per-element state.
     ///
-    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2, SSSE3 or AVX2) takes the common shape
-    /// `-?D.D…` and hands back at anything else, which ``parse(at:)`` then parses here, one
-    /// number, before the kernel resumes. `usesVectorKernel` false keeps to Swift (tests).
+    /// On x86-64 the C kernel `ck_json_parse_float_row` (SSE2, SSSE3 or AVX2) takes every number
+    /// shape and the whitespace between them, and hands back only a number it is unsure of
+    /// (and the last 32 bytes of the buffer), which ``parse(at:)`` then parses here, one
+    /// number, before the kernel resumes. `usesVectorKernel` false keeps to Swift (tests, and
+    /// CPUs without the kernel).
     func parseRow(
         from position: inout Int, into output: UnsafeMutablePointer<Float>, capacity: Int,
         usesVectorKernel: Bool = true

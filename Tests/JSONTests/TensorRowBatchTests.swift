@@ -157,4 +157,38 @@ struct TensorRowBatchTests {
             }
         }
     }
+
+    /// Rows of one kind, so that the AVX2 kernel settles on that kind's four-at-a-time parser
+    /// (short spans after `, `: integers and short decimals; long spans: Python's 17-digit
+    /// float32 forms, positional decimals of 15–19 significant digits, the limits of 19 digits
+    /// and 2⁶³ and one past them) at every offset of a block.
+    @Test func rowsOfOneKindAtEveryOffsetOfABlock() {
+        var generator = SplitMix64(state: 303)
+        let short = (0..<200).map { i -> String in
+            if i % 3 == 0 { return String(Int.random(in: -999...9999, using: &generator)) }
+            let fraction = String(Int.random(in: 0...999_999, using: &generator))
+            return (Bool.random(using: &generator) ? "-" : "") + String(Int.random(in: 0...20, using: &generator)) + "."
+                + String(repeating: "0", count: 6 - fraction.count) + fraction
+        }
+        let python = (0..<200).map { _ -> String in
+            let value = Float.random(in: 1e-3...9.9, using: &generator) * (Bool.random(using: &generator) ? 1 : -1)
+            return ClientNumberFormsTests.Form.pythonDouble.text(value)
+        }
+        let limits = ["1234567890123456789", "9223372036854775807", "9223372036854775808", "9999999999999999999",
+                      "12345678901234567890", "0.0001234567890123456789", "0.00012345678901234567891", "-0.0000000000000000000",
+                      "123456789.0123456789", "1.000000000000000000"]
+        let long = (0..<200).map { i -> String in
+            if i % 10 == 0 { return limits[i / 10 % limits.count] }
+            let digits = (0..<Int.random(in: 15...19, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }
+            let point = Int.random(in: 1..<digits.count, using: &generator)
+            let integer = String(Int(digits[..<point].joined())!)  // no leading zeros
+            return integer + "." + digits[point...].joined()
+        }
+        for lead in 0..<64 {
+            Self.expectRow(short, lead: lead, separator: ", ")
+            Self.expectRow(python, lead: lead, separator: ", ")
+            Self.expectRow(python, lead: lead, separator: ",\n      ")
+            Self.expectRow(long, lead: lead, separator: ", ")
+        }
+    }
 }

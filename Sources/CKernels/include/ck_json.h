@@ -8,8 +8,9 @@
 typedef enum {
     /// `capacity` floats were written; *position is just after the last number.
     CK_JSON_ROW_FULL = 0,
-    /// The number at *position is not one it parses (any shape but `-?D.D…`, too close to
-    /// the end of the buffer, a result near a rounding midpoint…); the caller must.
+    /// The number at *position is not one it parses (malformed, more than 19 significant
+    /// digits, an exponent beyond ±64, a result near a rounding midpoint, subnormal or
+    /// overflowing, within 32 bytes of the buffer's end…); the caller must.
     CK_JSON_ROW_REFUSED = 1,
     /// After the last number comes something other than `, number`; *position is after it.
     CK_JSON_ROW_END = 2,
@@ -29,8 +30,9 @@ typedef enum {
     CK_JSON_ROW_SSE2 = 1,
     /// With pmaddubsw (all x86-64 CPUs since about 2008 save AMD K10).
     CK_JSON_ROW_SSSE3 = 2,
-    /// AVX2 (with BMI1 and POPCNT): separators listed 64 bytes at a time, numbers parsed four
-    /// at a time (json_float_row_avx2.c); the same results as the SSSE3 build.
+    /// AVX2 (with BMI1 and POPCNT): separators listed 64 bytes at a time, short compact numbers
+    /// parsed four at a time, other spans one 32-byte load each (json_float_row_avx2.c); the
+    /// same results as the SSSE3 build.
     CK_JSON_ROW_AVX2 = 3,
 } ck_json_row_isa;
 
@@ -38,8 +40,9 @@ typedef enum {
 ck_json_row_isa ck_json_detect_row_isa(void);
 
 /// Parses `number , number , …` from base[*position] into `out` (at most `capacity` ≥ 1
-/// floats), each correctly rounded to Float32, and returns how many it wrote. `isa` must come
-/// from ck_json_detect_row_isa.
+/// floats), each correctly rounded to Float32, and returns how many it wrote: any JSON number
+/// of up to 19 significant digits, JSON whitespace around the commas. `isa` must come from
+/// ck_json_detect_row_isa.
 size_t ck_json_parse_float_row(ck_json_row_isa isa, const uint8_t *base, size_t count, size_t *position, float *out,
                                size_t capacity, ck_json_row_stop *stop);
 
