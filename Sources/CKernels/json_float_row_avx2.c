@@ -10,9 +10,12 @@
 //   per 256-bit register (parse_four): checking the shape, converting the digits, rounding
 //   through one Double product and checking the Float midpoint window, with no branch per
 //   number;
-// - once a row shows another shape (Python's `, ` and 17 digits, pretty-printing, integers),
-//   each span by one 32-byte load ending at its separator (parse_plain_span), and what that
-//   declines (exponents, trailing whitespace) by the general parse_number (parse_span);
+// - once a row shows another shape, four at a time from the bytes that end at each number's
+//   separator, where its last digit has a fixed lane: short spans (integers, short decimals
+//   after `, `) from 16 bytes (parse_four_short), long spans (Python's `, ` and 17 digits,
+//   pretty-printing) from 32 (parse_four_long); a row none of those fit goes span by span
+//   (parse_plain_span, one 32-byte load each), and what that declines (exponents, trailing
+//   whitespace) to the general parse_number (parse_span);
 // - a number none of them takes goes to the SSSE3 kernel alone, which hands a hard one back to
 //   the caller, and the batch resumes after it.
 #if defined(__x86_64__)
@@ -95,6 +98,52 @@ static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
                                    _mm_loadu_si128((const __m128i *)high), 1);
 }
 
+/// Four significands below 10¹⁵ (in 64-bit lanes) as exact Doubles, by the exponent-bias trick
+/// (AVX2 has no int64 conversion).
+static inline __m256d small_significands_as_doubles(__m256i significands) {
+    const __m256i two_to_52_bits = _mm256_set1_epi64x(0x4330000000000000);
+    return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(significands, two_to_52_bits)), _mm256_set1_pd(0x1p52));
+}
+
+/// The 16-lane digit values of numbers (0, 2) in `digits_a` and (1, 3) in `digits_b` as four
+/// 64-bit significands in order: pairs (weighed by `pair_weights`), quadruples and octets by
+/// multiply-add, then the two octets of each number joined.
+static inline __m256i sixteen_lane_significands(__m256i digits_a, __m256i digits_b, __m256i pair_weights) {
+    const __m256i by_hundred = _mm256_set1_epi32(100 | 1 << 16);
+    const __m256i by_ten_thousand = _mm256_set1_epi32(10000 | 1 << 16);
+    __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_a, pair_weights), by_hundred);
+    __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_b, pair_weights), by_hundred);
+    __m256i octets = _mm256_madd_epi16(_mm256_packs_epi32(quads_a, quads_b), by_ten_thousand);
+    return _mm256_add_epi64(_mm256_mul_epu32(octets, _mm256_set1_epi64x(100000000)), _mm256_srli_epi64(octets, 32));
+}
+
+/// All ones in the 64-bit lanes whose Double product has its 29 bits Float drops within the
+/// window around the midpoint pattern 0x1000_0000 (from 4 below to 11 above: wider than the
+/// ± 4 that rounding needs, so that three instructions test it), where the exact path decides.
+static inline __m256i near_midpoints(__m256d products) {
+    return _mm256_cmpeq_epi64(_mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
+                                               _mm256_set1_epi64x(0x1FFFFFF0)),
+                              _mm256_set1_epi64x(0x10000000));
+}
+
+/// The 16 bytes that start `back` bytes before the separators of spans 0 and 2 (into *a) and
+/// of spans 1 and 3 (into *b): the register layout of parse_four_short and parse_four_long.
+static inline void load_before_separators(const uint8_t *base, const size_t *ends, size_t back, __m256i *a, __m256i *b) {
+    *a = load_pair(base + ends[1] - back, base + ends[3] - back);
+    *b = load_pair(base + ends[2] - back, base + ends[4] - back);
+}
+
+/// ends[1…4] - ends[0…3] (each span's length + 1) in 64-bit lanes, in order, and their low
+/// bytes in every byte of the 128-bit lane that holds the span: numbers 0 and 2 in
+/// *distance_a, 1 and 3 in *distance_b (the layout of load_pair's registers).
+static inline __m256i span_distances(const size_t *ends, __m256i *distance_a, __m256i *distance_b) {
+    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                         _mm256_loadu_si256((const __m256i *)ends));
+    *distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
+    *distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    return distances;
+}
+
 /// One number in each 128-bit lane of `raw` (16 bytes from its first byte) and of `distance`
 /// (from the separator before it to its own, i.e. its length + 1, in every byte): the digits as
 /// byte values 0…9, or above their limit where the shape is wrong, and all ones in each lane
@@ -132,10 +181,8 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     __m256i raw_a = load_pair(base + (ends[0] + 1), base + (ends[2] + 1));
     __m256i raw_b = load_pair(base + (ends[1] + 1), base + (ends[3] + 1));
     // Separator distances, 64 bits each, in order; their low bytes spread over the lanes.
-    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
-                                         _mm256_loadu_si256((const __m256i *)ends));
-    __m256i distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
-    __m256i distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    __m256i distance_a, distance_b;
+    __m256i distances = span_distances(ends, &distance_a, &distance_b);
     __m256i negative_a, negative_b;
     __m256i digits_a = lane_digits(raw_a, distance_a, &negative_a);
     __m256i digits_b = lane_digits(raw_b, distance_b, &negative_b);
@@ -150,26 +197,11 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     // and reads as `0D`, so the 16 lanes spell 0 D F₁ … F₁₄ = (D + 0.F₁…F₁₄) × 10¹⁴.
     const __m256i pair_weights = _mm256_setr_epi8(1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
                                                   1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
-    const __m256i by_hundred = _mm256_set1_epi32(100 | 1 << 16);
-    const __m256i by_ten_thousand = _mm256_set1_epi32(10000 | 1 << 16);
-    __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_a, pair_weights), by_hundred);
-    __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_b, pair_weights), by_hundred);
-    __m256i octets = _mm256_madd_epi16(_mm256_packs_epi32(quads_a, quads_b), by_ten_thousand);
-    __m256i significands = _mm256_add_epi64(_mm256_mul_epu32(octets, _mm256_set1_epi64x(100000000)),
-                                            _mm256_srli_epi64(octets, 32));
-    // Below 10¹⁵ < 2⁵² a significand converts to Double exactly by the exponent-bias trick
-    // (AVX2 has no int64 conversion).
-    const __m256i two_to_52_bits = _mm256_set1_epi64x(0x4330000000000000);
-    __m256d values = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(significands, two_to_52_bits)),
-                                   _mm256_set1_pd(0x1p52));
+    // Below 10¹⁵ < 2⁵² a significand converts to Double exactly.
+    __m256d values = small_significands_as_doubles(sixteen_lane_significands(digits_a, digits_b, pair_weights));
     __m256d products = _mm256_mul_pd(values, _mm256_set1_pd(1e-14));
-    // The 29 bits Float drops, against the midpoint pattern 0x1000_0000: from 4 below to 11
-    // above, a window wider than the ± 4 that rounding needs, so that three instructions test
-    // it (the numbers in the extra 7 go to the 16-byte kernel, which gives the same Float).
-    __m256i near_midpoint = _mm256_cmpeq_epi64(
-        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
-                         _mm256_set1_epi64x(0x1FFFFFF0)),
-        _mm256_set1_epi64x(0x10000000));
+    // Numbers in the window's extra 7 ulps go to the 16-byte kernel, which gives the same Float.
+    __m256i near_midpoint = near_midpoints(products);
     // The signs, one 64-bit lane a number in the products' order, set after rounding (which
     // is symmetric), so -0.0 keeps its sign.
     __m256i negative = _mm256_unpacklo_epi64(negative_a, negative_b);
@@ -189,8 +221,8 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
 /// The classes and shape of one short span per 128-bit lane of `chars` (the 16 bytes that end
 /// at its separator, so its last digit is lane 15), for parse_four_short: the digits with the
 /// point's gap closed (lanes up to the point from `previous`, the same bytes one earlier) and
-/// the lanes before them zeroed; all ones where the shape is wrong in *invalid, at the minus
-/// in *negative and after the point (the fraction's digits) in *fraction.
+/// the lanes before them zeroed; all ones where the shape is wrong in *invalid and at the
+/// minus in *negative; 1 after the point (the fraction's digits) in *fraction.
 __attribute__((always_inline)) static inline __m256i short_span_digits(__m256i chars, __m256i previous, __m256i distance, __m256i *invalid,
                                         __m256i *negative, __m256i *fraction) {
     const __m256i iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
@@ -237,7 +269,7 @@ __attribute__((always_inline)) static inline __m256i short_span_digits(__m256i c
     wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(digit, last_lane));
     *invalid = _mm256_and_si256(wrong, in_span);
     *negative = _mm256_and_si256(minus, in_span);
-    *fraction = after_point;
+    *fraction = _mm256_and_si256(after_point, _mm256_set1_epi8(1));
     // Close the point's gap: lanes up to the point take the byte before them.
     __m256i number_digits = _mm256_and_si256(digit, in_span);
     __m256i joined = _mm256_blendv_epi8(chars, previous, up_to_point);
@@ -254,6 +286,30 @@ static inline __m256i sum_per_lane(__m256i bytes) {
 /// Per 128-bit lane, the number of set bytes of `mask` (all-ones bytes) in both 64-bit halves.
 static inline __m256i count_per_lane(__m256i mask) { return sum_per_lane(_mm256_and_si256(mask, _mm256_set1_epi8(1))); }
 
+/// Per 64-bit lane, all ones when its 128-bit lane of `mask` has a byte set.
+static inline __m256i any_per_lane(__m256i mask) {
+    __m256i halves = _mm256_or_si256(mask, _mm256_shuffle_epi32(mask, 0x4E));
+    return _mm256_xor_si256(_mm256_cmpeq_epi64(halves, _mm256_setzero_si256()), _mm256_set1_epi8(-1));
+}
+
+/// The end of parse_four_short and parse_four_long: `values`, the four significands as
+/// Doubles in order, times 10^-(fraction digits) (per number the sum of the bytes of
+/// fraction_a/b's 128-bit lane: numbers 0, 2 in a, 1, 3 in b), rounded to Float with the sign
+/// of any minus in negative_a/b into out[0…3]; which passed: no byte of invalid_a/b's lane set,
+/// no lane of `failed` set, and not near a Float midpoint.
+static inline unsigned round_four(__m256d values, __m256i fraction_a, __m256i fraction_b, __m256i negative_a,
+                                  __m256i negative_b, __m256i invalid_a, __m256i invalid_b, __m256i failed, float *out) {
+    __m256i fraction_digits = _mm256_unpacklo_epi64(sum_per_lane(fraction_a), sum_per_lane(fraction_b));
+    __m256d scales = _mm256_i64gather_pd(ck_json_powers_of_ten + 64, _mm256_sub_epi64(_mm256_setzero_si256(), fraction_digits), 8);
+    __m256d products = _mm256_mul_pd(values, scales);
+    __m256i negative = _mm256_unpacklo_epi64(count_per_lane(negative_a), count_per_lane(negative_b));
+    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
+    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
+    __m256i invalid = _mm256_unpacklo_epi64(any_per_lane(invalid_a), any_per_lane(invalid_b));
+    failed = _mm256_or_si256(_mm256_or_si256(failed, invalid), near_midpoints(products));
+    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(failed)) & 0xF;
+}
+
 /// Numbers k…k+3 whose spans are at most 15 bytes — whitespace, then `-?D…D` or
 /// `-?D…D.D…D` up to the separator — as parse_four takes them (four at a time, two per
 /// register, no branch per number; out[0…3] all stored), and which passed (bit j for number
@@ -268,55 +324,19 @@ static inline __m256i count_per_lane(__m256i mask) { return sum_per_lane(_mm256_
 __attribute__((always_inline)) static inline unsigned parse_four_short(const uint8_t *base, const size_t *ends, float *out) {
     // Loads reach 17 bytes back from each separator, and the first separator comes first.
     if (ends[1] < 17) return 0;
-    __m256i chars_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
-    __m256i chars_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
-    __m256i previous_a = load_pair(base + ends[1] - 17, base + ends[3] - 17);
-    __m256i previous_b = load_pair(base + ends[2] - 17, base + ends[4] - 17);
-    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
-                                         _mm256_loadu_si256((const __m256i *)ends));
-    __m256i distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
-    __m256i distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    __m256i chars_a, chars_b, previous_a, previous_b;
+    load_before_separators(base, ends, 16, &chars_a, &chars_b);
+    load_before_separators(base, ends, 17, &previous_a, &previous_b);
+    __m256i distance_a, distance_b;
+    __m256i distances = span_distances(ends, &distance_a, &distance_b);
     __m256i invalid_a, invalid_b, negative_a, negative_b, fraction_a, fraction_b;
     __m256i digits_a = short_span_digits(chars_a, previous_a, distance_a, &invalid_a, &negative_a, &fraction_a);
     __m256i digits_b = short_span_digits(chars_b, previous_b, distance_b, &invalid_b, &negative_b, &fraction_b);
     // At most 15 bytes a span (distance 16), so at most 15 digits; at least one byte.
     __m256i bad_length = _mm256_or_si256(_mm256_cmpgt_epi64(distances, _mm256_set1_epi64x(16)),
                                          _mm256_cmpgt_epi64(_mm256_set1_epi64x(2), distances));
-    const __m256i pair_weights = _mm256_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
-                                                  10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
-    const __m256i by_hundred = _mm256_set1_epi32(100 | 1 << 16);
-    const __m256i by_ten_thousand = _mm256_set1_epi32(10000 | 1 << 16);
-    __m256i quads_a = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_a, pair_weights), by_hundred);
-    __m256i quads_b = _mm256_madd_epi16(_mm256_maddubs_epi16(digits_b, pair_weights), by_hundred);
-    __m256i octets = _mm256_madd_epi16(_mm256_packs_epi32(quads_a, quads_b), by_ten_thousand);
-    __m256i significands = _mm256_add_epi64(_mm256_mul_epu32(octets, _mm256_set1_epi64x(100000000)),
-                                            _mm256_srli_epi64(octets, 32));
-    const __m256i two_to_52_bits = _mm256_set1_epi64x(0x4330000000000000);
-    __m256d values = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(significands, two_to_52_bits)),
-                                   _mm256_set1_pd(0x1p52));
-    // Fraction digits per number, in the significands' order: 10^-count from the table.
-    __m256i fraction_digits = _mm256_unpacklo_epi64(count_per_lane(fraction_a), count_per_lane(fraction_b));
-    __m256d scales = _mm256_i64gather_pd(ck_json_powers_of_ten + 64, _mm256_sub_epi64(_mm256_setzero_si256(), fraction_digits), 8);
-    __m256d products = _mm256_mul_pd(values, scales);
-    __m256i near_midpoint = _mm256_cmpeq_epi64(
-        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
-                         _mm256_set1_epi64x(0x1FFFFFF0)),
-        _mm256_set1_epi64x(0x10000000));
-    __m256i negative = _mm256_unpacklo_epi64(count_per_lane(negative_a), count_per_lane(negative_b));
-    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
-    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
-    // Per number: its shape (either lane of its 128 bits), length and midpoint.
-    __m256i invalid = _mm256_unpacklo_epi64(_mm256_or_si256(invalid_a, _mm256_shuffle_epi32(invalid_a, 0x4E)),
-                                            _mm256_or_si256(invalid_b, _mm256_shuffle_epi32(invalid_b, 0x4E)));
-    __m256i failed = _mm256_or_si256(_mm256_or_si256(near_midpoint, bad_length),
-                                     _mm256_xor_si256(_mm256_cmpeq_epi64(invalid, _mm256_setzero_si256()), _mm256_set1_epi8(-1)));
-    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(failed)) & 0xF;
-}
-
-/// Per 64-bit lane, all ones when its 128-bit lane of `mask` has a byte set.
-static inline __m256i any_per_lane(__m256i mask) {
-    __m256i halves = _mm256_or_si256(mask, _mm256_shuffle_epi32(mask, 0x4E));
-    return _mm256_xor_si256(_mm256_cmpeq_epi64(halves, _mm256_setzero_si256()), _mm256_set1_epi8(-1));
+    __m256d values = small_significands_as_doubles(sixteen_lane_significands(digits_a, digits_b, _mm256_set1_epi16(10 | 1 << 8)));
+    return round_four(values, fraction_a, fraction_b, negative_a, negative_b, invalid_a, invalid_b, bad_length, out);
 }
 
 /// The 32 bytes that end at one long span's separator, in two registers (`low`: the first 16,
@@ -427,14 +447,11 @@ __attribute__((always_inline)) static inline void long_span_digits(__m256i low, 
 /// 10^-fraction keeps the three-rounding bound of nearest_float and the same midpoint window.
 __attribute__((always_inline)) static inline unsigned parse_four_long(const uint8_t *base, const size_t *ends, float *out) {
     if (ends[1] < 33) return 0;
-    __m256i high_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
-    __m256i high_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
-    __m256i low_a = load_pair(base + ends[1] - 32, base + ends[3] - 32);
-    __m256i low_b = load_pair(base + ends[2] - 32, base + ends[4] - 32);
-    __m256i distances = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
-                                         _mm256_loadu_si256((const __m256i *)ends));
-    __m256i distance_a = _mm256_shuffle_epi8(distances, _mm256_setzero_si256());
-    __m256i distance_b = _mm256_shuffle_epi8(distances, _mm256_set1_epi8(8));
+    __m256i high_a, high_b, low_a, low_b;
+    load_before_separators(base, ends, 16, &high_a, &high_b);
+    load_before_separators(base, ends, 32, &low_a, &low_b);
+    __m256i distance_a, distance_b;
+    __m256i distances = span_distances(ends, &distance_a, &distance_b);
     __m256i digits_low_a, digits_high_a, invalid_a, negative_a, fraction_a;
     __m256i digits_low_b, digits_high_b, invalid_b, negative_b, fraction_b;
     long_span_digits(low_a, high_a, distance_a, &digits_low_a, &digits_high_a, &invalid_a, &negative_a, &fraction_a);
@@ -475,21 +492,8 @@ __attribute__((always_inline)) static inline unsigned parse_four_long(const uint
     __m256d low_part = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(significands, _mm256_set1_epi64x(0xFFFFFFFF)),
                                                            _mm256_set1_epi64x(0x4330000000000000)));
     __m256d values = _mm256_add_pd(high_part, low_part);
-    // Fraction digits per number, in the significands' order.
-    __m256i fraction_digits = _mm256_unpacklo_epi64(sum_per_lane(fraction_a), sum_per_lane(fraction_b));
-    __m256d scales = _mm256_i64gather_pd(ck_json_powers_of_ten + 64, _mm256_sub_epi64(_mm256_setzero_si256(), fraction_digits), 8);
-    __m256d products = _mm256_mul_pd(values, scales);
-    __m256i near_midpoint = _mm256_cmpeq_epi64(
-        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(4)),
-                         _mm256_set1_epi64x(0x1FFFFFF0)),
-        _mm256_set1_epi64x(0x10000000));
-    __m256i negative = _mm256_unpacklo_epi64(count_per_lane(negative_a), count_per_lane(negative_b));
-    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
-    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
-    __m256i invalid = _mm256_unpacklo_epi64(any_per_lane(invalid_a), any_per_lane(invalid_b));
-    __m256i failed = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(near_midpoint, bad_length), _mm256_or_si256(invalid, too_big)),
-                                     too_many_digits);
-    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(failed)) & 0xF;
+    return round_four(values, fraction_a, fraction_b, negative_a, negative_b, invalid_a, invalid_b,
+                      _mm256_or_si256(bad_length, _mm256_or_si256(too_big, too_many_digits)), out);
 }
 
 /// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
@@ -782,17 +786,8 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
                 return written;
             }
             written++;
-            if (written == capacity) {
-                *position = end;
-                *stop = CK_JSON_ROW_FULL;
-                return written;
-            }
-            size_t next = next_number_start(base, count, end);
-            if (next == (size_t)-1) {
-                *position = end;
-                *stop = CK_JSON_ROW_END;
-                return written;
-            }
+            size_t next;
+            if (row_stops_after(base, count, end, written, capacity, position, stop, &next)) return written;
             if (k < listed && skip_spaces(base, count, end) == ends[k + 1]) {
                 // It ended at its listed separator and a number follows: on with the batch.
                 k++;

@@ -98,17 +98,8 @@ size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, s
             bits |= (uint32_t)sign << 31;
             memcpy(out + written, &bits, sizeof bits);
             written++;
-            if (written == capacity) {
-                *position = end;
-                *stop = CK_JSON_ROW_FULL;
-                return written;
-            }
-            size_t next = next_number_start(base, count, end);
-            if (next == (size_t)-1) {
-                *position = end;
-                *stop = CK_JSON_ROW_END;
-                return written;
-            }
+            size_t next;
+            if (row_stops_after(base, count, end, written, capacity, position, stop, &next)) return written;
             after_comma_of = SIZE_MAX;
             p = next;
             continue;
@@ -137,17 +128,8 @@ size_t JSON_ROW_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, s
             return written;
         }
         written++;
-        if (written == capacity) {
-            *position = end;
-            *stop = CK_JSON_ROW_FULL;
-            return written;
-        }
-        size_t next = next_number_start(base, count, end);
-        if (next == (size_t)-1) {
-            *position = end;
-            *stop = CK_JSON_ROW_END;
-            return written;
-        }
+        size_t next;
+        if (row_stops_after(base, count, end, written, capacity, position, stop, &next)) return written;
         after_comma_of = SIZE_MAX;
         p = next;
     }

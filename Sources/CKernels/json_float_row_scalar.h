@@ -191,6 +191,25 @@ __attribute__((always_inline)) static inline int parse_number(const uint8_t *bas
     return 1;
 }
 
+/// After a number that ends at `end` was stored as the row's `written`-th value: whether the
+/// row stops there — `capacity` reached (FULL), or no `, number` follows (END) — with
+/// *position and *stop set for the caller; if not, *next is the next number's start.
+static inline int row_stops_after(const uint8_t *base, size_t count, size_t end, size_t written, size_t capacity,
+                                  size_t *position, ck_json_row_stop *stop, size_t *next) {
+    if (written == capacity) {
+        *position = end;
+        *stop = CK_JSON_ROW_FULL;
+        return 1;
+    }
+    *next = next_number_start(base, count, end);
+    if (*next == (size_t)-1) {
+        *position = end;
+        *stop = CK_JSON_ROW_END;
+        return 1;
+    }
+    return 0;
+}
+
 /// keep_lanes[r]: lane 0 (the integer digit) and lanes 2…r+1 (r fraction digits) all ones;
 /// lane 1 (the point) and lanes past the fraction zero, so they read as zero digits.
 static const uint8_t keep_lanes[16][16] __attribute__((aligned(16))) = {

@@ -47,19 +47,10 @@ struct ClientNumberFormsTests {
         }
 
         /// The significant digits of a non-negative Swift description (shortest round-trip,
-        /// as Python's repr and numpy's Dragon4 choose them) and the decimal exponent of the
-        /// first one: "0.00123" → ("123", -3), "1e-05" → ("1", -5); zero → ("0", 0).
+        /// as Python's repr and numpy's Dragon4 choose them) without trailing zeros, and the
+        /// decimal exponent of the first one; zero → ("0", 0).
         static func digits(of text: String) -> (String, Int) {
-            let parts = text.split(separator: "e")
-            var exponent = parts.count > 1 ? Int(parts[1])! : 0
-            let mantissa = parts[0]
-            let point = mantissa.firstIndex(of: ".") ?? mantissa.endIndex
-            exponent += mantissa.distance(from: mantissa.startIndex, to: point) - 1
-            var digits = String(mantissa.filter { $0 != "." })
-            while digits.hasPrefix("0") && digits.count > 1 {
-                digits.removeFirst()
-                exponent -= 1
-            }
+            var (digits, exponent) = decimalDigits(ofDescription: text)
             while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
             return digits == "0" ? ("0", 0) : (digits, exponent)
         }

@@ -98,18 +98,7 @@ struct FastFloatParserTests {
     /// The significant digits of a positive Double's description and the decimal exponent of
     /// the first one: 0.00123 → ("123", -3).
     static func decimalDigits(of value: Double) -> (String, Int) {
-        let text = "\(value)"
-        let parts = text.split(separator: "e")
-        var exponent = parts.count > 1 ? Int(parts[1])! : 0
-        let mantissa = parts[0]
-        let point = mantissa.firstIndex(of: ".") ?? mantissa.endIndex
-        exponent += mantissa.distance(from: mantissa.startIndex, to: point) - 1
-        var digits = String(mantissa.filter { $0 != "." })
-        while digits.hasPrefix("0") && digits.count > 1 {
-            digits.removeFirst()
-            exponent -= 1
-        }
-        return (digits, exponent)
+        JSONTests.decimalDigits(ofDescription: "\(value)")
     }
 
     @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])

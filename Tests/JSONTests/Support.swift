@@ -96,3 +96,19 @@ func mutated(_ bytes: [UInt8], from interesting: [UInt8], using generator: inout
     }
     return bytes
 }
+
+/// The significant digits of a non-negative number's Swift description and the decimal
+/// exponent of the first one: "0.00123" → ("123", -3), "1e-05" → ("1", -5), "1.0" → ("10", 0).
+func decimalDigits(ofDescription text: String) -> (String, Int) {
+    let parts = text.split(separator: "e")
+    var exponent = parts.count > 1 ? Int(parts[1])! : 0
+    let mantissa = parts[0]
+    let point = mantissa.firstIndex(of: ".") ?? mantissa.endIndex
+    exponent += mantissa.distance(from: mantissa.startIndex, to: point) - 1
+    var digits = String(mantissa.filter { $0 != "." })
+    while digits.hasPrefix("0") && digits.count > 1 {
+        digits.removeFirst()
+        exponent -= 1
+    }
+    return (digits, exponent)
+}

@@ -2,7 +2,8 @@
 # paramd vs an equivalent FastAPI + uvicorn + PyTorch service (bench/peers/), measured in the
 # same run on the same core. One command:   bash bench/service/run.sh
 #
-# What it does, in order (about 2.5 minutes once paramd and the peer's venv are built):
+# What it does, in order (about 8 minutes once paramd and the peer's venv are built; under 3 with
+# BENCH_FAMILIES=""):
 #   1. installs wrk and strace if missing, makes the peer's venv from bench/peers/requirements.txt
 #      if missing, starts the peer, builds paramd (swift build -c release --product paramd)
 #   2. starts paramd and the peer, each pinned to core 0 (taskset), one worker / one thread each,

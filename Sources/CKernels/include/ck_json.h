@@ -30,9 +30,9 @@ typedef enum {
     CK_JSON_ROW_SSE2 = 1,
     /// With pmaddubsw (all x86-64 CPUs since about 2008 save AMD K10).
     CK_JSON_ROW_SSSE3 = 2,
-    /// AVX2 (with BMI1 and POPCNT): separators listed 64 bytes at a time, short compact numbers
-    /// parsed four at a time, other spans one 32-byte load each (json_float_row_avx2.c); the
-    /// same results as the SSSE3 build.
+    /// AVX2 (with BMI1 and POPCNT): separators listed 64 bytes at a time, numbers parsed four at
+    /// a time by the row's kind (compact short numbers, short spans, long spans) and odd ones
+    /// singly (json_float_row_avx2.c); the same results as the SSSE3 build.
     CK_JSON_ROW_AVX2 = 3,
 } ck_json_row_isa;
 
