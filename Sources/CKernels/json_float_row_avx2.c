@@ -603,14 +603,15 @@ __attribute__((noinline)) static size_t parse_spans(const uint8_t *base, size_t 
 }
 
 /// After parse_four: how many of the first `wanted` numbers lead up to the first one that
-/// neither passed nor the span parsers take (`wanted` for none), those they take parsed into
-/// out.
+/// neither passed nor parse_span takes (`wanted` for none), those it takes parsed into out.
 static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, const size_t *ends, float *out,
                                             unsigned passing, unsigned wanted) {
     unsigned j = 0;
     for (; j < wanted; j++) {
         if (passing >> j & 1) continue;
-        if (!parse_plain_span(base, ends + j, out + j) && !parse_span(base, count, ends + j, out + j)) break;
+        // The four-at-a-time parser declined it, so it is likely an exponent form or a hard
+        // case: straight to the general parser.
+        if (!parse_span(base, count, ends + j, out + j)) break;
     }
     return j;
 }
@@ -649,7 +650,7 @@ enum { COMPACT = 0, SHORT_SPANS = 1, LONG_SPANS = 2, SINGLE_SPANS = 3 };
 
 /// The first `wanted` (1–4) numbers from ends[0] as the four-at-a-time parser of `kind` takes
 /// them, as a group of four padded with spans after ends[wanted] (in the buffer, and dropped):
-/// how many lead up to the first that neither it nor the span parsers take, parsed into out.
+/// how many lead up to the first that neither it nor parse_span takes, parsed into out.
 __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, size_t count, const size_t *ends,
                                                          float *out, unsigned wanted, int kind) {
     size_t padded[5];
