@@ -191,7 +191,7 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     __m256i valid_a = _mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a);
     __m256i valid_b = _mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b);
     // A distance of at most 16: up to 13 fraction digits, or 12 after a minus sign (the
-    // rare 13th is left to the 16-byte kernel), so lane 15 is never kept.
+    // rare 13th is left to the general parser), so lane 15 is never kept.
     __m256i too_long = _mm256_cmpgt_epi64(distances, _mm256_set1_epi64x(16));
     // Digit pairs, quadruples, octets by multiply-add; the first pair (D, point) weighs (1, 0)
     // and reads as `0D`, so the 16 lanes spell 0 D F₁ … F₁₄ = (D + 0.F₁…F₁₄) × 10¹⁴.
@@ -200,7 +200,7 @@ static inline unsigned parse_four(const uint8_t *base, const size_t *ends, float
     // Below 10¹⁵ < 2⁵² a significand converts to Double exactly.
     __m256d values = small_significands_as_doubles(sixteen_lane_significands(digits_a, digits_b, pair_weights));
     __m256d products = _mm256_mul_pd(values, _mm256_set1_pd(1e-14));
-    // Numbers in the window's extra 7 ulps go to the 16-byte kernel, which gives the same Float.
+    // Numbers in the window's extra 7 ulps go to the general parser, which gives the same Float.
     __m256i near_midpoint = near_midpoints(products);
     // The signs, one 64-bit lane a number in the products' order, set after rounding (which
     // is symmetric), so -0.0 keeps its sign.

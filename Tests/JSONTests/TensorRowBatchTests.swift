@@ -2,10 +2,11 @@ import Testing
 @testable import JSON
 
 /// The AVX2 row kernel lists a row's separators 64 bytes at a time, up to 1 KiB a batch,
-/// parses the numbers between them four at a time, and leaves the buffer's last 32 bytes to the
-/// 16-byte kernel. These tests put numbers, errors and row ends at every offset against those
-/// blocks, batches and groups of four, and expect Float(String)'s bits and the same outcome on
-/// every path (``TensorFastPathTests/expectAgreement(_:limits:sourceLocation:)``).
+/// parses the numbers between them four at a time by the row's kind (compact short numbers,
+/// short spans, long spans; span by span when none fits), and leaves the buffer's last 32
+/// bytes to the 16-byte kernel. These tests put numbers, errors and row ends at every offset
+/// against those blocks, batches and groups of four, and expect Float(String)'s bits and the
+/// same outcome on every path (``TensorFastPathTests/expectAgreement(_:limits:sourceLocation:)``).
 struct TensorRowBatchTests {
     /// Shapes the batch takes (1–13 fraction digits, either sign, zeros) and ones it hands to
     /// the 16-byte kernel or to Swift (14 fraction digits, exponents, integers, two integer
