@@ -14,6 +14,9 @@ extension ParamdService {
                     return .respond(.problem(BearerAuth.challenge(provided: header != nil), instance: head.path))
                 }
             }
+            if InferenceProtocolPaths.needsToken(head.path), let refusal = inferenceTokenRefusal(head.headers) {
+                return .respond(refusal)
+            }
             return .proceed
         }
         hooks.requestCompleted = { [self] summary in
