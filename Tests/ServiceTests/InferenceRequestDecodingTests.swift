@@ -270,6 +270,7 @@ struct InferenceRequestDecodingTests {
         (#"{"parameters": {"binary_data_output": 1}, "inputs": []}"#, .wrongType(path: "parameters.binary_data_output", expected: "true or false")),
         (#"{"inputs": [{"name": 3}]}"#, .wrongType(path: "inputs[0].name", expected: "a string")),
         (#"{"inputs": [{"name": "input", "shape": 4}]}"#, .wrongType(path: "inputs[0].shape", expected: "an array of integers")),
+        (#"{"inputs": [{"name": "input", "data": 5}]}"#, .wrongType(path: "inputs[0].data", expected: "an array of numbers, flat or nested")),
     ])
     func wrongJSONTypesAreNamed(_ json: String, _ expected: InferenceProtocolError) {
         #expect(Self.refusal(json) == expected)

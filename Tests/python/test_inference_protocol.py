@@ -8,6 +8,7 @@ conversion documents (nearest float32).
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -273,12 +274,10 @@ def test_readme_tritonclient_snippet_runs(paramd):
     code = snippet.replace("127.0.0.1:8080", f"127.0.0.1:{paramd.port}")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
-    printed = completed.stdout.split()
-    expected = v1_forward_for(paramd, "mlp-v2", np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]], dtype=np.float32))
-    assert [float(token.strip("[]")) for token in printed if token.strip("[]")] == [float(v) for v in expected.ravel()]
-
-
-def v1_forward_for(server, model: str, x: np.ndarray) -> np.ndarray:
-    response = server.session.post(f"{server.url}/v1/models/{model}/forward", json={"inputs": x.tolist()})
+    printed = np.array(ast.literal_eval(completed.stdout.strip()), dtype=np.float32)
+    x = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]], dtype=np.float32)
+    response = paramd.session.post(f"{paramd.url}/v1/models/mlp-v2/forward", json={"inputs": x.tolist()})
     assert response.status_code == 200, response.text
-    return np.array(response.json()["outputs"], dtype=np.float32)
+    assert_same_bits(printed, np.array(response.json()["outputs"], dtype=np.float32))
+    # The comment beside the print says what it prints.
+    assert snippet.split("# ")[-1].strip() == completed.stdout.strip()

@@ -25,6 +25,9 @@ struct InferenceTensorDescription {
                 let parameters = try InferenceRequest.object(try reader.readValue(), at: "\(path).parameters")
                 binarySize = try Self.binarySize(parameters["binary_data_size"], path: path)
             case "data":
+                guard try reader.peekKind() == .array else {
+                    throw InferenceProtocolError.wrongType(path: "\(path).data", expected: "an array of numbers, flat or nested")
+                }
                 do {
                     data = try reader.readFloatTensor()
                 } catch {
