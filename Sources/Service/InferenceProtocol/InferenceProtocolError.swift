@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// Why an Open Inference Protocol request was refused: one case per reason, so tests assert the
 /// exact case, and a sentence (``description``) for the protocol's `{"error": "..."}` body.
 ///
@@ -95,7 +97,7 @@ extension InferenceProtocolError: CustomStringConvertible {
         case .noData(let path):
             "\(path) needs data, or parameters.binary_data_size with the tensor in the binary part"
         case .dataCountMismatch(let path, let shape, let count):
-            "\(path).data holds \(count) elements but shape \(shape) needs \(InferenceTensorLimits.elementCount(shape) ?? 0)"
+            "\(path).data holds \(count) elements but shape \(shape) needs \(Tensor.elementCount(shape) ?? 0)"
         case .elementNotRepresentable(let path, let index, let datatype):
             "\(path).data element \(index) is not a \(datatype) value that converts to a finite FP32 (integer types take whole numbers in their range)"
         case .binarySizeMismatch(let path, let size, let expected):

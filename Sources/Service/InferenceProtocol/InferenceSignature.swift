@@ -72,9 +72,4 @@ enum InferenceTensorLimits {
     static let maxRank = 8
     /// The largest single dimension: 2^40, beyond any tensor a request can carry.
     static let maxDimension = 1 << 40
-
-    /// The product of `shape`, or nil when it overflows.
-    static func elementCount(_ shape: [Int]) -> Int? {
-        Tensor.elementCount(shape)
-    }
 }

@@ -1,4 +1,5 @@
 import JSON
+import NeuralNet
 
 /// One entry of a request's `inputs` as sent, before it is checked: `{"name", "shape",
 /// "datatype", "parameters"?: {"binary_data_size"?}, "data"?}`, members in any order.
@@ -81,7 +82,7 @@ struct InferenceTensorDescription {
         guard let known = InferenceDatatype(rawValue: datatype) else { throw .unknownDatatype(path: "\(path).datatype", datatype: datatype) }
         guard known.isConvertible else { throw .unsupportedDatatype(path: "\(path).datatype", datatype: datatype) }
         guard let shape else { throw .missingMember(path: "\(path).shape") }
-        guard InferenceTensorLimits.elementCount(shape) != nil else { throw .shapeOverflow(path: "\(path).shape", shape: shape) }
+        guard Tensor.elementCount(shape) != nil else { throw .shapeOverflow(path: "\(path).shape", shape: shape) }
         guard signature.accepts(shape) else { throw .shapeMismatch(shape: shape, expected: signature.inputShape) }
         switch (data, binarySize) {
         case (nil, nil): throw .noData(path: path)
@@ -93,7 +94,7 @@ struct InferenceTensorDescription {
     /// The JSON `data` as FP32, after checking it holds `shape`'s count of `datatype` values.
     func jsonValues(shape: [Int], datatype: InferenceDatatype, path: String) throws(InferenceProtocolError) -> [Float] {
         guard var values = data?.values else { throw .noData(path: path) }
-        let count = InferenceTensorLimits.elementCount(shape) ?? 0
+        let count = Tensor.elementCount(shape) ?? 0
         guard values.count == count else { throw .dataCountMismatch(path: path, shape: shape, count: values.count) }
         if let index = datatype.conformJSON(&values) {
             throw .elementNotRepresentable(path: path, index: index, datatype: datatype.rawValue)
@@ -108,7 +109,7 @@ struct InferenceTensorDescription {
     ) throws(InferenceProtocolError) -> [Float] {
         let size = binarySize ?? 0
         // check(signature:path:) made sure the count fits an Int; times the width may not.
-        let count = InferenceTensorLimits.elementCount(shape) ?? 0
+        let count = Tensor.elementCount(shape) ?? 0
         let (expected, overflow) = count.multipliedReportingOverflow(by: datatype.byteWidth ?? 1)
         guard !overflow else { throw .shapeOverflow(path: "\(path).shape", shape: shape) }
         guard size == expected else { throw .binarySizeMismatch(path: path, size: size, expected: expected) }

@@ -1,0 +1,81 @@
+"""The Open Inference Protocol cases of the service benchmark (oip_vs_raw.sh): binary /v2 infer
+against /v1 forward with raw float32, the same batch on the same paramd.
+
+Usage: python oip_vs_raw.py check WORK_DIR URL     exit 1 unless /v2 gives /v1's bits for each batch
+       python oip_vs_raw.py report WORK_DIR        prints the table from WORK_DIR/oip-results.jsonl
+"""
+import json
+import sys
+import urllib.request
+
+import numpy as np
+
+TAGS = {"b64": 64, "b256": 256}
+OCTET = "application/octet-stream"
+TARGET = 0.90  # /v2 binary infer's request rate at least 90% of /v1 raw forward's
+
+
+def post(url, body, headers):
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return dict(response.headers), response.read()
+
+
+def check(work, base):
+    ok = True
+    for tag, rows in TAGS.items():
+        _, raw = post(f"{base}/v1/models/mlp/forward", open(f"{work}/bodies/forward-{tag}.f32", "rb").read(),
+                      {"Content-Type": OCTET, "Accept": OCTET, "Tensor-Shape": f"{rows},784"})
+        length = open(f"{work}/bodies/infer-{tag}.length").read()
+        headers, body = post(f"{base}/v2/models/mlp/infer", open(f"{work}/bodies/infer-{tag}.bin", "rb").read(),
+                             {"Inference-Header-Content-Length": length})
+        split = int({k.lower(): v for k, v in headers.items()}["inference-header-content-length"])
+        answer = json.loads(body[:split])
+        same = answer["outputs"][0]["shape"] == [rows, 10] and body[split:] == raw
+        print(f"  /v2 infer {tag} binary vs /v1 forward raw: {'same bits' if same else 'FAIL: outputs differ'}")
+        ok &= same
+    return ok
+
+
+def report(work):
+    rounds = {}
+    for line in open(f"{work}/oip-results.jsonl"):
+        row = json.loads(line)
+        rounds.setdefault(row["label"], []).append(row)
+    ticks = {}
+    for line in open(f"{work}/oip-cpu.jsonl"):
+        row = json.loads(line)
+        ticks[row["label"]] = ticks.get(row["label"], 0) + row["ticks"]
+    hz = int(open(f"{work}/oip-hz").read())
+
+    def pooled(label):
+        parts = rounds[label]
+        requests = sum(p["requests"] for p in parts)
+        seconds = sum(p["duration_us"] for p in parts) / 1e6
+        failures = sum(p["not_200"] + p["errors_status"] + p["errors_read"] + p["errors_connect"] for p in parts)
+        p50 = sum(p["p50_us"] * p["requests"] for p in parts) / max(requests, 1)
+        p99 = sum(p["p99_us"] * p["requests"] for p in parts) / max(requests, 1)
+        cpu = ticks.get(label, 0) / hz * 1e6 / max(requests, 1)
+        return {"rps": requests / seconds, "p50": p50 / 1000, "p99": p99 / 1000, "cpu": cpu, "failures": failures}
+
+    print(f"{'case':<10} {'route':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>11}")
+    print("-" * 90)
+    verdicts = []
+    for tag, rows in TAGS.items():
+        raw, oip = pooled(f"raw/{tag}"), pooled(f"oip/{tag}")
+        for name, row in (("/v1/.../forward, raw float32 in/out", raw), ("/v2/.../infer, binary in/out", oip)):
+            label = f"batch {rows}" if row is raw else ""
+            print(f"{label:<10} {name:<40} {row['rps']:>9.1f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['cpu']:>11.0f}")
+        ratio, cpu = oip["rps"] / raw["rps"], oip["cpu"] / raw["cpu"] if raw["cpu"] else float("nan")
+        met = "met" if ratio >= TARGET else "MISSED"
+        verdicts.append(f"batch {rows}: /v2 / /v1 req/s {ratio:.3f}×, CPU per request {cpu:.3f}×  (target ≥ {TARGET:.2f}×: {met})")
+        if raw["failures"] or oip["failures"]:
+            verdicts.append(f"  WARNING batch {rows}: failed requests raw={raw['failures']} oip={oip['failures']}")
+    print("\n".join(verdicts))
+    print("CPU µs/req: the server process's user+system time over the rounds (/proc/PID/stat) per request.")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "check":
+        sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
+    report(sys.argv[2])
