@@ -14,9 +14,7 @@ extension ParamdService {
                     return .respond(.problem(BearerAuth.challenge(provided: header != nil), instance: head.path))
                 }
             }
-            if InferenceProtocolPaths.needsToken(head.path), let refusal = inferenceTokenRefusal(head.headers) {
-                return .respond(refusal)
-            }
+            if let refusal = inferenceProtocolHeadRefusal(head) { return .respond(refusal) }
             return .proceed
         }
         hooks.requestCompleted = { [self] summary in

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -262,6 +263,20 @@ def test_binary_framing_by_hand(served):
     refused(header + x.tobytes() + b"\0\0\0\0", str(len(header)), "4 bytes after the JSON part belong to no input")
     lying = header.replace(str(x.nbytes).encode(), b"100")
     refused(lying + x.tobytes(), str(len(lying)), "binary_data_size is 100 but its shape and datatype make 128 bytes")
+
+
+def test_a_body_over_the_limit_is_refused_before_upload(served):
+    """A 1 GB Content-Length gets 413 at once, with nothing sent after the head (from the HTTP
+    layer, which refuses it while parsing the head: problem+json, before any route is known)."""
+    server, _ = served
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(b"POST /v2/models/net/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert json.loads(body)["status"] == 413
 
 
 def test_readme_tritonclient_snippet_runs(paramd):

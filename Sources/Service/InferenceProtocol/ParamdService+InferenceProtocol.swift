@@ -101,9 +101,17 @@ extension ParamdService {
         }
     }
 
+    /// What the head hook answers a `/v2` request at once, before its body is read: 401 in the
+    /// protocol's body without the token. Nil: proceed. (A Content-Length over the limit never
+    /// gets here: the HTTP layer refuses it while parsing the head, with its problem+json 413.)
+    func inferenceProtocolHeadRefusal(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard InferenceProtocolPaths.needsToken(head.path) else { return nil }
+        return inferenceTokenRefusal(head.headers)
+    }
+
     /// The 401 for a `/v2` request without the right bearer token, nil when it may pass (or no
-    /// token is configured). Used by the head hook too, so a refused client uploads nothing.
-    func inferenceTokenRefusal(_ headers: HTTPHeaders) -> HTTPResponse? {
+    /// token is configured).
+    private func inferenceTokenRefusal(_ headers: HTTPHeaders) -> HTTPResponse? {
         guard let auth else { return nil }
         let header = headers["Authorization"]
         guard !auth.admits(authorization: header) else { return nil }
