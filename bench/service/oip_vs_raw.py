@@ -21,14 +21,22 @@ def post(url, body, headers):
         return dict(response.headers), response.read()
 
 
+def request(work, route, tag):
+    """The (path, body, headers) of one benchmarked request."""
+    if route == "raw":
+        return ("/v1/models/mlp/forward", open(f"{work}/bodies/forward-{tag}.f32", "rb").read(),
+                {"Content-Type": OCTET, "Accept": OCTET, "Tensor-Shape": f"{TAGS[tag]},784"})
+    return ("/v2/models/mlp/infer", open(f"{work}/bodies/infer-{tag}.bin", "rb").read(),
+            {"Inference-Header-Content-Length": open(f"{work}/bodies/infer-{tag}.length").read()})
+
+
 def check(work, base):
     ok = True
     for tag, rows in TAGS.items():
-        _, raw = post(f"{base}/v1/models/mlp/forward", open(f"{work}/bodies/forward-{tag}.f32", "rb").read(),
-                      {"Content-Type": OCTET, "Accept": OCTET, "Tensor-Shape": f"{rows},784"})
-        length = open(f"{work}/bodies/infer-{tag}.length").read()
-        headers, body = post(f"{base}/v2/models/mlp/infer", open(f"{work}/bodies/infer-{tag}.bin", "rb").read(),
-                             {"Inference-Header-Content-Length": length})
+        path, body, headers = request(work, "raw", tag)
+        _, raw = post(base + path, body, headers)
+        path, body, headers = request(work, "oip", tag)
+        headers, body = post(base + path, body, headers)
         split = int({k.lower(): v for k, v in headers.items()}["inference-header-content-length"])
         answer = json.loads(body[:split])
         same = answer["outputs"][0]["shape"] == [rows, 10] and body[split:] == raw
@@ -78,4 +86,5 @@ def report(work):
 if __name__ == "__main__":
     if sys.argv[1] == "check":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
-    report(sys.argv[2])
+    else:
+        report(sys.argv[2])
