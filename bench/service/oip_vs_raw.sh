@@ -7,9 +7,10 @@
 #
 # Both routes hit the same server in the same run: per batch, a 2 s warm-up per route, then
 # BENCH_ROUNDS rounds of BENCH_DURATION / BENCH_ROUNDS seconds alternating raw, oip, oip, raw, ...
-# so drift and bursts of other load hit both alike. Besides req/s it reports the server's CPU time
-# per request (user + system from /proc/PID/stat over the rounds), which a noisy machine disturbs
-# far less than throughput. Before timing, /v2's output bytes must equal /v1's for each batch.
+# so drift and bursts of other load hit both alike. Then the server's CPU time per request of each
+# route with nothing queued (one connection, alternating blocks, /proc/PID/task/*/schedstat), which
+# a noisy machine disturbs far less than the request rate. Before timing, /v2's output bytes must
+# equal /v1's for each batch.
 #
 # Knobs: BENCH_DURATION (8), BENCH_ROUNDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_BIN, BENCH_SKIP_BUILD=1,
@@ -35,7 +36,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 OWN_SERVER=0
 if [[ -n ${BENCH_PARAMD_URL:-} ]]; then
     URL=$BENCH_PARAMD_URL PID=$BENCH_PARAMD_PID WORK=$BENCH_WORK
-    rm -f "$WORK/oip-results.jsonl" "$WORK/oip-cpu.jsonl"
+    rm -f "$WORK/oip-results.jsonl"
 else
     OWN_SERVER=1
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/paramd-oip-bench.XXXXXX")
@@ -62,12 +63,9 @@ fi
 
 echo "== /v2 infer vs /v1 forward on $URL: correctness"
 "$PY" "$HERE/oip_vs_raw.py" check "$WORK" "$URL" || exit 1
-getconf CLK_TCK >"$WORK/oip-hz"
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 
 run_wrk() {  # route tag seconds record(0|1)
-    local before after path file
+    local path file
     if [[ $1 == raw ]]; then
         path=/v1/models/mlp/forward file="$WORK/bodies/forward-$2.f32"
         export BENCH_CONTENT_TYPE=application/octet-stream BENCH_ACCEPT=application/octet-stream
@@ -80,13 +78,9 @@ run_wrk() {  # route tag seconds record(0|1)
     fi
     local result=""
     [[ $4 == 1 ]] && result="$WORK/oip-results.jsonl"
-    before=$(cpu_ticks)
     BENCH_METHOD=POST BENCH_BODY_FILE=$file BENCH_RESULT_FILE=$result BENCH_LABEL="$1/$2" \
         "${PRIORITY[@]}" taskset -c "$CLIENT_CORE" wrk -t1 -c"$CONNECTIONS" -d"$3" --timeout 10s \
         -s "$HERE/request.lua" "$URL$path" >>"$WORK/oip-wrk.txt"
-    after=$(cpu_ticks)
-    [[ $4 == 1 ]] && printf '{"label":"%s/%s","ticks":%d}\n' "$1" "$2" $((after - before)) >>"$WORK/oip-cpu.jsonl"
-    return 0
 }
 
 slice=$(awk -v d="$DURATION" -v r="$ROUNDS" 'BEGIN { printf "%.3gs", d / r }')
@@ -105,3 +99,4 @@ echo "paramd /v2 binary infer vs /v1 raw forward, MLP 784-256-256-10; server on 
 echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE; load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 "$PY" "$HERE/oip_vs_raw.py" report "$WORK"
+"${PRIORITY[@]}" taskset -c "$CLIENT_CORE" "$PY" "$HERE/oip_vs_raw.py" cpu "$WORK" "$URL" "$PID"
