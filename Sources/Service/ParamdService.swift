@@ -60,6 +60,8 @@ public final class ParamdService: Sendable {
         addModelRoutes(to: &router)
         addParameterRoutes(to: &router)
         addComputeRoutes(to: &router)
+        addStateDictRoutes(to: &router)
+        addONNXRoutes(to: &router)
         return router
     }
 
