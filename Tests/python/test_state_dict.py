@@ -265,3 +265,21 @@ def test_a_load_is_durable(paramd_factory, tmp_path):
     restarted = paramd_factory(data_dir=str(tmp_path))
     reloaded = load_bytes(state_dict(restarted, "mlp"))
     assert all(torch.equal(reloaded[k], values[k]) for k in values)
+
+
+def test_a_model_that_is_one_linear_layer_has_torchs_keys(paramd):
+    spec = {"type": "linear", "in": 3, "out": 2, "activation": "tanh"}
+    paramd.create("one", spec, seed=0)
+    net = paramd_torch.build(spec)
+    net.load_state_dict(load_bytes(state_dict(paramd, "one")), strict=True)
+    x = inputs(3)
+    with torch.no_grad():
+        expected = net(x).numpy()
+    np.testing.assert_allclose(forward(paramd, "one", x), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_file_over_the_body_limit_is_a_413(paramd_factory):
+    server = paramd_factory(args=["--max-body-bytes", "4096"])
+    server.create("wide", {"type": "linear", "in": 64, "out": 64}, seed=0)
+    response = put(server, "wide", state_dict(server, "wide"))
+    assert response.status_code == 413
