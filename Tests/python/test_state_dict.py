@@ -12,7 +12,7 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load as load_bytes
 from safetensors.torch import save as save_bytes
-from safetensors.torch import save_file, save_model
+from safetensors.torch import load_file, save_file, save_model
 
 import paramd_torch
 from networks import CHAPTER, MLP, TIED
@@ -60,6 +60,7 @@ def test_export_loads_into_torch_strictly_and_computes_the_same(paramd, tmp_path
     with safe_open(str(path), "pt") as file:
         metadata = file.metadata()
     assert metadata["format"] == "pt"
+    assert sorted(load_file(str(path)).keys()) == sorted(load_bytes(response.content).keys())
     net = paramd_torch.build(json.loads(metadata["spec"]))
     assert sorted(net.state_dict().keys()) == sorted(load_bytes(response.content).keys())
     net.load_state_dict(load_bytes(response.content), strict=True)
@@ -283,3 +284,23 @@ def test_a_file_over_the_body_limit_is_a_413(paramd_factory):
     server.create("wide", {"type": "linear", "in": 64, "out": 64}, seed=0)
     response = put(server, "wide", state_dict(server, "wide"))
     assert response.status_code == 413
+
+
+def peak_resident_kib(server) -> int:
+    for line in open(f"/proc/{server.process.pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def test_a_claimed_terabyte_is_refused_without_allocating_it(paramd):
+    paramd.create("mlp", MLP, seed=0)
+    before = peak_resident_kib(paramd)
+    claims = [
+        raw_file({"0.bias": {"dtype": "F32", "shape": [1 << 38], "data_offsets": [0, 1 << 40]}}, bytes(32)),
+        raw_file({"0.bias": {"dtype": "F64", "shape": [1 << 37], "data_offsets": [0, 1 << 40]}}, bytes(32)),
+        raw_file({"0.bias": {"dtype": "F32", "shape": [8], "data_offsets": [0, 32]}}, bytes(32), length=(1 << 40)),
+    ]
+    for body in claims:
+        assert put(paramd, "mlp", body).status_code == 400
+    assert peak_resident_kib(paramd) - before < 64 * 1024
