@@ -5,6 +5,7 @@
 #   scripts/generate-client.sh           regenerate (builds the generator once into .build-generator/)
 #   scripts/generate-client.sh --check   fail unless Generated/ matches the contract it records
 #   scripts/generate-client.sh --verify  regenerate into a temporary folder and diff (slow, thorough)
+# SWIFT_OPENAPI_GENERATOR=/path/to/swift-openapi-generator (1.14.3) uses a generator already built.
 #
 # The generated code is committed rather than made by the package's build plugin: the plugin
 # would build the generator (OpenAPIKit, Yams, ...) on every fresh clone, 5 to 11 minutes on
@@ -29,6 +30,12 @@ stamp_lines() {
 }
 
 generator() {
+    # A $generator_version binary built elsewhere (another worktree's .build-generator/) saves
+    # the build; the generator cannot print its version, so that is the caller's word.
+    if [[ -n "${SWIFT_OPENAPI_GENERATOR:-}" ]]; then
+        echo "$SWIFT_OPENAPI_GENERATOR"
+        return
+    fi
     local source=$scratch/swift-openapi-generator
     if [[ "$(git -C "$source" describe --tags 2>/dev/null)" != "$generator_version" ]]; then
         rm -rf "$source"
@@ -40,8 +47,15 @@ generator() {
     echo "$(swift build --package-path "$source" --show-bin-path)/swift-openapi-generator"
 }
 
+# Runs the generator into folder $1; of what it prints, only its warnings and errors.
 generate_into() {
-    "$(generator)" generate api/openapi.yaml --config "$config" --output-directory "$1" >/dev/null
+    local binary log status=0
+    binary=$(generator)
+    log=$(mktemp)
+    "$binary" generate api/openapi.yaml --config "$config" --output-directory "$1" >"$log" 2>&1 || status=$?
+    grep -iE "warning|error" "$log" >&2 || true
+    rm -f "$log"
+    return "$status"
 }
 
 case "${1:-}" in
