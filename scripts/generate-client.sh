@@ -15,6 +15,7 @@
 # version. A contract change without a regeneration, a hand edit of generated code or another
 # generator version fails it. `--verify` is the thorough check, for when the generator is built.
 set -euo pipefail
+export LC_ALL=C  # one glob order, so one stamp, on every machine
 cd "$(dirname "$0")/.."
 
 generator_version=1.14.3
