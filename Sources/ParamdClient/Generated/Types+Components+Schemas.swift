@@ -1609,13 +1609,13 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/Gain`.
         @frozen public enum Gain: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Gain/case1`.
-            case case1(Swift.Double)
+            case GainFactor(Components.Schemas.GainFactor)
             /// - Remark: Generated from `#/components/schemas/Gain/case2`.
             case Nonlinearity(Components.Schemas.Nonlinearity)
             public init(from decoder: any Swift.Decoder) throws {
                 var errors: [any Swift.Error] = []
                 do {
-                    self = .case1(try decoder.decodeFromSingleValueContainer())
+                    self = .GainFactor(try decoder.decodeFromSingleValueContainer())
                     return
                 } catch {
                     errors.append(error)
@@ -1634,13 +1634,15 @@ extension Components {
             }
             public func encode(to encoder: any Swift.Encoder) throws {
                 switch self {
-                case let .case1(value):
+                case let .GainFactor(value):
                     try encoder.encodeToSingleValueContainer(value)
                 case let .Nonlinearity(value):
                     try encoder.encodeToSingleValueContainer(value)
                 }
             }
         }
+        /// - Remark: Generated from `#/components/schemas/GainFactor`.
+        public typealias GainFactor = Swift.Double
         /// - Remark: Generated from `#/components/schemas/Nonlinearity`.
         @frozen public enum Nonlinearity: String, Codable, Hashable, Sendable, CaseIterable {
             case linear = "linear"
@@ -2286,10 +2288,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Gradient`.
         public struct Gradient: Codable, Hashable, Sendable {
-            /// A scalar, or null.
-            ///
             /// - Remark: Generated from `#/components/schemas/Gradient/value1`.
-            public var value1: Swift.Double?
+            public var value1: Components.Schemas.NullableScalar?
             /// - Remark: Generated from `#/components/schemas/Gradient/value2`.
             public var value2: Components.Schemas.Vector?
             /// - Remark: Generated from `#/components/schemas/Gradient/value3`.
@@ -2301,13 +2301,13 @@ extension Components {
             /// Creates a new `Gradient`.
             ///
             /// - Parameters:
-            ///   - value1: A scalar, or null.
+            ///   - value1:
             ///   - value2:
             ///   - value3:
             ///   - value4:
             ///   - value5:
             public init(
-                value1: Swift.Double? = nil,
+                value1: Components.Schemas.NullableScalar? = nil,
                 value2: Components.Schemas.Vector? = nil,
                 value3: Components.Schemas.Matrix? = nil,
                 value4: Components.Schemas.Tensor3? = nil,
@@ -2369,6 +2369,10 @@ extension Components {
                 ])
             }
         }
+        /// A Scalar, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableScalar`.
+        public typealias NullableScalar = Swift.Double
         /// A PUT body in JSON; the raw form is float32 bytes with `Tensor-Shape`.
         ///
         /// - Remark: Generated from `#/components/schemas/ParameterValue`.
