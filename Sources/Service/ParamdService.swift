@@ -61,6 +61,8 @@ public final class ParamdService: Sendable {
         addModelRoutes(to: &router)
         addParameterRoutes(to: &router)
         addComputeRoutes(to: &router)
+        addStateDictRoutes(to: &router)
+        addONNXRoutes(to: &router)
         addInferenceProtocolRoutes(to: &router)
         return router
     }
