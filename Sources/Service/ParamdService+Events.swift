@@ -1,0 +1,63 @@
+import HTTP
+import JSON
+
+extension ParamdService {
+    /// `GET /v1/models/{model}/events`: server-sent events, one per committed version.
+    func addEventRoutes(to router: inout Router) {
+        handle(&router, .get, "/v1/models/{model}/events") { [self] request in
+            let name = try modelName(request)
+            let slot = try await registry.slot(named: name)
+            // Follow first, then read the version: a commit in between is in the stream, and
+            // one already in the state is skipped by its version.
+            let items = registry.events.follow(name, heartbeat: configuration.eventHeartbeat)
+            let current = try slot.state()
+            var response = HTTPResponse(status: .ok, headers: ["Content-Type": MediaType.eventStream, "Cache-Control": "no-store"])
+            response.body = .stream { writer in
+                try await writer.write(EventStreamFrame.retry(milliseconds: 1000))
+                try await writer.write(EventStreamFrame.event(ModelEvents.Event(model: name, version: current.version, change: .created), name: "current"))
+                var shown = current.version
+                for await item in items {
+                    switch item {
+                    case .heartbeat:
+                        try await writer.write(EventStreamFrame.heartbeat)
+                    case .event(let event):
+                        if case .updated = event.change, event.version <= shown { continue }
+                        shown = event.version
+                        try await writer.write(EventStreamFrame.event(event))
+                    }
+                }
+            }
+            return response
+        }
+    }
+
+    /// Ends every open event stream, and any opened later: the server is shutting down.
+    public func endEventStreams() {
+        registry.events.finishAll()
+    }
+}
+
+/// The text of server-sent events (HTML Living Standard §9.2): `id`, `event` and one `data`
+/// line of JSON per event; a comment line as a heartbeat.
+enum EventStreamFrame {
+    static let heartbeat: [UInt8] = Array(": heartbeat\n\n".utf8)
+
+    static func retry(milliseconds: Int) -> [UInt8] { Array("retry: \(milliseconds)\n\n".utf8) }
+
+    /// `id: <version>`, `event: created|updated|deleted` (or `name`), and
+    /// `data: {"model", "version", "change", "parameters"?}`.
+    static func event(_ event: ModelEvents.Event, name: String? = nil) -> [UInt8] {
+        let change: String
+        var members: [String: JSONValue] = ["model": .string(event.model), "version": .number(Double(event.version))]
+        switch event.change {
+        case .created: change = "created"
+        case .deleted: change = "deleted"
+        case .updated(let parameters):
+            change = "updated"
+            members["parameters"] = .array(parameters.map(JSONValue.string))
+        }
+        let type = name ?? change
+        members["change"] = .string(type)
+        return Array("id: \(event.version)\nevent: \(type)\ndata: ".utf8) + JSONValue.object(members).jsonBytes + Array("\n\n".utf8)
+    }
+}
