@@ -383,7 +383,7 @@
     ]));
   }
 
-  const CHART = { width: 480, height: 170, left: 40, right: 12, top: 12, bottom: 30 };
+  const CHART = { width: 480, height: 170, left: 52, right: 12, top: 12, bottom: 30 };
 
   function drawHistogram(svg, histogram) {
     const { counts, edges } = histogram;
@@ -739,6 +739,7 @@
       button.addEventListener("click", () => initialize(presetRules(button.dataset.initPreset)));
     }
     $("train-form").addEventListener("submit", train);
+    $("reload-models").addEventListener("click", () => { loadModels().catch(report); });
     $("heatmap").addEventListener("mouseover", (event) => {
       if (event.target.dataset && event.target.dataset.value !== undefined) $("heatmap-readout").textContent = describeCell(event.target);
     });

@@ -24,7 +24,10 @@ extension PageAssets {
 </header>
 <div class="layout">
   <nav class="side" aria-labelledby="models-heading">
-    <h2 id="models-heading">Models</h2>
+    <div class="title-row">
+      <h2 id="models-heading">Models</h2>
+      <button type="button" id="reload-models" class="quiet">Reload</button>
+    </div>
     <ul id="model-list" class="models"></ul>
     <p id="models-empty" class="muted" hidden>No models yet: create one below.</p>
     <details id="create-panel" class="card">
@@ -65,10 +68,68 @@ extension PageAssets {
         <button type="button" id="delete-model" class="danger">Delete model</button>
       </div>
       <div class="columns">
-        <section class="card" aria-labelledby="tree-heading">
-          <h3 id="tree-heading">Blocks</h3>
-          <div id="tree" class="tree"></div>
-        </section>
+        <div class="column">
+          <section class="card" aria-labelledby="tree-heading">
+            <h3 id="tree-heading">Blocks</h3>
+            <div id="tree" class="tree"></div>
+          </section>
+          <section class="card" aria-labelledby="init-heading">
+            <h3 id="init-heading">Initialize</h3>
+            <div class="presets" role="group" aria-label="Initializer presets from the chapter">
+              <button type="button" data-init-preset="normal">Normal weights, zero biases</button>
+              <button type="button" data-init-preset="constant">Constant 1 weights</button>
+              <button type="button" data-init-preset="xavier42">Xavier and 42</button>
+              <button type="button" data-init-preset="mixture">Mixture</button>
+            </div>
+            <form id="init-form" class="stack" novalidate>
+              <label for="init-match">Parameters (path, block or pattern)</label>
+              <input id="init-match" name="match" value="**" spellcheck="false">
+              <label for="init-name">Initializer</label>
+              <select id="init-name" name="init">
+                <option value="normal">normal</option>
+                <option value="uniform">uniform</option>
+                <option value="constant">constant</option>
+                <option value="zeros">zeros</option>
+                <option value="ones">ones</option>
+                <option value="xavier_uniform">xavier_uniform</option>
+                <option value="xavier_normal">xavier_normal</option>
+                <option value="kaiming_uniform">kaiming_uniform</option>
+                <option value="kaiming_normal">kaiming_normal</option>
+                <option value="trunc_normal">trunc_normal</option>
+                <option value="orthogonal">orthogonal</option>
+              </select>
+              <div class="row" id="init-arguments">
+                <div class="stack" data-for="normal trunc_normal"><label for="init-mean">Mean</label><input id="init-mean" type="number" value="0" step="any"></div>
+                <div class="stack" data-for="normal trunc_normal"><label for="init-std">Std</label><input id="init-std" type="number" value="0.01" step="any"></div>
+                <div class="stack" data-for="uniform"><label for="init-a">Low (a)</label><input id="init-a" type="number" value="-1" step="any"></div>
+                <div class="stack" data-for="uniform"><label for="init-b">High (b)</label><input id="init-b" type="number" value="1" step="any"></div>
+                <div class="stack" data-for="constant"><label for="init-value">Value</label><input id="init-value" type="number" value="42" step="any"></div>
+                <div class="stack"><label for="init-seed">Seed</label><input id="init-seed" type="number" value="0" step="1"></div>
+              </div>
+              <button type="submit" id="init-apply">Apply</button>
+            </form>
+          </section>
+          <section class="card" aria-labelledby="train-heading">
+            <h3 id="train-heading">Train</h3>
+            <form id="train-form" class="stack" novalidate>
+              <label for="train-inputs">Inputs (JSON rows)</label>
+              <textarea id="train-inputs" rows="3" spellcheck="false"></textarea>
+              <label for="train-targets">Targets (JSON rows)</label>
+              <textarea id="train-targets" rows="2" spellcheck="false"></textarea>
+              <div class="row">
+                <div class="stack"><label for="train-loss">Loss</label><select id="train-loss"><option>mse</option><option>cross_entropy</option></select></div>
+                <div class="stack"><label for="train-optimizer">Optimizer</label><select id="train-optimizer"><option>sgd</option><option>adam</option></select></div>
+                <div class="stack"><label for="train-lr">Learning rate</label><input id="train-lr" type="number" value="0.05" step="any"></div>
+                <div class="stack"><label for="train-epochs">Steps</label><input id="train-epochs" type="number" value="20" min="1" max="10000" step="1"></div>
+              </div>
+              <button type="submit" id="train-run">Train</button>
+            </form>
+            <figure>
+              <figcaption id="loss-caption">Loss per step</figcaption>
+              <svg id="loss-chart" class="chart" viewBox="0 0 480 170" role="img" aria-labelledby="loss-caption"></svg>
+            </figure>
+          </section>
+        </div>
         <section id="parameter-panel" class="card" aria-labelledby="parameter-heading">
           <h3 id="parameter-heading">Parameter</h3>
           <p id="parameter-hint" class="muted">Choose a parameter in the tree.</p>
@@ -90,64 +151,6 @@ extension PageAssets {
               <output id="heatmap-readout" class="muted" for="heatmap">Hover over a cell to read its value.</output>
             </figure>
           </div>
-        </section>
-      </div>
-      <div class="columns">
-        <section class="card" aria-labelledby="init-heading">
-          <h3 id="init-heading">Initialize</h3>
-          <div class="presets" role="group" aria-label="Initializer presets from the chapter">
-            <button type="button" data-init-preset="normal">Normal weights, zero biases</button>
-            <button type="button" data-init-preset="constant">Constant 1 weights</button>
-            <button type="button" data-init-preset="xavier42">Xavier and 42</button>
-            <button type="button" data-init-preset="mixture">Mixture</button>
-          </div>
-          <form id="init-form" class="stack" novalidate>
-            <label for="init-match">Parameters (path, block or pattern)</label>
-            <input id="init-match" name="match" value="**" spellcheck="false">
-            <label for="init-name">Initializer</label>
-            <select id="init-name" name="init">
-              <option value="normal">normal</option>
-              <option value="uniform">uniform</option>
-              <option value="constant">constant</option>
-              <option value="zeros">zeros</option>
-              <option value="ones">ones</option>
-              <option value="xavier_uniform">xavier_uniform</option>
-              <option value="xavier_normal">xavier_normal</option>
-              <option value="kaiming_uniform">kaiming_uniform</option>
-              <option value="kaiming_normal">kaiming_normal</option>
-              <option value="trunc_normal">trunc_normal</option>
-              <option value="orthogonal">orthogonal</option>
-            </select>
-            <div class="row" id="init-arguments">
-              <div class="stack" data-for="normal trunc_normal"><label for="init-mean">Mean</label><input id="init-mean" type="number" value="0" step="any"></div>
-              <div class="stack" data-for="normal trunc_normal"><label for="init-std">Std</label><input id="init-std" type="number" value="0.01" step="any"></div>
-              <div class="stack" data-for="uniform"><label for="init-a">Low (a)</label><input id="init-a" type="number" value="-1" step="any"></div>
-              <div class="stack" data-for="uniform"><label for="init-b">High (b)</label><input id="init-b" type="number" value="1" step="any"></div>
-              <div class="stack" data-for="constant"><label for="init-value">Value</label><input id="init-value" type="number" value="42" step="any"></div>
-              <div class="stack"><label for="init-seed">Seed</label><input id="init-seed" type="number" value="0" step="1"></div>
-            </div>
-            <button type="submit" id="init-apply">Apply</button>
-          </form>
-        </section>
-        <section class="card" aria-labelledby="train-heading">
-          <h3 id="train-heading">Train</h3>
-          <form id="train-form" class="stack" novalidate>
-            <label for="train-inputs">Inputs (JSON rows)</label>
-            <textarea id="train-inputs" rows="3" spellcheck="false"></textarea>
-            <label for="train-targets">Targets (JSON rows)</label>
-            <textarea id="train-targets" rows="2" spellcheck="false"></textarea>
-            <div class="row">
-              <div class="stack"><label for="train-loss">Loss</label><select id="train-loss"><option>mse</option><option>cross_entropy</option></select></div>
-              <div class="stack"><label for="train-optimizer">Optimizer</label><select id="train-optimizer"><option>sgd</option><option>adam</option></select></div>
-              <div class="stack"><label for="train-lr">Learning rate</label><input id="train-lr" type="number" value="0.05" step="any"></div>
-              <div class="stack"><label for="train-epochs">Steps</label><input id="train-epochs" type="number" value="20" min="1" max="10000" step="1"></div>
-            </div>
-            <button type="submit" id="train-run">Train</button>
-          </form>
-          <figure>
-            <figcaption id="loss-caption">Loss per step</figcaption>
-            <svg id="loss-chart" class="chart" viewBox="0 0 480 170" role="img" aria-labelledby="loss-caption"></svg>
-          </figure>
         </section>
       </div>
     </section>
@@ -186,6 +189,7 @@ extension PageAssets {
   background: var(--paper);
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; }
 h1, h2, h3 { margin: 0; font-weight: 600; }
 h1 { font-size: 1.25rem; letter-spacing: .02em; }
@@ -208,17 +212,20 @@ main { padding: 1rem 1.2rem; min-width: 0; }
 details.card > summary { cursor: pointer; font-weight: 600; }
 details.card[open] > summary { margin-bottom: .7rem; }
 .stack { display: flex; flex-direction: column; gap: .3rem; }
+.stack > input, .stack > select, .stack > textarea { width: 100%; }
 .row { display: flex; flex-wrap: wrap; gap: .6rem; }
 .row > .stack { flex: 1 1 6rem; }
+#parameter-panel { position: sticky; top: .5rem; }
 .title-row { display: flex; align-items: baseline; gap: 1rem; margin-bottom: .8rem; flex-wrap: wrap; }
 .title-row h2 { overflow-wrap: anywhere; }
-.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; align-items: start; }
 label { font-size: .85rem; color: var(--muted); }
 input, select, textarea, button { font: inherit; }
 input, select, textarea { border: 1px solid var(--line); border-radius: 6px; padding: .35rem .5rem; background: #fff; color: var(--ink); min-width: 0; }
 textarea { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .82rem; resize: vertical; }
 button { cursor: pointer; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; padding: .35rem .8rem; }
 button.danger { background: #fff; color: var(--danger); border-color: var(--danger); margin-left: auto; }
+button.quiet { background: none; color: var(--accent); border-color: #b8cde0; font-size: .8rem; padding: .15rem .5rem; margin-left: auto; }
 .presets { display: flex; flex-wrap: wrap; gap: .4rem; margin-bottom: .6rem; }
 .presets button { background: var(--accent-soft); color: var(--accent); border-color: #b8cde0; font-size: .85rem; }
 :focus-visible { outline: 3px solid #e0a100; outline-offset: 2px; }
@@ -244,7 +251,7 @@ figcaption { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
 .chart text { font-size: 11px; fill: var(--muted); }
 .chart .loss-line { fill: none; stroke: var(--danger); stroke-width: 2; }
 .chart .loss-point { fill: var(--danger); }
-.heatmap { width: 100%; max-height: 22rem; display: block; border: 1px solid var(--line); border-radius: 6px; }
+.heatmap { width: 100%; max-height: 18rem; display: block; border: 1px solid var(--line); border-radius: 6px; }
 .legend { width: 100%; height: auto; display: block; margin-top: .3rem; }
 .legend text { font-size: 11px; fill: var(--muted); }
 dialog { border: 1px solid var(--line); border-radius: 10px; padding: 1.2rem; width: min(26rem, 90vw); }
@@ -638,7 +645,7 @@ dialog::backdrop { background: rgba(20, 30, 40, .45); }
     ]));
   }
 
-  const CHART = { width: 480, height: 170, left: 40, right: 12, top: 12, bottom: 30 };
+  const CHART = { width: 480, height: 170, left: 52, right: 12, top: 12, bottom: 30 };
 
   function drawHistogram(svg, histogram) {
     const { counts, edges } = histogram;
@@ -994,6 +1001,7 @@ dialog::backdrop { background: rgba(20, 30, 40, .45); }
       button.addEventListener("click", () => initialize(presetRules(button.dataset.initPreset)));
     }
     $("train-form").addEventListener("submit", train);
+    $("reload-models").addEventListener("click", () => { loadModels().catch(report); });
     $("heatmap").addEventListener("mouseover", (event) => {
       if (event.target.dataset && event.target.dataset.value !== undefined) $("heatmap-readout").textContent = describeCell(event.target);
     });
