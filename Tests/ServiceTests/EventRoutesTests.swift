@@ -99,6 +99,18 @@ struct EventRoutesTests {
         harness.service.endEventStreams()
     }
 
+    @Test func aStreamDroppedUnreadLeavesNoFollowerBehind() async {
+        let events = ModelEvents()
+        func openAndDrop() {
+            let stream = events.follow("m", heartbeat: .seconds(60))
+            #expect(events.hasFollowers("m"))
+            _ = stream
+        }
+        openAndDrop()
+        for _ in 0..<100 where events.hasFollowers("m") { try? await Task.sleep(for: .milliseconds(10)) }
+        #expect(!events.hasFollowers("m"), "a response dropped before streaming (HEAD, a failed write) must not leak")
+    }
+
     @Test func anUnknownModelIs404AndStreamsOpenedAfterShutdownEndAtOnce() async throws {
         let harness = await ServiceHarness()
         let missing = try await harness.send(.get, "/v1/models/nope/events")

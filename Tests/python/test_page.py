@@ -28,6 +28,7 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from axe_selenium_python import Axe  # noqa: E402
 
 from conftest import ROOT
 
@@ -227,7 +228,7 @@ def test_the_chapters_models_drawn_edited_followed_and_trained(browser, paramd):
     assert console_errors(chrome) == []
 
 
-def test_every_control_is_labelled_and_reachable_by_keyboard(browser, paramd):
+def test_every_control_is_labelled_and_reachable_by_keyboard_and_axe_finds_nothing(browser, paramd):
     chrome = browser
     paramd.create("mlp", MLP, seed=0)
     open_page(chrome, paramd)
@@ -252,6 +253,16 @@ def test_every_control_is_labelled_and_reachable_by_keyboard(browser, paramd):
     expected = {"reload-models", "mlp", "delete-model", "0.weight", "2.bias", "init-match", "init-apply", "train-inputs", "train-run"}
     assert expected <= reached, f"not reached by Tab: {expected - reached}"
     assert console_errors(chrome) == []
+
+    # axe-core (bundled in axe-selenium-python, so it runs offline): no violations on the page
+    # with a model and a parameter shown; an unlabelled field added on purpose is caught.
+    axe = Axe(chrome)
+    axe.inject()
+    violations = axe.run()["violations"]
+    assert violations == [], json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+    chrome.execute_script("const probe = document.createElement('input'); probe.id = 'axe-probe'; document.body.append(probe);")
+    assert any(v["id"] == "label" for v in axe.run()["violations"])
+    chrome.execute_script("document.getElementById('axe-probe').remove()")
 
 
 def test_a_hostile_child_name_is_inert(browser, paramd):
