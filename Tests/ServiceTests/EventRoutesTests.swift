@@ -57,7 +57,10 @@ struct EventRoutesTests {
         _ = try await harness.send(.post, "/v1/models/mlp/backward", json: #"{"inputs": [[1, 2, 3, 4]], "targets": [[1]], "loss": "mse"}"#)
         _ = try await harness.send(.delete, "/v1/models/mlp")
         #expect(await follower.waitFor("id: 3\nevent: deleted\n"), "\(follower.text)")
-        #expect(follower.text.components(separatedBy: "event: ").count == 5, "current, two updates, deleted: \(follower.text)")
+        // The stream follows the name: a model created under it again is announced.
+        try await harness.createMLP()
+        #expect(await follower.waitFor(#"id: 1\#nevent: created\#ndata: {"change":"created","model":"mlp","version":1}"#), "\(follower.text)")
+        #expect(follower.text.components(separatedBy: "event: ").count == 6, "current, two updates, deleted, created: \(follower.text)")
 
         harness.service.endEventStreams()
         try await follower.reading.value

@@ -279,6 +279,16 @@ def test_a_hostile_child_name_is_inert(browser, paramd):
     with pytest.raises(NoAlertPresentException):
         chrome.switch_to.alert.text  # noqa: B018
     chrome.save_screenshot(str(OUTPUT / "page-hostile.png"))
+    # The chapter's mixture preset, then deleting the model, both through the page.
+    chrome.find_element(By.CSS_SELECTOR, '[data-init-preset="mixture"]').click()
+    wait(chrome, lambda: by_id(chrome, "status").text.startswith("Initialized"))
+    wait(chrome, lambda: chrome.execute_script("return document.body.dataset.version") == "hostile@2")
+    assert histogram(chrome)[0] == stats_counts(paramd, "hostile", path, 32)
+    by_id(chrome, "delete-model").click()
+    assert by_id(chrome, "delete-model").text == "Really delete hostile?"
+    by_id(chrome, "delete-model").click()
+    wait(chrome, lambda: not by_id(chrome, "model-panel").is_displayed() and by_id(chrome, "models-empty").is_displayed())
+    assert paramd.session.get(paramd.url + "/v1/models/hostile").status_code == 404
     assert console_errors(chrome) == []
 
 
