@@ -31,12 +31,9 @@ final class ModelEvents: Sendable {
     /// Items buffered per follower before the oldest are dropped.
     static let bufferLimit = 64
 
-    private struct Follower {
-        let continuation: AsyncStream<Item>.Continuation
-    }
-
     private struct Table {
-        var followers: [String: [Int: Follower]] = [:]
+        /// Each follower's stream, by model name and a number of its own.
+        var followers: [String: [Int: AsyncStream<Item>.Continuation]] = [:]
         var nextID = 0
         var isFinished = false
     }
@@ -51,7 +48,7 @@ final class ModelEvents: Sendable {
     /// Delivers `event` to every follower of its model without waiting for any of them.
     func publish(_ event: Event) {
         let followers = table.withLock { Array(($0.followers[event.model] ?? [:]).values) }
-        for follower in followers { follower.continuation.yield(.event(event)) }
+        for follower in followers { follower.yield(.event(event)) }
     }
 
     /// A stream of `model`'s events from now on, with a heartbeat after every `heartbeat` of
@@ -62,7 +59,7 @@ final class ModelEvents: Sendable {
             guard !table.isFinished else { return nil }
             let id = table.nextID
             table.nextID += 1
-            table.followers[model, default: [:]][id] = Follower(continuation: continuation)
+            table.followers[model, default: [:]][id] = continuation
             return id
         }
         guard let id else {
@@ -92,7 +89,7 @@ final class ModelEvents: Sendable {
             table.isFinished = true
             return table.followers.values.flatMap(\.values)
         }
-        for follower in followers { follower.continuation.finish() }
+        for follower in followers { follower.finish() }
     }
 
     /// The parameters of `new` whose values are not the very tensors of `old`: a write copies

@@ -14,7 +14,7 @@ extension ParamdService {
             var response = HTTPResponse(status: .ok, headers: ["Content-Type": MediaType.eventStream, "Cache-Control": "no-store"])
             response.body = .stream { writer in
                 try await writer.write(EventStreamFrame.retry(milliseconds: 1000))
-                try await writer.write(EventStreamFrame.event(ModelEvents.Event(model: name, version: current.version, change: .created), name: "current"))
+                try await writer.write(EventStreamFrame.current(model: name, version: current.version))
                 var shown = current.version
                 for await item in items {
                     switch item {
@@ -44,20 +44,30 @@ enum EventStreamFrame {
 
     static func retry(milliseconds: Int) -> [UInt8] { Array("retry: \(milliseconds)\n\n".utf8) }
 
-    /// `id: <version>`, `event: created|updated|deleted` (or `name`), and
+    /// The first event of every stream: the version the follower starts from.
+    static func current(model: String, version: Int) -> [UInt8] {
+        frame(id: version, type: "current", ["model": .string(model), "version": .number(Double(version))])
+    }
+
+    /// `id: <version>`, `event: created|updated|deleted`, and
     /// `data: {"model", "version", "change", "parameters"?}`.
-    static func event(_ event: ModelEvents.Event, name: String? = nil) -> [UInt8] {
-        let change: String
+    static func event(_ event: ModelEvents.Event) -> [UInt8] {
         var members: [String: JSONValue] = ["model": .string(event.model), "version": .number(Double(event.version))]
+        let type: String
         switch event.change {
-        case .created: change = "created"
-        case .deleted: change = "deleted"
+        case .created: type = "created"
+        case .deleted: type = "deleted"
         case .updated(let parameters):
-            change = "updated"
+            type = "updated"
             members["parameters"] = .array(parameters.map(JSONValue.string))
         }
-        let type = name ?? change
+        return frame(id: event.version, type: type, members)
+    }
+
+    /// The data carries its own event type as `change`, for clients that read only `data`.
+    private static func frame(id: Int, type: String, _ members: [String: JSONValue]) -> [UInt8] {
+        var members = members
         members["change"] = .string(type)
-        return Array("id: \(event.version)\nevent: \(type)\ndata: ".utf8) + JSONValue.object(members).jsonBytes + Array("\n\n".utf8)
+        return Array("id: \(id)\nevent: \(type)\ndata: ".utf8) + JSONValue.object(members).jsonBytes + Array("\n\n".utf8)
     }
 }
