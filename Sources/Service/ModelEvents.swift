@@ -21,8 +21,8 @@ final class ModelEvents: Sendable {
         let change: Change
     }
 
-    /// What a follower's stream carries: events, and a beat when there has been nothing to say
-    /// for a while (so proxies keep the connection open).
+    /// What a follower's stream carries: events, and a regular beat (so proxies that close idle
+    /// connections keep it open).
     enum Item: Sendable, Equatable {
         case event(Event)
         case heartbeat
@@ -51,8 +51,8 @@ final class ModelEvents: Sendable {
         for follower in followers { follower.yield(.event(event)) }
     }
 
-    /// A stream of `model`'s events from now on, with a heartbeat after every `heartbeat` of
-    /// quiet. It ends when the consumer stops iterating, and for every follower at ``finishAll()``.
+    /// A stream of `model`'s events from now on, with a heartbeat every `heartbeat`. It ends
+    /// when the consumer stops iterating or drops it, and for every follower at ``finishAll()``.
     func follow(_ model: String, heartbeat: Duration) -> AsyncStream<Item> {
         let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
         let id: Int? = table.withLock { table in

@@ -27,7 +27,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// Origins (`https://host:port`) whose browser pages may call the API: they get CORS
     /// preflight answers and `Access-Control-Allow-Origin`. Empty: no CORS headers at all.
     public var corsOrigins: [String] = []
-    /// Quiet time after which an event stream sends a heartbeat comment, so proxies keep it open.
+    /// How often an event stream sends a heartbeat comment, so proxies keep it open.
     public var eventHeartbeat: Duration = .seconds(15)
 
     public init() {}
