@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "Kernels", "HTTP", "JSON",
+                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -135,7 +135,7 @@ final class ModelSlot: Sendable {
         }
         if needsSave {
             do {
-                try await store.save(state.stored)
+                try await store.save(try state.stored)
             } catch {
                 let problem = Problem.storageFailure(error)
                 for (_, applied) in answers { applied.answer(.failure(problem)) }

@@ -56,7 +56,7 @@ extension ParamdService {
             let model = try document.makeModel(limits: configuration.modelLimits)
             let state = ModelState(name: name, version: 1, model: model, document: document.json)
             do {
-                try await registry.store.save(state.stored)
+                try await registry.store.save(try state.stored)
             } catch {
                 throw Problem.storageFailure(error)
             }
