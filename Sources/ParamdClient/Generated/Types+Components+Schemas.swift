@@ -2,19 +2,19 @@
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-@_spi(Generated) public import OpenAPIRuntime
+@_spi(Generated) import OpenAPIRuntime
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.URL
+import struct Foundation.URL
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Data
+import struct Foundation.Data
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Date
+import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
@@ -82,6 +82,18 @@ extension Components {
             public var actualShape: [Swift.Int]?
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.
             public var errors: [Swift.String]?
+            /// A state dict's keys the model has but the file lacks.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Problem/missing_keys`.
+            public var missingKeys: [Swift.String]?
+            /// A state dict's keys the model does not have.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Problem/unexpected_keys`.
+            public var unexpectedKeys: [Swift.String]?
+            /// A state dict's keys whose values cannot be taken.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Problem/mismatched`.
+            public var mismatched: [Components.Schemas.StateDictMismatch]?
             /// Creates a new `Problem`.
             ///
             /// - Parameters:
@@ -94,6 +106,9 @@ extension Components {
             ///   - expectedShape:
             ///   - actualShape:
             ///   - errors:
+            ///   - missingKeys: A state dict's keys the model has but the file lacks.
+            ///   - unexpectedKeys: A state dict's keys the model does not have.
+            ///   - mismatched: A state dict's keys whose values cannot be taken.
             public init(
                 _type: Swift.String,
                 title: Swift.String,
@@ -103,7 +118,10 @@ extension Components {
                 path: Swift.String? = nil,
                 expectedShape: [Swift.Int]? = nil,
                 actualShape: [Swift.Int]? = nil,
-                errors: [Swift.String]? = nil
+                errors: [Swift.String]? = nil,
+                missingKeys: [Swift.String]? = nil,
+                unexpectedKeys: [Swift.String]? = nil,
+                mismatched: [Components.Schemas.StateDictMismatch]? = nil
             ) {
                 self._type = _type
                 self.title = title
@@ -114,6 +132,9 @@ extension Components {
                 self.expectedShape = expectedShape
                 self.actualShape = actualShape
                 self.errors = errors
+                self.missingKeys = missingKeys
+                self.unexpectedKeys = unexpectedKeys
+                self.mismatched = mismatched
             }
             public enum CodingKeys: String, CodingKey {
                 case _type = "type"
@@ -125,6 +146,159 @@ extension Components {
                 case expectedShape = "expected_shape"
                 case actualShape = "actual_shape"
                 case errors
+                case missingKeys = "missing_keys"
+                case unexpectedKeys = "unexpected_keys"
+                case mismatched
+            }
+        }
+        /// What a state-dict load left out, as PyTorch's load_state_dict reports it.
+        ///
+        /// - Remark: Generated from `#/components/schemas/StateDictLoad`.
+        public struct StateDictLoad: Codable, Hashable, Sendable {
+            /// The model's version after the load.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StateDictLoad/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/StateDictLoad/missing_keys`.
+            public var missingKeys: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/StateDictLoad/unexpected_keys`.
+            public var unexpectedKeys: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/StateDictLoad/mismatched`.
+            public var mismatched: [Components.Schemas.StateDictMismatch]
+            /// Creates a new `StateDictLoad`.
+            ///
+            /// - Parameters:
+            ///   - version: The model's version after the load.
+            ///   - missingKeys:
+            ///   - unexpectedKeys:
+            ///   - mismatched:
+            public init(
+                version: Swift.Int,
+                missingKeys: [Swift.String],
+                unexpectedKeys: [Swift.String],
+                mismatched: [Components.Schemas.StateDictMismatch]
+            ) {
+                self.version = version
+                self.missingKeys = missingKeys
+                self.unexpectedKeys = unexpectedKeys
+                self.mismatched = mismatched
+            }
+            public enum CodingKeys: String, CodingKey {
+                case version
+                case missingKeys = "missing_keys"
+                case unexpectedKeys = "unexpected_keys"
+                case mismatched
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StateDictMismatch`.
+        @frozen public enum StateDictMismatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StateDictMismatch/StateDictShapeMismatch`.
+            case shape(Components.Schemas.StateDictShapeMismatch)
+            /// - Remark: Generated from `#/components/schemas/StateDictMismatch/StateDictTiedValuesMismatch`.
+            case tiedValues(Components.Schemas.StateDictTiedValuesMismatch)
+            public enum CodingKeys: String, CodingKey {
+                case reason
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                let discriminator = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                switch discriminator {
+                case "shape":
+                    self = .shape(try .init(from: decoder))
+                case "tied_values":
+                    self = .tiedValues(try .init(from: decoder))
+                default:
+                    throw Swift.DecodingError.unknownOneOfDiscriminator(
+                        discriminatorKey: CodingKeys.reason,
+                        discriminatorValue: discriminator,
+                        codingPath: decoder.codingPath
+                    )
+                }
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .shape(value):
+                    try value.encode(to: encoder)
+                case let .tiedValues(value):
+                    try value.encode(to: encoder)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch`.
+        public struct StateDictShapeMismatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch/reason`.
+            @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case shape = "shape"
+            }
+            /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch/reason`.
+            public var reason: Components.Schemas.StateDictShapeMismatch.ReasonPayload
+            /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch/key`.
+            public var key: Swift.String
+            /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch/expected_shape`.
+            public var expectedShape: [Swift.Int]
+            /// - Remark: Generated from `#/components/schemas/StateDictShapeMismatch/actual_shape`.
+            public var actualShape: [Swift.Int]
+            /// Creates a new `StateDictShapeMismatch`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - key:
+            ///   - expectedShape:
+            ///   - actualShape:
+            public init(
+                reason: Components.Schemas.StateDictShapeMismatch.ReasonPayload,
+                key: Swift.String,
+                expectedShape: [Swift.Int],
+                actualShape: [Swift.Int]
+            ) {
+                self.reason = reason
+                self.key = key
+                self.expectedShape = expectedShape
+                self.actualShape = actualShape
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+                case key
+                case expectedShape = "expected_shape"
+                case actualShape = "actual_shape"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StateDictTiedValuesMismatch`.
+        public struct StateDictTiedValuesMismatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StateDictTiedValuesMismatch/reason`.
+            @frozen public enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case tiedValues = "tied_values"
+            }
+            /// - Remark: Generated from `#/components/schemas/StateDictTiedValuesMismatch/reason`.
+            public var reason: Components.Schemas.StateDictTiedValuesMismatch.ReasonPayload
+            /// - Remark: Generated from `#/components/schemas/StateDictTiedValuesMismatch/key`.
+            public var key: Swift.String
+            /// Another name of the same tied parameter
+            ///
+            /// - Remark: Generated from `#/components/schemas/StateDictTiedValuesMismatch/tied_to`.
+            public var tiedTo: Swift.String
+            /// Creates a new `StateDictTiedValuesMismatch`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - key:
+            ///   - tiedTo: Another name of the same tied parameter
+            public init(
+                reason: Components.Schemas.StateDictTiedValuesMismatch.ReasonPayload,
+                key: Swift.String,
+                tiedTo: Swift.String
+            ) {
+                self.reason = reason
+                self.key = key
+                self.tiedTo = tiedTo
+            }
+            public enum CodingKeys: String, CodingKey {
+                case reason
+                case key
+                case tiedTo = "tied_to"
             }
         }
         /// A finite float32. The bounds are the largest float32 as paramd writes it (shortest round-trip form, 3.4028235e+38), which is a little above its exact value.
@@ -3299,6 +3473,298 @@ extension Components {
                     "shuffle",
                     "seed"
                 ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ParameterStats`.
+        public struct ParameterStats: Codable, Hashable, Sendable {
+            /// The parameter's first path (an alias asked for resolves to it).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/shape`.
+            public var shape: Components.Schemas.Shape
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/dtype`.
+            public var dtype: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/aliases`.
+            public var aliases: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/value`.
+            public var value: Components.Schemas.TensorStatistics
+            /// Creates a new `ParameterStats`.
+            ///
+            /// - Parameters:
+            ///   - name: The parameter's first path (an alias asked for resolves to it).
+            ///   - shape:
+            ///   - dtype:
+            ///   - aliases:
+            ///   - value:
+            public init(
+                name: Swift.String,
+                shape: Components.Schemas.Shape,
+                dtype: OpenAPIRuntime.OpenAPIValueContainer,
+                aliases: [Swift.String],
+                value: Components.Schemas.TensorStatistics
+            ) {
+                self.name = name
+                self.shape = shape
+                self.dtype = dtype
+                self.aliases = aliases
+                self.value = value
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case shape
+                case dtype
+                case aliases
+                case value
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TensorStatistics`.
+        public struct TensorStatistics: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/count`.
+            public var count: Swift.Int
+            /// Null for an empty slice (as every member below but norm).
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/mean`.
+            public var mean: Swift.Double?
+            /// Population standard deviation (numpy's default
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/std`.
+            public var std: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/min`.
+            public var min: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/max`.
+            public var max: Swift.Double?
+            /// The L2 norm.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/norm`.
+            public var norm: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/zero_fraction`.
+            public var zeroFraction: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/histogram`.
+            public var histogram: Components.Schemas.Histogram
+            /// Creates a new `TensorStatistics`.
+            ///
+            /// - Parameters:
+            ///   - count:
+            ///   - mean: Null for an empty slice (as every member below but norm).
+            ///   - std: Population standard deviation (numpy's default
+            ///   - min:
+            ///   - max:
+            ///   - norm: The L2 norm.
+            ///   - zeroFraction:
+            ///   - histogram:
+            public init(
+                count: Swift.Int,
+                mean: Swift.Double? = nil,
+                std: Swift.Double? = nil,
+                min: Swift.Double? = nil,
+                max: Swift.Double? = nil,
+                norm: Swift.Double,
+                zeroFraction: Swift.Double? = nil,
+                histogram: Components.Schemas.Histogram
+            ) {
+                self.count = count
+                self.mean = mean
+                self.std = std
+                self.min = min
+                self.max = max
+                self.norm = norm
+                self.zeroFraction = zeroFraction
+                self.histogram = histogram
+            }
+            public enum CodingKeys: String, CodingKey {
+                case count
+                case mean
+                case std
+                case min
+                case max
+                case norm
+                case zeroFraction = "zero_fraction"
+                case histogram
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Histogram`.
+        public struct Histogram: Codable, Hashable, Sendable {
+            /// numpy.histogram's float32 edges, one more than the counts.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Histogram/edges`.
+            public var edges: [Swift.Double]
+            /// - Remark: Generated from `#/components/schemas/Histogram/counts`.
+            public var counts: [Swift.Int]
+            /// Creates a new `Histogram`.
+            ///
+            /// - Parameters:
+            ///   - edges: numpy.histogram's float32 edges, one more than the counts.
+            ///   - counts:
+            public init(
+                edges: [Swift.Double],
+                counts: [Swift.Int]
+            ) {
+                self.edges = edges
+                self.counts = counts
+            }
+            public enum CodingKeys: String, CodingKey {
+                case edges
+                case counts
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ParameterHeatmap`.
+        public struct ParameterHeatmap: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/shape`.
+            public var shape: Components.Schemas.Shape
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/dtype`.
+            public var dtype: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/aliases`.
+            public var aliases: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/rows`.
+            public var rows: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/cols`.
+            public var cols: Swift.Int
+            /// rows x cols cell means, row-major as nested arrays.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/cells`.
+            public var cells: [[Swift.Double]]
+            /// The smallest cell (null when there are no cells).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/min`.
+            public var min: Swift.Double?
+            /// The largest cell.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/max`.
+            public var max: Swift.Double?
+            /// Creates a new `ParameterHeatmap`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - shape:
+            ///   - dtype:
+            ///   - aliases:
+            ///   - rows:
+            ///   - cols:
+            ///   - cells: rows x cols cell means, row-major as nested arrays.
+            ///   - min: The smallest cell (null when there are no cells).
+            ///   - max: The largest cell.
+            public init(
+                name: Swift.String,
+                shape: Components.Schemas.Shape,
+                dtype: OpenAPIRuntime.OpenAPIValueContainer,
+                aliases: [Swift.String],
+                rows: Swift.Int,
+                cols: Swift.Int,
+                cells: [[Swift.Double]],
+                min: Swift.Double? = nil,
+                max: Swift.Double? = nil
+            ) {
+                self.name = name
+                self.shape = shape
+                self.dtype = dtype
+                self.aliases = aliases
+                self.rows = rows
+                self.cols = cols
+                self.cells = cells
+                self.min = min
+                self.max = max
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case shape
+                case dtype
+                case aliases
+                case rows
+                case cols
+                case cells
+                case min
+                case max
+            }
+        }
+        /// One server-sent event of GET /v1/models/{model}/events, as its fields.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelEventFrame`.
+        public struct ModelEventFrame: Codable, Hashable, Sendable {
+            /// The version.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/event`.
+            @frozen public enum EventPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case current = "current"
+                case created = "created"
+                case updated = "updated"
+                case deleted = "deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/event`.
+            public var event: Components.Schemas.ModelEventFrame.EventPayload
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/data`.
+            public var data: Swift.String
+            /// Creates a new `ModelEventFrame`.
+            ///
+            /// - Parameters:
+            ///   - id: The version.
+            ///   - event:
+            ///   - data:
+            public init(
+                id: Swift.String,
+                event: Components.Schemas.ModelEventFrame.EventPayload,
+                data: Swift.String
+            ) {
+                self.id = id
+                self.event = event
+                self.data = data
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case event
+                case data
+            }
+        }
+        /// The data of one event of GET /v1/models/{model}/events.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelEvent`.
+        public struct ModelEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/model`.
+            public var model: Components.Schemas.ModelName
+            /// Also the event's id; for deleted
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/change`.
+            @frozen public enum ChangePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case current = "current"
+                case created = "created"
+                case updated = "updated"
+                case deleted = "deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/change`.
+            public var change: Components.Schemas.ModelEvent.ChangePayload
+            /// With updated, the parameters whose values the write changed, by their first path.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/parameters`.
+            public var parameters: [Swift.String]?
+            /// Creates a new `ModelEvent`.
+            ///
+            /// - Parameters:
+            ///   - model:
+            ///   - version: Also the event's id; for deleted
+            ///   - change:
+            ///   - parameters: With updated, the parameters whose values the write changed, by their first path.
+            public init(
+                model: Components.Schemas.ModelName,
+                version: Swift.Int,
+                change: Components.Schemas.ModelEvent.ChangePayload,
+                parameters: [Swift.String]? = nil
+            ) {
+                self.model = model
+                self.version = version
+                self.change = change
+                self.parameters = parameters
+            }
+            public enum CodingKeys: String, CodingKey {
+                case model
+                case version
+                case change
+                case parameters
             }
         }
         /// One line of the train stream (NDJSON), or one server-sent event's data: a step's
