@@ -60,7 +60,7 @@ extension ParamdService {
             } catch {
                 throw Problem.storageFailure(error)
             }
-            await registry.commit(ModelSlot(state, store: registry.store))
+            await registry.commit(ModelSlot(state, store: registry.store, events: registry.events))
             var response = HTTPResponse.json(ModelDescription.json(state), status: .created, version: state.version)
             response.headers.set("Location", "/v1/models/\(name)")
             return response

@@ -2,19 +2,19 @@
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-@_spi(Generated) public import OpenAPIRuntime
+@_spi(Generated) import OpenAPIRuntime
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.URL
+import struct Foundation.URL
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Data
+import struct Foundation.Data
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Date
+import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
@@ -3473,6 +3473,298 @@ extension Components {
                     "shuffle",
                     "seed"
                 ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ParameterStats`.
+        public struct ParameterStats: Codable, Hashable, Sendable {
+            /// The parameter's first path (an alias asked for resolves to it).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/shape`.
+            public var shape: Components.Schemas.Shape
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/dtype`.
+            public var dtype: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/aliases`.
+            public var aliases: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ParameterStats/value`.
+            public var value: Components.Schemas.TensorStatistics
+            /// Creates a new `ParameterStats`.
+            ///
+            /// - Parameters:
+            ///   - name: The parameter's first path (an alias asked for resolves to it).
+            ///   - shape:
+            ///   - dtype:
+            ///   - aliases:
+            ///   - value:
+            public init(
+                name: Swift.String,
+                shape: Components.Schemas.Shape,
+                dtype: OpenAPIRuntime.OpenAPIValueContainer,
+                aliases: [Swift.String],
+                value: Components.Schemas.TensorStatistics
+            ) {
+                self.name = name
+                self.shape = shape
+                self.dtype = dtype
+                self.aliases = aliases
+                self.value = value
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case shape
+                case dtype
+                case aliases
+                case value
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TensorStatistics`.
+        public struct TensorStatistics: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/count`.
+            public var count: Swift.Int
+            /// Null for an empty slice (as every member below but norm).
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/mean`.
+            public var mean: Swift.Double?
+            /// Population standard deviation (numpy's default
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/std`.
+            public var std: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/min`.
+            public var min: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/max`.
+            public var max: Swift.Double?
+            /// The L2 norm.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/norm`.
+            public var norm: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/zero_fraction`.
+            public var zeroFraction: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/TensorStatistics/histogram`.
+            public var histogram: Components.Schemas.Histogram
+            /// Creates a new `TensorStatistics`.
+            ///
+            /// - Parameters:
+            ///   - count:
+            ///   - mean: Null for an empty slice (as every member below but norm).
+            ///   - std: Population standard deviation (numpy's default
+            ///   - min:
+            ///   - max:
+            ///   - norm: The L2 norm.
+            ///   - zeroFraction:
+            ///   - histogram:
+            public init(
+                count: Swift.Int,
+                mean: Swift.Double? = nil,
+                std: Swift.Double? = nil,
+                min: Swift.Double? = nil,
+                max: Swift.Double? = nil,
+                norm: Swift.Double,
+                zeroFraction: Swift.Double? = nil,
+                histogram: Components.Schemas.Histogram
+            ) {
+                self.count = count
+                self.mean = mean
+                self.std = std
+                self.min = min
+                self.max = max
+                self.norm = norm
+                self.zeroFraction = zeroFraction
+                self.histogram = histogram
+            }
+            public enum CodingKeys: String, CodingKey {
+                case count
+                case mean
+                case std
+                case min
+                case max
+                case norm
+                case zeroFraction = "zero_fraction"
+                case histogram
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Histogram`.
+        public struct Histogram: Codable, Hashable, Sendable {
+            /// numpy.histogram's float32 edges, one more than the counts.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Histogram/edges`.
+            public var edges: [Swift.Double]
+            /// - Remark: Generated from `#/components/schemas/Histogram/counts`.
+            public var counts: [Swift.Int]
+            /// Creates a new `Histogram`.
+            ///
+            /// - Parameters:
+            ///   - edges: numpy.histogram's float32 edges, one more than the counts.
+            ///   - counts:
+            public init(
+                edges: [Swift.Double],
+                counts: [Swift.Int]
+            ) {
+                self.edges = edges
+                self.counts = counts
+            }
+            public enum CodingKeys: String, CodingKey {
+                case edges
+                case counts
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ParameterHeatmap`.
+        public struct ParameterHeatmap: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/shape`.
+            public var shape: Components.Schemas.Shape
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/dtype`.
+            public var dtype: OpenAPIRuntime.OpenAPIValueContainer
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/aliases`.
+            public var aliases: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/rows`.
+            public var rows: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/cols`.
+            public var cols: Swift.Int
+            /// rows x cols cell means, row-major as nested arrays.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/cells`.
+            public var cells: [[Swift.Double]]
+            /// The smallest cell (null when there are no cells).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/min`.
+            public var min: Swift.Double?
+            /// The largest cell.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ParameterHeatmap/max`.
+            public var max: Swift.Double?
+            /// Creates a new `ParameterHeatmap`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - shape:
+            ///   - dtype:
+            ///   - aliases:
+            ///   - rows:
+            ///   - cols:
+            ///   - cells: rows x cols cell means, row-major as nested arrays.
+            ///   - min: The smallest cell (null when there are no cells).
+            ///   - max: The largest cell.
+            public init(
+                name: Swift.String,
+                shape: Components.Schemas.Shape,
+                dtype: OpenAPIRuntime.OpenAPIValueContainer,
+                aliases: [Swift.String],
+                rows: Swift.Int,
+                cols: Swift.Int,
+                cells: [[Swift.Double]],
+                min: Swift.Double? = nil,
+                max: Swift.Double? = nil
+            ) {
+                self.name = name
+                self.shape = shape
+                self.dtype = dtype
+                self.aliases = aliases
+                self.rows = rows
+                self.cols = cols
+                self.cells = cells
+                self.min = min
+                self.max = max
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case shape
+                case dtype
+                case aliases
+                case rows
+                case cols
+                case cells
+                case min
+                case max
+            }
+        }
+        /// One server-sent event of GET /v1/models/{model}/events, as its fields.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelEventFrame`.
+        public struct ModelEventFrame: Codable, Hashable, Sendable {
+            /// The version.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/event`.
+            @frozen public enum EventPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case current = "current"
+                case created = "created"
+                case updated = "updated"
+                case deleted = "deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/event`.
+            public var event: Components.Schemas.ModelEventFrame.EventPayload
+            /// - Remark: Generated from `#/components/schemas/ModelEventFrame/data`.
+            public var data: Swift.String
+            /// Creates a new `ModelEventFrame`.
+            ///
+            /// - Parameters:
+            ///   - id: The version.
+            ///   - event:
+            ///   - data:
+            public init(
+                id: Swift.String,
+                event: Components.Schemas.ModelEventFrame.EventPayload,
+                data: Swift.String
+            ) {
+                self.id = id
+                self.event = event
+                self.data = data
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case event
+                case data
+            }
+        }
+        /// The data of one event of GET /v1/models/{model}/events.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelEvent`.
+        public struct ModelEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/model`.
+            public var model: Components.Schemas.ModelName
+            /// Also the event's id; for deleted
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/change`.
+            @frozen public enum ChangePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case current = "current"
+                case created = "created"
+                case updated = "updated"
+                case deleted = "deleted"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/change`.
+            public var change: Components.Schemas.ModelEvent.ChangePayload
+            /// With updated, the parameters whose values the write changed, by their first path.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelEvent/parameters`.
+            public var parameters: [Swift.String]?
+            /// Creates a new `ModelEvent`.
+            ///
+            /// - Parameters:
+            ///   - model:
+            ///   - version: Also the event's id; for deleted
+            ///   - change:
+            ///   - parameters: With updated, the parameters whose values the write changed, by their first path.
+            public init(
+                model: Components.Schemas.ModelName,
+                version: Swift.Int,
+                change: Components.Schemas.ModelEvent.ChangePayload,
+                parameters: [Swift.String]? = nil
+            ) {
+                self.model = model
+                self.version = version
+                self.change = change
+                self.parameters = parameters
+            }
+            public enum CodingKeys: String, CodingKey {
+                case model
+                case version
+                case change
+                case parameters
             }
         }
         /// One line of the train stream (NDJSON), or one server-sent event's data: a step's

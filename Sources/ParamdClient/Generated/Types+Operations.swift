@@ -2,19 +2,19 @@
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-@_spi(Generated) public import OpenAPIRuntime
+@_spi(Generated) import OpenAPIRuntime
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.URL
+import struct Foundation.URL
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Data
+import struct Foundation.Data
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Date
+import struct Foundation.Date
 /// API operations, with input and output types, generated from `#/paths` in the OpenAPI document.
 public enum Operations {
     /// Liveness; always 200 while the process serves.
@@ -4760,6 +4760,1459 @@ public enum Operations {
                 [
                     .applicationXNdjson,
                     .textEventStream,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Count, mean, std, min, max, L2 norm, zero fraction and a histogram of the value (and of the gradient).
+    ///
+    /// Computed in two passes over the tensor (or the slice). The histogram is
+    /// `numpy.histogram(values, bins)` for float32 data: `bins + 1` float32 edges from min to max,
+    /// bin `b` holds `edges[b] <= x < edges[b+1]`, and the last bin is closed (it also holds
+    /// `x == max`). A constant tensor c gets the range `[c - 0.5, c + 0.5]` (its values fall in
+    /// the middle bin); an empty slice gets `[0, 1]` with zero counts and null mean, std, min, max.
+    /// A range too narrow for `bins` distinct float32 edges is a 422 (`too-many-bins`), as numpy
+    /// refuses it: ask for fewer bins.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/stats`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)`.
+    public enum ParameterStats {
+        public static let id: Swift.String = "parameterStats"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// A parameter path (PyTorch state-dict key) such as `0.weight` or `0.block 1.2.bias`, or one of its
+                /// aliases, percent-encoded (`0.block%201.2.bias`). NUL is refused by the HTTP layer (400).
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/path/path`.
+                public var path: Components.Parameters.ParameterPath
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///   - path: A parameter path (PyTorch state-dict key) such as `0.weight` or `0.block 1.2.bias`, or one of its
+                public init(
+                    model: Components.Parameters.Model,
+                    path: Components.Parameters.ParameterPath
+                ) {
+                    self.model = model
+                    self.path = path
+                }
+            }
+            public var path: Operations.ParameterStats.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
+                /// range (`0:2`, `:3`, `1:`). `0,0` is one element; `0:2,1:3` a block. An index out of range
+                /// is 422; ranges clamp as in numpy.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query/slice`.
+                public var slice: Components.Parameters.Slice?
+                /// Histogram bins.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query/bins`.
+                public var bins: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
+                ///   - bins: Histogram bins.
+                public init(
+                    slice: Components.Parameters.Slice? = nil,
+                    bins: Swift.Int? = nil
+                ) {
+                    self.slice = slice
+                    self.bins = bins
+                }
+            }
+            public var query: Operations.ParameterStats.Input.Query
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ParameterStats.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ParameterStats.Input.Path,
+                query: Operations.ParameterStats.Input.Query = .init(),
+                headers: Operations.ParameterStats.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The model's version as a strong entity tag, `"3"`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: The model's version as a strong entity tag, `"3"`.
+                    public init(eTag: Components.Headers.ETag) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.ParameterStats.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ParameterStats)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ParameterStats {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ParameterStats.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.ParameterStats.Output.Ok.Headers,
+                    body: Operations.ParameterStats.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The statistics.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ParameterStats.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ParameterStats.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request does not match this document (malformed JSON, wrong type, unknown member, bad name).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such model.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The stored model could not be loaded at start (the detail says why); DELETE removes it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.DamagedModel)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.DamagedModel {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Well-formed, but it cannot apply to this model (path, shape, width, limits, non-finite result).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// A 2-D parameter (or slice) pooled to at most rows x cols cells, each the mean of its block.
+    ///
+    /// Cell `(i, j)` of an `R x C` grid (`R = min(rows, shape[0])`, `C = min(cols, shape[1])`)
+    /// covers rows `floor(i*shape[0]/R)` to `floor((i+1)*shape[0]/R) - 1` and likewise columns,
+    /// so a 4096 x 4096 weight is drawn from at most 512 x 512 numbers. `min` and `max` are
+    /// those of the cells, for the colour scale. A tensor that is not 2-D is a 422 (`not-a-matrix`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/heatmap`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)`.
+    public enum ParameterHeatmap {
+        public static let id: Swift.String = "parameterHeatmap"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// A parameter path (PyTorch state-dict key) such as `0.weight` or `0.block 1.2.bias`, or one of its
+                /// aliases, percent-encoded (`0.block%201.2.bias`). NUL is refused by the HTTP layer (400).
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/path/path`.
+                public var path: Components.Parameters.ParameterPath
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///   - path: A parameter path (PyTorch state-dict key) such as `0.weight` or `0.block 1.2.bias`, or one of its
+                public init(
+                    model: Components.Parameters.Model,
+                    path: Components.Parameters.ParameterPath
+                ) {
+                    self.model = model
+                    self.path = path
+                }
+            }
+            public var path: Operations.ParameterHeatmap.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
+                /// range (`0:2`, `:3`, `1:`). `0,0` is one element; `0:2,1:3` a block. An index out of range
+                /// is 422; ranges clamp as in numpy.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query/slice`.
+                public var slice: Components.Parameters.Slice?
+                /// Most cells down.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query/rows`.
+                public var rows: Swift.Int?
+                /// Most cells across.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query/cols`.
+                public var cols: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
+                ///   - rows: Most cells down.
+                ///   - cols: Most cells across.
+                public init(
+                    slice: Components.Parameters.Slice? = nil,
+                    rows: Swift.Int? = nil,
+                    cols: Swift.Int? = nil
+                ) {
+                    self.slice = slice
+                    self.rows = rows
+                    self.cols = cols
+                }
+            }
+            public var query: Operations.ParameterHeatmap.Input.Query
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ParameterHeatmap.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ParameterHeatmap.Input.Path,
+                query: Operations.ParameterHeatmap.Input.Query = .init(),
+                headers: Operations.ParameterHeatmap.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The model's version as a strong entity tag, `"3"`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.ETag
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: The model's version as a strong entity tag, `"3"`.
+                    public init(eTag: Components.Headers.ETag) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.ParameterHeatmap.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ParameterHeatmap)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.ParameterHeatmap {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ParameterHeatmap.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.ParameterHeatmap.Output.Ok.Headers,
+                    body: Operations.ParameterHeatmap.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The pooled cells.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ParameterHeatmap.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ParameterHeatmap.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request does not match this document (malformed JSON, wrong type, unknown member, bad name).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such model.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The stored model could not be loaded at start (the detail says why); DELETE removes it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.DamagedModel)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.DamagedModel {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Well-formed, but it cannot apply to this model (path, shape, width, limits, non-finite result).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Server-sent events, one per committed version of the model, so clients follow it without polling.
+    ///
+    /// A `text/event-stream` that stays open. It starts with `retry: 1000` and an `event: current`
+    /// carrying the model's current version; then one event per durable write (`event: updated`,
+    /// naming the parameters whose values changed by their first path), and `event: deleted` when
+    /// the model is deleted (`event: created` if a model of that name is created again while the
+    /// stream is open). Each event's `id` is the version and its `data` one JSON object,
+    /// `ModelEvent` below. Gradient-only changes (backward, zero-grad) make no version and no
+    /// event. A comment line (`: heartbeat`) comes every 15 s, so proxies keep the
+    /// stream open. Events are not replayed: a client that reconnects (sending `Last-Event-ID`)
+    /// gets the current version at once and compares it with the last one it saw. A client
+    /// that reads too slowly misses old events (gaps in the ids) instead of slowing writes down.
+    /// The stream ends when the server shuts down.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/events`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)`.
+    public enum ModelEvents {
+        public static let id: Swift.String = "modelEvents"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                public init(model: Components.Parameters.Model) {
+                    self.model = model
+                }
+            }
+            public var path: Operations.ModelEvents.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                /// The last event id (version) this client saw; the current version comes first in any case.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header/Last-Event-ID`.
+                public var lastEventID: Swift.String?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ModelEvents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - lastEventID: The last event id (version) this client saw; the current version comes first in any case.
+                ///   - accept:
+                public init(
+                    lastEventID: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ModelEvents.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.lastEventID = lastEventID
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ModelEvents.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ModelEvents.Input.Path,
+                headers: Operations.ModelEvents.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/responses/200/content/text\/event-stream`.
+                    case textEventStream(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textEventStream`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textEventStream`.
+                    /// - SeeAlso: `.textEventStream`.
+                    public var textEventStream: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textEventStream(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ModelEvents.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ModelEvents.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The event stream; each event's data is a `ModelEvent`.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ModelEvents.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ModelEvents.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request does not match this document (malformed JSON, wrong type, unknown member, bad name).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such model.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The stored model could not be loaded at start (the detail says why); DELETE removes it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.DamagedModel)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.DamagedModel {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case textEventStream
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/event-stream":
+                    self = .textEventStream
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .textEventStream:
+                    return "text/event-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .textEventStream,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The parameter page (HTML); its scripts and styles are under /ui/.
+    ///
+    /// Served from the binary, open without a token (the page asks for it before its first /v1
+    /// call and keeps it for the tab). Sent with `Content-Security-Policy` (scripts and styles
+    /// only from the page's own files, nothing from other hosts, no framing),
+    /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, an ETag and
+    /// `Cache-Control: no-cache`; gzip when accepted.
+    ///
+    ///
+    /// - Remark: HTTP `GET /`.
+    /// - Remark: Generated from `#/paths///get(page)`.
+    public enum Page {
+        public static let id: Swift.String = "page"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                /// 304 when it lists the file's ETag (weak comparison) or is `*`.
+                ///
+                /// - Remark: Generated from `#/paths/GET/header/If-None-Match`.
+                public var ifNoneMatch: Components.Parameters.IfNoneMatch?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Page.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - ifNoneMatch: 304 when it lists the file's ETag (weak comparison) or is `*`.
+                ///   - accept:
+                public init(
+                    ifNoneMatch: Components.Parameters.IfNoneMatch? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Page.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.ifNoneMatch = ifNoneMatch
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.Page.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.Page.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// A strong entity tag of the file's bytes.
+                    ///
+                    /// - Remark: Generated from `#/paths/GET/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.AssetETag
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: A strong entity tag of the file's bytes.
+                    public init(eTag: Components.Headers.AssetETag) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.Page.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/GET/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.Page.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.Page.Output.Ok.Headers,
+                    body: Operations.Page.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The page.
+            ///
+            /// - Remark: Generated from `#/paths///get(page)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.Page.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.Page.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct NotModified: Sendable, Hashable {
+                /// Creates a new `NotModified`.
+                public init() {}
+            }
+            /// Unchanged since the ETag the client holds.
+            ///
+            /// - Remark: Generated from `#/paths///get(page)/responses/304`.
+            ///
+            /// HTTP response code: `304 notModified`.
+            case notModified(Operations.Page.Output.NotModified)
+            /// Unchanged since the ETag the client holds.
+            ///
+            /// - Remark: Generated from `#/paths///get(page)/responses/304`.
+            ///
+            /// HTTP response code: `304 notModified`.
+            public static var notModified: Self {
+                .notModified(.init())
+            }
+            /// The associated value of the enum case if `self` is `.notModified`.
+            ///
+            /// - Throws: An error if `self` is not `.notModified`.
+            /// - SeeAlso: `.notModified`.
+            public var notModified: Operations.Page.Output.NotModified {
+                get throws {
+                    switch self {
+                    case let .notModified(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notModified",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .html
+                ]
+            }
+        }
+    }
+    /// A script, style or icon of the page, with the page's headers.
+    ///
+    /// - Remark: HTTP `GET /ui/{asset}`.
+    /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)`.
+    public enum PageAsset {
+        public static let id: Swift.String = "pageAsset"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/ui/{asset}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// A file of the page (`paramd.js`, `paramd.css`, `favicon.svg`, `index.html`).
+                ///
+                /// - Remark: Generated from `#/paths/ui/{asset}/GET/path/asset`.
+                public var asset: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - asset: A file of the page (`paramd.js`, `paramd.css`, `favicon.svg`, `index.html`).
+                public init(asset: Swift.String) {
+                    self.asset = asset
+                }
+            }
+            public var path: Operations.PageAsset.Input.Path
+            /// - Remark: Generated from `#/paths/ui/{asset}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                /// 304 when it lists the file's ETag (weak comparison) or is `*`.
+                ///
+                /// - Remark: Generated from `#/paths/ui/{asset}/GET/header/If-None-Match`.
+                public var ifNoneMatch: Components.Parameters.IfNoneMatch?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PageAsset.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - ifNoneMatch: 304 when it lists the file's ETag (weak comparison) or is `*`.
+                ///   - accept:
+                public init(
+                    ifNoneMatch: Components.Parameters.IfNoneMatch? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PageAsset.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.ifNoneMatch = ifNoneMatch
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PageAsset.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.PageAsset.Input.Path,
+                headers: Operations.PageAsset.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// A strong entity tag of the file's bytes.
+                    ///
+                    /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/headers/ETag`.
+                    public var eTag: Components.Headers.AssetETag
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - eTag: A strong entity tag of the file's bytes.
+                    public init(eTag: Components.Headers.AssetETag) {
+                        self.eTag = eTag
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.PageAsset.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/content/text\/javascript`.
+                    case textJavascript(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textJavascript`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textJavascript`.
+                    /// - SeeAlso: `.textJavascript`.
+                    public var textJavascript: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textJavascript(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/javascript",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/content/text\/css`.
+                    case textCss(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.textCss`.
+                    ///
+                    /// - Throws: An error if `self` is not `.textCss`.
+                    /// - SeeAlso: `.textCss`.
+                    public var textCss: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .textCss(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/css",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/content/text\/html`.
+                    case html(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.html`.
+                    ///
+                    /// - Throws: An error if `self` is not `.html`.
+                    /// - SeeAlso: `.html`.
+                    public var html: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .html(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/html",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/ui/{asset}/GET/responses/200/content/image\/svg+xml`.
+                    case imageSvgXml(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.imageSvgXml`.
+                    ///
+                    /// - Throws: An error if `self` is not `.imageSvgXml`.
+                    /// - SeeAlso: `.imageSvgXml`.
+                    public var imageSvgXml: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .imageSvgXml(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "image/svg+xml",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PageAsset.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.PageAsset.Output.Ok.Headers,
+                    body: Operations.PageAsset.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The file.
+            ///
+            /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PageAsset.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PageAsset.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct NotModified: Sendable, Hashable {
+                /// Creates a new `NotModified`.
+                public init() {}
+            }
+            /// Unchanged since the ETag the client holds.
+            ///
+            /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)/responses/304`.
+            ///
+            /// HTTP response code: `304 notModified`.
+            case notModified(Operations.PageAsset.Output.NotModified)
+            /// Unchanged since the ETag the client holds.
+            ///
+            /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)/responses/304`.
+            ///
+            /// HTTP response code: `304 notModified`.
+            public static var notModified: Self {
+                .notModified(.init())
+            }
+            /// The associated value of the enum case if `self` is `.notModified`.
+            ///
+            /// - Throws: An error if `self` is not `.notModified`.
+            /// - SeeAlso: `.notModified`.
+            public var notModified: Operations.PageAsset.Output.NotModified {
+                get throws {
+                    switch self {
+                    case let .notModified(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notModified",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such model.
+            ///
+            /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case textJavascript
+            case textCss
+            case html
+            case imageSvgXml
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/javascript":
+                    self = .textJavascript
+                case "text/css":
+                    self = .textCss
+                case "text/html":
+                    self = .html
+                case "image/svg+xml":
+                    self = .imageSvgXml
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .textJavascript:
+                    return "text/javascript"
+                case .textCss:
+                    return "text/css"
+                case .html:
+                    return "text/html"
+                case .imageSvgXml:
+                    return "image/svg+xml"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .textJavascript,
+                    .textCss,
+                    .html,
+                    .imageSvgXml,
                     .applicationProblemJson
                 ]
             }

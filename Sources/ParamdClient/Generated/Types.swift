@@ -2,19 +2,19 @@
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-@_spi(Generated) public import OpenAPIRuntime
+@_spi(Generated) import OpenAPIRuntime
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.URL
+import struct Foundation.URL
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Data
+import struct Foundation.Data
 #if compiler(>=6.4)
 @diagnose(UnusedImportAccess, as: ignored)
 #endif
-public import struct Foundation.Date
+import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
     /// Liveness; always 200 while the process serves.
@@ -125,6 +125,66 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/models/{model}/train`.
     /// - Remark: Generated from `#/paths//v1/models/{model}/train/post(train)`.
     func train(_ input: Operations.Train.Input) async throws -> Operations.Train.Output
+    /// Count, mean, std, min, max, L2 norm, zero fraction and a histogram of the value (and of the gradient).
+    ///
+    /// Computed in two passes over the tensor (or the slice). The histogram is
+    /// `numpy.histogram(values, bins)` for float32 data: `bins + 1` float32 edges from min to max,
+    /// bin `b` holds `edges[b] <= x < edges[b+1]`, and the last bin is closed (it also holds
+    /// `x == max`). A constant tensor c gets the range `[c - 0.5, c + 0.5]` (its values fall in
+    /// the middle bin); an empty slice gets `[0, 1]` with zero counts and null mean, std, min, max.
+    /// A range too narrow for `bins` distinct float32 edges is a 422 (`too-many-bins`), as numpy
+    /// refuses it: ask for fewer bins.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/stats`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)`.
+    func parameterStats(_ input: Operations.ParameterStats.Input) async throws -> Operations.ParameterStats.Output
+    /// A 2-D parameter (or slice) pooled to at most rows x cols cells, each the mean of its block.
+    ///
+    /// Cell `(i, j)` of an `R x C` grid (`R = min(rows, shape[0])`, `C = min(cols, shape[1])`)
+    /// covers rows `floor(i*shape[0]/R)` to `floor((i+1)*shape[0]/R) - 1` and likewise columns,
+    /// so a 4096 x 4096 weight is drawn from at most 512 x 512 numbers. `min` and `max` are
+    /// those of the cells, for the colour scale. A tensor that is not 2-D is a 422 (`not-a-matrix`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/heatmap`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)`.
+    func parameterHeatmap(_ input: Operations.ParameterHeatmap.Input) async throws -> Operations.ParameterHeatmap.Output
+    /// Server-sent events, one per committed version of the model, so clients follow it without polling.
+    ///
+    /// A `text/event-stream` that stays open. It starts with `retry: 1000` and an `event: current`
+    /// carrying the model's current version; then one event per durable write (`event: updated`,
+    /// naming the parameters whose values changed by their first path), and `event: deleted` when
+    /// the model is deleted (`event: created` if a model of that name is created again while the
+    /// stream is open). Each event's `id` is the version and its `data` one JSON object,
+    /// `ModelEvent` below. Gradient-only changes (backward, zero-grad) make no version and no
+    /// event. A comment line (`: heartbeat`) comes every 15 s, so proxies keep the
+    /// stream open. Events are not replayed: a client that reconnects (sending `Last-Event-ID`)
+    /// gets the current version at once and compares it with the last one it saw. A client
+    /// that reads too slowly misses old events (gaps in the ids) instead of slowing writes down.
+    /// The stream ends when the server shuts down.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/events`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)`.
+    func modelEvents(_ input: Operations.ModelEvents.Input) async throws -> Operations.ModelEvents.Output
+    /// The parameter page (HTML); its scripts and styles are under /ui/.
+    ///
+    /// Served from the binary, open without a token (the page asks for it before its first /v1
+    /// call and keeps it for the tab). Sent with `Content-Security-Policy` (scripts and styles
+    /// only from the page's own files, nothing from other hosts, no framing),
+    /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, an ETag and
+    /// `Cache-Control: no-cache`; gzip when accepted.
+    ///
+    ///
+    /// - Remark: HTTP `GET /`.
+    /// - Remark: Generated from `#/paths///get(page)`.
+    func page(_ input: Operations.Page.Input) async throws -> Operations.Page.Output
+    /// A script, style or icon of the page, with the page's headers.
+    ///
+    /// - Remark: HTTP `GET /ui/{asset}`.
+    /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)`.
+    func pageAsset(_ input: Operations.PageAsset.Input) async throws -> Operations.PageAsset.Output
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
     ///
     /// The keys, shapes and order of `state_dict()` of the `nn.Sequential` the spec describes
@@ -479,6 +539,104 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Count, mean, std, min, max, L2 norm, zero fraction and a histogram of the value (and of the gradient).
+    ///
+    /// Computed in two passes over the tensor (or the slice). The histogram is
+    /// `numpy.histogram(values, bins)` for float32 data: `bins + 1` float32 edges from min to max,
+    /// bin `b` holds `edges[b] <= x < edges[b+1]`, and the last bin is closed (it also holds
+    /// `x == max`). A constant tensor c gets the range `[c - 0.5, c + 0.5]` (its values fall in
+    /// the middle bin); an empty slice gets `[0, 1]` with zero counts and null mean, std, min, max.
+    /// A range too narrow for `bins` distinct float32 edges is a 422 (`too-many-bins`), as numpy
+    /// refuses it: ask for fewer bins.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/stats`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)`.
+    public func parameterStats(
+        path: Operations.ParameterStats.Input.Path,
+        query: Operations.ParameterStats.Input.Query = .init(),
+        headers: Operations.ParameterStats.Input.Headers = .init()
+    ) async throws -> Operations.ParameterStats.Output {
+        try await parameterStats(Operations.ParameterStats.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A 2-D parameter (or slice) pooled to at most rows x cols cells, each the mean of its block.
+    ///
+    /// Cell `(i, j)` of an `R x C` grid (`R = min(rows, shape[0])`, `C = min(cols, shape[1])`)
+    /// covers rows `floor(i*shape[0]/R)` to `floor((i+1)*shape[0]/R) - 1` and likewise columns,
+    /// so a 4096 x 4096 weight is drawn from at most 512 x 512 numbers. `min` and `max` are
+    /// those of the cells, for the colour scale. A tensor that is not 2-D is a 422 (`not-a-matrix`).
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/parameters/{path}/heatmap`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)`.
+    public func parameterHeatmap(
+        path: Operations.ParameterHeatmap.Input.Path,
+        query: Operations.ParameterHeatmap.Input.Query = .init(),
+        headers: Operations.ParameterHeatmap.Input.Headers = .init()
+    ) async throws -> Operations.ParameterHeatmap.Output {
+        try await parameterHeatmap(Operations.ParameterHeatmap.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Server-sent events, one per committed version of the model, so clients follow it without polling.
+    ///
+    /// A `text/event-stream` that stays open. It starts with `retry: 1000` and an `event: current`
+    /// carrying the model's current version; then one event per durable write (`event: updated`,
+    /// naming the parameters whose values changed by their first path), and `event: deleted` when
+    /// the model is deleted (`event: created` if a model of that name is created again while the
+    /// stream is open). Each event's `id` is the version and its `data` one JSON object,
+    /// `ModelEvent` below. Gradient-only changes (backward, zero-grad) make no version and no
+    /// event. A comment line (`: heartbeat`) comes every 15 s, so proxies keep the
+    /// stream open. Events are not replayed: a client that reconnects (sending `Last-Event-ID`)
+    /// gets the current version at once and compares it with the last one it saw. A client
+    /// that reads too slowly misses old events (gaps in the ids) instead of slowing writes down.
+    /// The stream ends when the server shuts down.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/models/{model}/events`.
+    /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)`.
+    public func modelEvents(
+        path: Operations.ModelEvents.Input.Path,
+        headers: Operations.ModelEvents.Input.Headers = .init()
+    ) async throws -> Operations.ModelEvents.Output {
+        try await modelEvents(Operations.ModelEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The parameter page (HTML); its scripts and styles are under /ui/.
+    ///
+    /// Served from the binary, open without a token (the page asks for it before its first /v1
+    /// call and keeps it for the tab). Sent with `Content-Security-Policy` (scripts and styles
+    /// only from the page's own files, nothing from other hosts, no framing),
+    /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, an ETag and
+    /// `Cache-Control: no-cache`; gzip when accepted.
+    ///
+    ///
+    /// - Remark: HTTP `GET /`.
+    /// - Remark: Generated from `#/paths///get(page)`.
+    public func page(headers: Operations.Page.Input.Headers = .init()) async throws -> Operations.Page.Output {
+        try await page(Operations.Page.Input(headers: headers))
+    }
+    /// A script, style or icon of the page, with the page's headers.
+    ///
+    /// - Remark: HTTP `GET /ui/{asset}`.
+    /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)`.
+    public func pageAsset(
+        path: Operations.PageAsset.Input.Path,
+        headers: Operations.PageAsset.Input.Headers = .init()
+    ) async throws -> Operations.PageAsset.Output {
+        try await pageAsset(Operations.PageAsset.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
