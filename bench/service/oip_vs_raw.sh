@@ -21,13 +21,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
-DURATION=${BENCH_DURATION:-8}
-WARMUP=${BENCH_WARMUP:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-16}
-ROUNDS=${BENCH_ROUNDS:-4}
-SERVER_CORE=${BENCH_SERVER_CORE:-0}
-CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
-PRIORITY=(nice -n "${BENCH_NICE:--10}")
+source "$HERE/settings.sh"
 PY=${BENCH_PYTHON:-python3}
 die() { printf 'oip bench: %s\n' "$*" >&2; exit 2; }
 

@@ -29,16 +29,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
-DURATION=${BENCH_DURATION:-8}
-WARMUP=${BENCH_WARMUP:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-16}
-ROUNDS=${BENCH_ROUNDS:-4}
-SERVER_CORE=${BENCH_SERVER_CORE:-0}
-CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
+source "$HERE/settings.sh"
 STANDIN=${BENCH_PARAMD_STANDIN:-0}
-# Servers and wrk run at a raised priority (same for both) so the compilers other people run on
-# this 2-core machine take less from the measurement; the load average is printed with the table.
-PRIORITY=(nice -n "${BENCH_NICE:--10}")
 VENV=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}
 PY="$VENV/bin/python"
 
