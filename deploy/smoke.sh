@@ -72,7 +72,8 @@ swift build -c release --product paramd --static-swift-stdlib 2>&1 | tail -1
 install -D "$(swift build -c release --show-bin-path)/paramd" .build-image/paramd
 
 step "image"
-DOCKER_BUILDKIT=1 "$build_client" build -q --build-arg BASE_IMAGE="$base" --build-arg BINARY=prebuilt -t paramd:latest . \
+# No network for the build: everything it needs is in the base and the context.
+DOCKER_BUILDKIT=1 "$build_client" build -q --network none --build-arg BASE_IMAGE="$base" --build-arg BINARY=prebuilt -t paramd:latest . \
     || fail "docker build"
 docker image inspect -f 'paramd:latest {{.Id}} {{.Size}} bytes, user {{.Config.User}}, stop signal {{.Config.StopSignal}}' paramd:latest
 
@@ -107,6 +108,7 @@ python3 deploy/readme_walkthrough.py --url "$url" "${auth[@]}" || fail "walkthro
 curl -fsS --max-time 10 -H "Authorization: Bearer $(cat "$PARAMD_SMOKE_TOKEN_FILE")" "$url/v1/models" >"$work/models-before.json"
 
 step "SIGKILL in the middle of acknowledged writes"
+: >"$work/ledger"
 python3 deploy/ledger.py write --url "$url" "${auth[@]}" --ledger "$work/ledger" --writers 4 --count 2048 --deadline 120 \
     >"$work/writers.json" &
 writers=$!
