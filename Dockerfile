@@ -19,10 +19,13 @@ FROM ${BUILD_IMAGE} AS compiled
 RUN apt-get update && apt-get install -y --no-install-recommends libssl-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# Every folder Package.swift names a target in (deploy/lint.sh checks the list).
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY bench ./bench
+COPY Examples ./Examples
+COPY Fuzz ./Fuzz
 RUN swift build -c release --product paramd --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/paramd" /out/paramd
 

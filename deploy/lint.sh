@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints the deployment files, in seconds and without a Docker daemon (.ci/run runs it):
-# hadolint on the Dockerfile, kubernetes-validate --strict on deploy/kubernetes/*.yaml (the
+# hadolint on the Dockerfile (and that its compile stage copies every target folder of
+# Package.swift), kubernetes-validate --strict on deploy/kubernetes/*.yaml (the
 # Kubernetes API's own schemas: types and unknown fields), Compose v2's `config` on
 # deploy/compose.yaml alone and with the smoke test's override, and shellcheck on deploy/*.sh.
 set -euo pipefail
@@ -15,6 +16,7 @@ fi
 
 hadolint Dockerfile
 echo "hadolint: Dockerfile clean"
+swift package dump-package | python3 deploy/check_dockerfile_copies.py
 manifests=(deploy/kubernetes/*.yaml)
 kubernetes-validate --strict --quiet "${manifests[@]}"
 echo "kubernetes-validate: ${manifests[*]} valid"

