@@ -43,10 +43,12 @@ RUN if ! dpkg-query -W libssl3 zlib1g libstdc++6 ca-certificates curl >/dev/null
         apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g libstdc++6 ca-certificates curl \
         && rm -rf /var/lib/apt/lists/*; \
     fi \
-    && useradd --system --uid 10001 --home-dir /var/lib/paramd --create-home paramd \
+    && groupadd --system --gid 10001 paramd \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/paramd --create-home paramd \
     && install -d -o paramd -g paramd /var/lib/paramd/data
 COPY --from=binary /out/paramd /usr/local/bin/paramd
-USER 10001
+# uid and gid 10001, as deploy/kubernetes sets them: a secret shared with group 10001 is readable.
+USER 10001:10001
 WORKDIR /var/lib/paramd
 ENV PARAMD_HOST=0.0.0.0 PARAMD_PORT=8080 PARAMD_DATA_DIR=/var/lib/paramd/data
 EXPOSE 8080

@@ -84,7 +84,8 @@ PARAMD_SMOKE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127
 PARAMD_SMOKE_TOKEN_FILE=$work/token
 export PARAMD_SMOKE_PORT PARAMD_SMOKE_TOKEN_FILE
 python3 -c 'import secrets; print(secrets.token_hex(16))' >"$PARAMD_SMOKE_TOKEN_FILE"
-chmod 0644 "$PARAMD_SMOKE_TOKEN_FILE"  # read by the container's non-root user
+# Readable by the container's group, as README's compose instructions make it; nobody else's.
+chgrp 10001 "$PARAMD_SMOKE_TOKEN_FILE" && chmod 0640 "$PARAMD_SMOKE_TOKEN_FILE"
 compose+=(-p paramd-smoke -f deploy/compose.yaml -f deploy/compose.smoke.yaml)
 url=http://127.0.0.1:$PARAMD_SMOKE_PORT
 auth=(--token-file "$PARAMD_SMOKE_TOKEN_FILE")
