@@ -18,6 +18,7 @@ extension ParamdService {
                     return .respond(response)
                 }
             }
+            if let refusal = inferenceProtocolHeadRefusal(head) { return .respond(refusal) }
             return .proceed
         }
         hooks.requestCompleted = { [self] summary in

@@ -34,7 +34,8 @@ public final class ParamdService: Sendable {
         readiness.markReady()
     }
 
-    /// Every route of api/openapi.yaml, errors as problem+json, auth in front of /v1.
+    /// Every route of api/openapi.yaml, errors as problem+json (on /v2 the inference protocol's
+    /// own body), auth in front of /v1 and /v2.
     public func makeRouter() -> Router {
         var router = Router()
         router.notFound = { request in
@@ -68,6 +69,7 @@ public final class ParamdService: Sendable {
         addStatsRoutes(to: &router)
         addEventRoutes(to: &router)
         addPageRoutes(to: &router)
+        addInferenceProtocolRoutes(to: &router)
         return router
     }
 

@@ -19,7 +19,8 @@ def blocks() -> list[tuple[str, str, str | None]]:
     """(language, body, the output block's body for a curl command) of the sections, in order."""
     text = (ROOT / "README.md").read_text()
     start = text.index(SECTIONS[0])
-    end = text.index("\n## ", start)
+    # Up to the heading after the last of these sections (other sections have tests of their own).
+    end = re.compile(r"^#{2,3} ", re.M).search(text, text.index(SECTIONS[-1]) + len(SECTIONS[-1])).start()
     found = re.findall(r"```(\w+)\n(.*?)```", text[start:end], flags=re.S)
     result = []
     for index, (language, body) in enumerate(found):

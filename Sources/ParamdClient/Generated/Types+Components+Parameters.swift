@@ -49,5 +49,15 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/TensorShape`.
         public typealias TensorShape = Swift.String
+        /// A model version; only the current one is served (404 naming it otherwise).
+        ///
+        /// - Remark: Generated from `#/components/parameters/InferenceModelVersion`.
+        public typealias InferenceModelVersion = Swift.String
+        /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
+        /// tensors follow it. Absent: the whole body is JSON.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/InferenceHeaderContentLength`.
+        public typealias InferenceHeaderContentLength = Swift.String
     }
 }

@@ -471,5 +471,205 @@ extension Components {
                 self.body = body
             }
         }
+        public struct InferenceError: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InferenceError/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InferenceError/content/application\/json`.
+                case json(Components.Schemas.InferenceError)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas.InferenceError {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.InferenceError.Body
+            /// Creates a new `InferenceError`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.InferenceError.Body) {
+                self.body = body
+            }
+        }
+        public struct InferenceBadRequest: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InferenceBadRequest/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InferenceBadRequest/content/application\/json`.
+                case json(Components.Schemas.InferenceError)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas.InferenceError {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        default:
+                            try throwUnexpectedResponseBody(
+                                expectedContent: "application/json",
+                                body: self
+                            )
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/InferenceBadRequest/content/application\/problem+json`.
+                case applicationProblemJson(Components.Schemas.Problem)
+                /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                ///
+                /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                /// - SeeAlso: `.applicationProblemJson`.
+                public var applicationProblemJson: Components.Schemas.Problem {
+                    get throws {
+                        switch self {
+                        case let .applicationProblemJson(body):
+                            return body
+                        default:
+                            try throwUnexpectedResponseBody(
+                                expectedContent: "application/problem+json",
+                                body: self
+                            )
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.InferenceBadRequest.Body
+            /// Creates a new `InferenceBadRequest`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.InferenceBadRequest.Body) {
+                self.body = body
+            }
+        }
+        public struct InferenceUnauthorized: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InferenceUnauthorized/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InferenceUnauthorized/headers/WWW-Authenticate`.
+                public var wwwAuthenticate: Swift.String
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - wwwAuthenticate:
+                public init(wwwAuthenticate: Swift.String) {
+                    self.wwwAuthenticate = wwwAuthenticate
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.InferenceUnauthorized.Headers
+            /// - Remark: Generated from `#/components/responses/InferenceUnauthorized/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InferenceUnauthorized/content/application\/json`.
+                case json(Components.Schemas.InferenceError)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas.InferenceError {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.InferenceUnauthorized.Body
+            /// Creates a new `InferenceUnauthorized`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.InferenceUnauthorized.Headers,
+                body: Components.Responses.InferenceUnauthorized.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        public struct InferenceOutputs: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/InferenceOutputs/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// With a binary answer, the length of its JSON part.
+                ///
+                /// - Remark: Generated from `#/components/responses/InferenceOutputs/headers/Inference-Header-Content-Length`.
+                public var inferenceHeaderContentLength: Swift.String?
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - inferenceHeaderContentLength: With a binary answer, the length of its JSON part.
+                public init(inferenceHeaderContentLength: Swift.String? = nil) {
+                    self.inferenceHeaderContentLength = inferenceHeaderContentLength
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.InferenceOutputs.Headers
+            /// - Remark: Generated from `#/components/responses/InferenceOutputs/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/InferenceOutputs/content/application\/json`.
+                case json(Components.Schemas.InferenceResponse)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas.InferenceResponse {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        default:
+                            try throwUnexpectedResponseBody(
+                                expectedContent: "application/json",
+                                body: self
+                            )
+                        }
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/InferenceOutputs/content/application\/octet-stream`.
+                case binary(OpenAPIRuntime.HTTPBody)
+                /// The associated value of the enum case if `self` is `.binary`.
+                ///
+                /// - Throws: An error if `self` is not `.binary`.
+                /// - SeeAlso: `.binary`.
+                public var binary: OpenAPIRuntime.HTTPBody {
+                    get throws {
+                        switch self {
+                        case let .binary(body):
+                            return body
+                        default:
+                            try throwUnexpectedResponseBody(
+                                expectedContent: "application/octet-stream",
+                                body: self
+                            )
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.InferenceOutputs.Body
+            /// Creates a new `InferenceOutputs`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.InferenceOutputs.Headers = .init(),
+                body: Components.Responses.InferenceOutputs.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
     }
 }

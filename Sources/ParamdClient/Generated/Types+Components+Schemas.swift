@@ -3889,5 +3889,442 @@ extension Components {
                 case error
             }
         }
+        /// - Remark: Generated from `#/components/schemas/InferenceError`.
+        public struct InferenceError: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceError/error`.
+            public var error: Swift.String
+            /// Creates a new `InferenceError`.
+            ///
+            /// - Parameters:
+            ///   - error:
+            public init(error: Swift.String) {
+                self.error = error
+            }
+            public enum CodingKeys: String, CodingKey {
+                case error
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceLive`.
+        public struct InferenceLive: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceLive/live`.
+            public var live: Swift.Bool
+            /// Creates a new `InferenceLive`.
+            ///
+            /// - Parameters:
+            ///   - live:
+            public init(live: Swift.Bool) {
+                self.live = live
+            }
+            public enum CodingKeys: String, CodingKey {
+                case live
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceReady`.
+        public struct InferenceReady: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceReady/ready`.
+            public var ready: Swift.Bool
+            /// Creates a new `InferenceReady`.
+            ///
+            /// - Parameters:
+            ///   - ready:
+            public init(ready: Swift.Bool) {
+                self.ready = ready
+            }
+            public enum CodingKeys: String, CodingKey {
+                case ready
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceModelReady`.
+        public struct InferenceModelReady: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceModelReady/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceModelReady/ready`.
+            public var ready: Swift.Bool
+            /// Creates a new `InferenceModelReady`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - ready:
+            public init(
+                name: Swift.String,
+                ready: Swift.Bool
+            ) {
+                self.name = name
+                self.ready = ready
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case ready
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceServerMetadata`.
+        public struct InferenceServerMetadata: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceServerMetadata/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceServerMetadata/version`.
+            public var version: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceServerMetadata/extensions`.
+            public var extensions: [Swift.String]
+            /// Creates a new `InferenceServerMetadata`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - version:
+            ///   - extensions:
+            public init(
+                name: Swift.String,
+                version: Swift.String,
+                extensions: [Swift.String]
+            ) {
+                self.name = name
+                self.version = version
+                self.extensions = extensions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case version
+                case extensions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceDatatype`.
+        @frozen public enum InferenceDatatype: String, Codable, Hashable, Sendable, CaseIterable {
+            case bool = "BOOL"
+            case uint8 = "UINT8"
+            case uint16 = "UINT16"
+            case uint32 = "UINT32"
+            case uint64 = "UINT64"
+            case int8 = "INT8"
+            case int16 = "INT16"
+            case int32 = "INT32"
+            case int64 = "INT64"
+            case fp16 = "FP16"
+            case bf16 = "BF16"
+            case fp32 = "FP32"
+            case fp64 = "FP64"
+            case bytes = "BYTES"
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceTensorMetadata`.
+        public struct InferenceTensorMetadata: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceTensorMetadata/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceTensorMetadata/datatype`.
+            public var datatype: Components.Schemas.InferenceDatatype
+            /// Batch first; -1 where the size is not fixed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/InferenceTensorMetadata/shape`.
+            public var shape: [Swift.Int]
+            /// Creates a new `InferenceTensorMetadata`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - datatype:
+            ///   - shape: Batch first; -1 where the size is not fixed.
+            public init(
+                name: Swift.String,
+                datatype: Components.Schemas.InferenceDatatype,
+                shape: [Swift.Int]
+            ) {
+                self.name = name
+                self.datatype = datatype
+                self.shape = shape
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case datatype
+                case shape
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata`.
+        public struct InferenceModelMetadata: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata/name`.
+            public var name: Swift.String
+            /// The current version, the only one served.
+            ///
+            /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata/versions`.
+            public var versions: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata/platform`.
+            public var platform: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata/inputs`.
+            public var inputs: [Components.Schemas.InferenceTensorMetadata]
+            /// - Remark: Generated from `#/components/schemas/InferenceModelMetadata/outputs`.
+            public var outputs: [Components.Schemas.InferenceTensorMetadata]
+            /// Creates a new `InferenceModelMetadata`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - versions: The current version, the only one served.
+            ///   - platform:
+            ///   - inputs:
+            ///   - outputs:
+            public init(
+                name: Swift.String,
+                versions: [Swift.String],
+                platform: Swift.String,
+                inputs: [Components.Schemas.InferenceTensorMetadata],
+                outputs: [Components.Schemas.InferenceTensorMetadata]
+            ) {
+                self.name = name
+                self.versions = versions
+                self.platform = platform
+                self.inputs = inputs
+                self.outputs = outputs
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case versions
+                case platform
+                case inputs
+                case outputs
+            }
+        }
+        /// Request parameters; `binary_data_output` asks for every output in binary. Others are ignored.
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceRequestParameters`.
+        public struct InferenceRequestParameters: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceRequestParameters/binary_data_output`.
+            public var binaryDataOutput: Swift.Bool?
+            /// Creates a new `InferenceRequestParameters`.
+            ///
+            /// - Parameters:
+            ///   - binaryDataOutput:
+            public init(binaryDataOutput: Swift.Bool? = nil) {
+                self.binaryDataOutput = binaryDataOutput
+            }
+            public enum CodingKeys: String, CodingKey {
+                case binaryDataOutput = "binary_data_output"
+            }
+        }
+        /// Input parameters; `binary_data_size` puts the tensor in the binary part. Others are ignored.
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceInputParameters`.
+        public struct InferenceInputParameters: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceInputParameters/binary_data_size`.
+            public var binaryDataSize: Swift.Int?
+            /// Creates a new `InferenceInputParameters`.
+            ///
+            /// - Parameters:
+            ///   - binaryDataSize:
+            public init(binaryDataSize: Swift.Int? = nil) {
+                self.binaryDataSize = binaryDataSize
+            }
+            public enum CodingKeys: String, CodingKey {
+                case binaryDataSize = "binary_data_size"
+            }
+        }
+        /// The model's one input. `data` holds `shape`'s count of numbers, flat row-major or nested
+        /// (omit it and set `parameters.binary_data_size` for the binary part).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceInputTensor`.
+        public struct InferenceInputTensor: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceInputTensor/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceInputTensor/shape`.
+            public var shape: [Swift.Int]
+            /// - Remark: Generated from `#/components/schemas/InferenceInputTensor/datatype`.
+            public var datatype: Components.Schemas.InferenceDatatype
+            /// - Remark: Generated from `#/components/schemas/InferenceInputTensor/parameters`.
+            public var parameters: Components.Schemas.InferenceInputParameters?
+            /// - Remark: Generated from `#/components/schemas/InferenceInputTensor/data`.
+            public var data: [OpenAPIRuntime.OpenAPIValueContainer]
+            /// Creates a new `InferenceInputTensor`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - shape:
+            ///   - datatype:
+            ///   - parameters:
+            ///   - data:
+            public init(
+                name: Swift.String,
+                shape: [Swift.Int],
+                datatype: Components.Schemas.InferenceDatatype,
+                parameters: Components.Schemas.InferenceInputParameters? = nil,
+                data: [OpenAPIRuntime.OpenAPIValueContainer]
+            ) {
+                self.name = name
+                self.shape = shape
+                self.datatype = datatype
+                self.parameters = parameters
+                self.data = data
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case shape
+                case datatype
+                case parameters
+                case data
+            }
+        }
+        /// Requested-output parameters; `binary_data` asks for this output in binary.
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceOutputParameters`.
+        public struct InferenceOutputParameters: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputParameters/binary_data`.
+            public var binaryData: Swift.Bool?
+            /// Creates a new `InferenceOutputParameters`.
+            ///
+            /// - Parameters:
+            ///   - binaryData:
+            public init(binaryData: Swift.Bool? = nil) {
+                self.binaryData = binaryData
+            }
+            public enum CodingKeys: String, CodingKey {
+                case binaryData = "binary_data"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceRequestedOutput`.
+        public struct InferenceRequestedOutput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceRequestedOutput/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceRequestedOutput/parameters`.
+            public var parameters: Components.Schemas.InferenceOutputParameters?
+            /// Creates a new `InferenceRequestedOutput`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - parameters:
+            public init(
+                name: Swift.String,
+                parameters: Components.Schemas.InferenceOutputParameters? = nil
+            ) {
+                self.name = name
+                self.parameters = parameters
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case parameters
+            }
+        }
+        /// Members paramd has no use for (`model_name`, other parameters) are ignored, as the protocol's servers do.
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceRequest`.
+        public struct InferenceRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceRequest/id`.
+            public var id: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/InferenceRequest/parameters`.
+            public var parameters: Components.Schemas.InferenceRequestParameters?
+            /// - Remark: Generated from `#/components/schemas/InferenceRequest/inputs`.
+            public var inputs: [Components.Schemas.InferenceInputTensor]
+            /// - Remark: Generated from `#/components/schemas/InferenceRequest/outputs`.
+            public var outputs: [Components.Schemas.InferenceRequestedOutput]?
+            /// Creates a new `InferenceRequest`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - parameters:
+            ///   - inputs:
+            ///   - outputs:
+            public init(
+                id: Swift.String? = nil,
+                parameters: Components.Schemas.InferenceRequestParameters? = nil,
+                inputs: [Components.Schemas.InferenceInputTensor],
+                outputs: [Components.Schemas.InferenceRequestedOutput]? = nil
+            ) {
+                self.id = id
+                self.parameters = parameters
+                self.inputs = inputs
+                self.outputs = outputs
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case parameters
+                case inputs
+                case outputs
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceOutputTensorParameters`.
+        public struct InferenceOutputTensorParameters: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensorParameters/binary_data_size`.
+            public var binaryDataSize: Swift.Int?
+            /// Creates a new `InferenceOutputTensorParameters`.
+            ///
+            /// - Parameters:
+            ///   - binaryDataSize:
+            public init(binaryDataSize: Swift.Int? = nil) {
+                self.binaryDataSize = binaryDataSize
+            }
+            public enum CodingKeys: String, CodingKey {
+                case binaryDataSize = "binary_data_size"
+            }
+        }
+        /// The output, FP32; `data` flat row-major, or `parameters.binary_data_size` bytes in the binary part.
+        ///
+        /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor`.
+        public struct InferenceOutputTensor: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor/datatype`.
+            public var datatype: Components.Schemas.InferenceDatatype
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor/shape`.
+            public var shape: [Swift.Int]
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor/parameters`.
+            public var parameters: Components.Schemas.InferenceOutputTensorParameters?
+            /// - Remark: Generated from `#/components/schemas/InferenceOutputTensor/data`.
+            public var data: [Components.Schemas.Scalar]?
+            /// Creates a new `InferenceOutputTensor`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - datatype:
+            ///   - shape:
+            ///   - parameters:
+            ///   - data:
+            public init(
+                name: Swift.String,
+                datatype: Components.Schemas.InferenceDatatype,
+                shape: [Swift.Int],
+                parameters: Components.Schemas.InferenceOutputTensorParameters? = nil,
+                data: [Components.Schemas.Scalar]? = nil
+            ) {
+                self.name = name
+                self.datatype = datatype
+                self.shape = shape
+                self.parameters = parameters
+                self.data = data
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case datatype
+                case shape
+                case parameters
+                case data
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InferenceResponse`.
+        public struct InferenceResponse: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InferenceResponse/model_name`.
+            public var modelName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceResponse/model_version`.
+            public var modelVersion: Swift.String
+            /// - Remark: Generated from `#/components/schemas/InferenceResponse/id`.
+            public var id: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/InferenceResponse/outputs`.
+            public var outputs: [Components.Schemas.InferenceOutputTensor]
+            /// Creates a new `InferenceResponse`.
+            ///
+            /// - Parameters:
+            ///   - modelName:
+            ///   - modelVersion:
+            ///   - id:
+            ///   - outputs:
+            public init(
+                modelName: Swift.String,
+                modelVersion: Swift.String,
+                id: Swift.String? = nil,
+                outputs: [Components.Schemas.InferenceOutputTensor]
+            ) {
+                self.modelName = modelName
+                self.modelVersion = modelVersion
+                self.id = id
+                self.outputs = outputs
+            }
+            public enum CodingKeys: String, CodingKey {
+                case modelName = "model_name"
+                case modelVersion = "model_version"
+                case id
+                case outputs
+            }
+        }
     }
 }

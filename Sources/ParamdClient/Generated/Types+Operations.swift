@@ -7310,4 +7310,2171 @@ public enum Operations {
             }
         }
     }
+    /// Open Inference Protocol liveness; 200 while the process serves.
+    ///
+    /// tritonclient looks at the status only; the kserve client reads `live`.
+    ///
+    /// - Remark: HTTP `GET /v2/health/live`.
+    /// - Remark: Generated from `#/paths//v2/health/live/get(inferenceLive)`.
+    public enum InferenceLive {
+        public static let id: Swift.String = "inferenceLive"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/health/live/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceLive.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceLive.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceLive.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.InferenceLive.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/health/live/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/health/live/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceLive)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceLive {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceLive.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceLive.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Alive.
+            ///
+            /// - Remark: Generated from `#/paths//v2/health/live/get(inferenceLive)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceLive.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceLive.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Open Inference Protocol readiness; 200 once every stored model is loaded, else 503.
+    ///
+    /// - Remark: HTTP `GET /v2/health/ready`.
+    /// - Remark: Generated from `#/paths//v2/health/ready/get(inferenceReady)`.
+    public enum InferenceReady {
+        public static let id: Swift.String = "inferenceReady"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/health/ready/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceReady.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceReady.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceReady.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.InferenceReady.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/health/ready/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/health/ready/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceReady)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceReady {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceReady.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceReady.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Ready.
+            ///
+            /// - Remark: Generated from `#/paths//v2/health/ready/get(inferenceReady)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceReady.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceReady.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/health/ready/get(inferenceReady)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Server metadata, with the protocol extensions paramd implements (`binary_tensor_data`).
+    ///
+    /// - Remark: HTTP `GET /v2`.
+    /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)`.
+    public enum InferenceServerMetadata {
+        public static let id: Swift.String = "inferenceServerMetadata"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceServerMetadata.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceServerMetadata.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceServerMetadata.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.InferenceServerMetadata.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceServerMetadata)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceServerMetadata {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceServerMetadata.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceServerMetadata.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The server's metadata.
+            ///
+            /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceServerMetadata.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceServerMetadata.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The same as `GET /v2` (the protocol's own OpenAPI document spells it with the slash).
+    ///
+    /// - Remark: HTTP `GET /v2/`.
+    /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)`.
+    public enum InferenceServerMetadataSlash {
+        public static let id: Swift.String = "inferenceServerMetadataSlash"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceServerMetadataSlash.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceServerMetadataSlash.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceServerMetadataSlash.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.InferenceServerMetadataSlash.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceServerMetadata)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceServerMetadata {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceServerMetadataSlash.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceServerMetadataSlash.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The server's metadata.
+            ///
+            /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceServerMetadataSlash.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceServerMetadataSlash.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    ///
+    /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
+    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
+    /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
+    /// `-1` where not known. `versions` holds the current version only: every durable write makes
+    /// a new one, and only the current one is served. Requests may send FP32, FP16, BF16, FP64 or
+    /// integer (INT8–INT64, UINT8–UINT64) inputs: they are converted to the nearest float32.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)`.
+    public enum InferenceModelMetadata {
+        public static let id: Swift.String = "inferenceModelMetadata"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                public init(model: Components.Parameters.Model) {
+                    self.model = model
+                }
+            }
+            public var path: Operations.InferenceModelMetadata.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceModelMetadata.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.InferenceModelMetadata.Input.Path,
+                headers: Operations.InferenceModelMetadata.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/models/{model}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/models/{model}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceModelMetadata)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceModelMetadata {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceModelMetadata.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceModelMetadata.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The model's metadata.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceModelMetadata.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceModelMetadata.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Model metadata at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)`.
+    public enum InferenceModelVersionMetadata {
+        public static let id: Swift.String = "inferenceModelVersionMetadata"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// A model version; only the current one is served (404 naming it otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/path/version`.
+                public var version: Components.Parameters.InferenceModelVersion
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///   - version: A model version; only the current one is served (404 naming it otherwise).
+                public init(
+                    model: Components.Parameters.Model,
+                    version: Components.Parameters.InferenceModelVersion
+                ) {
+                    self.model = model
+                    self.version = version
+                }
+            }
+            public var path: Operations.InferenceModelVersionMetadata.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceModelVersionMetadata.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.InferenceModelVersionMetadata.Input.Path,
+                headers: Operations.InferenceModelVersionMetadata.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceModelMetadata)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceModelMetadata {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceModelVersionMetadata.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceModelVersionMetadata.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The model's metadata.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceModelVersionMetadata.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceModelVersionMetadata.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 200 when the model exists and can serve inference; 404 when there is no such model.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)`.
+    public enum InferenceModelReady {
+        public static let id: Swift.String = "inferenceModelReady"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                public init(model: Components.Parameters.Model) {
+                    self.model = model
+                }
+            }
+            public var path: Operations.InferenceModelReady.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceModelReady.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.InferenceModelReady.Input.Path,
+                headers: Operations.InferenceModelReady.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceModelReady)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceModelReady {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceModelReady.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceModelReady.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Ready.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceModelReady.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceModelReady.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Readiness of the model at a version, which must be the current one.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)`.
+    public enum InferenceModelVersionReady {
+        public static let id: Swift.String = "inferenceModelVersionReady"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/path/model`.
+                public var model: Components.Parameters.Model
+                /// A model version; only the current one is served (404 naming it otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/path/version`.
+                public var version: Components.Parameters.InferenceModelVersion
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///   - version: A model version; only the current one is served (404 naming it otherwise).
+                public init(
+                    model: Components.Parameters.Model,
+                    version: Components.Parameters.InferenceModelVersion
+                ) {
+                    self.model = model
+                    self.version = version
+                }
+            }
+            public var path: Operations.InferenceModelVersionReady.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferenceModelVersionReady.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.InferenceModelVersionReady.Input.Path,
+                headers: Operations.InferenceModelVersionReady.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.InferenceModelReady)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.InferenceModelReady {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.InferenceModelVersionReady.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.InferenceModelVersionReady.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Ready.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.InferenceModelVersionReady.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.InferenceModelVersionReady.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Open Inference Protocol inference; JSON or binary tensors in and out.
+    ///
+    /// The forward pass of `POST /v1/models/{model}/forward`: the same output bits, and small
+    /// requests share passes with it. Errors are `{"error": "..."}`: 400 for a request that is
+    /// malformed or does not fit the model (input name, shape, datatype, data count, binary
+    /// sizes), 404 for an unknown model or version.
+    ///
+    /// JSON: `inputs[0].data` holds the tensor, flat row-major or nested. Binary tensor data
+    /// extension: the body is the JSON request, whose input has `parameters.binary_data_size`
+    /// instead of `data`, followed by the tensor's little-endian bytes; the header
+    /// `Inference-Header-Content-Length` gives the JSON part's length. The output is answered in
+    /// binary when it asks for it (`outputs[i].parameters.binary_data: true`) or the request does
+    /// (`parameters.binary_data_output: true`): then the answer is `application/octet-stream`,
+    /// the JSON part (with `outputs[0].parameters.binary_data_size`) followed by the output's
+    /// float32 bytes, and `Inference-Header-Content-Length` gives the JSON part's length.
+    /// Content-Type is not looked at, as Triton does not.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)`.
+    public enum Infer {
+        public static let id: Swift.String = "infer"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/path/model`.
+                public var model: Components.Parameters.Model
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                public init(model: Components.Parameters.Model) {
+                    self.model = model
+                }
+            }
+            public var path: Operations.Infer.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
+                /// tensors follow it. Absent: the whole body is JSON.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header/Inference-Header-Content-Length`.
+                public var inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Infer.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
+                ///   - accept:
+                public init(
+                    inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Infer.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.inferenceHeaderContentLength = inferenceHeaderContentLength
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.Infer.Input.Headers
+            public var body: Components.RequestBodies.Inference
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.Infer.Input.Path,
+                headers: Operations.Infer.Input.Headers = .init(),
+                body: Components.RequestBodies.Inference
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The output, as JSON or (when asked) in the binary extension's framing.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.InferenceOutputs)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Components.Responses.InferenceOutputs {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/507`.
+            ///
+            /// HTTP response code: `507 code507`.
+            case code507(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.code507`.
+            ///
+            /// - Throws: An error if `self` is not `.code507`.
+            /// - SeeAlso: `.code507`.
+            public var code507: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .code507(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "code507",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case binary
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/octet-stream":
+                    self = .binary
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .binary:
+                    return "application/octet-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .binary,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Inference at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// As `POST /v2/models/{model}/infer`.
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/versions/{version}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)`.
+    public enum InferVersion {
+        public static let id: Swift.String = "inferVersion"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/path/model`.
+                public var model: Components.Parameters.Model
+                /// A model version; only the current one is served (404 naming it otherwise).
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/path/version`.
+                public var version: Components.Parameters.InferenceModelVersion
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - model: Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
+                ///   - version: A model version; only the current one is served (404 naming it otherwise).
+                public init(
+                    model: Components.Parameters.Model,
+                    version: Components.Parameters.InferenceModelVersion
+                ) {
+                    self.model = model
+                    self.version = version
+                }
+            }
+            public var path: Operations.InferVersion.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
+                /// tensors follow it. Absent: the whole body is JSON.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header/Inference-Header-Content-Length`.
+                public var inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferVersion.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
+                ///   - accept:
+                public init(
+                    inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferVersion.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.inferenceHeaderContentLength = inferenceHeaderContentLength
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.InferVersion.Input.Headers
+            public var body: Components.RequestBodies.Inference
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.InferVersion.Input.Path,
+                headers: Operations.InferVersion.Input.Headers = .init(),
+                body: Components.RequestBodies.Inference
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            /// The output, as JSON or (when asked) in the binary extension's framing.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.InferenceOutputs)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Components.Responses.InferenceOutputs {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed, or not applicable to this model (input name, shape, datatype, data count,
+            /// binary sizes), in the protocol's error body. A request the HTTP layer cannot parse (a
+            /// malformed header field) is refused before routing, as problem+json.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.InferenceBadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.InferenceBadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.InferenceUnauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.InferenceUnauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's limit.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request target is longer than the server's limit (8 KiB).
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/414`.
+            ///
+            /// HTTP response code: `414 uriTooLong`.
+            case uriTooLong(Components.Responses.UriTooLong)
+            /// The associated value of the enum case if `self` is `.uriTooLong`.
+            ///
+            /// - Throws: An error if `self` is not `.uriTooLong`.
+            /// - SeeAlso: `.uriTooLong`.
+            public var uriTooLong: Components.Responses.UriTooLong {
+                get throws {
+                    switch self {
+                    case let .uriTooLong(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "uriTooLong",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An Open Inference Protocol error.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/507`.
+            ///
+            /// HTTP response code: `507 code507`.
+            case code507(Components.Responses.InferenceError)
+            /// The associated value of the enum case if `self` is `.code507`.
+            ///
+            /// - Throws: An error if `self` is not `.code507`.
+            /// - SeeAlso: `.code507`.
+            public var code507: Components.Responses.InferenceError {
+                get throws {
+                    switch self {
+                    case let .code507(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "code507",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case binary
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/octet-stream":
+                    self = .binary
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .binary:
+                    return "application/octet-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .binary,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
 }

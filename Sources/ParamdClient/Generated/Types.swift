@@ -230,6 +230,85 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/models/{model}/onnx`.
     /// - Remark: Generated from `#/paths//v1/models/{model}/onnx/get(exportONNX)`.
     func exportONNX(_ input: Operations.ExportONNX.Input) async throws -> Operations.ExportONNX.Output
+    /// Open Inference Protocol liveness; 200 while the process serves.
+    ///
+    /// tritonclient looks at the status only; the kserve client reads `live`.
+    ///
+    /// - Remark: HTTP `GET /v2/health/live`.
+    /// - Remark: Generated from `#/paths//v2/health/live/get(inferenceLive)`.
+    func inferenceLive(_ input: Operations.InferenceLive.Input) async throws -> Operations.InferenceLive.Output
+    /// Open Inference Protocol readiness; 200 once every stored model is loaded, else 503.
+    ///
+    /// - Remark: HTTP `GET /v2/health/ready`.
+    /// - Remark: Generated from `#/paths//v2/health/ready/get(inferenceReady)`.
+    func inferenceReady(_ input: Operations.InferenceReady.Input) async throws -> Operations.InferenceReady.Output
+    /// Server metadata, with the protocol extensions paramd implements (`binary_tensor_data`).
+    ///
+    /// - Remark: HTTP `GET /v2`.
+    /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)`.
+    func inferenceServerMetadata(_ input: Operations.InferenceServerMetadata.Input) async throws -> Operations.InferenceServerMetadata.Output
+    /// The same as `GET /v2` (the protocol's own OpenAPI document spells it with the slash).
+    ///
+    /// - Remark: HTTP `GET /v2/`.
+    /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)`.
+    func inferenceServerMetadataSlash(_ input: Operations.InferenceServerMetadataSlash.Input) async throws -> Operations.InferenceServerMetadataSlash.Output
+    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    ///
+    /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
+    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
+    /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
+    /// `-1` where not known. `versions` holds the current version only: every durable write makes
+    /// a new one, and only the current one is served. Requests may send FP32, FP16, BF16, FP64 or
+    /// integer (INT8–INT64, UINT8–UINT64) inputs: they are converted to the nearest float32.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)`.
+    func inferenceModelMetadata(_ input: Operations.InferenceModelMetadata.Input) async throws -> Operations.InferenceModelMetadata.Output
+    /// Model metadata at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)`.
+    func inferenceModelVersionMetadata(_ input: Operations.InferenceModelVersionMetadata.Input) async throws -> Operations.InferenceModelVersionMetadata.Output
+    /// 200 when the model exists and can serve inference; 404 when there is no such model.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)`.
+    func inferenceModelReady(_ input: Operations.InferenceModelReady.Input) async throws -> Operations.InferenceModelReady.Output
+    /// Readiness of the model at a version, which must be the current one.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)`.
+    func inferenceModelVersionReady(_ input: Operations.InferenceModelVersionReady.Input) async throws -> Operations.InferenceModelVersionReady.Output
+    /// Open Inference Protocol inference; JSON or binary tensors in and out.
+    ///
+    /// The forward pass of `POST /v1/models/{model}/forward`: the same output bits, and small
+    /// requests share passes with it. Errors are `{"error": "..."}`: 400 for a request that is
+    /// malformed or does not fit the model (input name, shape, datatype, data count, binary
+    /// sizes), 404 for an unknown model or version.
+    ///
+    /// JSON: `inputs[0].data` holds the tensor, flat row-major or nested. Binary tensor data
+    /// extension: the body is the JSON request, whose input has `parameters.binary_data_size`
+    /// instead of `data`, followed by the tensor's little-endian bytes; the header
+    /// `Inference-Header-Content-Length` gives the JSON part's length. The output is answered in
+    /// binary when it asks for it (`outputs[i].parameters.binary_data: true`) or the request does
+    /// (`parameters.binary_data_output: true`): then the answer is `application/octet-stream`,
+    /// the JSON part (with `outputs[0].parameters.binary_data_size`) followed by the output's
+    /// float32 bytes, and `Inference-Header-Content-Length` gives the JSON part's length.
+    /// Content-Type is not looked at, as Triton does not.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)`.
+    func infer(_ input: Operations.Infer.Input) async throws -> Operations.Infer.Output
+    /// Inference at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// As `POST /v2/models/{model}/infer`.
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/versions/{version}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)`.
+    func inferVersion(_ input: Operations.InferVersion.Input) async throws -> Operations.InferVersion.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -631,6 +710,145 @@ extension APIProtocol {
         try await exportONNX(Operations.ExportONNX.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Open Inference Protocol liveness; 200 while the process serves.
+    ///
+    /// tritonclient looks at the status only; the kserve client reads `live`.
+    ///
+    /// - Remark: HTTP `GET /v2/health/live`.
+    /// - Remark: Generated from `#/paths//v2/health/live/get(inferenceLive)`.
+    public func inferenceLive(headers: Operations.InferenceLive.Input.Headers = .init()) async throws -> Operations.InferenceLive.Output {
+        try await inferenceLive(Operations.InferenceLive.Input(headers: headers))
+    }
+    /// Open Inference Protocol readiness; 200 once every stored model is loaded, else 503.
+    ///
+    /// - Remark: HTTP `GET /v2/health/ready`.
+    /// - Remark: Generated from `#/paths//v2/health/ready/get(inferenceReady)`.
+    public func inferenceReady(headers: Operations.InferenceReady.Input.Headers = .init()) async throws -> Operations.InferenceReady.Output {
+        try await inferenceReady(Operations.InferenceReady.Input(headers: headers))
+    }
+    /// Server metadata, with the protocol extensions paramd implements (`binary_tensor_data`).
+    ///
+    /// - Remark: HTTP `GET /v2`.
+    /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)`.
+    public func inferenceServerMetadata(headers: Operations.InferenceServerMetadata.Input.Headers = .init()) async throws -> Operations.InferenceServerMetadata.Output {
+        try await inferenceServerMetadata(Operations.InferenceServerMetadata.Input(headers: headers))
+    }
+    /// The same as `GET /v2` (the protocol's own OpenAPI document spells it with the slash).
+    ///
+    /// - Remark: HTTP `GET /v2/`.
+    /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)`.
+    public func inferenceServerMetadataSlash(headers: Operations.InferenceServerMetadataSlash.Input.Headers = .init()) async throws -> Operations.InferenceServerMetadataSlash.Output {
+        try await inferenceServerMetadataSlash(Operations.InferenceServerMetadataSlash.Input(headers: headers))
+    }
+    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    ///
+    /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
+    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
+    /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
+    /// `-1` where not known. `versions` holds the current version only: every durable write makes
+    /// a new one, and only the current one is served. Requests may send FP32, FP16, BF16, FP64 or
+    /// integer (INT8–INT64, UINT8–UINT64) inputs: they are converted to the nearest float32.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)`.
+    public func inferenceModelMetadata(
+        path: Operations.InferenceModelMetadata.Input.Path,
+        headers: Operations.InferenceModelMetadata.Input.Headers = .init()
+    ) async throws -> Operations.InferenceModelMetadata.Output {
+        try await inferenceModelMetadata(Operations.InferenceModelMetadata.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Model metadata at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)`.
+    public func inferenceModelVersionMetadata(
+        path: Operations.InferenceModelVersionMetadata.Input.Path,
+        headers: Operations.InferenceModelVersionMetadata.Input.Headers = .init()
+    ) async throws -> Operations.InferenceModelVersionMetadata.Output {
+        try await inferenceModelVersionMetadata(Operations.InferenceModelVersionMetadata.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 200 when the model exists and can serve inference; 404 when there is no such model.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)`.
+    public func inferenceModelReady(
+        path: Operations.InferenceModelReady.Input.Path,
+        headers: Operations.InferenceModelReady.Input.Headers = .init()
+    ) async throws -> Operations.InferenceModelReady.Output {
+        try await inferenceModelReady(Operations.InferenceModelReady.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Readiness of the model at a version, which must be the current one.
+    ///
+    /// - Remark: HTTP `GET /v2/models/{model}/versions/{version}/ready`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)`.
+    public func inferenceModelVersionReady(
+        path: Operations.InferenceModelVersionReady.Input.Path,
+        headers: Operations.InferenceModelVersionReady.Input.Headers = .init()
+    ) async throws -> Operations.InferenceModelVersionReady.Output {
+        try await inferenceModelVersionReady(Operations.InferenceModelVersionReady.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Open Inference Protocol inference; JSON or binary tensors in and out.
+    ///
+    /// The forward pass of `POST /v1/models/{model}/forward`: the same output bits, and small
+    /// requests share passes with it. Errors are `{"error": "..."}`: 400 for a request that is
+    /// malformed or does not fit the model (input name, shape, datatype, data count, binary
+    /// sizes), 404 for an unknown model or version.
+    ///
+    /// JSON: `inputs[0].data` holds the tensor, flat row-major or nested. Binary tensor data
+    /// extension: the body is the JSON request, whose input has `parameters.binary_data_size`
+    /// instead of `data`, followed by the tensor's little-endian bytes; the header
+    /// `Inference-Header-Content-Length` gives the JSON part's length. The output is answered in
+    /// binary when it asks for it (`outputs[i].parameters.binary_data: true`) or the request does
+    /// (`parameters.binary_data_output: true`): then the answer is `application/octet-stream`,
+    /// the JSON part (with `outputs[0].parameters.binary_data_size`) followed by the output's
+    /// float32 bytes, and `Inference-Header-Content-Length` gives the JSON part's length.
+    /// Content-Type is not looked at, as Triton does not.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)`.
+    public func infer(
+        path: Operations.Infer.Input.Path,
+        headers: Operations.Infer.Input.Headers = .init(),
+        body: Components.RequestBodies.Inference
+    ) async throws -> Operations.Infer.Output {
+        try await infer(Operations.Infer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Inference at a version, which must be the current one (404 naming it otherwise).
+    ///
+    /// As `POST /v2/models/{model}/infer`.
+    ///
+    /// - Remark: HTTP `POST /v2/models/{model}/versions/{version}/infer`.
+    /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)`.
+    public func inferVersion(
+        path: Operations.InferVersion.Input.Path,
+        headers: Operations.InferVersion.Input.Headers = .init(),
+        body: Components.RequestBodies.Inference
+    ) async throws -> Operations.InferVersion.Output {
+        try await inferVersion(Operations.InferVersion.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
 }
