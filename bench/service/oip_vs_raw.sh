@@ -21,6 +21,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
+# shellcheck source=bench/service/settings.sh
 source "$HERE/settings.sh"
 PY=${BENCH_PYTHON:-python3}
 die() { printf 'oip bench: %s\n' "$*" >&2; exit 2; }

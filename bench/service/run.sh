@@ -29,6 +29,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
+# shellcheck source=bench/service/settings.sh
 source "$HERE/settings.sh"
 STANDIN=${BENCH_PARAMD_STANDIN:-0}
 VENV=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}

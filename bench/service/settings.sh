@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the scripts that source it use these
 # The load settings the service benchmarks share (run.sh, oip_vs_raw.sh), from their BENCH_*
 # variables; sourced, not run.
 DURATION=${BENCH_DURATION:-8}
