@@ -1,25 +1,33 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Settings every target of ours shares: Swift 6 mode, strict boundaries.
-let strictSwift: [SwiftSetting] = [
+/// Swift 6 mode and strict boundaries, with imports public unless said otherwise: for generated
+/// code that writes `import` for what its public API uses (ParamdClient).
+let strictSwiftPublicImports: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
+
+/// Settings every target of ours shares: Swift 6 mode, strict boundaries, internal imports.
+let strictSwift: [SwiftSetting] = strictSwiftPublicImports + [.enableUpcomingFeature("InternalImportsByDefault")]
 
 let package = Package(
     name: "paramd",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "paramd", targets: ["paramd"]),
+        // A typed Swift client, generated from api/openapi.yaml (scripts/generate-client.sh).
+        .library(name: "ParamdClient", targets: ["ParamdClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C kernels with per-function AVX2/FMA targets and runtime dispatch (Sources/Kernels/README.md);
@@ -41,7 +49,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "Kernels", "HTTP", "JSON",
+                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -66,7 +74,29 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
-        .testTarget(name: "EndToEndTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Service", "ParamdClient", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: strictSwift),
+        // The client: Generated/ is swift-openapi-generator's output, committed (scripts/generate-client.sh
+        // regenerates it; `--check` in CI fails when api/openapi.yaml moved on without it).
+        .target(
+            name: "ParamdClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["openapi-generator-config.yaml", "Generated/openapi.sha256"],
+            // Without InternalImportsByDefault: the generated code's imports are public
+            // (scripts/generate-client.sh explains why).
+            swiftSettings: strictSwiftPublicImports),
+        // `swift run paramd-client-example http://127.0.0.1:8080`: the chapter through ParamdClient.
+        .executableTarget(
+            name: "paramd-client-example",
+            dependencies: ["ParamdClient", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Examples/ParamdClientExample",
+            swiftSettings: strictSwift),
         // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
         .executableTarget(
             name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "README.md"],

@@ -17,6 +17,7 @@ extension HTTPParseError: CustomStringConvertible {
         case .tooManyHeaders(let limit): "the request has more than \(limit) header fields"
         case .missingHost: "an HTTP/1.1 request needs a Host header"
         case .duplicateHost: "the request has more than one Host header"
+        case .invalidHost: "the Host header is not a host name or address with an optional :port"
         case .invalidContentLength: "Content-Length is not a non-negative decimal number"
         case .conflictingContentLength: "the request gives different Content-Length values"
         case .conflictingFraming: "the request has both Content-Length and Transfer-Encoding"

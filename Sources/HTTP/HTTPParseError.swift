@@ -32,6 +32,8 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case missingHost
     /// More than one Host field (RFC 9112 §3.2).
     case duplicateHost
+    /// A Host value that is not `uri-host [":" port]` (RFC 9112 §3.2, RFC 9110 §7.2).
+    case invalidHost
     /// Content-Length is not a non-negative decimal number.
     case invalidContentLength
     /// Content-Length fields or list members that differ (RFC 9110 §8.6).

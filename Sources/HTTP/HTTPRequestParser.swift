@@ -113,6 +113,7 @@ public struct HTTPRequestParser: Sendable {
             switch name.utf8.count {
             case 4 where HTTPHeaders.namesEqual(name, "Host"):
                 hostCount += 1
+                if !HostField.isValid(value) { throw .invalidHost }
             case 14 where HTTPHeaders.namesEqual(name, "Content-Length"):
                 for member in value.split(separator: ",", omittingEmptySubsequences: false) {
                     let length = try parseContentLength(member.trimmingOWS())

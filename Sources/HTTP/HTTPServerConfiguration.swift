@@ -76,6 +76,9 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults).
     /// Default: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 only (forward secrecy, AEAD).
     public var tls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20"
+    /// Key-exchange groups, for TLS 1.2 and 1.3. Default: Mozilla's "intermediate" set, which
+    /// OpenSSL's default list exceeds (it also offers X448 and secp521r1).
+    public var groups = "X25519:P-256:P-384"
 
     public init(certificateChainPath: String, privateKeyPath: String) {
         self.certificateChainPath = certificateChainPath

@@ -18,6 +18,9 @@ final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_set_cipher_list(context, configuration.tls12Ciphers) == 1 else {
             throw .tlsConfigurationFailed("cipher list \(configuration.tls12Ciphers): \(Self.lastError())")
         }
+        guard copenssl_ctx_set_groups(context, configuration.groups) == 1 else {
+            throw .tlsConfigurationFailed("groups \(configuration.groups): \(Self.lastError())")
+        }
         guard SSL_CTX_use_certificate_chain_file(context, configuration.certificateChainPath) == 1 else {
             throw .tlsConfigurationFailed("certificate \(configuration.certificateChainPath): \(Self.lastError())")
         }

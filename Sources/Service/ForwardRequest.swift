@@ -3,7 +3,7 @@ import JSON
 import NeuralNet
 
 /// A parsed forward (or backward, or train) input batch.
-struct ForwardRequest {
+struct ForwardRequest: ForwardInputs {
     var inputs: Tensor
     var capture: [String] = []
 
@@ -58,17 +58,22 @@ struct ForwardRequest {
         try Self.checkRank(self.inputs, name: "inputs")
     }
 
-    /// A rough CPU cost of parsing and computing this request, for ``Placement``: the body's
-    /// bytes (decimal JSON ~3 ns a byte, raw float32 a copy) plus the multiply-adds of a batch
-    /// as wide as the body suggests (~0.06 ns each).
+    /// A rough CPU cost of parsing and computing this request, for ``Placement``.
     static func estimatedCost(of request: HTTPRequest, model: Model) -> Duration {
         let isRaw = MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream
         let bytes = request.body.count
-        let values = isRaw ? bytes / 4 : bytes / 8
+        return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, model: model)
+    }
+
+    /// A rough CPU cost of a forward request of `jsonBytes` of JSON and `rawBytes` of raw
+    /// float32: decimal JSON ~3 ns a byte, raw float32 a copy, plus the multiply-adds of a
+    /// batch as wide as the bytes suggest (~0.06 ns each).
+    static func estimatedCost(jsonBytes: Int, rawBytes: Int, model: Model) -> Duration {
+        let values = rawBytes / 4 + jsonBytes / 8
         let rows = values / max(1, inputWidth(model) ?? 1) + 1
         let (macs, overflow) = rows.multipliedReportingOverflow(by: model.parameterCount)
         if overflow { return .seconds(1) }
-        return .nanoseconds((isRaw ? bytes / 2 : bytes * 3) + macs / 16)
+        return .nanoseconds(rawBytes / 2 + jsonBytes * 3 + macs / 16)
     }
 
     /// Batches are `[batch, features…]` with at most four dimensions, as the contract says, and

@@ -16,6 +16,8 @@ actor ModelRegistry {
     let store: any ModelStore
     let limits: ModelLimits
     let maxModels: Int
+    /// Creations, committed versions and deletions, for whoever follows a model.
+    let events = ModelEvents()
 
     init(store: any ModelStore, limits: ModelLimits, maxModels: Int) {
         self.store = store
@@ -31,7 +33,7 @@ actor ModelRegistry {
         for stored in inventory.models {
             do {
                 let state = try ModelState(stored: stored, limits: limits)
-                entries[stored.name] = .ready(ModelSlot(state, store: store))
+                entries[stored.name] = .ready(ModelSlot(state, store: store, events: events))
                 loaded += 1
             } catch {
                 damaged.append((stored.name, "\(error)"))
@@ -68,6 +70,9 @@ actor ModelRegistry {
     /// Publishes a created model under its reserved name.
     func commit(_ slot: ModelSlot) {
         entries[slot.name] = .ready(slot)
+        if let state = slot.stateIfPresent {
+            events.publish(ModelEvents.Event(model: slot.name, version: state.version, change: .created))
+        }
     }
 
     /// Gives up a reservation after a failed create.
@@ -80,8 +85,9 @@ actor ModelRegistry {
     func delete(_ name: String, condition: EntityTag.Condition?) async throws {
         switch entries[name] {
         case .ready(let slot)?:
-            try await slot.remove(condition: condition)
+            let version = try await slot.remove(condition: condition)
             if case .ready(let current)? = entries[name], current === slot { entries[name] = nil }
+            events.publish(ModelEvents.Event(model: name, version: version, change: .deleted))
         case .damaged?:
             do {
                 try await store.remove(name: name)

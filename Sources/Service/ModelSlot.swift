@@ -12,10 +12,13 @@ final class ModelSlot: Sendable {
     /// Held by a commit, and by a delete, so the two never interleave.
     private let writes = WriteLock()
     private let queue = Mutex(CommitQueue())
+    /// Where each committed version is announced (``ModelEvents``).
+    private let events: ModelEvents
 
-    init(_ state: ModelState, store: any ModelStore) {
+    init(_ state: ModelState, store: any ModelStore, events: ModelEvents = ModelEvents()) {
         name = state.name
         self.store = store
+        self.events = events
         current = Mutex(state)
     }
 
@@ -116,6 +119,7 @@ final class ModelSlot: Sendable {
             for write in batch { write.fail(Self.gone(name)) }
             return
         }
+        let committed = state
         var answers: [(ModelState, AppliedWrite)] = []
         var needsSave = false
         for write in batch {
@@ -131,7 +135,7 @@ final class ModelSlot: Sendable {
         }
         if needsSave {
             do {
-                try await store.save(state.stored)
+                try await store.save(try state.stored)
             } catch {
                 let problem = Problem.storageFailure(error)
                 for (_, applied) in answers { applied.answer(.failure(problem)) }
@@ -139,11 +143,26 @@ final class ModelSlot: Sendable {
             }
         }
         if !answers.isEmpty { current.withLock { $0 = state } }
+        announceVersions(after: committed, answers.map(\.0))
         for (stateAfter, applied) in answers { applied.answer(.success(stateAfter)) }
     }
 
+    /// Publishes one event per version a commit produced (in-memory changes make none), each
+    /// naming the parameters its write changed.
+    private func announceVersions(after committed: ModelState, _ states: [ModelState]) {
+        guard events.hasFollowers(name) else { return }
+        var previous = committed
+        for state in states where state.version != previous.version {
+            let changed = ModelEvents.changedParameters(from: previous.model, to: state.model)
+            events.publish(ModelEvents.Event(model: name, version: state.version, change: .updated(parameters: changed)))
+            previous = state
+        }
+    }
+
     /// Deletes the stored model and marks the slot gone; later calls get 404.
-    func remove(condition: EntityTag.Condition?) async throws {
+    /// - Returns: the version it had.
+    @discardableResult
+    func remove(condition: EntityTag.Condition?) async throws -> Int {
         try await writes.withLock {
             let state = try self.state()
             if let condition, !condition.isSatisfied(byVersion: state.version) {
@@ -155,6 +174,7 @@ final class ModelSlot: Sendable {
                 throw Problem.storageFailure(error)
             }
             current.withLock { $0 = nil }
+            return state.version
         }
     }
 

@@ -4,16 +4,20 @@ import NeuralNet
 extension ModelState {
     /// What storage keeps: the creation document (with the input shape once known) and every
     /// parameter once, under its first path. Tensors share their buffers: nothing is copied.
+    /// - Throws: if the parameters cannot be listed; never an empty model in their place, which
+    ///   a save would make durable.
     var stored: StoredModel {
-        var document = self.document
-        if let inputShape = model.inputShape, case .object(var members) = document {
-            members["input_shape"] = .array(inputShape.map { JSONValue.number(Double($0)) })
-            document = .object(members)
+        get throws {
+            var document = self.document
+            if let inputShape = model.inputShape, case .object(var members) = document {
+                members["input_shape"] = .array(inputShape.map { JSONValue.number(Double($0)) })
+                document = .object(members)
+            }
+            let parameters = try model.namedParameters()
+            return StoredModel(
+                name: name, version: version, document: document,
+                tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })
         }
-        let parameters = (try? model.namedParameters()) ?? []
-        return StoredModel(
-            name: name, version: version, document: document,
-            tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })
     }
 
     /// Rebuilds a model from storage: the structure from its document, the values from the

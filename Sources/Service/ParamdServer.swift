@@ -63,6 +63,8 @@ public final class ParamdServer: Sendable {
             return
         }
         logger.info("shutting down", metadata: ["grace_period": "\(gracePeriod)"])
+        // Event streams never finish on their own: end them, or they would hold the grace period.
+        service.endEventStreams()
         await http.shutdown(gracePeriod: gracePeriod)
         logger.info("stopped")
         finished.markReady()

@@ -39,42 +39,15 @@ extension ParamdService {
         addTrainingRoutes(to: &router)
     }
 
-    /// POST forward: one registry hop, then the pass runs on the snapshot, in parallel with
-    /// every other read, on the event loop or the pool as its cost decides (``Placement``);
-    /// small batches share a pass with those queued beside them (``ForwardCoalescer``).
-    /// Only a model whose deferred layers materialize on this pass queues a write (that pass
-    /// is a durable write).
+    /// POST forward: the shared forward pass (``forwardPass(_:cost:parse:)``), answered as JSON
+    /// or raw float32.
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
-        var state = try slot.state()
-        let snapshot = state
-        let cost = ForwardRequest.estimatedCost(of: request, model: state.model)
-        // Parsing and the pass run in one placement (one trip to the pool for heavy work);
-        // only a small batch that may share a pass leaves its pass to the coalescer.
-        let (parsed, computed) = try await Placement.run(cost: cost) { () throws -> (ForwardRequest, ForwardResult?) in
-            let parsed = try ForwardRequest(request, model: snapshot.model)
-            for path in parsed.capture { _ = try snapshot.model.module(at: path) }  // 422 for an unknown path
-            if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) { return (parsed, nil) }
-            return (parsed, try snapshot.model.forward(parsed.inputs, capture: parsed.capture))
-        }
-        var result: ForwardResult
-        if let computed {
-            result = computed
-        } else {
-            result = try await coalescer.forward(parsed.inputs, state: snapshot, slot: slot)
-        }
-        if result.materializedModel != nil {
-            let written = try await slot.write(condition: nil) {
-                (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
-                let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
-                guard let materialized = again.materializedModel else { return nil }
-                return (materialized, again)
-            }
-            state = written.state
-            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture)
-        }
-        metrics.recordForward(batchSize: parsed.inputs.shape[0])
-        try ParameterBody.requireFinite(result.output.scalars, what: "the output")
+        let snapshot = try slot.state()
+        let cost = ForwardRequest.estimatedCost(of: request, model: snapshot.model)
+        let (parsed, state, result) = try await forwardPass(
+            ForwardSnapshot(slot: slot, state: snapshot), cost: cost
+        ) { try ForwardRequest(request, model: snapshot.model) }
         if request.wantsRaw {
             return .raw(result.output.scalars, shape: result.output.shape, version: state.version)
         }
@@ -100,4 +73,59 @@ extension ParamdService {
         writer.endObject()
         return .json(writer.bytes, version: state.version)
     }
+
+    /// One forward pass as every forward route runs it: one registry hop already made (the
+    /// snapshot), then the pass on that snapshot, in parallel with every other read, on the
+    /// event loop or the pool as its cost decides (``Placement``); small batches share a pass
+    /// with those queued beside them (``ForwardCoalescer``). Only a model whose deferred layers
+    /// materialize on this pass queues a write (that pass is a durable write), and the state
+    /// returned is then the one written.
+    /// - Parameter parse: decodes the request on the snapshot; it runs in the same placement
+    ///   as the pass, so heavy work makes one trip to the pool, not two.
+    /// - Throws: what `parse` throws; a problem for an unknown capture path or an output that
+    ///   is not finite.
+    func forwardPass<Parsed: ForwardInputs>(
+        _ snapshot: ForwardSnapshot, cost: Duration, parse: @escaping @Sendable () throws -> Parsed
+    ) async throws -> (parsed: Parsed, state: ModelState, result: ForwardResult) {
+        let model = snapshot.state.model
+        let (parsed, computed) = try await Placement.run(cost: cost) { () throws -> (Parsed, ForwardResult?) in
+            let parsed = try parse()
+            for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
+            if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) { return (parsed, nil) }
+            return (parsed, try model.forward(parsed.inputs, capture: parsed.capture))
+        }
+        var state = snapshot.state
+        var result: ForwardResult
+        if let computed {
+            result = computed
+        } else {
+            result = try await coalescer.forward(parsed.inputs, state: state, slot: snapshot.slot)
+        }
+        if result.materializedModel != nil {
+            let written = try await snapshot.slot.write(condition: nil) {
+                (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
+                let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
+                guard let materialized = again.materializedModel else { return nil }
+                return (materialized, again)
+            }
+            state = written.state
+            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture)
+        }
+        metrics.recordForward(batchSize: parsed.inputs.shape[0])
+        try ParameterBody.requireFinite(result.output.scalars, what: "the output")
+        return (parsed, state, result)
+    }
+}
+
+/// A model's slot with the snapshot a forward pass reads.
+struct ForwardSnapshot {
+    let slot: ModelSlot
+    let state: ModelState
+}
+
+/// What a forward route decoded from its request: the input batch and the module paths whose
+/// activations to return.
+protocol ForwardInputs: Sendable {
+    var inputs: Tensor { get }
+    var capture: [String] { get }
 }

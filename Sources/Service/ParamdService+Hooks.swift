@@ -8,12 +8,17 @@ extension ParamdService {
         var hooks = HTTPServerHooks()
         hooks.headReceived = { [self] head in
             // A wrong token costs the client no upload: 401 before the body is read.
-            if let auth, head.path.hasPrefix("/v1/") || head.path == "/v1" {
+            if let auth, head.path.hasPrefix("/v1/") || head.path == "/v1",
+                cors?.isAdmittedPreflight(method: head.method, headers: head.headers) != true
+            {
                 let header = head.headers["Authorization"]
                 if !auth.admits(authorization: header) {
-                    return .respond(.problem(BearerAuth.challenge(provided: header != nil), instance: head.path))
+                    var response = HTTPResponse.problem(BearerAuth.challenge(provided: header != nil), instance: head.path)
+                    cors?.decorate(&response, requestHeaders: head.headers)
+                    return .respond(response)
                 }
             }
+            if let refusal = inferenceProtocolHeadRefusal(head) { return .respond(refusal) }
             return .proceed
         }
         hooks.requestCompleted = { [self] summary in

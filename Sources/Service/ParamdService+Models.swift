@@ -56,11 +56,11 @@ extension ParamdService {
             let model = try document.makeModel(limits: configuration.modelLimits)
             let state = ModelState(name: name, version: 1, model: model, document: document.json)
             do {
-                try await registry.store.save(state.stored)
+                try await registry.store.save(try state.stored)
             } catch {
                 throw Problem.storageFailure(error)
             }
-            await registry.commit(ModelSlot(state, store: registry.store))
+            await registry.commit(ModelSlot(state, store: registry.store, events: registry.events))
             var response = HTTPResponse.json(ModelDescription.json(state), status: .created, version: state.version)
             response.headers.set("Location", "/v1/models/\(name)")
             return response

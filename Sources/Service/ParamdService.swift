@@ -11,6 +11,7 @@ public final class ParamdService: Sendable {
     let auth: BearerAuth?
     let logger: Logger
     let coalescer: ForwardCoalescer
+    let cors: CORSPolicy?
 
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
         self.configuration = configuration
@@ -19,6 +20,7 @@ public final class ParamdService: Sendable {
         self.coalescer = ForwardCoalescer(onBatch: { metrics.recordJointForward(requests: $0) })
         self.registry = ModelRegistry(store: store, limits: configuration.modelLimits, maxModels: configuration.maxModels)
         self.auth = configuration.token.map(BearerAuth.init(token:))
+        self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.logger = logger
     }
 
@@ -32,7 +34,8 @@ public final class ParamdService: Sendable {
         readiness.markReady()
     }
 
-    /// Every route of api/openapi.yaml, errors as problem+json, auth in front of /v1.
+    /// Every route of api/openapi.yaml, errors as problem+json (on /v2 the inference protocol's
+    /// own body), auth in front of /v1 and /v2.
     public func makeRouter() -> Router {
         var router = Router()
         router.notFound = { request in
@@ -45,6 +48,7 @@ public final class ParamdService: Sendable {
                     detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
                 instance: request.path)
         }
+        if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
         router.use { [self] request, next in
             if request.path.hasPrefix("/v1/") || request.path == "/v1" {
                 do {
@@ -60,6 +64,12 @@ public final class ParamdService: Sendable {
         addModelRoutes(to: &router)
         addParameterRoutes(to: &router)
         addComputeRoutes(to: &router)
+        addStateDictRoutes(to: &router)
+        addONNXRoutes(to: &router)
+        addStatsRoutes(to: &router)
+        addEventRoutes(to: &router)
+        addPageRoutes(to: &router)
+        addInferenceProtocolRoutes(to: &router)
         return router
     }
 

@@ -15,7 +15,7 @@ enum Placement {
     static func forRequest(_ head: HTTPRequestHead) -> HandlerPlacement? {
         switch head.method {
         case .get, .head: .eventLoop
-        case .post where head.path.hasSuffix("/forward"): .eventLoop
+        case .post where head.path.hasSuffix("/forward") || head.path.hasSuffix("/infer"): .eventLoop
         default: nil
         }
     }

@@ -24,6 +24,11 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxModels: Int = 1000
     /// Event-loop threads for the HTTP server; nil means one per core.
     public var threads: Int?
+    /// Origins (`https://host:port`) whose browser pages may call the API: they get CORS
+    /// preflight answers and `Access-Control-Allow-Origin`. Empty: no CORS headers at all.
+    public var corsOrigins: [String] = []
+    /// How often an event stream sends a heartbeat comment, so proxies keep it open.
+    public var eventHeartbeat: Duration = .seconds(15)
 
     public init() {}
 

@@ -58,6 +58,13 @@ struct Paramd: AsyncParsableCommand {
     @Option(help: "HTTP event-loop threads. (env PARAMD_THREADS; default one per core)")
     var threads: Int?
 
+    @Option(name: .customLong("cors-origins"),
+            help: """
+                Comma-separated origins (http://host:port) whose browser pages may call the API; \
+                others get no CORS headers. (env PARAMD_CORS_ORIGINS; default none)
+                """)
+    var corsOrigins: String?
+
     @Option(name: .customLong("log-level"),
             help: "trace, debug, info, notice, warning, error or critical. (env PARAMD_LOG_LEVEL; default info)")
     var logLevel: String?

@@ -44,6 +44,9 @@ struct Settings {
             try number(command.maxParameters, "PARAMD_MAX_PARAMETERS", minimum: 1) ?? service.maxParametersPerModel
         service.maxModels = try number(command.maxModels, "PARAMD_MAX_MODELS", minimum: 1) ?? service.maxModels
         service.threads = try number(command.threads, "PARAMD_THREADS", minimum: 1)
+        if let origins = text(command.corsOrigins, "PARAMD_CORS_ORIGINS") {
+            service.corsOrigins = try Self.origins(origins)
+        }
         if let level = text(command.logLevel, "PARAMD_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ValidationError("unknown log level \"\(level)\"; use trace, debug, info, notice, warning, error or critical")
@@ -67,6 +70,20 @@ struct Settings {
             else { throw ValidationError("cannot read the token file \(path)") }
             let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             return try checked(line.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// `--cors-origins`: each an origin as browsers send it, `scheme://host[:port]`, no path.
+    private static func origins(_ list: String) throws -> [String] {
+        try list.split(separator: ",").map { item in
+            let origin = item.trimmingCharacters(in: .whitespaces)
+            let parts = origin.split(separator: "://", maxSplits: 1)
+            guard parts.count == 2, ["http", "https"].contains(parts[0]), !parts[1].isEmpty,
+                  !parts[1].contains("/"), origin.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            else {
+                throw ValidationError("--cors-origins takes origins such as http://localhost:3000 (scheme, host, optional port; no path), got \"\(origin)\"")
+            }
+            return origin
         }
     }
 

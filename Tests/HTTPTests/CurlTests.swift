@@ -41,6 +41,16 @@ struct CurlTests {
         }
     }
 
+    @Test func invalidHostFromCurlIs400AndAValidOneIsServed() async throws {
+        try await withServer { _, port in
+            let bad = try await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: a b", "http://127.0.0.1:\(port)/big"])
+            #expect(bad.text == "400")
+            let good = try await run(
+                "curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: [::1]:8080", "http://127.0.0.1:\(port)/big"])
+            #expect(good.text == "200")
+        }
+    }
+
     @Test func chunkedUploadFromCurl() async throws {
         let payload = Self.randomBytes(300_000)
         try await withServer { _, port in

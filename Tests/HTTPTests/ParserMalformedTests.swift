@@ -91,6 +91,14 @@ struct ParserMalformedTests {
         // Host
         Case("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", .missingHost),
         Case("two Host fields", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .duplicateHost),
+        Case("space inside Host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", .invalidHost),
+        Case("slash in Host", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", .invalidHost),
+        Case("letters in Host port", "GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n", .invalidHost),
+        Case("two colons in Host", "GET / HTTP/1.1\r\nHost: a:80:81\r\n\r\n", .invalidHost),
+        Case("unclosed IP literal in Host", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", .invalidHost),
+        Case("junk after IP literal in Host", "GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", .invalidHost),
+        Case("bad percent-escape in Host", "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", .invalidHost),
+        Case("at sign in Host", "GET / HTTP/1.1\r\nHost: user@a\r\n\r\n", .invalidHost),
         // Content-Length
         Case("letters in Content-Length", "POST / HTTP/1.1\r\n\(host)Content-Length: abc\r\n\r\n", .invalidContentLength),
         Case("negative Content-Length", "POST / HTTP/1.1\r\n\(host)Content-Length: -1\r\n\r\n", .invalidContentLength),

@@ -66,6 +66,23 @@ struct TLSTests {
         }
     }
 
+    @Test func offersOnlyTheIntermediateKeyExchangeGroups() async throws {
+        let files = try await Self.makeCertificate()
+        try await withServer(Self.tlsConfiguration(files)) { _, port in
+            for group in ["X448", "P-521"] {
+                let refused = try await run(
+                    "openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-groups", group, "-CAfile", files.certificate], stdin: [])
+                #expect(refused.status != 0, "\(group) must not be negotiated")
+            }
+            for group in ["X25519", "P-256", "P-384"] {
+                let accepted = try await run(
+                    "openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-groups", group, "-CAfile", files.certificate], stdin: [])
+                #expect(accepted.status == 0, "\(group): \(accepted.stderr)")
+                #expect(accepted.text.contains("Verify return code: 0 (ok)"))
+            }
+        }
+    }
+
     @Test func plainHTTPToATLSPortIsClosedAndTheServerStaysUp() async throws {
         let files = try await Self.makeCertificate()
         try await withServer(Self.tlsConfiguration(files)) { _, port in

@@ -148,7 +148,7 @@ struct ModelRoutesTests {
 
     @Test func unknownRouteIs404AndWrongMethodIs405WithAllow() async throws {
         let harness = await ServiceHarness()
-        let missing = try await harness.send(.get, "/v2/nothing")
+        let missing = try await harness.send(.get, "/v3/nothing")  // /v2 is the inference protocol's, with its own body
         #expect(missing.status == 404)
         #expect(missing.headers["Content-Type"] == "application/problem+json")
         let wrong = try await harness.send(.put, "/v1/models")

@@ -11,11 +11,15 @@ struct ServiceHarness {
     let store: MemoryModelStore
     let router: Router
 
-    init(token: String? = nil, maxParameters: Int = 1_000_000, maxModels: Int = 100, stored: [StoredModel] = []) async {
+    init(
+        token: String? = nil, maxParameters: Int = 1_000_000, maxModels: Int = 100, stored: [StoredModel] = [],
+        configure: (inout ServiceConfiguration) -> Void = { _ in }
+    ) async {
         var configuration = ServiceConfiguration()
         configuration.token = token
         configuration.maxParametersPerModel = maxParameters
         configuration.maxModels = maxModels
+        configure(&configuration)
         store = MemoryModelStore(models: stored)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -5,6 +5,7 @@
 --   BENCH_CONTENT_TYPE  Content-Type of the body
 --   BENCH_ACCEPT        Accept header (e.g. application/octet-stream for raw outputs)
 --   BENCH_TENSOR_SHAPE  Tensor-Shape header for raw float32 bodies
+--   BENCH_INFERENCE_HEADER_LENGTH  Inference-Header-Content-Length of a binary /v2 infer body
 --   BENCH_RESULT_FILE   when set, done() appends one JSON line with the measured figures
 --   BENCH_LABEL         tag copied into that line (server and case)
 
@@ -20,6 +21,9 @@ end
 if env("BENCH_CONTENT_TYPE") then wrk.headers["Content-Type"] = env("BENCH_CONTENT_TYPE") end
 if env("BENCH_ACCEPT") then wrk.headers["Accept"] = env("BENCH_ACCEPT") end
 if env("BENCH_TENSOR_SHAPE") then wrk.headers["Tensor-Shape"] = env("BENCH_TENSOR_SHAPE") end
+if env("BENCH_INFERENCE_HEADER_LENGTH") then
+  wrk.headers["Inference-Header-Content-Length"] = env("BENCH_INFERENCE_HEADER_LENGTH")
+end
 
 -- wrk counts only status >= 400 in errors.status; count anything but 200 separately so a
 -- server answering 201/3xx/207 to a timed request cannot pass as a success.

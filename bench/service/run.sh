@@ -17,6 +17,8 @@
 #   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
 #      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
 #   6. prints the table; a trap stops both servers and removes the temporary files
+#   7. the Open Inference Protocol cases (oip_vs_raw.sh): binary /v2 infer against /v1 forward with
+#      raw float32 on the same paramd, batch 64 and 256, interleaved rounds (about 40 s more)
 #
 # Knobs (environment): BENCH_DURATION (8), BENCH_ROUNDS (4), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 #   BENCH_SERVER_CORE (0), BENCH_CLIENT_CORE (1), BENCH_NICE (-10), BENCH_PARAMD_STANDIN=1 (a second peer plays
@@ -29,19 +31,12 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/service"
-DURATION=${BENCH_DURATION:-8}
-WARMUP=${BENCH_WARMUP:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-16}
-ROUNDS=${BENCH_ROUNDS:-4}
-SERVER_CORE=${BENCH_SERVER_CORE:-0}
-CLIENT_CORE=${BENCH_CLIENT_CORE:-1}
+# shellcheck source=bench/service/settings.sh
+source "$HERE/settings.sh"
 STANDIN=${BENCH_PARAMD_STANDIN:-0}
 # Client payload families timed beside the headline forward bodies (workload.FAMILIES); set
 # BENCH_FAMILIES="" to skip them (each adds two cases of warm-up + duration per server).
 FAMILIES=${BENCH_FAMILIES-short-compact python-compact javascript pretty integers orjson}
-# Servers and wrk run at a raised priority (same for both) so the compilers other people run on
-# this 2-core machine take less from the measurement; the load average is printed with the table.
-PRIORITY=(nice -n "${BENCH_NICE:--10}")
 VENV=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}
 PY="$VENV/bin/python"
 
@@ -232,6 +227,14 @@ echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE, ${WARMUP}s warm-up + ${DURATI
      "load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
 echo
 "$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS" "$WORK"
+
+# Open Inference Protocol: binary /v2 infer against /v1 forward with raw float32 on the same
+# paramd, batch 64 and 256 (oip_vs_raw.sh; it checks /v2 gives /v1's bits first).
+if [[ $PARAMD_STATUS == ok && -n $PARAMD_URL ]]; then
+    echo
+    BENCH_PARAMD_URL=$PARAMD_URL BENCH_PARAMD_PID=$PARAMD_PID BENCH_WORK=$WORK BENCH_PYTHON=$PY \
+        bash "$HERE/oip_vs_raw.sh" || CHECK_STATUS=1
+fi
 if ((CHECK_STATUS != 0)); then
     echo
     echo "CORRECTNESS CHECKS FAILED (see 'FAIL' lines above): figures for a failing server are not comparable."

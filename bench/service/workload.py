@@ -53,6 +53,13 @@ def reference(w: dict, x: np.ndarray) -> np.ndarray:
     return h @ w["4.weight"].T.astype(np.float64) + w["4.bias"]
 
 
+def infer_header(x: np.ndarray) -> bytes:
+    """The JSON part of a binary inference request for `x`, binary output asked for."""
+    return orjson.dumps({"inputs": [{"name": "input", "shape": list(x.shape), "datatype": "FP32",
+                                     "parameters": {"binary_data_size": x.nbytes}}],
+                         "parameters": {"binary_data_output": True}})
+
+
 def main(out: str) -> None:
     os.makedirs(out, exist_ok=True)
     dump = lambda name, obj: open(os.path.join(out, name), "wb").write(
@@ -67,6 +74,11 @@ def main(out: str) -> None:
         write(f"forward-{tag}.json", encode("python-default", x.astype(np.float64)))
         write(f"forward-{tag}.f32", x.astype("<f4").tobytes())
         np.save(os.path.join(out, f"reference-{tag}.npy"), reference(w, x))
+        # Open Inference Protocol binary infer as tritonclient sends it: the JSON part, then the
+        # batch's float32 bytes; its length goes in Inference-Header-Content-Length.
+        header = infer_header(x)
+        open(os.path.join(out, f"infer-{tag}.bin"), "wb").write(header + x.astype("<f4").tobytes())
+        open(os.path.join(out, f"infer-{tag}.length"), "w").write(str(len(header)))
         if tag == "b256":
             continue
         for family in FAMILIES:

@@ -95,6 +95,24 @@ float ck_dot(ck_isa isa, const float *x, const float *y, long n);
 /// Index of the first NaN or infinity in `x[0..<n]`, or -1 when every value is finite.
 long ck_first_nonfinite(const float *x, long n);
 
+/// One pass over x[0..<n] (Sources/Kernels/Statistics.swift): min, max, Σx and Σx² in double,
+/// and how many elements equal zero (−0 included). All zero when n is 0.
+typedef struct {
+    float min, max;
+    double sum, sum_squares;
+    long zeros;
+} ck_moments;
+ck_moments ck_moments_of(const float *x, long n);
+/// The second pass: counts[b] for b in 0..<bins of the elements with edges[b] <= x < edges[b+1]
+/// (the last bin also holds x == edges[bins], as numpy.histogram; elements outside are not
+/// counted), and the return value Σ(x − mean)² in double.
+double ck_histogram(const float *x, long n, const float *edges, long bins, double mean, int64_t *counts);
+/// Means of a row-major rows×cols matrix over cell_rows×cell_cols cells: cell (i, j) covers rows
+/// ⌊i·rows/cell_rows⌋ ..< ⌊(i+1)·rows/cell_rows⌋ and likewise columns; column_cell[c] is the cell
+/// column of column c, sums has cell_cols doubles of scratch, out receives cell_rows·cell_cols.
+void ck_pool_means(const float *x, long rows, long cols, long cell_rows, long cell_cols,
+                   const int32_t *column_cell, double *sums, float *out);
+
 #include "ck_json.h"
 
 #endif

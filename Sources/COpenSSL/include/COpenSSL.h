@@ -20,6 +20,11 @@ static inline uint64_t copenssl_ctx_set_server_options(SSL_CTX *context) {
     return SSL_CTX_set_options(context, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 }
 
+/// The key-exchange groups offered, as an OpenSSL list (`X25519:P-256:P-384`).
+static inline int copenssl_ctx_set_groups(SSL_CTX *context, const char *groups) {
+    return (int)SSL_CTX_set1_groups_list(context, groups);
+}
+
 static inline int copenssl_get_version_number(const SSL *connection) {
     return SSL_version(connection);
 }

@@ -20,8 +20,12 @@ public enum SafeTensorsError: Error, Sendable, Equatable {
     case unknownField(tensor: String, field: String)
     /// A tensor entry is not an object, or a field has the wrong JSON type.
     case invalidField(tensor: String, field: String)
-    /// A dtype other than F32.
+    /// A dtype that is not one of the format's.
+    case unknownDType(tensor: String, dtype: String)
+    /// A dtype of the format that does not convert to Float32 (integers, booleans, 8-bit floats).
     case unsupportedDType(tensor: String, dtype: String)
+    /// A finite F64 value beyond Float32's range, at this flat index.
+    case valueOutOfRange(tensor: String, index: Int)
     /// A shape with a negative or fractional dimension, or an element count that overflows.
     case invalidShape(tensor: String)
     /// Offsets that are not two non-negative integers with begin ≤ end.
@@ -64,8 +68,12 @@ extension SafeTensorsError: CustomStringConvertible {
             return "tensor \"\(tensor)\" has an unknown field \"\(field)\""
         case .invalidField(let tensor, let field):
             return "tensor \"\(tensor)\" has an invalid \"\(field)\""
+        case .unknownDType(let tensor, let dtype):
+            return "tensor \"\(tensor)\" has dtype \(dtype.debugDescription), which is not a safetensors dtype"
         case .unsupportedDType(let tensor, let dtype):
-            return "tensor \"\(tensor)\" has dtype \(dtype); only F32 is supported"
+            return "tensor \"\(tensor)\" has dtype \(dtype); only F32, F16, BF16 and F64 convert to float32"
+        case .valueOutOfRange(let tensor, let index):
+            return "tensor \"\(tensor)\" has a value at flat index \(index) beyond the range of float32"
         case .invalidShape(let tensor):
             return "tensor \"\(tensor)\" has a shape that is not a list of non-negative integers of a sane size"
         case .invalidOffsets(let tensor):

@@ -1,12 +1,25 @@
 import JSON
 
 extension SafeTensorsFile {
-    /// The file's bytes: header length, JSON header (space-padded so the buffer starts at a
-    /// multiple of 8), then every tensor's Float32 data, little-endian, in `tensors` order.
+    /// The file's bytes: ``encodedHeader()``, then every tensor's Float32 data, little-endian,
+    /// in `tensors` order (what ``forEachEncodedTensor(_:)`` hands out).
     ///
     /// - Throws: `.duplicateName`, `.reservedName`, `.valueCountMismatch`.
     /// - Complexity: O(total elements); one copy of the data.
     public func encoded() throws(SafeTensorsError) -> [UInt8] {
+        var file = try encodedHeader()
+        file.reserveCapacity(file.count + tensors.reduce(0) { $0 + $1.values.count * MemoryLayout<Float>.size })
+        forEachEncodedTensor { (bytes: UnsafeRawBufferPointer) in file.append(contentsOf: bytes) }
+        return file
+    }
+
+    /// The start of the file: the header length, then the JSON header, space-padded so the
+    /// buffer starts at a multiple of 8. The tensors' data follows (``forEachEncodedTensor(_:)``),
+    /// so a writer can send a file of any size without assembling it in memory.
+    ///
+    /// - Throws: `.duplicateName`, `.reservedName`, `.valueCountMismatch`.
+    /// - Complexity: O(tensors + metadata).
+    public func encodedHeader() throws(SafeTensorsError) -> [UInt8] {
         var names = Set<String>()
         var writer = JSONWriter(reservingCapacity: 64 + tensors.count * 96)
         writer.beginObject()
@@ -35,25 +48,33 @@ extension SafeTensorsFile {
         }
         writer.endObject()
 
-        var header = writer.bytes
-        header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
-        var file = [UInt8]()
-        file.reserveCapacity(8 + header.count + offset)
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(contentsOf: header)
-        for tensor in tensors {
-            Self.appendLittleEndian(tensor.values, to: &file)
-        }
-        return file
+        let header = writer.bytes
+        let padding = (8 - header.count % 8) % 8
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(8 + header.count + padding)
+        withUnsafeBytes(of: UInt64(header.count + padding).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: header)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
+        return bytes
     }
 
-    private static func appendLittleEndian(_ values: [Float], to file: inout [UInt8]) {
-        #if _endian(little)
-            values.withUnsafeBytes { file.append(contentsOf: $0) }
-        #else
-            for value in values {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { file.append(contentsOf: $0) }
-            }
-        #endif
+    /// Calls `body` with each tensor's data as little-endian Float32 bytes, in `tensors` order:
+    /// the rest of the file after ``encodedHeader()``. On a little-endian machine these are the
+    /// tensors' own storage, not a copy. Stops at the first error `body` throws.
+    public func forEachEncodedTensor<Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+        var failure: Failure?
+        for tensor in tensors where failure == nil {
+            #if _endian(little)
+                tensor.values.withUnsafeBytes { bytes in
+                    do throws(Failure) { try body(bytes) } catch { failure = error }
+                }
+            #else
+                let swapped = tensor.values.map { $0.bitPattern.littleEndian }
+                swapped.withUnsafeBytes { bytes in
+                    do throws(Failure) { try body(bytes) } catch { failure = error }
+                }
+            #endif
+        }
+        if let failure { throw failure }
     }
 }

@@ -15,7 +15,7 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     }
 }
 
-/// The safetensors format (Hugging Face), restricted to Float32 tensors.
+/// The safetensors format (Hugging Face), with Float32 tensors.
 ///
 /// Layout: an 8-byte little-endian unsigned header length `N`; `N` bytes of UTF-8 JSON,
 /// `{"NAME": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
@@ -25,8 +25,8 @@ public struct SafeTensorsEntry: Sendable, Equatable {
 /// Encoding keeps the tensors' order in the buffer and pads the header with spaces so the
 /// buffer starts 8-byte aligned, as the reference writer does. Decoding is strict: every rule
 /// above is checked and a file breaking one is refused with a ``SafeTensorsError`` naming the
-/// tensor and the rule — never a crash, never a partial result. Only `F32` is accepted; any
-/// other dtype is refused by name.
+/// tensor and the rule — never a crash, never a partial result. `F32` is read as is, `F16`,
+/// `BF16` and `F64` are converted; any other dtype is refused by name.
 public struct SafeTensorsFile: Sendable, Equatable {
     /// The tensors, in the order of their data in the buffer.
     public var tensors: [SafeTensorsEntry]

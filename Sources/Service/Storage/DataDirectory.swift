@@ -51,9 +51,8 @@ public final class DataDirectory: Sendable {
     /// state is still stored, whole.
     public func save(_ model: PersistedModel) throws(StorageError) {
         try Self.validate(model.name)
-        let bytes = try model.encodedFile()
         try DurableFile.makeDirectory(model.name, in: modelsPath)
-        try DurableFile.write(bytes, to: PersistedModel.fileName, in: modelsPath + "/" + model.name)
+        try DurableFile.write(to: PersistedModel.fileName, in: modelsPath + "/" + model.name, contents: model.writeFile)
     }
 
     /// Reads and verifies one stored model.

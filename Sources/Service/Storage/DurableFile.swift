@@ -18,11 +18,21 @@ enum DurableFile {
 
     /// Atomically and durably replaces (or creates) `path` in `directory` with `bytes`.
     static func write(_ bytes: [UInt8], to name: String, in directory: String) throws(StorageError) {
+        try write(to: name, in: directory) { (write) throws(StorageError) in try SystemCalls.withBytes(of: bytes, write) }
+    }
+
+    /// Atomically and durably replaces (or creates) `path` in `directory` with what `contents`
+    /// passes, in order, to the function it is given: a file written a part at a time, never
+    /// assembled in memory.
+    static func write(
+        to name: String, in directory: String,
+        contents: ((UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) -> Void
+    ) throws(StorageError) {
         let temporary = directory + "/" + temporaryPrefix + name + "-"
             + String(SystemCalls.processID) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let descriptor = try SystemCalls.createExclusive(temporary)
         do throws(StorageError) {
-            try SystemCalls.writeAll(descriptor, bytes, path: temporary)
+            try contents { (part) throws(StorageError) in try SystemCalls.writeAll(descriptor, part, path: temporary) }
             try SystemCalls.sync(descriptor, path: temporary)
         } catch {
             SystemCalls.close(descriptor)

@@ -26,26 +26,47 @@ extension PersistedModel {
     /// `"paramd.checksum":"` as the writer spells it; its 8 digits follow.
     private static let checksumPattern = Array("\"\(checksumKey)\":\"".utf8)
 
-    /// The file's bytes, checksum included.
+    /// The file's bytes, checksum included (the bytes ``writeFile(_:)`` writes).
     func encodedFile() throws(StorageError) -> [UInt8] {
+        let (header, file) = try fileParts()
+        var bytes = header
+        file.forEachEncodedTensor { (data: UnsafeRawBufferPointer) in bytes.append(contentsOf: data) }
+        return bytes
+    }
+
+    /// Writes the file through `write` a part at a time: the header, checksum included, then
+    /// each tensor's data straight from the model's storage. A model's file is never assembled
+    /// in memory, so saving a model costs no memory in proportion to its size.
+    func writeFile(_ write: (UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) {
+        let (header, file) = try fileParts()
+        try SystemCalls.withBytes(of: header, write)
+        try file.forEachEncodedTensor(write)
+    }
+
+    /// The header with its checksum filled in, and the tensors whose data follows it. The
+    /// checksum covers the header (with `00000000` in its place) and then the data.
+    private func fileParts() throws(StorageError) -> (header: [UInt8], file: SafeTensorsFile) {
         let metadata = [
             "format": "pt", "paramd.format": Self.formatVersion, "paramd.name": name,
             "paramd.version": String(version), "paramd.document": document.jsonString,
             Self.checksumKey: "00000000",
         ]
-        var bytes: [UInt8]
+        let file = SafeTensorsFile(tensors: tensors, metadata: metadata)
+        var header: [UInt8]
         do throws(SafeTensorsError) {
-            bytes = try SafeTensorsFile(tensors: tensors, metadata: metadata).encoded()
+            header = try file.encodedHeader()
         } catch {
             throw .unencodableModel(name, error)
         }
-        guard let digits = Self.checksumDigits(in: bytes) else {
+        guard let digits = Self.checksumDigits(in: header) else {
             preconditionFailure("the safetensors writer must spell the checksum entry as expected")
         }
-        let checksum = CRC32.checksum(bytes)
-        let hex = Array(String(checksum, radix: 16).utf8)
-        bytes.replaceSubrange(digits, with: repeatElement(UInt8(ascii: "0"), count: 8 - hex.count) + hex)
-        return bytes
+        var crc = CRC32()
+        crc.update(header)
+        file.forEachEncodedTensor { (data: UnsafeRawBufferPointer) in crc.update(data) }
+        let hex = Array(String(crc.value, radix: 16).utf8)
+        header.replaceSubrange(digits, with: repeatElement(UInt8(ascii: "0"), count: 8 - hex.count) + hex)
+        return (header, file)
     }
 
     /// Decodes and verifies a model file; `name` is the folder it was found in.

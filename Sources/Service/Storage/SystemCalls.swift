@@ -37,16 +37,27 @@ enum SystemCalls {
 
     /// Writes every byte, looping over short writes.
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(StorageError) {
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let count = retrying { write(descriptor, buffer.baseAddress! + written, buffer.count - written) }
-                guard count > 0 else { return count == 0 ? EIO : lastError }
-                written += count
-            }
-            return nil
+        try withBytes(of: bytes) { (buffer) throws(StorageError) in try writeAll(descriptor, buffer, path: path) }
+    }
+
+    /// `bytes.withUnsafeBytes(body)` for a body that throws a `StorageError` (the standard
+    /// library's version rethrows untyped).
+    static func withBytes(of bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) {
+        var failure: StorageError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(StorageError) { try body(buffer) } catch { failure = error }
         }
-        if let failure { throw StorageError(errno: failure, operation: "write", path: path) }
+        if let failure { throw failure }
+    }
+
+    /// Writes every byte of `buffer`, retrying short writes and EINTR.
+    static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(StorageError) {
+        var written = 0
+        while written < buffer.count {
+            let count = retrying { write(descriptor, buffer.baseAddress! + written, buffer.count - written) }
+            guard count > 0 else { throw StorageError(errno: count == 0 ? EIO : lastError, operation: "write", path: path) }
+            written += count
+        }
     }
 
     /// Reads a whole file: one allocation of the size fstat reports, then reads until EOF

@@ -1,0 +1,125 @@
+/// The nodes and initializers of one export, built by walking the module tree in execution order.
+struct ONNXGraph {
+    /// A tensor flowing between nodes: its name and its shape without the batch dimension.
+    struct Value {
+        var name: String
+        var sample: [ONNXMessages.Dimension]
+    }
+
+    /// A node whose output names may still change (the last one's becomes `output`).
+    struct Node {
+        var opType: String
+        var name: String
+        var inputs: [String]
+        var outputs: [String]
+        var attributes: [ONNXMessages.Attribute]
+
+        var message: ProtobufMessage {
+            ONNXMessages.node(opType, name: name, inputs: inputs, outputs: outputs, attributes: attributes)
+        }
+    }
+
+    let model: Model
+    private(set) var nodes: [Node] = []
+    private(set) var initializers: [ProtobufMessage] = []
+    private var initialized: Set<ParameterID> = []
+
+    init(model: Model) { self.model = model }
+
+    /// Adds the nodes of `node` (at module `path`) applied to `input`; returns their result.
+    mutating func add(_ node: ModuleNode, path: String, input: Value) -> Value {
+        let name = path.isEmpty ? model.typeName(node) : path
+        switch node.kind {
+        case .sequential(let children):
+            return children.reduce(input) { value, child in add(child, path: ModelIndex.join(path, child.name), input: value) }
+        case .flatten:
+            let flat: ONNXMessages.Dimension
+            if case .size = input.sample.first, input.sample.count > 1 {
+                flat = .size(input.sample.reduce(1) { product, dimension in
+                    if case .size(let size) = dimension { return product * size }
+                    return product
+                })
+            } else {
+                flat = input.sample.first ?? .size(1)
+            }
+            return emit("Flatten", name: name, inputs: [input.name], attributes: [.int("axis", 1)], sample: [flat])
+        case .activation(let function):
+            return activate(function, name: name, input: input)
+        case .linear(let l):
+            let layer = model.layers[l]
+            let weight = parameterName(layer.weight)
+            let bias = layer.bias.map { parameterName($0) }
+            let sample = Array(input.sample.dropLast()) + [ONNXMessages.Dimension.size(layer.outFeatures)]
+            var output: Value
+            if input.sample.count == 1 {
+                output = emit(
+                    "Gemm", name: name, inputs: [input.name, weight] + (bias.map { [$0] } ?? []),
+                    attributes: [.int("transB", 1)], sample: sample)
+            } else {
+                let transposed = emit("Transpose", name: name + ".transpose", inputs: [weight], attributes: [], sample: [])
+                output = emit("MatMul", name: name, inputs: [input.name, transposed.name], attributes: [], sample: sample)
+                if let bias { output = emit("Add", name: name + ".bias", inputs: [output.name, bias], attributes: [], sample: sample) }
+            }
+            if let function = layer.activation {
+                output = activate(function, name: name + "." + function.specName, input: output)
+            }
+            return output
+        }
+    }
+
+    /// Renames the graph's last tensor to `output` (an `Identity` when no node produced one).
+    mutating func finish(output: Value) {
+        guard output.name != ONNXExport.inputName, let last = nodes.indices.last, nodes[last].outputs == [output.name] else {
+            nodes.append(Node(opType: "Identity", name: ONNXExport.outputName, inputs: [output.name], outputs: [ONNXExport.outputName], attributes: []))
+            return
+        }
+        nodes[last].outputs = [ONNXExport.outputName]
+    }
+
+    private mutating func activate(_ function: ActivationFunction, name: String, input: Value) -> Value {
+        let sample = input.sample
+        switch function {
+        case .relu: return emit("Relu", name: name, inputs: [input.name], attributes: [], sample: sample)
+        case .sigmoid: return emit("Sigmoid", name: name, inputs: [input.name], attributes: [], sample: sample)
+        case .tanh: return emit("Tanh", name: name, inputs: [input.name], attributes: [], sample: sample)
+        case .identity: return emit("Identity", name: name, inputs: [input.name], attributes: [], sample: sample)
+        case .leakyRelu(let slope):
+            return emit("LeakyRelu", name: name, inputs: [input.name], attributes: [.float("alpha", slope)], sample: sample)
+        case .softmax:
+            return emit("Softmax", name: name, inputs: [input.name], attributes: [.int("axis", -1)], sample: sample)
+        case .gelu:
+            // ½·x·(1 + erf(x/√2)), PyTorch's approximate='none'; Gelu itself needs opset 20.
+            let root2 = constant(name + ".sqrt2", Float(2).squareRoot())
+            let one = constant(name + ".one", 1)
+            let half = constant(name + ".half", 0.5)
+            let scaled = emit("Div", name: name + ".div", inputs: [input.name, root2], attributes: [], sample: sample)
+            let erf = emit("Erf", name: name + ".erf", inputs: [scaled.name], attributes: [], sample: sample)
+            let shifted = emit("Add", name: name + ".add", inputs: [erf.name, one], attributes: [], sample: sample)
+            let product = emit("Mul", name: name + ".mul", inputs: [input.name, shifted.name], attributes: [], sample: sample)
+            return emit("Mul", name: name, inputs: [product.name, half], attributes: [], sample: sample)
+        }
+    }
+
+    /// A scalar `Constant` node; returns its output's name.
+    private mutating func constant(_ name: String, _ value: Float) -> String {
+        emit("Constant", name: name, inputs: [], attributes: [.tensor("value", shape: [], values: [value])], sample: []).name
+    }
+
+    /// Appends a node with one output, named after the node.
+    private mutating func emit(
+        _ opType: String, name: String, inputs: [String], attributes: [ONNXMessages.Attribute], sample: [ONNXMessages.Dimension]
+    ) -> Value {
+        let output = name + ":0"
+        nodes.append(Node(opType: opType, name: name, inputs: inputs, outputs: [output], attributes: attributes))
+        return Value(name: output, sample: sample)
+    }
+
+    /// The initializer of `id`, added on first use under the parameter's first path.
+    private mutating func parameterName(_ id: ParameterID) -> String {
+        let entry = model.index.entry(id)
+        if initialized.insert(id).inserted, let value = model.store.values[id] {
+            initializers.append(ONNXMessages.tensor(name: entry.path, shape: value.shape, values: value.scalars))
+        }
+        return entry.path
+    }
+}

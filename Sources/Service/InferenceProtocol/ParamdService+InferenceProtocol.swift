@@ -1,0 +1,135 @@
+import HTTP
+import JSON
+import Logging
+import NeuralNet
+
+/// The Open Inference Protocol v2 (KServe V2, Triton HTTP/REST) over paramd's models: health,
+/// metadata and inference under `/v2`, every failure as `{"error": "..."}`.
+///
+/// Each model is served at its current version only (every durable write makes a new one), as
+/// one FP32 input `input` and one FP32 output `output` (``InferenceSignature``). Inference runs
+/// the very forward pass of `POST /v1/models/{model}/forward` (``ParamdService/forwardPass(_:cost:parse:)``),
+/// so the outputs are bit for bit the same, and small requests share passes with /v1's.
+extension ParamdService {
+    func addInferenceProtocolRoutes(to router: inout Router) {
+        let notFound = router.notFound
+        router.notFound = { request in
+            guard InferenceProtocolPaths.owns(request.path) else { return notFound(request) }
+            return InferenceErrorBody.response(status: 404, message: "no route matches \(request.method) \(request.path)")
+        }
+        let methodNotAllowed = router.methodNotAllowed
+        router.methodNotAllowed = { request, allowed in
+            guard InferenceProtocolPaths.owns(request.path) else { return methodNotAllowed(request, allowed) }
+            let methods = allowed.map(\.rawValue).joined(separator: ", ")
+            return InferenceErrorBody.response(status: 405, message: "\(request.method) is not allowed here; use \(methods)")
+        }
+        router.use { [self] request, next in
+            if InferenceProtocolPaths.needsToken(request.path) {
+                if let refusal = inferenceTokenRefusal(request.headers) { return refusal }
+                await readiness.wait()
+            }
+            return try await next(request)
+        }
+
+        handleInference(&router, .get, "/v2/health/live") { _ in .json(.object(["live": .bool(true)])) }
+        handleInference(&router, .get, "/v2/health/ready") { [self] _ in
+            guard readiness.isReady else { return InferenceErrorBody.response(status: 503, message: "stored models are still loading") }
+            return .json(.object(["ready": .bool(true)]))
+        }
+        // tritonclient asks for /v2, the protocol's OpenAPI document names /v2/.
+        for template in ["/v2", "/v2/"] {
+            handleInference(&router, .get, template) { _ in .json(InferenceMetadata.server) }
+        }
+        for prefix in ["/v2/models/{model}", "/v2/models/{model}/versions/{version}"] {
+            handleInference(&router, .get, prefix) { [self] request in
+                let state = try await inferenceState(request)
+                return .json(InferenceMetadata.model(name: state.name, version: state.version, signature: InferenceSignature(state.model)))
+            }
+            handleInference(&router, .get, prefix + "/ready") { [self] request in
+                let state = try await inferenceState(request)
+                return .json(.object(["name": .string(state.name), "ready": .bool(true)]))
+            }
+            handleInference(&router, .post, prefix + "/infer") { [self] request in
+                try await infer(request)
+            }
+        }
+    }
+
+    /// POST infer: decode against the model's signature and run the shared forward pass, both
+    /// in one placement; answer JSON or binary as the request asks. Content-Type is not
+    /// looked at, as Triton does not: the protocol's framing says what the body is, tritonclient
+    /// sends none, and `curl -d` sends a form type.
+    private func infer(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let slot = try await slot(request)
+        let snapshot = try slot.state()
+        try Self.checkVersion(request, state: snapshot)
+        let signature = InferenceSignature(snapshot.model)
+        let headerLength = request.headers[InferenceBodyFraming.headerName]
+        let jsonBytes = (try? InferenceBodyFraming(bodyLength: request.body.count, headerValue: headerLength))?.jsonLength ?? request.body.count
+        let cost = ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: request.body.count - jsonBytes, model: snapshot.model)
+        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot), cost: cost) {
+            try InferenceRequest(body: request.body, headerLength: headerLength, signature: signature)
+        }
+        return InferenceResponse.make(
+            model: state.name, version: state.version, id: parsed.id, output: result.output, binary: parsed.outputIsBinary)
+    }
+
+    /// The request's model at its current version, which a `{version}` segment must name.
+    private func inferenceState(_ request: HTTPRequest) async throws -> ModelState {
+        let state = try await slot(request).state()
+        try Self.checkVersion(request, state: state)
+        return state
+    }
+
+    private static func checkVersion(_ request: HTTPRequest, state: ModelState) throws(InferenceProtocolError) {
+        guard let version = request.parameters["version"], version != String(state.version) else { return }
+        throw .unknownVersion(model: state.name, requested: version, current: state.version)
+    }
+
+    /// Registers a `/v2` handler whose errors become the protocol's error body.
+    private func handleInference(_ router: inout Router, _ method: HTTPMethod, _ template: String, _ handler: @escaping HTTPHandler) {
+        router.on(method, template) { [self] request in
+            do {
+                return try await handler(request)
+            } catch {
+                let response = InferenceErrorBody.response(for: error)
+                if response.status.code >= 500 {
+                    logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
+                }
+                return response
+            }
+        }
+    }
+
+    /// What the head hook answers a `/v2` request at once, before its body is read: 401 in the
+    /// protocol's body without the token. Nil: proceed. (A Content-Length over the limit never
+    /// gets here: the HTTP layer refuses it while parsing the head, with its problem+json 413.)
+    func inferenceProtocolHeadRefusal(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard InferenceProtocolPaths.needsToken(head.path) else { return nil }
+        return inferenceTokenRefusal(head.headers)
+    }
+
+    /// The 401 for a `/v2` request without the right bearer token, nil when it may pass (or no
+    /// token is configured).
+    private func inferenceTokenRefusal(_ headers: HTTPHeaders) -> HTTPResponse? {
+        guard let auth else { return nil }
+        let header = headers["Authorization"]
+        guard !auth.admits(authorization: header) else { return nil }
+        let challenge = BearerAuth.challenge(provided: header != nil)
+        var response = InferenceErrorBody.response(
+            status: 401,
+            message: header == nil
+                ? "this server requires Authorization: Bearer <token> on /v2 routes other than /v2/health"
+                : challenge.detail)
+        for field in challenge.headers { response.headers.set(field.name, field.value) }
+        return response
+    }
+}
+
+/// Which paths the inference protocol owns, and which of them need the token.
+enum InferenceProtocolPaths {
+    static func owns(_ path: String) -> Bool { path == "/v2" || path.hasPrefix("/v2/") }
+
+    /// Every `/v2` path but the health probes, which stay open like /healthz and /readyz.
+    static func needsToken(_ path: String) -> Bool { owns(path) && !path.hasPrefix("/v2/health/") }
+}

@@ -1,0 +1,84 @@
+import HTTP
+import JSON
+import NeuralNet
+
+extension ParamdService {
+    /// GET and PUT /v1/models/{model}/state-dict: every parameter as one safetensors file, the
+    /// format of PyTorch's `safetensors.torch.save_file(net.state_dict())`.
+    func addStateDictRoutes(to router: inout Router) {
+        handle(&router, .get, "/v1/models/{model}/state-dict") { request in
+            let state = try await self.currentState(request)
+            let entries = try ModelFileExport.requiringMaterialized(model: state.name) { try state.model.stateDict() }
+            var metadata = ["format": "pt", "spec": state.model.specJSON.jsonString]
+            if let shape = state.model.inputShape {
+                metadata["input_shape"] = JSONValue.array(shape.map { .number(Double($0)) }).jsonString
+            }
+            let file = SafeTensorsFile(
+                tensors: entries.map { SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars) },
+                metadata: metadata)
+            let cost = ModelFileExport.copyingCost(bytes: entries.reduce(0) { $0 + $1.value.count * 4 })
+            let bytes = try await Placement.run(cost: cost) { try file.encoded() }
+            return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)
+        }
+
+        handle(&router, .put, "/v1/models/{model}/state-dict") { request in
+            let slot = try await self.slot(request)
+            let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
+            let strict = try Self.booleanQuery(request, "strict") ?? true
+            guard MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream else {
+                throw Problem.unsupportedMediaType(request.headers["Content-Type"], accepted: [MediaType.octetStream])
+            }
+            let snapshot = try slot.state()
+            _ = try ModelFileExport.requiringMaterialized(model: slot.name) { try snapshot.model.stateDict() }
+            // Decode before queueing for the commit: a big body should not delay other writes.
+            let upload = try StateDictUpload(body: request.body, model: snapshot.model)
+            let (state, load) = try await slot.modify(condition: condition) { state -> ModelSlot.Change<StateDictLoad> in
+                var model = state.model
+                let load = try ModelFileExport.requiringMaterialized(model: state.name) {
+                    try Self.loading(upload, into: &model, strict: strict)
+                }
+                return load.loadedKeys.isEmpty ? .none(load) : .durable(model, load)
+            }
+            return .json(Self.loadReport(load, version: state.version), version: state.version)
+        }
+    }
+
+    /// `model.loadStateDict`, a strict mismatch becoming a 422 that lists every offending key.
+    private static func loading(_ upload: StateDictUpload, into model: inout Model, strict: Bool) throws -> StateDictLoad {
+        do {
+            return try model.loadStateDict(upload.tensors, unexpectedKeys: upload.unexpectedKeys, strict: strict)
+        } catch let mismatch as StateDictMismatchError {
+            throw Problem(
+                status: 422, slug: "state-dict-mismatch", title: "Cannot apply", detail: mismatch.description,
+                extensions: loadMembers(mismatch.load))
+        }
+    }
+
+    /// `{"version", "missing_keys", "unexpected_keys", "mismatched"}`.
+    private static func loadReport(_ load: StateDictLoad, version: Int) -> JSONValue {
+        var members = loadMembers(load)
+        members["version"] = .number(Double(version))
+        return .object(members)
+    }
+
+    private static func loadMembers(_ load: StateDictLoad) -> [String: JSONValue] {
+        [
+            "missing_keys": .array(load.missingKeys.map(JSONValue.string)),
+            "unexpected_keys": .array(load.unexpectedKeys.map(JSONValue.string)),
+            "mismatched": .array(load.mismatched.map(mismatchMember)),
+        ]
+    }
+
+    private static func mismatchMember(_ mismatch: StateDictMismatch) -> JSONValue {
+        switch mismatch {
+        case .shape(let key, let expected, let got):
+            .object([
+                "reason": .string("shape"), "key": .string(key),
+                "expected_shape": .array(expected.map { .number(Double($0)) }),
+                "actual_shape": .array(got.map { .number(Double($0)) }),
+            ])
+        case .tiedValues(let key, let tiedTo):
+            .object(["reason": .string("tied_values"), "key": .string(key), "tied_to": .string(tiedTo)])
+        }
+    }
+}

