@@ -43,6 +43,14 @@ struct Paramd: AsyncParsableCommand {
             help: "File whose first line is the bearer token. (env PARAMD_TOKEN_FILE)")
     var tokenFile: String?
 
+    @Option(name: .customLong("tokens-file"),
+            help: """
+                File of scoped tokens, one per line: `sha256:<hex> read,infer` or `<token> write`; \
+                scopes read, infer, write, admin. Reloaded on SIGHUP (a bad file then keeps the \
+                old tokens). Combines with --token, which grants every scope. (env PARAMD_TOKENS_FILE)
+                """)
+    var tokensFile: String?
+
     @Option(name: .customLong("max-body-bytes"),
             help: "Largest request body in bytes; larger is 413. (env PARAMD_MAX_BODY_BYTES; default 268435456)")
     var maxBodyBytes: Int?
@@ -91,6 +99,17 @@ struct Paramd: AsyncParsableCommand {
             logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
             Task { await server.shutdown(gracePeriod: .seconds(10)) }
         }
+        let reload = settings.tokensFile.map { path in
+            ReloadSignal(signal: SIGHUP) {
+                do {
+                    let tokens = try TokenFile.load(path: path)
+                    server.service.replaceFileTokens(tokens)
+                    logger.info("tokens file reloaded", metadata: ["path": "\(path)", "tokens": "\(tokens.tokens.count)"])
+                } catch {
+                    logger.error("tokens file not reloaded; the previous tokens stay in force", metadata: ["path": "\(path)", "error": "\(error)"])
+                }
+            }
+        }
         do {
             try server.start()
         } catch {
@@ -99,5 +118,6 @@ struct Paramd: AsyncParsableCommand {
         }
         try await server.waitUntilStopped()
         signals.cancel()
+        reload?.cancel()
     }
 }
