@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import Testing
 @testable import Service
@@ -123,5 +124,47 @@ struct RouteScopesTests {
         #expect(routed.subtracting(declared).isEmpty, "served without a declared scope: \(routed.subtracting(declared).sorted())")
         #expect(specified.subtracting(declared).isEmpty, "specified without a declared scope: \(specified.subtracting(declared).sorted())")
         #expect(declared.subtracting(routed).isEmpty, "declared but not served: \(declared.subtracting(routed).sorted())")
+    }
+
+    /// api/openapi.yaml says the same: `security: []` on open operations, `security:
+    /// [{bearer: [scope]}]` with the table's scope on every other.
+    @Test func theSpecDeclaresTheTablesScopeOnEveryOperation() throws {
+        let declared = Dictionary(uniqueKeysWithValues: RouteScopes.table.map { key, access in
+            let security = switch access {
+            case .open: "[]"
+            case .needs(let scope): "[{bearer: [\(scope.rawValue)]}]"
+            }
+            return ("\(key.method.rawValue) \(key.template)", security)
+        })
+        let specified = try Self.specSecurity()
+        #expect(specified.count == declared.count)
+        for (operation, security) in declared {
+            #expect(specified[operation] == security, "\(operation)")
+        }
+    }
+
+    /// Each operation's `security:` value under `paths:`, read in the layout ContractTests reads.
+    static func specSecurity() throws -> [String: String] {
+        let text = try String(contentsOf: ContractTests.specURL, encoding: .utf8)
+        var security: [String: String] = [:]
+        var inPaths = false
+        var path: String?
+        var operation: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
+            guard inPaths else { continue }
+            if !line.isEmpty, !line.hasPrefix(" ") { break }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                operation = "\(line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()) \(path)"
+            } else if let operation, line.hasPrefix("      security: ") {
+                security[operation] = String(line.dropFirst("      security: ".count))
+            }
+        }
+        return security
     }
 }
