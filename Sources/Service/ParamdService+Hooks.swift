@@ -2,9 +2,9 @@ public import HTTP
 import Logging
 
 extension ParamdService {
-    /// The server hooks: the access check (the only one: the router does not repeat it) before
-    /// the body is read, one log line and
-    /// the metrics per finished request, and problem+json for errors the server answers itself.
+    /// The server hooks: the access check before the body is read (the only one: the router
+    /// does not repeat it), one log line and the metrics per finished request, and
+    /// problem+json for errors the server answers itself.
     public func makeHooks() -> HTTPServerHooks {
         var hooks = HTTPServerHooks()
         let router = makeRouter()

@@ -34,8 +34,8 @@ struct Paramd: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(help: """
-        Bearer token every /v1 route then requires; health, readiness and metrics stay open. \
-        Prefer --token-file: a flag is visible to other users in the process list. (env PARAMD_TOKEN)
+        Bearer token every /v1 and /v2 route then requires, granting every scope; health, \
+        readiness and metrics stay open. Prefer --token-file: a flag is visible to other users in the process list. (env PARAMD_TOKEN)
         """)
     var token: String?
 

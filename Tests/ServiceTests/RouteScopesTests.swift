@@ -143,28 +143,10 @@ struct RouteScopesTests {
         }
     }
 
-    /// Each operation's `security:` value under `paths:`, read in the layout ContractTests reads.
+    /// Each operation's `security:` value.
     static func specSecurity() throws -> [String: String] {
-        let text = try String(contentsOf: ContractTests.specURL, encoding: .utf8)
-        var security: [String: String] = [:]
-        var inPaths = false
-        var path: String?
-        var operation: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "paths:" {
-                inPaths = true
-                continue
-            }
-            guard inPaths else { continue }
-            if !line.isEmpty, !line.hasPrefix(" ") { break }
-            if line.hasPrefix("  /"), line.hasSuffix(":") {
-                path = String(line.dropFirst(2).dropLast())
-            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
-                operation = "\(line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()) \(path)"
-            } else if let operation, line.hasPrefix("      security: ") {
-                security[operation] = String(line.dropFirst("      security: ".count))
-            }
+        try ContractTests.specOperationLines().compactMapValues { lines in
+            lines.first { $0.hasPrefix("      security: ") }.map { String($0.dropFirst("      security: ".count)) }
         }
-        return security
     }
 }
