@@ -35,7 +35,8 @@ struct Paramd: AsyncParsableCommand {
 
     @Option(help: """
         Bearer token every /v1 and /v2 route then requires, granting every scope; health, \
-        readiness and metrics stay open. Prefer --token-file: a flag is visible to other users in the process list. (env PARAMD_TOKEN)
+        readiness and metrics stay open. Prefer --token-file: a flag is visible to other users \
+        in the process list. (env PARAMD_TOKEN)
         """)
     var token: String?
 
