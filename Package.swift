@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib",
+                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,43 +1,57 @@
-/// The bearer-token check in front of `/v1` (RFC 6750).
-///
-/// The comparison takes the same time whatever the first differing byte, so response timing
-/// does not leak how much of a guess was right.
-public struct BearerAuth: Sendable {
-    private let expected: [UInt8]
+import JSON
+import Synchronization
 
-    /// `token` must be non-empty; the executable checks it is visible ASCII.
-    public init(token: String) {
-        precondition(!token.isEmpty, "an empty bearer token would let everyone in")
-        expected = Array(token.utf8)
+/// The bearer-token check in front of `/v1` and `/v2` (RFC 6750): who the token is, by its
+/// scopes, from a set of accepted tokens that SIGHUP may replace while requests are served.
+///
+/// Tokens are held as SHA-256 digests and compared in constant time (``AccessTokens``).
+public final class BearerAuth: Sendable {
+    /// What the `Authorization` header proved.
+    public enum Outcome: Sendable, Equatable {
+        /// No `Authorization` header.
+        case missing
+        /// A header, but no accepted bearer token in it.
+        case invalid
+        /// An accepted token with these scopes.
+        case admitted(Set<AccessScope>)
     }
 
-    /// Whether an `Authorization` header value carries the token (`Bearer <token>`, scheme
-    /// case-insensitive, RFC 9110 §11.1).
-    public func admits(authorization: String?) -> Bool {
-        guard let authorization else { return false }
+    /// The tokens of the tokens file; replaced whole on reload, read by every request.
+    private let fileTokens: Mutex<AccessTokens>
+    /// The single `--token`, which grants every scope and is never reloaded.
+    private let fixed: AccessTokens
+
+    /// `token` (the `--token`, all scopes) must be non-empty when given; the executable
+    /// checks it is visible ASCII.
+    public init(token: String?, fileTokens: AccessTokens?) {
+        precondition(token?.isEmpty != true, "an empty bearer token would let everyone in")
+        fixed = AccessTokens(token.map { [AccessToken(plain: $0, scopes: [.admin])] } ?? [])
+        self.fileTokens = Mutex(fileTokens ?? AccessTokens([]))
+    }
+
+    /// Replaces the tokens file's tokens; requests that already passed the check are unaffected.
+    public func replaceFileTokens(_ tokens: AccessTokens) {
+        fileTokens.withLock { $0 = tokens }
+    }
+
+    /// Checks an `Authorization` header value (`Bearer <token>`, scheme case-insensitive,
+    /// RFC 9110 §11.1).
+    public func authenticate(authorization: String?) -> Outcome {
+        guard let authorization else { return .missing }
         let bytes = Array(authorization.utf8)
         let scheme = Array("bearer ".utf8)
-        guard bytes.count > scheme.count else { return false }
+        guard bytes.count > scheme.count else { return .invalid }
         for (byte, wanted) in zip(bytes[..<scheme.count], scheme) where byte | 0x20 != wanted | 0x20 {
-            return false
+            return .invalid
         }
         var start = scheme.count
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        return Self.constantTimeEqual(bytes[start...], expected)
-    }
-
-    /// Compares every byte of the longer input; the length difference is folded in, not branched on.
-    static func constantTimeEqual(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
-        var difference = UInt(bitPattern: a.count ^ b.count)
-        let count = max(a.count, b.count)
-        var index = 0
-        while index < count {
-            let x = index < a.count ? a[a.startIndex + index] : 0
-            let y = index < b.count ? b[index] : 0
-            difference |= UInt(x ^ y)
-            index += 1
+        let presented = bytes[start...]
+        let fromFile = fileTokens.withLock { $0 }.scopes(of: presented)
+        switch (fixed.scopes(of: presented), fromFile) {
+        case (nil, nil): return .invalid
+        case (let a, let b): return .admitted((a ?? []).union(b ?? []))
         }
-        return difference == 0
     }
 
     /// The 401 problem, with the challenge RFC 6750 §3 asks for.
@@ -49,5 +63,15 @@ public struct BearerAuth: Sendable {
                 ? "the bearer token is not valid for this server"
                 : "this server requires Authorization: Bearer <token> on /v1 routes",
             headers: [(name: "WWW-Authenticate", value: header)])
+    }
+
+    /// The 403 problem for a valid token without the scope a route needs, with the challenge
+    /// RFC 6750 §3.1 gives for it (`insufficient_scope` and the `scope` needed).
+    public static func forbidden(lacking scope: AccessScope, method: String, route: String) -> Problem {
+        Problem(
+            status: 403, slug: "insufficient-scope", title: "Forbidden",
+            detail: "this token lacks the scope \"\(scope.rawValue)\", which \(method) \(route) needs",
+            extensions: ["required_scope": .string(scope.rawValue)],
+            headers: [(name: "WWW-Authenticate", value: #"Bearer realm="paramd", error="insufficient_scope", scope="\#(scope.rawValue)""#)])
     }
 }

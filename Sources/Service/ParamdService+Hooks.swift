@@ -2,23 +2,16 @@ public import HTTP
 import Logging
 
 extension ParamdService {
-    /// The server hooks: auth and media-type checks before the body is read, one log line and
-    /// the metrics per finished request, and problem+json for errors the server answers itself.
+    /// The server hooks: the access check before the body is read (the only one: the router
+    /// does not repeat it), one log line and the metrics per finished request, and
+    /// problem+json for errors the server answers itself.
     public func makeHooks() -> HTTPServerHooks {
         var hooks = HTTPServerHooks()
+        let router = makeRouter()
         hooks.headReceived = { [self] head in
-            // A wrong token costs the client no upload: 401 before the body is read.
-            if let auth, head.path.hasPrefix("/v1/") || head.path == "/v1",
-                cors?.isAdmittedPreflight(method: head.method, headers: head.headers) != true
-            {
-                let header = head.headers["Authorization"]
-                if !auth.admits(authorization: header) {
-                    var response = HTTPResponse.problem(BearerAuth.challenge(provided: header != nil), instance: head.path)
-                    cors?.decorate(&response, requestHeaders: head.headers)
-                    return .respond(response)
-                }
-            }
-            if let refusal = inferenceProtocolHeadRefusal(head) { return .respond(refusal) }
+            // A token that may not call the route costs the client no upload: refused before
+            // the body is read.
+            if let refusal = accessRefusal(head, router: router) { return .respond(refusal) }
             return .proceed
         }
         hooks.requestCompleted = { [self] summary in

@@ -19,7 +19,8 @@ public final class ParamdService: Sendable {
         self.metrics = metrics
         self.coalescer = ForwardCoalescer(onBatch: { metrics.recordJointForward(requests: $0) })
         self.registry = ModelRegistry(store: store, limits: configuration.modelLimits, maxModels: configuration.maxModels)
-        self.auth = configuration.token.map(BearerAuth.init(token:))
+        self.auth = configuration.token == nil && configuration.fileTokens == nil
+            ? nil : BearerAuth(token: configuration.token, fileTokens: configuration.fileTokens)
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.logger = logger
     }
@@ -35,7 +36,8 @@ public final class ParamdService: Sendable {
     }
 
     /// Every route of api/openapi.yaml, errors as problem+json (on /v2 the inference protocol's
-    /// own body), auth in front of /v1 and /v2.
+    /// own body). Access is checked by ``makeHooks()`` before the body is read (per route,
+    /// ``RouteScopes``), so serve this router with those hooks.
     public func makeRouter() -> Router {
         var router = Router()
         router.notFound = { request in
@@ -51,11 +53,6 @@ public final class ParamdService: Sendable {
         if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
         router.use { [self] request, next in
             if request.path.hasPrefix("/v1/") || request.path == "/v1" {
-                do {
-                    try authorize(request)
-                } catch {
-                    return .problem(Problem(error), instance: request.path)
-                }
                 await readiness.wait()
             }
             return try await next(request)
@@ -86,15 +83,6 @@ public final class ParamdService: Sendable {
                 }
                 return .problem(problem, instance: request.path)
             }
-        }
-    }
-
-    /// 401 unless the bearer token is right (when one is configured).
-    func authorize(_ request: HTTPRequest) throws(Problem) {
-        guard let auth else { return }
-        let header = request.headers["Authorization"]
-        if !auth.admits(authorization: header) {
-            throw BearerAuth.challenge(provided: header != nil)
         }
     }
 }

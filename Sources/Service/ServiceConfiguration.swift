@@ -14,8 +14,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// PEM certificate chain and private key; both set means HTTPS only.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
-    /// When set, every `/v1` route needs `Authorization: Bearer <token>`.
+    /// When set, every `/v1` and `/v2` route but health needs `Authorization: Bearer <token>`;
+    /// this token grants every scope (``AccessScope/admin``).
     public var token: String?
+    /// The tokens of `--tokens-file`, each with its scopes; set (even empty), it turns access
+    /// checks on like ``token``. ``ParamdService/replaceFileTokens(_:)`` swaps them at run time.
+    public var fileTokens: AccessTokens?
     /// Largest request body accepted, in bytes (larger: 413 before the body is read).
     public var maxBodyBytes: Int = 256 << 20
     /// Largest model, in Float32 parameters, checked before anything is allocated.

@@ -34,14 +34,23 @@ struct Paramd: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(help: """
-        Bearer token every /v1 route then requires; health, readiness and metrics stay open. \
-        Prefer --token-file: a flag is visible to other users in the process list. (env PARAMD_TOKEN)
+        Bearer token every /v1 and /v2 route then requires, granting every scope; health, \
+        readiness and metrics stay open. Prefer --token-file: a flag is visible to other users \
+        in the process list. (env PARAMD_TOKEN)
         """)
     var token: String?
 
     @Option(name: .customLong("token-file"),
             help: "File whose first line is the bearer token. (env PARAMD_TOKEN_FILE)")
     var tokenFile: String?
+
+    @Option(name: .customLong("tokens-file"),
+            help: """
+                File of scoped tokens, one per line: `sha256:<hex> read,infer` or `<token> write`; \
+                scopes read, infer, write, admin. Reloaded on SIGHUP (a bad file then keeps the \
+                old tokens). Combines with --token, which grants every scope. (env PARAMD_TOKENS_FILE)
+                """)
+    var tokensFile: String?
 
     @Option(name: .customLong("max-body-bytes"),
             help: "Largest request body in bytes; larger is 413. (env PARAMD_MAX_BODY_BYTES; default 268435456)")
@@ -91,6 +100,17 @@ struct Paramd: AsyncParsableCommand {
             logger.info("received signal", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
             Task { await server.shutdown(gracePeriod: .seconds(10)) }
         }
+        let reload = settings.tokensFile.map { path in
+            ReloadSignal(signal: SIGHUP) {
+                do {
+                    let tokens = try TokenFile.load(path: path)
+                    server.service.replaceFileTokens(tokens)
+                    logger.info("tokens file reloaded", metadata: ["path": "\(path)", "tokens": "\(tokens.tokens.count)"])
+                } catch {
+                    logger.error("tokens file not reloaded; the previous tokens stay in force", metadata: ["path": "\(path)", "error": "\(error)"])
+                }
+            }
+        }
         do {
             try server.start()
         } catch {
@@ -99,5 +119,6 @@ struct Paramd: AsyncParsableCommand {
         }
         try await server.waitUntilStopped()
         signals.cancel()
+        reload?.cancel()
     }
 }

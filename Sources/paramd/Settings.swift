@@ -7,6 +7,8 @@ import Service
 struct Settings {
     var service = ServiceConfiguration()
     var logLevel: Logger.Level = .info
+    /// The tokens file, which SIGHUP reads again.
+    var tokensFile: String?
 
     init(command: Paramd, environment: [String: String]) throws {
         func text(_ flag: String?, _ variable: String) -> String? {
@@ -39,6 +41,14 @@ struct Settings {
         }
         service.token = try Self.token(
             inline: text(command.token, "PARAMD_TOKEN"), file: text(command.tokenFile, "PARAMD_TOKEN_FILE"))
+        tokensFile = text(command.tokensFile, "PARAMD_TOKENS_FILE")
+        if let tokensFile {
+            do {
+                service.fileTokens = try TokenFile.load(path: tokensFile)
+            } catch {
+                throw ValidationError("the tokens file \(tokensFile) is invalid: \(error)")
+            }
+        }
         service.maxBodyBytes = try number(command.maxBodyBytes, "PARAMD_MAX_BODY_BYTES", minimum: 1) ?? service.maxBodyBytes
         service.maxParametersPerModel =
             try number(command.maxParameters, "PARAMD_MAX_PARAMETERS", minimum: 1) ?? service.maxParametersPerModel

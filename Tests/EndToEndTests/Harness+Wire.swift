@@ -121,7 +121,7 @@ enum Wire {
         return descriptor
     }
 
-    private static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
+    static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw WireError.connectFailed(errno: errno) }
         var address = sockaddr_in()
@@ -146,7 +146,7 @@ enum Wire {
         return descriptor
     }
 
-    private static func readResponse(_ descriptor: Int32, deadline: Date) throws -> WireResponse {
+    static func readResponse(_ descriptor: Int32, deadline: Date) throws -> WireResponse {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var isClosed = false

@@ -9,13 +9,20 @@ struct ContractTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("api/openapi.yaml")
 
-    /// The (METHOD, /path) pairs under `paths:`, read line by line (paths at two spaces of
-    /// indentation, operations at four), which is all of YAML this file's layout uses there.
+    /// The (METHOD, /path) pairs under `paths:`.
     static func specOperations() throws -> Set<String> {
+        Set(try specOperationLines().keys)
+    }
+
+    /// Each operation under `paths:`, as `METHOD /path`, with the lines of its body. Paths sit at
+    /// two spaces of indentation and operations at four, which is all of YAML this file's layout
+    /// uses there.
+    static func specOperationLines() throws -> [String: [Substring]] {
         let text = try String(contentsOf: specURL, encoding: .utf8)
-        var operations: Set<String> = []
+        var operations: [String: [Substring]] = [:]
         var inPaths = false
         var path: String?
+        var operation: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line == "paths:" {
                 inPaths = true
@@ -25,11 +32,13 @@ struct ContractTests {
             if !line.isEmpty, !line.hasPrefix(" ") { break }  // the next top-level key
             if line.hasPrefix("  /"), line.hasSuffix(":") {
                 path = String(line.dropFirst(2).dropLast())
+                operation = nil
             } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
                 let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-                if ["get", "put", "post", "patch", "delete"].contains(String(method)) {
-                    operations.insert("\(method.uppercased()) \(path)")
-                }
+                operation = ["get", "put", "post", "patch", "delete"].contains(String(method)) ? "\(method.uppercased()) \(path)" : nil
+                if let operation { operations[operation] = [] }
+            } else if let operation {
+                operations[operation, default: []].append(line)
             }
         }
         return operations

@@ -4,12 +4,13 @@ import JSON
 import Logging
 import Service
 
-/// A ``ParamdService`` in process over a ``MemoryModelStore``: requests go straight to its
-/// router, no sockets.
+/// A ``ParamdService`` in process over a ``MemoryModelStore``: requests go to its head hook
+/// (where access is checked, as the server does) and then its router, no sockets.
 struct ServiceHarness {
     let service: ParamdService
     let store: MemoryModelStore
     let router: Router
+    let hooks: HTTPServerHooks
 
     init(
         token: String? = nil, maxParameters: Int = 1_000_000, maxModels: Int = 100, stored: [StoredModel] = [],
@@ -26,6 +27,7 @@ struct ServiceHarness {
         service = ParamdService(configuration: configuration, store: store, logger: logger)
         await service.loadModels()
         router = service.makeRouter()
+        hooks = service.makeHooks()
     }
 
     /// Sends a request; `json` is sent as `application/json` unless headers say otherwise.
@@ -37,8 +39,13 @@ struct ServiceHarness {
         if json != nil { fields.set("Content-Type", "application/json") }
         for (name, value) in headers { fields.set(name, value) }
         let head = try HTTPRequestHead(method: method, target: target, headers: fields)
-        let request = HTTPRequest(head: head, body: body ?? json.map { Array($0.utf8) } ?? [], id: "test")
-        let response = try await router.respond(to: request)
+        let response: HTTPResponse
+        if case .respond(let refusal) = hooks.headReceived(head) {
+            response = refusal
+        } else {
+            let request = HTTPRequest(head: head, body: body ?? json.map { Array($0.utf8) } ?? [], id: "test")
+            response = try await router.respond(to: request)
+        }
         switch response.body {
         case .bytes(let bytes):
             return TestResponse(status: response.status.code, headers: response.headers, body: bytes)

@@ -82,6 +82,19 @@ extension Components {
             public var actualShape: [Swift.Int]?
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.
             public var errors: [Swift.String]?
+            /// With 403, the scope the bearer token lacks.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Problem/required_scope`.
+            @frozen public enum RequiredScopePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case read = "read"
+                case infer = "infer"
+                case write = "write"
+                case admin = "admin"
+            }
+            /// With 403, the scope the bearer token lacks.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Problem/required_scope`.
+            public var requiredScope: Components.Schemas.Problem.RequiredScopePayload?
             /// A state dict's keys the model has but the file lacks.
             ///
             /// - Remark: Generated from `#/components/schemas/Problem/missing_keys`.
@@ -106,6 +119,7 @@ extension Components {
             ///   - expectedShape:
             ///   - actualShape:
             ///   - errors:
+            ///   - requiredScope: With 403, the scope the bearer token lacks.
             ///   - missingKeys: A state dict's keys the model has but the file lacks.
             ///   - unexpectedKeys: A state dict's keys the model does not have.
             ///   - mismatched: A state dict's keys whose values cannot be taken.
@@ -119,6 +133,7 @@ extension Components {
                 expectedShape: [Swift.Int]? = nil,
                 actualShape: [Swift.Int]? = nil,
                 errors: [Swift.String]? = nil,
+                requiredScope: Components.Schemas.Problem.RequiredScopePayload? = nil,
                 missingKeys: [Swift.String]? = nil,
                 unexpectedKeys: [Swift.String]? = nil,
                 mismatched: [Components.Schemas.StateDictMismatch]? = nil
@@ -132,6 +147,7 @@ extension Components {
                 self.expectedShape = expectedShape
                 self.actualShape = actualShape
                 self.errors = errors
+                self.requiredScope = requiredScope
                 self.missingKeys = missingKeys
                 self.unexpectedKeys = unexpectedKeys
                 self.mismatched = mismatched
@@ -146,6 +162,7 @@ extension Components {
                 case expectedShape = "expected_shape"
                 case actualShape = "actual_shape"
                 case errors
+                case requiredScope = "required_scope"
                 case missingKeys = "missing_keys"
                 case unexpectedKeys = "unexpected_keys"
                 case mismatched

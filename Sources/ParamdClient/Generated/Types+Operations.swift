@@ -484,6 +484,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/414`.
@@ -705,6 +728,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/post(createModel)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -1051,6 +1097,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/get(describeModel)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/get(describeModel)/responses/414`.
@@ -1292,6 +1361,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/delete(deleteModel)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -1633,6 +1725,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/get(listParameters)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -2000,6 +2115,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/get(getParameter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/get(getParameter)/responses/414`.
@@ -2283,6 +2421,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/patch(patchParameter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -2661,6 +2822,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/put(putParameter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -3068,6 +3252,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/initialize/post(initialize)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -3522,6 +3729,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/forward/post(forward)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/forward/post(forward)/responses/414`.
@@ -3901,6 +4131,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/backward/post(backward)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/backward/post(backward)/responses/414`.
@@ -4241,6 +4494,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/zero-grad/post(zeroGrad)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/zero-grad/post(zeroGrad)/responses/414`.
@@ -4533,6 +4809,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/train/post(train)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -4981,6 +5280,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/414`.
@@ -5330,6 +5652,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/414`.
@@ -5621,6 +5966,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -6400,6 +6768,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/get(getStateDict)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// The request target is longer than the server's limit (8 KiB).
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/get(getStateDict)/responses/414`.
@@ -6744,6 +7135,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/put(putStateDict)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -7174,6 +7588,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the scope this operation needs; `required_scope` and `WWW-Authenticate` (`error="insufficient_scope", scope="..."`) name it.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/onnx/get(exportONNX)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -7657,6 +8094,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/get(inferenceServerMetadata)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -7785,6 +8245,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -7973,6 +8456,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -8241,6 +8747,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// An Open Inference Protocol error.
             ///
             /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)/responses/404`.
@@ -8490,6 +9019,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -8758,6 +9310,29 @@ public enum Operations {
                     }
                 }
             }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// An Open Inference Protocol error.
             ///
             /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)/responses/404`.
@@ -9010,6 +9585,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }
@@ -9314,6 +9912,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The bearer token is valid but lacks the `infer` scope, in the protocol's error body.
+            ///
+            /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.InferenceForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.InferenceForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
                             response: self
                         )
                     }

@@ -24,10 +24,7 @@ extension ParamdService {
             return InferenceErrorBody.response(status: 405, message: "\(request.method) is not allowed here; use \(methods)")
         }
         router.use { [self] request, next in
-            if InferenceProtocolPaths.needsToken(request.path) {
-                if let refusal = inferenceTokenRefusal(request.headers) { return refusal }
-                await readiness.wait()
-            }
+            if InferenceProtocolPaths.needsToken(request.path) { await readiness.wait() }
             return try await next(request)
         }
 
@@ -99,30 +96,6 @@ extension ParamdService {
                 return response
             }
         }
-    }
-
-    /// What the head hook answers a `/v2` request at once, before its body is read: 401 in the
-    /// protocol's body without the token. Nil: proceed. (A Content-Length over the limit never
-    /// gets here: the HTTP layer refuses it while parsing the head, with its problem+json 413.)
-    func inferenceProtocolHeadRefusal(_ head: HTTPRequestHead) -> HTTPResponse? {
-        guard InferenceProtocolPaths.needsToken(head.path) else { return nil }
-        return inferenceTokenRefusal(head.headers)
-    }
-
-    /// The 401 for a `/v2` request without the right bearer token, nil when it may pass (or no
-    /// token is configured).
-    private func inferenceTokenRefusal(_ headers: HTTPHeaders) -> HTTPResponse? {
-        guard let auth else { return nil }
-        let header = headers["Authorization"]
-        guard !auth.admits(authorization: header) else { return nil }
-        let challenge = BearerAuth.challenge(provided: header != nil)
-        var response = InferenceErrorBody.response(
-            status: 401,
-            message: header == nil
-                ? "this server requires Authorization: Bearer <token> on /v2 routes other than /v2/health"
-                : challenge.detail)
-        for field in challenge.headers { response.headers.set(field.name, field.value) }
-        return response
     }
 }
 
