@@ -56,7 +56,8 @@ extension Problem {
         case .limitExceeded(let location, _):
             self = .unprocessable(detail, slug: "limit-exceeded", path: location)
         case .unknownParameter(let path):
-            self = .unprocessable(detail, slug: "unknown-parameter", path: path)
+            // The path names the resource (…/parameters/{path}): one that does not exist is a 404.
+            self = Problem(status: 404, slug: "unknown-parameter", title: "Not found", detail: detail, extensions: ["path": .string(path)])
         case .unknownModule(let path):
             self = .unprocessable(detail, slug: "unknown-module", path: path)
         case .noMatch(let location, _):

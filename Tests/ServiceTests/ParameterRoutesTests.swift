@@ -63,12 +63,20 @@ struct ParameterRoutesTests {
         #expect(floats.map(Double.init) == json["value"]?.flatNumbers.map { Double(Float($0)) })
     }
 
-    @Test func unknownPathIs422NamingIt() async throws {
+    /// The URL names a parameter the model does not have: no such resource, so 404 (naming it)
+    /// for reading, replacing and editing alike, and nothing changes.
+    @Test func unknownPathIs404NamingIt() async throws {
         let harness = await ServiceHarness()
         try await harness.createMLP()
-        let response = try await harness.send(.get, "/v1/models/mlp/parameters/1.weight")
-        #expect(response.status == 422)
-        #expect(response["path"]?.string == "1.weight")
+        let get = try await harness.send(.get, "/v1/models/mlp/parameters/1.weight")
+        #expect(get.status == 404 && get.problemSlug == "unknown-parameter")
+        #expect(get["path"]?.string == "1.weight")
+        let put = try await harness.send(.put, "/v1/models/mlp/parameters/1.weight", json: #"{"value": [1]}"#)
+        #expect(put.status == 404 && put["path"]?.string == "1.weight")
+        let patch = try await harness.send(.patch, "/v1/models/mlp/parameters/1.weight", json: #"{"op": "fill", "value": 1}"#)
+        #expect(patch.status == 404 && patch["path"]?.string == "1.weight")
+        let model = try await harness.send(.get, "/v1/models/mlp")
+        #expect(model["version"]?.number == 1)
     }
 
     @Test func putReplacesAndBumpsTheVersion() async throws {

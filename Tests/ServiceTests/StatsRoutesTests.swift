@@ -100,7 +100,7 @@ struct StatsRoutesTests {
         #expect(response.status == 422 && response.problemSlug == "not-a-matrix")
         #expect(response["detail"]?.string?.contains("2-D") == true)
         let unknown = try await harness.send(.get, "/v1/models/mlp/parameters/9.weight/stats")
-        #expect(unknown.status == 422)
+        #expect(unknown.status == 404 && unknown.problemSlug == "unknown-parameter")
         let noModel = try await harness.send(.get, "/v1/models/nope/parameters/0.weight/heatmap")
         #expect(noModel.status == 404)
     }

@@ -26,7 +26,7 @@ import HTTPTypes
 ///   `Tensor-Shape` header (`2,4`; the empty string is a scalar).
 /// - Errors are RFC 9457 `application/problem+json`. 400 means the request does not match this
 ///   document (syntax, types, unknown members, patterns); 422 means it matches but cannot apply
-///   to this model (unknown parameter path, wrong shape, input width mismatch, a ragged array,
+///   to this model (a module path or rule that matches nothing, wrong shape, input width mismatch, a ragged array,
 ///   a size over the server's limits, a result that is not finite).
 /// - Every model has an integer `version` (1 on create, +1 per durable write). Responses about a
 ///   model carry `ETag: "<version>"`; writes honour `If-Match` (412 when stale).

@@ -1143,7 +1143,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/get(describeModel)/responses/404`.
             ///
@@ -1412,7 +1412,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/delete(deleteModel)/responses/404`.
             ///
@@ -1776,7 +1776,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/get(listParameters)/responses/404`.
             ///
@@ -2161,7 +2161,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/get(getParameter)/responses/404`.
             ///
@@ -2472,7 +2472,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/patch(patchParameter)/responses/404`.
             ///
@@ -2873,7 +2873,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/put(putParameter)/responses/404`.
             ///
@@ -3303,7 +3303,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/initialize/post(initialize)/responses/404`.
             ///
@@ -3775,7 +3775,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/forward/post(forward)/responses/404`.
             ///
@@ -4177,7 +4177,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/backward/post(backward)/responses/404`.
             ///
@@ -4540,7 +4540,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/zero-grad/post(zeroGrad)/responses/404`.
             ///
@@ -4860,7 +4860,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/train/post(train)/responses/404`.
             ///
@@ -5326,7 +5326,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/stats/get(parameterStats)/responses/404`.
             ///
@@ -5698,7 +5698,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/heatmap/get(parameterHeatmap)/responses/404`.
             ///
@@ -6017,7 +6017,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)/responses/404`.
             ///
@@ -6508,7 +6508,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//ui/{asset}/get(pageAsset)/responses/404`.
             ///
@@ -6814,7 +6814,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/get(getStateDict)/responses/404`.
             ///
@@ -7186,7 +7186,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/put(putStateDict)/responses/404`.
             ///
@@ -7639,7 +7639,7 @@ public enum Operations {
                     }
                 }
             }
-            /// No such model.
+            /// No such model, or (on a route with a parameter path) no such parameter in it.
             ///
             /// - Remark: Generated from `#/paths//v1/models/{model}/onnx/get(exportONNX)/responses/404`.
             ///
