@@ -43,6 +43,8 @@ protocol Layer: Sendable {
     /// The initializer `framework`'s default means for the parameter `tensor` (PyTorch's
     /// `reset_parameters`, Keras's and Gluon's defaults).
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer
+    /// Adjusts a parameter just filled at creation (an embedding zeroes its padding row).
+    func finishCreation(_ value: inout Tensor, of tensor: LayerTensor)
     /// Learns a deferred width from the shape of a stored tensor at `path` when restoring;
     /// throws `shapeMismatch` when the shape cannot belong to this layer.
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws
@@ -64,7 +66,8 @@ protocol Layer: Sendable {
     /// The module as PyTorch's `print(module)` shows it.
     func describe(_ node: ModuleNode, in model: Model) -> String
     /// Appends the ONNX nodes computing this layer in eval mode; returns their output.
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value
+    /// Throws `invalidArgument` naming the layer when ONNX has no form for it.
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value
 }
 
 extension Layer {
@@ -74,6 +77,7 @@ extension Layer {
     var parameters: [LayerTensor] { [] }
     var buffers: [LayerTensor] { [] }
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer { .zeros }
+    func finishCreation(_ value: inout Tensor, of tensor: LayerTensor) {}
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws {
         throw NeuralNetError.shapeMismatch(path: path, expected: tensor.shape ?? [], got: shape)
     }

@@ -199,7 +199,7 @@ public struct LinearLayer: Layer, Equatable {
         return text + ")"
     }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         let weightName = graph.parameterName(weight)
         let biasName = bias.map { graph.parameterName($0) }

@@ -31,7 +31,9 @@ extension Model {
 
     /// The parameter at `path` (its first path or any alias).
     /// - Throws: `unknownParameter`, or `notMaterialized` for a deferred layer's parameter.
+    /// A buffer's path gives the buffer (so buffers read and write by path like parameters).
     public func parameter(_ path: String) throws -> NamedParameter {
+        if isBufferPath(path) { return try buffer(path) }
         let id = try parameterID(path)
         guard let value = store.values[id] else { throw NeuralNetError.notMaterialized(path: path) }
         return named(index.entry(id), path: index.entry(id).path, value: value)

@@ -38,7 +38,7 @@ struct SequentialLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String { model.describeContainer("Sequential", node) }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
-        node.children.reduce(input) { value, child in graph.add(child, path: ModelIndex.join(path, child.name), input: value) }
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
+        try node.children.reduce(input) { value, child in try graph.add(child, path: ModelIndex.join(path, child.name), input: value) }
     }
 }
