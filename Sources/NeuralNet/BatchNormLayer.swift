@@ -22,7 +22,7 @@ struct BatchNormLayer: Layer {
     let running: (mean: ParameterID, variance: ParameterID, count: ParameterID)?
 
     static func decode(_ spec: LayerSpec, decoder: inout SpecDecoder) throws -> BatchNormLayer {
-        try spec.allow(["num_features", "eps", "momentum", "affine", "track_running_stats"])
+        try spec.allow(["num_features", "eps", "momentum", "affine", "track_running_stats", "bias"])
         let numFeatures = try spec.positiveInteger("num_features", limit: decoder.limits.maxWidth)
         let eps = try spec.number("eps", default: 1e-5, in: 0...1)
         guard eps > 0 else { throw NeuralNetError.invalidSpec(location: "\(spec.location).eps", reason: "must be positive, got 0") }
@@ -32,8 +32,9 @@ struct BatchNormLayer: Layer {
         }
         let affine = try spec.bool("affine", default: true)
         let tracks = try spec.bool("track_running_stats", default: true)
+        let hasBias = try spec.bool("bias", default: true)
         let weight = affine ? decoder.newTensorID() : nil
-        let bias = affine ? decoder.newTensorID() : nil
+        let bias = affine && hasBias ? decoder.newTensorID() : nil
         let running = tracks ? (decoder.newTensorID(), decoder.newTensorID(), decoder.newTensorID()) : nil
         let layer = BatchNormLayer(
             dimensions: spec.type == "batch_norm2d" ? 2 : 1, numFeatures: numFeatures, eps: eps, momentum: momentum, weight: weight,
@@ -50,13 +51,14 @@ struct BatchNormLayer: Layer {
         if eps != 1e-5 { m["eps"] = .number(eps) }
         if momentum != 0.1 { m["momentum"] = momentum.map(JSONValue.number) ?? .null }
         if weight == nil { m["affine"] = .bool(false) }
+        if weight != nil && bias == nil { m["bias"] = .bool(false) }
         if running == nil { m["track_running_stats"] = .bool(false) }
         return m
     }
 
     var parameters: [LayerTensor] {
-        guard let weight, let bias else { return [] }
-        return [LayerTensor(name: "weight", id: weight, shape: [numFeatures]), LayerTensor(name: "bias", id: bias, shape: [numFeatures])]
+        (weight.map { [LayerTensor(name: "weight", id: $0, shape: [numFeatures])] } ?? [])
+            + (bias.map { [LayerTensor(name: "bias", id: $0, shape: [numFeatures])] } ?? [])
     }
 
     var buffers: [LayerTensor] {
@@ -82,7 +84,7 @@ struct BatchNormLayer: Layer {
         return input
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? {
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? {
         InputDemand(sample: dimensions == 1 ? [numFeatures] : [numFeatures, -1, -1])
     }
 
@@ -201,12 +203,14 @@ struct BatchNormLayer: Layer {
                 }
             }
         }
-        if let weight, let bias {
+        if let weight {
             var dw = context.takeGradient(weight, shape: [c])
-            var db = context.takeGradient(bias, shape: [c])
             dw.withUnsafeMutableScalars { p in for ch in 0..<c { p[ch] += Float(sumDyXhat[ch]) } }
-            db.withUnsafeMutableScalars { p in for ch in 0..<c { p[ch] += Float(sumDy[ch]) } }
             context.putGradient(weight, dw)
+        }
+        if let bias {
+            var db = context.takeGradient(bias, shape: [c])
+            db.withUnsafeMutableScalars { p in for ch in 0..<c { p[ch] += Float(sumDy[ch]) } }
             context.putGradient(bias, db)
         }
         guard context.needsInputGradient else { return Tensor(zeros: [0]) }
@@ -232,7 +236,7 @@ struct BatchNormLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String {
         let m = momentum.map { "\($0)" } ?? "None"
-        return "\(className)(\(numFeatures), eps=\(eps), momentum=\(m), affine=\(weight != nil ? "True" : "False"), track_running_stats=\(running != nil ? "True" : "False"))"
+        return "\(className)(\(numFeatures), eps=\(eps), momentum=\(m), affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"), track_running_stats=\(running != nil ? "True" : "False"))"
     }
 
     /// `BatchNormalization` with the running statistics (eval mode; training-mode batch

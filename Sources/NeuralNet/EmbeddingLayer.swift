@@ -15,7 +15,7 @@ struct EmbeddingLayer: Layer {
     let weight: ParameterID
 
     static func decode(_ spec: LayerSpec, decoder: inout SpecDecoder) throws -> EmbeddingLayer {
-        try spec.allow(["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "scale_grad_by_freq", "sparse"])
+        try spec.allow(["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"])
         let count = try spec.positiveInteger("num_embeddings", limit: 1 << 24, limitName: "index (Float32 holds integers exactly up to 2^24)")
         let dim = try spec.positiveInteger("embedding_dim", limit: decoder.limits.maxWidth)
         var padding: Int?
@@ -29,6 +29,7 @@ struct EmbeddingLayer: Layer {
         for key in ["max_norm"] where spec.members[key] != nil && spec.members[key] != .null {
             throw NeuralNetError.invalidSpec(location: "\(spec.location).\(key)", reason: "is not supported (only null, PyTorch's default)")
         }
+        _ = try spec.number("norm_type", default: 2)  // only used with max_norm
         for key in ["scale_grad_by_freq", "sparse"] where try spec.bool(key, default: false) {
             throw NeuralNetError.invalidSpec(location: "\(spec.location).\(key)", reason: "is not supported (only false, PyTorch's default)")
         }
@@ -74,7 +75,7 @@ struct EmbeddingLayer: Layer {
         return .sample(out)
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: [-1], integers: true) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: [-1], integers: true) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         let indices = try self.indices(of: x, path: context.path)

@@ -71,7 +71,7 @@ struct FlattenLayer: Layer {
         }
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: nil) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: nil) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         guard let r = range(rank: x.rank) else {

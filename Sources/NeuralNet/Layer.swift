@@ -54,7 +54,7 @@ protocol Layer: Sendable {
     mutating func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape
     /// What this layer, reached first by the input, demands of it; nil when it passes the
     /// question on (activations) or has no demand.
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand?
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand?
 
     /// Runs the layer on `x` (batch first). Records what `backward` needs with
     /// `context.save(_:)` when `context.isRecording`.
@@ -81,7 +81,7 @@ extension Layer {
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws {
         throw NeuralNetError.shapeMismatch(path: path, expected: tensor.shape ?? [], got: shape)
     }
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { nil }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { nil }
 }
 
 /// A tensor a layer owns: its name in the state dict (`weight`, `running_mean`), its id, and

@@ -76,7 +76,7 @@ struct LayerNormLayer: Layer {
         return input
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: normalizedShape) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: normalizedShape) }
 
     private struct Record {
         let normalized: Tensor
@@ -167,7 +167,7 @@ struct LayerNormLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String {
         let shape = "(" + normalizedShape.map(String.init).joined(separator: ", ") + (normalizedShape.count == 1 ? ",)" : ")")
-        return "LayerNorm(\(shape), eps=\(eps), elementwise_affine=\(weight != nil ? "True" : "False"))"
+        return "LayerNorm(\(shape), eps=\(eps), elementwise_affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"))"
     }
 
     /// `LayerNormalization` over the trailing axes (opset 17), with ones and zeros standing in

@@ -108,7 +108,7 @@ public struct LinearLayer: Layer, Equatable {
         }
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: inFeatures.map { [$0] }) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: inFeatures.map { [$0] }) }
 
     /// What backward needs: the input, and the pre-activation and output of a fused activation.
     private struct Record {

@@ -22,17 +22,17 @@ struct ResidualLayer: Layer {
     /// The body's output must equal its input. With only a width known (or nothing), the body
     /// runs a second time from its own output width, so its first layer's width is checked too.
     func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape {
-        var out = try body(input, node, &context)
+        let out = try body(input, node, &context)
         if case .sample = input {
             guard out == input else { throw mismatch(context, input, out) }
             return input
         }
         guard let width = out.width else { return input }
-        if let known = input.width, known != width { throw mismatch(context, input, out) }
+        let demanded = context.layersDemand(of: node.children)?.sample?.last ?? input.width
+        if let demanded, demanded > 0, demanded != width { throw mismatch(context, .lastDimension(demanded), out) }
         let again = try body(.lastDimension(width), node, &context)
         guard again.width == width else { throw mismatch(context, .lastDimension(width), again) }
-        out = input.width == nil ? .lastDimension(width) : input
-        return out
+        return input.width == nil ? .lastDimension(width) : input
     }
 
     private func body(_ input: FeatureShape, _ node: ModuleNode, _ context: inout ShapeContext) throws -> FeatureShape {
@@ -52,7 +52,7 @@ struct ResidualLayer: Layer {
         return context.mismatch("\(context.layerName(typeName)) adds its input to its body's output, but the body turns \(text(input)) into \(text(output))")
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { model.inputDemand(of: node.children) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { Model.inputDemand(of: node.children, in: layers) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         let input = x

@@ -22,7 +22,7 @@ struct SequentialLayer: Layer {
         return shape
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { model.inputDemand(of: node.children) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { Model.inputDemand(of: node.children, in: layers) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         var h = x

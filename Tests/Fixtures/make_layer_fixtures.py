@@ -1,5 +1,6 @@
 """Writes the PyTorch fixtures that Tests/NeuralNetTests/LayerParityTests.swift reads: networks
-with batch norm, layer norm, embeddings, dropout and residual blocks.
+with batch norm, layer norm, embeddings, dropout and residual blocks; and initializers.json,
+torch.nn.init.sparse_ and dirac_ results (InitializerSparseDiracTests.swift).
 
 Run by hand when the networks change (CI needs no torch):
 
@@ -37,10 +38,11 @@ class Residual(nn.Sequential):
         return super().forward(x) + x
 
 
-class ParamdDropout(nn.Module):
-    def __init__(self, p):
-        super().__init__()
-        self.p = p
+class ParamdDropout(nn.Dropout):
+    """nn.Dropout with paramd's masks; prints as nn.Dropout does."""
+
+    def _get_name(self):
+        return "Dropout"
 
     def forward(self, x):
         if not self.training or self.p == 0:
@@ -168,8 +170,27 @@ def run(net, initial, creation_rng, x, target, kind, dtype):
     return result
 
 
+def initializers():
+    """torch.nn.init.sparse_ and dirac_ on fresh tensors after torch.manual_seed(seed)."""
+    cases = []
+    for shape, sparsity, std, seed in (([5, 3], 0.4, 0.5, 0), ([40, 7], 0.3, 0.01, 0), ([64, 33], 0.9, 1.0, 2)):
+        torch.manual_seed(seed)
+        w = torch.empty(*shape)
+        nn.init.sparse_(w, sparsity, std=std)
+        cases.append({"init": {"name": "sparse", "sparsity": sparsity, "std": std}, "shape": shape, "seed": seed,
+                      "values": w.reshape(-1).tolist()})
+    for shape, groups in (([4, 2, 3, 3], 2), ([6, 3, 5], 1), ([2, 4, 3, 3, 3], 1)):
+        w = torch.empty(*shape)
+        nn.init.dirac_(w, groups=groups)
+        cases.append({"init": {"name": "dirac", "groups": groups}, "shape": shape, "seed": 0, "values": w.reshape(-1).tolist()})
+    with open(os.path.join(OUT, "initializers.json"), "w") as f:
+        json.dump({"torch_version": torch.__version__, "cases": cases}, f)
+    print(f"wrote initializers.json: {len(cases)} cases")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    initializers()
     for make in (bn_mlp, bn_sequence, residual_ln, embedding_net):
         name, spec, seed, net, input_kind, kind = make()
         creation_rng = torch.get_rng_state()
@@ -197,6 +218,7 @@ def main():
             "spec": spec, "seed": seed, "loss_kind": kind,
             "input": input_json, "target": target_json,
             "state_dict_keys": list(initial.keys()),
+            "tree": str(net),
             "initial_parameters": tensors((k, v) for k, v in initial.items() if k in dict(net.named_parameters())),
             "initial_buffers": tensors((k, v) for k, v in initial.items() if k in dict(net.named_buffers())),
             "float64": float64,

@@ -14,7 +14,10 @@ import Testing
 struct LayerParityTests {
     static let networks = ["bn_mlp", "bn_sequence", "residual_ln", "embedding"]
 
-    static func load(_ name: String) throws -> [String: JSONValue] {
+    static func load(_ name: String) throws -> [String: JSONValue] { try loadJSON(name) }
+
+    /// A fixture of Tests/Fixtures/layers as a JSON object.
+    static func loadJSON(_ name: String) throws -> [String: JSONValue] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/layers/\(name).json")
         guard case .object(let root) = try JSONValue(parsing: [UInt8](try Data(contentsOf: url)), limits: JSONLimits()) else {
             throw ParityTests.FixtureError.malformed(name)
