@@ -30,6 +30,9 @@ public struct ModuleInfo: Sendable {
     public let children: [String]
     /// Distinct parameters under this module (tied counted once), materialized ones.
     public let parameterCount: Int
+    /// Elements of the float32 buffers under this module (batch norm's running statistics):
+    /// what Keras counts as non-trainable parameters.
+    public var nonTrainableCount = 0
     /// The subtree printed like PyTorch's `print(module)`.
     public let description: String
 }
