@@ -100,7 +100,7 @@ struct EmbeddingLayer: Layer {
         for v in x.scalars {
             guard v == v.rounded(.towardZero), v >= 0, v < Float(numEmbeddings) else {
                 throw NeuralNetError.incompatibleInput(
-                    "layer '\(path)' (embedding) takes integer indices in 0..<\(numEmbeddings) (num_embeddings), got \(v)")
+                    "layer '\(path)' (embedding) takes integer indices in 0..<\(numEmbeddings) (num_embeddings), got \(v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)")")
             }
             result.append(Int(v))
         }

@@ -90,7 +90,7 @@ extension ParamdService {
             ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
             if includeValues {
                 writer.key("value")
-                writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
+                ParameterBody.writeValues(parameter.value, dtype: parameter.dtype, into: &writer)
             }
             writer.endObject()
         }

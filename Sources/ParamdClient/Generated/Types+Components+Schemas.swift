@@ -1287,8 +1287,8 @@ extension Components {
         public typealias NormalizedDimensions = [Swift.Int]
         /// nn.Embedding: integer indices (JSON integers, raw int64/int32 with Tensor-DType, INT64 on
         /// the inference protocol) of any shape become rows of weight [num_embeddings, embedding_dim].
-        /// An index outside 0..num_embeddings-1 is a 422. max_norm, scale_grad_by_freq and sparse
-        /// take PyTorch's defaults only.
+        /// An index outside 0..num_embeddings-1 is a 422. scale_grad_by_freq and sparse take
+        /// PyTorch's defaults only; max_norm, which the server accepts as null only, is left out.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/EmbeddingLayer`.
@@ -1309,8 +1309,12 @@ extension Components {
             public var paddingIdx: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/norm_type`.
             public var normType: Swift.Double?
+            /// Only false (400 otherwise).
+            ///
             /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/scale_grad_by_freq`.
             public var scaleGradByFreq: Swift.Bool?
+            /// Only false (400 otherwise).
+            ///
             /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/sparse`.
             public var sparse: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/id`.
@@ -1325,8 +1329,8 @@ extension Components {
             ///   - embeddingDim:
             ///   - paddingIdx: Negative counts from the end; its row starts at zero and gets no gradient.
             ///   - normType:
-            ///   - scaleGradByFreq:
-            ///   - sparse:
+            ///   - scaleGradByFreq: Only false (400 otherwise).
+            ///   - sparse: Only false (400 otherwise).
             ///   - id:
             ///   - name:
             public init(
