@@ -737,8 +737,11 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             if (passing != 0xF) {
                 asked = spans == SINGLE_SPANS ? 1 : 4;
                 taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                // Two of four declined: the row is of the next kind.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= 2) spans++;
+                // Two of four declined: the row is of the next kind. Three for leading digits,
+                // whose rows hold a few declined numbers of their own (exponent forms, values
+                // near a midpoint, about one in 50 in Python's float32 rows), two of which
+                // meet in some group of a long row.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];
