@@ -497,6 +497,7 @@ __attribute__((always_inline)) static inline unsigned parse_four_long(const uint
 }
 
 #include "json_float_row_avx2_lead.h"
+#include "json_float_row_avx2_integers.h"
 
 /// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
 static const uint8_t window_masks[64] = {
@@ -620,7 +621,7 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
 
 /// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
 /// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
-enum { COMPACT = 0, LEADING_DIGITS = 1, SHORT_SPANS = 2, LONG_SPANS = 3, SINGLE_SPANS = 4 };
+enum { COMPACT = 0, LEADING_DIGITS = 1, INTEGERS = 2, SHORT_SPANS = 3, LONG_SPANS = 4, SINGLE_SPANS = 5 };
 
 /// Groups of four from ends[0] on, at most `groups`, while `parse` takes all four: how many it
 /// took, and in *passing the mask of the group that stopped it (0xF when none did). Inlined
@@ -641,11 +642,12 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
     return g;
 }
 
-/// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, SHORT_SPANS
-/// or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
+/// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
+/// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
 __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, const size_t *ends, float *out, size_t groups,
                                                      int kind, unsigned *passing) {
     if (kind == LEADING_DIGITS) return parse_groups_with(parse_four_lead, base, ends, out, groups, passing);
+    if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, ends, out, groups, passing);
     return parse_groups_with(parse_four_short, base, ends, out, groups, passing);
 }
@@ -660,6 +662,7 @@ __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, si
     float values[4];
     unsigned passing = kind == COMPACT          ? parse_four(base, padded, values)
                        : kind == LEADING_DIGITS ? parse_four_lead(base, padded, values)
+                       : kind == INTEGERS       ? parse_four_integers(base, padded, values)
                        : kind == SHORT_SPANS    ? parse_four_short(base, padded, values)
                        : kind == LONG_SPANS     ? parse_four_long(base, padded, values)
                                                 : 0;
