@@ -19,6 +19,7 @@ extension ParamdService {
         handle(&router, .get, "/metrics") { [self] _ in
             let inventory = await registry.inventory()
             metrics.recordInventory(models: inventory.models, parameters: inventory.parameters)
+            if let accessLog { metrics.observeAccessLogDrops(total: accessLog.droppedLines) }
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
         }
     }

@@ -12,8 +12,11 @@ public final class ParamdService: Sendable {
     let logger: Logger
     let coalescer: ForwardCoalescer
     let cors: CORSPolicy?
+    /// Where the per-request lines go; nil: no access log.
+    let accessLog: AccessLog?
 
-    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
+    /// - Parameter accessLog: receives one line per finished request; nil logs none.
+    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
         self.configuration = configuration
         let metrics = ServiceMetrics()
         self.metrics = metrics
@@ -23,6 +26,7 @@ public final class ParamdService: Sendable {
             ? nil : BearerAuth(token: configuration.token, fileTokens: configuration.fileTokens)
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.logger = logger
+        self.accessLog = accessLog
     }
 
     /// Loads every stored model; a damaged one is logged and reported by its routes.
