@@ -232,18 +232,18 @@ final class Connection {
         let timeouts = server.configuration.timeouts
         switch phase {
         case .handshaking:
-            if now - waitingSince > timeouts.head.nanoseconds { close() }
+            if now - waitingSince > timeouts.head.monotonicNanoseconds { close() }
         case .awaitingHead:
             if let started = headStartedAt {
-                if now - started > timeouts.head.nanoseconds { fail(status: .requestTimeout, error: nil) }
+                if now - started > timeouts.head.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
             } else if unreadCount == 0 {
                 let limit = requestsServed == 0 ? timeouts.head : timeouts.idle
-                if now - waitingSince > limit.nanoseconds { close() }
+                if now - waitingSince > limit.monotonicNanoseconds { close() }
             }
         case .readingBody:
-            if now - lastReadProgress > timeouts.body.nanoseconds { fail(status: .requestTimeout, error: nil) }
+            if now - lastReadProgress > timeouts.body.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
         case .responding:
-            if !output.isEmpty && now - lastWriteProgress > timeouts.write.nanoseconds { close() }
+            if !output.isEmpty && now - lastWriteProgress > timeouts.write.monotonicNanoseconds { close() }
         case .lingering:
             if now > lingerDeadline { close() }
         case .closed:
@@ -279,15 +279,5 @@ final class Connection {
         // Release the slot before the peer can see the close, so counts never lag what clients observe.
         loop.removed(self, keepSlot: keepSlot)
         Socket.close(fd)
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating; for comparing with monotonic clock readings.
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        if seconds < 0 { return 0 }
-        if seconds > Int64(UInt64.max / 1_000_000_000) - 1 { return UInt64.max }
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// wake-up. When the queue is full (a destination slower than the request rate), the line is
 /// dropped and counted (``droppedLines``, `/metrics`): the log never slows requests down.
 ///
-/// The thread polls while lines keep coming (every ``pollInterval``, so a busy loop never has to
+/// The thread polls while lines keep coming (every 10 ms, so a busy loop never has to
 /// wake it) and sleeps without a timeout once idle (the next line wakes it once).
 public final class AccessLog: @unchecked Sendable {
     /// Lines the queue holds before it drops; about 150 bytes each once formatted.
@@ -28,8 +28,8 @@ public final class AccessLog: @unchecked Sendable {
     private var isClosing = false
     private var writerHasExited = false
 
-    /// How long the busy writer waits between batches.
-    static let pollInterval = Duration.milliseconds(10)
+    /// How long the busy writer waits between batches, in nanoseconds (10 ms).
+    static let pollNanoseconds = 10_000_000
     /// Empty polls before the writer parks.
     private static let idlePollsBeforeParking = 3
 
@@ -135,7 +135,7 @@ public final class AccessLog: @unchecked Sendable {
                 } else {
                     var deadline = timespec()
                     clock_gettime(CLOCK_MONOTONIC, &deadline)
-                    deadline.tv_nsec += Int(Self.pollInterval.components.attoseconds / 1_000_000_000)
+                    deadline.tv_nsec += Self.pollNanoseconds
                     if deadline.tv_nsec >= 1_000_000_000 {
                         deadline.tv_sec += 1
                         deadline.tv_nsec -= 1_000_000_000

@@ -42,8 +42,7 @@ struct AccessLogFormatter {
         out.append(contentsOf: " bytes_out=".utf8)
         Self.appendDigits(summary.bytesOut, width: 1, to: &out)
         out.append(contentsOf: " duration_ms=".utf8)
-        let (seconds, attoseconds) = summary.duration.components
-        let micros = max(0, seconds &* 1_000_000 &+ attoseconds / 1_000_000_000_000)
+        let micros = max(0, summary.duration.saturatingNanoseconds / 1000)
         Self.appendDigits(Int(micros / 1000), width: 1, to: &out)
         out.append(UInt8(ascii: "."))
         Self.appendDigits(Int(micros % 1000), width: 3, to: &out)

@@ -1,3 +1,4 @@
+import HTTP
 import Metrics
 public import Prometheus
 import Synchronization
@@ -80,7 +81,7 @@ public final class ServiceMetrics: Sendable {
             return made
         }
         handles.requests.increment()
-        handles.duration.recordNanoseconds(Int64(clamping: duration.nanoseconds))
+        handles.duration.recordNanoseconds(duration.saturatingNanoseconds)
         if bytesIn > 0 { handles.bytesIn.increment(by: bytesIn) }
         if bytesOut > 0 { handles.bytesOut.increment(by: bytesOut) }
     }
@@ -114,13 +115,5 @@ public final class ServiceMetrics: Sendable {
     /// The Prometheus text exposition of everything recorded so far.
     public func render() -> [UInt8] {
         registry.emitToBuffer()
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ attoseconds / 1_000_000_000
     }
 }
