@@ -1,4 +1,5 @@
 public import HTTP
+import Logging
 
 extension ParamdService {
     /// The server hooks: the access check before the body is read (the only one: the router
@@ -20,7 +21,9 @@ extension ParamdService {
                 bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, duration: summary.duration)
             accessLog?.record(summary)
         }
-        hooks.handlerPlacement = Placement.forRequest
+        hooks.handlerFailed = { [logger] id, error in
+            logger.error("request failed", metadata: ["id": "\(id)", "error": "\(error)"])
+        }
         hooks.errorResponse = { status, error in
             let detail = error?.description ?? status.reasonPhrase
             let problem = Problem(

@@ -5,10 +5,10 @@ extension ParamdService {
     /// /healthz, /readyz and /metrics: open without a token, for probes and scrapers. The two
     /// probes answer on the event loop in place, so no amount of compute on the pool delays them.
     func addOperationRoutes(to router: inout Router) {
-        router.immediate(.get, "/healthz") { _ in
+        router.inPlace(.get, "/healthz") { _ in
             .json(.object(["status": .string("ok")]))
         }
-        router.immediate(.get, "/readyz") { [self] request in
+        router.inPlace(.get, "/readyz") { [self] request in
             guard readiness.isReady else {
                 return .problem(
                     Problem(status: 503, slug: "not-ready", title: "Not ready", detail: "stored models are still loading"),

@@ -2,33 +2,65 @@ import Glibc
 import Testing
 @testable import HTTP
 
-/// Immediate routes run in place on the event loop and behave like any other route on the wire.
-struct ImmediateRouteTests {
-    @Test func routerAnswersImmediateRoutes404And405InPlaceAndLeavesTaskRoutesToTasks() throws {
-        var router = Router()
-        router.immediate(.get, "/now/{x}") { request in .text("now \(request.parameters["x"] ?? "?")") }
-        router.get("/later") { _ in .text("later") }
-        let now = try router.respondImmediately(to: RouterTests.request(.get, "/now/a%20b"))
-        #expect(now.map(RouterTests.body) == "now a b")
-        #expect(now?.route == "/now/{x}")
-        #expect(try router.respondImmediately(to: RouterTests.request(.get, "/later")) == nil)
-        #expect(try router.respondImmediately(to: RouterTests.request(.get, "/nowhere"))?.status == .notFound)
-        let wrongMethod = try router.respondImmediately(to: RouterTests.request(.delete, "/later"))
-        #expect(wrongMethod?.status == .methodNotAllowed)
-        #expect(wrongMethod?.headers["Allow"] == "GET, HEAD")
+/// Each route's placement, applied once by the router after matching: in place, a task on the
+/// loop, a task on the pool, or by a cost estimate.
+struct RoutePlacementTests {
+    /// Where a dispatch decision sends the request, for comparing.
+    enum Where: Equatable { case inPlace(String?), eventLoop, pool }
+
+    static func place(_ router: Router, _ method: HTTPMethod, _ target: String) throws -> Where {
+        switch try router.dispatch(RouterTests.request(method, target)) {
+        case .answered(let response): .inPlace(response.status == .ok ? RouterTests.body(response) : "\(response.status.code)")
+        case .onEventLoop: .eventLoop
+        case .onPool: .pool
+        }
     }
 
-    @Test func immediateRoutesStillAnswerThroughRespond() async throws {
+    @Test func theRouterAppliesEachRoutesPlacementAfterMatching() throws {
         var router = Router()
-        router.immediate(.get, "/now") { _ in .text("now") }
-        #expect(RouterTests.body(try await router.respond(to: RouterTests.request(.get, "/now"))) == "now")
+        router.inPlace(.get, "/now/{x}") { request in .text("now \(request.parameters["x"] ?? "?")") }
+        router.get("/loop", placement: .eventLoop) { _ in .text("loop") }
+        router.get("/pool") { _ in .text("pool") }
+        router.post("/costed/{n}", placement: .byCost { request in .microseconds(Int(request.parameters["n"] ?? "") ?? 0) }) { _ in
+            .text("costed")
+        }
+        #expect(try Self.place(router, .get, "/now/a%20b") == .inPlace("now a b"))
+        #expect(try Self.place(router, .get, "/loop") == .eventLoop)
+        #expect(try Self.place(router, .get, "/pool") == .pool)
+        #expect(try Self.place(router, .post, "/costed/200") == .eventLoop)
+        #expect(try Self.place(router, .post, "/costed/201") == .pool)
+        #expect(try Self.place(router, .get, "/nowhere") == .inPlace("404"))
+        #expect(try Self.place(router, .delete, "/loop") == .inPlace("405"))
+        router.inlineBudget = .microseconds(500)
+        #expect(try Self.place(router, .post, "/costed/201") == .eventLoop)
     }
 
-    @Test func middlewareSendsEveryRequestToATask() throws {
+    @Test func inPlaceAnswersCarryTheirRoute() throws {
         var router = Router()
-        router.immediate(.get, "/now") { _ in .text("now") }
-        router.use { request, next in try await next(request) }
-        #expect(try router.respondImmediately(to: RouterTests.request(.get, "/now")) == nil)
+        router.inPlace(.get, "/now/{x}") { _ in .text("now") }
+        guard case .answered(let response) = try router.dispatch(RouterTests.request(.get, "/now/a")) else {
+            Issue.record("not answered in place")
+            return
+        }
+        #expect(response.route == "/now/{x}")
+    }
+
+    @Test func middlewareWrapsTaskRoutesAndRouterAnswersButNotInPlaceRoutes() async throws {
+        var router = Router()
+        router.inPlace(.get, "/now") { _ in .text("now") }
+        router.get("/later", placement: .eventLoop) { _ in .text("later") }
+        router.use { request, next in
+            var response = try await next(request)
+            response.headers.set("Wrapped", "yes")
+            return response
+        }
+        #expect(try Self.place(router, .get, "/now") == .inPlace("now"))
+        #expect(try await router.respond(to: RouterTests.request(.get, "/later")).headers["Wrapped"] == "yes")
+        #expect(try Self.place(router, .get, "/nowhere") == .eventLoop)
+        #expect(try await router.respond(to: RouterTests.request(.get, "/nowhere")).headers["Wrapped"] == "yes")
+        // Registered after the middleware: wrapped all the same.
+        router.get("/after") { _ in .text("after") }
+        #expect(try await router.respond(to: RouterTests.request(.get, "/after")).headers["Wrapped"] == "yes")
     }
 
     @Test func pipelinedImmediateAndTaskRequestsAreAnsweredInOrder() async throws {
@@ -51,7 +83,7 @@ struct ImmediateRouteTests {
         }
     }
 
-    @Test func immediateRoutesReadBodiesStreamAndReport500s() async throws {
+    @Test func inPlaceRoutesReadBodiesStreamAndReport500s() async throws {
         try await withServer { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
@@ -72,10 +104,11 @@ struct EventLoopPipeliningTests {
         // A tiny write buffer makes the connection stop after each response and go on only
         // once that response is flushed, at the end of the loop's turn.
         let configuration = testConfiguration {
-            $0.handlerPlacement = .eventLoop
             $0.limits.writeBufferHighWater = 1
         }
-        try await withServer(configuration) { _, port in
+        var router = Router()
+        router.get("/json", placement: .eventLoop) { _ in .text("{}") }
+        try await withServer(configuration, router: router) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
                 let count = 50
@@ -87,5 +120,43 @@ struct EventLoopPipeliningTests {
                 #expect(ContinuousClock.now - started < .milliseconds(2500))
             }
         }
+    }
+}
+
+/// Errors that escape a handler reach the server's failure hook (for the log) with the request's
+/// id, wherever the handler ran; the client sees a 500 or a truncated stream without details.
+struct HandlerFailureTests {
+    struct Boom: Error {}
+
+    @Test func errorsThatEscapeHandlersAndStreamsReachTheFailureHook() async throws {
+        var router = Router()
+        router.inPlace(.get, "/in-place") { _ in throw Boom() }
+        router.get("/pool") { _ in throw Boom() }
+        router.get("/loop", placement: .eventLoop) { _ in throw Boom() }
+        router.get("/stream") { _ in
+            HTTPResponse(headers: ["Content-Type": "text/plain"], body: .stream { writer in
+                try await writer.write("partial")
+                throw Boom()
+            })
+        }
+        let failures = Locked<[String]>([])
+        var hooks = HTTPServerHooks()
+        hooks.handlerFailed = { id, error in
+            if error is Boom { failures.withLock { $0.append(id) } }
+        }
+        try await withServer(hooks: hooks, router: router) { _, port in
+            try await blocking {
+                for path in ["/in-place", "/pool", "/loop"] {
+                    let client = try RawClient(port: port)
+                    let response = try client.exchange("GET \(path) HTTP/1.1\r\nHost: t\r\nRequest-Id: id\(path)\r\n\r\n")
+                    #expect(response.status == 500)
+                }
+                let client = try RawClient(port: port)
+                try client.send("GET /stream HTTP/1.1\r\nHost: t\r\nRequest-Id: id/stream\r\n\r\n")
+                // The producer failed: the connection closes without the last chunk.
+                #expect(throws: (any Error).self) { try client.readResponse() }
+            }
+        }
+        #expect(failures.withLock { $0 } .sorted() == ["id/in-place", "id/loop", "id/pool", "id/stream"])
     }
 }

@@ -257,19 +257,16 @@ struct ServerConnectionTests {
         await server.shutdown()
     }
 
-    /// The placement hook really moves a handler onto the loop: one that blocks its thread for
+    /// A route's placement really moves its handler onto the loop: one that blocks its thread for
     /// 400 ms then delays the loop's other connection. (The pool arm is not tested this way: a
     /// blocking handler there would starve the test run's own two-thread cooperative pool.)
-    @Test func placementHookPutsAHandlerOnTheLoop() async throws {
-        let placement = HandlerPlacement.eventLoop
+    @Test func anEventLoopRouteRunsOnTheLoop() async throws {
         var router = testRouter()
-        router.get("/block") { _ in
+        router.get("/block", placement: .eventLoop) { _ in
             usleep(400_000)  // deliberately blocking: stands for a long computation
             return .text("blocked")
         }
-        var hooks = HTTPServerHooks()
-        hooks.handlerPlacement = { head in head.path == "/block" ? placement : nil }
-        try await withServer(testConfiguration { $0.eventLoopCount = 1 }, hooks: hooks, router: router) { _, port in
+        try await withServer(testConfiguration { $0.eventLoopCount = 1 }, router: router) { _, port in
             try await blocking {
                 let blocker = try RawClient(port: port)
                 let other = try RawClient(port: port)
@@ -285,7 +282,17 @@ struct ServerConnectionTests {
     }
 
     @Test func runsHandlersOnTheEventLoopWhenAsked() async throws {
-        try await withServer(testConfiguration { $0.handlerPlacement = .eventLoop }) { _, port in
+        var router = Router()
+        router.get("/slow", placement: .eventLoop) { request in
+            try await Task.sleep(for: .milliseconds(Int(request.queryValue("ms") ?? "") ?? 0))
+            return .text("slept \(request.queryValue("ms") ?? "")")
+        }
+        router.get("/stream", placement: .eventLoop) { _ in
+            HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
+                for step in 0..<2 { try await writer.write("{\"step\":\(step)}\n") }
+            })
+        }
+        try await withServer(router: router) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
                 try client.send("GET /slow?ms=20 HTTP/1.1\r\nHost: t\r\n\r\nGET /stream?n=2 HTTP/1.1\r\nHost: t\r\n\r\n")

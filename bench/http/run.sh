@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark: paramd's HTTP module against nginx, measured in the same run.
 #
-#   bench/http/run.sh                  # DURATION=8 s per cell, each handler mode (immediate, eventloop, pool)
+#   bench/http/run.sh                  # DURATION=8 s per cell, each handler mode (inplace, eventloop, pool)
 #   DURATION=15 PLACEMENTS=pool bench/http/run.sh
 #
 # Each server gets core 0 alone (taskset), wrk gets core 1 with one thread. Cells: GET of a
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${DURATION:-8}"
-PLACEMENTS="${PLACEMENTS:-immediate eventloop pool}"
+PLACEMENTS="${PLACEMENTS:-inplace eventloop pool}"
 OUR_PORT="${OUR_PORT:-18481}"
 NGINX_PORT="${NGINX_PORT:-18482}"
 
