@@ -282,14 +282,14 @@ final class EventLoop: @unchecked Sendable {
     /// has been asked.
     private func admit(fd: Int32, peer: String, loopsAsked: Int) {
         guard isAccepting else {
-            Socket.rejectOverloaded(fd)
+            Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
             return
         }
         if !server.reserveConnection() && !shedOneConnection() {
             if let neighbour, loopsAsked < server.configuration.eventLoopCount {
                 neighbour.execute { neighbour.admit(fd: fd, peer: peer, loopsAsked: loopsAsked + 1) }
             } else {
-                Socket.rejectOverloaded(fd)
+                Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
             }
             return
         }
