@@ -224,7 +224,7 @@ final class Connection {
         if !output.isEmpty || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
         if wanted != registeredEvents {
             registeredEvents = wanted
-            loop.modify(fd, token: id, events: wanted)
+            if !loop.modify(fd, token: id, events: wanted) { close() }
         }
     }
 

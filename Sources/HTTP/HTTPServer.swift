@@ -55,14 +55,16 @@ public final class HTTPServer: Sendable {
             var loops: [EventLoop] = []
             do throws(HTTPServerError) {
                 for index in 0..<max(1, configuration.eventLoopCount) {
-                    loops.append(try EventLoop(index: index, server: context))
+                    let loop = try EventLoop(index: index, server: context)
+                    try loop.addListener(listener)
+                    loops.append(loop)
                 }
             } catch {
                 Socket.close(listener)
                 throw error
             }
             for (index, loop) in loops.enumerated() { loop.neighbour = loops[(index + 1) % loops.count] }
-            for loop in loops { loop.start(listener: listener) }
+            for loop in loops { loop.start() }
             state = .running(listener: listener, loops: loops, port: port)
             return port
         }
