@@ -42,12 +42,9 @@ final class Connection {
 
     /// The request being served, if any.
     var exchange: Exchange?
-    var pendingHead: HTTPRequestHead?
-    var bodyDecoder: HTTPBodyDecoder?
+    /// The request whose body is being read: set exactly while `phase` is `.readingBody`.
+    var reading: BodyInProgress?
     var body: [UInt8] = []
-    /// Set while a large Content-Length body is read into `body`, preallocated at its full
-    /// size: how many of its bytes have arrived.
-    var directBodyFilled: Int?
     var isStreaming = false
     var streamWaiter: CheckedContinuation<Void, any Error>?
     var closeWhenFlushed = false
@@ -120,7 +117,7 @@ final class Connection {
             // A large body goes straight into its buffer; everything else through the scratch
             // buffer into `input`, where the parser reads it.
             let direct = readsBodyDirectly
-            let wanted = direct ? body.count - directBodyFilled! : loop.scratch.count
+            let wanted = direct ? body.count - (reading?.directFilled ?? 0) : loop.scratch.count
             var wantsWrite = false
             let count: Int?
             if direct {
@@ -280,4 +277,13 @@ final class Connection {
         loop.removed(self, keepSlot: keepSlot)
         Socket.close(fd)
     }
+}
+
+/// A request whose head has arrived and whose body is being read.
+struct BodyInProgress {
+    let head: HTTPRequestHead
+    var decoder: HTTPBodyDecoder
+    /// Set while a large Content-Length body is read into `body`, preallocated at its full
+    /// size: how many of its bytes have arrived.
+    var directFilled: Int?
 }
