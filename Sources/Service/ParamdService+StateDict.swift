@@ -6,7 +6,8 @@ extension ParamdService {
     /// GET and PUT /v1/models/{model}/state-dict: every parameter as one safetensors file, the
     /// format of PyTorch's `safetensors.torch.save_file(net.state_dict())`.
     func addStateDictRoutes(to router: inout Router) {
-        handle(&router, .get, "/v1/models/{model}/state-dict") { request in
+        let copying = byModelSize { _, size in Placement.copyingCost(bytes: size.parameters * 4) }
+        handle(&router, .get, "/v1/models/{model}/state-dict", placement: copying) { request in
             let state = try await self.currentState(request)
             let entries = try ModelFileExport.requiringMaterialized(model: state.name) { try state.model.stateDict() }
             var metadata = ["format": "pt", "spec": state.model.specJSON.jsonString]
@@ -16,8 +17,7 @@ extension ParamdService {
             let file = SafeTensorsFile(
                 tensors: entries.map { SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars) },
                 metadata: metadata)
-            let cost = ModelFileExport.copyingCost(bytes: entries.reduce(0) { $0 + $1.value.count * 4 })
-            let bytes = try await Placement.run(cost: cost) { try file.encoded() }
+            let bytes = try file.encoded()
             return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)
         }
 
