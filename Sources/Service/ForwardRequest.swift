@@ -71,21 +71,25 @@ struct ForwardRequest: ForwardInputs {
     }
 
     /// A rough CPU cost of parsing and computing this request, for ``Placement``.
-    static func estimatedCost(of request: HTTPRequest, model: Model) -> Duration {
+    static func estimatedCost(of request: HTTPRequest, size: ModelSizeHints.Size) -> Duration {
         let isRaw = MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream
         let bytes = request.body.count
-        return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, model: model)
+        return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, size: size)
     }
 
     /// A rough CPU cost of a forward request of `jsonBytes` of JSON and `rawBytes` of raw
     /// float32: decimal JSON ~3 ns a byte, raw float32 a copy, plus the multiply-adds of a
     /// batch as wide as the bytes suggest (~0.06 ns each).
-    static func estimatedCost(jsonBytes: Int, rawBytes: Int, model: Model) -> Duration {
+    static func estimatedCost(jsonBytes: Int, rawBytes: Int, size: ModelSizeHints.Size) -> Duration {
         let values = rawBytes / 4 + jsonBytes / 8
-        let rows = values / max(1, inputWidth(model) ?? 1) + 1
-        let (macs, overflow) = rows.multipliedReportingOverflow(by: model.parameterCount)
-        if overflow { return .seconds(1) }
-        return .nanoseconds(rawBytes / 2 + jsonBytes * 3 + macs / 16)
+        let rows = values / max(1, size.inputWidth ?? 1) + 1
+        return .nanoseconds(rawBytes / 2 + jsonBytes * 3) + passCost(rows: rows, parameters: size.parameters)
+    }
+
+    /// The multiply-adds of a pass of `rows` rows over `parameters` weights, ~0.06 ns each.
+    static func passCost(rows: Int, parameters: Int) -> Duration {
+        let (macs, overflow) = rows.multipliedReportingOverflow(by: parameters)
+        return overflow ? Placement.unknown : .nanoseconds(macs / 16)
     }
 
     /// Batches are `[batch, features…]` with at most four dimensions, as the contract says, and

@@ -5,19 +5,22 @@ import NeuralNet
 extension ParamdService {
     /// List, read, replace and edit parameters.
     func addParameterRoutes(to router: inout Router) {
-        handle(&router, .get, "/v1/models/{model}/parameters") { [self] request in
+        let listing = byModelSize { request, size in
+            Placement.formattingCost(values: (try? Self.booleanQuery(request, "values")) == true ? size.parameters : 0)
+        }
+        handle(&router, .get, "/v1/models/{model}/parameters", placement: listing) { [self] request in
             let state = try await currentState(request)
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
             let parameters = try Self.listing(state.model, kind: request.queryValue("kind"), prefix: prefix)
-            let cost = Placement.formattingCost(values: includeValues ? state.model.parameterCount : parameters.count)
-            let body = try await Placement.run(cost: cost) {
-                Self.parameterListing(parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
-            }
+            let body = Self.parameterListing(
+                parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
             return .json(body, version: state.version)
         }
 
-        handle(&router, .get, "/v1/models/{model}/parameters/{path}") { [self] request in
+        // The model's size bounds the tensor's: a big model's small tensors go to the pool too.
+        let reading = byModelSize { _, size in Placement.formattingCost(values: size.parameters) }
+        handle(&router, .get, "/v1/models/{model}/parameters/{path}", placement: reading) { [self] request in
             let state = try await currentState(request)
             let path = request.parameter("path")
             let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
@@ -26,8 +29,7 @@ extension ParamdService {
                 let value = try slice.map { try parameter.value.sliced($0, path: path) } ?? parameter.value
                 return .raw(value.scalars, shape: value.shape, version: state.version)
             }
-            let cost = Placement.formattingCost(values: parameter.value.count)
-            let body = try await Placement.run(cost: cost) { try ParameterBody.json(parameter, slice: slice, path: path) }
+            let body = try ParameterBody.json(parameter, slice: slice, path: path)
             return .json(body, version: state.version)
         }
 
