@@ -12,9 +12,10 @@ import JSON
 ///    registration order (`decoder.newTensorID()`, parameters then buffers). Leaves without
 ///    tensors need `forward`, `backward`, `inferShape`, `describe` and `exportONNX` only;
 ///    `FlattenLayer` is the smallest example, `LinearLayer` one with parameters and a deferred
-///    width, `SequentialLayer` a container (its children are the node's, run through the
-///    contexts). Buffers (running statistics) are listed in `buffers` and read and updated
-///    through `ForwardContext`; `ForwardContext.mode` tells train from eval.
+///    width, `BatchNormLayer` one with buffers and train/eval behaviour, `SequentialLayer` and
+///    `ResidualLayer` containers (their children are the node's, run through the contexts).
+///    Buffers are listed in `buffers` and read and updated through `ForwardContext`, whose
+///    `mode` tells train from eval.
 /// 2. Its type in `LayerKinds.all`, which maps spec `type` names to kinds.
 ///
 /// Tensor ids are fixed at decoding; a position placed again by `ref` shares the layer (one

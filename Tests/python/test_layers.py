@@ -184,6 +184,21 @@ def test_onnx_export_runs_in_onnxruntime_as_paramd_evaluates(paramd, name):
     assert np.allclose(output, forward(paramd, name, x).numpy(), rtol=1e-5, atol=1e-5)
 
 
+def test_flatten_of_inner_dimensions_exports_as_reshape(paramd):
+    spec = {"type": "sequential", "layers": [{"type": "flatten", "start_dim": 2}, {"type": "linear", "in": 20, "out": 3}]}
+    paramd.create("inner", spec, seed=3, input_shape=[2, 4, 5])
+    torch.manual_seed(3)
+    reference = nn.Sequential(nn.Flatten(start_dim=2), nn.Linear(20, 3))
+    x = torch.rand(6, 2, 4, 5, generator=torch.Generator().manual_seed(1))
+    assert torch.allclose(forward(paramd, "inner", x), reference(x), rtol=1e-5, atol=1e-6)
+    model = onnx.load_from_string(paramd.session.get(f"{paramd.url}/v1/models/inner/onnx").content)
+    onnx.checker.check_model(model, full_check=True)
+    assert "Reshape" in {node.op_type for node in model.graph.node}
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    (output,) = session.run(["output"], {"input": x.numpy()})
+    assert np.allclose(output, reference(x).detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_inference_protocol_advertises_and_takes_int64_token_ids(paramd):
     reference = create(paramd, "embedding")
     metadata = paramd.session.get(f"{paramd.url}/v2/models/embedding").json()
