@@ -151,3 +151,18 @@ struct LayerKindsTests {
         #expect(try net.parameter("1.bias").value.scalars == [0, 0, 0, 0])
     }
 }
+
+/// The Keras-style summary counts running statistics as non-trainable parameters.
+struct LayerSummaryTests {
+    @Test func runningStatisticsAreNonTrainableParameters() throws {
+        let net = try Model(
+            spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "batch_norm1d", "num_features": 8}, {"type": "linear", "in": 8, "out": 2}]}"#))
+        let lines = net.summary().split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(" 1 (BatchNorm1d)") && $0.hasSuffix("32") })
+        #expect(lines.contains("Total params: 90"))
+        #expect(lines.contains("Trainable params: 74"))
+        #expect(lines.contains("Non-trainable params: 16"))
+        #expect(try net.module(at: "1").nonTrainableCount == 16)
+        #expect(try net.module(at: "1").parameterCount == 16)
+    }
+}
