@@ -83,6 +83,15 @@ def bn_sequence():
     return "bn_sequence", spec, 5, net, ("floats", [8, 3, 5]), "mse"
 
 
+def bn2d():
+    spec = {"type": "sequential", "layers": [
+        {"type": "batch_norm2d", "num_features": 3}, {"type": "relu"}, {"type": "dropout", "p": 0.2},
+        {"type": "flatten"}, {"type": "linear", "in": 48, "out": 5}]}
+    torch.manual_seed(9)
+    net = nn.Sequential(nn.BatchNorm2d(3), nn.ReLU(), ParamdDropout(0.2), nn.Flatten(), nn.Linear(48, 5))
+    return "bn2d", spec, 9, net, ("floats", [6, 3, 4, 4]), "cross_entropy"
+
+
 def residual_ln():
     spec = {"type": "sequential", "layers": [
         {"type": "linear", "in": 8, "out": 16},
@@ -191,7 +200,7 @@ def initializers():
 def main():
     os.makedirs(OUT, exist_ok=True)
     initializers()
-    for make in (bn_mlp, bn_sequence, residual_ln, embedding_net):
+    for make in (bn_mlp, bn_sequence, bn2d, residual_ln, embedding_net):
         name, spec, seed, net, input_kind, kind = make()
         creation_rng = torch.get_rng_state()
         initial = {k: v.clone() for k, v in net.state_dict().items()}
