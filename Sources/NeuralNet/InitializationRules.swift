@@ -108,7 +108,10 @@ extension Model {
         for entry in index.entries {
             guard let initializer = chosen[entry.id], var t = values[entry.id] else { continue }
             let layer = layers[entry.layer]
-            try Self.fill(&t, layer.parameters[entry.ordinal], of: layer, with: initializer, path: entry.path, generator: &generator)
+            let tensor = layer.parameters[entry.ordinal]
+            try Self.fill(&t, tensor, of: layer, with: initializer, path: entry.path, generator: &generator)
+            // A framework default is the layer's reset_parameters, padding row included.
+            if case .framework = initializer { layer.finishCreation(&t, of: tensor) }
             values[entry.id] = t
             filled.append(entry.path)
         }

@@ -22,7 +22,7 @@ public struct NamedParameter: Sendable, Equatable {
 /// A module position as lookups show it.
 public struct ModuleInfo: Sendable {
     public let path: String
-    /// `linear`, `sequential`, `flatten` or an activation's spec name.
+    /// The layer's spec type (`linear`, `batch_norm1d`, `sequential`, an activation's name).
     public let type: String
     /// The spec `id` this position defines or refers to, when tied.
     public let tieID: String?

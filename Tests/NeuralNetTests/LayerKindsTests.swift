@@ -86,6 +86,15 @@ struct LayerKindsTests {
         #expect(rows.scalars == Array(table[8..<10]) + Array(table[0..<2]))
     }
 
+    @Test func aPyTorchRuleKeepsTheEmbeddingsPaddingRowAtZero() throws {
+        var net = try Model(spec: json(#"{"type": "embedding", "num_embeddings": 4, "embedding_dim": 3, "padding_idx": -1}"#))
+        #expect(try net.parameter("weight").value.scalars.suffix(3) == [0, 0, 0])
+        try net.initialize(InitializationRules(json: json(#"{"seed": 5, "init": "pytorch"}"#)))
+        #expect(try net.parameter("weight").value.scalars.suffix(3) == [0, 0, 0])
+        try net.initialize(InitializationRules(json: json(#"{"seed": 5, "init": "normal"}"#)))
+        #expect(try net.parameter("weight").value.scalars.suffix(3) != [0, 0, 0], "a plain normal_ fills every row, as in PyTorch")
+    }
+
     @Test func dropoutIsTheIdentityInEvalModeAndScalesKeptValuesInTrainMode() throws {
         let net = try Model(spec: json(#"{"type": "dropout", "p": 0.25}"#), seed: 4)
         let x = Tensor(shape: [100, 40], repeating: 2)
