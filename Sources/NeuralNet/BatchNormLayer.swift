@@ -240,12 +240,13 @@ struct BatchNormLayer: Layer {
     }
 
     /// `BatchNormalization` with the running statistics (eval mode; training-mode batch
-    /// statistics are not exported). Without them, the batch's own would be needed: refused.
+    /// statistics are not exported). Without them, the batch's own would be needed: refused
+    /// (cannot apply, a 422).
     func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         guard let running else {
-            throw NeuralNetError.invalidArgument(
-                location: name, reason: "(\(typeName) without track_running_stats) normalizes by each batch's statistics, which ONNX inference has no form for")
+            throw NeuralNetError.incompatibleInput(
+                "layer '\(name)' (\(typeName) without track_running_stats) normalizes by each batch's statistics, which an ONNX export in eval mode has no form for")
         }
         let scale = weight.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".scale", [numFeatures], [Float](repeating: 1, count: numFeatures))
         let shift = bias.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".bias", [numFeatures], [Float](repeating: 0, count: numFeatures))

@@ -67,7 +67,7 @@ protocol Layer: Sendable {
     /// The module as PyTorch's `print(module)` shows it.
     func describe(_ node: ModuleNode, in model: Model) -> String
     /// Appends the ONNX nodes computing this layer in eval mode; returns their output.
-    /// Throws `invalidArgument` naming the layer when ONNX has no form for it.
+    /// Throws `incompatibleInput` naming the layer when ONNX has no form for it.
     func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value
 }
 

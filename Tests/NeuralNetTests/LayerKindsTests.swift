@@ -86,6 +86,15 @@ struct LayerKindsTests {
         #expect(rows.scalars == Array(table[8..<10]) + Array(table[0..<2]))
     }
 
+    @Test func batchNormWithoutRunningStatisticsCannotBeExportedToONNX() throws {
+        let net = try Model(spec: json(#"{"type": "sequential", "layers": [{"type": "batch_norm1d", "num_features": 2, "track_running_stats": false}]}"#))
+        let error = thrownError { _ = try net.onnx(graphName: "g") }
+        #expect(error?.category == .cannotApply)
+        #expect(error?.description.contains("layer '0' (batch_norm1d without track_running_stats)") == true)
+        let tracked = try Model(spec: json(#"{"type": "batch_norm1d", "num_features": 2}"#))
+        #expect(try !tracked.onnx(graphName: "g").isEmpty)
+    }
+
     @Test func aPyTorchRuleKeepsTheEmbeddingsPaddingRowAtZero() throws {
         var net = try Model(spec: json(#"{"type": "embedding", "num_embeddings": 4, "embedding_dim": 3, "padding_idx": -1}"#))
         #expect(try net.parameter("weight").value.scalars.suffix(3) == [0, 0, 0])
