@@ -16,6 +16,25 @@ enum Ours {
             }
         case .forward(let layers, let batch):
             return MLPForward(layers: layers, batch: batch, threads: threads).time(minSeconds: minSeconds)
+        case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
+            let options = try! Conv2DOptions(
+                inChannels: inChannels, outChannels: outChannels, kernelSize: Size2D(square: kernel),
+                padding: Size2D(square: padding))
+            let geometry = try! Conv2DGeometry(options, batch: batch, inputSize: Size2D(square: size))
+            let x = uniform(geometry.inputCount, seed: 1)
+            let w = uniform(options.weightCount, seed: 2)
+            let b = uniform(outChannels, seed: 3)
+            var out = [Float](repeating: 0, count: geometry.outputCount)
+            return out.withUnsafeMutableBufferPointer { po in
+                bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
+                    conv2d(geometry, input: x, weight: w, bias: b, output: po.baseAddress!, threads: threads)
+                }
+            }
+        case .lenet(let batch, let training):
+            let net = try! LeNetKernels(batch: batch, threads: threads)
+            return bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
+                if training { net.trainStep() } else { net.forward(training: false) }
+            }
         }
     }
 }
