@@ -1,14 +1,17 @@
 import Kernels
 
 extension Initializer {
-    /// Fills `tensor` (the parameter at `path`, whose layer takes `inFeatures` inputs) in place,
-    /// drawing from `generator` exactly as the matching `torch.nn.init` call draws.
+    /// Fills `tensor` (the parameter at `path`) in place, drawing from `generator` exactly as the
+    /// matching `torch.nn.init` call draws; a framework default is what `frameworkDefault` (the
+    /// owning layer's `defaultInitializer`) says it is for this tensor.
     ///
     /// Bounds and standard deviations are computed in Double with PyTorch's expression order,
     /// then rounded to Float by the fill, so uniform-based results are bit-equal to PyTorch's.
     /// - Throws: `initializerNotApplicable` for a fan-based or matrix initializer on a tensor
     ///   with fewer than two dimensions.
-    func fill(_ tensor: inout Tensor, role: ParameterRole, inFeatures: Int, path: String, generator: inout PyTorchGenerator) throws {
+    func fill(
+        _ tensor: inout Tensor, path: String, generator: inout PyTorchGenerator, frameworkDefault: (Framework) -> Initializer
+    ) throws {
         switch self {
         case .zeros: fillConstant(&tensor, 0)
         case .ones: fillConstant(&tensor, 1)
@@ -45,23 +48,9 @@ extension Initializer {
                 for i in 0..<min(rows, cols) { p[i * cols + i] = 1 }
             }
         case .framework(let framework):
-            try frameworkDefault(framework, role: role, inFeatures: inFeatures)
-                .fill(&tensor, role: role, inFeatures: inFeatures, path: path, generator: &generator)
+            try frameworkDefault(framework).fill(&tensor, path: path, generator: &generator, frameworkDefault: frameworkDefault)
         case .mixture(let components):
             mixture(&tensor, components, &generator)
-        }
-    }
-
-    /// The plain initializer a framework uses for this role.
-    private func frameworkDefault(_ framework: Framework, role: ParameterRole, inFeatures: Int) throws -> Initializer {
-        switch (framework, role) {
-        case (.pytorch, .weight): .kaimingUniform(a: (5.0).squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu)
-        case (.pytorch, .bias):
-            // nn.Linear.reset_parameters: bound = 1/√fan_in of the weight.
-            .uniform(a: -1 / Double(inFeatures).squareRoot(), b: 1 / Double(inFeatures).squareRoot())
-        case (.mxnet, .weight): .uniform(a: -0.07, b: 0.07)
-        case (.keras, .weight): .xavierUniform(gain: 1)
-        case (.mxnet, .bias), (.keras, .bias): .zeros
         }
     }
 

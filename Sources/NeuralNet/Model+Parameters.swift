@@ -24,7 +24,7 @@ extension Model {
         let order = Dictionary(uniqueKeysWithValues: index.modulePaths.enumerated().map { ($1, $0) })
         func rank(_ p: NamedParameter) -> (Int, Int) {
             let module = p.path.split(separator: ".").dropLast().joined(separator: ".")
-            return (order[module] ?? 0, p.role == .weight ? 0 : 1)
+            return (order[module] ?? 0, index.entry(p.id).ordinal)
         }
         return result.sorted { rank($0) < rank($1) }
     }
@@ -90,23 +90,9 @@ extension Model {
     }
 
     func collectParameters(_ node: ModuleNode, into ids: inout Set<ParameterID>) {
-        switch node.kind {
-        case .linear(let l):
-            ids.insert(layers[l].weight)
-            if let b = layers[l].bias { ids.insert(b) }
-        case .sequential(let children):
-            for c in children { collectParameters(c, into: &ids) }
-        case .activation, .flatten:
-            break
-        }
+        for tensor in layers[node.layer].parameters { ids.insert(tensor.id) }
+        for child in node.children { collectParameters(child, into: &ids) }
     }
 
-    func typeName(_ node: ModuleNode) -> String {
-        switch node.kind {
-        case .linear: "linear"
-        case .sequential: "sequential"
-        case .flatten: "flatten"
-        case .activation(let f): f.specName
-        }
-    }
+    func typeName(_ node: ModuleNode) -> String { layers[node.layer].typeName }
 }

@@ -5,15 +5,8 @@ extension Model {
     public var stateDictKeys: [(key: String, id: ParameterID)] {
         var keys: [(key: String, id: ParameterID)] = []
         func visit(_ node: ModuleNode, _ path: String) {
-            switch node.kind {
-            case .linear(let l):
-                keys.append((ModelIndex.join(path, ParameterRole.weight.rawValue), layers[l].weight))
-                if let bias = layers[l].bias { keys.append((ModelIndex.join(path, ParameterRole.bias.rawValue), bias)) }
-            case .sequential(let children):
-                for child in children { visit(child, ModelIndex.join(path, child.name)) }
-            case .activation, .flatten:
-                break
-            }
+            for tensor in layers[node.layer].parameters { keys.append((ModelIndex.join(path, tensor.name), tensor.id)) }
+            for child in node.children { visit(child, ModelIndex.join(path, child.name)) }
         }
         visit(root, "")
         return keys

@@ -105,10 +105,10 @@ struct ForwardRequest: ForwardInputs {
         }
     }
 
-    /// The model's input width when known: the first linear layer's `in` after any flatten,
-    /// or the recorded input shape.
+    /// The model's input width when known: the first layer with parameters's input width
+    /// (a linear layer's `in`, after any flatten), or the recorded input shape.
     static func inputWidth(_ model: Model) -> Int? {
         if let shape = model.inputShape { return shape.reduce(1, *) }
-        return model.layers.first?.inFeatures
+        return model.firstWeightedLayerWidth
     }
 }

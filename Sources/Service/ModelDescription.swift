@@ -70,16 +70,7 @@ enum ModelDescription {
 
     /// The per-sample output shape of `node` for a per-sample input `shape` (nil: unknown).
     static func outputShape(_ node: ModuleNode, _ shape: [Int]?, model: Model) -> [Int]? {
-        switch node.kind {
-        case .activation:
-            return shape
-        case .flatten:
-            return shape.map { [$0.reduce(1, *)] }
-        case .sequential(let children):
-            return children.reduce(shape) { outputShape($1, $0, model: model) }
-        case .linear(let index):
-            guard let shape else { return nil }
-            return Array(shape.dropLast()) + [model.layers[index].outFeatures]
-        }
+        guard let shape else { return nil }
+        return model.outputShape(of: node, for: .sample(shape)).sample
     }
 }

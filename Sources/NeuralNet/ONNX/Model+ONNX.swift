@@ -29,7 +29,7 @@ extension Model {
     public func onnx(graphName: String, metadata: [(String, String)] = []) throws -> [UInt8] {
         if let deferred = deferredParameterPaths.first { throw NeuralNetError.notMaterialized(path: deferred) }
         let sample: [ONNXMessages.Dimension] =
-            inputShape.map { $0.map { .size($0) } } ?? layers.first?.inFeatures.map { [.size($0)] } ?? [.symbol("features")]
+            inputShape.map { $0.map { .size($0) } } ?? inputDemand?.sample.map { $0.map { $0 < 0 ? .symbol("features") : .size($0) } } ?? [.symbol("features")]
         var graph = ONNXGraph(model: self)
         let result = graph.add(root, path: "", input: ONNXGraph.Value(name: ONNXExport.inputName, sample: sample))
         graph.finish(output: result)

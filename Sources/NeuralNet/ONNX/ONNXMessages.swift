@@ -4,6 +4,8 @@
 enum ONNXMessages {
     /// `TensorProto.DataType.FLOAT`.
     static let float32 = 1
+    /// `TensorProto.DataType.INT64`.
+    static let int64 = 7
 
     /// One dimension of a value's shape: a size, or a symbol such as `batch`.
     enum Dimension: Sendable, Equatable {
@@ -16,6 +18,8 @@ enum ONNXMessages {
         case int(String, Int)
         case float(String, Float)
         case tensor(String, shape: [Int], values: [Float])
+        /// A tensor attribute given as a finished `TensorProto`.
+        case tensorMessage(String, ProtobufMessage)
     }
 
     /// `ModelProto` holding `graph`, with one opset import of the default domain.
@@ -76,6 +80,10 @@ enum ONNXMessages {
         case .tensor(let name, let shape, let values):
             message.append(1, string: name)
             message.append(5, message: tensor(name: "", shape: shape, values: values))
+            message.append(20, int: 4)
+        case .tensorMessage(let name, let tensor):
+            message.append(1, string: name)
+            message.append(5, message: tensor)
             message.append(20, int: 4)
         }
         return message
