@@ -44,19 +44,20 @@ public enum WindowShapeError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 
-    public var description: String {
+    /// What is wrong with the member, as a sentence that follows its name.
+    public var reason: String {
         switch self {
-        case .notPositive(let member, let value): "\(member) must be at least 1, got \(value)"
-        case .negative(let member, let value): "\(member) must not be negative, got \(value)"
-        case .groupsDoNotDivide(let member, let channels, let groups):
-            "groups (\(groups)) must divide \(member) (\(channels))"
+        case .notPositive(_, let value): "must be at least 1, got \(value)"
+        case .negative(_, let value): "must not be negative, got \(value)"
+        case .groupsDoNotDivide(_, let channels, let groups): "(\(channels)) must be divisible by groups (\(groups))"
         case .kernelLargerThanInput(let dimension, let kernel, let paddedInput):
-            "the dilated kernel's \(dimension) (\(kernel)) is larger than the padded input's (\(paddedInput))"
-        case .paddingTooLarge(let padding, let kernel):
-            "padding (\(padding)) must be at most half of kernel_size (\(kernel))"
-        case .overflow(let member): "\(member) makes a size too large to represent"
+            "(\(kernel) dilated) is larger than the padded input's \(dimension) (\(paddedInput))"
+        case .paddingTooLarge(let padding, let kernel): "(\(padding)) must be at most half of kernel_size (\(kernel))"
+        case .overflow: "makes a size too large to represent"
         }
     }
+
+    public var description: String { "\(member) \(reason)" }
 }
 
 /// Checked arithmetic for shape validation: every product throws instead of trapping.
