@@ -47,6 +47,8 @@ extension Initializer {
                 p.update(repeating: 0)
                 for i in 0..<min(rows, cols) { p[i * cols + i] = 1 }
             }
+        case .dirac(let groups):
+            try dirac(&tensor, groups: groups, path)
         case .framework(let framework):
             try frameworkDefault(framework).fill(&tensor, path: path, generator: &generator, frameworkDefault: frameworkDefault)
         case .mixture(let components):
@@ -71,6 +73,31 @@ extension Initializer {
         let (fanIn, fanOut) = try fans(tensor, path)
         let fan = mode == .fanIn ? fanIn : fanOut
         return Initializer.gain(nl, parameter: a) / Double(fan).squareRoot()
+    }
+
+    /// `dirac_(tensor, groups)`: zeros, then for each group g and d < min(out/groups, in) a 1 at
+    /// `[g·out/groups + d, d, centre…]`, the centre being each kernel size halved (rounded down).
+    private func dirac(_ t: inout Tensor, groups: Int, _ path: String) throws {
+        guard (3...5).contains(t.rank) else { throw notApplicable(path, t, "it needs a tensor of 3 to 5 dimensions") }
+        guard t.shape[0] % groups == 0 else {
+            throw notApplicable(path, t, "its dimension 0 must be divisible by groups (\(groups))")
+        }
+        let perGroup = t.shape[0] / groups
+        let kernel = Array(t.shape.dropFirst(2))
+        let kernelCount = kernel.reduce(1, *)
+        // Row-major offset of the centre within one [out, in] kernel.
+        let centre = zip(kernel, kernel.indices).reduce(0) { offset, dimension in
+            offset * dimension.0 + dimension.0 / 2
+        }
+        let inChannels = t.shape[1]
+        t.withUnsafeMutableScalars { p in
+            p.update(repeating: 0)
+            for g in 0..<groups {
+                for d in 0..<min(perGroup, inChannels) {
+                    p[((g * perGroup + d) * inChannels + d) * kernelCount + centre] = 1
+                }
+            }
+        }
     }
 
     private func fillConstant(_ t: inout Tensor, _ v: Float) {

@@ -6,7 +6,7 @@ extension Initializer {
     /// Parameters and defaults follow `torch.nn.init`: constant `value`; uniform `a` (0),
     /// `b` (1); normal `mean` (0), `std` (1); trunc_normal `mean`, `std`, `a` (−2), `b` (2);
     /// xavier_* `gain` (1, or a nonlinearity name); kaiming_* `a` (0), `mode` ("fan_in"),
-    /// `nonlinearity` ("leaky_relu"); orthogonal `gain`; mixture `components`:
+    /// `nonlinearity` ("leaky_relu"); orthogonal `gain`; dirac `groups` (1); mixture `components`:
     /// `[{"weight": 0.25, "init": {…}}, …]`.
     /// - Throws: `NeuralNetError.invalidArgument` naming `location` and the reason.
     public init(json: JSONValue, location: String = "init") throws {
@@ -89,6 +89,12 @@ extension Initializer {
         case "lecun_normal": try allow([]); self = .lecunNormal
         case "orthogonal": try allow(["gain"]); self = .orthogonal(gain: try gain())
         case "eye": try allow([]); self = .eye
+        case "dirac":
+            try allow(["groups"])
+            let groups = try members["groups"].map {
+                try readPositiveInteger($0, at: "\(location).groups", limit: 1 << 20, limitName: "groups")
+            }
+            self = .dirac(groups: groups ?? 1)
         case "mixture":
             try allow(["components"])
             self = .mixture(try Self.decodeComponents(members["components"] ?? .null, location: "\(location).components"))
@@ -100,7 +106,7 @@ extension Initializer {
             }
             throw invalid(
                 "\(location).name",
-                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
+                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
         }
     }
 

@@ -29,6 +29,9 @@ public indirect enum Initializer: Sendable, Equatable {
     case orthogonal(gain: Double)
     /// The identity matrix (ones on the main diagonal) of a 2-D tensor.
     case eye
+    /// `dirac_`: a convolution weight (3 to 5 dimensions) that passes each of the first input
+    /// channels of its group through unchanged (a 1 at the kernel's centre), zeros elsewhere.
+    case dirac(groups: Int)
     /// A framework's default for a layer: weight and bias get different rules.
     case framework(Framework)
     /// Each element independently: pick a component with probability proportional to its
@@ -88,15 +91,16 @@ public indirect enum Initializer: Sendable, Equatable {
         case .lecunNormal: "lecun_normal"
         case .orthogonal: "orthogonal"
         case .eye: "eye"
+        case .dirac: "dirac"
         case .framework(let f): f.rawValue
         case .mixture: "mixture"
         }
     }
 
-    /// Whether it needs a matrix (fans, QR, a diagonal), so cannot fill a bias.
+    /// Whether it needs a matrix (fans, QR, a diagonal, a kernel centre), so cannot fill a bias.
     var needsMatrix: Bool {
         switch self {
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye: true
+        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac: true
         default: false
         }
     }
