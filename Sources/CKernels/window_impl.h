@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "ck_internal.h"
+#include "vector_math.h"
 
 // Rows of outputs are often short (LeNet's are 28, 14 and 5 wide): one 8-lane vector per
 // iteration instead of the vectorizer's default of four interleaved, so a row of 8 to 31 still
@@ -22,6 +23,50 @@ static inline void CK_FN(window_columns)(long offset, long stride, long size, lo
     if (first > end) first = end;
     *lo = first;
     *hi = end;
+}
+
+/// Copies n floats 8 at a time, the tail as one more (overlapping) vector: a row of im2col is
+/// often 5 to 56 floats, where a memcpy call costs more than the copy.
+static inline void CK_FN(copy_row)(float *dst, const float *src, long n) {
+    if (n < 8) {
+        for (long k = 0; k < n; k++) dst[k] = src[k];
+        return;
+    }
+    long k = 0;
+    for (; k + 8 <= n; k += 8) store8(dst + k, load8(src + k));
+    if (k < n) store8(dst + n - 8, load8(src + n - 8));
+}
+
+/// in[0], in[s], …, in[7s], reading nothing past in[7s]: stride 2 (pooling's usual) as two
+/// loads and a shuffle, other strides element by element.
+static inline v8f CK_FN(strided8)(const float *in, long s) {
+    if (s == 1) return load8(in);
+    if (s == 2) return __builtin_shufflevector(load8(in), load8(in + 7), 0, 2, 4, 6, 9, 11, 13, 15);
+    return (v8f){in[0], in[s], in[2 * s], in[3 * s], in[4 * s], in[5 * s], in[6 * s], in[7 * s]};
+}
+
+/// The column ranges of window_columns for kernel columns 0..<CK_TAP_CACHE, computed once per
+/// call instead of per output row (two integer divisions each, as much as a short row's work).
+enum { CK_TAP_CACHE = 32 };
+typedef struct {
+    long lo[CK_TAP_CACHE], hi[CK_TAP_CACHE];
+    long cached;
+} ck_tap_columns;
+
+static inline void CK_FN(tap_columns_init)(ck_tap_columns *t, const ck_window2d *g) {
+    t->cached = ck_min(g->kernel_w, CK_TAP_CACHE);
+    for (long j = 0; j < t->cached; j++) {
+        CK_FN(window_columns)(j * g->dilation_w - g->pad_w, g->stride_w, g->width, g->out_w, &t->lo[j], &t->hi[j]);
+    }
+}
+
+static inline void CK_FN(tap_columns)(const ck_tap_columns *t, const ck_window2d *g, long j, long *lo, long *hi) {
+    if (j < t->cached) {
+        *lo = t->lo[j];
+        *hi = t->hi[j];
+    } else {
+        CK_FN(window_columns)(j * g->dilation_w - g->pad_w, g->stride_w, g->width, g->out_w, lo, hi);
+    }
 }
 
 void CK_FN(ck_im2col)(const ck_window2d *g, long channels, long oh0, long oh1, const float *image,
@@ -45,10 +90,11 @@ void CK_FN(ck_im2col)(const ck_window2d *g, long channels, long oh0, long oh1, c
                     const float *in = plane + ih * g->width + offset;
                     for (long ow = 0; ow < lo; ow++) out[ow] = 0;
                     if (sw == 1) {
-                        memcpy(out + lo, in + lo, (size_t)(hi - lo) * sizeof(float));
+                        CK_FN(copy_row)(out + lo, in + lo, hi - lo);
                     } else {
-                        SHORT_ROWS
-                        for (long ow = lo; ow < hi; ow++) out[ow] = in[ow * sw];
+                        long ow = lo;
+                        for (; ow + 8 <= hi; ow += 8) store8(out + ow, CK_FN(strided8)(in + ow * sw, sw));
+                        for (; ow < hi; ow++) out[ow] = in[ow * sw];
                     }
                     for (long ow = hi; ow < ow_n; ow++) out[ow] = 0;
                 }
@@ -98,6 +144,8 @@ static inline void CK_FN(window_rows)(const ck_window2d *g, long oh, long *first
 
 void CK_FN(ck_max_pool2d)(const ck_window2d *g, long planes, const float *x, float *y, int32_t *indices) {
     const long ow_n = g->out_w, sw = g->stride_w, plane_in = g->height * g->width;
+    ck_tap_columns taps;
+    CK_FN(tap_columns_init)(&taps, g);
     // PyTorch's index for a window with no tap inside: its first tap after stepping past the
     // padding by whole dilations, as its kernel computes it.
     for (long p = 0; p < planes; p++) {
@@ -125,20 +173,38 @@ void CK_FN(ck_max_pool2d)(const ck_window2d *g, long planes, const float *x, flo
                 for (long j = 0; j < g->kernel_w; j++) {
                     const long offset = j * g->dilation_w - g->pad_w;
                     long lo, hi;
-                    CK_FN(window_columns)(offset, sw, g->width, ow_n, &lo, &hi);
+                    CK_FN(tap_columns)(&taps, g, j, &lo, &hi);
                     const float *in = plane + ih * g->width + offset;
                     const int32_t base = (int32_t)(ih * g->width + offset);
+                    // Eight outputs at a time with explicit vectors: the vectorizer's version
+                    // fell back to a scalar loop with a data-dependent branch (runtime alias checks).
+                    long ow = lo;
                     if (index) {
-                        SHORT_ROWS
-                        for (long ow = lo; ow < hi; ow++) {
+                        const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+                        for (; ow + 8 <= hi; ow += 8) {
+                            const v8f v = CK_FN(strided8)(in + ow * sw, sw);
+                            const v8f m = load8(out + ow);
+                            const v8i take = (v > m) | (v != v);
+                            store8(out + ow, select8(take, v, m));
+                            v8i old_index;
+                            memcpy(&old_index, index + ow, sizeof old_index);
+                            const v8i candidate = base + (int32_t)(ow * sw) + lanes * (int32_t)sw;
+                            const v8i chosen = (candidate & take) | (old_index & ~take);
+                            memcpy(index + ow, &chosen, sizeof chosen);
+                        }
+                        for (; ow < hi; ow++) {
                             const float v = in[ow * sw];
                             const int take = v > out[ow] || v != v;
                             out[ow] = take ? v : out[ow];
                             index[ow] = take ? base + (int32_t)(ow * sw) : index[ow];
                         }
                     } else {
-                        SHORT_ROWS
-                        for (long ow = lo; ow < hi; ow++) {
+                        for (; ow + 8 <= hi; ow += 8) {
+                            const v8f v = CK_FN(strided8)(in + ow * sw, sw);
+                            const v8f m = load8(out + ow);
+                            store8(out + ow, select8((v > m) | (v != v), v, m));
+                        }
+                        for (; ow < hi; ow++) {
                             const float v = in[ow * sw];
                             out[ow] = v > out[ow] || v != v ? v : out[ow];
                         }
@@ -168,6 +234,8 @@ static inline long CK_FN(avg_divisor)(const ck_window2d *g, long oh, long ow, in
 void CK_FN(ck_avg_pool2d)(const ck_window2d *g, long planes, int count_include_pad, long divisor_override,
                           const float *x, float *y) {
     const long ow_n = g->out_w, sw = g->stride_w, plane_in = g->height * g->width;
+    ck_tap_columns taps;
+    CK_FN(tap_columns_init)(&taps, g);
     for (long p = 0; p < planes; p++) {
         const float *plane = x + p * plane_in;
         for (long oh = 0; oh < g->out_h; oh++) {
@@ -180,10 +248,11 @@ void CK_FN(ck_avg_pool2d)(const ck_window2d *g, long planes, int count_include_p
                 for (long j = 0; j < g->kernel_w; j++) {
                     const long offset = j - g->pad_w;
                     long lo, hi;
-                    CK_FN(window_columns)(offset, sw, g->width, ow_n, &lo, &hi);
+                    CK_FN(tap_columns)(&taps, g, j, &lo, &hi);
                     const float *in = plane + ih * g->width + offset;
-                    SHORT_ROWS
-                    for (long ow = lo; ow < hi; ow++) out[ow] += in[ow * sw];
+                    long ow = lo;
+                    for (; ow + 8 <= hi; ow += 8) store8(out + ow, load8(out + ow) + CK_FN(strided8)(in + ow * sw, sw));
+                    for (; ow < hi; ow++) out[ow] += in[ow * sw];
                 }
             }
             for (long ow = 0; ow < ow_n; ow++) {
@@ -199,6 +268,8 @@ void CK_FN(ck_avg_pool2d_backward)(const ck_window2d *g, long planes, int count_
     enum { CHUNK = 256 };
     const long ow_n = g->out_w, sw = g->stride_w, plane_in = g->height * g->width;
     float share[CHUNK];
+    ck_tap_columns taps;
+    CK_FN(tap_columns_init)(&taps, g);
     for (long p = 0; p < planes; p++) {
         float *plane = dx + p * plane_in;
         for (long oh = 0; oh < g->out_h; oh++) {
@@ -217,7 +288,7 @@ void CK_FN(ck_avg_pool2d_backward)(const ck_window2d *g, long planes, int count_
                     for (long j = 0; j < g->kernel_w; j++) {
                         const long offset = j - g->pad_w;
                         long lo, hi;
-                        CK_FN(window_columns)(offset, sw, g->width, ow_n, &lo, &hi);
+                        CK_FN(tap_columns)(&taps, g, j, &lo, &hi);
                         lo = lo < c0 ? c0 : lo;
                         hi = ck_min(hi, c1);
                         float *out = plane + ih * g->width + offset;

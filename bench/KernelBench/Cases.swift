@@ -9,8 +9,9 @@ struct BenchCase {
         case forward(layers: [Int], batch: Int)
         /// conv2d forward of a batch of square images, `kernel`×`kernel`, stride 1.
         case conv(batch: Int, inChannels: Int, outChannels: Int, size: Int, kernel: Int, padding: Int)
-        /// LeNet's forward pass, or one SGD training step (forward, cross-entropy, backward, update).
-        case lenet(batch: Int, training: Bool)
+        /// LeNet's forward pass, or one SGD training step (forward, cross-entropy, backward, update):
+        /// as a paramd `Model` (`model`), or as bare kernel calls on buffers allocated once.
+        case lenet(batch: Int, training: Bool, model: Bool)
     }
     var label: String
     var kind: Kind
@@ -22,7 +23,7 @@ struct BenchCase {
             zip(layers, layers.dropFirst()).reduce(0) { $0 + 2 * Double(batch) * Double($1.0) * Double($1.1) }
         case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
             Double(2 * batch * outChannels * inChannels * kernel * kernel * (size + 2 * padding - kernel + 1) * (size + 2 * padding - kernel + 1))
-        case .lenet(let batch, let training):
+        case .lenet(let batch, let training, _):
             // Multiply-adds of the two convolutions and three linear layers; a step about triples them.
             Double(batch * (training ? 3 : 1)) * Self.lenetForwardFlops
         }
@@ -41,7 +42,7 @@ struct BenchCase {
         case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
             ["kind": "conv", "batch": batch, "in_channels": inChannels, "out_channels": outChannels, "size": size,
              "kernel": kernel, "padding": padding, "threads": threads, "min_seconds": minSeconds]
-        case .lenet(let batch, let training):
+        case .lenet(let batch, let training, _):
             ["kind": "lenet", "batch": batch, "training": training, "threads": threads, "min_seconds": minSeconds]
         }
     }
@@ -69,10 +70,13 @@ enum BenchPlan {
         BenchCase(label: "conv 3×3 64→64 56²", kind: .conv(batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, padding: 1)),
         BenchCase(label: "its gemm 64×3136×576", kind: .gemm(m: 64, n: 3136, k: 576, transposedB: false)),
     ]
-    /// LeNet on 28×28 images.
-    static let lenets: [BenchCase] = [
-        BenchCase(label: "forward b1", kind: .lenet(batch: 1, training: false)),
-        BenchCase(label: "forward b64", kind: .lenet(batch: 64, training: false)),
-        BenchCase(label: "train step b64", kind: .lenet(batch: 64, training: true)),
-    ]
+    /// LeNet on 28×28 images, as a `Model` and as bare kernels.
+    static let lenets: [BenchCase] = [true, false].flatMap { model in
+        let source = model ? "model" : "kernels"
+        return [
+            BenchCase(label: "\(source) fwd b1", kind: .lenet(batch: 1, training: false, model: model)),
+            BenchCase(label: "\(source) fwd b64", kind: .lenet(batch: 64, training: false, model: model)),
+            BenchCase(label: "\(source) step b64", kind: .lenet(batch: 64, training: true, model: model)),
+        ]
+    }
 }
