@@ -45,6 +45,20 @@ static inline v8f CK_FN(strided8)(const float *in, long s) {
     return (v8f){in[0], in[s], in[2 * s], in[3 * s], in[4 * s], in[5 * s], in[6 * s], in[7 * s]};
 }
 
+/// One max-pooling tap for eight outputs: where v (read with `step`) is greater than the running
+/// maximum m, or NaN, it replaces it and its index (first + lane·stride) replaces c.
+static inline void CK_FN(max_step8)(const float *v, long step, float *m, int32_t *c, int32_t first, int32_t stride) {
+    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+    const v8f x = CK_FN(strided8)(v, step);
+    const v8f old = load8(m);
+    const v8i take = (x > old) | (x != x);
+    store8(m, select8(take, x, old));
+    v8i index;
+    memcpy(&index, c, sizeof index);
+    index = ((first + lanes * stride) & take) | (index & ~take);
+    memcpy(c, &index, sizeof index);
+}
+
 /// The column ranges of window_columns for kernel columns 0..<CK_TAP_CACHE, computed once per
 /// call instead of per output row (two integer divisions each, as much as a short row's work).
 enum { CK_TAP_CACHE = 32 };
@@ -176,37 +190,31 @@ void CK_FN(ck_max_pool2d)(const ck_window2d *g, long planes, const float *x, flo
                     CK_FN(tap_columns)(&taps, g, j, &lo, &hi);
                     const float *in = plane + ih * g->width + offset;
                     const int32_t base = (int32_t)(ih * g->width + offset);
-                    // Eight outputs at a time with explicit vectors: the vectorizer's version
-                    // fell back to a scalar loop with a data-dependent branch (runtime alias checks).
-                    long ow = lo;
-                    if (index) {
-                        const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
-                        for (; ow + 8 <= hi; ow += 8) {
-                            const v8f v = CK_FN(strided8)(in + ow * sw, sw);
-                            const v8f m = load8(out + ow);
-                            const v8i take = (v > m) | (v != v);
-                            store8(out + ow, select8(take, v, m));
-                            v8i old_index;
-                            memcpy(&old_index, index + ow, sizeof old_index);
-                            const v8i candidate = base + (int32_t)(ow * sw) + lanes * (int32_t)sw;
-                            const v8i chosen = (candidate & take) | (old_index & ~take);
-                            memcpy(index + ow, &chosen, sizeof chosen);
+                    // Eight outputs at a time with explicit vectors (the vectorizer's version fell
+                    // back to a scalar loop with a data-dependent branch). A tail is redone as the
+                    // row's last eight (a tap applied twice changes nothing), or, in a row shorter
+                    // than eight, through a padded copy.
+                    for (long ow = lo; ow < hi; ow += 8) {
+                        const long at = ow + 8 <= hi ? ow : (hi - lo >= 8 ? hi - 8 : ow);
+                        const long n = ck_min(8, hi - at);
+                        float values[8], maxima[8];
+                        int32_t chosen[8];
+                        const float *v = in + at * sw;
+                        float *m = out + at;
+                        int32_t *c = index ? index + at : chosen;
+                        long step = sw;
+                        if (n < 8) {
+                            for (long k = 0; k < 8; k++) {
+                                values[k] = k < n ? in[(at + k) * sw] : -INFINITY;
+                                maxima[k] = k < n ? out[at + k] : 0;
+                                chosen[k] = k < n && index ? index[at + k] : 0;
+                            }
+                            v = values, m = maxima, c = chosen, step = 1;
                         }
-                        for (; ow < hi; ow++) {
-                            const float v = in[ow * sw];
-                            const int take = v > out[ow] || v != v;
-                            out[ow] = take ? v : out[ow];
-                            index[ow] = take ? base + (int32_t)(ow * sw) : index[ow];
-                        }
-                    } else {
-                        for (; ow + 8 <= hi; ow += 8) {
-                            const v8f v = CK_FN(strided8)(in + ow * sw, sw);
-                            const v8f m = load8(out + ow);
-                            store8(out + ow, select8((v > m) | (v != v), v, m));
-                        }
-                        for (; ow < hi; ow++) {
-                            const float v = in[ow * sw];
-                            out[ow] = v > out[ow] || v != v ? v : out[ow];
+                        CK_FN(max_step8)(v, step, m, c, base + (int32_t)(at * sw), (int32_t)sw);
+                        if (n < 8) {
+                            for (long k = 0; k < n; k++) out[at + k] = maxima[k];
+                            if (index) for (long k = 0; k < n; k++) index[at + k] = chosen[k];
                         }
                     }
                 }
