@@ -62,7 +62,7 @@ struct ActivationLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String { function.pytorchDescription }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         graph.activate(function, name: graph.nodeName(path, self), input: input)
     }
 }

@@ -71,7 +71,7 @@ struct FlattenLayer: Layer {
         }
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: nil) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: nil) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         guard let r = range(rank: x.rank) else {
@@ -87,7 +87,7 @@ struct FlattenLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String { "Flatten(start_dim=\(startDim), end_dim=\(endDim))" }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         let rank = input.sample.count + 1
         let r = range(rank: rank) ?? 1...(rank - 1)

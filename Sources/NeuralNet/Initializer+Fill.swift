@@ -48,7 +48,10 @@ extension Initializer {
                 for i in 0..<min(rows, cols) { p[i * cols + i] = 1 }
             }
         case .dirac(let groups):
-            try dirac(&tensor, groups: groups, path)
+            try dirac(&tensor, groups: groups, path: path)
+        case .sparse(let sparsity, let std):
+            guard tensor.rank == 2 else { throw notApplicable(path, tensor, "it needs a 2-D tensor") }
+            sparse(&tensor, sparsity: sparsity, std: std, &generator)
         case .framework(let framework):
             try frameworkDefault(framework).fill(&tensor, path: path, generator: &generator, frameworkDefault: frameworkDefault)
         case .mixture(let components):
@@ -75,31 +78,6 @@ extension Initializer {
         return Initializer.gain(nl, parameter: a) / Double(fan).squareRoot()
     }
 
-    /// `dirac_(tensor, groups)`: zeros, then for each group g and d < min(out/groups, in) a 1 at
-    /// `[g·out/groups + d, d, centre…]`, the centre being each kernel size halved (rounded down).
-    private func dirac(_ t: inout Tensor, groups: Int, _ path: String) throws {
-        guard (3...5).contains(t.rank) else { throw notApplicable(path, t, "it needs a tensor of 3 to 5 dimensions") }
-        guard t.shape[0] % groups == 0 else {
-            throw notApplicable(path, t, "its dimension 0 must be divisible by groups (\(groups))")
-        }
-        let perGroup = t.shape[0] / groups
-        let kernel = Array(t.shape.dropFirst(2))
-        let kernelCount = kernel.reduce(1, *)
-        // Row-major offset of the centre within one [out, in] kernel.
-        let centre = zip(kernel, kernel.indices).reduce(0) { offset, dimension in
-            offset * dimension.0 + dimension.0 / 2
-        }
-        let inChannels = t.shape[1]
-        t.withUnsafeMutableScalars { p in
-            p.update(repeating: 0)
-            for g in 0..<groups {
-                for d in 0..<min(perGroup, inChannels) {
-                    p[((g * perGroup + d) * inChannels + d) * kernelCount + centre] = 1
-                }
-            }
-        }
-    }
-
     private func fillConstant(_ t: inout Tensor, _ v: Float) {
         t.withUnsafeMutableScalars { $0.update(repeating: v) }
     }
@@ -110,6 +88,48 @@ extension Initializer {
 
     private func normal(_ t: inout Tensor, _ mean: Double, _ std: Double, _ g: inout PyTorchGenerator) {
         t.withUnsafeMutableScalars { g.fillNormal($0, mean: mean, std: std) }
+    }
+
+    /// `dirac_`: zeros, then `w[g·outPerGroup + d, d, centre…] = 1` for d < min(outPerGroup, in).
+    private func dirac(_ t: inout Tensor, groups: Int, path: String) throws {
+        guard (3...5).contains(t.rank) else { throw notApplicable(path, t, "it needs a 3-, 4- or 5-D convolution weight") }
+        let shape = t.shape
+        guard shape[0] % groups == 0 else {
+            throw notApplicable(path, t, "its groups (\(groups)) must divide the \(shape[0]) output channels")
+        }
+        let outPerGroup = shape[0] / groups
+        let kernel = Array(shape[2...])
+        let kernelSize = kernel.reduce(1, *)
+        var centre = 0
+        for k in kernel { centre = centre * k + k / 2 }
+        t.withUnsafeMutableScalars { p in
+            p.update(repeating: 0)
+            for g in 0..<groups {
+                for d in 0..<min(outPerGroup, shape[1]) {
+                    p[((g * outPerGroup + d) * shape[1] + d) * kernelSize + centre] = 1
+                }
+            }
+        }
+    }
+
+    /// `sparse_`: N(0, std²), then per column a `randperm(rows)` whose first ⌈sparsity·rows⌉
+    /// entries are the rows zeroed. randperm swaps with `random() % (n − i)` as PyTorch's CPU
+    /// kernel does for small n.
+    private func sparse(_ t: inout Tensor, sparsity: Double, std: Double, _ g: inout PyTorchGenerator) {
+        let (rows, cols) = (t.shape[0], t.shape[1])
+        let zeros = Int((sparsity * Double(rows)).rounded(.up))
+        normal(&t, 0, std, &g)
+        var permutation = [Int](repeating: 0, count: rows)
+        t.withUnsafeMutableScalars { p in
+            for c in 0..<cols {
+                for i in 0..<rows { permutation[i] = i }
+                for i in 0..<max(rows - 1, 0) {
+                    let z = Int(UInt64(g.random()) % UInt64(rows - i))
+                    permutation.swapAt(i, z + i)
+                }
+                for r in permutation.prefix(zeros) { p[r * cols + c] = 0 }
+            }
+        }
     }
 
     private func mixture(_ t: inout Tensor, _ components: [MixtureComponent], _ g: inout PyTorchGenerator) {

@@ -6,7 +6,7 @@ extension Initializer {
     /// Parameters and defaults follow `torch.nn.init`: constant `value`; uniform `a` (0),
     /// `b` (1); normal `mean` (0), `std` (1); trunc_normal `mean`, `std`, `a` (−2), `b` (2);
     /// xavier_* `gain` (1, or a nonlinearity name); kaiming_* `a` (0), `mode` ("fan_in"),
-    /// `nonlinearity` ("leaky_relu"); orthogonal `gain`; dirac `groups` (1); mixture `components`:
+    /// `nonlinearity` ("leaky_relu"); orthogonal `gain`; mixture `components`:
     /// `[{"weight": 0.25, "init": {…}}, …]`.
     /// - Throws: `NeuralNetError.invalidArgument` naming `location` and the reason.
     public init(json: JSONValue, location: String = "init") throws {
@@ -91,10 +91,17 @@ extension Initializer {
         case "eye": try allow([]); self = .eye
         case "dirac":
             try allow(["groups"])
-            let groups = try members["groups"].map {
-                try readPositiveInteger($0, at: "\(location).groups", limit: 1 << 20, limitName: "groups")
+            let groups = try number("groups", 1)
+            guard groups >= 1, groups <= 1_048_576, groups == groups.rounded(.towardZero) else {
+                throw invalid("\(location).groups", "must be a positive integer, got \(members["groups"]!.shortDescription)")
             }
-            self = .dirac(groups: groups ?? 1)
+            self = .dirac(groups: Int(groups))
+        case "sparse":
+            try allow(["sparsity", "std"])
+            guard members["sparsity"] != nil else { throw invalid(location, "is sparse and needs a \"sparsity\" (the fraction of each column set to zero)") }
+            let sparsity = try number("sparsity", 0)
+            guard (0...1).contains(sparsity) else { throw invalid("\(location).sparsity", "must be between 0 and 1, got \(sparsity)") }
+            self = .sparse(sparsity: sparsity, std: try nonNegative("std", 0.01))
         case "mixture":
             try allow(["components"])
             self = .mixture(try Self.decodeComponents(members["components"] ?? .null, location: "\(location).components"))
@@ -106,7 +113,7 @@ extension Initializer {
             }
             throw invalid(
                 "\(location).name",
-                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
+                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, sparse, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
         }
     }
 

@@ -29,9 +29,12 @@ public indirect enum Initializer: Sendable, Equatable {
     case orthogonal(gain: Double)
     /// The identity matrix (ones on the main diagonal) of a 2-D tensor.
     case eye
-    /// `dirac_`: a convolution weight (3 to 5 dimensions) that passes each of the first input
-    /// channels of its group through unchanged (a 1 at the kernel's centre), zeros elsewhere.
+    /// The identity of a convolution (3-, 4- or 5-D weight `(out, in, k…)`): a one at the
+    /// kernel's centre linking output channel `d` of each of `groups` groups to input channel `d`.
     case dirac(groups: Int)
+    /// A 2-D weight drawn N(0, std²), then in each column the first `⌈sparsity · rows⌉` rows of
+    /// a random permutation set to zero (`torch.nn.init.sparse_`, its permutations included).
+    case sparse(sparsity: Double, std: Double)
     /// A framework's default for a layer: weight and bias get different rules.
     case framework(Framework)
     /// Each element independently: pick a component with probability proportional to its
@@ -92,15 +95,17 @@ public indirect enum Initializer: Sendable, Equatable {
         case .orthogonal: "orthogonal"
         case .eye: "eye"
         case .dirac: "dirac"
+        case .sparse: "sparse"
         case .framework(let f): f.rawValue
         case .mixture: "mixture"
         }
     }
 
-    /// Whether it needs a matrix (fans, QR, a diagonal, a kernel centre), so cannot fill a bias.
+    /// Whether it needs a matrix (fans, QR, a diagonal), so cannot fill a bias.
     var needsMatrix: Bool {
         switch self {
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac: true
+        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac, .sparse:
+            true
         default: false
         }
     }

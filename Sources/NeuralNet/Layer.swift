@@ -43,6 +43,8 @@ protocol Layer: Sendable {
     /// The initializer `framework`'s default means for the parameter `tensor` (PyTorch's
     /// `reset_parameters`, Keras's and Gluon's defaults).
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer
+    /// Adjusts a parameter just filled at creation (an embedding zeroes its padding row).
+    func finishCreation(_ value: inout Tensor, of tensor: LayerTensor)
     /// Learns a deferred width from the shape of a stored tensor at `path` when restoring;
     /// throws `shapeMismatch` when the shape cannot belong to this layer.
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws
@@ -52,7 +54,7 @@ protocol Layer: Sendable {
     mutating func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape
     /// What this layer, reached first by the input, demands of it; nil when it passes the
     /// question on (activations) or has no demand.
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand?
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand?
 
     /// Runs the layer on `x` (batch first). Records what `backward` needs with
     /// `context.save(_:)` when `context.isRecording`.
@@ -64,7 +66,8 @@ protocol Layer: Sendable {
     /// The module as PyTorch's `print(module)` shows it.
     func describe(_ node: ModuleNode, in model: Model) -> String
     /// Appends the ONNX nodes computing this layer in eval mode; returns their output.
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value
+    /// Throws `invalidArgument` naming the layer when ONNX has no form for it.
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value
 }
 
 extension Layer {
@@ -74,10 +77,11 @@ extension Layer {
     var parameters: [LayerTensor] { [] }
     var buffers: [LayerTensor] { [] }
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer { .zeros }
+    func finishCreation(_ value: inout Tensor, of tensor: LayerTensor) {}
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws {
         throw NeuralNetError.shapeMismatch(path: path, expected: tensor.shape ?? [], got: shape)
     }
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { nil }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { nil }
 }
 
 /// A tensor a layer owns: its name in the state dict (`weight`, `running_mean`), its id, and

@@ -108,7 +108,7 @@ public struct LinearLayer: Layer, Equatable {
         }
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { InputDemand(sample: inFeatures.map { [$0] }) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { InputDemand(sample: inFeatures.map { [$0] }) }
 
     /// What backward needs: the input, and the pre-activation and output of a fused activation.
     private struct Record {
@@ -199,7 +199,7 @@ public struct LinearLayer: Layer, Equatable {
         return text + ")"
     }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         let weightName = graph.parameterName(weight)
         let biasName = bias.map { graph.parameterName($0) }

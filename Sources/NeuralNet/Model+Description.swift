@@ -50,7 +50,8 @@ extension Model {
     /// A table like Keras's `model.summary()`: one row per top-level module with its output
     /// shape (`(None, 8)`, batch first; `multiple` when the input shape is not known) and its
     /// parameter count ("(tied)" after the count of a module placed again by reference), then
-    /// totals with tied parameters counted once.
+    /// totals with tied parameters counted once. Running statistics count as non-trainable
+    /// parameters, as Keras counts a batch norm's moving mean and variance.
     public func summary(name: String = "model") -> String {
         let rule = String(repeating: "_", count: 65)
         let double = String(repeating: "=", count: 65)
@@ -63,7 +64,7 @@ extension Model {
             var ids: Set<ParameterID> = []
             collectParameters(child, into: &ids)
             let deferred = ids.contains { store.values[$0] == nil }
-            var count = deferred ? "?" : String(ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) })
+            var count = deferred ? "?" : String(ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) } + nonTrainableCount(child))
             if child.isReference { count += " (tied)" }
             let label = " \(child.name.isEmpty ? String(i) : child.name) (\(layers[child.layer].className))"
             lines.append(pad(label, 29) + pad(Self.format(shape), 26) + count)
@@ -72,7 +73,8 @@ extension Model {
         if rows.isEmpty { lines.append(double) }
         let c = counts
         let deferredNote = c.deferredTensors > 0 ? " (+ \(c.deferredTensors) deferred tensors)" : ""
-        lines += ["Total params: \(c.total)\(deferredNote)", "Trainable params: \(c.total)", "Non-trainable params: 0", rule]
+        let fixed = nonTrainableCount(root)
+        lines += ["Total params: \(c.total + fixed)\(deferredNote)", "Trainable params: \(c.total)", "Non-trainable params: \(fixed)", rule]
         return lines.joined(separator: "\n")
     }
 

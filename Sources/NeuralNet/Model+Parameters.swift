@@ -31,7 +31,9 @@ extension Model {
 
     /// The parameter at `path` (its first path or any alias).
     /// - Throws: `unknownParameter`, or `notMaterialized` for a deferred layer's parameter.
+    /// A buffer's path gives the buffer (so buffers read and write by path like parameters).
     public func parameter(_ path: String) throws -> NamedParameter {
+        if isBufferPath(path) { return try buffer(path) }
         let id = try parameterID(path)
         guard let value = store.values[id] else { throw NeuralNetError.notMaterialized(path: path) }
         return named(index.entry(id), path: index.entry(id).path, value: value)
@@ -67,6 +69,9 @@ extension Model {
         index.modulePaths.filter(pattern.matches).map { info(index.moduleByPath[$0]!, path: $0) }
     }
 
+    /// Whether a module sits at `path`.
+    public func hasModule(_ path: String) -> Bool { index.moduleByPath[path] != nil }
+
     /// All module paths in pre-order, the root ("") first.
     public var modulePaths: [String] { index.modulePaths }
 
@@ -84,9 +89,22 @@ extension Model {
         var ids: Set<ParameterID> = []
         collectParameters(node, into: &ids)
         let count = ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) }
-        return ModuleInfo(
+        var info = ModuleInfo(
             path: path, type: typeName(node), tieID: node.tieID, children: node.children.map(\.name),
             parameterCount: count, description: describe(node))
+        info.nonTrainableCount = nonTrainableCount(node)
+        return info
+    }
+
+    /// Float32 buffer elements under `node`, each buffer once.
+    func nonTrainableCount(_ node: ModuleNode) -> Int {
+        var ids: Set<ParameterID> = []
+        func walk(_ n: ModuleNode) {
+            for b in layers[n.layer].buffers where b.dtype == .float32 { ids.insert(b.id) }
+            n.children.forEach(walk)
+        }
+        walk(node)
+        return ids.reduce(0) { $0 + (store.buffers[$1]?.count ?? 0) }
     }
 
     func collectParameters(_ node: ModuleNode, into ids: inout Set<ParameterID>) {

@@ -1,8 +1,8 @@
 public import JSON
 
 extension Model {
-    /// Re-creates a stored model from its spec and its parameter tensors keyed by path
-    /// (first paths or aliases), without drawing any random numbers for them.
+    /// Re-creates a stored model from its spec and its parameter and buffer tensors keyed by
+    /// path (first paths or aliases), without drawing any random numbers for them.
     ///
     /// A deferred layer whose weight is given takes its input width from the weight's second
     /// dimension; one whose weight is absent stays deferred and, when it materializes, draws
@@ -16,7 +16,7 @@ extension Model {
     ) throws {
         let decoded = try SpecDecoder.decode(spec, limits: limits)
         try self.init(decoded: decoded, seed: seed, initializer: initializer, limits: limits)
-        for path in parameters.keys.sorted() where index.parameterByPath[path] == nil {
+        for path in parameters.keys.sorted() where index.parameterByPath[path] == nil && index.bufferByPath[path] == nil {
             throw NeuralNetError.unknownParameter(path: path)
         }
         func stored(_ id: ParameterID) throws -> (String, Tensor)? {
@@ -61,11 +61,20 @@ extension Model {
             }
             store.values[entry.id] = value.1
         }
+        for entry in index.bufferEntries {
+            let given = index.allBufferPaths(entry.id).compactMap { p in parameters[p].map { (p, $0) } }
+            guard let (path, value) = given.first else { continue }
+            guard let expected = layers[entry.layer].buffers[entry.ordinal].shape, value.shape == expected else {
+                throw NeuralNetError.shapeMismatch(path: path, expected: layers[entry.layer].buffers[entry.ordinal].shape ?? [], got: value.shape)
+            }
+            store.buffers[entry.id] = value
+        }
         // With no stored tensors at all, this is a fresh model: materialize like `init(spec:)`.
         if parameters.isEmpty { try materializeKnownLayers() }
     }
 
-    /// Every materialized parameter keyed by its first path (tied ones once), for storage.
+    /// Every materialized parameter keyed by its first path (tied ones once); storage keeps
+    /// `buffersByPath` beside it.
     public var parametersByPath: [String: Tensor] {
         var result: [String: Tensor] = [:]
         for entry in index.entries { if let v = store.values[entry.id] { result[entry.path] = v } }

@@ -21,12 +21,12 @@ extension Model {
     }
 
     /// What the first layer the input reaches demands of it (nil: nothing known yet).
-    public var inputDemand: InputDemand? { inputDemand(of: [root]) }
+    public var inputDemand: InputDemand? { Self.inputDemand(of: [root], in: layers) }
 
     /// The demand of the first of `nodes` that has one.
-    func inputDemand(of nodes: [ModuleNode]) -> InputDemand? {
+    static func inputDemand(of nodes: [ModuleNode], in layers: [any Layer]) -> InputDemand? {
         for node in nodes {
-            if let demand = layers[node.layer].inputDemand(node, in: self) { return demand }
+            if let demand = layers[node.layer].inputDemand(node, in: layers) { return demand }
         }
         return nil
     }
@@ -35,7 +35,7 @@ extension Model {
     /// takes one feature dimension of known width (a linear layer's `in`).
     public var firstWeightedLayerWidth: Int? {
         guard let l = layers.firstIndex(where: { !$0.parameters.isEmpty }) else { return nil }
-        let demand = layers[l].inputDemand(ModuleNode.placeholder(l), in: self)
+        let demand = layers[l].inputDemand(ModuleNode.placeholder(l), in: layers)
         guard let sample = demand?.sample, sample.count == 1, sample[0] > 0, demand?.integers == false else { return nil }
         return sample[0]
     }

@@ -125,6 +125,7 @@ public struct Model: Sendable {
                 try Self.fill(
                     &value, tensor, of: layer, with: creationInitializer(for: tensor, of: layer), path: index.path(of: tensor.id),
                     generator: &generator)
+                layer.finishCreation(&value, of: tensor)
                 store.values[tensor.id] = value
             }
             for tensor in layer.buffers where store.buffers[tensor.id] == nil {

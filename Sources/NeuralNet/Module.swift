@@ -28,8 +28,8 @@ public struct ModuleNode: Sendable {
 /// Every kind of layer a spec can name; `LayerKinds.kind(named:)` finds one by its spec `type`.
 enum LayerKinds {
     static let all: [any Layer.Type] = [
-        LinearLayer.self, SequentialLayer.self, FlattenLayer.self, ActivationLayer.self, Conv2dLayer.self,
-        MaxPool2dLayer.self, AvgPool2dLayer.self,
+        LinearLayer.self, SequentialLayer.self, FlattenLayer.self, ActivationLayer.self, BatchNormLayer.self, LayerNormLayer.self,
+        EmbeddingLayer.self, DropoutLayer.self, ResidualLayer.self, Conv2dLayer.self, MaxPool2dLayer.self, AvgPool2dLayer.self,
     ]
 
     private static let byName: [String: any Layer.Type] = {

@@ -22,7 +22,7 @@ struct SequentialLayer: Layer {
         return shape
     }
 
-    func inputDemand(_ node: ModuleNode, in model: Model) -> InputDemand? { model.inputDemand(of: node.children) }
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { Model.inputDemand(of: node.children, in: layers) }
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         var h = x
@@ -38,7 +38,7 @@ struct SequentialLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String { model.describeContainer("Sequential", node) }
 
-    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) -> ONNXGraph.Value {
-        node.children.reduce(input) { value, child in graph.add(child, path: ModelIndex.join(path, child.name), input: value) }
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
+        try node.children.reduce(input) { value, child in try graph.add(child, path: ModelIndex.join(path, child.name), input: value) }
     }
 }

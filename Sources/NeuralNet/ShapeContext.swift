@@ -68,6 +68,9 @@ struct ShapeContext {
         return out
     }
 
+    /// What the first of `nodes` with a demand asks of its input (see `Layer.inputDemand`).
+    func layersDemand(of nodes: [ModuleNode]) -> InputDemand? { Model.inputDemand(of: nodes, in: layers) }
+
     /// Records a per-sample shape for the activation bound.
     mutating func note(_ shape: FeatureShape) {
         if case .sample(let s) = shape, let n = Tensor.elementCount(s) { largestSample = max(largestSample, n) }

@@ -53,7 +53,8 @@ enum ModelDescription {
         for (index, child) in rows.enumerated() {
             let path = model.root.children.isEmpty ? "" : child.name
             shape = outputShape(child, shape, model: model)
-            let parameters = (try? model.module(at: path).parameterCount) ?? 0
+            let module = try? model.module(at: path)
+            let parameters = (module?.parameterCount ?? 0) + (module?.nonTrainableCount ?? 0)
             let type = (try? model.module(at: path).type) ?? "module"
             layers.append(.object([
                 "name": .string(child.name.isEmpty ? String(index) : child.name),
@@ -62,9 +63,10 @@ enum ModelDescription {
                 "parameters": .number(Double(parameters)),
             ]))
         }
-        let total = Double(model.counts.total)
+        let trainable = Double(model.counts.total)
+        let total = trainable + Double((try? model.module(at: "").nonTrainableCount) ?? 0)
         return .object([
-            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(total),
+            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(trainable),
         ])
     }
 

@@ -9,7 +9,7 @@ extension ParamdService {
             let state = try await currentState(request)
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
-            let parameters = try state.model.namedParameters(prefix: prefix)
+            let parameters = try Self.listing(state.model, kind: request.queryValue("kind"), prefix: prefix)
             let cost = Placement.formattingCost(values: includeValues ? state.model.parameterCount : parameters.count)
             let body = try await Placement.run(cost: cost) {
                 Self.parameterListing(parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
@@ -60,6 +60,22 @@ extension ParamdService {
                 return (model, true)
             }
             return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+        }
+    }
+
+    /// What `?kind=` lists: `parameters` (the default, PyTorch's `named_parameters`), `buffers`
+    /// (`named_buffers`: running statistics) or `all` (parameters, then buffers).
+    static func listing(_ model: Model, kind: String?, prefix: String) throws -> [NamedParameter] {
+        switch kind ?? "parameters" {
+        case "parameters": return try model.namedParameters(prefix: prefix)
+        case "buffers": return try model.namedBuffers(prefix: prefix)
+        case "all":
+            // A prefix naming one buffer lists just it; one naming a module lists both kinds.
+            if model.isBufferPath(prefix) { return try model.namedBuffers(prefix: prefix) }
+            return try model.namedParameters(prefix: prefix) + (model.hasModule(prefix) ? model.namedBuffers(prefix: prefix) : [])
+        default:
+            throw Problem.badRequest(
+                "query parameter kind must be parameters, buffers or all, got \((kind ?? "").debugDescription)", slug: "invalid-query", path: "kind")
         }
     }
 

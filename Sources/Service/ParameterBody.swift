@@ -37,7 +37,7 @@ enum ParameterBody {
         for dimension in shape { writer.write(number: Double(dimension)) }
         writer.endArray()
         writer.key("dtype")
-        writer.write(string: "float32")
+        writer.write(string: parameter.dtype.rawValue)
         writer.key("aliases")
         writer.beginArray()
         for alias in parameter.aliases { writer.write(string: alias) }

@@ -32,16 +32,4 @@ struct ConvolutionInitTests {
         try net.initialize(InitializationRules(seed: c.seed, rules: [rule]))
         #expect(try net.parameter("weight").value.scalars == c.values)
     }
-
-    @Test func diracRefusesABiasAndGroupsThatDoNotDivide() throws {
-        var net = try Model(spec: json(#"{"type": "conv2d", "in_channels": 4, "out_channels": 6, "kernel_size": 3}"#))
-        let bias = thrownError {
-            try net.initialize(InitializationRules(seed: 0, rules: [try .init(pattern: PathPattern("bias"), initializer: .dirac(groups: 1))]))
-        }
-        #expect(bias?.category == .cannotApply)
-        let groups = thrownError {
-            try net.initialize(InitializationRules(seed: 0, rules: [try .init(pattern: PathPattern("weight"), initializer: .dirac(groups: 4))]))
-        }
-        #expect(groups?.description.contains("divisible by groups (4)") == true)
-    }
 }

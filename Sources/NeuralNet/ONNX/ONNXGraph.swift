@@ -27,12 +27,17 @@ struct ONNXGraph {
     init(model: Model) { self.model = model }
 
     /// Adds the nodes of `node` (at module `path`) applied to `input`; returns their result.
-    mutating func add(_ node: ModuleNode, path: String, input: Value) -> Value {
-        model.layers[node.layer].exportONNX(input, node: node, path: path, graph: &self)
+    mutating func add(_ node: ModuleNode, path: String, input: Value) throws -> Value {
+        try model.layers[node.layer].exportONNX(input, node: node, path: path, graph: &self)
     }
 
     /// The name of `layer`'s node at `path`: the path, or the layer's type at the root.
     func nodeName(_ path: String, _ layer: any Layer) -> String { path.isEmpty ? layer.typeName : path }
+
+    /// Whether `value` is the graph's input and that input holds int64 indices (an embedding first).
+    func isIntegerInput(_ value: Value) -> Bool {
+        value.name == ONNXExport.inputName && model.inputDemand?.integers == true
+    }
 
     /// Renames the graph's last tensor to `output` (an `Identity` when no node produced one).
     mutating func finish(output: Value) {
@@ -72,6 +77,11 @@ struct ONNXGraph {
         emit("Constant", name: name, inputs: [], attributes: [.tensor("value", shape: [], values: [value])], sample: []).name
     }
 
+    /// A float32 `Constant` node of `shape`; returns its output's name.
+    mutating func floatConstant(_ name: String, _ shape: [Int], _ values: [Float]) -> String {
+        emit("Constant", name: name, inputs: [], attributes: [.tensor("value", shape: shape, values: values)], sample: []).name
+    }
+
     /// An int64 `Constant` node holding `values` (a shape, indices); returns its output's name.
     mutating func int64Constant(_ name: String, _ values: [Int]) -> String {
         var tensor = ProtobufMessage()
@@ -94,6 +104,15 @@ struct ONNXGraph {
     mutating func parameterName(_ id: ParameterID) -> String {
         let entry = model.index.entry(id)
         if initialized.insert(id).inserted, let value = model.store.values[id] {
+            initializers.append(ONNXMessages.tensor(name: entry.path, shape: value.shape, values: value.scalars))
+        }
+        return entry.path
+    }
+
+    /// The initializer of buffer `id` (running statistics), added on first use under its first path.
+    mutating func bufferName(_ id: ParameterID) -> String {
+        let entry = model.index.bufferEntry(id)
+        if initialized.insert(id).inserted, let value = model.store.buffers[id] {
             initializers.append(ONNXMessages.tensor(name: entry.path, shape: value.shape, values: value.scalars))
         }
         return entry.path

@@ -105,8 +105,8 @@ enum ONNXMessages {
         return tensor
     }
 
-    /// `ValueInfoProto` of a float32 tensor of `shape`.
-    static func valueInfo(name: String, shape: [Dimension]) -> ProtobufMessage {
+    /// `ValueInfoProto` of a tensor of `shape` (float32 unless `elementType` says otherwise).
+    static func valueInfo(name: String, shape: [Dimension], elementType: Int = float32) -> ProtobufMessage {
         var dimensions = ProtobufMessage()
         for dimension in shape {
             var message = ProtobufMessage()
@@ -117,7 +117,7 @@ enum ONNXMessages {
             dimensions.append(1, message: message)
         }
         var tensorType = ProtobufMessage()
-        tensorType.append(1, int: float32)
+        tensorType.append(1, int: elementType)
         tensorType.append(2, message: dimensions)
         var type = ProtobufMessage()
         type.append(1, message: tensorType)

@@ -1,7 +1,8 @@
 import NeuralNet
 
-/// A model as the Open Inference Protocol sees it: one FP32 input named `input` and one FP32
-/// output named `output`, batch first, `-1` for a size that is not fixed.
+/// A model as the Open Inference Protocol sees it: one input named `input` (FP32, or INT64 token
+/// ids for a model that starts with an embedding) and one FP32 output named `output`, batch
+/// first, `-1` for a size that is not fixed.
 ///
 /// The input is `[-1] + input_shape` when the model records one (a Keras-style model, or one
 /// whose deferred layers a forward pass has materialized), else `[-1, in]` from the first
@@ -15,8 +16,12 @@ struct InferenceSignature: Equatable, Sendable {
 
     let inputShape: [Int]
     let outputShape: [Int]
+    /// INT64 for a model that reads indices first (an embedding's token ids), else FP32. Any
+    /// datatype that converts is accepted; this is the one the metadata advertises.
+    let inputDatatype: InferenceDatatype
 
     init(_ model: Model) {
+        inputDatatype = model.inputDemand?.integers == true ? .int64 : .fp32
         let sample = model.inputShape ?? model.inputDemand?.sample ?? [-1]
         inputShape = [-1] + sample
         let input: FeatureShape = sample.contains(-1) ? .unknown : .sample(sample)

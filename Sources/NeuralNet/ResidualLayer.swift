@@ -1,0 +1,85 @@
+import JSON
+
+/// A residual block: its children run in order, as a sequential's do, and the block's input
+/// is added to their output (`class Residual(nn.Sequential)` whose `forward` returns
+/// `super().forward(x) + x`, so state-dict keys are `block.0.weight`). The body must give back
+/// the shape it receives, checked at creation and for each input shape.
+struct ResidualLayer: Layer {
+    static let typeNames = ["residual"]
+
+    static func decode(_ spec: LayerSpec, decoder: inout SpecDecoder) throws -> ResidualLayer {
+        try spec.allow(["layers"])
+        try decoder.decodeChildren(spec)
+        return ResidualLayer()
+    }
+
+    var typeName: String { "residual" }
+
+    func encode(_ node: ModuleNode, in model: Model) -> [String: JSONValue] {
+        ["type": .string(typeName), "layers": .array(node.children.map { model.encode($0) })]
+    }
+
+    /// The body's output must equal its input. With only a width known (or nothing), the body
+    /// runs a second time from its own output width, so its first layer's width is checked too.
+    func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape {
+        let out = try body(input, node, &context)
+        if case .sample = input {
+            guard out == input else { throw mismatch(context, input, out) }
+            return input
+        }
+        guard let width = out.width else { return input }
+        let demanded = context.layersDemand(of: node.children)?.sample?.last ?? input.width
+        if let demanded, demanded > 0, demanded != width { throw mismatch(context, .lastDimension(demanded), out) }
+        let again = try body(.lastDimension(width), node, &context)
+        guard again.width == width else { throw mismatch(context, .lastDimension(width), again) }
+        return input.width == nil ? .lastDimension(width) : input
+    }
+
+    private func body(_ input: FeatureShape, _ node: ModuleNode, _ context: inout ShapeContext) throws -> FeatureShape {
+        var shape = input
+        for child in node.children { shape = try context.infer(child, shape) }
+        return shape
+    }
+
+    private func mismatch(_ context: ShapeContext, _ input: FeatureShape, _ output: FeatureShape) -> NeuralNetError {
+        func text(_ s: FeatureShape) -> String {
+            switch s {
+            case .sample(let d): formatShape(d)
+            case .lastDimension(let w): "(…, \(w))"
+            case .unknown: "an unknown shape"
+            }
+        }
+        return context.mismatch("\(context.layerName(typeName)) adds its input to its body's output, but the body turns \(text(input)) into \(text(output))")
+    }
+
+    func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { Model.inputDemand(of: node.children, in: layers) }
+
+    func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
+        let input = x
+        var h = x
+        for child in node.children { h = try context.run(child, consume h) }
+        h.withUnsafeMutableScalars { hp in
+            input.withUnsafeScalars { xp in for i in hp.indices { hp[i] += xp[i] } }
+        }
+        return h
+    }
+
+    func backward(_ dy: Tensor, node: ModuleNode, context: inout BackwardContext) -> Tensor {
+        var d = dy
+        for child in node.children.reversed() { d = context.run(child, d) }
+        guard context.needsInputGradient else { return d }
+        d.withUnsafeMutableScalars { dp in
+            dy.withUnsafeScalars { skip in for i in dp.indices { dp[i] += skip[i] } }
+        }
+        return d
+    }
+
+    func describe(_ node: ModuleNode, in model: Model) -> String { model.describeContainer("Residual", node) }
+
+    /// The body's nodes, then `Add` of their output and the block's input.
+    func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
+        let name = graph.nodeName(path, self)
+        let out = try node.children.reduce(input) { value, child in try graph.add(child, path: ModelIndex.join(path, child.name), input: value) }
+        return graph.emit("Add", name: name + ".add", inputs: [out.name, input.name], attributes: [], sample: input.sample)
+    }
+}
