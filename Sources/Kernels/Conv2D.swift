@@ -76,11 +76,18 @@ struct Conv2DPlan {
         var window = geometry.window
         let width = geometry.outputSize.width
         let columns = ck_conv_scratch(geometry.columnRows * bandRows * width)!
+        forEachBandRows { oh0, oh1 in
+            ck_im2col(isa.cValue, &window, groupIn, oh0, oh1, groupImage, columns)
+            body(oh0, oh1, columns, (oh1 - oh0) * width)
+        }
+    }
+
+    /// Calls `body(oh0, oh1)` for each band of output rows, in order.
+    func forEachBandRows(_ body: (Int, Int) -> Void) {
         var oh0 = 0
         while oh0 < geometry.outputSize.height {
             let oh1 = min(oh0 + bandRows, geometry.outputSize.height)
-            ck_im2col(isa.cValue, &window, groupIn, oh0, oh1, groupImage, columns)
-            body(oh0, oh1, columns, (oh1 - oh0) * width)
+            body(oh0, oh1)
             oh0 = oh1
         }
     }
@@ -119,16 +126,13 @@ struct Conv2DPlan {
             dx.update(repeating: 0, count: groupIn * inputPlane)
             var window = geometry.window
             let columns = ck_conv_scratch(geometry.columnRows * bandRows * width)!
-            var oh0 = 0
-            while oh0 < geometry.outputSize.height {
-                let oh1 = min(oh0 + bandRows, geometry.outputSize.height)
+            forEachBandRows { oh0, oh1 in
                 let n = (oh1 - oh0) * width
                 gemm(
                     .transposed, .none, m: geometry.columnRows, n: n, k: groupOut, alpha: 1,
                     a: weight + g * groupWeight, lda: geometry.columnRows, b: dy + oh0 * width, ldb: outputPlane,
                     beta: 0, c: columns, ldc: n, isa: isa, threads: threads)
                 ck_col2im(isa.cValue, &window, groupIn, oh0, oh1, columns, dx)
-                oh0 = oh1
             }
         }
     }

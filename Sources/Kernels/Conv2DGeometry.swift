@@ -47,20 +47,8 @@ public struct Conv2DOptions: Sendable, Hashable {
     /// `⌊(size + 2·padding − dilation·(kernel − 1) − 1) / stride⌋ + 1` per dimension.
     /// Throws when the dilated kernel does not fit in the padded input.
     public func outputSize(for size: Size2D) throws(WindowShapeError) -> Size2D {
-        try ShapeArithmetic.requirePositive(size, member: "input")
-        func one(_ input: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ dilation: Int, _ name: String)
-            throws(WindowShapeError) -> Int
-        {
-            let padded = try ShapeArithmetic.sum([input, padding, padding], member: "padding")
-            let extent = try ShapeArithmetic.dilatedExtent(kernel: kernel, dilation: dilation)
-            guard extent <= padded else {
-                throw .kernelLargerThanInput(dimension: name, kernel: extent, paddedInput: padded)
-            }
-            return (padded - extent) / stride + 1
-        }
-        return Size2D(
-            try one(size.height, kernelSize.height, stride.height, padding.height, dilation.height, "height"),
-            try one(size.width, kernelSize.width, stride.width, padding.width, dilation.width, "width"))
+        try ShapeArithmetic.outputSize(
+            size, kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: false)
     }
 
     /// Whether the convolution is a per-pixel product (1×1 kernel, stride 1, no padding), so the

@@ -35,22 +35,8 @@ public struct Pool2DOptions: Sendable, Hashable {
     /// `⌊(size + 2·padding − dilation·(kernel − 1) − 1 (+ stride − 1 in ceil mode)) / stride⌋ + 1`,
     /// less one in ceil mode when the last window would start past the input and its left padding.
     public func outputSize(for size: Size2D) throws(WindowShapeError) -> Size2D {
-        try ShapeArithmetic.requirePositive(size, member: "input")
-        func one(_ input: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ dilation: Int, _ name: String)
-            throws(WindowShapeError) -> Int
-        {
-            let padded = try ShapeArithmetic.sum([input, padding, padding], member: "padding")
-            let extent = try ShapeArithmetic.dilatedExtent(kernel: kernel, dilation: dilation)
-            guard extent <= padded else {
-                throw .kernelLargerThanInput(dimension: name, kernel: extent, paddedInput: padded)
-            }
-            var count = (padded - extent + (ceilMode ? stride - 1 : 0)) / stride + 1
-            if ceilMode && (count - 1) * stride >= input + padding { count -= 1 }
-            return count
-        }
-        return Size2D(
-            try one(size.height, kernelSize.height, stride.height, padding.height, dilation.height, "height"),
-            try one(size.width, kernelSize.width, stride.width, padding.width, dilation.width, "width"))
+        try ShapeArithmetic.outputSize(
+            size, kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
     }
 }
 

@@ -6,22 +6,13 @@ protocol's metadata names the image input, and hostile specs are refused naming 
 from __future__ import annotations
 
 import numpy as np
-import onnx
-import onnxruntime
 import pytest
 import torch
 from safetensors.torch import load as load_bytes
 from torch import nn
 
-LENET = {"type": "sequential", "layers": [
-    {"type": "conv2d", "in_channels": 1, "out_channels": 6, "kernel_size": 5, "padding": 2}, {"type": "relu"},
-    {"type": "max_pool2d", "kernel_size": 2},
-    {"type": "conv2d", "in_channels": 6, "out_channels": 16, "kernel_size": 5}, {"type": "relu"},
-    {"type": "max_pool2d", "kernel_size": 2},
-    {"type": "flatten"},
-    {"type": "linear", "in": 400, "out": 120}, {"type": "relu"},
-    {"type": "linear", "in": 120, "out": 84}, {"type": "relu"},
-    {"type": "linear", "in": 84, "out": 10}]}
+from networks import LENET
+from test_onnx import export, run
 
 
 def torch_lenet(seed: int) -> nn.Sequential:
@@ -99,20 +90,6 @@ def test_training_steps_match_torch(paramd, optimizer):
         # Ours may be off by a few times that, never by more than float32 rounding elsewhere.
         own = relative_error(torch_float32[key], expected)
         assert error <= max(1e-5, 5 * own), (key, error, own)
-
-
-def export(server, name: str) -> onnx.ModelProto:
-    response = server.session.get(f"{server.url}/v1/models/{name}/onnx")
-    assert response.status_code == 200, response.text
-    model = onnx.load_from_string(response.content)
-    onnx.checker.check_model(model, full_check=True)
-    return model
-
-
-def run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
-    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    (output,) = session.run(["output"], {"input": x})
-    return output
 
 
 WINDOWS = {"type": "sequential", "layers": [
