@@ -70,6 +70,8 @@ public struct Conv2DGeometry: Sendable, Hashable {
     public let outputCount: Int
     /// Rows of one group's im2col matrix: `in_channels / groups · kh · kw`.
     let columnRows: Int
+    /// The most im2col floats one output row may need (256 MiB): ResNet-50's largest is 2.4 MB.
+    public static let maxRowColumns = 1 << 26
 
     public init(_ options: Conv2DOptions, batch: Int, inputSize: Size2D) throws(WindowShapeError) {
         if batch < 0 { throw .negative(member: "batch", value: batch) }
@@ -81,8 +83,12 @@ public struct Conv2DGeometry: Sendable, Hashable {
         columnRows = try ShapeArithmetic.product(
             [options.inChannels / options.groups, options.kernelSize.height, options.kernelSize.width],
             member: "kernel_size")
-        // One output row of im2col columns must be addressable.
-        _ = try ShapeArithmetic.product([columnRows, outputSize.width], member: "kernel_size")
+        // A band holds at least one output row of im2col columns: bounded, so that no spec can
+        // make the per-thread scratch buffer absurd (allocation failure aborts the process).
+        let rowColumns = try ShapeArithmetic.product([columnRows, outputSize.width], member: "kernel_size")
+        guard rowColumns <= Self.maxRowColumns || options.isPointwise else {
+            throw .columnsTooLarge(floats: rowColumns, limit: Self.maxRowColumns)
+        }
         (self.options, self.batch, self.inputSize, self.outputSize) = (options, batch, inputSize, outputSize)
     }
 

@@ -15,6 +15,9 @@ public enum WindowShapeError: Error, Equatable, Sendable, CustomStringConvertibl
     case paddingTooLarge(padding: Int, kernel: Int)
     /// A product of the sizes (element counts, the padded input, a flat index) does not fit.
     case overflow(member: String)
+    /// One output row of a convolution's im2col matrix would need more scratch floats than the
+    /// limit (a kernel and padding far larger than any real network's).
+    case columnsTooLarge(floats: Int, limit: Int)
 
     /// The spec member the error is about.
     public var member: String {
@@ -22,7 +25,7 @@ public enum WindowShapeError: Error, Equatable, Sendable, CustomStringConvertibl
         case .notPositive(let member, _), .negative(let member, _), .groupsDoNotDivide(let member, _, _),
             .overflow(let member):
             member
-        case .kernelLargerThanInput: "kernel_size"
+        case .kernelLargerThanInput, .columnsTooLarge: "kernel_size"
         case .paddingTooLarge: "padding"
         }
     }
@@ -37,6 +40,8 @@ public enum WindowShapeError: Error, Equatable, Sendable, CustomStringConvertibl
             "(\(kernel) dilated) is larger than the padded input's \(dimension) (\(paddedInput))"
         case .paddingTooLarge(let padding, let kernel): "(\(padding)) must be at most half of kernel_size (\(kernel))"
         case .overflow: "makes a size too large to represent"
+        case .columnsTooLarge(let floats, let limit):
+            "needs \(floats) floats of im2col scratch per output row, over the limit of \(limit)"
         }
     }
 

@@ -84,7 +84,7 @@ struct Conv2dLayer: Layer {
         }
         let size: Size2D
         do {
-            size = try options.outputSize(for: Size2D(sample[1], sample[2]))
+            size = try Conv2DGeometry(options, batch: 1, inputSize: Size2D(sample[1], sample[2])).outputSize
         } catch {
             throw context.mismatch("\(context.layerName("conv2d")) cannot take images of \(sample[1])×\(sample[2]): \(error)")
         }

@@ -64,6 +64,12 @@ struct WindowShapeTests {
                 let o = try Conv2DOptions(inChannels: 1 << 20, outChannels: 1, kernelSize: Size2D(square: 1))
                 _ = try Conv2DGeometry(o, batch: 1 << 20, inputSize: Size2D(1 << 20, 1 << 20))
             }, .overflow(member: "input")),
+            ({ () throws(WindowShapeError) in
+                // A 300×300 kernel on a 1×1 input padded by 1000: small tensors, absurd im2col rows.
+                let o = try Conv2DOptions(
+                    inChannels: 1000, outChannels: 1, kernelSize: Size2D(square: 300), padding: Size2D(square: 1000))
+                _ = try Conv2DGeometry(o, batch: 1, inputSize: Size2D(1, 1))
+            }, .columnsTooLarge(floats: 90_000_000 * 1702, limit: 1 << 26)),
         ]
         for (make, expected) in cases {
             #expect(throws: expected) { try make() }

@@ -35,6 +35,8 @@ struct ConvolutionLayerTests {
          "spec: layer (the root) (conv2d) expects 3 input channels but receives 1"),
         (#"{"type": "conv2d", "in_channels": 1, "out_channels": 6, "kernel_size": 3}"#, [784],
          "spec: layer (the root) (conv2d) needs images [channels, height, width] per sample, got a sample of shape [784]"),
+        (#"{"type": "conv2d", "in_channels": 1000, "out_channels": 1, "kernel_size": 300, "padding": 1000}"#, [1000, 1, 1],
+         "spec: layer (the root) (conv2d) cannot take images of 1×1: kernel_size needs 153180000000 floats of im2col scratch per output row, over the limit of 67108864"),
         (#"{"type": "max_pool2d"}"#, nil, #"spec is a max_pool2d layer and needs "kernel_size""#),
         (#"{"type": "max_pool2d", "kernel_size": 2, "padding": 2}"#, nil,
          "spec.padding (2) must be at most half of kernel_size (2)"),
