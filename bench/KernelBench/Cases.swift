@@ -68,7 +68,7 @@ enum BenchPlan {
     /// (64 × 576 weight times the 576 × 3136 im2col matrix): the gemm's own rate on that shape.
     static let convolutions: [BenchCase] = [
         BenchCase(label: "conv 3×3 64→64 56²", kind: .conv(batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, padding: 1)),
-        BenchCase(label: "its gemm 64×3136×576", kind: .gemm(m: 64, n: 3136, k: 576, transposedB: false)),
+        BenchCase(label: "conv gemm 64×3136×576", kind: .gemm(m: 64, n: 3136, k: 576, transposedB: false)),
     ]
     /// LeNet on 28×28 images, as a `Model` and as bare kernels.
     static let lenets: [BenchCase] = [true, false].flatMap { model in
