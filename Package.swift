@@ -63,9 +63,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
-        // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
+        // `swift run -c release kernel-bench`: gemm, MLP, conv2d and LeNet beside numpy and PyTorch.
         .executableTarget(
-            name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
+            name: "kernel-bench", dependencies: ["Kernels", "NeuralNet", "JSON"], path: "bench/KernelBench", swiftSettings: strictSwift),
         // `swift run -c release nn-bench`: Model.forward and trainStep beside the bare kernels.
         .executableTarget(
             name: "nn-bench", dependencies: ["NeuralNet", "Kernels", "JSON"], path: "bench/NNBench", swiftSettings: strictSwift),

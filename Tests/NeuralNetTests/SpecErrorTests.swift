@@ -12,7 +12,7 @@ struct SpecErrorTests {
         (#"{"type": "linear", "in": 4, "out": 3, "outt": 2}"#,
          "spec has an unknown field 'outt'; allowed fields are 'activation', 'bias', 'id', 'in', 'name', 'out', 'type'", .badRequest),
         (#"{"type": "transformer"}"#,
-         #"spec.type must be one of linear, dense, sequential, flatten, relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity, batch_norm1d, batch_norm2d, layer_norm, embedding, dropout, residual; got "transformer""#, .badRequest),
+         #"spec.type must be one of linear, dense, sequential, flatten, relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity, batch_norm1d, batch_norm2d, layer_norm, embedding, dropout, residual, conv2d, max_pool2d, avg_pool2d; got "transformer""#, .badRequest),
         (#"{"type": "sequential", "layers": [{"type": "relu", "name": "a.b"}]}"#,
          "spec.layers[0].name 'a.b' must not contain '.' or '*': names are path segments", .badRequest),
         (#"{"type": "sequential", "layers": [{"type": "relu", "name": ""}]}"#, "spec.layers[0].name must not be empty", .badRequest),

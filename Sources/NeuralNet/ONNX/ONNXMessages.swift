@@ -17,6 +17,8 @@ enum ONNXMessages {
     enum Attribute: Sendable {
         case int(String, Int)
         case float(String, Float)
+        /// A list of integers (`kernel_shape`, `pads`).
+        case ints(String, [Int])
         case tensor(String, shape: [Int], values: [Float])
         /// A tensor attribute given as a finished `TensorProto`.
         case tensorMessage(String, ProtobufMessage)
@@ -77,6 +79,10 @@ enum ONNXMessages {
             message.append(1, string: name)
             message.append(2, float: value)
             message.append(20, int: 1)
+        case .ints(let name, let values):
+            message.append(1, string: name)
+            for value in values { message.append(8, int: value) }
+            message.append(20, int: 7)
         case .tensor(let name, let shape, let values):
             message.append(1, string: name)
             message.append(5, message: tensor(name: "", shape: shape, values: values))
