@@ -524,10 +524,14 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/LayerSpec`.
         @frozen public enum LayerSpec: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/AvgPool2dLayer`.
+            case avgPool2d(Components.Schemas.AvgPool2dLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/BatchNormLayer`.
             case batchNorm1d(Components.Schemas.BatchNormLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/BatchNormLayer`.
             case batchNorm2d(Components.Schemas.BatchNormLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/Conv2dLayer`.
+            case conv2d(Components.Schemas.Conv2dLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/LinearLayer`.
             case dense(Components.Schemas.LinearLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/DropoutLayer`.
@@ -546,6 +550,8 @@ extension Components {
             case leakyRelu(Components.Schemas.LeakyReLULayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/LinearLayer`.
             case linear(Components.Schemas.LinearLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/MaxPool2dLayer`.
+            case maxPool2d(Components.Schemas.MaxPool2dLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ActivationLayer`.
             case relu(Components.Schemas.ActivationLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ResidualLayer`.
@@ -568,10 +574,14 @@ extension Components {
                     forKey: ._type
                 )
                 switch discriminator {
+                case "avg_pool2d":
+                    self = .avgPool2d(try .init(from: decoder))
                 case "batch_norm1d":
                     self = .batchNorm1d(try .init(from: decoder))
                 case "batch_norm2d":
                     self = .batchNorm2d(try .init(from: decoder))
+                case "conv2d":
+                    self = .conv2d(try .init(from: decoder))
                 case "dense":
                     self = .dense(try .init(from: decoder))
                 case "dropout":
@@ -590,6 +600,8 @@ extension Components {
                     self = .leakyRelu(try .init(from: decoder))
                 case "linear":
                     self = .linear(try .init(from: decoder))
+                case "max_pool2d":
+                    self = .maxPool2d(try .init(from: decoder))
                 case "relu":
                     self = .relu(try .init(from: decoder))
                 case "residual":
@@ -612,9 +624,13 @@ extension Components {
             }
             public func encode(to encoder: any Swift.Encoder) throws {
                 switch self {
+                case let .avgPool2d(value):
+                    try value.encode(to: encoder)
                 case let .batchNorm1d(value):
                     try value.encode(to: encoder)
                 case let .batchNorm2d(value):
+                    try value.encode(to: encoder)
+                case let .conv2d(value):
                     try value.encode(to: encoder)
                 case let .dense(value):
                     try value.encode(to: encoder)
@@ -633,6 +649,8 @@ extension Components {
                 case let .leakyRelu(value):
                     try value.encode(to: encoder)
                 case let .linear(value):
+                    try value.encode(to: encoder)
+                case let .maxPool2d(value):
                     try value.encode(to: encoder)
                 case let .relu(value):
                     try value.encode(to: encoder)
@@ -1018,6 +1036,467 @@ extension Components {
                 ])
             }
         }
+        /// nn.Conv2d over NCHW images `[batch, in_channels, height, width]`, with PyTorch's argument
+        /// names and defaults: weight `[out_channels, in_channels / groups, kh, kw]`, bias
+        /// `[out_channels]`. `groups` must divide both channel counts, and the dilated kernel must fit
+        /// the padded input (400 naming the member otherwise).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Conv2dLayer`.
+        public struct Conv2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case conv2d = "conv2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/type`.
+            public var _type: Components.Schemas.Conv2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/in_channels`.
+            public var inChannels: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/out_channels`.
+            public var outChannels: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/dilation`.
+            public var dilation: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/groups`.
+            public var groups: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/bias`.
+            public var bias: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `Conv2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - inChannels:
+            ///   - outChannels:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - dilation:
+            ///   - groups:
+            ///   - bias:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.Conv2dLayer._TypePayload,
+                inChannels: Swift.Int,
+                outChannels: Swift.Int,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                dilation: Components.Schemas.WindowSize? = nil,
+                groups: Swift.Int? = nil,
+                bias: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.inChannels = inChannels
+                self.outChannels = outChannels
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.dilation = dilation
+                self.groups = groups
+                self.bias = bias
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case inChannels = "in_channels"
+                case outChannels = "out_channels"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case dilation
+                case groups
+                case bias
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.Conv2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.inChannels = try container.decode(
+                    Swift.Int.self,
+                    forKey: .inChannels
+                )
+                self.outChannels = try container.decode(
+                    Swift.Int.self,
+                    forKey: .outChannels
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.dilation = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .dilation
+                )
+                self.groups = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .groups
+                )
+                self.bias = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .bias
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "in_channels",
+                    "out_channels",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "dilation",
+                    "groups",
+                    "bias",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.MaxPool2d: the maximum of each window (the first maximum in row-major order receives the
+        /// gradient, as in PyTorch). `stride` defaults to `kernel_size`; padding may be at most half
+        /// the kernel.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer`.
+        public struct MaxPool2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case maxPool2d = "max_pool2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/type`.
+            public var _type: Components.Schemas.MaxPool2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/dilation`.
+            public var dilation: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/ceil_mode`.
+            public var ceilMode: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `MaxPool2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - dilation:
+            ///   - ceilMode:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.MaxPool2dLayer._TypePayload,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                dilation: Components.Schemas.WindowSize? = nil,
+                ceilMode: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.dilation = dilation
+                self.ceilMode = ceilMode
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case dilation
+                case ceilMode = "ceil_mode"
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.MaxPool2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.dilation = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .dilation
+                )
+                self.ceilMode = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .ceilMode
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "dilation",
+                    "ceil_mode",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.AvgPool2d: the mean of each window. `stride` defaults to `kernel_size`; padding may be at
+        /// most half the kernel; `divisor_override` replaces every window's size as the divisor.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer`.
+        public struct AvgPool2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case avgPool2d = "avg_pool2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/type`.
+            public var _type: Components.Schemas.AvgPool2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/ceil_mode`.
+            public var ceilMode: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/count_include_pad`.
+            public var countIncludePad: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/divisor_override`.
+            public var divisorOverride: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `AvgPool2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - ceilMode:
+            ///   - countIncludePad:
+            ///   - divisorOverride:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.AvgPool2dLayer._TypePayload,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                ceilMode: Swift.Bool? = nil,
+                countIncludePad: Swift.Bool? = nil,
+                divisorOverride: Swift.Int? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.ceilMode = ceilMode
+                self.countIncludePad = countIncludePad
+                self.divisorOverride = divisorOverride
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case ceilMode = "ceil_mode"
+                case countIncludePad = "count_include_pad"
+                case divisorOverride = "divisor_override"
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.AvgPool2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.ceilMode = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .ceilMode
+                )
+                self.countIncludePad = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .countIncludePad
+                )
+                self.divisorOverride = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .divisorOverride
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "ceil_mode",
+                    "count_include_pad",
+                    "divisor_override",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// One size for both spatial dimensions, or `[height, width]` (PyTorch's int or pair).
+        ///
+        /// - Remark: Generated from `#/components/schemas/WindowSize`.
+        @frozen public enum WindowSize: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WindowSize/case1`.
+            case case1(Swift.Int)
+            /// - Remark: Generated from `#/components/schemas/WindowSize/case2`.
+            case WindowSizePair(Components.Schemas.WindowSizePair)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .case1(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .WindowSizePair(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .case1(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                case let .WindowSizePair(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WindowSizePair`.
+        public typealias WindowSizePair = [Swift.Int]
+        /// Zero padding on both sides, for both spatial dimensions or `[height, width]`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WindowPadding`.
+        @frozen public enum WindowPadding: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WindowPadding/case1`.
+            case case1(Swift.Int)
+            /// - Remark: Generated from `#/components/schemas/WindowPadding/case2`.
+            case WindowPaddingPair(Components.Schemas.WindowPaddingPair)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .case1(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .WindowPaddingPair(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .case1(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                case let .WindowPaddingPair(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WindowPaddingPair`.
+        public typealias WindowPaddingPair = [Swift.Int]
         /// nn.BatchNorm1d (input (N, C) or (N, C, L)) or nn.BatchNorm2d ((N, C, H, W)), PyTorch's
         /// arguments and defaults. Parameters weight and bias [C] (affine); buffers running_mean,
         /// running_var [C] and num_batches_tracked (int64) when track_running_stats. Train mode

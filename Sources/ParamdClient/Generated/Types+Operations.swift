@@ -7453,7 +7453,9 @@ public enum Operations {
     /// dropout is left out. Linear layers are `Gemm` (`transB=1`),
     /// or `Transpose`, `MatMul`, `Add` on inputs of more than two dimensions; activations are
     /// `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu`, `Softmax(axis=-1)`, `Identity`, and exact GELU
-    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`. Nodes are named by module path,
+    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`; `conv2d` is `Conv`, `max_pool2d`
+    /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
+    /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
     /// of its layers. 409 while a layer still waits for its input width.
     ///
