@@ -10,10 +10,13 @@
 //   per 256-bit register (parse_four): checking the shape, converting the digits, rounding
 //   through one Double product and checking the Float midpoint window, with no branch per
 //   number;
-// - once a row shows another shape, four at a time from the bytes that end at each number's
-//   separator, where its last digit has a fixed lane: short spans (integers, short decimals
-//   after `, `) from 16 bytes (parse_four_short), long spans (Python's `, ` and 17 digits,
-//   pretty-printing) from 32 (parse_four_long); a row none of those fit goes span by span
+// - once a row shows another shape, the next kind of row that takes it, four at a time:
+//   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
+//   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
+//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); then, from the
+//   bytes that end at each number's separator, where its last digit has a fixed lane, short
+//   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
+//   spans from 32 (parse_four_long); a row none of those fit goes span by span
 //   (parse_plain_span, one 32-byte load each), and what that declines (exponents, trailing
 //   whitespace) to the general parse_number (parse_span);
 // - a number none of them takes goes to the SSSE3 kernel alone, which hands a hard one back to
