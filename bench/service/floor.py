@@ -14,22 +14,17 @@ Usage: python floor.py BODIES_DIR URL PID [COUNT]
 import glob
 import http.client
 import sys
-import time
 import urllib.parse
+
+import service_time
 
 
 def round_trips(connection, method, path, body, headers, count):
-    """Sorted round-trip times in seconds of `count` identical requests (all must answer 200)."""
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        connection.request(method, path, body, headers)
-        response = connection.getresponse()
-        response.read()
-        times.append(time.perf_counter() - start)
-        if response.status != 200:
-            sys.exit(f"{method} {path}: status {response.status}")
-    return sorted(times)
+    """service_time.round_trips, every request required to answer 200."""
+    times, statuses = service_time.round_trips(connection, method, path, body, headers, count)
+    if statuses != {200}:
+        sys.exit(f"{method} {path}: statuses {sorted(statuses)}")
+    return times
 
 
 def cpu_seconds(pid):

@@ -12,34 +12,21 @@ HERE="$ROOT/bench/service"
 source "$HERE/settings.sh"
 PY=${BENCH_PEER_VENV:-$ROOT/bench/peers/.venv}/bin/python
 BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+PARAMD_BIN=$BIN/paramd
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/paramd-floor.XXXXXX")
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_healthy() {  # url
-    for _ in $(seq 300); do curl -sf -o /dev/null "$1/healthz" && return 0; sleep 0.2; done
-    echo "floor: $1 did not start" >&2; exit 2
-}
+# shellcheck source=bench/service/servers.sh
+source "$HERE/servers.sh"
 
 "$PY" "$HERE/workload.py" "$WORK/bodies"
 mkdir -p "$WORK/paramd-data" "$WORK/peer-data"
 PARAMD_PORT=$(free_port)
-"${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$BIN/paramd" --host 127.0.0.1 --port "$PARAMD_PORT" \
-    --data-dir "$WORK/paramd-data" --threads 1 --log-level warning >"$WORK/paramd.log" 2>&1 &
-PIDS+=($!); PARAMD_PID=$!
+start_paramd "$PARAMD_PORT" "$WORK/paramd-data" "$WORK/paramd.log"
+SERVER_PIDS+=($!); PARAMD_PID=$!
 PEER_PORT=$(free_port)
-(cd "$ROOT/bench/peers" && PEER_DATA_DIR="$WORK/peer-data" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-    exec "${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$PY" -m uvicorn app:app --host 127.0.0.1 --port "$PEER_PORT" \
-    --workers 1 --loop uvloop --http httptools --no-access-log --log-level warning) >"$WORK/peer.log" 2>&1 &
-PIDS+=($!); PEER_PID=$!
-wait_healthy "http://127.0.0.1:$PARAMD_PORT"
-wait_healthy "http://127.0.0.1:$PEER_PORT"
+start_peer "$PEER_PORT" "$WORK/peer-data" "$WORK/peer.log"
+SERVER_PIDS+=($!); PEER_PID=$!
+wait_healthy "http://127.0.0.1:$PARAMD_PORT" "$PARAMD_PID" 20 || { echo "floor: paramd did not start" >&2; exit 2; }
+wait_healthy "http://127.0.0.1:$PEER_PORT" "$PEER_PID" 60 || { echo "floor: the peer did not start" >&2; exit 2; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for server in paramd peer; do
     if [[ $server == paramd ]]; then port=$PARAMD_PORT pid=$PARAMD_PID; else port=$PEER_PORT pid=$PEER_PID; fi
