@@ -43,17 +43,19 @@ enum {
 };
 
 /// Appends the offsets `block + i` of the set bits i of `mask` to ends[n…] and returns the new
-/// count. As in simdjson's flatten_bits: eight slots are written whatever the count (stray
-/// ones lie past the count and are never read), so a typical block takes no branch.
-__attribute__((always_inline)) static inline size_t flatten_separators(size_t *ends, size_t n, size_t block, uint64_t mask) {
+/// count. As in simdjson's flatten_bits: `first` slots (a constant) are written whatever the
+/// count (stray ones lie past the count and are never read), so a typical block takes no
+/// branch.
+__attribute__((always_inline)) static inline size_t flatten_separators(size_t *ends, size_t n, size_t block, uint64_t mask,
+                                                                      int first) {
     size_t found = (size_t)_mm_popcnt_u64(mask);
     size_t *slot = ends + n;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < first; i++) {
         slot[i] = block + _tzcnt_u64(mask);
         mask = _blsr_u64(mask);
     }
-    if (found > 8) {
-        for (int i = 8; i < 16; i++) {
+    if (found > (size_t)first) {
+        for (int i = first; i < 16; i++) {
             slot[i] = block + _tzcnt_u64(mask);
             mask = _blsr_u64(mask);
         }
@@ -68,8 +70,9 @@ __attribute__((always_inline)) static inline size_t flatten_separators(size_t *e
 /// Lists the separators of up to BATCH_BLOCKS blocks from `start` into ends[1…] (ends[0] is
 /// `start - 1`, so number k always spans ends[k] + 1 ..< ends[k + 1]) and returns their count.
 /// Stops after the first `]` (then *closed is 1 and it is the last entry) or where a block
-/// would come within TAIL_SLACK bytes of the end.
-static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+/// would come within TAIL_SLACK bytes of the end. `first`: flatten_separators' (a constant).
+__attribute__((always_inline)) static inline size_t list_separators_with(const uint8_t *base, size_t count, size_t start,
+                                                                        size_t *ends, int *closed, int first) {
     const __m256i comma = _mm256_set1_epi8(',');
     const __m256i close = _mm256_set1_epi8(']');
     ends[0] = start - 1;
@@ -89,11 +92,24 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
             uint64_t closes = (uint32_t)_mm256_movemask_epi8(low_closes) |
                               (uint64_t)(uint32_t)_mm256_movemask_epi8(high_closes) << 32;
             *closed = 1;
-            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes));
+            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
         }
-        n = flatten_separators(ends + 1, n, block, commas);
+        n = flatten_separators(ends + 1, n, block, commas, first);
     }
     return n;
+}
+
+/// list_separators_with 8 slots a block: short numbers, up to 8 a block.
+static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 8);
+}
+
+/// list_separators_with 6 slots a block, for rows of long numbers (3–4 a block for Python's 17
+/// digits): two slots' work less a block, while a seventh number in a block stays rare. Not
+/// inlined, so that the short rows' path keeps its code.
+__attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
+                                                             int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 6);
 }
 
 static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
@@ -713,7 +729,9 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
-        size_t listed = list_separators(base, count, p, ends, &closed);
+        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS
+                            ? list_separators(base, count, p, ends, &closed)
+                            : list_long_separators(base, count, p, ends, &closed);
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
