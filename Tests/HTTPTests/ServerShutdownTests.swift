@@ -1,20 +1,30 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Graceful shutdown: stop accepting, finish in-flight requests, close idle connections.
 struct ServerShutdownTests {
     @Test func finishesInFlightRequestsAndClosesIdleConnections() async throws {
-        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        // The in-flight request must be in its handler when shutdown begins: the test waits
+        // for the handler to say so rather than guessing how long the server takes to get there.
+        let handlerStarted = Flag()
+        var router = testRouter()
+        router.get("/held") { _ in
+            handlerStarted.set()
+            try await Task.sleep(for: .milliseconds(600))
+            return .text("slept 600")
+        }
+        let server = HTTPServer(configuration: testConfiguration(), responder: router)
         let port = try server.start()
         let (inFlight, idle) = try await blocking { () -> (RawClient, RawClient) in
             let idle = try RawClient(port: port)
             #expect(try idle.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
             let inFlight = try RawClient(port: port)
-            try inFlight.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try inFlight.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             return (inFlight, idle)
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil { handlerStarted.isSet }
         let start = ContinuousClock.now
         async let stopped: Void = server.shutdown(gracePeriod: .seconds(10))
         try await blocking {
@@ -33,18 +43,26 @@ struct ServerShutdownTests {
     }
 
     @Test func gracePeriodBoundsTheWait() async throws {
-        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        let entered = Gate()
+        let release = Gate()
+        var router = testRouter()
+        router.get("/held") { _ in
+            entered.open()
+            await release.wait()
+            return .text("released")
+        }
+        let server = HTTPServer(configuration: testConfiguration(), responder: router)
         let port = try server.start()
         let client = try await blocking { () -> RawClient in
             let client = try RawClient(port: port)
-            try client.send("GET /slow?ms=20000 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             return client
         }
-        try await Task.sleep(for: .milliseconds(100))
-        let start = ContinuousClock.now
+        await entered.wait()
+        // The handler never finishes on its own: only the grace period ends the shutdown.
         await server.shutdown(gracePeriod: .milliseconds(300))
-        #expect(ContinuousClock.now - start < .seconds(8))  // far below the 20 s handler: the grace period bounded it
         try await blocking { #expect(client.serverClosed()) }
+        release.open()
     }
 
     @Test func runReturnsAfterShutdown() async throws {
@@ -77,16 +95,20 @@ struct ServerShutdownTests {
 struct ServerShutdownStreamTests {
     @Test func producerLearnsTheClientIsGoneAfterShutdown() async throws {
         let outcome = Locked<String?>(nil)
+        let streaming = Gate()
+        let ended = Gate()
         var router = Router()
         router.get("/forever") { _ in
             HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
                 do {
                     for step in 0... {
                         try await writer.write("{\"step\":\(step)}\n")
-                        try await Task.sleep(for: .milliseconds(20))
+                        streaming.open()
+                        await Task.yield()
                     }
                 } catch {
                     outcome.withLock { $0 = "\(error)" }
+                    ended.open()
                     throw error
                 }
             })
@@ -98,12 +120,9 @@ struct ServerShutdownStreamTests {
             try client.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
             return client
         }
-        try await Task.sleep(for: .milliseconds(100))
+        await streaming.wait()
         await server.shutdown(gracePeriod: .milliseconds(200))
-        let deadline = ContinuousClock.now + .seconds(5)
-        while outcome.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await ended.wait()
         #expect(outcome.withLock { $0 } == "connectionClosed")
         _ = client
     }

@@ -2,7 +2,7 @@ import Foundation
 @testable import HTTP
 import JSON
 import Logging
-import Service
+@testable import Service
 
 /// A ``ParamdService`` in process over a ``MemoryModelStore``: requests go to its head hook
 /// (where access is checked, as the server does) and then its router, no sockets.
@@ -14,7 +14,7 @@ struct ServiceHarness {
 
     init(
         token: String? = nil, maxParameters: Int = 1_000_000, maxModels: Int = 100, stored: [StoredModel] = [],
-        configure: (inout ServiceConfiguration) -> Void = { _ in }
+        accessLog: AccessLog? = nil, held: HeldStore? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async {
         var configuration = ServiceConfiguration()
         configuration.token = token
@@ -24,7 +24,7 @@ struct ServiceHarness {
         store = MemoryModelStore(models: stored)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        service = ParamdService(configuration: configuration, store: store, logger: logger)
+        service = ParamdService(configuration: configuration, store: held?.wrapping(store) ?? store, logger: logger, accessLog: accessLog)
         await service.loadModels()
         router = service.makeRouter()
         hooks = service.makeHooks()
@@ -144,4 +144,16 @@ final class CollectingSink: HTTPBodySink, @unchecked Sendable {
     }
 
     var bytes: [UInt8] { lock.withLock { collected } }
+}
+
+extension ServiceHarness {
+    /// Writes to `model` queued for its next commit.
+    func queuedWrites(_ model: String) async -> Int {
+        (try? await service.registry.slot(named: model).queuedWriteCount) ?? 0
+    }
+
+    /// Tasks (commits, deletes) waiting for `model`'s write lock.
+    func writeLockWaiters(_ model: String) async -> Int {
+        (try? await service.registry.slot(named: model).writes.waiterCount) ?? 0
+    }
 }
