@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: strictSwift),
         // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
         .executableTarget(
-            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "README.md"],
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "instructions.sh", "README.md"],
             swiftSettings: strictSwift),
     ]
 )

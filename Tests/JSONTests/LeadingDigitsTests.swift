@@ -92,6 +92,18 @@ struct LeadingDigitsTests {
         }
     }
 
+    /// Rows of long numbers list their separators with fewer slots a 64-byte block (more take a
+    /// branch); stretches of short numbers (`0.0, ` is 5 bytes: 12 a block) inside such rows, at
+    /// every offset of a block, with and without the space.
+    @Test func shortStretchesInsideLongRows() {
+        let long = (0..<60).map { "-0.\(13_210_485_875_606_537 + $0 * 7919)" }
+        let short = (0..<40).map { ["0.0", "0.5", "-1.0", "7", "0.25"][$0 % 5] }
+        for lead in 0..<64 {
+            TensorRowBatchTests.expectRow(long + short + long + short, lead: lead, separator: ", ")
+            TensorRowBatchTests.expectRow(long + short + long, lead: lead, separator: ",")
+        }
+    }
+
     /// Shapes at the parser's edges: `D` alone, tokens of 14, 15, 31 and 32 bytes, a value
     /// all leading zeros, exponents; and malformed elements.
     @Test func edgeShapesInRowsWithSpaces() {
