@@ -496,6 +496,9 @@ __attribute__((always_inline)) static inline unsigned parse_four_long(const uint
                       _mm256_or_si256(bad_length, _mm256_or_si256(too_big, too_many_digits)), out);
 }
 
+#include "json_float_row_avx2_lead.h"
+#include "json_float_row_avx2_integers.h"
+
 /// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
 static const uint8_t window_masks[64] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -616,37 +619,38 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
     return j;
 }
 
-/// Groups of four from ends[0] on, at most `groups`, while the four-at-a-time parser of the
-/// row's kind (SHORT_SPANS or LONG_SPANS) takes all four: how many it took, and in *passing
-/// the mask of the group that stopped it (0xF when none did). A function of its own, so that
-/// the parser's many constants are loaded once, not once a group.
-__attribute__((noinline)) static size_t parse_groups(const uint8_t *base, const size_t *ends, float *out, size_t groups,
-                                                     int long_spans, unsigned *passing) {
+/// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
+/// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
+enum { COMPACT = 0, LEADING_DIGITS = 1, INTEGERS = 2, SHORT_SPANS = 3, LONG_SPANS = 4, SINGLE_SPANS = 5 };
+
+/// Groups of four from ends[0] on, at most `groups`, while `parse` takes all four: how many it
+/// took, and in *passing the mask of the group that stopped it (0xF when none did). Inlined
+/// into parse_groups once per parser, so that its many constants are loaded once, not once a
+/// group.
+__attribute__((always_inline)) static inline size_t parse_groups_with(
+    unsigned (*parse)(const uint8_t *, const size_t *, float *), const uint8_t *base, const size_t *ends, float *out,
+    size_t groups, unsigned *passing) {
     size_t g = 0;
     *passing = 0xF;
-    if (long_spans) {
-        for (; g < groups; g++) {
-            unsigned parsed = parse_four_long(base, ends + 4 * g, out + 4 * g);
-            if (__builtin_expect(parsed != 0xF, 0)) {
-                *passing = parsed;
-                break;
-            }
-        }
-    } else {
-        for (; g < groups; g++) {
-            unsigned parsed = parse_four_short(base, ends + 4 * g, out + 4 * g);
-            if (__builtin_expect(parsed != 0xF, 0)) {
-                *passing = parsed;
-                break;
-            }
+    for (; g < groups; g++) {
+        unsigned parsed = parse(base, ends + 4 * g, out + 4 * g);
+        if (__builtin_expect(parsed != 0xF, 0)) {
+            *passing = parsed;
+            break;
         }
     }
     return g;
 }
 
-/// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
-/// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
-enum { COMPACT = 0, SHORT_SPANS = 1, LONG_SPANS = 2, SINGLE_SPANS = 3 };
+/// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
+/// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
+__attribute__((noinline)) static size_t parse_groups(const uint8_t *base, const size_t *ends, float *out, size_t groups,
+                                                     int kind, unsigned *passing) {
+    if (kind == LEADING_DIGITS) return parse_groups_with(parse_four_lead, base, ends, out, groups, passing);
+    if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, ends, out, groups, passing);
+    if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, ends, out, groups, passing);
+    return parse_groups_with(parse_four_short, base, ends, out, groups, passing);
+}
 
 /// The first `wanted` (1–4) numbers from ends[0] as the four-at-a-time parser of `kind` takes
 /// them, as a group of four padded with spans after ends[wanted] (in the buffer, and dropped):
@@ -656,10 +660,12 @@ __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, si
     size_t padded[5];
     for (unsigned j = 0; j < 5; j++) padded[j] = ends[j <= wanted ? j : wanted];
     float values[4];
-    unsigned passing = kind == COMPACT       ? parse_four(base, padded, values)
-                       : kind == SHORT_SPANS ? parse_four_short(base, padded, values)
-                       : kind == LONG_SPANS  ? parse_four_long(base, padded, values)
-                                             : 0;
+    unsigned passing = kind == COMPACT          ? parse_four(base, padded, values)
+                       : kind == LEADING_DIGITS ? parse_four_lead(base, padded, values)
+                       : kind == INTEGERS       ? parse_four_integers(base, padded, values)
+                       : kind == SHORT_SPANS    ? parse_four_short(base, padded, values)
+                       : kind == LONG_SPANS     ? parse_four_long(base, padded, values)
+                                                : 0;
     unsigned taken = count_leading_parsed(base, count, padded, values, passing, wanted);
     memcpy(out, values, taken * sizeof(float));
     return taken;
@@ -718,7 +724,7 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
                 k += parse_spans(base, count, ends + k, out_k + k, last - k);
                 if (k < last) passing = 0;  // number k is hard: taken one at a time below
             } else if (spans != COMPACT) {
-                k += 4 * parse_groups(base, ends + k, out_k + k, (last - k) / 4, spans == LONG_SPANS, &passing);
+                k += 4 * parse_groups(base, ends + k, out_k + k, (last - k) / 4, spans, &passing);
             } else {
                 // Two groups an iteration: a loop test fewer, and about 2 % faster here.
 #pragma clang loop unroll_count(2)
@@ -734,8 +740,11 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             if (passing != 0xF) {
                 asked = spans == SINGLE_SPANS ? 1 : 4;
                 taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                // Two of four declined: the row is of the next kind.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= 2) spans++;
+                // Two of four declined: the row is of the next kind. Three for leading digits,
+                // whose rows hold a few declined numbers of their own (exponent forms, values
+                // near a midpoint, about one in 50 in Python's float32 rows), two of which
+                // meet in some group of a long row.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];

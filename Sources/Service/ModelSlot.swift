@@ -10,7 +10,7 @@ final class ModelSlot: Sendable {
     private let store: any ModelStore
     private let current: Mutex<ModelState?>
     /// Held by a commit, and by a delete, so the two never interleave.
-    private let writes = WriteLock()
+    let writes = WriteLock()
     private let queue = Mutex(CommitQueue())
     /// Where each committed version is announced (``ModelEvents``).
     private let events: ModelEvents
@@ -27,6 +27,9 @@ final class ModelSlot: Sendable {
         guard let state = current.withLock({ $0 }) else { throw Self.gone(name) }
         return state
     }
+
+    /// Writes queued for the next commit (tests wait on it to order events without sleeping).
+    var queuedWriteCount: Int { queue.withLock { $0.pending.count } }
 
     /// The current state, or nil once deleted (for listings).
     var stateIfPresent: ModelState? { current.withLock { $0 } }

@@ -90,8 +90,8 @@ extension ParamdService {
         let model = snapshot.state.model
         let parsed = try parse()
         for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
-        let computed = parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs)
-            ? nil : try model.forward(parsed.inputs, capture: parsed.capture)
+        let computed = parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs)
+            ? nil : try model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         var state = snapshot.state
         var result: ForwardResult
         if let computed {
@@ -102,12 +102,12 @@ extension ParamdService {
         if result.materializedModel != nil {
             let written = try await snapshot.slot.write(condition: nil) {
                 (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
-                let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
+                let again = try current.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
                 guard let materialized = again.materializedModel else { return nil }
                 return (materialized, again)
             }
             state = written.state
-            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture)
+            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         }
         metrics.recordForward(batchSize: parsed.inputs.shape[0])
         try ParameterBody.requireFinite(result.output.scalars, what: "the output")
@@ -121,9 +121,15 @@ struct ForwardSnapshot {
     let state: ModelState
 }
 
-/// What a forward route decoded from its request: the input batch and the module paths whose
-/// activations to return.
+/// What a forward route decoded from its request: the input batch, the module paths whose
+/// activations to return, and the mode (a train-mode forward never writes: batch norm's
+/// running statistics move only through backward and train).
 protocol ForwardInputs: Sendable {
     var inputs: Tensor { get }
     var capture: [String] { get }
+    var mode: RunMode { get }
+}
+
+extension ForwardInputs {
+    var mode: RunMode { .eval }
 }

@@ -12,7 +12,7 @@ extension ParamdService {
             let state = try await currentState(request)
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
-            let parameters = try state.model.namedParameters(prefix: prefix)
+            let parameters = try Self.listing(state.model, kind: request.queryValue("kind"), prefix: prefix)
             let body = Self.parameterListing(
                 parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
             return .json(body, version: state.version)
@@ -65,6 +65,22 @@ extension ParamdService {
         }
     }
 
+    /// What `?kind=` lists: `parameters` (the default, PyTorch's `named_parameters`), `buffers`
+    /// (`named_buffers`: running statistics) or `all` (parameters, then buffers).
+    static func listing(_ model: Model, kind: String?, prefix: String) throws -> [NamedParameter] {
+        switch kind ?? "parameters" {
+        case "parameters": return try model.namedParameters(prefix: prefix)
+        case "buffers": return try model.namedBuffers(prefix: prefix)
+        case "all":
+            // A prefix naming one buffer lists just it; one naming a module lists both kinds.
+            if model.isBufferPath(prefix) { return try model.namedBuffers(prefix: prefix) }
+            return try model.namedParameters(prefix: prefix) + (model.hasModule(prefix) ? model.namedBuffers(prefix: prefix) : [])
+        default:
+            throw Problem.badRequest(
+                "query parameter kind must be parameters, buffers or all, got \((kind ?? "").debugDescription)", slug: "invalid-query", path: "kind")
+        }
+    }
+
     /// `{"parameters": [...]}`: each parameter's header, with its values when asked for.
     static func parameterListing(_ parameters: [NamedParameter], includeValues: Bool, capacity: Int) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: capacity)
@@ -76,7 +92,7 @@ extension ParamdService {
             ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
             if includeValues {
                 writer.key("value")
-                writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
+                ParameterBody.writeValues(parameter.value, dtype: parameter.dtype, into: &writer)
             }
             writer.endObject()
         }

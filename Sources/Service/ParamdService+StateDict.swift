@@ -3,8 +3,9 @@ import JSON
 import NeuralNet
 
 extension ParamdService {
-    /// GET and PUT /v1/models/{model}/state-dict: every parameter as one safetensors file, the
-    /// format of PyTorch's `safetensors.torch.save_file(net.state_dict())`.
+    /// GET and PUT /v1/models/{model}/state-dict: every parameter and buffer as one safetensors
+    /// file, the format of PyTorch's `safetensors.torch.save_file(net.state_dict())`
+    /// (`num_batches_tracked` as I64, the rest F32).
     func addStateDictRoutes(to router: inout Router) {
         let copying = byModelSize { _, size in Placement.copyingCost(bytes: size.parameters * 4) }
         handle(&router, .get, "/v1/models/{model}/state-dict", placement: copying) { request in
@@ -15,7 +16,10 @@ extension ParamdService {
                 metadata["input_shape"] = JSONValue.array(shape.map { .number(Double($0)) }).jsonString
             }
             let file = SafeTensorsFile(
-                tensors: entries.map { SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars) },
+                tensors: entries.map {
+                    let dtype: SafeTensorsDType = state.model.stateDictDType($0.key) == .int64 ? .i64 : .f32
+                    return SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars, dtype: dtype)
+                },
                 metadata: metadata)
             let bytes = try file.encoded()
             return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)

@@ -24,6 +24,9 @@ final class WriteLock: Sendable {
         return try await body()
     }
 
+    /// Tasks waiting for the lock now (tests wait on it to order events without sleeping).
+    var waiterCount: Int { state.withLock { $0.waiters.count - $0.head } }
+
     private func acquire() async {
         let acquired = state.withLock { state -> Bool in
             if state.isHeld { return false }

@@ -4,6 +4,8 @@
 enum ONNXMessages {
     /// `TensorProto.DataType.FLOAT`.
     static let float32 = 1
+    /// `TensorProto.DataType.INT64`.
+    static let int64 = 7
 
     /// One dimension of a value's shape: a size, or a symbol such as `batch`.
     enum Dimension: Sendable, Equatable {
@@ -16,6 +18,8 @@ enum ONNXMessages {
         case int(String, Int)
         case float(String, Float)
         case tensor(String, shape: [Int], values: [Float])
+        /// A tensor attribute given as a finished `TensorProto`.
+        case tensorMessage(String, ProtobufMessage)
     }
 
     /// `ModelProto` holding `graph`, with one opset import of the default domain.
@@ -77,6 +81,10 @@ enum ONNXMessages {
             message.append(1, string: name)
             message.append(5, message: tensor(name: "", shape: shape, values: values))
             message.append(20, int: 4)
+        case .tensorMessage(let name, let tensor):
+            message.append(1, string: name)
+            message.append(5, message: tensor)
+            message.append(20, int: 4)
         }
         return message
     }
@@ -91,8 +99,8 @@ enum ONNXMessages {
         return tensor
     }
 
-    /// `ValueInfoProto` of a float32 tensor of `shape`.
-    static func valueInfo(name: String, shape: [Dimension]) -> ProtobufMessage {
+    /// `ValueInfoProto` of a tensor of `shape` (float32 unless `elementType` says otherwise).
+    static func valueInfo(name: String, shape: [Dimension], elementType: Int = float32) -> ProtobufMessage {
         var dimensions = ProtobufMessage()
         for dimension in shape {
             var message = ProtobufMessage()
@@ -103,7 +111,7 @@ enum ONNXMessages {
             dimensions.append(1, message: message)
         }
         var tensorType = ProtobufMessage()
-        tensorType.append(1, int: float32)
+        tensorType.append(1, int: elementType)
         tensorType.append(2, message: dimensions)
         var type = ProtobufMessage()
         type.append(1, message: tensorType)
