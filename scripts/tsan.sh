@@ -16,6 +16,11 @@ filters=("$@")
 [ ${#filters[@]} -gt 0 ] || filters=(HTTPTests ServiceTests)
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+failed=()
 for filter in "${filters[@]}"; do
-    swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$filter"
+    swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$filter" || failed+=("$filter")
 done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "failed under the thread sanitizer: ${failed[*]}" >&2
+    exit 1
+fi
