@@ -21,7 +21,7 @@ final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     /// Work for the loop; `exited` once the thread has left, after which work runs elsewhere.
-    private let inbox = Mutex<(work: [Work], exited: Bool)>(([], false))
+    private let inbox = Locked<(work: [Work], exited: Bool)>(([], false))
 
     // Loop-thread state below.
     var connections: [UInt64: Connection] = [:]

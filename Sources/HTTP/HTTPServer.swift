@@ -1,4 +1,3 @@
-import Synchronization
 import Glibc
 
 /// An HTTP/1.1 server on non-blocking sockets: one epoll event loop per core, handlers as tasks.
@@ -21,8 +20,8 @@ public final class HTTPServer: Sendable {
 
     private let context: ServerContext?
     private let setupError: HTTPServerError?
-    private let state = Mutex<State>(.idle)
-    private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<State>(.idle)
+    private let finished = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// - Parameters:
     ///   - configuration: address, limits, timeouts, TLS; see ``HTTPServerConfiguration``.

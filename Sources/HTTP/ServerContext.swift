@@ -10,7 +10,7 @@ final class ServerContext: Sendable {
     let requestIDPrefix: String
     private let connectionCount = Atomic<Int>(0)
     /// Tasks waiting for the count to reach zero (a shutdown's grace period), by ticket.
-    private let idleWaiters = Mutex<(next: UInt64, waiting: [UInt64: CheckedContinuation<Void, Never>])>((0, [:]))
+    private let idleWaiters = Locked<(next: UInt64, waiting: [UInt64: CheckedContinuation<Void, Never>])>((0, [:]))
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, hooks: HTTPServerHooks, tls: TLSContext?) {
         self.configuration = configuration

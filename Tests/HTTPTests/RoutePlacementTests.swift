@@ -139,7 +139,7 @@ struct HandlerFailureTests {
                 throw Boom()
             })
         }
-        let failures = Shared<[String]>([])
+        let failures = Locked<[String]>([])
         var hooks = HTTPServerHooks()
         hooks.handlerFailed = { id, error in
             if error is Boom { failures.withLock { $0.append(id) } }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Testing
 @testable import HTTP
 
@@ -185,7 +186,7 @@ struct ServerConnectionTests {
     }
 
     @Test func reportsEachCompletedRequestToTheHook() async throws {
-        let summaries = Shared<[HTTPRequestSummary]>([])
+        let summaries = Mutex<[HTTPRequestSummary]>([])
         var hooks = HTTPServerHooks()
         hooks.requestCompleted = { summary in summaries.withLock { $0.append(summary) } }
         try await withServer(hooks: hooks) { _, port in
@@ -259,7 +260,7 @@ struct ServerConnectionTests {
     /// A route's placement really decides the thread: with one loop, an event-loop task runs
     /// on the thread that calls in-place handlers (the loop's), a pool task elsewhere.
     @Test func eachPlacementRunsOnItsThread() async throws {
-        let threads = Shared<[String: pthread_t]>([:])
+        let threads = Locked<[String: pthread_t]>([:])
         var router = Router()
         router.inPlace(.get, "/in-place") { _ in
             threads.withLock { $0["in-place"] = pthread_self() }

@@ -82,7 +82,7 @@ struct ServerLoadTests {
     }
 
     @Test func busyConnectionsAreNotShedAndNewcomersGet503() async throws {
-        let entered = Shared(0)
+        let entered = Locked(0)
         let allBusy = Gate()
         let release = Gate()
         var router = testRouter()

@@ -94,7 +94,7 @@ struct ServerShutdownTests {
 /// A streamed response cut off by shutdown tells its producer, which can stop.
 struct ServerShutdownStreamTests {
     @Test func producerLearnsTheClientIsGoneAfterShutdown() async throws {
-        let outcome = Shared<String?>(nil)
+        let outcome = Locked<String?>(nil)
         let streaming = Gate()
         let ended = Gate()
         var router = Router()

@@ -1,8 +1,8 @@
-import Synchronization
+@testable import HTTP
 
 /// A one-way gate tasks wait at until a test opens it: orders events without sleeping.
 final class Gate: Sendable {
-    private let state = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func open() {
         let waiters = state.withLock { state in
@@ -21,16 +21,5 @@ final class Gate: Sendable {
             }
             if isOpen { continuation.resume() }
         }
-    }
-}
-
-/// A value several tasks and threads share, behind a mutex; a class, so closures can capture it.
-final class Shared<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> Result {
-        mutex.withLock(body)
     }
 }
