@@ -66,7 +66,7 @@ public final class MemoryModelStore: ModelStore {
                 guard model.version == commit.expectedVersion else {
                     throw .versionConflict(model: commit.name, expected: commit.expectedVersion, found: model.version)
                 }
-                try model.apply(commit)
+                model.apply(commit)
                 state.models[commit.name] = model
             case .delete(let name, let expectedVersion):
                 guard let model = state.models[name] else { throw .notFound(model: name) }
