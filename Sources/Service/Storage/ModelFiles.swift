@@ -91,10 +91,16 @@ final class ModelFiles: Sendable {
                     // version are skipped on replay: nothing to undo.
                     try? log.cut(through: model.version)
                 }
-                state.withLock { state in
+                // Commits that came meanwhile may call for the next one already.
+                let next = state.withLock { state -> StoredModel? in
                     if written && !isDeleted { state.log = log }
                     state.isCheckpointing = false
+                    guard written, !isDeleted, policy.isDue(logBytes: state.log.recordBytes, modelBytes: state.model.byteCount)
+                    else { return nil }
+                    state.isCheckpointing = true
+                    return state.model
                 }
+                if let next { startCheckpoint(of: next) }
             }
         }
     }
