@@ -16,8 +16,6 @@ public final class FileModelStore: ModelStore {
     private let policy: CheckpointPolicy
     private let models: Mutex<Models>
     private let creates = DispatchQueue(label: "paramd.storage.create", qos: .userInitiated, attributes: .concurrent)
-    /// What the directory held at opening, with what recovery removed.
-    public let openingInventory: DataDirectoryInventory
 
     private struct Models {
         var open: [String: ModelFiles] = [:]
@@ -42,7 +40,6 @@ public final class FileModelStore: ModelStore {
         }
         for (name, damage) in inventory.damaged { models.damaged[name] = "\(damage)" }
         self.models = Mutex(models)
-        openingInventory = inventory
     }
 
     public func list() async throws(ModelStoreError) -> StoreListing {

@@ -53,7 +53,7 @@ extension ParamdService {
                 try model.replace(path, with: value)
                 return (model, true)
             }
-            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+            return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
 
         handle(&router, .patch, "/v1/models/{model}/parameters/{path}") { [self] request in
@@ -68,7 +68,7 @@ extension ParamdService {
                 try PatchOperation.apply(operations, to: &model, path: path)
                 return (model, true)
             }
-            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+            return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
     }
 

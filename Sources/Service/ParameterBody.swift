@@ -28,6 +28,12 @@ enum ParameterBody {
         return writer.bytes
     }
 
+    /// The whole parameter as JSON: built at once, or streamed when it is large.
+    static func response(_ parameter: NamedParameter, version: Int) throws -> HTTPResponse {
+        if parameter.value.count >= StreamedBody.threshold { return streamed(parameter, version: version) }
+        return .json(try json(parameter, slice: nil, path: parameter.path), version: version)
+    }
+
     /// ``json(_:slice:path:)`` of a whole parameter, streamed a chunk at a time (``StreamedBody``).
     static func streamed(_ parameter: NamedParameter, version: Int) -> HTTPResponse {
         StreamedBody.json(version: version) { stream in
