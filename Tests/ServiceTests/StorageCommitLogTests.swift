@@ -146,3 +146,21 @@ struct StorageCommitLogTests {
         #expect(try store.directory.load("mlp") == stored.persisted)
     }
 }
+
+/// The run of changed elements a commit stores.
+struct FloatRunTests {
+    @Test(arguments: [(0, 1), (5, 6), (4095, 4097), (4096, 8192), (9999, 10000), (0, 10000), (17, 9000)])
+    func findsExactlyTheChangedRun(start: Int, end: Int) {
+        let old = (0..<10000).map { Float($0) }
+        var new = old
+        new[start] = -1
+        new[end - 1] = -2
+        #expect(FloatRun.differing(old, new) == start..<end)
+    }
+
+    @Test func bitsDecideNotEquality() {
+        #expect(FloatRun.differing([0, 1], [-0.0, 1]) == 0..<1)
+        #expect(FloatRun.differing([1, 2, 3], [1, 2, 3]) == nil)
+        #expect(FloatRun.differing([], []) == nil)
+    }
+}
