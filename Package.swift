@@ -63,9 +63,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
-        // `swift run -c release kernel-bench`: gemm and MLP GFLOP/s beside numpy and PyTorch.
+        // `swift run -c release kernel-bench`: gemm, MLP, conv2d and LeNet beside numpy and PyTorch.
         .executableTarget(
-            name: "kernel-bench", dependencies: ["Kernels"], path: "bench/KernelBench", swiftSettings: strictSwift),
+            name: "kernel-bench", dependencies: ["Kernels", "NeuralNet", "JSON"], path: "bench/KernelBench", swiftSettings: strictSwift),
         // `swift run -c release nn-bench`: Model.forward and trainStep beside the bare kernels.
         .executableTarget(
             name: "nn-bench", dependencies: ["NeuralNet", "Kernels", "JSON"], path: "bench/NNBench", swiftSettings: strictSwift),
@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: strictSwift),
         // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
         .executableTarget(
-            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "README.md"],
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "instructions.sh", "README.md"],
             swiftSettings: strictSwift),
     ]
 )

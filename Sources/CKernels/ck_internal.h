@@ -30,7 +30,8 @@ static inline long ck_round_up(long x, long multiple) { return (x + multiple - 1
 static inline long ck_min(long a, long b) { return a < b ? a : b; }
 
 /// A per-thread, 64-byte aligned scratch buffer of at least `count` floats, reused across calls
-/// (slot 0: packed A, slot 1: packed B, slot 2: an A packed once and shared by a gemm's threads).
+/// (slot 0: packed A, slot 1: packed B, slot 2: an A packed once and shared by a gemm's threads,
+/// slot 3: a convolution's im2col columns).
 /// Freed when the thread exits.
 float *ck_scratch_floats(int slot, size_t count);
 

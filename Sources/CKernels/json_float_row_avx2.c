@@ -10,10 +10,13 @@
 //   per 256-bit register (parse_four): checking the shape, converting the digits, rounding
 //   through one Double product and checking the Float midpoint window, with no branch per
 //   number;
-// - once a row shows another shape, four at a time from the bytes that end at each number's
-//   separator, where its last digit has a fixed lane: short spans (integers, short decimals
-//   after `, `) from 16 bytes (parse_four_short), long spans (Python's `, ` and 17 digits,
-//   pretty-printing) from 32 (parse_four_long); a row none of those fit goes span by span
+// - once a row shows another shape, the next kind of row that takes it, four at a time:
+//   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
+//   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
+//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); then, from the
+//   bytes that end at each number's separator, where its last digit has a fixed lane, short
+//   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
+//   spans from 32 (parse_four_long); a row none of those fit goes span by span
 //   (parse_plain_span, one 32-byte load each), and what that declines (exponents, trailing
 //   whitespace) to the general parse_number (parse_span);
 // - a number none of them takes goes to the SSSE3 kernel alone, which hands a hard one back to
@@ -40,17 +43,19 @@ enum {
 };
 
 /// Appends the offsets `block + i` of the set bits i of `mask` to ends[n…] and returns the new
-/// count. As in simdjson's flatten_bits: eight slots are written whatever the count (stray
-/// ones lie past the count and are never read), so a typical block takes no branch.
-__attribute__((always_inline)) static inline size_t flatten_separators(size_t *ends, size_t n, size_t block, uint64_t mask) {
+/// count. As in simdjson's flatten_bits: `first` slots (a constant) are written whatever the
+/// count (stray ones lie past the count and are never read), so a typical block takes no
+/// branch.
+__attribute__((always_inline)) static inline size_t flatten_separators(size_t *ends, size_t n, size_t block, uint64_t mask,
+                                                                      int first) {
     size_t found = (size_t)_mm_popcnt_u64(mask);
     size_t *slot = ends + n;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < first; i++) {
         slot[i] = block + _tzcnt_u64(mask);
         mask = _blsr_u64(mask);
     }
-    if (found > 8) {
-        for (int i = 8; i < 16; i++) {
+    if (found > (size_t)first) {
+        for (int i = first; i < 16; i++) {
             slot[i] = block + _tzcnt_u64(mask);
             mask = _blsr_u64(mask);
         }
@@ -65,8 +70,9 @@ __attribute__((always_inline)) static inline size_t flatten_separators(size_t *e
 /// Lists the separators of up to BATCH_BLOCKS blocks from `start` into ends[1…] (ends[0] is
 /// `start - 1`, so number k always spans ends[k] + 1 ..< ends[k + 1]) and returns their count.
 /// Stops after the first `]` (then *closed is 1 and it is the last entry) or where a block
-/// would come within TAIL_SLACK bytes of the end.
-static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+/// would come within TAIL_SLACK bytes of the end. `first`: flatten_separators' (a constant).
+__attribute__((always_inline)) static inline size_t list_separators_with(const uint8_t *base, size_t count, size_t start,
+                                                                        size_t *ends, int *closed, int first) {
     const __m256i comma = _mm256_set1_epi8(',');
     const __m256i close = _mm256_set1_epi8(']');
     ends[0] = start - 1;
@@ -86,11 +92,24 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
             uint64_t closes = (uint32_t)_mm256_movemask_epi8(low_closes) |
                               (uint64_t)(uint32_t)_mm256_movemask_epi8(high_closes) << 32;
             *closed = 1;
-            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes));
+            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
         }
-        n = flatten_separators(ends + 1, n, block, commas);
+        n = flatten_separators(ends + 1, n, block, commas, first);
     }
     return n;
+}
+
+/// list_separators_with 8 slots a block: short numbers, up to 8 a block.
+static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 8);
+}
+
+/// list_separators_with 6 slots a block, for rows of long numbers (3–4 a block for Python's 17
+/// digits): two slots' work less a block, while a seventh number in a block stays rare. Not
+/// inlined, so that the short rows' path keeps its code.
+__attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
+                                                             int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 6);
 }
 
 static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
@@ -496,6 +515,9 @@ __attribute__((always_inline)) static inline unsigned parse_four_long(const uint
                       _mm256_or_si256(bad_length, _mm256_or_si256(too_big, too_many_digits)), out);
 }
 
+#include "json_float_row_avx2_lead.h"
+#include "json_float_row_avx2_integers.h"
+
 /// window_masks + 32 - n, loaded as 32 bytes, has lanes n…31 set (n in 0…32).
 static const uint8_t window_masks[64] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -616,37 +638,45 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
     return j;
 }
 
-/// Groups of four from ends[0] on, at most `groups`, while the four-at-a-time parser of the
-/// row's kind (SHORT_SPANS or LONG_SPANS) takes all four: how many it took, and in *passing
-/// the mask of the group that stopped it (0xF when none did). A function of its own, so that
-/// the parser's many constants are loaded once, not once a group.
-__attribute__((noinline)) static size_t parse_groups(const uint8_t *base, const size_t *ends, float *out, size_t groups,
-                                                     int long_spans, unsigned *passing) {
+/// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
+/// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
+enum { COMPACT = 0, LEADING_DIGITS = 1, INTEGERS = 2, SHORT_SPANS = 3, LONG_SPANS = 4, SINGLE_SPANS = 5 };
+
+/// Groups of four from ends[0] on, at most `groups`, while `parse` takes all four, or all but
+/// one that parse_span takes (an exponent form, a value near a Float midpoint: a few in a
+/// hundred in some rows, which would otherwise each leave the loop and come back): how many it
+/// took, and in *passing the mask of the group that stopped it (0xF when none did). Inlined
+/// into parse_groups once per parser, so that its many constants are loaded once, not once a
+/// group. A group with two numbers declined stops the loop, so that the caller can move the
+/// row on to the next kind.
+__attribute__((always_inline)) static inline size_t parse_groups_with(
+    unsigned (*parse)(const uint8_t *, const size_t *, float *), const uint8_t *base, size_t count, const size_t *ends,
+    float *out, size_t groups, unsigned *passing) {
     size_t g = 0;
     *passing = 0xF;
-    if (long_spans) {
-        for (; g < groups; g++) {
-            unsigned parsed = parse_four_long(base, ends + 4 * g, out + 4 * g);
-            if (__builtin_expect(parsed != 0xF, 0)) {
-                *passing = parsed;
-                break;
+    for (; g < groups; g++) {
+        unsigned parsed = parse(base, ends + 4 * g, out + 4 * g);
+        if (__builtin_expect(parsed != 0xF, 0)) {
+            if (__builtin_popcount(parsed) == 3) {
+                unsigned j = (unsigned)__builtin_ctz(~parsed & 0xF);
+                if (parse_span(base, count, ends + 4 * g + j, out + 4 * g + j)) continue;
             }
-        }
-    } else {
-        for (; g < groups; g++) {
-            unsigned parsed = parse_four_short(base, ends + 4 * g, out + 4 * g);
-            if (__builtin_expect(parsed != 0xF, 0)) {
-                *passing = parsed;
-                break;
-            }
+            *passing = parsed;
+            break;
         }
     }
     return g;
 }
 
-/// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
-/// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
-enum { COMPACT = 0, SHORT_SPANS = 1, LONG_SPANS = 2, SINGLE_SPANS = 3 };
+/// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
+/// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
+__attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out,
+                                                     size_t groups, int kind, unsigned *passing) {
+    if (kind == LEADING_DIGITS) return parse_groups_with(parse_four_lead, base, count, ends, out, groups, passing);
+    if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
+    if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
+    return parse_groups_with(parse_four_short, base, count, ends, out, groups, passing);
+}
 
 /// The first `wanted` (1–4) numbers from ends[0] as the four-at-a-time parser of `kind` takes
 /// them, as a group of four padded with spans after ends[wanted] (in the buffer, and dropped):
@@ -656,10 +686,12 @@ __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, si
     size_t padded[5];
     for (unsigned j = 0; j < 5; j++) padded[j] = ends[j <= wanted ? j : wanted];
     float values[4];
-    unsigned passing = kind == COMPACT       ? parse_four(base, padded, values)
-                       : kind == SHORT_SPANS ? parse_four_short(base, padded, values)
-                       : kind == LONG_SPANS  ? parse_four_long(base, padded, values)
-                                             : 0;
+    unsigned passing = kind == COMPACT          ? parse_four(base, padded, values)
+                       : kind == LEADING_DIGITS ? parse_four_lead(base, padded, values)
+                       : kind == INTEGERS       ? parse_four_integers(base, padded, values)
+                       : kind == SHORT_SPANS    ? parse_four_short(base, padded, values)
+                       : kind == LONG_SPANS     ? parse_four_long(base, padded, values)
+                                                : 0;
     unsigned taken = count_leading_parsed(base, count, padded, values, passing, wanted);
     memcpy(out, values, taken * sizeof(float));
     return taken;
@@ -704,7 +736,9 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
-        size_t listed = list_separators(base, count, p, ends, &closed);
+        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS
+                            ? list_separators(base, count, p, ends, &closed)
+                            : list_long_separators(base, count, p, ends, &closed);
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
@@ -718,7 +752,7 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
                 k += parse_spans(base, count, ends + k, out_k + k, last - k);
                 if (k < last) passing = 0;  // number k is hard: taken one at a time below
             } else if (spans != COMPACT) {
-                k += 4 * parse_groups(base, ends + k, out_k + k, (last - k) / 4, spans == LONG_SPANS, &passing);
+                k += 4 * parse_groups(base, count, ends + k, out_k + k, (last - k) / 4, spans, &passing);
             } else {
                 // Two groups an iteration: a loop test fewer, and about 2 % faster here.
 #pragma clang loop unroll_count(2)
@@ -734,8 +768,11 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             if (passing != 0xF) {
                 asked = spans == SINGLE_SPANS ? 1 : 4;
                 taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                // Two of four declined: the row is of the next kind.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= 2) spans++;
+                // Two of four declined: the row is of the next kind. Three for leading digits,
+                // whose rows hold a few declined numbers of their own (exponent forms, values
+                // near a midpoint, about one in 50 in Python's float32 rows), two of which
+                // meet in some group of a long row.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];

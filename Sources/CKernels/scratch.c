@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include "ck_internal.h"
 
-enum { SLOTS = 3 };
+enum { SLOTS = 4 };
 
 typedef struct {
     float *ptr[SLOTS];
@@ -47,3 +47,5 @@ float *ck_scratch_floats(int slot, size_t count) {
 }
 
 float *ck_shared_pack_buffer(size_t floats) { return ck_scratch_floats(2, floats); }
+
+float *ck_conv_scratch(size_t floats) { return ck_scratch_floats(3, floats); }

@@ -1,8 +1,9 @@
 extension Connection {
-    /// Hands a complete request to the responder in a task, and the response back to this loop.
+    /// Hands a complete request to the responder, which decides where it is answered: in place
+    /// (delivered now), or in a task on this loop or on the pool (delivered back on this loop).
     ///
-    /// Inflating the body and compressing the response happen in that task too, so their CPU cost
-    /// never lands on the event loop's I/O path (with ``HandlerPlacement/concurrencyPool``).
+    /// A gzip body is inflated in a task on the pool before the responder sees it, so that CPU
+    /// cost never lands on the event loop; compressing a task's response happens in its task too.
     func dispatch(_ request: HTTPRequest) {
         phase = .responding
         let loop = self.loop
@@ -10,73 +11,88 @@ extension Connection {
         let server = self.server
         let isHead = request.method == .head
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
-        if request.headers["Content-Encoding"] == nil, let response = Self.respondImmediately(to: request, server: server, acceptsGzip: acceptsGzip) {
-            deliver(response)
-            if case .stream(let producer) = response.body {
-                Task { await Connection.stream(producer, loop: loop, id: id, isHead: isHead) }
-            }
+        let reply = Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: isHead, acceptsGzip: acceptsGzip)
+        if request.headers["Content-Encoding"] != nil {
+            Task { await reply.serve(inflating: request) }
             return
         }
-        let placement = server.hooks.handlerPlacement(request.head) ?? server.configuration.handlerPlacement
-        let executor: (any TaskExecutor)? = placement == .eventLoop ? loop : nil
-        Task(executorPreference: executor) {
-            await Connection.serve(request, loop: loop, id: id, server: server, isHead: isHead, acceptsGzip: acceptsGzip)
-        }
-    }
-
-    /// An immediate route's response, made here on the loop; nil when the request needs a task.
-    private static func respondImmediately(to request: HTTPRequest, server: ServerContext, acceptsGzip: Bool) -> HTTPResponse? {
+        let decision: HTTPDispatch
         do {
-            guard let response = try server.responder.respondImmediately(to: request) else { return nil }
-            return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+            decision = try server.responder.dispatch(request)
         } catch {
-            return server.hooks.errorResponse(.internalServerError, nil)
+            server.hooks.handlerFailed(request.id, error)
+            deliver(server.hooks.errorResponse(.internalServerError, nil))
+            return
+        }
+        switch decision {
+        case .answered(let response):
+            let response = ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+            deliver(response)
+            if case .stream(let producer) = response.body {
+                Task { await reply.stream(producer) }
+            }
+        case .onEventLoop(let work):
+            Task(executorPreference: loop) { await reply.serve(work) }
+        case .onPool(let work):
+            Task(executorPreference: globalConcurrentExecutor) { await reply.serve(work) }
         }
     }
+}
 
-    /// The task's body: respond, then deliver on the loop; for a stream, run its producer here.
-    private static func serve(
-        _ request: HTTPRequest, loop: EventLoop, id: UInt64, server: ServerContext, isHead: Bool, acceptsGzip: Bool
-    ) async {
-        let response = await respond(to: request, server: server, acceptsGzip: acceptsGzip)
-        loop.executeSoon { loop.connections[id]?.deliver(response) }
-        if case .stream(let producer) = response.body {
-            await stream(producer, loop: loop, id: id, isHead: isHead)
+/// What a task needs to answer one request and hand the response back to its connection.
+struct Reply: Sendable {
+    let loop: EventLoop
+    let id: UInt64
+    let server: ServerContext
+    let requestID: String
+    let isHead: Bool
+    let acceptsGzip: Bool
+
+    /// Runs the responder's work, then delivers on the loop; for a stream, runs its producer here.
+    func serve(_ work: @Sendable () async throws -> HTTPResponse) async {
+        let response: HTTPResponse
+        do {
+            response = ContentCoding.compressIfWorthwhile(
+                try await work(), acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+        } catch {
+            server.hooks.handlerFailed(requestID, error)
+            response = server.hooks.errorResponse(.internalServerError, nil)
         }
+        let (loop, id) = (self.loop, self.id)
+        loop.executeSoon { loop.connections[id]?.deliver(response) }
+        if case .stream(let producer) = response.body { await stream(producer) }
+    }
+
+    /// Inflates a gzip body, then answers as the responder decides, here (already off the loop).
+    func serve(inflating request: HTTPRequest) async {
+        var request = request
+        do {
+            if let encoding = request.headers["Content-Encoding"], !HTTPHeaders.namesEqual(encoding.trimmingOWS(), "identity") {
+                request.body = try Gzip.decompress(request.body, limit: server.configuration.limits.maxInflatedBodyBytes)
+            }
+            request.head.headers.remove("Content-Encoding")
+        } catch {
+            let refusal = server.hooks.errorResponse(error.status, error)
+            await serve { refusal }
+            return
+        }
+        let inflated = request
+        await serve { try await server.responder.respond(to: inflated) }
     }
 
     /// Runs a streamed body's producer, then ends the stream on the loop.
-    private static func stream(
-        _ producer: @Sendable (HTTPBodyWriter) async throws -> Void, loop: EventLoop, id: UInt64, isHead: Bool
-    ) async {
+    func stream(_ producer: @Sendable (HTTPBodyWriter) async throws -> Void) async {
         var succeeded = true
         if !isHead {
             do {
                 try await producer(HTTPBodyWriter(sink: ConnectionSink(loop: loop, connectionID: id)))
             } catch {
+                if !(error is HTTPServerError) { server.hooks.handlerFailed(requestID, error) }
                 succeeded = false
             }
         }
-        let finished = succeeded
+        let (loop, id, finished) = (self.loop, self.id, succeeded)
         loop.execute { loop.connections[id]?.finishStream(succeeded: finished) }
-    }
-
-    private static func respond(to request: HTTPRequest, server: ServerContext, acceptsGzip: Bool) async -> HTTPResponse {
-        var request = request
-        do {
-            if let encoding = request.headers["Content-Encoding"], !HTTPHeaders.namesEqual(encoding.trimmingOWS(), "identity") {
-                request.body = try Gzip.decompress(request.body, limit: server.configuration.limits.maxInflatedBodyBytes)
-                request.head.headers.remove("Content-Encoding")
-            }
-        } catch {
-            return server.hooks.errorResponse(error.status, error)
-        }
-        do {
-            let response = try await server.responder.respond(to: request)
-            return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
-        } catch {
-            return server.hooks.errorResponse(.internalServerError, nil)
-        }
     }
 }
 

@@ -40,7 +40,8 @@ extension Connection {
                     consume(consumed)
                     begin(head, headBytes: consumed)
                 case .readingBody:
-                    if bodyDecoder!.isComplete {
+                    guard let current = reading else { return }
+                    if current.decoder.isComplete {
                         dispatchCompleteBody()
                         continue
                     }
@@ -49,17 +50,17 @@ extension Connection {
                         return
                     }
                     let consumed: Int
-                    if let filled = directBodyFilled {
+                    if let filled = current.directFilled {
                         consumed = min(unreadCount, body.count - filled)
                         storeDirectBody(from: inputStart, count: consumed)
                     } else {
                         consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
-                            try bodyDecoder!.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
+                            try reading?.decoder.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body) ?? 0
                         }
                     }
                     // A chunk-size line or trailer cut by a read boundary consumes nothing until
                     // its end arrives: wait for more bytes rather than spin on the same ones.
-                    guard consumed > 0 || bodyDecoder!.isComplete else {
+                    guard consumed > 0 || reading?.decoder.isComplete == true else {
                         if peerClosed { closeAfterFlushing() }
                         return
                     }
@@ -76,19 +77,17 @@ extension Connection {
 
     /// Hands the request whose body is complete to its handler.
     private func dispatchCompleteBody() {
+        guard let finished = reading, let exchange else { return }
         let request = HTTPRequest(
-            head: pendingHead!, body: body, trailers: bodyDecoder!.trailers,
-            id: exchange!.id, remoteAddress: remoteAddress)
-        pendingHead = nil
-        bodyDecoder = nil
+            head: finished.head, body: body, trailers: finished.decoder.trailers, id: exchange.id, remoteAddress: remoteAddress)
+        reading = nil
         body = []
-        directBodyFilled = nil
         dispatch(request)
     }
 
     /// Copies `count` buffered input bytes from `start` into the preallocated body.
     private func storeDirectBody(from start: Int, count: Int) {
-        let filled = directBodyFilled!
+        guard let filled = reading?.directFilled else { return }
         body.withUnsafeMutableBytes { destination in
             input.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(rebasing: destination[filled..<(filled + count)])
@@ -100,8 +99,8 @@ extension Connection {
 
     /// Counts `count` bytes written straight into the preallocated body.
     private func bodyBytesStored(_ count: Int) {
-        directBodyFilled! += count
-        bodyDecoder!.advanceLength(by: count)
+        reading?.directFilled? += count
+        reading?.decoder.advanceLength(by: count)
     }
 
     /// Reads body bytes from the socket straight into the preallocated body, sparing the two
@@ -109,7 +108,7 @@ extension Connection {
     /// and never past the body's end, so a pipelined request behind it stays in the socket.
     /// - Returns: what `Socket.read` returned.
     func readBodyDirectly() -> Int? {
-        let filled = directBodyFilled!
+        guard let filled = reading?.directFilled else { return nil }
         let count = body.withUnsafeMutableBytes { Socket.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
         if let count, count > 0 {
             bodyBytesStored(count)
@@ -121,7 +120,8 @@ extension Connection {
     /// Whether the next read should go straight into the body: a plain-TCP Content-Length
     /// body large enough to be worth it, with nothing buffered ahead of it.
     var readsBodyDirectly: Bool {
-        tls == nil && phase == .readingBody && directBodyFilled != nil && unreadCount == 0 && !bodyDecoder!.isComplete
+        guard tls == nil, phase == .readingBody, let reading, reading.directFilled != nil else { return false }
+        return unreadCount == 0 && !reading.decoder.isComplete
     }
 
     /// Bodies of at least this many bytes (Content-Length) are read into a buffer of their full
@@ -130,8 +130,9 @@ extension Connection {
 
     /// Starts serving a request whose head has arrived: hook, limits, 100-continue.
     private func begin(_ head: HTTPRequestHead, headBytes: Int) {
+        let exchangeID = requestID(for: head)
         exchange = Exchange(
-            id: requestID(for: head), method: head.method, target: head.target, version: head.version,
+            id: exchangeID, method: head.method, target: head.target, version: head.version,
             startedAt: headStartedAt ?? loop.now, bytesIn: headBytes, isHead: head.method == .head,
             keepAlive: head.keepAlive)
         headStartedAt = nil
@@ -143,7 +144,7 @@ extension Connection {
             phase = .responding
             if head.framing.mayHaveBody {
                 // The body was never read, so the stream's framing is lost: close after answering.
-                exchange!.keepAlive = false
+                exchange?.keepAlive = false
                 lingerWhenFlushed = true
             }
             deliver(response)
@@ -162,26 +163,26 @@ extension Connection {
             return
         }
         guard head.framing.mayHaveBody else {
-            dispatch(HTTPRequest(head: head, id: exchange!.id, remoteAddress: remoteAddress))
+            dispatch(HTTPRequest(head: head, id: exchangeID, remoteAddress: remoteAddress))
             return
         }
         if head.expectsContinue {
             output.append(Self.continueResponse)
             flush()
         }
-        pendingHead = head
-        bodyDecoder = HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits)
+        var started = BodyInProgress(
+            head: head, decoder: HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits))
         body = []
-        directBodyFilled = nil
         if case .length(let length) = head.framing {
             if length >= Self.directBodyThreshold {
                 // Every byte is written (from input or the socket) before the body is used.
                 body = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
-                directBodyFilled = 0
+                started.directFilled = 0
             } else {
                 body.reserveCapacity(length)
             }
         }
+        reading = started
         lastReadProgress = loop.now
         phase = .readingBody
     }
@@ -213,11 +214,9 @@ extension Connection {
                 id: loop.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
                 startedAt: headStartedAt ?? loop.now, bytesIn: unreadCount, isHead: false, keepAlive: false)
         }
-        exchange!.keepAlive = false
-        pendingHead = nil
-        bodyDecoder = nil
+        exchange?.keepAlive = false
+        reading = nil
         body = []
-        directBodyFilled = nil
         headStartedAt = nil
         phase = .responding
         lingerWhenFlushed = true

@@ -42,12 +42,9 @@ final class Connection {
 
     /// The request being served, if any.
     var exchange: Exchange?
-    var pendingHead: HTTPRequestHead?
-    var bodyDecoder: HTTPBodyDecoder?
+    /// The request whose body is being read: set exactly while `phase` is `.readingBody`.
+    var reading: BodyInProgress?
     var body: [UInt8] = []
-    /// Set while a large Content-Length body is read into `body`, preallocated at its full
-    /// size: how many of its bytes have arrived.
-    var directBodyFilled: Int?
     var isStreaming = false
     var streamWaiter: CheckedContinuation<Void, any Error>?
     var closeWhenFlushed = false
@@ -120,7 +117,7 @@ final class Connection {
             // A large body goes straight into its buffer; everything else through the scratch
             // buffer into `input`, where the parser reads it.
             let direct = readsBodyDirectly
-            let wanted = direct ? body.count - directBodyFilled! : loop.scratch.count
+            let wanted = direct ? body.count - (reading?.directFilled ?? 0) : loop.scratch.count
             var wantsWrite = false
             let count: Int?
             if direct {
@@ -224,7 +221,7 @@ final class Connection {
         if !output.isEmpty || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
         if wanted != registeredEvents {
             registeredEvents = wanted
-            loop.modify(fd, token: id, events: wanted)
+            if !loop.modify(fd, token: id, events: wanted) { close() }
         }
     }
 
@@ -232,18 +229,18 @@ final class Connection {
         let timeouts = server.configuration.timeouts
         switch phase {
         case .handshaking:
-            if now - waitingSince > timeouts.head.nanoseconds { close() }
+            if now - waitingSince > timeouts.head.monotonicNanoseconds { close() }
         case .awaitingHead:
             if let started = headStartedAt {
-                if now - started > timeouts.head.nanoseconds { fail(status: .requestTimeout, error: nil) }
+                if now - started > timeouts.head.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
             } else if unreadCount == 0 {
                 let limit = requestsServed == 0 ? timeouts.head : timeouts.idle
-                if now - waitingSince > limit.nanoseconds { close() }
+                if now - waitingSince > limit.monotonicNanoseconds { close() }
             }
         case .readingBody:
-            if now - lastReadProgress > timeouts.body.nanoseconds { fail(status: .requestTimeout, error: nil) }
+            if now - lastReadProgress > timeouts.body.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
         case .responding:
-            if !output.isEmpty && now - lastWriteProgress > timeouts.write.nanoseconds { close() }
+            if !output.isEmpty && now - lastWriteProgress > timeouts.write.monotonicNanoseconds { close() }
         case .lingering:
             if now > lingerDeadline { close() }
         case .closed:
@@ -282,12 +279,11 @@ final class Connection {
     }
 }
 
-extension Duration {
-    /// Whole nanoseconds, saturating; for comparing with monotonic clock readings.
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        if seconds < 0 { return 0 }
-        if seconds > Int64(UInt64.max / 1_000_000_000) - 1 { return UInt64.max }
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-    }
+/// A request whose head has arrived and whose body is being read.
+struct BodyInProgress {
+    let head: HTTPRequestHead
+    var decoder: HTTPBodyDecoder
+    /// Set while a large Content-Length body is read into `body`, preallocated at its full
+    /// size: how many of its bytes have arrived.
+    var directFilled: Int?
 }

@@ -21,7 +21,7 @@ final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     /// Work for the loop; `exited` once the thread has left, after which work runs elsewhere.
-    private let inbox = Locked<(work: [Work], exited: Bool)>(([], false))
+    private let inbox = Mutex<(work: [Work], exited: Bool)>(([], false))
 
     // Loop-thread state below.
     var connections: [UInt64: Connection] = [:]
@@ -54,7 +54,9 @@ final class EventLoop: @unchecked Sendable {
         if epoll < 0 { throw .systemCallFailed(call: "epoll_create1", errno: errno) }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         if wakeFD < 0 { throw .systemCallFailed(call: "eventfd", errno: errno) }
-        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, EPOLLIN.rawValue, Self.wakeToken)
+        guard csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, EPOLLIN.rawValue, Self.wakeToken) == 0 else {
+            throw .systemCallFailed(call: "epoll_ctl", errno: errno)
+        }
     }
 
     deinit {
@@ -63,11 +65,17 @@ final class EventLoop: @unchecked Sendable {
         Glibc.close(wakeFD)
     }
 
-    /// Starts the loop's thread; `listener` is shared by all loops (EPOLLEXCLUSIVE wakes one).
-    func start(listener: Int32) {
+    /// Adds `listener`, shared by all loops (EPOLLEXCLUSIVE wakes one), before the loop starts.
+    func addListener(_ listener: Int32) throws(HTTPServerError) {
+        guard csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, Self.listenerToken) == 0 else {
+            throw .systemCallFailed(call: "epoll_ctl", errno: errno)
+        }
         listenerFD = listener
         isAccepting = true
-        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, Self.listenerToken)
+    }
+
+    /// Starts the loop's thread.
+    func start() {
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { argument in
@@ -122,6 +130,7 @@ final class EventLoop: @unchecked Sendable {
     func stopAccepting() {
         guard isAccepting else { return }
         isAccepting = false
+        // Cannot fail for a listener that was added; closing it would remove it anyway.
         _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, listenerFD, 0, 0)
     }
 
@@ -138,15 +147,20 @@ final class EventLoop: @unchecked Sendable {
         onStop = then
     }
 
-    func register(_ fd: Int32, token: UInt64, events: UInt32) {
-        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, token)
+    /// Adds `fd` to the epoll set; false when the kernel refused (ENOMEM, ENOSPC at the
+    /// user's watch limit): the caller must not keep a connection epoll never reports.
+    func register(_ fd: Int32, token: UInt64, events: UInt32) -> Bool {
+        csystem_epoll_ctl(epoll, EPOLL_CTL_ADD, fd, events, token) == 0
     }
 
-    func modify(_ fd: Int32, token: UInt64, events: UInt32) {
-        _ = csystem_epoll_ctl(epoll, EPOLL_CTL_MOD, fd, events, token)
+    /// Changes what `fd` is watched for; false when the kernel refused, and the connection,
+    /// whose wake-ups would no longer match its state, must close.
+    func modify(_ fd: Int32, token: UInt64, events: UInt32) -> Bool {
+        csystem_epoll_ctl(epoll, EPOLL_CTL_MOD, fd, events, token) == 0
     }
 
     func deregister(_ fd: Int32) {
+        // Nothing to do on failure: the descriptor is closed next, which removes it anyway.
         _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, fd, 0, 0)
     }
 
@@ -282,22 +296,26 @@ final class EventLoop: @unchecked Sendable {
     /// has been asked.
     private func admit(fd: Int32, peer: String, loopsAsked: Int) {
         guard isAccepting else {
-            Socket.rejectOverloaded(fd)
+            Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
             return
         }
         if !server.reserveConnection() && !shedOneConnection() {
             if let neighbour, loopsAsked < server.configuration.eventLoopCount {
                 neighbour.execute { neighbour.admit(fd: fd, peer: peer, loopsAsked: loopsAsked + 1) }
             } else {
-                Socket.rejectOverloaded(fd)
+                Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
             }
             return
         }
         let id = nextConnectionID
         nextConnectionID += 1
+        guard register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue) else {
+            server.releaseConnection()
+            Socket.close(fd)
+            return
+        }
         let connection = Connection(id: id, fd: fd, remoteAddress: peer, loop: self)
         connections[id] = connection
-        register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         connection.opened()
     }
 

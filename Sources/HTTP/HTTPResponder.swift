@@ -1,18 +1,38 @@
-/// Something that answers requests: a ``Router``, a middleware chain, or a test double.
+/// Something that answers requests: a ``Router`` or a test double.
 ///
-/// `respond` runs as a Swift task, never on an event-loop thread's I/O path. An error that escapes
-/// it becomes a 500 with no details (map your errors to responses before that).
+/// The server calls ``dispatch(_:)`` on the event loop once a request is complete: it decides,
+/// once, where the answer is made — in place, or in a task on the loop or on the pool.
 public protocol HTTPResponder: Sendable {
-    func respond(to request: HTTPRequest) async throws -> HTTPResponse
-
-    /// The response, made in place on the event loop when it needs no waiting (an immediate
-    /// route, a 404 or a 405); nil sends the request to ``respond(to:)`` in a task instead.
-    /// Creating that task and hopping to it costs a small request as much as its own work.
-    func respondImmediately(to request: HTTPRequest) throws -> HTTPResponse?
+    /// Matches `request` and says how to answer it. Runs on the event loop: must be quick (a
+    /// lookup and a cost estimate, or an in-place handler that never waits). A thrown error
+    /// becomes a 500, reported to ``HTTPServerHooks/handlerFailed``.
+    func dispatch(_ request: HTTPRequest) throws -> HTTPDispatch
 }
 
-extension HTTPResponder {
-    public func respondImmediately(to request: HTTPRequest) throws -> HTTPResponse? { nil }
+/// How a request is answered, decided on the event loop by ``HTTPResponder/dispatch(_:)``.
+public enum HTTPDispatch: Sendable {
+    /// The response, made in place: no task, no thread hop.
+    case answered(HTTPResponse)
+    /// `work` runs as a task on the connection's event loop: no thread hops, but a long
+    /// computation stalls the loop's other connections.
+    case onEventLoop(@Sendable () async throws -> HTTPResponse)
+    /// `work` runs as a task on Swift's global pool: safe for any work, two thread hops.
+    case onPool(@Sendable () async throws -> HTTPResponse)
+}
+
+/// Where a route's handler runs, declared where the route is registered
+/// (``Router/on(_:_:placement:handler:)``) and applied by the router after matching.
+/// In-place routes, which need no task at all, are registered with ``Router/inPlace(_:_:handler:)``.
+public enum HandlerPlacement: Sendable {
+    /// A task on Swift's global pool: a handler that computes for long, or blocks on a disk,
+    /// never delays I/O of other connections. Costs two thread hops per request.
+    case concurrencyPool
+    /// A task on the connection's event loop: no thread hops, so the fastest for handlers that
+    /// only await or compute briefly.
+    case eventLoop
+    /// The event loop when the request's estimated CPU cost fits ``Router/inlineBudget``, else
+    /// the pool: for handlers whose work grows with the request or the resource it names.
+    case byCost(@Sendable (HTTPRequest) -> Duration)
 }
 
 /// An async handler of one request.
@@ -21,18 +41,18 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) async throws -> HTTPRespo
 /// A handler that never waits and finishes in microseconds (a health check, a constant, an
 /// echo): the event loop calls it in place, without a task. Anything that may block, wait or
 /// compute for long belongs in an ``HTTPHandler``.
-public typealias HTTPImmediateHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+public typealias HTTPInPlaceHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
 /// A function that wraps the rest of the chain: it may answer itself or call `next`.
 public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) async throws -> HTTPResponse
 
-/// A responder made from a closure.
-public struct HTTPClosureResponder: HTTPResponder {
-    private let handler: HTTPHandler
-
-    public init(_ handler: @escaping HTTPHandler) { self.handler = handler }
-
+extension HTTPResponder {
+    /// Answers `request` wherever the caller runs, ignoring placement: for tests and tools
+    /// that drive a responder without a server.
     public func respond(to request: HTTPRequest) async throws -> HTTPResponse {
-        try await handler(request)
+        switch try dispatch(request) {
+        case .answered(let response): return response
+        case .onEventLoop(let work), .onPool(let work): return try await work()
+        }
     }
 }

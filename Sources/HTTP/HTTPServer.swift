@@ -1,3 +1,4 @@
+import Synchronization
 import Glibc
 
 /// An HTTP/1.1 server on non-blocking sockets: one epoll event loop per core, handlers as tasks.
@@ -20,8 +21,8 @@ public final class HTTPServer: Sendable {
 
     private let context: ServerContext?
     private let setupError: HTTPServerError?
-    private let state = Locked<State>(.idle)
-    private let finished = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Mutex<State>(.idle)
+    private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// - Parameters:
     ///   - configuration: address, limits, timeouts, TLS; see ``HTTPServerConfiguration``.
@@ -43,8 +44,7 @@ public final class HTTPServer: Sendable {
     /// - Throws: ``HTTPServerError`` when TLS files are bad, the address is invalid or in use.
     @discardableResult
     public func start() throws(HTTPServerError) -> Int {
-        if let setupError { throw setupError }
-        let context = self.context!
+        guard let context else { throw setupError ?? .alreadyStarted }
         // A peer that resets mid-write must give EPIPE, not kill the process (OpenSSL writes with write(2)).
         signal(SIGPIPE, SIG_IGN)
         return try state.withLock { state throws(HTTPServerError) -> Int in
@@ -55,14 +55,16 @@ public final class HTTPServer: Sendable {
             var loops: [EventLoop] = []
             do throws(HTTPServerError) {
                 for index in 0..<max(1, configuration.eventLoopCount) {
-                    loops.append(try EventLoop(index: index, server: context))
+                    let loop = try EventLoop(index: index, server: context)
+                    try loop.addListener(listener)
+                    loops.append(loop)
                 }
             } catch {
                 Socket.close(listener)
                 throw error
             }
             for (index, loop) in loops.enumerated() { loop.neighbour = loops[(index + 1) % loops.count] }
-            for loop in loops { loop.start(listener: listener) }
+            for loop in loops { loop.start() }
             state = .running(listener: listener, loops: loops, port: port)
             return port
         }
@@ -111,9 +113,14 @@ public final class HTTPServer: Sendable {
             }
         }
         Socket.close(listener)
-        let deadline = ContinuousClock.now + gracePeriod
-        while openConnections > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
+        if let context {
+            // Whichever comes first: the last connection closing, or the end of the grace period.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await context.waitUntilNoConnections() }
+                group.addTask { try? await Task.sleep(for: gracePeriod) }
+                await group.next()
+                group.cancelAll()
+            }
         }
         await withTaskGroup(of: Void.self) { group in
             for loop in loops {

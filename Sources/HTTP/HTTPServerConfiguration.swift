@@ -9,8 +9,6 @@ public struct HTTPServerConfiguration: Sendable {
     public var backlog: Int = 1024
     /// Event-loop threads, each with its own epoll set. Default: one per available core.
     public var eventLoopCount: Int = HTTPServerConfiguration.coreCount
-    /// Where handlers run. Default ``HandlerPlacement/concurrencyPool``.
-    public var handlerPlacement: HandlerPlacement = .concurrencyPool
     public var limits = HTTPLimits()
     public var timeouts = HTTPTimeouts()
     public var compression = HTTPCompression()
@@ -24,16 +22,6 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// Cores this process may run on (its affinity mask, so `taskset` is honoured).
     public static var coreCount: Int { Scheduling.availableCores() }
-}
-
-/// Where request handlers execute.
-public enum HandlerPlacement: Sendable {
-    /// Swift's global concurrent executor: a handler that computes for a long time never delays
-    /// I/O of other connections. Costs two thread hops per request.
-    case concurrencyPool
-    /// The connection's event-loop thread, as a task executor: no thread hops, so the fastest for
-    /// handlers that only await or compute briefly; a long computation stalls that loop.
-    case eventLoop
 }
 
 /// Deadlines that keep slow or silent clients from holding connections (slowloris defence).

@@ -7,10 +7,10 @@ public struct HTTPServerHooks: Sendable {
     /// Called once per request after its response is written (or the connection failed),
     /// on the event loop: must be quick. Default: nothing.
     public var requestCompleted: @Sendable (HTTPRequestSummary) -> Void = { _ in }
-    /// Chooses where one request's handler runs; nil keeps ``HTTPServerConfiguration/handlerPlacement``.
-    /// Lets quick routes run on the event loop (no thread hops) while heavy ones go to the pool.
-    /// Called on the event loop: must be quick. Default: nil for every request.
-    public var handlerPlacement: @Sendable (HTTPRequestHead) -> HandlerPlacement? = { _ in nil }
+    /// Told of every error that escaped a responder or a streamed body's producer, with the
+    /// request's id, so it can be logged: the client sees a 500 (or, mid-stream, a truncated
+    /// body) without details. Called on any thread. Default: nothing.
+    public var handlerFailed: @Sendable (_ requestID: String, _ error: any Error) -> Void = { _, _ in }
     /// Makes the response for a request the server refuses itself (malformed input, limits,
     /// timeouts); the status is decided, the body and Content-Type are yours. Default: plain text.
     public var errorResponse: @Sendable (HTTPStatus, HTTPParseError?) -> HTTPResponse = { status, error in

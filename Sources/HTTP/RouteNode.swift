@@ -4,10 +4,11 @@ enum RouteSegment: Sendable {
     case parameter(String)
 }
 
-/// A route's handler: a task that may wait, or a quick function the event loop calls in place.
+/// A route's handler: a task that may wait, placed where the route says, or a quick function
+/// the event loop calls in place.
 enum RouteHandler: Sendable {
-    case task(HTTPHandler)
-    case immediate(HTTPImmediateHandler)
+    case task(HTTPHandler, HandlerPlacement)
+    case inPlace(HTTPInPlaceHandler)
 }
 
 /// A node of the route tree: literal children by name, at most one parameter child.
@@ -15,6 +16,9 @@ struct RouteNode: Sendable {
     struct Entry: Sendable {
         let template: String
         let handler: RouteHandler
+        /// A task handler inside the router's middleware, composed when either changes (never
+        /// per request); nil for in-place handlers.
+        var wrapped: HTTPHandler?
     }
 
     // Small arrays, searched in order: a node has a handful of children and methods, where
@@ -41,13 +45,15 @@ struct RouteNode: Sendable {
     mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler) {
         guard let first = segments.first else {
             precondition(!handlers.contains { $0.method == method }, "route \(method) \(template) registered twice")
-            handlers.append((method, Entry(template: template, handler: handler)))
+            handlers.append((method, Entry(template: template, handler: handler, wrapped: nil)))
             return
         }
         switch first {
         case .literal(let name):
-            if !literals.contains(where: { $0.name == name }) { literals.append((name, RouteNode())) }
-            let index = literals.firstIndex { $0.name == name }!
+            let index = literals.firstIndex { $0.name == name } ?? {
+                literals.append((name, RouteNode()))
+                return literals.count - 1
+            }()
             literals[index].node.insert(segments.dropFirst(), method: method, template: template, handler: handler)
         case .parameter(let name):
             precondition(parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
@@ -55,6 +61,13 @@ struct RouteNode: Sendable {
             if parameterChild.isEmpty { parameterChild = [RouteNode()] }
             parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler)
         }
+    }
+
+    /// Calls `body` on every entry of this subtree.
+    mutating func updateEntries(_ body: (inout Entry) -> Void) {
+        for index in handlers.indices { body(&handlers[index].entry) }
+        for index in literals.indices { literals[index].node.updateEntries(body) }
+        for index in parameterChild.indices { parameterChild[index].updateEntries(body) }
     }
 
     /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.

@@ -2,8 +2,9 @@
 /// `/v1/models/{m}/parameters/{path}`. Each `{name}` matches one whole, non-empty path segment
 /// (after percent-decoding, so `a%2Fb` is one segment `a/b`); literal segments win over parameters.
 ///
-/// Build it up with ``on(_:_:handler:)`` and friends, then hand it to the server: it is a value,
-/// so what the server holds never changes. A path that matches no template gets 404; one that
+/// Build it up with ``on(_:_:placement:handler:)``, ``inPlace(_:_:handler:)`` and friends, then
+/// hand it to the server: it is a value, so what the server holds never changes. Each route
+/// declares where its handler runs; the router applies that once per request, after matching. A path that matches no template gets 404; one that
 /// matches with another method gets 405 with `Allow`. HEAD falls back to the GET handler, and
 /// OPTIONS without a handler of its own answers 204 with `Allow`.
 public struct Router: HTTPResponder {
@@ -22,37 +23,71 @@ public struct Router: HTTPResponder {
     public var methodNotAllowed: @Sendable (HTTPRequest, [HTTPMethod]) -> HTTPResponse = { _, _ in
         .text("Method Not Allowed\n", status: .methodNotAllowed)
     }
+    /// About how long a handler may compute on an event loop: a ``HandlerPlacement/byCost(_:)``
+    /// route whose estimate exceeds it runs on the pool. Default 200 µs.
+    public var inlineBudget: Duration = .microseconds(200)
 
     public init() {}
 
-    /// Registers `handler` for `method` on `template`. Registering a pair twice is a programmer
-    /// error, as is a template that does not start with `/` or has a malformed `{}` segment.
-    public mutating func on(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPHandler) {
-        add(method, template, .task(handler))
+    /// Registers `handler` for `method` on `template`, to run where `placement` says (decided
+    /// once per request, after matching). Registering a pair twice is a programmer error, as is a
+    /// template that does not start with `/` or has a malformed `{}` segment.
+    public mutating func on(
+        _ method: HTTPMethod, _ template: String, placement: HandlerPlacement = .concurrencyPool,
+        handler: @escaping HTTPHandler
+    ) {
+        add(method, template, .task(handler, placement))
     }
 
     /// Registers a quick handler that the event loop calls in place, with no task (see
-    /// ``HTTPImmediateHandler``). Middleware, if any, still wraps it, in a task.
-    public mutating func immediate(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPImmediateHandler) {
-        add(method, template, .immediate(handler))
+    /// ``HTTPInPlaceHandler``): probes and constants. Middleware does not wrap it (middleware
+    /// may wait; an in-place handler must not).
+    public mutating func inPlace(_ method: HTTPMethod, _ template: String, handler: @escaping HTTPInPlaceHandler) {
+        add(method, template, .inPlace(handler))
     }
 
     private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler) {
         let segments = Self.templateSegments(template)
         tree.insert(segments[...], method: method, template: template, handler: handler)
         routes.append(Route(method: method, template: template))
+        composeMiddleware()
     }
 
-    public mutating func get(_ template: String, handler: @escaping HTTPHandler) { on(.get, template, handler: handler) }
-    public mutating func post(_ template: String, handler: @escaping HTTPHandler) { on(.post, template, handler: handler) }
-    public mutating func put(_ template: String, handler: @escaping HTTPHandler) { on(.put, template, handler: handler) }
-    public mutating func patch(_ template: String, handler: @escaping HTTPHandler) { on(.patch, template, handler: handler) }
-    public mutating func delete(_ template: String, handler: @escaping HTTPHandler) { on(.delete, template, handler: handler) }
+    public mutating func get(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
+        on(.get, template, placement: placement, handler: handler)
+    }
+    public mutating func post(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
+        on(.post, template, placement: placement, handler: handler)
+    }
+    public mutating func put(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
+        on(.put, template, placement: placement, handler: handler)
+    }
+    public mutating func patch(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
+        on(.patch, template, placement: placement, handler: handler)
+    }
+    public mutating func delete(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
+        on(.delete, template, placement: placement, handler: handler)
+    }
 
-    /// Adds a middleware around every request, including those answered 404 or 405.
-    /// The first added is the outermost.
+    /// Adds a middleware around every task route and every answer the router gives itself (404,
+    /// 405, OPTIONS). The first added is the outermost. The chain is composed here, once, not
+    /// per request.
     public mutating func use(_ middleware: @escaping HTTPMiddleware) {
         self.middleware.append(middleware)
+        composeMiddleware()
+    }
+
+    /// Wraps every task handler in the middleware, innermost last.
+    private mutating func composeMiddleware() {
+        let middleware = self.middleware
+        tree.updateEntries { entry in
+            guard case .task(let handler, _) = entry.handler else { return }
+            entry.wrapped = Self.wrap(handler, in: middleware)
+        }
+    }
+
+    private static func wrap(_ handler: @escaping HTTPHandler, in middleware: [HTTPMiddleware]) -> HTTPHandler {
+        middleware.reversed().reduce(handler) { next, wrapper in { request in try await wrapper(request, next) } }
     }
 
     /// The route `method` and `segments` resolve to, without running anything.
@@ -66,48 +101,41 @@ public struct Router: HTTPResponder {
         return .methodNotAllowed(allowed: node.allowedMethods)
     }
 
-    public func respond(to request: HTTPRequest) async throws -> HTTPResponse {
-        if middleware.isEmpty { return try await dispatch(request) }
-        var chain: HTTPHandler = { request in try await self.dispatch(request) }
-        for wrapper in middleware.reversed() {
-            let next = chain
-            chain = { request in try await wrapper(request, next) }
-        }
-        return try await chain(request)
-    }
-
-    public func respondImmediately(to request: HTTPRequest) throws -> HTTPResponse? {
-        guard middleware.isEmpty else { return nil }
-        switch resolve(request) {
-        case .answered(let response): return response
-        case .route(.immediate(let handler), let routed): return try Self.run(handler, routed)
-        case .route(.task, _): return nil
-        }
-    }
-
-    private func dispatch(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// Matches the request and decides, once, where it is answered: an in-place handler or an
+    /// answer of the router's own (404, 405, OPTIONS, when no middleware must see it) here; a
+    /// task route on the loop or the pool as it was registered.
+    public func dispatch(_ request: HTTPRequest) throws -> HTTPDispatch {
         switch resolve(request) {
         case .answered(let response):
-            return response
-        case .route(.immediate(let handler), let routed):
-            return try Self.run(handler, routed)
-        case .route(.task(let handler), let routed):
-            var response = try await handler(routed)
-            response.route = routed.route
-            return response
+            if middleware.isEmpty { return .answered(response) }
+            let chain = Self.wrap({ _ in response }, in: middleware)
+            return .onEventLoop { try await chain(request) }
+        case .route(let entry, let routed):
+            switch entry.handler {
+            case .inPlace(let handler):
+                var response = try handler(routed)
+                response.route = routed.route
+                return .answered(response)
+            case .task(let handler, let placement):
+                let run = entry.wrapped ?? handler
+                let work: @Sendable () async throws -> HTTPResponse = {
+                    var response = try await run(routed)
+                    response.route = routed.route
+                    return response
+                }
+                switch placement {
+                case .eventLoop: return .onEventLoop(work)
+                case .concurrencyPool: return .onPool(work)
+                case .byCost(let estimate): return estimate(routed) <= inlineBudget ? .onEventLoop(work) : .onPool(work)
+                }
+            }
         }
     }
 
-    private static func run(_ handler: HTTPImmediateHandler, _ request: HTTPRequest) throws -> HTTPResponse {
-        var response = try handler(request)
-        response.route = request.route
-        return response
-    }
-
-    /// What a request resolves to: a handler with the request's route filled in, or an answer
-    /// the router gives itself (404, 405, OPTIONS).
+    /// What a request resolves to: a route's entry with the request's route filled in, or an
+    /// answer the router gives itself (404, 405, OPTIONS).
     private enum Resolution {
-        case route(RouteHandler, HTTPRequest)
+        case route(RouteNode.Entry, HTTPRequest)
         case answered(HTTPResponse)
     }
 
@@ -136,7 +164,7 @@ public struct Router: HTTPResponder {
         if !parameters.isEmpty {
             routed.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
         }
-        return .route(entry.handler, routed)
+        return .route(entry, routed)
     }
 
     private static func templateSegments(_ template: String) -> [RouteSegment] {

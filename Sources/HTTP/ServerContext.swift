@@ -9,6 +9,8 @@ final class ServerContext: Sendable {
     let tls: TLSContext?
     let requestIDPrefix: String
     private let connectionCount = Atomic<Int>(0)
+    /// Tasks waiting for the count to reach zero (a shutdown's grace period), by ticket.
+    private let idleWaiters = Mutex<(next: UInt64, waiting: [UInt64: CheckedContinuation<Void, Never>])>((0, [:]))
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, hooks: HTTPServerHooks, tls: TLSContext?) {
         self.configuration = configuration
@@ -34,6 +36,33 @@ final class ServerContext: Sendable {
     }
 
     func releaseConnection() {
-        connectionCount.subtract(1, ordering: .relaxed)
+        let (_, remaining) = connectionCount.subtract(1, ordering: .relaxed)
+        guard remaining == 0 else { return }
+        let waiters = idleWaiters.withLock { state in
+            defer { state.waiting = [:] }
+            return state.waiting.values
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once no connection is open, or when the calling task is cancelled.
+    func waitUntilNoConnections() async {
+        let ticket = idleWaiters.withLock { state in
+            state.next += 1
+            return state.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Checked under the lock the last release takes before resuming waiters.
+                let done = idleWaiters.withLock { state in
+                    if openConnections == 0 || Task.isCancelled { return true }
+                    state.waiting[ticket] = continuation
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        } onCancel: {
+            idleWaiters.withLock { $0.waiting.removeValue(forKey: ticket) }?.resume()
+        }
     }
 }

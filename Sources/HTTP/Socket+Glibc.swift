@@ -154,10 +154,14 @@ extension Socket {
     private static let overloaded = Array(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n".utf8)
 
-    /// Answers a connection over the cap with a canned 503 (best effort, never blocking) and closes it.
-    static func rejectOverloaded(_ fd: Int32) {
-        overloaded.withUnsafeBytes { bytes in
-            _ = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+    /// Answers a connection over the cap with a canned 503 (best effort, never blocking) and
+    /// closes it. Over TLS it only closes: plaintext would reach a client expecting a handshake
+    /// as garbage, and a handshake is the very work the cap exists to refuse.
+    static func rejectOverloaded(_ fd: Int32, plaintext: Bool) {
+        if plaintext {
+            overloaded.withUnsafeBytes { bytes in
+                _ = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            }
         }
         close(fd)
     }

@@ -15,6 +15,9 @@ public struct PyTorchGenerator: Sendable, Equatable {
         cachedNormal = nil
     }
 
+    /// PyTorch's `generator->random()`: the next 32 bits of the engine (randperm swaps with it).
+    public mutating func random() -> UInt32 { engine.next() }
+
     /// One float32 uniform draw in [from, to): `fma((u32 & 0xFFFFFF)·2⁻²⁴, to − from, from)`.
     ///
     /// The fused multiply-add matters: ATen's AVX2 kernel contracts `x·(to−from)+from`, and

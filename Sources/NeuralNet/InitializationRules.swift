@@ -96,9 +96,9 @@ extension Model {
             if selected.isEmpty { throw NeuralNetError.noMatch(location: rules.matchLocations[i], pattern: rule.pattern.description) }
             for entry in index.entries {
                 guard let how = selected[entry.id] else { continue }
-                // Selected through its module, a bias is left to rules that suit it: the
-                // chapter's `xavier(m)` fills `m.weight` only.
-                if how == .throughModule && entry.role == .bias && rule.initializer.needsMatrix { continue }
+                // Selected through its module, a bias (or a norm's 1-D weight) is left to rules
+                // that suit it: the chapter's `xavier(m)` fills `m.weight` only.
+                if how == .throughModule && rule.initializer.needsMatrix && (store.values[entry.id]?.rank ?? 0) < 2 { continue }
                 if store.values[entry.id] != nil { chosen[entry.id] = rule.initializer }
             }
         }
@@ -107,8 +107,11 @@ extension Model {
         var filled: [String] = []
         for entry in index.entries {
             guard let initializer = chosen[entry.id], var t = values[entry.id] else { continue }
-            let inFeatures = layers[entry.layer].inFeatures ?? 1
-            try initializer.fill(&t, role: entry.role, inFeatures: inFeatures, path: entry.path, generator: &generator)
+            let layer = layers[entry.layer]
+            let tensor = layer.parameters[entry.ordinal]
+            try Self.fill(&t, tensor, of: layer, with: initializer, path: entry.path, generator: &generator)
+            // A framework default is the layer's reset_parameters, padding row included.
+            if case .framework = initializer { layer.finishCreation(&t, of: tensor) }
             values[entry.id] = t
             filled.append(entry.path)
         }
@@ -126,23 +129,14 @@ extension Model {
         func walk(_ node: ModuleNode, _ state: PathPattern.State, insideMatch: Bool) {
             let inside = insideMatch || pattern.accepts(state)
             if state.isDead && !inside { return }
-            switch node.kind {
-            case .linear(let l):
-                let layer = layers[l]
-                var owned = [(layer.weight, ParameterRole.weight)]
-                if let b = layer.bias { owned.append((b, .bias)) }
-                for (id, role) in owned {
-                    if pattern.accepts(pattern.advance(state, by: role.rawValue)) {
-                        result[id] = .direct
-                    } else if inside && result[id] == nil {
-                        result[id] = .throughModule
-                    }
+            for tensor in layers[node.layer].parameters {
+                if pattern.accepts(pattern.advance(state, by: tensor.name)) {
+                    result[tensor.id] = .direct
+                } else if inside && result[tensor.id] == nil {
+                    result[tensor.id] = .throughModule
                 }
-            case .sequential(let children):
-                for child in children { walk(child, pattern.advance(state, by: child.name), insideMatch: inside) }
-            case .activation, .flatten:
-                break
             }
+            for child in node.children { walk(child, pattern.advance(state, by: child.name), insideMatch: inside) }
         }
         walk(root, pattern.start, insideMatch: false)
         return result

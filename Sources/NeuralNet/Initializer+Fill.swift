@@ -1,14 +1,17 @@
 import Kernels
 
 extension Initializer {
-    /// Fills `tensor` (the parameter at `path`, whose layer takes `inFeatures` inputs) in place,
-    /// drawing from `generator` exactly as the matching `torch.nn.init` call draws.
+    /// Fills `tensor` (the parameter at `path`) in place, drawing from `generator` exactly as the
+    /// matching `torch.nn.init` call draws; a framework default is what `frameworkDefault` (the
+    /// owning layer's `defaultInitializer`) says it is for this tensor.
     ///
     /// Bounds and standard deviations are computed in Double with PyTorch's expression order,
     /// then rounded to Float by the fill, so uniform-based results are bit-equal to PyTorch's.
     /// - Throws: `initializerNotApplicable` for a fan-based or matrix initializer on a tensor
     ///   with fewer than two dimensions.
-    func fill(_ tensor: inout Tensor, role: ParameterRole, inFeatures: Int, path: String, generator: inout PyTorchGenerator) throws {
+    func fill(
+        _ tensor: inout Tensor, path: String, generator: inout PyTorchGenerator, frameworkDefault: (Framework) -> Initializer
+    ) throws {
         switch self {
         case .zeros: fillConstant(&tensor, 0)
         case .ones: fillConstant(&tensor, 1)
@@ -44,24 +47,15 @@ extension Initializer {
                 p.update(repeating: 0)
                 for i in 0..<min(rows, cols) { p[i * cols + i] = 1 }
             }
+        case .dirac(let groups):
+            try dirac(&tensor, groups: groups, path: path)
+        case .sparse(let sparsity, let std):
+            guard tensor.rank == 2 else { throw notApplicable(path, tensor, "it needs a 2-D tensor") }
+            sparse(&tensor, sparsity: sparsity, std: std, &generator)
         case .framework(let framework):
-            try frameworkDefault(framework, role: role, inFeatures: inFeatures)
-                .fill(&tensor, role: role, inFeatures: inFeatures, path: path, generator: &generator)
+            try frameworkDefault(framework).fill(&tensor, path: path, generator: &generator, frameworkDefault: frameworkDefault)
         case .mixture(let components):
             mixture(&tensor, components, &generator)
-        }
-    }
-
-    /// The plain initializer a framework uses for this role.
-    private func frameworkDefault(_ framework: Framework, role: ParameterRole, inFeatures: Int) throws -> Initializer {
-        switch (framework, role) {
-        case (.pytorch, .weight): .kaimingUniform(a: (5.0).squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu)
-        case (.pytorch, .bias):
-            // nn.Linear.reset_parameters: bound = 1/√fan_in of the weight.
-            .uniform(a: -1 / Double(inFeatures).squareRoot(), b: 1 / Double(inFeatures).squareRoot())
-        case (.mxnet, .weight): .uniform(a: -0.07, b: 0.07)
-        case (.keras, .weight): .xavierUniform(gain: 1)
-        case (.mxnet, .bias), (.keras, .bias): .zeros
         }
     }
 
@@ -94,6 +88,48 @@ extension Initializer {
 
     private func normal(_ t: inout Tensor, _ mean: Double, _ std: Double, _ g: inout PyTorchGenerator) {
         t.withUnsafeMutableScalars { g.fillNormal($0, mean: mean, std: std) }
+    }
+
+    /// `dirac_`: zeros, then `w[g·outPerGroup + d, d, centre…] = 1` for d < min(outPerGroup, in).
+    private func dirac(_ t: inout Tensor, groups: Int, path: String) throws {
+        guard (3...5).contains(t.rank) else { throw notApplicable(path, t, "it needs a 3-, 4- or 5-D convolution weight") }
+        let shape = t.shape
+        guard shape[0] % groups == 0 else {
+            throw notApplicable(path, t, "its groups (\(groups)) must divide the \(shape[0]) output channels")
+        }
+        let outPerGroup = shape[0] / groups
+        let kernel = Array(shape[2...])
+        let kernelSize = kernel.reduce(1, *)
+        var centre = 0
+        for k in kernel { centre = centre * k + k / 2 }
+        t.withUnsafeMutableScalars { p in
+            p.update(repeating: 0)
+            for g in 0..<groups {
+                for d in 0..<min(outPerGroup, shape[1]) {
+                    p[((g * outPerGroup + d) * shape[1] + d) * kernelSize + centre] = 1
+                }
+            }
+        }
+    }
+
+    /// `sparse_`: N(0, std²), then per column a `randperm(rows)` whose first ⌈sparsity·rows⌉
+    /// entries are the rows zeroed. randperm swaps with `random() % (n − i)` as PyTorch's CPU
+    /// kernel does for small n.
+    private func sparse(_ t: inout Tensor, sparsity: Double, std: Double, _ g: inout PyTorchGenerator) {
+        let (rows, cols) = (t.shape[0], t.shape[1])
+        let zeros = Int((sparsity * Double(rows)).rounded(.up))
+        normal(&t, 0, std, &g)
+        var permutation = [Int](repeating: 0, count: rows)
+        t.withUnsafeMutableScalars { p in
+            for c in 0..<cols {
+                for i in 0..<rows { permutation[i] = i }
+                for i in 0..<max(rows - 1, 0) {
+                    let z = Int(UInt64(g.random()) % UInt64(rows - i))
+                    permutation.swapAt(i, z + i)
+                }
+                for r in permutation.prefix(zeros) { p[r * cols + c] = 0 }
+            }
+        }
     }
 
     private func mixture(_ t: inout Tensor, _ components: [MixtureComponent], _ g: inout PyTorchGenerator) {

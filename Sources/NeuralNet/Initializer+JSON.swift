@@ -89,6 +89,19 @@ extension Initializer {
         case "lecun_normal": try allow([]); self = .lecunNormal
         case "orthogonal": try allow(["gain"]); self = .orthogonal(gain: try gain())
         case "eye": try allow([]); self = .eye
+        case "dirac":
+            try allow(["groups"])
+            let groups = try number("groups", 1)
+            guard groups >= 1, groups <= 1_048_576, groups == groups.rounded(.towardZero) else {
+                throw invalid("\(location).groups", "must be a positive integer, got \(members["groups"]!.shortDescription)")
+            }
+            self = .dirac(groups: Int(groups))
+        case "sparse":
+            try allow(["sparsity", "std"])
+            guard members["sparsity"] != nil else { throw invalid(location, "is sparse and needs a \"sparsity\" (the fraction of each column set to zero)") }
+            let sparsity = try number("sparsity", 0)
+            guard (0...1).contains(sparsity) else { throw invalid("\(location).sparsity", "must be between 0 and 1, got \(sparsity)") }
+            self = .sparse(sparsity: sparsity, std: try nonNegative("std", 0.01))
         case "mixture":
             try allow(["components"])
             self = .mixture(try Self.decodeComponents(members["components"] ?? .null, location: "\(location).components"))
@@ -100,7 +113,7 @@ extension Initializer {
             }
             throw invalid(
                 "\(location).name",
-                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
+                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, sparse, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
         }
     }
 

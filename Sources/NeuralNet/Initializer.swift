@@ -29,6 +29,12 @@ public indirect enum Initializer: Sendable, Equatable {
     case orthogonal(gain: Double)
     /// The identity matrix (ones on the main diagonal) of a 2-D tensor.
     case eye
+    /// The identity of a convolution (3-, 4- or 5-D weight `(out, in, k…)`): a one at the
+    /// kernel's centre linking output channel `d` of each of `groups` groups to input channel `d`.
+    case dirac(groups: Int)
+    /// A 2-D weight drawn N(0, std²), then in each column the first `⌈sparsity · rows⌉` rows of
+    /// a random permutation set to zero (`torch.nn.init.sparse_`, its permutations included).
+    case sparse(sparsity: Double, std: Double)
     /// A framework's default for a layer: weight and bias get different rules.
     case framework(Framework)
     /// Each element independently: pick a component with probability proportional to its
@@ -88,6 +94,8 @@ public indirect enum Initializer: Sendable, Equatable {
         case .lecunNormal: "lecun_normal"
         case .orthogonal: "orthogonal"
         case .eye: "eye"
+        case .dirac: "dirac"
+        case .sparse: "sparse"
         case .framework(let f): f.rawValue
         case .mixture: "mixture"
         }
@@ -96,7 +104,8 @@ public indirect enum Initializer: Sendable, Equatable {
     /// Whether it needs a matrix (fans, QR, a diagonal), so cannot fill a bias.
     var needsMatrix: Bool {
         switch self {
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye: true
+        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac, .sparse:
+            true
         default: false
         }
     }

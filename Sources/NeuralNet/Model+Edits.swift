@@ -4,7 +4,18 @@ extension Model {
     /// A tied parameter has one storage, so the change is seen through every alias.
     /// - Throws: `unknownParameter`, `notMaterialized`, `shapeMismatch` (naming both shapes),
     ///   `indexOutOfRange`; the model is unchanged when it throws.
+    /// A buffer's path edits the buffer; an integer buffer (a step counter) must stay a
+    /// non-negative integer.
     public mutating func edit(_ path: String, _ edits: [ParameterEdit]) throws {
+        if let id = index.bufferByPath[path] {
+            guard var t = store.buffers[id] else { throw NeuralNetError.notMaterialized(path: path) }
+            for e in edits { try Self.apply(e, to: &t, path: path) }
+            if bufferDType(id) == .int64, let bad = t.scalars.first(where: { $0 < 0 || $0 != $0.rounded(.towardZero) || $0 > 16_777_216 }) {
+                throw NeuralNetError.invalidArgument(location: path, reason: "is an int64 counter and must hold integers from 0 to 2^24, got \(bad)")
+            }
+            store.buffers[id] = t
+            return
+        }
         let id = try parameterID(path)
         guard var t = store.values[id] else { throw NeuralNetError.notMaterialized(path: path) }
         for e in edits { try Self.apply(e, to: &t, path: path) }

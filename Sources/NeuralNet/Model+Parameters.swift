@@ -24,14 +24,16 @@ extension Model {
         let order = Dictionary(uniqueKeysWithValues: index.modulePaths.enumerated().map { ($1, $0) })
         func rank(_ p: NamedParameter) -> (Int, Int) {
             let module = p.path.split(separator: ".").dropLast().joined(separator: ".")
-            return (order[module] ?? 0, p.role == .weight ? 0 : 1)
+            return (order[module] ?? 0, index.entry(p.id).ordinal)
         }
         return result.sorted { rank($0) < rank($1) }
     }
 
     /// The parameter at `path` (its first path or any alias).
     /// - Throws: `unknownParameter`, or `notMaterialized` for a deferred layer's parameter.
+    /// A buffer's path gives the buffer (so buffers read and write by path like parameters).
     public func parameter(_ path: String) throws -> NamedParameter {
+        if isBufferPath(path) { return try buffer(path) }
         let id = try parameterID(path)
         guard let value = store.values[id] else { throw NeuralNetError.notMaterialized(path: path) }
         return named(index.entry(id), path: index.entry(id).path, value: value)
@@ -67,6 +69,9 @@ extension Model {
         index.modulePaths.filter(pattern.matches).map { info(index.moduleByPath[$0]!, path: $0) }
     }
 
+    /// Whether a module sits at `path`.
+    public func hasModule(_ path: String) -> Bool { index.moduleByPath[path] != nil }
+
     /// All module paths in pre-order, the root ("") first.
     public var modulePaths: [String] { index.modulePaths }
 
@@ -84,29 +89,28 @@ extension Model {
         var ids: Set<ParameterID> = []
         collectParameters(node, into: &ids)
         let count = ids.reduce(0) { $0 + (store.values[$1]?.count ?? 0) }
-        return ModuleInfo(
+        var info = ModuleInfo(
             path: path, type: typeName(node), tieID: node.tieID, children: node.children.map(\.name),
             parameterCount: count, description: describe(node))
+        info.nonTrainableCount = nonTrainableCount(node)
+        return info
+    }
+
+    /// Float32 buffer elements under `node`, each buffer once.
+    func nonTrainableCount(_ node: ModuleNode) -> Int {
+        var ids: Set<ParameterID> = []
+        func walk(_ n: ModuleNode) {
+            for b in layers[n.layer].buffers where b.dtype == .float32 { ids.insert(b.id) }
+            n.children.forEach(walk)
+        }
+        walk(node)
+        return ids.reduce(0) { $0 + (store.buffers[$1]?.count ?? 0) }
     }
 
     func collectParameters(_ node: ModuleNode, into ids: inout Set<ParameterID>) {
-        switch node.kind {
-        case .linear(let l):
-            ids.insert(layers[l].weight)
-            if let b = layers[l].bias { ids.insert(b) }
-        case .sequential(let children):
-            for c in children { collectParameters(c, into: &ids) }
-        case .activation, .flatten:
-            break
-        }
+        for tensor in layers[node.layer].parameters { ids.insert(tensor.id) }
+        for child in node.children { collectParameters(child, into: &ids) }
     }
 
-    func typeName(_ node: ModuleNode) -> String {
-        switch node.kind {
-        case .linear: "linear"
-        case .sequential: "sequential"
-        case .flatten: "flatten"
-        case .activation(let f): f.specName
-        }
-    }
+    func typeName(_ node: ModuleNode) -> String { layers[node.layer].typeName }
 }

@@ -1,33 +1,37 @@
 extension Model {
     /// Every key of PyTorch's `state_dict()` of the equivalent module, in its order: module
-    /// positions in declaration order, weight before bias, a tied parameter under each of
+    /// positions in declaration order, each module's parameters (weight before bias) then its
+    /// buffers (running_mean, running_var, num_batches_tracked), a tied tensor under each of
     /// its names (so `load_state_dict(strict=True)` finds every key it expects).
     public var stateDictKeys: [(key: String, id: ParameterID)] {
         var keys: [(key: String, id: ParameterID)] = []
         func visit(_ node: ModuleNode, _ path: String) {
-            switch node.kind {
-            case .linear(let l):
-                keys.append((ModelIndex.join(path, ParameterRole.weight.rawValue), layers[l].weight))
-                if let bias = layers[l].bias { keys.append((ModelIndex.join(path, ParameterRole.bias.rawValue), bias)) }
-            case .sequential(let children):
-                for child in children { visit(child, ModelIndex.join(path, child.name)) }
-            case .activation, .flatten:
-                break
-            }
+            let layer = layers[node.layer]
+            for tensor in layer.parameters + layer.buffers { keys.append((ModelIndex.join(path, tensor.name), tensor.id)) }
+            for child in node.children { visit(child, ModelIndex.join(path, child.name)) }
         }
         visit(root, "")
         return keys
     }
 
-    /// Whether `key` names a parameter (under any of its names).
-    public func hasStateDictKey(_ key: String) -> Bool { index.parameterByPath[key] != nil }
+    /// Whether `key` names a parameter or buffer (under any of its names).
+    public func hasStateDictKey(_ key: String) -> Bool { index.parameterByPath[key] != nil || index.bufferByPath[key] != nil }
+
+    /// The dtype PyTorch keeps the state-dict entry `key` in (`int64` for `num_batches_tracked`).
+    public func stateDictDType(_ key: String) -> TensorDType {
+        guard let id = index.bufferByPath[key] else { return .float32 }
+        return bufferDType(id)
+    }
+
+    /// The value of a parameter or buffer id.
+    private func tensorValue(_ id: ParameterID) -> Tensor? { store.values[id] ?? store.buffers[id] }
 
     /// The state dict: every key of ``stateDictKeys`` with its value (tied values share storage).
     /// - Throws: `notMaterialized` naming the first parameter of a layer still waiting for its
     ///   input width.
     public func stateDict() throws -> [(key: String, value: Tensor)] {
         try stateDictKeys.map { key, id in
-            guard let value = store.values[id] else { throw NeuralNetError.notMaterialized(path: key) }
+            guard let value = tensorValue(id) else { throw NeuralNetError.notMaterialized(path: key) }
             return (key, value)
         }
     }
@@ -55,7 +59,7 @@ extension Model {
         var rejected: Set<ParameterID> = []
         var given: Set<ParameterID> = []
         for (key, id) in stateDictKeys {
-            guard let current = store.values[id] else { throw NeuralNetError.notMaterialized(path: key) }
+            guard let current = tensorValue(id) else { throw NeuralNetError.notMaterialized(path: key) }
             guard let value = tensors[key] else { continue }
             given.insert(id)
             if value.shape != current.shape {
@@ -72,7 +76,9 @@ extension Model {
         }
         load.missingKeys = stateDictKeys.filter { !given.contains($0.id) }.map(\.key)
         if strict && !load.isExact { throw StateDictMismatchError(load: load) }
-        for (id, entry) in chosen where !rejected.contains(id) { store.values[id] = entry.value }
+        for (id, entry) in chosen where !rejected.contains(id) {
+            if store.buffers[id] != nil { store.buffers[id] = entry.value } else { store.values[id] = entry.value }
+        }
         load.loadedKeys = stateDictKeys.filter { tensors[$0.key] != nil && chosen[$0.id] != nil && !rejected.contains($0.id) }.map(\.key)
         return load
     }

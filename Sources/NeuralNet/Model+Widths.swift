@@ -1,116 +1,42 @@
-/// What static shape propagation knows about the features reaching a module.
-enum FeatureShape {
-    /// Nothing: the input shape is not known yet.
-    case unknown
-    /// The whole per-sample shape.
-    case sample([Int])
-    /// Only the last dimension (after a linear layer when the input shape is unknown).
-    case lastDimension(Int)
-
-    var width: Int? {
-        switch self {
-        case .unknown: nil
-        case .sample(let s): s.last
-        case .lastDimension(let w): w
-        }
-    }
-}
-
 extension Model {
-    /// Where a width mismatch was found, which decides the error's kind and wording.
-    enum WidthContext {
-        /// While creating from a spec: the spec contradicts itself (bad request).
-        case spec
-        /// While running an input of this full shape (cannot apply).
-        case input([Int])
+    /// Propagates shapes through the tree, filling in the input widths of deferred layers and
+    /// checking every layer against what reaches it.
+    /// - Returns: the element count of the largest per-sample shape on the way, the input's
+    ///   included (the activation bound's unit).
+    @discardableResult
+    mutating func resolveWidths(sampleShape: [Int]?, context widthContext: WidthContext) throws -> Int {
+        var context = ShapeContext(layers: layers, limits: limits, widthContext: widthContext)
+        let input = sampleShape.map(FeatureShape.sample) ?? .unknown
+        context.note(input)
+        _ = try context.infer(root, input)
+        layers = context.layers
+        return context.largestSample
     }
 
-    /// Propagates feature widths through the tree, filling in the `in` of deferred layers
-    /// and checking every given `in` against what reaches it.
-    mutating func resolveWidths(sampleShape: [Int]?, context: WidthContext) throws {
-        var sawLinear = false
-        _ = try propagate(root, path: "", shape: sampleShape.map(FeatureShape.sample) ?? .unknown, context: context, sawLinear: &sawLinear)
+    /// The per-sample output shape of `node` for `input`, without changing anything (a deferred
+    /// layer's width stays open); `.unknown` when the shapes do not fit.
+    public func outputShape(of node: ModuleNode, for input: FeatureShape) -> FeatureShape {
+        var context = ShapeContext(layers: layers, limits: limits, widthContext: .spec)
+        return (try? context.infer(node, input)) ?? .unknown
     }
 
-    private mutating func propagate(_ node: ModuleNode, path: String, shape: FeatureShape, context: WidthContext, sawLinear: inout Bool) throws -> FeatureShape {
-        switch node.kind {
-        case .activation:
-            return shape
-        case .flatten:
-            if case .sample(let s) = shape {
-                guard let n = Tensor.elementCount(s), n <= limits.maxWidth else {
-                    throw widthError(context, "flatten at '\(path)' would give more features than the width limit \(limits.maxWidth)")
-                }
-                return .sample([n])
-            }
-            return .unknown
-        case .sequential(let children):
-            var s = shape
-            for child in children {
-                s = try propagate(child, path: ModelIndex.join(path, child.name), shape: s, context: context, sawLinear: &sawLinear)
-            }
-            return s
-        case .linear(let l):
-            defer { sawLinear = true }
-            let layer = layers[l]
-            let out: FeatureShape
-            if case .sample(let s) = shape { out = .sample(s.dropLast() + [layer.outFeatures]) } else { out = .lastDimension(layer.outFeatures) }
-            guard let width = shape.width else { return out }
-            if let expected = layer.inFeatures {
-                guard expected == width else {
-                    throw mismatch(context, path: path, expected: expected, got: width, firstLinear: !sawLinear)
-                }
-            } else {
-                guard width > 0 else {
-                    throw NeuralNetError.incompatibleInput(
-                        "layer '\(path)' (linear) would receive 0 features: an input needs at least one feature to set the layer's width")
-                }
-                guard width <= limits.maxWidth else {
-                    throw widthError(context, "layer '\(path)' (linear) would receive \(width) features, over the width limit \(limits.maxWidth)")
-                }
-                layers[l].inFeatures = width
-            }
-            return out
+    /// What the first layer the input reaches demands of it (nil: nothing known yet).
+    public var inputDemand: InputDemand? { Self.inputDemand(of: [root], in: layers) }
+
+    /// The demand of the first of `nodes` that has one.
+    static func inputDemand(of nodes: [ModuleNode], in layers: [any Layer]) -> InputDemand? {
+        for node in nodes {
+            if let demand = layers[node.layer].inputDemand(node, in: layers) { return demand }
         }
+        return nil
     }
 
-    /// The element count of the largest per-sample output of any module for `sample` (the
-    /// input included), once every width is resolved.
-    func largestSampleElements(_ sample: [Int]) -> Int {
-        var largest = sample.reduce(1, *)
-        func walk(_ node: ModuleNode, _ s: [Int]) -> [Int] {
-            let out: [Int]
-            switch node.kind {
-            case .activation: out = s
-            case .flatten: out = [s.reduce(1, *)]
-            case .sequential(let children): out = children.reduce(s) { walk($1, $0) }
-            case .linear(let l): out = s.dropLast() + [layers[l].outFeatures]
-            }
-            largest = max(largest, out.reduce(1, *))
-            return out
-        }
-        _ = walk(root, sample)
-        return largest
-    }
-
-    private func widthError(_ context: WidthContext, _ sentence: String) -> NeuralNetError {
-        switch context {
-        case .spec: .limitExceeded(location: "spec:", reason: sentence)
-        case .input: .limitExceeded(location: "input:", reason: sentence)
-        }
-    }
-
-    private func mismatch(_ context: WidthContext, path: String, expected: Int, got: Int, firstLinear: Bool) -> NeuralNetError {
-        let layer = "layer \(path.isEmpty ? "(the root)" : path) (linear)"
-        switch context {
-        case .spec:
-            let source = firstLinear ? "the input_shape gives" : "the layers before it give"
-            return .invalidSpec(location: "spec:", reason: "\(layer) expects \(expected) input features but \(source) \(got)")
-        case .input(let shape):
-            if firstLinear {
-                return .incompatibleInput("input has \(got) features but \(layer) expects \(expected) (input shape \(formatShape(shape)))")
-            }
-            return .incompatibleInput("\(layer) expects \(expected) input features but receives \(got) from the layers before it (input shape \(formatShape(shape)))")
-        }
+    /// The input width of the first layer with parameters, in construction order, when it
+    /// takes one feature dimension of known width (a linear layer's `in`).
+    public var firstWeightedLayerWidth: Int? {
+        guard let l = layers.firstIndex(where: { !$0.parameters.isEmpty }) else { return nil }
+        let demand = layers[l].inputDemand(ModuleNode.placeholder(l), in: layers)
+        guard let sample = demand?.sample, sample.count == 1, sample[0] > 0, demand?.integers == false else { return nil }
+        return sample[0]
     }
 }

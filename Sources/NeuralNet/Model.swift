@@ -1,8 +1,8 @@
 public import JSON
 import Kernels
 
-/// A network and its parameters as one immutable-by-default value: the module tree, the
-/// linear layers, and a store of copy-on-write tensors keyed by `ParameterID`.
+/// A network and its parameters as one immutable-by-default value: the module tree, its
+/// layers, and a store of copy-on-write tensors keyed by `ParameterID`.
 ///
 /// `Model` is `Sendable` and cheap to copy. A mutating call changes only this copy and copies
 /// only the tensors it writes, so a reader holding an older copy keeps a consistent snapshot.
@@ -15,9 +15,9 @@ import Kernels
 public struct Model: Sendable {
     /// The module tree; it never changes after creation.
     public let root: ModuleNode
-    /// Linear layers in construction order; `ModuleKind.linear(layer:)` indexes this.
-    public internal(set) var layers: [LinearLayer]
-    /// Parameter values and gradients.
+    /// Layers in construction order; `ModuleNode.layer` indexes this.
+    var layers: [any Layer]
+    /// Parameter values and gradients, buffer values.
     public internal(set) var store: ParameterStore
     public let limits: ModelLimits
     /// The seed given at creation.
@@ -35,8 +35,8 @@ public struct Model: Sendable {
     /// Creates a model from a spec (`{"type": "sequential", "layers": […]}`).
     ///
     /// Construction follows PyTorch: the generator is seeded like `torch.manual_seed(seed)`,
-    /// then each linear layer whose input width is known (given as `in`, inferred from the
-    /// layers before it, or from `inputShape`) draws its weight then its bias in spec order.
+    /// then each layer whose input width is known (given as `in`, inferred from the layers
+    /// before it, or from `inputShape`) draws its parameters (weight, then bias) in spec order.
     /// - Parameters:
     ///   - inputShape: the shape of one sample, without the batch dimension (`[4]`, `[1, 28, 28]`).
     ///   - location: the JSON location of `spec` used in error messages.
@@ -67,7 +67,7 @@ public struct Model: Sendable {
     }
 
     /// True when some layer still waits for its input width.
-    public var hasDeferredLayers: Bool { layers.contains { $0.inFeatures == nil } }
+    public var hasDeferredLayers: Bool { layers.contains { $0.parameters.contains { $0.shape == nil } } }
 
     /// Checks a per-sample shape given by a caller: at least one dimension, each positive and
     /// within the width limit.
@@ -83,39 +83,53 @@ public struct Model: Sendable {
         }
     }
 
-    /// The initializer a layer created with `initializer` gets for `role`: framework defaults
-    /// decide per role; fan-based and matrix initializers fill weights and leave biases at zero
-    /// (as Keras and Gluon do), elementwise ones fill both.
-    func creationInitializer(for role: ParameterRole) -> Initializer {
-        role == .bias && initializer.needsMatrix ? .zeros : initializer
+    /// The initializer a layer created with `initializer` gets for `tensor`: framework defaults
+    /// decide per layer and tensor; fan-based and matrix initializers fill weights and leave
+    /// biases at zero (as Keras and Gluon do) and other 1-D weights (a norm's) at their
+    /// PyTorch default; elementwise ones fill everything.
+    func creationInitializer(for tensor: LayerTensor, of layer: any Layer) -> Initializer {
+        guard initializer.needsMatrix, let shape = tensor.shape, shape.count < 2 else { return initializer }
+        return tensor.role == .bias ? .zeros : layer.defaultInitializer(.pytorch, for: tensor)
+    }
+
+    /// Fills `tensor` of `layer` with `initializer`, its framework default being the layer's.
+    static func fill(
+        _ value: inout Tensor, _ tensor: LayerTensor, of layer: any Layer, with initializer: Initializer, path: String,
+        generator: inout PyTorchGenerator
+    ) throws {
+        try initializer.fill(&value, path: path, generator: &generator) { layer.defaultInitializer($0, for: tensor) }
     }
 
     /// Allocates and initializes, in construction order, the layers without values up to the
     /// first whose input width is still unknown; refuses first if that would pass the
     /// parameter limit. Stopping at the first unknown keeps the draw order of eager
-    /// construction, so a deferred model gets the very bits an eager one gets.
+    /// construction, so a deferred model gets the very bits an eager one gets. Buffers start
+    /// at their layer's values (running variance ones, the rest zeros).
     mutating func materializeKnownLayers() throws {
-        let pending = layers.indices.prefix { layers[$0].inFeatures != nil }.filter { store.values[layers[$0].weight] == nil }
+        var pending: [Int] = []
+        for l in layers.indices {
+            let layer = layers[l]
+            if (layer.parameters + layer.buffers).contains(where: { $0.shape == nil }) { break }
+            if layer.parameters.contains(where: { store.values[$0.id] == nil }) || layer.buffers.contains(where: { store.buffers[$0.id] == nil }) {
+                pending.append(l)
+            }
+        }
         var total = parameterCount
         for l in pending {
-            let layer = layers[l]
-            let inFeatures = layer.inFeatures!
-            total = try SpecDecoder.checkedParameterTotal(
-                adding: inFeatures, out: layer.outFeatures, bias: layer.bias != nil, to: total, limits: limits,
-                location: layerLocations[l])
+            total = try SpecDecoder.checkedParameterTotal(adding: layers[l], to: total, limits: limits, location: layerLocations[l])
         }
         for l in pending {
             let layer = layers[l]
-            let inFeatures = layer.inFeatures!
-            var weight = Tensor(zeros: [layer.outFeatures, inFeatures])
-            try creationInitializer(for: .weight).fill(
-                &weight, role: .weight, inFeatures: inFeatures, path: index.entry(layer.weight).path, generator: &generator)
-            store.values[layer.weight] = weight
-            if let b = layer.bias {
-                var bias = Tensor(zeros: [layer.outFeatures])
-                try creationInitializer(for: .bias).fill(
-                    &bias, role: .bias, inFeatures: inFeatures, path: index.entry(b).path, generator: &generator)
-                store.values[b] = bias
+            for tensor in layer.parameters where store.values[tensor.id] == nil {
+                var value = Tensor(zeros: tensor.shape!)
+                try Self.fill(
+                    &value, tensor, of: layer, with: creationInitializer(for: tensor, of: layer), path: index.path(of: tensor.id),
+                    generator: &generator)
+                layer.finishCreation(&value, of: tensor)
+                store.values[tensor.id] = value
+            }
+            for tensor in layer.buffers where store.buffers[tensor.id] == nil {
+                store.buffers[tensor.id] = Tensor(shape: tensor.shape!, repeating: tensor.initialValue)
             }
         }
     }

@@ -1,27 +1,39 @@
-/// One parameter as the listing shows it: first path in declaration order, other paths as aliases.
+/// One parameter or buffer as the listing shows it: first path in declaration order, other
+/// paths as aliases.
 struct ParameterEntry: Sendable {
     let id: ParameterID
-    let role: ParameterRole
+    /// The tensor's name in its layer (`weight`, `running_mean`).
+    let name: String
     /// Index into `Model.layers`.
     let layer: Int
+    /// Position of the tensor among its layer's parameters (or buffers).
+    let ordinal: Int
     let path: String
     var aliases: [String]
     /// Every module path where the owning layer sits (one per use when tied).
     var modulePaths: [String]
+
+    var role: ParameterRole { ParameterRole(rawValue: name) ?? .weight }
 }
 
 /// Paths of a module tree, computed once: the tree never changes after decoding.
 struct ModelIndex: Sendable {
+    /// Parameters in declaration order.
     private(set) var entries: [ParameterEntry] = []
+    /// Buffers in declaration order.
+    private(set) var bufferEntries: [ParameterEntry] = []
     private(set) var entryIndex: [ParameterID: Int] = [:]
+    private(set) var bufferIndex: [ParameterID: Int] = [:]
     /// Every parameter path and alias.
     private(set) var parameterByPath: [String: ParameterID] = [:]
+    /// Every buffer path and alias.
+    private(set) var bufferByPath: [String: ParameterID] = [:]
     /// Every module path, the root being "".
     private(set) var moduleByPath: [String: ModuleNode] = [:]
     /// Module paths in pre-order (PyTorch's `named_modules` order, every position listed).
     private(set) var modulePaths: [String] = []
 
-    init(root: ModuleNode, layers: [LinearLayer]) {
+    init(root: ModuleNode, layers: [any Layer]) {
         visit(root, path: "", layers: layers)
     }
 
@@ -29,38 +41,54 @@ struct ModelIndex: Sendable {
         parent.isEmpty ? child : parent + "." + child
     }
 
-    private mutating func visit(_ node: ModuleNode, path: String, layers: [LinearLayer]) {
+    private mutating func visit(_ node: ModuleNode, path: String, layers: [any Layer]) {
         moduleByPath[path] = node
         modulePaths.append(path)
-        switch node.kind {
-        case .linear(let l):
-            let layer = layers[l]
-            record(layer.weight, .weight, layer: l, modulePath: path)
-            if let b = layer.bias { record(b, .bias, layer: l, modulePath: path) }
-        case .sequential(let children):
-            for child in children { visit(child, path: Self.join(path, child.name), layers: layers) }
-        case .activation, .flatten:
-            break
+        let layer = layers[node.layer]
+        for (k, tensor) in layer.parameters.enumerated() {
+            record(tensor, ordinal: k, layer: node.layer, modulePath: path, entries: &entries, index: &entryIndex, byPath: &parameterByPath)
         }
+        for (k, tensor) in layer.buffers.enumerated() {
+            record(tensor, ordinal: k, layer: node.layer, modulePath: path, entries: &bufferEntries, index: &bufferIndex, byPath: &bufferByPath)
+        }
+        for child in node.children { visit(child, path: Self.join(path, child.name), layers: layers) }
     }
 
-    private mutating func record(_ id: ParameterID, _ role: ParameterRole, layer: Int, modulePath: String) {
-        let path = Self.join(modulePath, role.rawValue)
-        parameterByPath[path] = id
-        if let i = entryIndex[id] {
+    private func record(
+        _ tensor: LayerTensor, ordinal: Int, layer: Int, modulePath: String, entries: inout [ParameterEntry],
+        index: inout [ParameterID: Int], byPath: inout [String: ParameterID]
+    ) {
+        let path = Self.join(modulePath, tensor.name)
+        byPath[path] = tensor.id
+        if let i = index[tensor.id] {
             entries[i].aliases.append(path)
-            if role == .weight { entries[i].modulePaths.append(modulePath) }
+            if ordinal == 0 { entries[i].modulePaths.append(modulePath) }
         } else {
-            entryIndex[id] = entries.count
-            entries.append(ParameterEntry(id: id, role: role, layer: layer, path: path, aliases: [], modulePaths: [modulePath]))
+            index[tensor.id] = entries.count
+            entries.append(ParameterEntry(
+                id: tensor.id, name: tensor.name, layer: layer, ordinal: ordinal, path: path, aliases: [], modulePaths: [modulePath]))
         }
     }
 
     func entry(_ id: ParameterID) -> ParameterEntry { entries[entryIndex[id]!] }
 
-    /// Every path (first and aliases) of `id`.
+    func bufferEntry(_ id: ParameterID) -> ParameterEntry { bufferEntries[bufferIndex[id]!] }
+
+    /// The first path of a parameter or buffer.
+    func path(of id: ParameterID) -> String {
+        if let i = entryIndex[id] { return entries[i].path }
+        return bufferEntries[bufferIndex[id]!].path
+    }
+
+    /// Every path (first and aliases) of a parameter.
     func allPaths(_ id: ParameterID) -> [String] {
         let e = entry(id)
+        return [e.path] + e.aliases
+    }
+
+    /// Every path (first and aliases) of a buffer.
+    func allBufferPaths(_ id: ParameterID) -> [String] {
+        let e = bufferEntry(id)
         return [e.path] + e.aliases
     }
 }

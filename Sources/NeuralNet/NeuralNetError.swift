@@ -1,9 +1,9 @@
 /// Everything in NeuralNet that can fail on user input throws this.
 ///
 /// `description` is a sentence a person can act on; `category` tells a caller whether the
-/// request itself was malformed (`.badRequest`: a bad spec, rule, slice or option) or was
-/// well-formed but cannot apply to this model (`.cannotApply`: unknown path, wrong shape,
-/// input width mismatch), so a service can answer 400 or 422 without parsing messages.
+/// input itself was malformed (`.badRequest`: a bad spec, rule, slice or option) or was
+/// well-formed but cannot apply (`.cannotApply`: unknown path, wrong shape, input width
+/// mismatch, a size over a limit), so a caller can classify failures without parsing messages.
 public enum NeuralNetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A model spec is malformed: `location` is its JSON path (`spec.layers[2].out`).
     case invalidSpec(location: String, reason: String)
@@ -30,16 +30,16 @@ public enum NeuralNetError: Error, Equatable, Sendable, CustomStringConvertible 
 
     /// How a caller should classify the failure.
     public enum Category: Sendable, Equatable {
-        /// The request is malformed whatever the model's state (HTTP 400).
+        /// The input is malformed whatever the model's state.
         case badRequest
-        /// The request is well-formed but does not fit this model (HTTP 422).
+        /// The input is well-formed but does not fit this model, or would exceed a limit.
         case cannotApply
     }
 
     public var category: Category {
         switch self {
-        case .invalidSpec, .limitExceeded, .invalidArgument: .badRequest
-        case .unknownParameter, .unknownModule, .noMatch, .notMaterialized, .shapeMismatch,
+        case .invalidSpec, .invalidArgument: .badRequest
+        case .limitExceeded, .unknownParameter, .unknownModule, .noMatch, .notMaterialized, .shapeMismatch,
             .indexOutOfRange, .incompatibleInput, .initializerNotApplicable:
             .cannotApply
         }

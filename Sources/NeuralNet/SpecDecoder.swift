@@ -1,9 +1,9 @@
 import JSON
 
-/// A decoded model spec: the module tree and its linear layers in construction order.
+/// A decoded model spec: the module tree and its layers in construction order.
 struct DecodedSpec: Sendable {
     var root: ModuleNode
-    var layers: [LinearLayer]
+    var layers: [any Layer]
     /// The JSON location of each layer's definition, for messages found later.
     var layerLocations: [String]
 }
@@ -12,21 +12,19 @@ struct DecodedSpec: Sendable {
 /// anything is allocated. Errors name the JSON location (`spec.layers[2].out`).
 ///
 /// Construction order is spec order, depth first; a tied module is constructed once, where
-/// its `id` is defined. Parameter ids follow that order, weight before bias.
+/// its `id` is defined. Tensor ids follow that order, each layer's in PyTorch's registration
+/// order (parameters, then buffers).
 struct SpecDecoder {
     let limits: ModelLimits
-    private var layers: [LinearLayer] = []
+    private var layers: [any Layer] = []
     private var layerLocations: [String] = []
     private var definitions: [String: (node: ModuleNode, positions: Int)] = [:]
     private var openDefinitions: Set<String> = []
     private var positions = 0
     private var parameterCount = 0
-    private var nextParameter = 0
-
-    static let activationNames: [String: ActivationFunction] = [
-        "relu": .relu, "sigmoid": .sigmoid, "tanh": .tanh, "gelu": .gelu, "softmax": .softmax,
-        "identity": .identity, "leaky_relu": .leakyRelu(negativeSlope: 0.01),
-    ]
+    private var nextTensor = 0
+    /// The children a container's `decode` just decoded, taken by `decodeModule`.
+    private var decodedChildren: [ModuleNode] = []
 
     init(limits: ModelLimits) { self.limits = limits }
 
@@ -42,6 +40,12 @@ struct SpecDecoder {
         }
         let root = try decoder.decodeModule(spec, name: "", explicitName: false, location: location, depth: 0)
         return DecodedSpec(root: root, layers: decoder.layers, layerLocations: decoder.layerLocations)
+    }
+
+    /// The id of the next tensor a layer registers.
+    mutating func newTensorID() -> ParameterID {
+        defer { nextTensor += 1 }
+        return ParameterID(rawValue: nextTensor)
     }
 
     private mutating func countPositions(_ n: Int, at location: String) throws {
@@ -84,28 +88,19 @@ struct SpecDecoder {
         }
         let positionsBefore = positions
         try countPositions(1, at: location)
-        let kind: ModuleKind
-        switch type {
-        case "linear", "dense":
-            kind = try decodeLinear(members, location: location)
-        case "sequential":
-            kind = try decodeSequential(members, location: location, depth: depth)
-        case "flatten":
-            try rejectUnknownKeys(members, allowed: ["type", "name", "id"], at: location)
-            kind = .flatten
-        case "leaky_relu":
-            try rejectUnknownKeys(members, allowed: ["type", "name", "id", "negative_slope"], at: location)
-            kind = .activation(try decodeLeakyRelu(members, location: location))
-        default:
-            guard let f = Self.activationNames[type] else {
-                throw NeuralNetError.invalidSpec(
-                    location: "\(location).type",
-                    reason: "must be one of linear, dense, sequential, flatten, relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity; got \(typeValue.shortDescription)")
-            }
-            try rejectUnknownKeys(members, allowed: ["type", "name", "id"], at: location)
-            kind = .activation(f)
+        guard let kind = LayerKinds.kind(named: type) else {
+            throw NeuralNetError.invalidSpec(
+                location: "\(location).type",
+                reason: "must be one of \(LayerKinds.typeNames.joined(separator: ", ")); got \(typeValue.shortDescription)")
         }
-        let node = ModuleNode(name: name, hasExplicitName: explicitName, kind: kind, tieID: tieID, isReference: false)
+        decodedChildren = []
+        let layer = try kind.decode(LayerSpec(type: type, members: members, location: location, depth: depth), decoder: &self)
+        let children = decodedChildren
+        decodedChildren = []
+        layers.append(layer)
+        layerLocations.append(location)
+        let node = ModuleNode(
+            name: name, hasExplicitName: explicitName, layer: layers.count - 1, children: children, tieID: tieID, isReference: false)
         if let tieID {
             openDefinitions.remove(tieID)
             definitions[tieID] = (node, positions - positionsBefore)
@@ -113,79 +108,33 @@ struct SpecDecoder {
         return node
     }
 
-    private func decodeLeakyRelu(_ members: [String: JSONValue], location: String) throws -> ActivationFunction {
-        guard let slope = members["negative_slope"] else { return .leakyRelu(negativeSlope: 0.01) }
-        return .leakyRelu(negativeSlope: Float(try readNumber(slope, at: "\(location).negative_slope")))
-    }
-
-    private mutating func decodeLinear(_ members: [String: JSONValue], location: String) throws -> ModuleKind {
-        try rejectUnknownKeys(members, allowed: ["type", "name", "id", "in", "out", "bias", "activation"], at: location)
-        guard let outValue = members["out"] else {
-            throw NeuralNetError.invalidSpec(location: location, reason: "is a linear layer and needs \"out\", its number of output features")
-        }
-        let out = try readPositiveInteger(outValue, at: "\(location).out", limit: limits.maxWidth, limitName: "width")
-        var inFeatures: Int?
-        if let inValue = members["in"], inValue != .null {
-            inFeatures = try readPositiveInteger(inValue, at: "\(location).in", limit: limits.maxWidth, limitName: "width")
-        }
-        let hasBias = try members["bias"].map { try readBool($0, at: "\(location).bias") } ?? true
-        let activation = try members["activation"].flatMap { try decodeFusedActivation($0, location: "\(location).activation") }
-        if let inFeatures {
-            try addParameters(inFeatures: inFeatures, out: out, bias: hasBias, location: location)
-        }
-        let weight = ParameterID(rawValue: nextParameter)
-        let bias = hasBias ? ParameterID(rawValue: nextParameter + 1) : nil
-        nextParameter += hasBias ? 2 : 1
-        layers.append(LinearLayer(inFeatures: inFeatures, outFeatures: out, weight: weight, bias: bias, activation: activation))
-        layerLocations.append(location)
-        return .linear(layer: layers.count - 1)
-    }
-
     /// Adds a layer's parameters to the running total, refusing before the total passes the limit.
-    mutating func addParameters(inFeatures: Int, out: Int, bias: Bool, location: String) throws {
-        parameterCount = try Self.checkedParameterTotal(
-            adding: inFeatures, out: out, bias: bias, to: parameterCount, limits: limits, location: location)
+    mutating func countParameters(of layer: any Layer, location: String) throws {
+        parameterCount = try Self.checkedParameterTotal(adding: layer, to: parameterCount, limits: limits, location: location)
     }
 
-    /// `total + out·in (+ out)`, or `limitExceeded` when it overflows or passes the limit.
-    static func checkedParameterTotal(adding inFeatures: Int, out: Int, bias: Bool, to total: Int, limits: ModelLimits, location: String) throws -> Int {
-        let (w, o1) = out.multipliedReportingOverflow(by: inFeatures)
-        let (wb, o2) = w.addingReportingOverflow(bias ? out : 0)
-        let (t, o3) = total.addingReportingOverflow(wb)
-        guard !o1, !o2, !o3, t <= limits.maxParameters else {
-            let size = o1 || o2 ? "more than \(Int.max)" : String(wb)
+    /// `total` plus the elements of `layer`'s parameters of known shape, or `limitExceeded`
+    /// when it overflows or passes the limit.
+    static func checkedParameterTotal(adding layer: any Layer, to total: Int, limits: ModelLimits, location: String) throws -> Int {
+        var size: Int? = 0
+        for shape in layer.parameters.compactMap(\.shape) {
+            guard let s = size, let n = Tensor.elementCount(shape) else { size = nil; break }
+            let (sum, overflow) = s.addingReportingOverflow(n)
+            size = overflow ? nil : sum
+        }
+        let (t, overflow) = total.addingReportingOverflow(size ?? 0)
+        guard size != nil, !overflow, t <= limits.maxParameters else {
             throw NeuralNetError.limitExceeded(
                 location: location,
-                reason: "(linear \(inFeatures)→\(out)) has \(size) parameters, which would bring the model over the limit of \(limits.maxParameters) parameters")
+                reason: "(\(layer.sizeLabel)) has \(size.map(String.init) ?? "more than \(Int.max)") parameters, which would bring the model over the limit of \(limits.maxParameters) parameters")
         }
         return t
     }
 
-    private func decodeFusedActivation(_ value: JSONValue, location: String) throws -> ActivationFunction? {
-        switch value {
-        case .null: return nil
-        case .string(let name):
-            if name == "linear" || name == "identity" || name == "none" { return nil }
-            guard let f = Self.activationNames[name] else {
-                throw NeuralNetError.invalidSpec(
-                    location: location, reason: "must be one of relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity; got \(value.shortDescription)")
-            }
-            return f
-        case .object(let members):
-            try rejectUnknownKeys(members, allowed: ["type", "negative_slope"], at: location)
-            let type = try readString(members["type"] ?? .null, at: "\(location).type")
-            if type == "leaky_relu" { return try decodeLeakyRelu(members, location: location) }
-            if members["negative_slope"] != nil {
-                throw NeuralNetError.invalidSpec(location: "\(location).negative_slope", reason: "only applies to leaky_relu")
-            }
-            return try decodeFusedActivation(.string(type), location: "\(location).type")
-        default:
-            throw NeuralNetError.invalidSpec(location: location, reason: "must be an activation name or object, got \(value.shortDescription)")
-        }
-    }
-
-    private mutating func decodeSequential(_ members: [String: JSONValue], location: String, depth: Int) throws -> ModuleKind {
-        try rejectUnknownKeys(members, allowed: ["type", "name", "id", "layers"], at: location)
+    /// Decodes a container's `layers` (each entry named by its `name` or index) as the node's
+    /// children; a container's `decode` calls this once.
+    mutating func decodeChildren(_ spec: LayerSpec) throws {
+        let (members, location, depth) = (spec.members, spec.location, spec.depth)
         guard depth < limits.maxDepth else {
             throw NeuralNetError.limitExceeded(location: location, reason: "nests sequential modules deeper than the limit of \(limits.maxDepth)")
         }
@@ -208,7 +157,7 @@ struct SpecDecoder {
             }
             children.append(try decodeModule(entry, name: name, explicitName: explicit, location: entryLocation, depth: depth + 1))
         }
-        return .sequential(children)
+        decodedChildren = children
     }
 
     /// Names become path segments: no ".", no "*" (pattern syntax), not empty, at most 128 characters.

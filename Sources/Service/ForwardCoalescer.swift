@@ -91,7 +91,13 @@ final class ForwardCoalescer: Sendable {
             // that arrived with this one get their turn to join.
             await Task.yield()
             let members = open.withLock { $0.removeValue(forKey: key)?.members ?? [] }
-            return try run(leader: input, members: members, model: state.model)
+            // The rule the router applies to a single pass of the same cost: a joint pass too
+            // big for the loop's budget runs on the pool.
+            let jointRows = members.reduce(rows) { $0 + $1.input.shape[0] }
+            let cost = ForwardRequest.passCost(rows: jointRows, parameters: state.model.parameterCount)
+            if members.isEmpty { return try state.model.forward(input) }
+            let model = state.model
+            return try await Placement.run(cost: cost) { try self.run(leader: input, members: members, model: model) }
         }
     }
 

@@ -6,14 +6,24 @@ import NeuralNet
 struct ForwardRequest: ForwardInputs {
     var inputs: Tensor
     var capture: [String] = []
+    var mode: RunMode = .eval
 
-    /// Reads `{"inputs": nested, "capture"?: [paths]}` or raw float32 (`Tensor-Shape`, else
-    /// `[bytes / 4 / width, width]` with the model's input width). The tensor is decoded by
-    /// the JSON reader's float path straight into one buffer: no value tree per number.
+    /// Reads `{"inputs": nested, "capture"?: [paths], "mode"?: "eval" | "train"}` or a raw
+    /// body: float32 (`Tensor-Shape`, else `[bytes / 4 / width, width]` with the model's input
+    /// width), or int64/int32 indices with `Tensor-DType` and `Tensor-Shape`. JSON integers
+    /// are indices as they are. The tensor is decoded by the JSON reader's float path straight
+    /// into one buffer: no value tree per number.
     init(_ request: HTTPRequest, model: Model) throws {
         // A malformed Tensor-Shape is refused even with a JSON body, where it has no use.
         if let header = request.headers["Tensor-Shape"] { _ = try TensorShapeHeader.parse(header) }
+        let dtype = try TensorDTypeHeader.parse(request.headers["Tensor-DType"])
         switch try request.bodyKind(allowsRaw: true) {
+        case .raw where dtype != .float32:
+            guard let header = request.headers["Tensor-Shape"] else {
+                throw Problem.unprocessable("a raw \(dtype.rawValue) body needs its shape in Tensor-Shape", slug: "shape-required")
+            }
+            let shape = try TensorShapeHeader.parse(header)
+            inputs = try Tensor(shape: shape, scalars: try dtype.integers(from: request.body, shape: shape))
         case .raw:
             let shape: [Int]
             if let header = request.headers["Tensor-Shape"] {
@@ -44,9 +54,11 @@ struct ForwardRequest: ForwardInputs {
                     inputs = try reader.readFloatTensor()
                 case "capture":
                     capture = try Self.capturePaths(try reader.readValue())
+                case "mode":
+                    mode = try Self.mode(try reader.readValue())
                 default:
                     throw Problem.badRequest(
-                        "body has an unknown member \(key.debugDescription); allowed: capture, inputs", slug: "unknown-member", path: "body.\(key)")
+                        "body has an unknown member \(key.debugDescription); allowed: capture, inputs, mode", slug: "unknown-member", path: "body.\(key)")
                 }
             }
             try reader.finish()
@@ -59,21 +71,25 @@ struct ForwardRequest: ForwardInputs {
     }
 
     /// A rough CPU cost of parsing and computing this request, for ``Placement``.
-    static func estimatedCost(of request: HTTPRequest, model: Model) -> Duration {
+    static func estimatedCost(of request: HTTPRequest, size: ModelSizeHints.Size) -> Duration {
         let isRaw = MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream
         let bytes = request.body.count
-        return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, model: model)
+        return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, size: size)
     }
 
     /// A rough CPU cost of a forward request of `jsonBytes` of JSON and `rawBytes` of raw
     /// float32: decimal JSON ~3 ns a byte, raw float32 a copy, plus the multiply-adds of a
     /// batch as wide as the bytes suggest (~0.06 ns each).
-    static func estimatedCost(jsonBytes: Int, rawBytes: Int, model: Model) -> Duration {
+    static func estimatedCost(jsonBytes: Int, rawBytes: Int, size: ModelSizeHints.Size) -> Duration {
         let values = rawBytes / 4 + jsonBytes / 8
-        let rows = values / max(1, inputWidth(model) ?? 1) + 1
-        let (macs, overflow) = rows.multipliedReportingOverflow(by: model.parameterCount)
-        if overflow { return .seconds(1) }
-        return .nanoseconds(rawBytes / 2 + jsonBytes * 3 + macs / 16)
+        let rows = values / max(1, size.inputWidth ?? 1) + 1
+        return .nanoseconds(rawBytes / 2 + jsonBytes * 3) + passCost(rows: rows, parameters: size.parameters)
+    }
+
+    /// The multiply-adds of a pass of `rows` rows over `parameters` weights, ~0.06 ns each.
+    static func passCost(rows: Int, parameters: Int) -> Duration {
+        let (macs, overflow) = rows.multipliedReportingOverflow(by: parameters)
+        return overflow ? Placement.unknown : .nanoseconds(macs / 16)
     }
 
     /// Batches are `[batch, features…]` with at most four dimensions, as the contract says, and
@@ -93,6 +109,14 @@ struct ForwardRequest: ForwardInputs {
         }
     }
 
+    /// `"eval"` (as after `net.eval()`, the default) or `"train"`.
+    static func mode(_ value: JSONValue) throws(Problem) -> RunMode {
+        guard case .string(let text) = value, let mode = RunMode(rawValue: text) else {
+            throw value.wrongTypeProblem(at: "body.mode", "\"eval\" or \"train\"")
+        }
+        return mode
+    }
+
     static func capturePaths(_ value: JSONValue) throws(Problem) -> [String] {
         guard case .array(let items) = value, items.count <= 64 else {
             throw value.wrongTypeProblem(at: "body.capture", "an array of at most 64 module paths")
@@ -105,10 +129,10 @@ struct ForwardRequest: ForwardInputs {
         }
     }
 
-    /// The model's input width when known: the first linear layer's `in` after any flatten,
-    /// or the recorded input shape.
+    /// The model's input width when known: the first layer with parameters's input width
+    /// (a linear layer's `in`, after any flatten), or the recorded input shape.
     static func inputWidth(_ model: Model) -> Int? {
         if let shape = model.inputShape { return shape.reduce(1, *) }
-        return model.layers.first?.inFeatures
+        return model.firstWeightedLayerWidth
     }
 }

@@ -53,7 +53,8 @@ enum ModelDescription {
         for (index, child) in rows.enumerated() {
             let path = model.root.children.isEmpty ? "" : child.name
             shape = outputShape(child, shape, model: model)
-            let parameters = (try? model.module(at: path).parameterCount) ?? 0
+            let module = try? model.module(at: path)
+            let parameters = (module?.parameterCount ?? 0) + (module?.nonTrainableCount ?? 0)
             let type = (try? model.module(at: path).type) ?? "module"
             layers.append(.object([
                 "name": .string(child.name.isEmpty ? String(index) : child.name),
@@ -62,24 +63,16 @@ enum ModelDescription {
                 "parameters": .number(Double(parameters)),
             ]))
         }
-        let total = Double(model.counts.total)
+        let trainable = Double(model.counts.total)
+        let total = trainable + Double((try? model.module(at: "").nonTrainableCount) ?? 0)
         return .object([
-            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(total),
+            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(trainable),
         ])
     }
 
     /// The per-sample output shape of `node` for a per-sample input `shape` (nil: unknown).
     static func outputShape(_ node: ModuleNode, _ shape: [Int]?, model: Model) -> [Int]? {
-        switch node.kind {
-        case .activation:
-            return shape
-        case .flatten:
-            return shape.map { [$0.reduce(1, *)] }
-        case .sequential(let children):
-            return children.reduce(shape) { outputShape($1, $0, model: model) }
-        case .linear(let index):
-            guard let shape else { return nil }
-            return Array(shape.dropLast()) + [model.layers[index].outFeatures]
-        }
+        guard let shape else { return nil }
+        return model.outputShape(of: node, for: .sample(shape)).sample
     }
 }

@@ -14,9 +14,6 @@ enum ModelFileExport {
         return response
     }
 
-    /// Copying `bytes` of tensor data into a body, for ``Placement/run(cost:_:)``: ~0.25 ns a
-    /// byte (memory bandwidth, first-touch page faults included).
-    static func copyingCost(bytes: Int) -> Duration { .nanoseconds(bytes / 4) }
 
     /// Runs `work`, turning "a layer has no values yet" into a 409 that says how to fix it.
     static func requiringMaterialized<T>(model name: String, _ work: () throws -> T) throws -> T {

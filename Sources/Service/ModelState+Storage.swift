@@ -3,12 +3,13 @@ import NeuralNet
 
 extension ModelState {
     /// What storage keeps: the creation document (with the input shape once known) and every
-    /// parameter once, under its first path. Tensors share their buffers: nothing is copied.
+    /// parameter and buffer once, under its first path. Tensors share their storage: nothing
+    /// is copied.
     /// - Throws: if the parameters cannot be listed; never an empty model in their place, which
     ///   a save would make durable.
     var stored: StoredModel {
         get throws {
-            let parameters = try model.namedParameters()
+            let parameters = try model.namedParameters() + model.namedBuffers()
             return StoredModel(
                 name: name, version: version, document: storedDocument,
                 tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })

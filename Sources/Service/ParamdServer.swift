@@ -15,8 +15,9 @@ public final class ParamdServer: Sendable {
     private let finished = Readiness()
 
     /// Prepares the service over `store` and the HTTP server; nothing listens yet.
-    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
-        service = ParamdService(configuration: configuration, store: store, logger: logger)
+    /// - Parameter accessLog: one line per finished request; closed (its lines written) at shutdown.
+    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
+        service = ParamdService(configuration: configuration, store: store, logger: logger, accessLog: accessLog)
         var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port)
         if let threads = configuration.threads { http.eventLoopCount = threads }
         http.limits.maxBodyBytes = configuration.maxBodyBytes
@@ -66,6 +67,7 @@ public final class ParamdServer: Sendable {
         // Event streams never finish on their own: end them, or they would hold the grace period.
         service.endEventStreams()
         await http.shutdown(gracePeriod: gracePeriod)
+        service.accessLog?.close()
         logger.info("stopped")
         finished.markReady()
     }

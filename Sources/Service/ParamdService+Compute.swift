@@ -5,7 +5,8 @@ import NeuralNet
 extension ParamdService {
     /// Forward, backward, zero-grad, train and initialize.
     func addComputeRoutes(to router: inout Router) {
-        handle(&router, .post, "/v1/models/{model}/forward") { [self] request in
+        let forwarding = byModelSize { request, size in ForwardRequest.estimatedCost(of: request, size: size) }
+        handle(&router, .post, "/v1/models/{model}/forward", placement: forwarding) { [self] request in
             try await forward(request)
         }
         handle(&router, .post, "/v1/models/{model}/initialize") { [self] request in
@@ -39,15 +40,15 @@ extension ParamdService {
         addTrainingRoutes(to: &router)
     }
 
-    /// POST forward: the shared forward pass (``forwardPass(_:cost:parse:)``), answered as JSON
+    /// POST forward: the shared forward pass (``forwardPass(_:parse:)``), answered as JSON
     /// or raw float32.
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         let snapshot = try slot.state()
-        let cost = ForwardRequest.estimatedCost(of: request, model: snapshot.model)
-        let (parsed, state, result) = try await forwardPass(
-            ForwardSnapshot(slot: slot, state: snapshot), cost: cost
-        ) { try ForwardRequest(request, model: snapshot.model) }
+        sizes.record(snapshot)
+        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot)) {
+            try ForwardRequest(request, model: snapshot.model)
+        }
         if request.wantsRaw {
             return .raw(result.output.scalars, shape: result.output.shape, version: state.version)
         }
@@ -75,25 +76,22 @@ extension ParamdService {
     }
 
     /// One forward pass as every forward route runs it: one registry hop already made (the
-    /// snapshot), then the pass on that snapshot, in parallel with every other read, on the
-    /// event loop or the pool as its cost decides (``Placement``); small batches share a pass
-    /// with those queued beside them (``ForwardCoalescer``). Only a model whose deferred layers
-    /// materialize on this pass queues a write (that pass is a durable write), and the state
-    /// returned is then the one written.
-    /// - Parameter parse: decodes the request on the snapshot; it runs in the same placement
-    ///   as the pass, so heavy work makes one trip to the pool, not two.
+    /// snapshot), then the pass on that snapshot, in parallel with every other read, where the
+    /// router placed the route by its estimated cost (``Placement``); small batches share a
+    /// pass with those queued beside them (``ForwardCoalescer``), which applies the same rule to
+    /// the joint pass. Only a model whose deferred layers materialize on this pass queues a
+    /// write (that pass is a durable write), and the state returned is then the one written.
+    /// - Parameter parse: decodes the request on the snapshot.
     /// - Throws: what `parse` throws; a problem for an unknown capture path or an output that
     ///   is not finite.
     func forwardPass<Parsed: ForwardInputs>(
-        _ snapshot: ForwardSnapshot, cost: Duration, parse: @escaping @Sendable () throws -> Parsed
+        _ snapshot: ForwardSnapshot, parse: () throws -> Parsed
     ) async throws -> (parsed: Parsed, state: ModelState, result: ForwardResult) {
         let model = snapshot.state.model
-        let (parsed, computed) = try await Placement.run(cost: cost) { () throws -> (Parsed, ForwardResult?) in
-            let parsed = try parse()
-            for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
-            if parsed.capture.isEmpty && ForwardCoalescer.accepts(parsed.inputs) { return (parsed, nil) }
-            return (parsed, try model.forward(parsed.inputs, capture: parsed.capture))
-        }
+        let parsed = try parse()
+        for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
+        let computed = parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs)
+            ? nil : try model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         var state = snapshot.state
         var result: ForwardResult
         if let computed {
@@ -104,12 +102,12 @@ extension ParamdService {
         if result.materializedModel != nil {
             let written = try await snapshot.slot.write(condition: nil) {
                 (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
-                let again = try current.model.forward(parsed.inputs, capture: parsed.capture)
+                let again = try current.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
                 guard let materialized = again.materializedModel else { return nil }
                 return (materialized, again)
             }
             state = written.state
-            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture)
+            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         }
         metrics.recordForward(batchSize: parsed.inputs.shape[0])
         try ParameterBody.requireFinite(result.output.scalars, what: "the output")
@@ -123,9 +121,15 @@ struct ForwardSnapshot {
     let state: ModelState
 }
 
-/// What a forward route decoded from its request: the input batch and the module paths whose
-/// activations to return.
+/// What a forward route decoded from its request: the input batch, the module paths whose
+/// activations to return, and the mode (a train-mode forward never writes: batch norm's
+/// running statistics move only through backward and train).
 protocol ForwardInputs: Sendable {
     var inputs: Tensor { get }
     var capture: [String] { get }
+    var mode: RunMode { get }
+}
+
+extension ForwardInputs {
+    var mode: RunMode { .eval }
 }

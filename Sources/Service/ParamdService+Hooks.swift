@@ -3,7 +3,7 @@ import Logging
 
 extension ParamdService {
     /// The server hooks: the access check before the body is read (the only one: the router
-    /// does not repeat it), one log line and the metrics per finished request, and
+    /// does not repeat it), the access-log line and the metrics per finished request, and
     /// problem+json for errors the server answers itself.
     public func makeHooks() -> HTTPServerHooks {
         var hooks = HTTPServerHooks()
@@ -14,22 +14,16 @@ extension ParamdService {
             if let refusal = accessRefusal(head, router: router) { return .respond(refusal) }
             return .proceed
         }
-        hooks.requestCompleted = { [self] summary in
-            let route = summary.route ?? "unmatched"
+        let accessLog = self.accessLog
+        hooks.requestCompleted = { [metrics] summary in
             metrics.recordRequest(
-                method: summary.method.rawValue, route: route, status: summary.status.code,
+                method: summary.method.rawValue, route: summary.route ?? "unmatched", status: summary.status.code,
                 bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, duration: summary.duration)
-            // Never the body, the query or headers: they may carry data or credentials.
-            logger.info(
-                "request",
-                metadata: [
-                    "id": "\(summary.id)", "method": "\(summary.method.rawValue)", "route": "\(route)",
-                    "status": "\(summary.status.code)", "bytes_in": "\(summary.bytesIn)",
-                    "bytes_out": "\(summary.bytesOut)", "duration_ms": "\(Self.milliseconds(summary.duration))",
-                    "completed": "\(summary.completed)",
-                ])
+            accessLog?.record(summary)
         }
-        hooks.handlerPlacement = Placement.forRequest
+        hooks.handlerFailed = { [logger] id, error in
+            logger.error("request failed", metadata: ["id": "\(id)", "error": "\(error)"])
+        }
         hooks.errorResponse = { status, error in
             let detail = error?.description ?? status.reasonPhrase
             let problem = Problem(
@@ -38,14 +32,5 @@ extension ParamdService {
             return .problem(problem, instance: "")
         }
         return hooks
-    }
-
-    /// A duration in milliseconds with three decimals, for logs.
-    static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let micros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-        let whole = micros / 1000
-        let fraction = micros % 1000
-        return "\(whole)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
     }
 }

@@ -40,6 +40,7 @@ extension ParamdService {
             let name = try modelName(request)
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
             try await registry.delete(name, condition: condition)
+            sizes.forget(name)
             return HTTPResponse(status: .noContent)
         }
     }
@@ -79,8 +80,11 @@ extension ParamdService {
     }
 
     /// The current state of the request's model.
+    /// Records its size for the placement of later requests (``ModelSizeHints``).
     func currentState(_ request: HTTPRequest) async throws(Problem) -> ModelState {
-        try await slot(request).state()
+        let state = try await slot(request).state()
+        sizes.record(state)
+        return state
     }
 }
 

@@ -5,10 +5,10 @@ extension ParamdService {
     /// /healthz, /readyz and /metrics: open without a token, for probes and scrapers. The two
     /// probes answer on the event loop in place, so no amount of compute on the pool delays them.
     func addOperationRoutes(to router: inout Router) {
-        router.immediate(.get, "/healthz") { _ in
+        router.inPlace(.get, "/healthz") { _ in
             .json(.object(["status": .string("ok")]))
         }
-        router.immediate(.get, "/readyz") { [self] request in
+        router.inPlace(.get, "/readyz") { [self] request in
             guard readiness.isReady else {
                 return .problem(
                     Problem(status: 503, slug: "not-ready", title: "Not ready", detail: "stored models are still loading"),
@@ -19,6 +19,7 @@ extension ParamdService {
         handle(&router, .get, "/metrics") { [self] _ in
             let inventory = await registry.inventory()
             metrics.recordInventory(models: inventory.models, parameters: inventory.parameters)
+            if let accessLog { metrics.observeAccessLogDrops(total: accessLog.droppedLines) }
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
         }
     }

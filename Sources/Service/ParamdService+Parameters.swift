@@ -5,24 +5,27 @@ import NeuralNet
 extension ParamdService {
     /// List, read, replace and edit parameters.
     func addParameterRoutes(to router: inout Router) {
-        handle(&router, .get, "/v1/models/{model}/parameters") { [self] request in
+        let listing = byModelSize { request, size in
+            Placement.formattingCost(values: (try? Self.booleanQuery(request, "values")) == true ? size.parameters : 0)
+        }
+        handle(&router, .get, "/v1/models/{model}/parameters", placement: listing) { [self] request in
             let state = try await currentState(request)
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
-            let parameters = try state.model.namedParameters(prefix: prefix)
+            let parameters = try Self.listing(state.model, kind: request.queryValue("kind"), prefix: prefix)
             if includeValues && state.model.parameterCount >= StreamedBody.threshold {
                 return StreamedBody.json(version: state.version) { stream in
                     try await Self.streamParameterListing(parameters, into: &stream)
                 }
             }
-            let cost = Placement.formattingCost(values: includeValues ? state.model.parameterCount : parameters.count)
-            let body = try await Placement.run(cost: cost) {
-                Self.parameterListing(parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
-            }
+            let body = Self.parameterListing(
+                parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
             return .json(body, version: state.version)
         }
 
-        handle(&router, .get, "/v1/models/{model}/parameters/{path}") { [self] request in
+        // The model's size bounds the tensor's: a big model's small tensors go to the pool too.
+        let reading = byModelSize { _, size in Placement.formattingCost(values: size.parameters) }
+        handle(&router, .get, "/v1/models/{model}/parameters/{path}", placement: reading) { [self] request in
             let state = try await currentState(request)
             let path = request.parameter("path")
             let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
@@ -35,8 +38,7 @@ extension ParamdService {
             if slice == nil && parameter.value.count >= StreamedBody.threshold {
                 return ParameterBody.streamed(parameter, version: state.version)
             }
-            let cost = Placement.formattingCost(values: parameter.value.count)
-            let body = try await Placement.run(cost: cost) { try ParameterBody.json(parameter, slice: slice, path: path) }
+            let body = try ParameterBody.json(parameter, slice: slice, path: path)
             return .json(body, version: state.version)
         }
 
@@ -72,6 +74,22 @@ extension ParamdService {
         }
     }
 
+    /// What `?kind=` lists: `parameters` (the default, PyTorch's `named_parameters`), `buffers`
+    /// (`named_buffers`: running statistics) or `all` (parameters, then buffers).
+    static func listing(_ model: Model, kind: String?, prefix: String) throws -> [NamedParameter] {
+        switch kind ?? "parameters" {
+        case "parameters": return try model.namedParameters(prefix: prefix)
+        case "buffers": return try model.namedBuffers(prefix: prefix)
+        case "all":
+            // A prefix naming one buffer lists just it; one naming a module lists both kinds.
+            if model.isBufferPath(prefix) { return try model.namedBuffers(prefix: prefix) }
+            return try model.namedParameters(prefix: prefix) + (model.hasModule(prefix) ? model.namedBuffers(prefix: prefix) : [])
+        default:
+            throw Problem.badRequest(
+                "query parameter kind must be parameters, buffers or all, got \((kind ?? "").debugDescription)", slug: "invalid-query", path: "kind")
+        }
+    }
+
     /// `{"parameters": [...]}`: each parameter's header, with its values when asked for.
     static func parameterListing(_ parameters: [NamedParameter], includeValues: Bool, capacity: Int) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: capacity)
@@ -83,7 +101,7 @@ extension ParamdService {
             ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &writer)
             if includeValues {
                 writer.key("value")
-                writer.write(tensor: parameter.value.scalars, shape: parameter.shape)
+                ParameterBody.writeValues(parameter.value, dtype: parameter.dtype, into: &writer)
             }
             writer.endObject()
         }

@@ -3,10 +3,12 @@ import JSON
 import NeuralNet
 
 extension ParamdService {
-    /// GET and PUT /v1/models/{model}/state-dict: every parameter as one safetensors file, the
-    /// format of PyTorch's `safetensors.torch.save_file(net.state_dict())`.
+    /// GET and PUT /v1/models/{model}/state-dict: every parameter and buffer as one safetensors
+    /// file, the format of PyTorch's `safetensors.torch.save_file(net.state_dict())`
+    /// (`num_batches_tracked` as I64, the rest F32).
     func addStateDictRoutes(to router: inout Router) {
-        handle(&router, .get, "/v1/models/{model}/state-dict") { request in
+        let copying = byModelSize { _, size in Placement.copyingCost(bytes: size.parameters * 4) }
+        handle(&router, .get, "/v1/models/{model}/state-dict", placement: copying) { request in
             let state = try await self.currentState(request)
             let entries = try ModelFileExport.requiringMaterialized(model: state.name) { try state.model.stateDict() }
             var metadata = ["format": "pt", "spec": state.model.specJSON.jsonString]
@@ -14,21 +16,12 @@ extension ParamdService {
                 metadata["input_shape"] = JSONValue.array(shape.map { .number(Double($0)) }).jsonString
             }
             let file = SafeTensorsFile(
-                tensors: entries.map { SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars) },
+                tensors: entries.map {
+                    let dtype: SafeTensorsDType = state.model.stateDictDType($0.key) == .int64 ? .i64 : .f32
+                    return SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars, dtype: dtype)
+                },
                 metadata: metadata)
-            let dataBytes = entries.reduce(0) { $0 + $1.value.count * 4 }
-            if dataBytes >= StreamedBody.threshold * 4 {
-                // The header now (it can fail), the data a chunk at a time from the snapshot.
-                let header = try file.encodedHeader()
-                var response = ModelFileExport.attachment([], filename: "\(state.name).safetensors", version: state.version)
-                response.body = .stream { writer in
-                    try await writer.write(header)
-                    for tensor in file.tensors { try await StreamedBody.floats(tensor.values, to: writer) }
-                }
-                return response
-            }
-            let cost = ModelFileExport.copyingCost(bytes: dataBytes)
-            let bytes = try await Placement.run(cost: cost) { try file.encoded() }
+            let bytes = try file.encoded()
             return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)
         }
 

@@ -7,30 +7,25 @@ extension ParamdService {
     /// Statistics and heatmaps of a parameter: what the page draws, and what a person with curl
     /// reads instead of a wall of numbers.
     func addStatsRoutes(to router: inout Router) {
-        handle(&router, .get, "/v1/models/{model}/parameters/{path}/stats") { [self] request in
+        let statistics = byModelSize { _, size in Placement.statisticsCost(values: size.parameters * 2) }
+        handle(&router, .get, "/v1/models/{model}/parameters/{path}/stats", placement: statistics) { [self] request in
             let state = try await currentState(request)
             let path = request.parameter("path")
             let bins = try Self.integerQuery(request, "bins", in: StatisticsLimits.bins, default: StatisticsLimits.defaultBins)
             let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
             let parameter = try state.model.parameter(path)
-            let cost = Placement.statisticsCost(values: parameter.value.count * (parameter.gradient == nil ? 1 : 2))
-            let body = try await Placement.run(cost: cost) {
-                try StatisticsBody.stats(parameter, slice: slice, path: path, bins: bins)
-            }
+            let body = try StatisticsBody.stats(parameter, slice: slice, path: path, bins: bins)
             return .json(body, version: state.version)
         }
 
-        handle(&router, .get, "/v1/models/{model}/parameters/{path}/heatmap") { [self] request in
+        handle(&router, .get, "/v1/models/{model}/parameters/{path}/heatmap", placement: statistics) { [self] request in
             let state = try await currentState(request)
             let path = request.parameter("path")
             let rows = try Self.integerQuery(request, "rows", in: StatisticsLimits.cells, default: StatisticsLimits.defaultCells)
             let columns = try Self.integerQuery(request, "cols", in: StatisticsLimits.cells, default: StatisticsLimits.defaultCells)
             let slice = try request.queryValue("slice").map { try SliceText.parse($0, location: "slice") }
             let parameter = try state.model.parameter(path)
-            let cost = Placement.statisticsCost(values: parameter.value.count)
-            let body = try await Placement.run(cost: cost) {
-                try StatisticsBody.heatmap(parameter, slice: slice, path: path, maxRows: rows, maxColumns: columns)
-            }
+            let body = try StatisticsBody.heatmap(parameter, slice: slice, path: path, maxRows: rows, maxColumns: columns)
             return .json(body, version: state.version)
         }
     }
@@ -54,11 +49,4 @@ enum StatisticsLimits {
     /// Heatmap cells per side: 512² cells are about 3 MB of JSON, enough for any screen.
     static let cells = 1...512
     static let defaultCells = 64
-}
-
-extension Placement {
-    /// Two passes over the values and a histogram placement: ~2 ns per value.
-    static func statisticsCost(values count: Int) -> Duration {
-        .nanoseconds(count.multipliedReportingOverflow(by: 2).partialValue)
-    }
 }

@@ -4,7 +4,8 @@ import NeuralNet
 
 extension ParamdService {
     /// Backward, zero-grad and train: gradients and optimizer state live in memory; train's
-    /// final weights are durable before its done line.
+    /// final weights are durable before its done line, and so are the running statistics a
+    /// backward pass moves.
     func addTrainingRoutes(to router: inout Router) {
         handle(&router, .post, "/v1/models/{model}/backward") { [self] request in
             let slot = try await slot(request)
@@ -15,8 +16,10 @@ extension ParamdService {
                 let materializes = model.hasDeferredLayers
                 let loss = try model.backward(input: parsed.inputs, target: target, loss: parsed.loss)
                 try Self.requireFiniteGradients(loss: loss, model: model)
-                // Deferred layers that took their width here are a durable change.
-                return materializes ? .durable(model, loss) : .memory(model, loss)
+                // Deferred layers that took their width here, and running statistics a batch
+                // norm moved in train mode, are durable changes; gradients alone are not.
+                let buffersMoved = model.store.buffers != state.model.store.buffers
+                return materializes || buffersMoved ? .durable(model, loss) : .memory(model, loss)
             }
             var writer = JSONWriter()
             writer.beginObject()

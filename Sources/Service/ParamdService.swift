@@ -12,8 +12,13 @@ public final class ParamdService: Sendable {
     let logger: Logger
     let coalescer: ForwardCoalescer
     let cors: CORSPolicy?
+    /// Where the per-request lines go; nil: no access log.
+    let accessLog: AccessLog?
+    /// Model sizes for the router's placement estimates.
+    let sizes: ModelSizeHints
 
-    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger) {
+    /// - Parameter accessLog: receives one line per finished request; nil logs none.
+    public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
         self.configuration = configuration
         let metrics = ServiceMetrics()
         self.metrics = metrics
@@ -23,6 +28,8 @@ public final class ParamdService: Sendable {
             ? nil : BearerAuth(token: configuration.token, fileTokens: configuration.fileTokens)
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.logger = logger
+        self.accessLog = accessLog
+        self.sizes = ModelSizeHints(limit: 2 * configuration.maxModels)
     }
 
     /// Loads every stored model; a damaged one is logged and reported by its routes.
@@ -40,6 +47,7 @@ public final class ParamdService: Sendable {
     /// ``RouteScopes``), so serve this router with those hooks.
     public func makeRouter() -> Router {
         var router = Router()
+        router.inlineBudget = Placement.inlineBudget
         router.notFound = { request in
             .problem(.notFound("no route matches \(request.method) \(request.path)", slug: "no-route"), instance: request.path)
         }
@@ -71,9 +79,13 @@ public final class ParamdService: Sendable {
     }
 
     /// Registers `handler` so that whatever it throws becomes a problem+json response in
-    /// the route's own context (so logs and metrics carry the route template).
-    func handle(_ router: inout Router, _ method: HTTPMethod, _ template: String, _ handler: @escaping HTTPHandler) {
-        router.on(method, template) { [self] request in
+    /// the route's own context (so logs and metrics carry the route template). It runs where
+    /// `placement` says (by default ``Placement/byMethod(_:)``).
+    func handle(
+        _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement? = nil,
+        _ handler: @escaping HTTPHandler
+    ) {
+        router.on(method, template, placement: placement ?? Placement.byMethod(method)) { [self] request in
             do {
                 return try await handler(request)
             } catch {

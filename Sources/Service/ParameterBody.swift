@@ -17,7 +17,7 @@ enum ParameterBody {
         writer.beginObject()
         writeHeader(parameter, shape: value.shape, into: &writer)
         writer.key("value")
-        writer.write(tensor: value.scalars, shape: value.shape)
+        writeValues(value, dtype: parameter.dtype, into: &writer)
         writer.key("grad")
         if let gradient {
             writer.write(tensor: gradient.scalars, shape: gradient.shape)
@@ -51,6 +51,20 @@ enum ParameterBody {
         }
     }
 
+    /// A tensor's values, nested by its shape: integers for an int64 buffer (a step counter).
+    static func writeValues(_ value: Tensor, dtype: TensorDType, into writer: inout JSONWriter) {
+        guard dtype == .int64 else {
+            writer.write(tensor: value.scalars, shape: value.shape)
+            return
+        }
+        func nested(_ offset: Int, _ dimensions: ArraySlice<Int>) -> JSONValue {
+            guard let first = dimensions.first else { return .number(Double(value.scalars[offset])) }
+            let stride = dimensions.dropFirst().reduce(1, *)
+            return .array((0..<first).map { nested(offset + $0 * stride, dimensions.dropFirst()) })
+        }
+        writer.write(nested(0, value.shape[...]))
+    }
+
     /// The members every listing has: name, shape, dtype, aliases.
     static func writeHeader(_ parameter: NamedParameter, shape: [Int], into writer: inout JSONWriter) {
         writer.key("name")
@@ -60,7 +74,7 @@ enum ParameterBody {
         for dimension in shape { writer.write(number: Double(dimension)) }
         writer.endArray()
         writer.key("dtype")
-        writer.write(string: "float32")
+        writer.write(string: parameter.dtype.rawValue)
         writer.key("aliases")
         writer.beginArray()
         for alias in parameter.aliases { writer.write(string: alias) }

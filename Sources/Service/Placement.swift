@@ -1,27 +1,24 @@
 import HTTP
 
-/// Where handlers run. A small request costs about as much in thread hops (event loop → pool →
-/// event loop) as in its own work, so quick requests run on the event loop that read them.
-/// Work that could hold a loop for long — a big forward, a big listing, any durable write —
-/// runs on the global pool instead, so the other connections of a loop never wait on a handler
-/// for much more than ``inlineBudget``.
+/// Where handlers run, declared with each route (``ParamdService/handle(_:_:_:placement:_:)``)
+/// and applied once by the router after matching. A small request costs about as much in thread
+/// hops (event loop → pool → event loop) as in its own work, so quick requests run on the event
+/// loop that read them; work that could hold a loop for long — a big forward, a big listing, any
+/// durable write — runs on the global pool, so the other connections of a loop never wait on a
+/// handler for much more than ``inlineBudget``.
 enum Placement {
-    /// About how long a handler may compute on an event loop.
+    /// About how long a handler may compute on an event loop (the router's budget).
     static let inlineBudget = Duration.microseconds(200)
 
-    /// The server hook: reads and forwards start on the loop and move heavy work off it
-    /// themselves (``run(cost:_:)``); every other request starts on the pool, since writes wait
-    /// on fsync.
-    static func forRequest(_ head: HTTPRequestHead) -> HandlerPlacement? {
-        switch head.method {
-        case .get, .head: .eventLoop
-        case .post where head.path.hasSuffix("/forward") || head.path.hasSuffix("/infer"): .eventLoop
-        default: nil
-        }
+    /// A route's placement when it declares none: reads on the loop (they await a snapshot and
+    /// format it), everything else on the pool, since writes wait on fsync.
+    static func byMethod(_ method: HTTPMethod) -> HandlerPlacement {
+        method == .get || method == .head ? .eventLoop : .concurrencyPool
     }
 
-    /// Runs `work` where it belongs: in place when its estimated cost fits ``inlineBudget``,
-    /// else in a task on the global pool (the caller resumes where it was).
+    /// For work whose cost is known only inside a handler — the joint pass of requests that
+    /// met in the ``ForwardCoalescer`` — the router's rule, applied there: in place when `cost`
+    /// fits ``inlineBudget``, else in a task on the global pool (the caller resumes where it was).
     static func run<T: Sendable>(cost: Duration, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         if cost <= inlineBudget { return try work() }
         return try await Task(executorPreference: globalConcurrentExecutor) { try work() }.value
@@ -30,5 +27,29 @@ enum Placement {
     /// Formatting `count` floats as JSON text (shortest round-trip digits): ~25 ns each.
     static func formattingCost(values count: Int) -> Duration {
         .nanoseconds(count.multipliedReportingOverflow(by: 25).partialValue)
+    }
+
+    /// Two passes over the values and a histogram placement: ~2 ns per value.
+    static func statisticsCost(values count: Int) -> Duration {
+        .nanoseconds(count.multipliedReportingOverflow(by: 2).partialValue)
+    }
+
+    /// Copying `bytes` of tensor data into a body: ~0.25 ns a byte (memory bandwidth, first-touch
+    /// page faults included).
+    static func copyingCost(bytes: Int) -> Duration { .nanoseconds(bytes / 4) }
+
+    /// A cost no budget admits: for a model whose size is not known yet.
+    static let unknown = Duration.seconds(1)
+}
+
+extension ParamdService {
+    /// A ``HandlerPlacement/byCost(_:)`` placement whose estimate is `cost` of the request's
+    /// model size (``ModelSizeHints``); a model not seen yet goes to the pool.
+    func byModelSize(_ cost: @escaping @Sendable (HTTPRequest, ModelSizeHints.Size) -> Duration) -> HandlerPlacement {
+        let sizes = self.sizes
+        return .byCost { request in
+            guard let name = request.parameters["model"], let size = sizes[name] else { return Placement.unknown }
+            return cost(request, size)
+        }
     }
 }

@@ -10,8 +10,8 @@ extension Problem {
     ///   except a ragged or unevenly nested array (422: well-formed JSON, but no tensor) and
     ///   size limits (413).
     /// - `NeuralNetError`: its category decides, 400 for a malformed spec, rule or option and
-    ///   422 for one that does not fit the model; a size limit is 422 (the request is well-formed,
-    ///   the server will not build it).
+    ///   422 for one that does not fit the model or a size limit (the request is well-formed, the
+    ///   server will not build it); but an unknown parameter is 404, since the URL names it.
     /// - ``ModelStoreError``: see ``init(store:)`` (404, 409, 507, 500).
     /// - anything else: 500 without details (the log has them).
     public init(_ error: any Error) {

@@ -1,3 +1,4 @@
+import HTTP
 import Metrics
 public import Prometheus
 import Synchronization
@@ -12,6 +13,8 @@ import Synchronization
 /// - `paramd_forward_batch_size`: histogram of forward batch sizes, per request.
 /// - `paramd_forward_joint_requests`: histogram of how many requests shared a joint forward
 ///   pass (``ForwardCoalescer``), recorded per joint pass.
+/// - `paramd_access_log_dropped_lines_total`: access-log lines dropped because the log's queue
+///   was full (``AccessLog``): requests are never slowed down to log them.
 public final class ServiceMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -21,6 +24,9 @@ public final class ServiceMetrics: Sendable {
     private let parameters: Metrics.Gauge
     private let batchSizes: Metrics.Recorder
     private let jointRequests: Metrics.Recorder
+    private let accessLogDropped: Metrics.Counter
+    /// The access log's drop count last added to `accessLogDropped`.
+    private let reportedAccessLogDrops = Mutex<Int>(0)
 
     private struct RouteKey: Hashable {
         let method: String
@@ -51,6 +57,7 @@ public final class ServiceMetrics: Sendable {
         parameters = Metrics.Gauge(label: "paramd_parameters", dimensions: [], factory: factory)
         batchSizes = Metrics.Recorder(label: "paramd_forward_batch_size", dimensions: [], aggregate: true, factory: factory)
         jointRequests = Metrics.Recorder(label: "paramd_forward_joint_requests", dimensions: [], aggregate: true, factory: factory)
+        accessLogDropped = Metrics.Counter(label: "paramd_access_log_dropped_lines_total", dimensions: [], factory: factory)
     }
 
     /// Records one answered request. `route` is the template (`/v1/models/{model}`), never
@@ -74,7 +81,7 @@ public final class ServiceMetrics: Sendable {
             return made
         }
         handles.requests.increment()
-        handles.duration.recordNanoseconds(Int64(clamping: duration.nanoseconds))
+        handles.duration.recordNanoseconds(duration.saturatingNanoseconds)
         if bytesIn > 0 { handles.bytesIn.increment(by: bytesIn) }
         if bytesOut > 0 { handles.bytesOut.increment(by: bytesOut) }
     }
@@ -95,16 +102,18 @@ public final class ServiceMetrics: Sendable {
         jointRequests.record(requests)
     }
 
+    /// Brings the dropped-lines counter up to the access log's own count, `total` (read at
+    /// scrape time: the log counts drops with one atomic add, on the event loop).
+    public func observeAccessLogDrops(total: Int) {
+        let added = reportedAccessLogDrops.withLock { reported in
+            defer { reported = max(reported, total) }
+            return max(0, total - reported)
+        }
+        if added > 0 { accessLogDropped.increment(by: added) }
+    }
+
     /// The Prometheus text exposition of everything recorded so far.
     public func render() -> [UInt8] {
         registry.emitToBuffer()
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ attoseconds / 1_000_000_000
     }
 }

@@ -32,7 +32,9 @@ struct StateDictUpload {
             }
             let values: [Float]
             do throws(SafeTensorsError) {
-                values = try layout.floats(in: body)
+                // An integer buffer (num_batches_tracked) comes as I64 from PyTorch.
+                let integerKey = model.stateDictDType(layout.name) == .int64
+                values = try integerKey && !layout.dtype.convertsToFloat32 ? layout.integers(in: body) : layout.floats(in: body)
             } catch {
                 throw Self.problem(error)
             }

@@ -9,6 +9,14 @@ struct Settings {
     var logLevel: Logger.Level = .info
     /// The tokens file, which SIGHUP reads again.
     var tokensFile: String?
+    var accessLog = AccessLogSetting.standardError
+
+    /// `--access-log`: where the per-request lines go.
+    enum AccessLogSetting: Equatable {
+        case standardError
+        case off
+        case file(String)
+    }
 
     init(command: Paramd, environment: [String: String]) throws {
         func text(_ flag: String?, _ variable: String) -> String? {
@@ -67,6 +75,13 @@ struct Settings {
                 throw ValidationError("unknown log level \"\(level)\"; use trace, debug, info, notice, warning, error or critical")
             }
             logLevel = parsed
+        }
+        if let destination = text(command.accessLog, "PARAMD_ACCESS_LOG") {
+            accessLog = switch destination {
+            case "stderr": .standardError
+            case "off": .off
+            default: .file(destination)
+            }
         }
     }
 

@@ -90,13 +90,26 @@ struct ServerLifecycleTests {
 
     @Test func logsOneLinePerRequestWithoutBodies() throws {
         let server = try ServerProcess()
-        defer { server.stop(); server.removeData() }
+        defer { server.removeData() }
         _ = try Curl.json("POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp)
         _ = try Curl.json("GET", "\(server.baseURL)/healthz")
-        Thread.sleep(forTimeInterval: 0.2)
-        let lines = server.log.split(separator: "\n").filter { $0.contains(" request") && $0.contains("route=") }
+        // Stopping writes every queued line before the last message.
+        server.stop()
+        let lines = server.log.split(separator: "\n").filter { $0.contains(" request ") && $0.contains("route=") }
         #expect(lines.count == 2)
-        #expect(lines.contains { $0.contains("method=POST") && $0.contains("route=/v1/models") && $0.contains("status=201") })
+        #expect(lines.contains { $0.contains("method=POST") && $0.contains("route=/v1/models ") && $0.contains("status=201") })
         #expect(!server.log.contains("\"spec\""))
+    }
+
+    @Test func theAccessLogGoesWherePARAMD_ACCESS_LOGSays() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("paramd-access-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let server = try ServerProcess(environment: ["PARAMD_ACCESS_LOG": path.path])
+        defer { server.removeData() }
+        _ = try Curl.json("GET", "\(server.baseURL)/healthz")
+        server.stop()
+        let written = try String(contentsOf: path, encoding: .utf8)
+        #expect(written.contains(" request ") && written.contains("route=/healthz status=200"))
+        #expect(!server.log.contains(" request "))
     }
 }

@@ -100,6 +100,25 @@ def deep():
     return "deep", spec, 42, net, [16, 4, 16], "cross_entropy"
 
 
+def lenet():
+    spec = {"type": "sequential", "layers": [
+        {"type": "conv2d", "in_channels": 1, "out_channels": 6, "kernel_size": 5, "padding": 2}, {"type": "relu"},
+        {"type": "max_pool2d", "kernel_size": 2},
+        {"type": "conv2d", "in_channels": 6, "out_channels": 16, "kernel_size": 5}, {"type": "relu"},
+        {"type": "max_pool2d", "kernel_size": 2},
+        {"type": "flatten"},
+        {"type": "linear", "in": 400, "out": 120}, {"type": "relu"},
+        {"type": "linear", "in": 120, "out": 84}, {"type": "relu"},
+        {"type": "linear", "in": 84, "out": 10}]}
+    torch.manual_seed(5)
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    return "lenet", spec, 5, net, [4, 1, 28, 28], "cross_entropy"
+
+
 def params(net):
     return {name: {"shape": list(p.shape), "values": p.detach().reshape(-1).tolist()}
             for name, p in net.named_parameters()}
@@ -128,7 +147,7 @@ def train(net, initial, make_optimizer, x, target, kind, steps=3):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for make in (mlp, rgnet, tied, deep):
+    for make in (mlp, rgnet, tied, deep, lenet):
         name, spec, seed, net, input_shape, kind = make()
         initial_params = params(net)
         initial = {k: v.clone() for k, v in net.state_dict().items()}

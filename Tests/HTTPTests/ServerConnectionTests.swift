@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 import Testing
 @testable import HTTP
 
@@ -186,7 +185,7 @@ struct ServerConnectionTests {
     }
 
     @Test func reportsEachCompletedRequestToTheHook() async throws {
-        let summaries = Mutex<[HTTPRequestSummary]>([])
+        let summaries = Shared<[HTTPRequestSummary]>([])
         var hooks = HTTPServerHooks()
         hooks.requestCompleted = { summary in summaries.withLock { $0.append(summary) } }
         try await withServer(hooks: hooks) { _, port in
@@ -257,35 +256,49 @@ struct ServerConnectionTests {
         await server.shutdown()
     }
 
-    /// The placement hook really moves a handler onto the loop: one that blocks its thread for
-    /// 400 ms then delays the loop's other connection. (The pool arm is not tested this way: a
-    /// blocking handler there would starve the test run's own two-thread cooperative pool.)
-    @Test func placementHookPutsAHandlerOnTheLoop() async throws {
-        let placement = HandlerPlacement.eventLoop
-        var router = testRouter()
-        router.get("/block") { _ in
-            usleep(400_000)  // deliberately blocking: stands for a long computation
-            return .text("blocked")
+    /// A route's placement really decides the thread: with one loop, an event-loop task runs
+    /// on the thread that calls in-place handlers (the loop's), a pool task elsewhere.
+    @Test func eachPlacementRunsOnItsThread() async throws {
+        let threads = Shared<[String: pthread_t]>([:])
+        var router = Router()
+        router.inPlace(.get, "/in-place") { _ in
+            threads.withLock { $0["in-place"] = pthread_self() }
+            return .text("ok")
         }
-        var hooks = HTTPServerHooks()
-        hooks.handlerPlacement = { head in head.path == "/block" ? placement : nil }
-        try await withServer(testConfiguration { $0.eventLoopCount = 1 }, hooks: hooks, router: router) { _, port in
+        router.get("/loop", placement: .eventLoop) { _ in
+            threads.withLock { $0["loop"] = pthread_self() }
+            return .text("ok")
+        }
+        router.get("/pool") { _ in
+            threads.withLock { $0["pool"] = pthread_self() }
+            return .text("ok")
+        }
+        try await withServer(testConfiguration { $0.eventLoopCount = 1 }, router: router) { _, port in
             try await blocking {
-                let blocker = try RawClient(port: port)
-                let other = try RawClient(port: port)
-                try blocker.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n")
-                usleep(50_000)
-                let start = monotonicSeconds()
-                #expect(try other.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
-                let waited = monotonicSeconds() - start
-                #expect(waited > 0.2, "the loop was blocked, so the other request waited (\(waited) s)")
-                #expect(try blocker.readResponse().text == "blocked")
+                let client = try RawClient(port: port)
+                for path in ["/in-place", "/loop", "/pool"] {
+                    #expect(try client.exchange("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
+                }
             }
         }
+        let seen = threads.withLock { $0 }
+        let loop = try #require(seen["in-place"])
+        #expect(seen["loop"].map { pthread_equal($0, loop) != 0 } == true)
+        #expect(seen["pool"].map { pthread_equal($0, loop) == 0 } == true)
     }
 
     @Test func runsHandlersOnTheEventLoopWhenAsked() async throws {
-        try await withServer(testConfiguration { $0.handlerPlacement = .eventLoop }) { _, port in
+        var router = Router()
+        router.get("/slow", placement: .eventLoop) { request in
+            try await Task.sleep(for: .milliseconds(Int(request.queryValue("ms") ?? "") ?? 0))
+            return .text("slept \(request.queryValue("ms") ?? "")")
+        }
+        router.get("/stream", placement: .eventLoop) { _ in
+            HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
+                for step in 0..<2 { try await writer.write("{\"step\":\(step)}\n") }
+            })
+        }
+        try await withServer(router: router) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
                 try client.send("GET /slow?ms=20 HTTP/1.1\r\nHost: t\r\n\r\nGET /stream?n=2 HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -61,7 +61,9 @@ struct ServerLoadTests {
             let stop = Flag()
             let peak = Peak()
             async let opened = blocking { try Self.slowloris(port: port, count: 300, interval: 0.2, stop: stop) }
-            try await Task.sleep(for: .milliseconds(300))
+            // The slow clients fill the cap before the newcomers arrive.
+            let deadline = monotonicSeconds() + 30
+            while server.openConnections < 100 && monotonicSeconds() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             let statuses = try await blocking { () -> [Int] in
                 var statuses: [Int] = []
                 for _ in 0..<20 {
@@ -80,20 +82,37 @@ struct ServerLoadTests {
     }
 
     @Test func busyConnectionsAreNotShedAndNewcomersGet503() async throws {
-        try await withServer(testConfiguration { $0.limits.maxConnections = 4 }) { _, port in
-            try await blocking {
+        let entered = Shared(0)
+        let allBusy = Gate()
+        let release = Gate()
+        var router = testRouter()
+        router.get("/held") { _ in
+            if entered.withLock({ count in
+                count += 1
+                return count
+            }) == 4 { allBusy.open() }
+            await release.wait()
+            return .text("released")
+        }
+        try await withServer(testConfiguration { $0.limits.maxConnections = 4 }, router: router) { _, port in
+            let busy = try await blocking { () -> [RawClient] in
                 var busy: [RawClient] = []
                 for _ in 0..<4 {
                     let client = try RawClient(port: port)
-                    try client.send("GET /slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n")
+                    try client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
                     busy.append(client)
                 }
-                usleep(200_000)
+                return busy
+            }
+            await allBusy.wait()
+            try await blocking {
                 let newcomer = try RawClient(port: port)
                 let refused = try newcomer.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(refused.status == 503)
-                for client in busy { #expect(try client.readResponse().text == "slept 800") }
             }
+            release.open()
+            let answers = try await blocking { try busy.map { try $0.readResponse().text } }
+            #expect(answers == Array(repeating: "released", count: 4))
         }
     }
 }

@@ -66,6 +66,34 @@ struct TLSTests {
         }
     }
 
+    /// At the connection cap a TLS listener closes the newcomer without writing: a plaintext
+    /// 503 would reach a client that expects a handshake as garbage.
+    @Test func aTLSNewcomerAtTheCapIsClosedWithoutPlaintext() async throws {
+        let files = try await Self.makeCertificate()
+        let entered = Gate()
+        let release = Gate()
+        var router = testRouter()
+        router.get("/held") { _ in
+            entered.open()
+            await release.wait()
+            return .text("released")
+        }
+        var configuration = Self.tlsConfiguration(files)
+        configuration.limits.maxConnections = 1
+        try await withServer(configuration, router: router) { _, port in
+            let busy = Task { try await run("curl", ["-sS", "--cacert", files.certificate, "https://127.0.0.1:\(port)/held"]) }
+            await entered.wait()
+            let refusal = try await blocking { () -> [UInt8] in
+                let newcomer = try RawClient(port: port)
+                return try newcomer.readToEnd()
+            }
+            #expect(refusal.isEmpty, "the newcomer got \(String(decoding: refusal, as: UTF8.self).debugDescription)")
+            release.open()
+            let result = try await busy.value
+            #expect(result.text == "released", "\(result.stderr)")
+        }
+    }
+
     @Test func offersOnlyTheIntermediateKeyExchangeGroups() async throws {
         let files = try await Self.makeCertificate()
         try await withServer(Self.tlsConfiguration(files)) { _, port in

@@ -63,7 +63,7 @@ struct InitializationRulesTests {
     static let malformed: [(String, String)] = [
         (#"{"rules": [{"match": "**", "init": {"name": "normal", "std": -1}}]}"#, "body.rules[0].init.std must not be negative, got -1"),
         (#"{"rules": [{"match": "**", "init": "glorious"}]}"#,
-         #"body.rules[0].init.name must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, mixture, pytorch, mxnet, keras; got "glorious""#),
+         #"body.rules[0].init.name must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, sparse, mixture, pytorch, mxnet, keras; got "glorious""#),
         (#"{"rules": [{"match": "a..b", "init": "zeros"}]}"#, "body.rules[0].match 'a..b' has an empty segment"),
         (#"{"seed": -1, "init": "zeros"}"#, "body.seed must be an integer from 0 to 2^53, got -1"),
         (#"{"rules": []}"#, "body.rules must be an array of 1 to 256 rules"),

@@ -10,7 +10,7 @@ import Testing
 /// rounding in its sum into a visible step difference: on the deep net PyTorch's own float32
 /// run differs from its float64 run by 4.1e-5 in this measure.
 struct ParityTests {
-    static let networks = ["mlp", "rgnet", "tied", "deep"]
+    static let networks = ["mlp", "rgnet", "tied", "deep", "lenet"]
 
     struct Fixture {
         let root: [String: JSONValue]

@@ -11,8 +11,8 @@ struct SpecErrorTests {
         (#"{"type": "linear", "in": "4", "out": 3}"#, #"spec.in must be a positive integer, got "4""#, .badRequest),
         (#"{"type": "linear", "in": 4, "out": 3, "outt": 2}"#,
          "spec has an unknown field 'outt'; allowed fields are 'activation', 'bias', 'id', 'in', 'name', 'out', 'type'", .badRequest),
-        (#"{"type": "conv2d"}"#,
-         #"spec.type must be one of linear, dense, sequential, flatten, relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity; got "conv2d""#, .badRequest),
+        (#"{"type": "transformer"}"#,
+         #"spec.type must be one of linear, dense, sequential, flatten, relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity, batch_norm1d, batch_norm2d, layer_norm, embedding, dropout, residual, conv2d, max_pool2d, avg_pool2d; got "transformer""#, .badRequest),
         (#"{"type": "sequential", "layers": [{"type": "relu", "name": "a.b"}]}"#,
          "spec.layers[0].name 'a.b' must not contain '.' or '*': names are path segments", .badRequest),
         (#"{"type": "sequential", "layers": [{"type": "relu", "name": ""}]}"#, "spec.layers[0].name must not be empty", .badRequest),
@@ -26,10 +26,10 @@ struct SpecErrorTests {
          "spec.layers[1].id 'a' is already the id of an earlier module; ids must be unique", .badRequest),
         (#"{"type": "sequential", "layers": 3}"#, "spec.layers must be an array of modules, got 3", .badRequest),
         (#"[1, 2]"#, "spec must be an object, got an array", .badRequest),
-        (#"{"type": "linear", "in": 1e9, "out": 1e9}"#, "spec.out is 1000000000, over the width limit of 1048576", .badRequest),
-        (#"{"type": "linear", "in": 1e300, "out": 1}"#, "spec.in is 1e+300, over the width limit of 1048576", .badRequest),
+        (#"{"type": "linear", "in": 1e9, "out": 1e9}"#, "spec.out is 1000000000, over the width limit of 1048576", .cannotApply),
+        (#"{"type": "linear", "in": 1e300, "out": 1}"#, "spec.in is 1e+300, over the width limit of 1048576", .cannotApply),
         (#"{"type": "linear", "in": 1000000, "out": 1000000}"#,
-         "spec (linear 1000000→1000000) has 1000001000000 parameters, which would bring the model over the limit of 100000000 parameters", .badRequest),
+         "spec (linear 1000000→1000000) has 1000001000000 parameters, which would bring the model over the limit of 100000000 parameters", .cannotApply),
         (#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "linear", "in": 5, "out": 1}]}"#,
          "spec: layer 1 (linear) expects 5 input features but the layers before it give 8", .badRequest),
         (#"{"type": "linear", "in": 4, "out": 3, "activation": "swish"}"#,
@@ -59,7 +59,7 @@ struct SpecErrorTests {
         let spec = #"{"type": "sequential", "layers": [\#(layers.joined(separator: ", "))]}"#
         let error = thrownError { _ = try Model(spec: json(spec)) }
         #expect(error?.description.contains("more than 10000 module positions") == true)
-        #expect(error?.category == .badRequest)
+        #expect(error?.category == .cannotApply)
     }
 
     @Test func refusesTooManyModulePositions() {
@@ -93,7 +93,7 @@ struct ActivationLimitTests {
         let net = try Model(spec: json(#"{"type": "linear", "in": 1, "out": 1000000}"#))
         let error = thrownError { _ = try net.forward(Tensor(zeros: [200, 1])) }
         #expect(error?.description == "input: a batch of 200 would need an activation of more than 134217728 elements, the limit; send smaller batches")
-        #expect(error?.category == .badRequest)
+        #expect(error?.category == .cannotApply)
         #expect(try net.forward(Tensor(zeros: [2, 1])).output.shape == [2, 1_000_000])
     }
 }

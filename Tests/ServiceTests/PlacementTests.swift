@@ -4,39 +4,70 @@ import NeuralNet
 import Testing
 @testable import Service
 
-/// Quick requests start on the event loop; writes and heavy work go to the pool.
+/// Each route's placement, declared where it is registered and applied once by the router:
+/// probes in place, quick reads on the loop, writes on the pool, forwards by their cost.
 struct PlacementTests {
-    @Test func readsAndForwardsStartOnTheLoopAndWritesOnThePool() throws {
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .get, target: "/v1/models/m/parameters/0.weight")) == .eventLoop)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .head, target: "/v1/models/m")) == .eventLoop)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .post, target: "/v1/models/m/forward")) == .eventLoop)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .post, target: "/v1/models/m/train")) == nil)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .patch, target: "/v1/models/m/parameters/0.weight")) == nil)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .put, target: "/v1/models/m/parameters/0.weight")) == nil)
-        #expect(Placement.forRequest(try HTTPRequestHead(method: .delete, target: "/v1/models/m")) == nil)
+    enum Where: Equatable { case inPlace, eventLoop, pool }
+
+    static func place(_ harness: ServiceHarness, _ method: HTTPMethod, _ target: String, body: String = "") throws -> Where {
+        let head = try HTTPRequestHead(method: method, target: target, headers: ["Content-Type": "application/json"])
+        switch try harness.router.dispatch(HTTPRequest(head: head, body: Array(body.utf8))) {
+        case .answered: return .inPlace
+        case .onEventLoop: return .eventLoop
+        case .onPool: return .pool
+        }
     }
 
+    static func rows(_ count: Int, width: Int) -> String {
+        let row = "[" + Array(repeating: "0.12345678", count: width).joined(separator: ",") + "]"
+        return #"{"inputs":["# + Array(repeating: row, count: count).joined(separator: ",") + "]}"
+    }
+
+    @Test func probesInPlaceReadsOnTheLoopWritesOnThePool() async throws {
+        let harness = await ServiceHarness()
+        try await harness.createMLP()
+        #expect(try Self.place(harness, .get, "/healthz") == .inPlace)
+        #expect(try Self.place(harness, .get, "/readyz") == .inPlace)
+        #expect(try Self.place(harness, .get, "/v1/models/mlp") == .eventLoop)
+        #expect(try Self.place(harness, .head, "/v1/models/mlp") == .eventLoop)
+        #expect(try Self.place(harness, .post, "/v1/models/mlp/train", body: "{}") == .pool)
+        #expect(try Self.place(harness, .patch, "/v1/models/mlp/parameters/0.weight", body: "{}") == .pool)
+        #expect(try Self.place(harness, .put, "/v1/models/mlp/parameters/0.weight", body: "{}") == .pool)
+        #expect(try Self.place(harness, .delete, "/v1/models/mlp") == .pool)
+    }
+
+    /// A forward's placement follows its estimated cost: the batch times the model's size, known
+    /// once a request has read the model; a model not seen yet goes to the pool.
+    @Test func forwardsRunOnTheLoopOrThePoolByTheirCost() async throws {
+        let harness = await ServiceHarness()
+        let created = try await harness.send(.post, "/v1/models", json: """
+            {"name": "big", "spec": {"type": "sequential", "layers": [
+              {"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}
+            """)
+        #expect(created.status == 201)
+        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .pool)
+        #expect(try await harness.send(.post, "/v1/models/big/forward", json: Self.rows(1, width: 784)).status == 200)
+        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .eventLoop)
+        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(64, width: 784)) == .pool)
+        #expect(try Self.place(harness, .post, "/v2/models/big/infer", body: Self.rows(1, width: 784)) == .eventLoop)
+        #expect(try Self.place(harness, .post, "/v1/models/nobody/forward", body: Self.rows(1, width: 784)) == .pool)
+        // A full listing of its values is big; the names alone are not.
+        #expect(try Self.place(harness, .get, "/v1/models/big/parameters") == .eventLoop)
+        #expect(try Self.place(harness, .get, "/v1/models/big/parameters?values=true") == .pool)
+        #expect(try await harness.send(.delete, "/v1/models/big").status == 204)
+        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .pool)
+    }
+
+    /// The coalescer's joint pass obeys the router's rule for a single pass of the same cost.
     @Test func cheapWorkRunsInPlaceAndCostlyWorkInAPoolTask() async throws {
         let caller = withUnsafeCurrentTask { $0?.hashValue }
         let inPlace = try await Placement.run(cost: .microseconds(10)) { withUnsafeCurrentTask { $0?.hashValue } }
         #expect(inPlace == caller)
         let offloaded = try await Placement.run(cost: .milliseconds(5)) { withUnsafeCurrentTask { $0?.hashValue } }
         #expect(offloaded != nil && offloaded != caller)
-    }
-
-    @Test func forwardCostGrowsWithTheBatchAndTheModel() throws {
-        let spec = try JSONValue(parsing: Array(#"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#.utf8))
-        let model = try Model(spec: spec)
-        func request(rows: Int) throws -> HTTPRequest {
-            let row = "[" + Array(repeating: "0.12345678", count: 784).joined(separator: ",") + "]"
-            let body = #"{"inputs":["# + Array(repeating: row, count: rows).joined(separator: ",") + "]}"
-            return HTTPRequest(
-                head: try HTTPRequestHead(method: .post, target: "/v1/models/m/forward", headers: ["Content-Type": "application/json"]),
-                body: Array(body.utf8))
-        }
-        let one = ForwardRequest.estimatedCost(of: try request(rows: 1), model: model)
-        let many = ForwardRequest.estimatedCost(of: try request(rows: 64), model: model)
-        #expect(one <= Placement.inlineBudget)
-        #expect(many > Placement.inlineBudget)
+        let oneRow = ForwardRequest.passCost(rows: 1, parameters: 784 * 256 + 256 * 10)
+        let jointPass = ForwardRequest.passCost(rows: 32, parameters: 784 * 256 + 256 * 10)
+        #expect(oneRow <= Placement.inlineBudget)
+        #expect(jointPass > Placement.inlineBudget)
     }
 }

@@ -14,7 +14,7 @@ struct ServiceHarness {
 
     init(
         token: String? = nil, maxParameters: Int = 1_000_000, maxModels: Int = 100, stored: [StoredModel] = [],
-        configure: (inout ServiceConfiguration) -> Void = { _ in }
+        accessLog: AccessLog? = nil, held: HeldStore? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async {
         var configuration = ServiceConfiguration()
         configuration.token = token
@@ -24,7 +24,7 @@ struct ServiceHarness {
         store = MemoryModelStore(models: stored)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        service = ParamdService(configuration: configuration, store: store, logger: logger)
+        service = ParamdService(configuration: configuration, store: held?.wrapping(store) ?? store, logger: logger, accessLog: accessLog)
         await service.loadModels()
         router = service.makeRouter()
         hooks = service.makeHooks()

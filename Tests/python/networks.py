@@ -20,5 +20,16 @@ TIED = {"type": "sequential", "layers": [
     {"ref": "shared"}, {"type": "relu"},
     {"type": "linear", "out": 1}]}
 
+# LeCun's LeNet for 28×28 images (nn.Sequential's order: conv, relu, pool twice, then the MLP).
+LENET = {"type": "sequential", "layers": [
+    {"type": "conv2d", "in_channels": 1, "out_channels": 6, "kernel_size": 5, "padding": 2}, {"type": "relu"},
+    {"type": "max_pool2d", "kernel_size": 2},
+    {"type": "conv2d", "in_channels": 6, "out_channels": 16, "kernel_size": 5}, {"type": "relu"},
+    {"type": "max_pool2d", "kernel_size": 2},
+    {"type": "flatten"},
+    {"type": "linear", "in": 400, "out": 120}, {"type": "relu"},
+    {"type": "linear", "in": 120, "out": 84}, {"type": "relu"},
+    {"type": "linear", "in": 84, "out": 10}]}
+
 # (name, spec, input width) of each.
 CHAPTER = [("mlp", MLP, 4), ("rgnet", RGNET, 4), ("tied", TIED, 20)]

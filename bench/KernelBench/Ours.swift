@@ -16,6 +16,32 @@ enum Ours {
             }
         case .forward(let layers, let batch):
             return MLPForward(layers: layers, batch: batch, threads: threads).time(minSeconds: minSeconds)
+        case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
+            let options = try! Conv2DOptions(
+                inChannels: inChannels, outChannels: outChannels, kernelSize: Size2D(square: kernel),
+                padding: Size2D(square: padding))
+            let geometry = try! Conv2DGeometry(options, batch: batch, inputSize: Size2D(square: size))
+            let x = uniform(geometry.inputCount, seed: 1)
+            let w = uniform(options.weightCount, seed: 2)
+            let b = uniform(outChannels, seed: 3)
+            var out = [Float](repeating: 0, count: geometry.outputCount)
+            return out.withUnsafeMutableBufferPointer { po in
+                bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
+                    conv2d(geometry, input: x, weight: w, bias: b, output: po.baseAddress!, threads: threads)
+                }
+            }
+        case .lenet(let batch, let training, model: false):
+            let net = try! LeNetKernels(batch: batch, threads: threads)
+            return bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
+                if training { net.trainStep() } else { net.forward(training: false) }
+            }
+        case .lenet(let batch, let training, model: true):
+            // A Model runs its kernels on every usable core whatever `threads` is: its 1T row is the
+            // CPU time of all its threads (what it costs beside a one-thread peer), its 2T row wall time.
+            let net = try! LeNetModel(batch: batch)
+            return bestTime(minSeconds: minSeconds, processCPU: threads == 1) {
+                if training { try! net.trainStep() } else { try! net.forward() }
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// numpy's and PyTorch's best times for one case, in seconds (torch nil when not installed).
+/// numpy's and PyTorch's best times for one case, in seconds (torch nil when not installed, numpy
+/// nil for the convolution cases, which numpy has no kernel for).
 struct PeerTime: Decodable {
-    var numpy: Double
+    var numpy: Double?
     var torch: Double?
 }
 

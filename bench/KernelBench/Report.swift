@@ -33,10 +33,15 @@ enum Report {
             let title: String
             var isForward = false
             switch row.benchCase.kind {
+            case .conv, .gemm(64, 3136, 576, false):
+                title = "conv2d forward (im2col + gemm + bias) beside its gemm, GFLOP/s"
             case .gemm(_, _, _, false): title = "gemm C = A·B, GFLOP/s"
             case .gemm(_, _, _, true): title = "linear layer Y = X·Wᵀ (W stored out×in), GFLOP/s"
             case .forward(let layers, _):
                 title = "MLP \(layers.map(String.init).joined(separator: "-")) relu forward (gemm + bias + relu), µs per batch"
+                isForward = true
+            case .lenet:
+                title = "LeNet on 28×28 (forward; SGD step: forward, cross-entropy, backward, update), µs per batch"
                 isForward = true
             }
             if title != section {

@@ -1,4 +1,4 @@
-// kernel-bench: GFLOP/s of our gemm and MLP forward beside numpy (OpenBLAS) and PyTorch CPU,
+// kernel-bench: GFLOP/s of our gemm, MLP forward, conv2d and LeNet beside numpy (OpenBLAS) and PyTorch CPU,
 // measured in this run, case by case, alternating ours and the peers' twice and keeping each
 // side's best. Usage: swift run -c release kernel-bench [--min-seconds S] [--no-peer] [--filter TEXT]
 import Foundation
@@ -36,7 +36,7 @@ if usePeer {
 }
 
 var results: [Report.Row] = []
-let cases = (BenchPlan.squares + BenchPlan.linearShapes + BenchPlan.forwards).filter {
+let cases = (BenchPlan.squares + BenchPlan.linearShapes + BenchPlan.forwards + BenchPlan.convolutions + BenchPlan.lenets).filter {
     filter.map($0.label.contains) ?? true
 }
 for c in cases {
@@ -47,7 +47,7 @@ for c in cases {
             if let session = peer {
                 do {
                     let t = try session.time(c.peerRequest(threads: threads, minSeconds: minSeconds / 2))
-                    row.record(.numpy, threads, t.numpy)
+                    if let numpy = t.numpy { row.record(.numpy, threads, numpy) }
                     if let torch = t.torch { row.record(.torch, threads, torch) }
                 } catch {
                     print("peer failed on \(c.label): \(error)")

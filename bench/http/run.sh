@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# HTTP benchmark: paramd's HTTP module against nginx, measured in the same run.
+# HTTP benchmark against nginx, measured in the same run.
 #
-#   bench/http/run.sh                  # DURATION=8 s per cell, each handler mode (immediate, eventloop, pool)
-#   DURATION=15 PLACEMENTS=pool bench/http/run.sh
+#   bench/http/run.sh                  # paramd itself: /healthz and a batch-1 forward, access logs on and off
+#   bench/http/run.sh module           # the HTTP module's bench server, each handler mode (inplace, eventloop, pool)
+#   DURATION=15 PLACEMENTS=pool bench/http/run.sh module
 #
 # Each server gets core 0 alone (taskset), wrk gets core 1 with one thread. Cells: GET of a
 # 27-byte JSON and POST echo of 1 KiB, at 16 and 256 keep-alive connections. Prints requests/s,
@@ -10,8 +11,9 @@
 # Needs: wrk, nginx, libnginx-mod-http-echo (Debian), a release build (done here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ "${1:-paramd}" = paramd ]; then exec bench/http/paramd.sh; fi
 DURATION="${DURATION:-8}"
-PLACEMENTS="${PLACEMENTS:-immediate eventloop pool}"
+PLACEMENTS="${PLACEMENTS:-inplace eventloop pool}"
 OUR_PORT="${OUR_PORT:-18481}"
 NGINX_PORT="${NGINX_PORT:-18482}"
 
@@ -26,39 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for_port() {
-    for _ in $(seq 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$1/json" && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2
-    exit 1
-}
-
-# CPU seconds (user + system) a process has used so far.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-# Runs wrk on core 1 against a server whose CPU time is read from pid $4;
-# prints "requests_per_second p50_ms p99_ms non2xx cpu_us_per_request".
-measure() {
-    local url="$1" connections="$2" script="${3:-}" pid="$4"
-    local args=(-t1 -c"$connections" -d"${DURATION}s" --latency)
-    [ -n "$script" ] && args+=(-s "$script")
-    # Warm-up, then the measured run.
-    taskset -c 1 wrk -t1 -c"$connections" -d1s ${script:+-s "$script"} "$url" >/dev/null
-    local before after
-    before="$(cpu_ticks "$pid")"
-    taskset -c 1 wrk "${args[@]}" "$url" > "$work/wrk.out"
-    after="$(cpu_ticks "$pid")"
-    awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /requests in/ { total = $1 }
-        /^Requests\/sec/ { rps = $2 }
-        /Non-2xx/ { bad = $NF }
-        END { printf "%.0f %.3f %.3f %s %.1f\n", rps, p50, p99, (bad == "" ? 0 : bad), ticks * 1e6 / hz / (total > 0 ? total : 1) }' "$work/wrk.out"
-}
+source bench/http/common.sh
 
 # nginx
 mkdir -p "$work/nginx"

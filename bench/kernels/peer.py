@@ -9,7 +9,11 @@ stdin, one reply line on stdout:
       C = A·B ("nn", B stored k×n) or C = A·Wᵀ ("nt", W stored n×k, as a linear layer's weight)
   {"kind": "mlp", "layers": [784, 256, 256, 10], "batch": B, "threads": T, "min_seconds": S}
       forward of a relu MLP: per layer X·Wᵀ + b, relu on hidden layers (torch: nn.Sequential)
-  -> {"numpy": seconds, "torch": seconds or null}, each the best of several timed runs (threads 1:
+  {"kind": "conv", "batch": B, "in_channels": C, "out_channels": O, "size": S, "kernel": K, "padding": P, ...}
+      conv2d forward (torch.nn.functional.conv2d with bias; numpy has none: null)
+  {"kind": "lenet", "batch": B, "training": bool, ...}
+      LeNet's forward (eval, inference mode), or one step: zero_grad, cross-entropy, backward, SGD step
+  -> {"numpy": seconds or null, "torch": seconds or null}, each the best of several timed runs (threads 1:
      this thread's CPU time; more: wall time).
 kernel-bench starts this script with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its
 environment only: those settings (for old OpenBLAS builds on this machine) slow a current one.
@@ -120,6 +124,47 @@ def time_mlp(req, s):
     return result
 
 
+def time_conv(req, s):
+    if torch is None:
+        return {"numpy": None, "torch": None}
+    x = torch.rand(req["batch"], req["in_channels"], req["size"], req["size"]) * 2 - 1
+    w = torch.rand(req["out_channels"], req["in_channels"], req["kernel"], req["kernel"]) * 2 - 1
+    b = torch.rand(req["out_channels"]) * 2 - 1
+    with torch.inference_mode():
+        seconds = best_time(lambda: torch.nn.functional.conv2d(x, w, b, padding=req["padding"]), s, req["threads"] == 1)
+    return {"numpy": None, "torch": seconds}
+
+
+def lenet():
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def time_lenet(req, s):
+    if torch is None:
+        return {"numpy": None, "torch": None}
+    batch, cpu = req["batch"], req["threads"] == 1
+    net = lenet()
+    x = torch.rand(batch, 1, 28, 28)
+    if not req["training"]:
+        net.eval()
+        with torch.inference_mode():
+            return {"numpy": None, "torch": best_time(lambda: net(x), s, cpu)}
+    labels = torch.arange(batch) % 10
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+
+    def step():
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(net(x), labels).backward()
+        optimizer.step()
+    return {"numpy": None, "torch": best_time(step, s, cpu)}
+
+
+TIMERS = {"gemm": time_gemm, "mlp": time_mlp, "conv": time_conv, "lenet": time_lenet}
+
+
 def main():
     print(json.dumps({"description": describe()}), flush=True)
     for line in sys.stdin:
@@ -130,7 +175,7 @@ def main():
         if torch is not None:
             torch.set_num_threads(threads)
         with threadpool_limits(limits=threads, user_api="blas"):
-            result = time_gemm(req, s) if req["kind"] == "gemm" else time_mlp(req, s)
+            result = TIMERS[req["kind"]](req, s)
         print(json.dumps(result), flush=True)
 
 

@@ -27,21 +27,27 @@ for _tag in workload.JSON_FORWARD_TAGS[2:]:
     CASES[f"fwd_{_family}_{_batch}"] = ("POST", "/v1/models/mlp/forward", f"forward-{_tag}.json", JSON)
 
 
+def round_trips(connection, method, path, body, headers, count):
+    """Sorted round-trip times in seconds of `count` sequential identical requests, and the set
+    of statuses they got."""
+    latencies, statuses = [], set()
+    for _ in range(count):
+        start = time.perf_counter()
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - start)
+        statuses.add(response.status)
+    return sorted(latencies), statuses
+
+
 def main(work, label, url, count):
     target = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     with open(f"{work}/service_time.jsonl", "a") as out:
         for key, (method, path, body_file, headers) in CASES.items():
             body = open(f"{work}/bodies/{body_file}", "rb").read() if body_file else None
-            latencies, statuses = [], set()
-            for _ in range(count):
-                start = time.perf_counter()
-                connection.request(method, path, body, headers)
-                response = connection.getresponse()
-                response.read()
-                latencies.append(time.perf_counter() - start)
-                statuses.add(response.status)
-            latencies.sort()
+            latencies, statuses = round_trips(connection, method, path, body, headers, count)
             out.write(json.dumps({"label": f"{label}/{key}", "median_us": latencies[count // 2] * 1e6,
                                   "min_us": latencies[0] * 1e6, "statuses": sorted(statuses)}) + "\n")
     connection.close()

@@ -113,6 +113,45 @@ double ck_histogram(const float *x, long n, const float *edges, long bins, doubl
 void ck_pool_means(const float *x, long rows, long cols, long cell_rows, long cell_cols,
                    const int32_t *column_cell, double *sums, float *out);
 
+/// One plane's 2-D window sweep (a convolution's im2col, or a pooling): input height × width,
+/// kernel, stride, zero padding and dilation per dimension, and the output size the caller
+/// computed (Sources/Kernels/Conv2DGeometry.swift, Pool2DGeometry.swift validate all of it).
+typedef struct {
+    long height, width;
+    long kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+    long out_h, out_w;
+} ck_window2d;
+
+/// im2col of `channels` planes of `image` for output rows [oh0, oh1): row (c·kh + i)·kw + j of
+/// `columns` holds, for each output position of those rows, the input under kernel tap (i, j)
+/// of channel c (0 in the padding). Row stride (oh1 − oh0)·out_w.
+void ck_im2col(ck_isa isa, const ck_window2d *g, long channels, long oh0, long oh1, const float *image,
+               float *columns);
+/// The adjoint of ck_im2col: adds every entry of `columns` into the input element it was read from
+/// (the padding's entries are dropped). `image` is accumulated into, not overwritten.
+void ck_col2im(ck_isa isa, const ck_window2d *g, long channels, long oh0, long oh1, const float *columns,
+               float *image);
+/// y[i, j] = values[i] for a rows × columns matrix (a convolution's bias, before a beta = 1 gemm).
+void ck_fill_rows(const float *values, float *y, long rows, long columns);
+/// The calling thread's buffer for a convolution's columns, reused across calls (a fourth scratch slot).
+float *ck_conv_scratch(size_t floats);
+
+/// Max pooling of `planes` planes as PyTorch's CPU kernel: each output is the first maximum of its
+/// window in row-major order (a NaN wins and propagates), -inf for a window wholly in the padding;
+/// `indices` (may be NULL) receives its flat index ih·width + iw within the plane.
+void ck_max_pool2d(ck_isa isa, const ck_window2d *g, long planes, const float *x, float *y, int32_t *indices);
+/// dx[indices[o]] += dy[o] per plane, outputs in row-major order; dx is accumulated into.
+void ck_max_pool2d_backward(const ck_window2d *g, long planes, const float *dy, const int32_t *indices, float *dx);
+/// Average pooling as PyTorch's: the window's sum over its in-bounds elements, divided by
+/// `divisor_override` when > 0, else by the window's size clipped to the padded input
+/// (count_include_pad) or to the input; 0 for a window wholly in the padding.
+void ck_avg_pool2d(ck_isa isa, const ck_window2d *g, long planes, int count_include_pad, long divisor_override,
+                   const float *x, float *y);
+/// The adjoint: each dy spread evenly (by the same divisor) over its window's in-bounds elements;
+/// dx is accumulated into.
+void ck_avg_pool2d_backward(ck_isa isa, const ck_window2d *g, long planes, int count_include_pad,
+                            long divisor_override, const float *dy, float *dx);
+
 #include "ck_json.h"
 
 #endif

@@ -29,15 +29,17 @@ extension Model {
     public func onnx(graphName: String, metadata: [(String, String)] = []) throws -> [UInt8] {
         if let deferred = deferredParameterPaths.first { throw NeuralNetError.notMaterialized(path: deferred) }
         let sample: [ONNXMessages.Dimension] =
-            inputShape.map { $0.map { .size($0) } } ?? layers.first?.inFeatures.map { [.size($0)] } ?? [.symbol("features")]
+            inputShape.map { $0.map { .size($0) } } ?? inputDemand?.sample.map { $0.map { $0 < 0 ? .symbol("features") : .size($0) } } ?? [.symbol("features")]
         var graph = ONNXGraph(model: self)
-        let result = graph.add(root, path: "", input: ONNXGraph.Value(name: ONNXExport.inputName, sample: sample))
+        let result = try graph.add(root, path: "", input: ONNXGraph.Value(name: ONNXExport.inputName, sample: sample))
         graph.finish(output: result)
         let message = ONNXMessages.model(
             irVersion: ONNXExport.irVersion, opset: ONNXExport.opset, producer: "paramd",
             graph: ONNXMessages.graph(
                 name: graphName, nodes: graph.nodes.map(\.message), initializers: graph.initializers,
-                input: ONNXMessages.valueInfo(name: ONNXExport.inputName, shape: [.symbol("batch")] + sample),
+                input: ONNXMessages.valueInfo(
+                    name: ONNXExport.inputName, shape: [.symbol("batch")] + sample,
+                    elementType: inputDemand?.integers == true ? ONNXMessages.int64 : ONNXMessages.float32),
                 output: ONNXMessages.valueInfo(name: ONNXExport.outputName, shape: [.symbol("batch")] + result.sample)),
             metadata: metadata)
         return message.encoded()

@@ -27,44 +27,16 @@ struct ONNXGraph {
     init(model: Model) { self.model = model }
 
     /// Adds the nodes of `node` (at module `path`) applied to `input`; returns their result.
-    mutating func add(_ node: ModuleNode, path: String, input: Value) -> Value {
-        let name = path.isEmpty ? model.typeName(node) : path
-        switch node.kind {
-        case .sequential(let children):
-            return children.reduce(input) { value, child in add(child, path: ModelIndex.join(path, child.name), input: value) }
-        case .flatten:
-            let flat: ONNXMessages.Dimension
-            if case .size = input.sample.first, input.sample.count > 1 {
-                flat = .size(input.sample.reduce(1) { product, dimension in
-                    if case .size(let size) = dimension { return product * size }
-                    return product
-                })
-            } else {
-                flat = input.sample.first ?? .size(1)
-            }
-            return emit("Flatten", name: name, inputs: [input.name], attributes: [.int("axis", 1)], sample: [flat])
-        case .activation(let function):
-            return activate(function, name: name, input: input)
-        case .linear(let l):
-            let layer = model.layers[l]
-            let weight = parameterName(layer.weight)
-            let bias = layer.bias.map { parameterName($0) }
-            let sample = Array(input.sample.dropLast()) + [ONNXMessages.Dimension.size(layer.outFeatures)]
-            var output: Value
-            if input.sample.count == 1 {
-                output = emit(
-                    "Gemm", name: name, inputs: [input.name, weight] + (bias.map { [$0] } ?? []),
-                    attributes: [.int("transB", 1)], sample: sample)
-            } else {
-                let transposed = emit("Transpose", name: name + ".transpose", inputs: [weight], attributes: [], sample: [])
-                output = emit("MatMul", name: name, inputs: [input.name, transposed.name], attributes: [], sample: sample)
-                if let bias { output = emit("Add", name: name + ".bias", inputs: [output.name, bias], attributes: [], sample: sample) }
-            }
-            if let function = layer.activation {
-                output = activate(function, name: name + "." + function.specName, input: output)
-            }
-            return output
-        }
+    mutating func add(_ node: ModuleNode, path: String, input: Value) throws -> Value {
+        try model.layers[node.layer].exportONNX(input, node: node, path: path, graph: &self)
+    }
+
+    /// The name of `layer`'s node at `path`: the path, or the layer's type at the root.
+    func nodeName(_ path: String, _ layer: any Layer) -> String { path.isEmpty ? layer.typeName : path }
+
+    /// Whether `value` is the graph's input and that input holds int64 indices (an embedding first).
+    func isIntegerInput(_ value: Value) -> Bool {
+        value.name == ONNXExport.inputName && model.inputDemand?.integers == true
     }
 
     /// Renames the graph's last tensor to `output` (an `Identity` when no node produced one).
@@ -76,7 +48,7 @@ struct ONNXGraph {
         nodes[last].outputs = [ONNXExport.outputName]
     }
 
-    private mutating func activate(_ function: ActivationFunction, name: String, input: Value) -> Value {
+    mutating func activate(_ function: ActivationFunction, name: String, input: Value) -> Value {
         let sample = input.sample
         switch function {
         case .relu: return emit("Relu", name: name, inputs: [input.name], attributes: [], sample: sample)
@@ -101,12 +73,26 @@ struct ONNXGraph {
     }
 
     /// A scalar `Constant` node; returns its output's name.
-    private mutating func constant(_ name: String, _ value: Float) -> String {
+    mutating func constant(_ name: String, _ value: Float) -> String {
         emit("Constant", name: name, inputs: [], attributes: [.tensor("value", shape: [], values: [value])], sample: []).name
     }
 
+    /// A float32 `Constant` node of `shape`; returns its output's name.
+    mutating func floatConstant(_ name: String, _ shape: [Int], _ values: [Float]) -> String {
+        emit("Constant", name: name, inputs: [], attributes: [.tensor("value", shape: shape, values: values)], sample: []).name
+    }
+
+    /// An int64 `Constant` node holding `values` (a shape, indices); returns its output's name.
+    mutating func int64Constant(_ name: String, _ values: [Int]) -> String {
+        var tensor = ProtobufMessage()
+        tensor.append(1, int: values.count)
+        tensor.append(2, int: ONNXMessages.int64)
+        for v in values { tensor.append(7, int: v) }
+        return emit("Constant", name: name, inputs: [], attributes: [.tensorMessage("value", tensor)], sample: []).name
+    }
+
     /// Appends a node with one output, named after the node.
-    private mutating func emit(
+    mutating func emit(
         _ opType: String, name: String, inputs: [String], attributes: [ONNXMessages.Attribute], sample: [ONNXMessages.Dimension]
     ) -> Value {
         let output = name + ":0"
@@ -115,9 +101,18 @@ struct ONNXGraph {
     }
 
     /// The initializer of `id`, added on first use under the parameter's first path.
-    private mutating func parameterName(_ id: ParameterID) -> String {
+    mutating func parameterName(_ id: ParameterID) -> String {
         let entry = model.index.entry(id)
         if initialized.insert(id).inserted, let value = model.store.values[id] {
+            initializers.append(ONNXMessages.tensor(name: entry.path, shape: value.shape, values: value.scalars))
+        }
+        return entry.path
+    }
+
+    /// The initializer of buffer `id` (running statistics), added on first use under its first path.
+    mutating func bufferName(_ id: ParameterID) -> String {
+        let entry = model.index.bufferEntry(id)
+        if initialized.insert(id).inserted, let value = model.store.buffers[id] {
             initializers.append(ONNXMessages.tensor(name: entry.path, shape: value.shape, values: value.scalars))
         }
         return entry.path

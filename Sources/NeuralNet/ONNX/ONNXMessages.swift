@@ -4,6 +4,8 @@
 enum ONNXMessages {
     /// `TensorProto.DataType.FLOAT`.
     static let float32 = 1
+    /// `TensorProto.DataType.INT64`.
+    static let int64 = 7
 
     /// One dimension of a value's shape: a size, or a symbol such as `batch`.
     enum Dimension: Sendable, Equatable {
@@ -15,7 +17,11 @@ enum ONNXMessages {
     enum Attribute: Sendable {
         case int(String, Int)
         case float(String, Float)
+        /// A list of integers (`kernel_shape`, `pads`).
+        case ints(String, [Int])
         case tensor(String, shape: [Int], values: [Float])
+        /// A tensor attribute given as a finished `TensorProto`.
+        case tensorMessage(String, ProtobufMessage)
     }
 
     /// `ModelProto` holding `graph`, with one opset import of the default domain.
@@ -73,9 +79,17 @@ enum ONNXMessages {
             message.append(1, string: name)
             message.append(2, float: value)
             message.append(20, int: 1)
+        case .ints(let name, let values):
+            message.append(1, string: name)
+            for value in values { message.append(8, int: value) }
+            message.append(20, int: 7)
         case .tensor(let name, let shape, let values):
             message.append(1, string: name)
             message.append(5, message: tensor(name: "", shape: shape, values: values))
+            message.append(20, int: 4)
+        case .tensorMessage(let name, let tensor):
+            message.append(1, string: name)
+            message.append(5, message: tensor)
             message.append(20, int: 4)
         }
         return message
@@ -91,8 +105,8 @@ enum ONNXMessages {
         return tensor
     }
 
-    /// `ValueInfoProto` of a float32 tensor of `shape`.
-    static func valueInfo(name: String, shape: [Dimension]) -> ProtobufMessage {
+    /// `ValueInfoProto` of a tensor of `shape` (float32 unless `elementType` says otherwise).
+    static func valueInfo(name: String, shape: [Dimension], elementType: Int = float32) -> ProtobufMessage {
         var dimensions = ProtobufMessage()
         for dimension in shape {
             var message = ProtobufMessage()
@@ -103,7 +117,7 @@ enum ONNXMessages {
             dimensions.append(1, message: message)
         }
         var tensorType = ProtobufMessage()
-        tensorType.append(1, int: float32)
+        tensorType.append(1, int: elementType)
         tensorType.append(2, message: dimensions)
         var type = ProtobufMessage()
         type.append(1, message: tensorType)

@@ -8,7 +8,7 @@ extension SafeTensorsFile {
     /// - Complexity: O(total elements); one copy of the data.
     public func encoded() throws(SafeTensorsError) -> [UInt8] {
         var file = try encodedHeader()
-        file.reserveCapacity(file.count + tensors.reduce(0) { $0 + $1.values.count * MemoryLayout<Float>.size })
+        file.reserveCapacity(file.count + tensors.reduce(0) { $0 + $1.values.count * $1.dtype.size })
         forEachEncodedTensor { (bytes: UnsafeRawBufferPointer) in file.append(contentsOf: bytes) }
         return file
     }
@@ -34,11 +34,11 @@ extension SafeTensorsFile {
             guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.shape.reduce(1, *) == tensor.values.count else {
                 throw .valueCountMismatch(tensor: tensor.name, shape: tensor.shape, count: tensor.values.count)
             }
-            let end = offset + tensor.values.count * MemoryLayout<Float>.size
+            let end = offset + tensor.values.count * tensor.dtype.size
             writer.key(tensor.name)
             writer.beginObject()
             writer.key("dtype")
-            writer.write(string: "F32")
+            writer.write(string: tensor.dtype.rawValue)
             writer.key("shape")
             writer.write(JSONValue.array(tensor.shape.map { .number(Double($0)) }))
             writer.key("data_offsets")
@@ -58,12 +58,19 @@ extension SafeTensorsFile {
         return bytes
     }
 
-    /// Calls `body` with each tensor's data as little-endian Float32 bytes, in `tensors` order:
-    /// the rest of the file after ``encodedHeader()``. On a little-endian machine these are the
-    /// tensors' own storage, not a copy. Stops at the first error `body` throws.
+    /// Calls `body` with each tensor's data as little-endian Float32 (or Int64) bytes, in
+    /// `tensors` order: the rest of the file after ``encodedHeader()``. On a little-endian
+    /// machine Float32 data is the tensors' own storage, not a copy. Stops at the first error `body` throws.
     public func forEachEncodedTensor<Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
         var failure: Failure?
         for tensor in tensors where failure == nil {
+            if tensor.dtype == .i64 {
+                let integers = tensor.values.map { Int64($0).littleEndian }
+                integers.withUnsafeBytes { bytes in
+                    do throws(Failure) { try body(bytes) } catch { failure = error }
+                }
+                continue
+            }
             #if _endian(little)
                 tensor.values.withUnsafeBytes { bytes in
                     do throws(Failure) { try body(bytes) } catch { failure = error }

@@ -1,4 +1,5 @@
-/// One named Float32 tensor of a safetensors file.
+/// One named tensor of a safetensors file: Float32 values, written as F32 or, for an integer
+/// tensor (a batch norm's `num_batches_tracked`), as I64.
 public struct SafeTensorsEntry: Sendable, Equatable {
     /// The tensor's key, e.g. a PyTorch state-dict key such as `0.weight`.
     public var name: String
@@ -6,12 +7,16 @@ public struct SafeTensorsEntry: Sendable, Equatable {
     public var shape: [Int]
     /// Elements in row-major order; `values.count` is the product of `shape`.
     public var values: [Float]
+    /// `.f32` or `.i64` (values then hold integers).
+    public var dtype: SafeTensorsDType
 
     /// A tensor entry; ``SafeTensorsFile/encoded()`` checks that `values` fill `shape`.
-    public init(name: String, shape: [Int], values: [Float]) {
+    public init(name: String, shape: [Int], values: [Float], dtype: SafeTensorsDType = .f32) {
+        precondition(dtype == .f32 || dtype == .i64, "entries are written as F32 or I64")
         self.name = name
         self.shape = shape
         self.values = values
+        self.dtype = dtype
     }
 }
 

@@ -41,6 +41,27 @@ extension SafeTensorsLayout {
         return values
     }
 
+    /// The elements of an I64 or I32 tensor as Float32 (an integer buffer such as
+    /// `num_batches_tracked`).
+    /// - Throws: `.unsupportedDType` for other types; `.valueOutOfRange` naming the flat index
+    ///   of the first value beyond ±2^24, which Float32 would not hold exactly.
+    public func integers(in file: [UInt8]) throws(SafeTensorsError) -> [Float] {
+        guard dtype == .i64 || dtype == .i32 else { throw .unsupportedDType(tensor: name, dtype: dtype.rawValue) }
+        precondition(bytes.upperBound <= file.count, "a layout must come from the header of this file")
+        var values = [Float](repeating: 0, count: elementCount)
+        var outOfRange: Int?
+        file.withUnsafeBytes { raw in
+            let source = UnsafeRawBufferPointer(rebasing: raw[bytes])
+            for i in values.indices {
+                let v = dtype == .i64 ? Self.load(Int64.self, source, i) : Int64(Self.load(Int32.self, source, i))
+                if abs(v) > 1 << 24, outOfRange == nil { outOfRange = i }
+                values[i] = Float(v)
+            }
+        }
+        if let index = outOfRange { throw .valueOutOfRange(tensor: name, index: index) }
+        return values
+    }
+
     private static func load<T: FixedWidthInteger>(_: T.Type, _ source: UnsafeRawBufferPointer, _ index: Int) -> T {
         T(littleEndian: source.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
     }

@@ -1208,6 +1208,13 @@ public struct Client: APIProtocol {
                     name: "values",
                     value: input.query.values
                 )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "kind",
+                    value: input.query.kind
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -2762,8 +2769,9 @@ public struct Client: APIProtocol {
     }
     /// Run a batch through the model; JSON or raw float32 in and out.
     ///
-    /// JSON: `inputs` is `[batch, ...]`. Raw: the body is float32 little-endian with the shape in
-    /// `Tensor-Shape` (when absent: `[bytes / 4 / width, width]` for the model's input width).
+    /// JSON: `inputs` is `[batch, ...]` (an embedding's indices as JSON integers). Raw: the body is
+    /// float32 little-endian with the shape in `Tensor-Shape` (when absent: `[bytes / 4 / width,
+    /// width]` for the model's input width), or int64/int32 indices with `Tensor-DType`.
     /// `Accept: application/octet-stream` returns raw outputs with their shape in `Tensor-Shape`.
     /// A deferred model (a linear layer without `in`) takes its input width from the first forward:
     /// that forward is a durable write and bumps the version.
@@ -2793,6 +2801,11 @@ public struct Client: APIProtocol {
                     in: &request.headerFields,
                     name: "Tensor-Shape",
                     value: input.headers.tensorShape
+                )
+                try converter.setHeaderFieldAsURI(
+                    in: &request.headerFields,
+                    name: "Tensor-DType",
+                    value: input.headers.tensorDType
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
@@ -4951,8 +4964,9 @@ public struct Client: APIProtocol {
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
     ///
     /// The keys, shapes and order of `state_dict()` of the `nn.Sequential` the spec describes
-    /// (children named as in the spec), dtype F32; a tied parameter appears under each of its
-    /// names, so `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
+    /// (children named as in the spec; each module's parameters, then its buffers), dtype F32
+    /// (`num_batches_tracked` I64); a tied parameter appears under each of its names, so
+    /// `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
     /// `format: pt`, `spec` (the spec as JSON, input widths filled in) and, once known,
     /// `input_shape`. 409 while a layer still waits for its input width.
     ///
@@ -5206,7 +5220,8 @@ public struct Client: APIProtocol {
     ///
     /// Takes what `safetensors.torch.save_file(net.state_dict(), ...)` or `save_model(net, ...)`
     /// writes. A tied parameter may be given under one of its names (`save_model` keeps one)
-    /// or several, with equal values. F16, BF16 and F64 are converted to float32; other dtypes,
+    /// or several, with equal values. F16, BF16 and F64 are converted to float32 (I64 and I32 too
+    /// for `num_batches_tracked`); other dtypes,
     /// an F64 value beyond float32 and a value that is not finite are 422. Strict (the default):
     /// a missing or unexpected key, a wrong shape or two different values for one tied parameter
     /// is a 422 listing `missing_keys`, `unexpected_keys` and `mismatched`, and nothing changes.
@@ -5597,11 +5612,16 @@ public struct Client: APIProtocol {
     }
     /// The forward pass as an ONNX model (opset 17, IR version 8).
     ///
-    /// Input `input`, float32 `[batch, ...]` with a symbolic batch (the known input shape, else
-    /// the first linear layer's width); output `output`. Linear layers are `Gemm` (`transB=1`),
+    /// Input `input`, float32 `[batch, ...]` (int64 indices when an embedding comes first) with a
+    /// symbolic batch (the known input shape, else the first layer's width); output `output`.
+    /// Eval mode: batch norm is `BatchNormalization` with the running statistics, layer norm
+    /// `LayerNormalization`, an embedding `Gather`, a residual block its body then `Add`, and
+    /// dropout is left out. Linear layers are `Gemm` (`transB=1`),
     /// or `Transpose`, `MatMul`, `Add` on inputs of more than two dimensions; activations are
     /// `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu`, `Softmax(axis=-1)`, `Identity`, and exact GELU
-    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`. Nodes are named by module path,
+    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`; `conv2d` is `Conv`, `max_pool2d`
+    /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
+    /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
     /// of its layers. 409 while a layer still waits for its input width.
     ///
@@ -6235,10 +6255,10 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    /// Model metadata; one input `input` (FP32, INT64 token ids before an embedding) and one FP32 output `output`, batch first.
     ///
     /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
-    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// its first linear layer (`[-1, -1]` of INT64 for an embedding first); a model whose first layer is still deferred (no `in`, no
     /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
     /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
     /// `-1` where not known. `versions` holds the current version only: every durable write makes

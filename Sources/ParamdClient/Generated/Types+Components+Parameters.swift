@@ -49,6 +49,17 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/TensorShape`.
         public typealias TensorShape = Swift.String
+        /// With an `application/octet-stream` forward body, its element type: float32 (the default),
+        /// or int64/int32 little-endian indices (an embedding's token ids, at most 2^24 in magnitude),
+        /// which need `Tensor-Shape`.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/TensorDType`.
+        @frozen public enum TensorDType: String, Codable, Hashable, Sendable, CaseIterable {
+            case float32 = "float32"
+            case int64 = "int64"
+            case int32 = "int32"
+        }
         /// A model version; only the current one is served (404 naming it otherwise).
         ///
         /// - Remark: Generated from `#/components/parameters/InferenceModelVersion`.

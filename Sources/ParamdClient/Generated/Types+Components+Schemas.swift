@@ -524,20 +524,38 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/LayerSpec`.
         @frozen public enum LayerSpec: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/AvgPool2dLayer`.
+            case avgPool2d(Components.Schemas.AvgPool2dLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/BatchNormLayer`.
+            case batchNorm1d(Components.Schemas.BatchNormLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/BatchNormLayer`.
+            case batchNorm2d(Components.Schemas.BatchNormLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/Conv2dLayer`.
+            case conv2d(Components.Schemas.Conv2dLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/LinearLayer`.
             case dense(Components.Schemas.LinearLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/DropoutLayer`.
+            case dropout(Components.Schemas.DropoutLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/EmbeddingLayer`.
+            case embedding(Components.Schemas.EmbeddingLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/FlattenLayer`.
             case flatten(Components.Schemas.FlattenLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ActivationLayer`.
             case gelu(Components.Schemas.ActivationLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ActivationLayer`.
             case identity(Components.Schemas.ActivationLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/LayerNormLayer`.
+            case layerNorm(Components.Schemas.LayerNormLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/LeakyReLULayer`.
             case leakyRelu(Components.Schemas.LeakyReLULayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/LinearLayer`.
             case linear(Components.Schemas.LinearLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/MaxPool2dLayer`.
+            case maxPool2d(Components.Schemas.MaxPool2dLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ActivationLayer`.
             case relu(Components.Schemas.ActivationLayer)
+            /// - Remark: Generated from `#/components/schemas/LayerSpec/ResidualLayer`.
+            case residual(Components.Schemas.ResidualLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/SequentialLayer`.
             case sequential(Components.Schemas.SequentialLayer)
             /// - Remark: Generated from `#/components/schemas/LayerSpec/ActivationLayer`.
@@ -556,20 +574,38 @@ extension Components {
                     forKey: ._type
                 )
                 switch discriminator {
+                case "avg_pool2d":
+                    self = .avgPool2d(try .init(from: decoder))
+                case "batch_norm1d":
+                    self = .batchNorm1d(try .init(from: decoder))
+                case "batch_norm2d":
+                    self = .batchNorm2d(try .init(from: decoder))
+                case "conv2d":
+                    self = .conv2d(try .init(from: decoder))
                 case "dense":
                     self = .dense(try .init(from: decoder))
+                case "dropout":
+                    self = .dropout(try .init(from: decoder))
+                case "embedding":
+                    self = .embedding(try .init(from: decoder))
                 case "flatten":
                     self = .flatten(try .init(from: decoder))
                 case "gelu":
                     self = .gelu(try .init(from: decoder))
                 case "identity":
                     self = .identity(try .init(from: decoder))
+                case "layer_norm":
+                    self = .layerNorm(try .init(from: decoder))
                 case "leaky_relu":
                     self = .leakyRelu(try .init(from: decoder))
                 case "linear":
                     self = .linear(try .init(from: decoder))
+                case "max_pool2d":
+                    self = .maxPool2d(try .init(from: decoder))
                 case "relu":
                     self = .relu(try .init(from: decoder))
+                case "residual":
+                    self = .residual(try .init(from: decoder))
                 case "sequential":
                     self = .sequential(try .init(from: decoder))
                 case "sigmoid":
@@ -588,7 +624,19 @@ extension Components {
             }
             public func encode(to encoder: any Swift.Encoder) throws {
                 switch self {
+                case let .avgPool2d(value):
+                    try value.encode(to: encoder)
+                case let .batchNorm1d(value):
+                    try value.encode(to: encoder)
+                case let .batchNorm2d(value):
+                    try value.encode(to: encoder)
+                case let .conv2d(value):
+                    try value.encode(to: encoder)
                 case let .dense(value):
+                    try value.encode(to: encoder)
+                case let .dropout(value):
+                    try value.encode(to: encoder)
+                case let .embedding(value):
                     try value.encode(to: encoder)
                 case let .flatten(value):
                     try value.encode(to: encoder)
@@ -596,11 +644,17 @@ extension Components {
                     try value.encode(to: encoder)
                 case let .identity(value):
                     try value.encode(to: encoder)
+                case let .layerNorm(value):
+                    try value.encode(to: encoder)
                 case let .leakyRelu(value):
                     try value.encode(to: encoder)
                 case let .linear(value):
                     try value.encode(to: encoder)
+                case let .maxPool2d(value):
+                    try value.encode(to: encoder)
                 case let .relu(value):
+                    try value.encode(to: encoder)
+                case let .residual(value):
                     try value.encode(to: encoder)
                 case let .sequential(value):
                     try value.encode(to: encoder)
@@ -839,6 +893,8 @@ extension Components {
                 ])
             }
         }
+        /// nn.Flatten: folds dimensions start_dim..end_dim of the input (batch is dimension 0; negative counts from the end).
+        ///
         /// - Remark: Generated from `#/components/schemas/FlattenLayer`.
         public struct FlattenLayer: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/FlattenLayer/type`.
@@ -847,6 +903,12 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/FlattenLayer/type`.
             public var _type: Components.Schemas.FlattenLayer._TypePayload
+            /// Not 0: the batch dimension stays (400).
+            ///
+            /// - Remark: Generated from `#/components/schemas/FlattenLayer/start_dim`.
+            public var startDim: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FlattenLayer/end_dim`.
+            public var endDim: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/FlattenLayer/id`.
             public var id: Components.Schemas.LayerID?
             /// - Remark: Generated from `#/components/schemas/FlattenLayer/name`.
@@ -855,19 +917,27 @@ extension Components {
             ///
             /// - Parameters:
             ///   - _type:
+            ///   - startDim: Not 0: the batch dimension stays (400).
+            ///   - endDim:
             ///   - id:
             ///   - name:
             public init(
                 _type: Components.Schemas.FlattenLayer._TypePayload,
+                startDim: Swift.Int? = nil,
+                endDim: Swift.Int? = nil,
                 id: Components.Schemas.LayerID? = nil,
                 name: Components.Schemas.ChildName? = nil
             ) {
                 self._type = _type
+                self.startDim = startDim
+                self.endDim = endDim
                 self.id = id
                 self.name = name
             }
             public enum CodingKeys: String, CodingKey {
                 case _type = "type"
+                case startDim = "start_dim"
+                case endDim = "end_dim"
                 case id
                 case name
             }
@@ -876,6 +946,14 @@ extension Components {
                 self._type = try container.decode(
                     Components.Schemas.FlattenLayer._TypePayload.self,
                     forKey: ._type
+                )
+                self.startDim = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .startDim
+                )
+                self.endDim = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .endDim
                 )
                 self.id = try container.decodeIfPresent(
                     Components.Schemas.LayerID.self,
@@ -887,6 +965,8 @@ extension Components {
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "type",
+                    "start_dim",
+                    "end_dim",
                     "id",
                     "name"
                 ])
@@ -934,6 +1014,1014 @@ extension Components {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self._type = try container.decode(
                     Components.Schemas.SequentialLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.layers = try container.decode(
+                    [Components.Schemas.Layer].self,
+                    forKey: .layers
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "layers",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.Conv2d over NCHW images `[batch, in_channels, height, width]`, with PyTorch's argument
+        /// names and defaults: weight `[out_channels, in_channels / groups, kh, kw]`, bias
+        /// `[out_channels]`. `groups` must divide both channel counts, and the dilated kernel must fit
+        /// the padded input (400 naming the member otherwise).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Conv2dLayer`.
+        public struct Conv2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case conv2d = "conv2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/type`.
+            public var _type: Components.Schemas.Conv2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/in_channels`.
+            public var inChannels: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/out_channels`.
+            public var outChannels: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/dilation`.
+            public var dilation: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/groups`.
+            public var groups: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/bias`.
+            public var bias: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/Conv2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `Conv2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - inChannels:
+            ///   - outChannels:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - dilation:
+            ///   - groups:
+            ///   - bias:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.Conv2dLayer._TypePayload,
+                inChannels: Swift.Int,
+                outChannels: Swift.Int,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                dilation: Components.Schemas.WindowSize? = nil,
+                groups: Swift.Int? = nil,
+                bias: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.inChannels = inChannels
+                self.outChannels = outChannels
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.dilation = dilation
+                self.groups = groups
+                self.bias = bias
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case inChannels = "in_channels"
+                case outChannels = "out_channels"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case dilation
+                case groups
+                case bias
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.Conv2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.inChannels = try container.decode(
+                    Swift.Int.self,
+                    forKey: .inChannels
+                )
+                self.outChannels = try container.decode(
+                    Swift.Int.self,
+                    forKey: .outChannels
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.dilation = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .dilation
+                )
+                self.groups = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .groups
+                )
+                self.bias = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .bias
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "in_channels",
+                    "out_channels",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "dilation",
+                    "groups",
+                    "bias",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.MaxPool2d: the maximum of each window (the first maximum in row-major order receives the
+        /// gradient, as in PyTorch). `stride` defaults to `kernel_size`; padding may be at most half
+        /// the kernel.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer`.
+        public struct MaxPool2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case maxPool2d = "max_pool2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/type`.
+            public var _type: Components.Schemas.MaxPool2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/dilation`.
+            public var dilation: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/ceil_mode`.
+            public var ceilMode: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/MaxPool2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `MaxPool2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - dilation:
+            ///   - ceilMode:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.MaxPool2dLayer._TypePayload,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                dilation: Components.Schemas.WindowSize? = nil,
+                ceilMode: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.dilation = dilation
+                self.ceilMode = ceilMode
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case dilation
+                case ceilMode = "ceil_mode"
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.MaxPool2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.dilation = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .dilation
+                )
+                self.ceilMode = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .ceilMode
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "dilation",
+                    "ceil_mode",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.AvgPool2d: the mean of each window. `stride` defaults to `kernel_size`; padding may be at
+        /// most half the kernel; `divisor_override` replaces every window's size as the divisor.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer`.
+        public struct AvgPool2dLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case avgPool2d = "avg_pool2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/type`.
+            public var _type: Components.Schemas.AvgPool2dLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/kernel_size`.
+            public var kernelSize: Components.Schemas.WindowSize
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/stride`.
+            public var stride: Components.Schemas.WindowSize?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/padding`.
+            public var padding: Components.Schemas.WindowPadding?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/ceil_mode`.
+            public var ceilMode: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/count_include_pad`.
+            public var countIncludePad: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/divisor_override`.
+            public var divisorOverride: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/AvgPool2dLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `AvgPool2dLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - kernelSize:
+            ///   - stride:
+            ///   - padding:
+            ///   - ceilMode:
+            ///   - countIncludePad:
+            ///   - divisorOverride:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.AvgPool2dLayer._TypePayload,
+                kernelSize: Components.Schemas.WindowSize,
+                stride: Components.Schemas.WindowSize? = nil,
+                padding: Components.Schemas.WindowPadding? = nil,
+                ceilMode: Swift.Bool? = nil,
+                countIncludePad: Swift.Bool? = nil,
+                divisorOverride: Swift.Int? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.kernelSize = kernelSize
+                self.stride = stride
+                self.padding = padding
+                self.ceilMode = ceilMode
+                self.countIncludePad = countIncludePad
+                self.divisorOverride = divisorOverride
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case kernelSize = "kernel_size"
+                case stride
+                case padding
+                case ceilMode = "ceil_mode"
+                case countIncludePad = "count_include_pad"
+                case divisorOverride = "divisor_override"
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.AvgPool2dLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.kernelSize = try container.decode(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .kernelSize
+                )
+                self.stride = try container.decodeIfPresent(
+                    Components.Schemas.WindowSize.self,
+                    forKey: .stride
+                )
+                self.padding = try container.decodeIfPresent(
+                    Components.Schemas.WindowPadding.self,
+                    forKey: .padding
+                )
+                self.ceilMode = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .ceilMode
+                )
+                self.countIncludePad = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .countIncludePad
+                )
+                self.divisorOverride = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .divisorOverride
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "kernel_size",
+                    "stride",
+                    "padding",
+                    "ceil_mode",
+                    "count_include_pad",
+                    "divisor_override",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// One size for both spatial dimensions, or `[height, width]` (PyTorch's int or pair).
+        ///
+        /// - Remark: Generated from `#/components/schemas/WindowSize`.
+        @frozen public enum WindowSize: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WindowSize/case1`.
+            case case1(Swift.Int)
+            /// - Remark: Generated from `#/components/schemas/WindowSize/case2`.
+            case WindowSizePair(Components.Schemas.WindowSizePair)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .case1(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .WindowSizePair(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .case1(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                case let .WindowSizePair(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WindowSizePair`.
+        public typealias WindowSizePair = [Swift.Int]
+        /// Zero padding on both sides, for both spatial dimensions or `[height, width]`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WindowPadding`.
+        @frozen public enum WindowPadding: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WindowPadding/case1`.
+            case case1(Swift.Int)
+            /// - Remark: Generated from `#/components/schemas/WindowPadding/case2`.
+            case WindowPaddingPair(Components.Schemas.WindowPaddingPair)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .case1(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .WindowPaddingPair(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .case1(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                case let .WindowPaddingPair(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WindowPaddingPair`.
+        public typealias WindowPaddingPair = [Swift.Int]
+        /// nn.BatchNorm1d (input (N, C) or (N, C, L)) or nn.BatchNorm2d ((N, C, H, W)), PyTorch's
+        /// arguments and defaults. Parameters weight and bias [C] (affine); buffers running_mean,
+        /// running_var [C] and num_batches_tracked (int64) when track_running_stats. Train mode
+        /// (backward, train, a forward with "mode": "train") normalizes by the batch and, through
+        /// backward and train only, moves the running statistics; eval mode uses them.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/BatchNormLayer`.
+        public struct BatchNormLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case batchNorm1d = "batch_norm1d"
+                case batchNorm2d = "batch_norm2d"
+            }
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/type`.
+            public var _type: Components.Schemas.BatchNormLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/num_features`.
+            public var numFeatures: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/eps`.
+            public var eps: Swift.Double?
+            /// null is the cumulative moving average (1 / num_batches_tracked).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/momentum`.
+            public var momentum: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/affine`.
+            public var affine: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/bias`.
+            public var bias: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/track_running_stats`.
+            public var trackRunningStats: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/BatchNormLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `BatchNormLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - numFeatures:
+            ///   - eps:
+            ///   - momentum: null is the cumulative moving average (1 / num_batches_tracked).
+            ///   - affine:
+            ///   - bias:
+            ///   - trackRunningStats:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.BatchNormLayer._TypePayload,
+                numFeatures: Swift.Int,
+                eps: Swift.Double? = nil,
+                momentum: Swift.Double? = nil,
+                affine: Swift.Bool? = nil,
+                bias: Swift.Bool? = nil,
+                trackRunningStats: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.numFeatures = numFeatures
+                self.eps = eps
+                self.momentum = momentum
+                self.affine = affine
+                self.bias = bias
+                self.trackRunningStats = trackRunningStats
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case numFeatures = "num_features"
+                case eps
+                case momentum
+                case affine
+                case bias
+                case trackRunningStats = "track_running_stats"
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.BatchNormLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.numFeatures = try container.decode(
+                    Swift.Int.self,
+                    forKey: .numFeatures
+                )
+                self.eps = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .eps
+                )
+                self.momentum = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .momentum
+                )
+                self.affine = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .affine
+                )
+                self.bias = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .bias
+                )
+                self.trackRunningStats = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackRunningStats
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "num_features",
+                    "eps",
+                    "momentum",
+                    "affine",
+                    "bias",
+                    "track_running_stats",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.LayerNorm over the trailing normalized_shape dimensions; weight and bias of that shape.
+        ///
+        /// - Remark: Generated from `#/components/schemas/LayerNormLayer`.
+        public struct LayerNormLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case layerNorm = "layer_norm"
+            }
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/type`.
+            public var _type: Components.Schemas.LayerNormLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/normalized_shape`.
+            public var normalizedShape: Components.Schemas.NormalizedShape
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/eps`.
+            public var eps: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/elementwise_affine`.
+            public var elementwiseAffine: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/bias`.
+            public var bias: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/LayerNormLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `LayerNormLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - normalizedShape:
+            ///   - eps:
+            ///   - elementwiseAffine:
+            ///   - bias:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.LayerNormLayer._TypePayload,
+                normalizedShape: Components.Schemas.NormalizedShape,
+                eps: Swift.Double? = nil,
+                elementwiseAffine: Swift.Bool? = nil,
+                bias: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.normalizedShape = normalizedShape
+                self.eps = eps
+                self.elementwiseAffine = elementwiseAffine
+                self.bias = bias
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case normalizedShape = "normalized_shape"
+                case eps
+                case elementwiseAffine = "elementwise_affine"
+                case bias
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.LayerNormLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.normalizedShape = try container.decode(
+                    Components.Schemas.NormalizedShape.self,
+                    forKey: .normalizedShape
+                )
+                self.eps = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .eps
+                )
+                self.elementwiseAffine = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .elementwiseAffine
+                )
+                self.bias = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .bias
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "normalized_shape",
+                    "eps",
+                    "elementwise_affine",
+                    "bias",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NormalizedShape`.
+        @frozen public enum NormalizedShape: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NormalizedShape/case1`.
+            case NormalizedWidth(Components.Schemas.NormalizedWidth)
+            /// - Remark: Generated from `#/components/schemas/NormalizedShape/case2`.
+            case NormalizedDimensions(Components.Schemas.NormalizedDimensions)
+            public init(from decoder: any Swift.Decoder) throws {
+                var errors: [any Swift.Error] = []
+                do {
+                    self = .NormalizedWidth(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                do {
+                    self = .NormalizedDimensions(try decoder.decodeFromSingleValueContainer())
+                    return
+                } catch {
+                    errors.append(error)
+                }
+                throw Swift.DecodingError.failedToDecodeOneOfSchema(
+                    type: Self.self,
+                    codingPath: decoder.codingPath,
+                    errors: errors
+                )
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                switch self {
+                case let .NormalizedWidth(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                case let .NormalizedDimensions(value):
+                    try encoder.encodeToSingleValueContainer(value)
+                }
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NormalizedWidth`.
+        public typealias NormalizedWidth = Swift.Int
+        /// - Remark: Generated from `#/components/schemas/NormalizedDimensions`.
+        public typealias NormalizedDimensions = [Swift.Int]
+        /// nn.Embedding: integer indices (JSON integers, raw int64/int32 with Tensor-DType, INT64 on
+        /// the inference protocol) of any shape become rows of weight [num_embeddings, embedding_dim].
+        /// An index outside 0..num_embeddings-1 is a 422. scale_grad_by_freq and sparse take
+        /// PyTorch's defaults only; max_norm, which the server accepts as null only, is left out.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/EmbeddingLayer`.
+        public struct EmbeddingLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case embedding = "embedding"
+            }
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/type`.
+            public var _type: Components.Schemas.EmbeddingLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/num_embeddings`.
+            public var numEmbeddings: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/embedding_dim`.
+            public var embeddingDim: Swift.Int
+            /// Negative counts from the end; its row starts at zero and gets no gradient.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/padding_idx`.
+            public var paddingIdx: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/norm_type`.
+            public var normType: Swift.Double?
+            /// Only false (400 otherwise).
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/scale_grad_by_freq`.
+            public var scaleGradByFreq: Swift.Bool?
+            /// Only false (400 otherwise).
+            ///
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/sparse`.
+            public var sparse: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/EmbeddingLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `EmbeddingLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - numEmbeddings:
+            ///   - embeddingDim:
+            ///   - paddingIdx: Negative counts from the end; its row starts at zero and gets no gradient.
+            ///   - normType:
+            ///   - scaleGradByFreq: Only false (400 otherwise).
+            ///   - sparse: Only false (400 otherwise).
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.EmbeddingLayer._TypePayload,
+                numEmbeddings: Swift.Int,
+                embeddingDim: Swift.Int,
+                paddingIdx: Swift.Int? = nil,
+                normType: Swift.Double? = nil,
+                scaleGradByFreq: Swift.Bool? = nil,
+                sparse: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.numEmbeddings = numEmbeddings
+                self.embeddingDim = embeddingDim
+                self.paddingIdx = paddingIdx
+                self.normType = normType
+                self.scaleGradByFreq = scaleGradByFreq
+                self.sparse = sparse
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case numEmbeddings = "num_embeddings"
+                case embeddingDim = "embedding_dim"
+                case paddingIdx = "padding_idx"
+                case normType = "norm_type"
+                case scaleGradByFreq = "scale_grad_by_freq"
+                case sparse
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.EmbeddingLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.numEmbeddings = try container.decode(
+                    Swift.Int.self,
+                    forKey: .numEmbeddings
+                )
+                self.embeddingDim = try container.decode(
+                    Swift.Int.self,
+                    forKey: .embeddingDim
+                )
+                self.paddingIdx = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .paddingIdx
+                )
+                self.normType = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .normType
+                )
+                self.scaleGradByFreq = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .scaleGradByFreq
+                )
+                self.sparse = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .sparse
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "num_embeddings",
+                    "embedding_dim",
+                    "padding_idx",
+                    "norm_type",
+                    "scale_grad_by_freq",
+                    "sparse",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// nn.Dropout: in train mode zeroes each element with probability p and scales the rest by
+        /// 1/(1-p); in eval mode the identity; removed from ONNX exports. Masks come from the
+        /// model's seeded generator, not bit-identical to PyTorch's (whose CPU masks come from MKL).
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/DropoutLayer`.
+        public struct DropoutLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case dropout = "dropout"
+            }
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/type`.
+            public var _type: Components.Schemas.DropoutLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/p`.
+            public var p: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/inplace`.
+            public var inplace: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/DropoutLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `DropoutLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - p:
+            ///   - inplace:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.DropoutLayer._TypePayload,
+                p: Swift.Double? = nil,
+                inplace: Swift.Bool? = nil,
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.p = p
+                self.inplace = inplace
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case p
+                case inplace
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.DropoutLayer._TypePayload.self,
+                    forKey: ._type
+                )
+                self.p = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .p
+                )
+                self.inplace = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .inplace
+                )
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.LayerID.self,
+                    forKey: .id
+                )
+                self.name = try container.decodeIfPresent(
+                    Components.Schemas.ChildName.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "p",
+                    "inplace",
+                    "id",
+                    "name"
+                ])
+            }
+        }
+        /// Its layers run in order, as a sequential's, and the block's input is added to their
+        /// output; the body must keep the shape (checked at creation, 400). State-dict keys are
+        /// the children's (`1.0.weight`), as a `class Residual(nn.Sequential)` has them.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/ResidualLayer`.
+        public struct ResidualLayer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ResidualLayer/type`.
+            @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case residual = "residual"
+            }
+            /// - Remark: Generated from `#/components/schemas/ResidualLayer/type`.
+            public var _type: Components.Schemas.ResidualLayer._TypePayload
+            /// - Remark: Generated from `#/components/schemas/ResidualLayer/layers`.
+            public var layers: [Components.Schemas.Layer]
+            /// - Remark: Generated from `#/components/schemas/ResidualLayer/id`.
+            public var id: Components.Schemas.LayerID?
+            /// - Remark: Generated from `#/components/schemas/ResidualLayer/name`.
+            public var name: Components.Schemas.ChildName?
+            /// Creates a new `ResidualLayer`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - layers:
+            ///   - id:
+            ///   - name:
+            public init(
+                _type: Components.Schemas.ResidualLayer._TypePayload,
+                layers: [Components.Schemas.Layer],
+                id: Components.Schemas.LayerID? = nil,
+                name: Components.Schemas.ChildName? = nil
+            ) {
+                self._type = _type
+                self.layers = layers
+                self.id = id
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case layers
+                case id
+                case name
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.ResidualLayer._TypePayload.self,
                     forKey: ._type
                 )
                 self.layers = try container.decode(
@@ -1266,6 +2354,7 @@ extension Components {
             case lecunNormal = "lecun_normal"
             case orthogonal = "orthogonal"
             case eye = "eye"
+            case dirac = "dirac"
             case pytorch = "pytorch"
             case mxnet = "mxnet"
             case keras = "keras"
@@ -1274,6 +2363,8 @@ extension Components {
         @frozen public enum InitializerObject: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/InitializerObject/ConstantInitializer`.
             case constant(Components.Schemas.ConstantInitializer)
+            /// - Remark: Generated from `#/components/schemas/InitializerObject/DiracInitializer`.
+            case dirac(Components.Schemas.DiracInitializer)
             /// - Remark: Generated from `#/components/schemas/InitializerObject/PresetInitializer`.
             case eye(Components.Schemas.PresetInitializer)
             /// - Remark: Generated from `#/components/schemas/InitializerObject/GainInitializer`.
@@ -1306,6 +2397,8 @@ extension Components {
             case orthogonal(Components.Schemas.GainInitializer)
             /// - Remark: Generated from `#/components/schemas/InitializerObject/PresetInitializer`.
             case pytorch(Components.Schemas.PresetInitializer)
+            /// - Remark: Generated from `#/components/schemas/InitializerObject/SparseInitializer`.
+            case sparse(Components.Schemas.SparseInitializer)
             /// - Remark: Generated from `#/components/schemas/InitializerObject/TruncNormalInitializer`.
             case truncNormal(Components.Schemas.TruncNormalInitializer)
             /// - Remark: Generated from `#/components/schemas/InitializerObject/UniformInitializer`.
@@ -1328,6 +2421,8 @@ extension Components {
                 switch discriminator {
                 case "constant":
                     self = .constant(try .init(from: decoder))
+                case "dirac":
+                    self = .dirac(try .init(from: decoder))
                 case "eye":
                     self = .eye(try .init(from: decoder))
                 case "glorot_normal":
@@ -1360,6 +2455,8 @@ extension Components {
                     self = .orthogonal(try .init(from: decoder))
                 case "pytorch":
                     self = .pytorch(try .init(from: decoder))
+                case "sparse":
+                    self = .sparse(try .init(from: decoder))
                 case "trunc_normal":
                     self = .truncNormal(try .init(from: decoder))
                 case "uniform":
@@ -1381,6 +2478,8 @@ extension Components {
             public func encode(to encoder: any Swift.Encoder) throws {
                 switch self {
                 case let .constant(value):
+                    try value.encode(to: encoder)
+                case let .dirac(value):
                     try value.encode(to: encoder)
                 case let .eye(value):
                     try value.encode(to: encoder)
@@ -1413,6 +2512,8 @@ extension Components {
                 case let .orthogonal(value):
                     try value.encode(to: encoder)
                 case let .pytorch(value):
+                    try value.encode(to: encoder)
+                case let .sparse(value):
                     try value.encode(to: encoder)
                 case let .truncNormal(value):
                     try value.encode(to: encoder)
@@ -1954,6 +3055,105 @@ extension Components {
                 ])
             }
         }
+        /// torch.nn.init.dirac_ for a 3-, 4- or 5-D convolution weight (another shape is a 422).
+        ///
+        /// - Remark: Generated from `#/components/schemas/DiracInitializer`.
+        public struct DiracInitializer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DiracInitializer/name`.
+            @frozen public enum NamePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case dirac = "dirac"
+            }
+            /// - Remark: Generated from `#/components/schemas/DiracInitializer/name`.
+            public var name: Components.Schemas.DiracInitializer.NamePayload
+            /// - Remark: Generated from `#/components/schemas/DiracInitializer/groups`.
+            public var groups: Swift.Int?
+            /// Creates a new `DiracInitializer`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - groups:
+            public init(
+                name: Components.Schemas.DiracInitializer.NamePayload,
+                groups: Swift.Int? = nil
+            ) {
+                self.name = name
+                self.groups = groups
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case groups
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Components.Schemas.DiracInitializer.NamePayload.self,
+                    forKey: .name
+                )
+                self.groups = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .groups
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "groups"
+                ])
+            }
+        }
+        /// torch.nn.init.sparse_ for a 2-D weight, its random permutations bit-identical.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SparseInitializer`.
+        public struct SparseInitializer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SparseInitializer/name`.
+            @frozen public enum NamePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sparse = "sparse"
+            }
+            /// - Remark: Generated from `#/components/schemas/SparseInitializer/name`.
+            public var name: Components.Schemas.SparseInitializer.NamePayload
+            /// - Remark: Generated from `#/components/schemas/SparseInitializer/sparsity`.
+            public var sparsity: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SparseInitializer/std`.
+            public var std: Swift.Double?
+            /// Creates a new `SparseInitializer`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - sparsity:
+            ///   - std:
+            public init(
+                name: Components.Schemas.SparseInitializer.NamePayload,
+                sparsity: Swift.Double,
+                std: Swift.Double? = nil
+            ) {
+                self.name = name
+                self.sparsity = sparsity
+                self.std = std
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case sparsity
+                case std
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Components.Schemas.SparseInitializer.NamePayload.self,
+                    forKey: .name
+                )
+                self.sparsity = try container.decode(
+                    Swift.Double.self,
+                    forKey: .sparsity
+                )
+                self.std = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .std
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "sparsity",
+                    "std"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/MixtureInitializer`.
         public struct MixtureInitializer: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/MixtureInitializer/name`.
@@ -2416,9 +3616,12 @@ extension Components {
                 case value
             }
         }
+        /// int64 for an integer buffer (num_batches_tracked), whose values are integers.
+        ///
         /// - Remark: Generated from `#/components/schemas/DType`.
         @frozen public enum DType: String, Codable, Hashable, Sendable, CaseIterable {
             case float32 = "float32"
+            case int64 = "int64"
         }
         /// `grad` is always sent (null before any backward), but is not listed as required: a
         /// required member whose schema is nullable only through a union branch is made a
@@ -3034,21 +4237,42 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ForwardRequest/capture`.
             public var capture: [Swift.String]?
+            /// `eval` (net.eval(), the default) or `train`: dropout drops and batch norm uses the
+            /// batch's statistics. A forward never writes: running statistics move only through
+            /// backward and train.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/ForwardRequest/mode`.
+            @frozen public enum ModePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case eval = "eval"
+                case train = "train"
+            }
+            /// `eval` (net.eval(), the default) or `train`: dropout drops and batch norm uses the
+            /// batch's statistics. A forward never writes: running statistics move only through
+            /// backward and train.
+            ///
+            ///
+            /// - Remark: Generated from `#/components/schemas/ForwardRequest/mode`.
+            public var mode: Components.Schemas.ForwardRequest.ModePayload?
             /// Creates a new `ForwardRequest`.
             ///
             /// - Parameters:
             ///   - inputs:
             ///   - capture: Module paths whose outputs to return as well ("" is the whole model).
+            ///   - mode: `eval` (net.eval(), the default) or `train`: dropout drops and batch norm uses the
             public init(
                 inputs: Components.Schemas.Batch,
-                capture: [Swift.String]? = nil
+                capture: [Swift.String]? = nil,
+                mode: Components.Schemas.ForwardRequest.ModePayload? = nil
             ) {
                 self.inputs = inputs
                 self.capture = capture
+                self.mode = mode
             }
             public enum CodingKeys: String, CodingKey {
                 case inputs
                 case capture
+                case mode
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -3060,9 +4284,14 @@ extension Components {
                     [Swift.String].self,
                     forKey: .capture
                 )
+                self.mode = try container.decodeIfPresent(
+                    Components.Schemas.ForwardRequest.ModePayload.self,
+                    forKey: .mode
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "inputs",
-                    "capture"
+                    "capture",
+                    "mode"
                 ])
             }
         }

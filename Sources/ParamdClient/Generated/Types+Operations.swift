@@ -1569,17 +1569,33 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query/values`.
                 public var values: Swift.Bool?
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query/kind`.
+                @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case parameters = "parameters"
+                    case buffers = "buffers"
+                    case all = "all"
+                }
+                /// `parameters` (PyTorch's named_parameters, the default), `buffers` (named_buffers: a batch
+                /// norm's running statistics, num_batches_tracked with dtype int64) or `all` (each module's
+                /// parameters, then its buffers). Buffers read and write by path like parameters.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query/kind`.
+                public var kind: Operations.ListParameters.Input.Query.KindPayload?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - prefix: A module path (`0`, `0.block 1`): only parameters under it, named as in the whole model.
                 ///   - values: Include every value (`true`) or only names and shapes (`false`, the default).
+                ///   - kind: `parameters` (PyTorch's named_parameters, the default), `buffers` (named_buffers: a batch
                 public init(
                     prefix: Swift.String? = nil,
-                    values: Swift.Bool? = nil
+                    values: Swift.Bool? = nil,
+                    kind: Operations.ListParameters.Input.Query.KindPayload? = nil
                 ) {
                     self.prefix = prefix
                     self.values = values
+                    self.kind = kind
                 }
             }
             public var query: Operations.ListParameters.Input.Query
@@ -3503,8 +3519,9 @@ public enum Operations {
     }
     /// Run a batch through the model; JSON or raw float32 in and out.
     ///
-    /// JSON: `inputs` is `[batch, ...]`. Raw: the body is float32 little-endian with the shape in
-    /// `Tensor-Shape` (when absent: `[bytes / 4 / width, width]` for the model's input width).
+    /// JSON: `inputs` is `[batch, ...]` (an embedding's indices as JSON integers). Raw: the body is
+    /// float32 little-endian with the shape in `Tensor-Shape` (when absent: `[bytes / 4 / width,
+    /// width]` for the model's input width), or int64/int32 indices with `Tensor-DType`.
     /// `Accept: application/octet-stream` returns raw outputs with their shape in `Tensor-Shape`.
     /// A deferred model (a linear layer without `in`) takes its input width from the first forward:
     /// that forward is a durable write and bumps the version.
@@ -3538,17 +3555,33 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Tensor-Shape`.
                 public var tensorShape: Components.Parameters.TensorShape?
+                /// - Remark: Generated from `#/components/parameters/TensorDType`.
+                @frozen public enum TensorDType: String, Codable, Hashable, Sendable, CaseIterable {
+                    case float32 = "float32"
+                    case int64 = "int64"
+                    case int32 = "int32"
+                }
+                /// With an `application/octet-stream` forward body, its element type: float32 (the default),
+                /// or int64/int32 little-endian indices (an embedding's token ids, at most 2^24 in magnitude),
+                /// which need `Tensor-Shape`.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Tensor-DType`.
+                public var tensorDType: Components.Parameters.TensorDType?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Forward.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
+                ///   - tensorDType: With an `application/octet-stream` forward body, its element type: float32 (the default),
                 ///   - accept:
                 public init(
                     tensorShape: Components.Parameters.TensorShape? = nil,
+                    tensorDType: Components.Parameters.TensorDType? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Forward.AcceptableContentType>] = .defaultValues()
                 ) {
                     self.tensorShape = tensorShape
+                    self.tensorDType = tensorDType
                     self.accept = accept
                 }
             }
@@ -6589,8 +6622,9 @@ public enum Operations {
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
     ///
     /// The keys, shapes and order of `state_dict()` of the `nn.Sequential` the spec describes
-    /// (children named as in the spec), dtype F32; a tied parameter appears under each of its
-    /// names, so `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
+    /// (children named as in the spec; each module's parameters, then its buffers), dtype F32
+    /// (`num_batches_tracked` I64); a tied parameter appears under each of its names, so
+    /// `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
     /// `format: pt`, `spec` (the spec as JSON, input widths filled in) and, once known,
     /// `input_shape`. 409 while a layer still waits for its input width.
     ///
@@ -6926,7 +6960,8 @@ public enum Operations {
     ///
     /// Takes what `safetensors.torch.save_file(net.state_dict(), ...)` or `save_model(net, ...)`
     /// writes. A tied parameter may be given under one of its names (`save_model` keeps one)
-    /// or several, with equal values. F16, BF16 and F64 are converted to float32; other dtypes,
+    /// or several, with equal values. F16, BF16 and F64 are converted to float32 (I64 and I32 too
+    /// for `num_batches_tracked`); other dtypes,
     /// an F64 value beyond float32 and a value that is not finite are 422. Strict (the default):
     /// a missing or unexpected key, a wrong shape or two different values for one tied parameter
     /// is a 422 listing `missing_keys`, `unexpected_keys` and `mismatched`, and nothing changes.
@@ -7411,11 +7446,16 @@ public enum Operations {
     }
     /// The forward pass as an ONNX model (opset 17, IR version 8).
     ///
-    /// Input `input`, float32 `[batch, ...]` with a symbolic batch (the known input shape, else
-    /// the first linear layer's width); output `output`. Linear layers are `Gemm` (`transB=1`),
+    /// Input `input`, float32 `[batch, ...]` (int64 indices when an embedding comes first) with a
+    /// symbolic batch (the known input shape, else the first layer's width); output `output`.
+    /// Eval mode: batch norm is `BatchNormalization` with the running statistics, layer norm
+    /// `LayerNormalization`, an embedding `Gather`, a residual block its body then `Add`, and
+    /// dropout is left out. Linear layers are `Gemm` (`transB=1`),
     /// or `Transpose`, `MatMul`, `Add` on inputs of more than two dimensions; activations are
     /// `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu`, `Softmax(axis=-1)`, `Identity`, and exact GELU
-    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`. Nodes are named by module path,
+    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`; `conv2d` is `Conv`, `max_pool2d`
+    /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
+    /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
     /// of its layers. 409 while a layer still waits for its input width.
     ///
@@ -8304,10 +8344,10 @@ public enum Operations {
             }
         }
     }
-    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    /// Model metadata; one input `input` (FP32, INT64 token ids before an embedding) and one FP32 output `output`, batch first.
     ///
     /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
-    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// its first linear layer (`[-1, -1]` of INT64 for an embedding first); a model whose first layer is still deferred (no `in`, no
     /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
     /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
     /// `-1` where not known. `versions` holds the current version only: every durable write makes

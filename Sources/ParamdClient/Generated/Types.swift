@@ -90,8 +90,9 @@ public protocol APIProtocol: Sendable {
     func initialize(_ input: Operations.Initialize.Input) async throws -> Operations.Initialize.Output
     /// Run a batch through the model; JSON or raw float32 in and out.
     ///
-    /// JSON: `inputs` is `[batch, ...]`. Raw: the body is float32 little-endian with the shape in
-    /// `Tensor-Shape` (when absent: `[bytes / 4 / width, width]` for the model's input width).
+    /// JSON: `inputs` is `[batch, ...]` (an embedding's indices as JSON integers). Raw: the body is
+    /// float32 little-endian with the shape in `Tensor-Shape` (when absent: `[bytes / 4 / width,
+    /// width]` for the model's input width), or int64/int32 indices with `Tensor-DType`.
     /// `Accept: application/octet-stream` returns raw outputs with their shape in `Tensor-Shape`.
     /// A deferred model (a linear layer without `in`) takes its input width from the first forward:
     /// that forward is a durable write and bumps the version.
@@ -188,8 +189,9 @@ public protocol APIProtocol: Sendable {
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
     ///
     /// The keys, shapes and order of `state_dict()` of the `nn.Sequential` the spec describes
-    /// (children named as in the spec), dtype F32; a tied parameter appears under each of its
-    /// names, so `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
+    /// (children named as in the spec; each module's parameters, then its buffers), dtype F32
+    /// (`num_batches_tracked` I64); a tied parameter appears under each of its names, so
+    /// `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
     /// `format: pt`, `spec` (the spec as JSON, input widths filled in) and, once known,
     /// `input_shape`. 409 while a layer still waits for its input width.
     ///
@@ -201,7 +203,8 @@ public protocol APIProtocol: Sendable {
     ///
     /// Takes what `safetensors.torch.save_file(net.state_dict(), ...)` or `save_model(net, ...)`
     /// writes. A tied parameter may be given under one of its names (`save_model` keeps one)
-    /// or several, with equal values. F16, BF16 and F64 are converted to float32; other dtypes,
+    /// or several, with equal values. F16, BF16 and F64 are converted to float32 (I64 and I32 too
+    /// for `num_batches_tracked`); other dtypes,
     /// an F64 value beyond float32 and a value that is not finite are 422. Strict (the default):
     /// a missing or unexpected key, a wrong shape or two different values for one tied parameter
     /// is a 422 listing `missing_keys`, `unexpected_keys` and `mismatched`, and nothing changes.
@@ -218,11 +221,16 @@ public protocol APIProtocol: Sendable {
     func putStateDict(_ input: Operations.PutStateDict.Input) async throws -> Operations.PutStateDict.Output
     /// The forward pass as an ONNX model (opset 17, IR version 8).
     ///
-    /// Input `input`, float32 `[batch, ...]` with a symbolic batch (the known input shape, else
-    /// the first linear layer's width); output `output`. Linear layers are `Gemm` (`transB=1`),
+    /// Input `input`, float32 `[batch, ...]` (int64 indices when an embedding comes first) with a
+    /// symbolic batch (the known input shape, else the first layer's width); output `output`.
+    /// Eval mode: batch norm is `BatchNormalization` with the running statistics, layer norm
+    /// `LayerNormalization`, an embedding `Gather`, a residual block its body then `Add`, and
+    /// dropout is left out. Linear layers are `Gemm` (`transB=1`),
     /// or `Transpose`, `MatMul`, `Add` on inputs of more than two dimensions; activations are
     /// `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu`, `Softmax(axis=-1)`, `Identity`, and exact GELU
-    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`. Nodes are named by module path,
+    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`; `conv2d` is `Conv`, `max_pool2d`
+    /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
+    /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
     /// of its layers. 409 while a layer still waits for its input width.
     ///
@@ -252,10 +260,10 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v2/`.
     /// - Remark: Generated from `#/paths//v2//get(inferenceServerMetadataSlash)`.
     func inferenceServerMetadataSlash(_ input: Operations.InferenceServerMetadataSlash.Input) async throws -> Operations.InferenceServerMetadataSlash.Output
-    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    /// Model metadata; one input `input` (FP32, INT64 token ids before an embedding) and one FP32 output `output`, batch first.
     ///
     /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
-    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// its first linear layer (`[-1, -1]` of INT64 for an embedding first); a model whose first layer is still deferred (no `in`, no
     /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
     /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
     /// `-1` where not known. `versions` holds the current version only: every durable write makes
@@ -468,8 +476,9 @@ extension APIProtocol {
     }
     /// Run a batch through the model; JSON or raw float32 in and out.
     ///
-    /// JSON: `inputs` is `[batch, ...]`. Raw: the body is float32 little-endian with the shape in
-    /// `Tensor-Shape` (when absent: `[bytes / 4 / width, width]` for the model's input width).
+    /// JSON: `inputs` is `[batch, ...]` (an embedding's indices as JSON integers). Raw: the body is
+    /// float32 little-endian with the shape in `Tensor-Shape` (when absent: `[bytes / 4 / width,
+    /// width]` for the model's input width), or int64/int32 indices with `Tensor-DType`.
     /// `Accept: application/octet-stream` returns raw outputs with their shape in `Tensor-Shape`.
     /// A deferred model (a linear layer without `in`) takes its input width from the first forward:
     /// that forward is a durable write and bumps the version.
@@ -642,8 +651,9 @@ extension APIProtocol {
     /// Every parameter as one safetensors file, keyed as PyTorch's state_dict() of the equivalent module.
     ///
     /// The keys, shapes and order of `state_dict()` of the `nn.Sequential` the spec describes
-    /// (children named as in the spec), dtype F32; a tied parameter appears under each of its
-    /// names, so `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
+    /// (children named as in the spec; each module's parameters, then its buffers), dtype F32
+    /// (`num_batches_tracked` I64); a tied parameter appears under each of its names, so
+    /// `load_state_dict(..., strict=True)` succeeds. `__metadata__` holds
     /// `format: pt`, `spec` (the spec as JSON, input widths filled in) and, once known,
     /// `input_shape`. 409 while a layer still waits for its input width.
     ///
@@ -663,7 +673,8 @@ extension APIProtocol {
     ///
     /// Takes what `safetensors.torch.save_file(net.state_dict(), ...)` or `save_model(net, ...)`
     /// writes. A tied parameter may be given under one of its names (`save_model` keeps one)
-    /// or several, with equal values. F16, BF16 and F64 are converted to float32; other dtypes,
+    /// or several, with equal values. F16, BF16 and F64 are converted to float32 (I64 and I32 too
+    /// for `num_batches_tracked`); other dtypes,
     /// an F64 value beyond float32 and a value that is not finite are 422. Strict (the default):
     /// a missing or unexpected key, a wrong shape or two different values for one tied parameter
     /// is a 422 listing `missing_keys`, `unexpected_keys` and `mismatched`, and nothing changes.
@@ -692,11 +703,16 @@ extension APIProtocol {
     }
     /// The forward pass as an ONNX model (opset 17, IR version 8).
     ///
-    /// Input `input`, float32 `[batch, ...]` with a symbolic batch (the known input shape, else
-    /// the first linear layer's width); output `output`. Linear layers are `Gemm` (`transB=1`),
+    /// Input `input`, float32 `[batch, ...]` (int64 indices when an embedding comes first) with a
+    /// symbolic batch (the known input shape, else the first layer's width); output `output`.
+    /// Eval mode: batch norm is `BatchNormalization` with the running statistics, layer norm
+    /// `LayerNormalization`, an embedding `Gather`, a residual block its body then `Add`, and
+    /// dropout is left out. Linear layers are `Gemm` (`transB=1`),
     /// or `Transpose`, `MatMul`, `Add` on inputs of more than two dimensions; activations are
     /// `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu`, `Softmax(axis=-1)`, `Identity`, and exact GELU
-    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`. Nodes are named by module path,
+    /// as `Erf` arithmetic; `flatten` is `Flatten(axis=1)`; `conv2d` is `Conv`, `max_pool2d`
+    /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
+    /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
     /// of its layers. 409 while a layer still waits for its input width.
     ///
@@ -742,10 +758,10 @@ extension APIProtocol {
     public func inferenceServerMetadataSlash(headers: Operations.InferenceServerMetadataSlash.Input.Headers = .init()) async throws -> Operations.InferenceServerMetadataSlash.Output {
         try await inferenceServerMetadataSlash(Operations.InferenceServerMetadataSlash.Input(headers: headers))
     }
-    /// Model metadata; one FP32 input `input` and one FP32 output `output`, batch first.
+    /// Model metadata; one input `input` (FP32, INT64 token ids before an embedding) and one FP32 output `output`, batch first.
     ///
     /// `inputs[0].shape` is `[-1] + input_shape` when the model records one, else `[-1, in]` from
-    /// its first linear layer; a model whose first layer is still deferred (no `in`, no
+    /// its first linear layer (`[-1, -1]` of INT64 for an embedding first); a model whose first layer is still deferred (no `in`, no
     /// `input_shape`, no forward pass yet) says `[-1, -1]`: the first inference fixes the width
     /// (a durable write, so the version advances). `outputs[0].shape` follows through the layers,
     /// `-1` where not known. `versions` holds the current version only: every durable write makes

@@ -22,15 +22,15 @@ enum InferenceMetadata {
     /// `GET /v2/models/{model}`: `{"name", "versions", "platform", "inputs", "outputs"}`, with
     /// the current version as the only one served.
     static func model(name: String, version: Int, signature: InferenceSignature) -> JSONValue {
-        func tensor(_ name: String, _ shape: [Int]) -> JSONValue {
+        func tensor(_ name: String, _ shape: [Int], _ datatype: InferenceDatatype = .fp32) -> JSONValue {
             .object([
-                "name": .string(name), "datatype": .string(InferenceDatatype.fp32.rawValue),
+                "name": .string(name), "datatype": .string(datatype.rawValue),
                 "shape": .array(shape.map { .number(Double($0)) }),
             ])
         }
         return .object([
             "name": .string(name), "versions": .array([.string(String(version))]), "platform": .string(platform),
-            "inputs": .array([tensor(InferenceSignature.inputName, signature.inputShape)]),
+            "inputs": .array([tensor(InferenceSignature.inputName, signature.inputShape, signature.inputDatatype)]),
             "outputs": .array([tensor(InferenceSignature.outputName, signature.outputShape)]),
         ])
     }

@@ -1,7 +1,8 @@
 import NeuralNet
 
-/// A model as the Open Inference Protocol sees it: one FP32 input named `input` and one FP32
-/// output named `output`, batch first, `-1` for a size that is not fixed.
+/// A model as the Open Inference Protocol sees it: one input named `input` (FP32, or INT64 token
+/// ids for a model that starts with an embedding) and one FP32 output named `output`, batch
+/// first, `-1` for a size that is not fixed.
 ///
 /// The input is `[-1] + input_shape` when the model records one (a Keras-style model, or one
 /// whose deferred layers a forward pass has materialized), else `[-1, in]` from the first
@@ -15,53 +16,25 @@ struct InferenceSignature: Equatable, Sendable {
 
     let inputShape: [Int]
     let outputShape: [Int]
+    /// INT64 for a model that reads indices first (an embedding's token ids), else FP32. Any
+    /// datatype that converts is accepted; this is the one the metadata advertises.
+    let inputDatatype: InferenceDatatype
 
     init(_ model: Model) {
-        let sample: [Int]
-        if let shape = model.inputShape {
-            sample = shape
-        } else if case let width?? = Self.leadingWidth(model.root, model) {
-            sample = [width]
-        } else {
-            sample = [-1]
-        }
+        inputDatatype = model.inputDemand?.integers == true ? .int64 : .fp32
+        let sample = model.inputShape ?? model.inputDemand?.sample ?? [-1]
         inputShape = [-1] + sample
-        outputShape = [-1] + Self.propagate(model.root, model, sample)
+        let input: FeatureShape = sample.contains(-1) ? .unknown : .sample(sample)
+        switch model.outputShape(of: model.root, for: input) {
+        case .sample(let s): outputShape = [-1] + s
+        case .lastDimension(let w): outputShape = [-1] + Array(repeating: -1, count: max(sample.count - 1, 0)) + [w]
+        case .unknown: outputShape = [-1, -1]
+        }
     }
 
     /// Whether a request's input shape fits: the same rank, every fixed size equal.
     func accepts(_ shape: [Int]) -> Bool {
         shape.count == inputShape.count && zip(shape, inputShape).allSatisfy { $1 == -1 || $0 == $1 }
-    }
-
-    /// What the first module that looks at the input's shape says of its width: the first
-    /// linear layer's `in` (nil while deferred), nil for a flatten (any shape flattens), and no
-    /// answer (`.none`) when `node` has neither.
-    private static func leadingWidth(_ node: ModuleNode, _ model: Model) -> Int?? {
-        switch node.kind {
-        case .linear(let layer): return .some(model.layers[layer].inFeatures)
-        case .activation: return nil
-        case .flatten: return .some(nil)
-        case .sequential(let children):
-            for child in children {
-                if let found = leadingWidth(child, model) { return found }
-            }
-            return nil
-        }
-    }
-
-    /// The per-sample shape after `node`, `-1` where unknown.
-    private static func propagate(_ node: ModuleNode, _ model: Model, _ shape: [Int]) -> [Int] {
-        switch node.kind {
-        case .activation:
-            return shape
-        case .flatten:
-            return [shape.contains(-1) ? -1 : shape.reduce(1, *)]
-        case .linear(let layer):
-            return shape.dropLast() + [model.layers[layer].outFeatures]
-        case .sequential(let children):
-            return children.reduce(shape) { propagate($1, model, $0) }
-        }
     }
 }
 

@@ -8,7 +8,7 @@ import NeuralNet
 ///
 /// Each model is served at its current version only (every durable write makes a new one), as
 /// one FP32 input `input` and one FP32 output `output` (``InferenceSignature``). Inference runs
-/// the very forward pass of `POST /v1/models/{model}/forward` (``ParamdService/forwardPass(_:cost:parse:)``),
+/// the very forward pass of `POST /v1/models/{model}/forward` (``ParamdService/forwardPass(_:parse:)``),
 /// so the outputs are bit for bit the same, and small requests share passes with /v1's.
 extension ParamdService {
     func addInferenceProtocolRoutes(to router: inout Router) {
@@ -46,25 +46,30 @@ extension ParamdService {
                 let state = try await inferenceState(request)
                 return .json(.object(["name": .string(state.name), "ready": .bool(true)]))
             }
-            handleInference(&router, .post, prefix + "/infer") { [self] request in
+            let inferring = byModelSize { request, size in
+                let framing = try? InferenceBodyFraming(
+                    bodyLength: request.body.count, headerValue: request.headers[InferenceBodyFraming.headerName])
+                let jsonBytes = framing?.jsonLength ?? request.body.count
+                return ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: request.body.count - jsonBytes, size: size)
+            }
+            handleInference(&router, .post, prefix + "/infer", placement: inferring) { [self] request in
                 try await infer(request)
             }
         }
     }
 
     /// POST infer: decode against the model's signature and run the shared forward pass, both
-    /// in one placement; answer JSON or binary as the request asks. Content-Type is not
+    /// where the router placed the route; answer JSON or binary as the request asks. Content-Type is not
     /// looked at, as Triton does not: the protocol's framing says what the body is, tritonclient
     /// sends none, and `curl -d` sends a form type.
     private func infer(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         let snapshot = try slot.state()
+        sizes.record(snapshot)
         try Self.checkVersion(request, state: snapshot)
         let signature = InferenceSignature(snapshot.model)
         let headerLength = request.headers[InferenceBodyFraming.headerName]
-        let jsonBytes = (try? InferenceBodyFraming(bodyLength: request.body.count, headerValue: headerLength))?.jsonLength ?? request.body.count
-        let cost = ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: request.body.count - jsonBytes, model: snapshot.model)
-        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot), cost: cost) {
+        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot)) {
             try InferenceRequest(body: request.body, headerLength: headerLength, signature: signature)
         }
         return InferenceResponse.make(
@@ -84,8 +89,11 @@ extension ParamdService {
     }
 
     /// Registers a `/v2` handler whose errors become the protocol's error body.
-    private func handleInference(_ router: inout Router, _ method: HTTPMethod, _ template: String, _ handler: @escaping HTTPHandler) {
-        router.on(method, template) { [self] request in
+    private func handleInference(
+        _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement? = nil,
+        _ handler: @escaping HTTPHandler
+    ) {
+        router.on(method, template, placement: placement ?? Placement.byMethod(method)) { [self] request in
             do {
                 return try await handler(request)
             } catch {

@@ -72,6 +72,13 @@ final class RawClient: @unchecked Sendable {
     /// Half-closes the sending side, as `nc -N` does after its input.
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
+    /// Everything the server sends until it closes the connection.
+    func readToEnd() throws -> [UInt8] {
+        while try fill() {}
+        defer { buffer = [] }
+        return buffer
+    }
+
     /// Reads more bytes into the buffer; false at end of stream.
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)

@@ -29,16 +29,16 @@ func testRouter() -> Router {
         })
     }
     router.get("/trailer-count") { request in .text("\(request.trailers.count)") }
-    router.immediate(.get, "/immediate/{name}") { request in
+    router.inPlace(.get, "/immediate/{name}") { request in
         .text("now \(request.parameters["name"] ?? "")")
     }
-    router.immediate(.post, "/immediate-echo") { request in HTTPResponse(contentType: "application/octet-stream", body: request.body) }
-    router.immediate(.get, "/immediate-stream") { _ in
+    router.inPlace(.post, "/immediate-echo") { request in HTTPResponse(contentType: "application/octet-stream", body: request.body) }
+    router.inPlace(.get, "/immediate-stream") { _ in
         HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
             for step in 0..<3 { try await writer.write("{\"step\":\(step)}\n") }
         })
     }
-    router.immediate(.get, "/immediate-throws") { _ in throw HTTPServerError.connectionClosed }
+    router.inPlace(.get, "/immediate-throws") { _ in throw HTTPServerError.connectionClosed }
     return router
 }
 

@@ -1,0 +1,138 @@
+// parse_four_lead of the AVX2 row kernel (json_float_row_avx2.c includes this after the
+// helpers it uses): rows of `D.F…` numbers of any length, such as Python's `json.dumps` of
+// float32 rows (`, -0.13210485875606537`), read from their leading digits only.
+//
+// A Float has 24 bits, about 7 decimal digits, so the 14 digits after a number's first byte
+// decide its Float unless the value lies very close to a Float midpoint: the digits cut off
+// add less than 10⁻¹¹ of the value (the kept significand is at least 10¹² when any are cut),
+// which is under 2¹⁷ Double ulps; a Double product whose 29 dropped bits are farther than that
+// from the midpoint pattern rounds to the same Float as the exact value, as in nearest_float
+// (whose bound, three roundings, this one contains). Numbers within the window, about one in
+// 2000, go to the exact general parser.
+#ifndef JSON_FLOAT_ROW_AVX2_LEAD_H
+#define JSON_FLOAT_ROW_AVX2_LEAD_H
+
+/// lead_lanes[len], for a number's token of len bytes (sign excluded) in 16 lanes from its
+/// first byte and in the 16 lanes that end at its separator: the token lanes to check and
+/// convert (the first 15 bytes at most: lane 15 holds the zero that the byte shift brought in),
+/// then the lanes of its bytes past the first 15 (digits, checked only). A length the shape
+/// cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the zero in
+/// lane 15 fails the digit check.
+static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
+#define KEEP(n, i) ((n) == 0 || (n) == 2 || (n) > 31 ? 0xFF : (i) < ((n) < 15 ? (n) : 15) ? 0xFF : 0)
+#define TAIL(n, i) ((n) >= 16 && (n) <= 31 && (i) >= 31 - (n) ? 0xFF : 0)
+#define ROW(n)                                                                                                      \
+    {KEEP(n, 0),  KEEP(n, 1),  KEEP(n, 2),  KEEP(n, 3),  KEEP(n, 4),  KEEP(n, 5),  KEEP(n, 6),  KEEP(n, 7),        \
+     KEEP(n, 8),  KEEP(n, 9),  KEEP(n, 10), KEEP(n, 11), KEEP(n, 12), KEEP(n, 13), KEEP(n, 14), KEEP(n, 15),       \
+     TAIL(n, 0),  TAIL(n, 1),  TAIL(n, 2),  TAIL(n, 3),  TAIL(n, 4),  TAIL(n, 5),  TAIL(n, 6),  TAIL(n, 7),        \
+     TAIL(n, 8),  TAIL(n, 9),  TAIL(n, 10), TAIL(n, 11), TAIL(n, 12), TAIL(n, 13), TAIL(n, 14), TAIL(n, 15)}
+#define ROW8(n) ROW(n), ROW(n + 1), ROW(n + 2), ROW(n + 3), ROW(n + 4), ROW(n + 5), ROW(n + 6), ROW(n + 7)
+    ROW8(0), ROW8(8), ROW8(16), ROW8(24), ROW8(32), ROW8(40), ROW8(48), ROW8(56),
+#undef ROW8
+#undef ROW
+#undef TAIL
+#undef KEEP
+};
+
+/// Where number j's token (its first digit) starts, from the mask of whitespace and minus
+/// lanes of the 16 bytes at its span start (bits 16·half …): the first other lane, at most 15.
+static inline size_t lead_token_start(size_t span_start, uint32_t skip_mask, unsigned half) {
+    return span_start + _tzcnt_u32((~skip_mask >> (16 * half)) | 0x8000);
+}
+
+/// Numbers k…k+3 whose spans are whitespace, then `-?D` or `-?D.F…` (one integer digit, any
+/// number of fraction digits up to a 31-byte token) running exactly up to the separator, four
+/// at a time like parse_four (out[0…3] all stored; which passed, bit j for number k + j).
+///
+/// Per number, the whitespace before it is counted from one 16-byte load (a scalar bit scan
+/// gives the token's address), then 16 bytes from the byte before its first digit give the
+/// sign and, shifted down a byte, the digits `D.F₁…F₁₃` at the fixed lanes of parse_four; the
+/// token's bytes past those are only checked to be digits, in the 16 bytes that end at its
+/// separator. The significand (D F₁…F₁₃ 0) is exact as a Double, times 10⁻¹⁴, then rounded to
+/// Float unless within the file comment's window of a midpoint.
+__attribute__((always_inline)) static inline unsigned parse_four_lead(const uint8_t *base, const size_t *ends, float *out) {
+    // The tail loads reach 16 bytes back from each separator.
+    if (ends[1] < 16) return 0;
+    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
+                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    const __m256i minus_char = _mm256_set1_epi8('-');
+    __m256i lead_a = load_pair(base + ends[0] + 1, base + ends[2] + 1);
+    __m256i lead_b = load_pair(base + ends[1] + 1, base + ends[3] + 1);
+    __m256i minus_a = _mm256_cmpeq_epi8(lead_a, minus_char), minus_b = _mm256_cmpeq_epi8(lead_b, minus_char);
+    __m256i skip_a = _mm256_or_si256(_mm256_cmpeq_epi8(lead_a, _mm256_shuffle_epi8(spaces, lead_a)), minus_a);
+    __m256i skip_b = _mm256_or_si256(_mm256_cmpeq_epi8(lead_b, _mm256_shuffle_epi8(spaces, lead_b)), minus_b);
+    uint32_t skip_mask_a = (uint32_t)_mm256_movemask_epi8(skip_a), skip_mask_b = (uint32_t)_mm256_movemask_epi8(skip_b);
+    size_t token[4] = {
+        lead_token_start(ends[0] + 1, skip_mask_a, 0), lead_token_start(ends[1] + 1, skip_mask_b, 0),
+        lead_token_start(ends[2] + 1, skip_mask_a, 1), lead_token_start(ends[3] + 1, skip_mask_b, 1)};
+    const uint8_t *lanes[4];
+    for (int j = 0; j < 4; j++) {
+        // A token past its separator wraps to a huge length: clamped to an impossible one.
+        size_t length = ends[j + 1] - token[j];
+        lanes[j] = lead_lanes[length < 63 ? length : 63];
+    }
+    // A minus is followed by the token's first digit, not by more whitespace or minus.
+    __m256i stray_minus = _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
+                                          _mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)));
+    __m256i raw_a = load_pair(base + token[0] - 1, base + token[2] - 1);
+    __m256i raw_b = load_pair(base + token[1] - 1, base + token[3] - 1);
+    __m256i keep_a = load_pair(lanes[0], lanes[2]), keep_b = load_pair(lanes[1], lanes[3]);
+    __m256i tail_a = load_pair(lanes[0] + 16, lanes[2] + 16), tail_b = load_pair(lanes[1] + 16, lanes[3] + 16);
+    __m256i end_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
+    __m256i end_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
+    // Lane 1 minus '.', the others minus '0': valid lanes are then at most their limit.
+    const __m256i offset = _mm256_setr_epi8('0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0',
+                                            '0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0');
+    const __m256i limit = _mm256_setr_epi8(9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+                                           9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9);
+    const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
+    __m256i digits_a = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_a, 1), offset), keep_a);
+    __m256i digits_b = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_b, 1), offset), keep_b);
+    __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, zero_char), tail_a);
+    __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, zero_char), tail_b);
+    __m256i valid = _mm256_and_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a),
+                         _mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b)),
+        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_a, nine), tail_values_a),
+                         _mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_b, nine), tail_values_b)));
+    // The first pair (D, point) weighs (1, 0): the lanes spell 0 D F₁ … F₁₃ 0.
+    const __m256i pair_weights = _mm256_setr_epi8(1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
+                                                  1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+    __m256i significands = sixteen_lane_significands(digits_a, digits_b, pair_weights);
+    __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), _mm256_set1_pd(1e-14));
+    // Cut digits (a tail lane kept) need a significand of at least 10¹², so that what they
+    // add stays inside the window.
+    const __m256i last_lane = _mm256_set1_epi8(15);
+    __m256i cut = _mm256_unpacklo_epi64(_mm256_shuffle_epi8(tail_a, last_lane), _mm256_shuffle_epi8(tail_b, last_lane));
+    __m256i too_few_kept = _mm256_and_si256(cut, _mm256_cmpgt_epi64(_mm256_set1_epi64x(1000000000000), significands));
+    // The 29 bits Float drops within 2¹⁷ of the midpoint pattern 0x1000_0000.
+    __m256i near_midpoint = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(_mm256_castpd_si256(products), _mm256_set1_epi64x(0x20000)),
+                         _mm256_set1_epi64x(0x1FFC0000)),
+        _mm256_set1_epi64x(0x10000000));
+    // The sign: lane 0, the byte before the first digit, is its minus if it has one.
+    __m256i negative = _mm256_unpacklo_epi64(_mm256_shuffle_epi8(_mm256_cmpeq_epi8(raw_a, minus_char), _mm256_setzero_si256()),
+                                             _mm256_shuffle_epi8(_mm256_cmpeq_epi8(raw_b, minus_char), _mm256_setzero_si256()));
+    __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
+    _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
+    __m256i wrong = _mm256_or_si256(_mm256_or_si256(too_few_kept, near_midpoint),
+                                    _mm256_or_si256(stray_minus, _mm256_xor_si256(valid, _mm256_set1_epi8(-1))));
+    if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
+    // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
+    // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
+    unsigned failed = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(too_few_kept, near_midpoint)));
+    __m256i bad_a = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
+                        _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),
+        _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_a, nine), tail_values_a), _mm256_set1_epi8(-1)));
+    __m256i bad_b = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)),
+                        _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b), _mm256_set1_epi8(-1))),
+        _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_b, nine), tail_values_b), _mm256_set1_epi8(-1)));
+    uint32_t bad_mask_a = (uint32_t)_mm256_movemask_epi8(bad_a), bad_mask_b = (uint32_t)_mm256_movemask_epi8(bad_b);
+    failed |= ((bad_mask_a & 0xFFFF) != 0) | ((bad_mask_b & 0xFFFF) != 0) << 1 | ((bad_mask_a >> 16) != 0) << 2 |
+              ((bad_mask_b >> 16) != 0) << 3;
+    return ~failed & 0xF;
+}
+
+#endif

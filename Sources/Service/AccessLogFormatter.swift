@@ -1,0 +1,94 @@
+import Glibc
+import HTTP
+
+/// Formats access-log lines, logfmt style, on the log's own thread:
+///
+///     2026-12-03T10:18:46.123Z request id=5f1c2a9e-0-1b remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
+///
+/// Never the body, the query or headers: they may carry data or credentials. Every value is a
+/// token without spaces (ids are checked visible ASCII, routes are templates), so no quoting.
+struct AccessLogFormatter {
+    private var cachedSecond = Int.min
+    /// `2026-12-03T10:18:46.` for `cachedSecond`.
+    private var secondPrefix: [UInt8] = []
+
+    mutating func format(_ entries: [AccessLogEntry]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.count * 192)
+        for entry in entries { append(entry, to: &out) }
+        return out
+    }
+
+    private mutating func append(_ entry: AccessLogEntry, to out: inout [UInt8]) {
+        let summary = entry.summary
+        if entry.seconds != cachedSecond {
+            cachedSecond = entry.seconds
+            secondPrefix = Self.timestampPrefix(entry.seconds)
+        }
+        out.append(contentsOf: secondPrefix)
+        Self.appendDigits(entry.milliseconds, width: 3, to: &out)
+        out.append(contentsOf: "Z request id=".utf8)
+        out.append(contentsOf: summary.id.utf8)
+        out.append(contentsOf: " remote=".utf8)
+        out.append(contentsOf: summary.remoteAddress.utf8)
+        out.append(contentsOf: " method=".utf8)
+        out.append(contentsOf: summary.method.rawValue.utf8)
+        out.append(contentsOf: " route=".utf8)
+        out.append(contentsOf: (summary.route ?? "unmatched").utf8)
+        out.append(contentsOf: " status=".utf8)
+        Self.appendDigits(summary.status.code, width: 1, to: &out)
+        out.append(contentsOf: " bytes_in=".utf8)
+        Self.appendDigits(summary.bytesIn, width: 1, to: &out)
+        out.append(contentsOf: " bytes_out=".utf8)
+        Self.appendDigits(summary.bytesOut, width: 1, to: &out)
+        out.append(contentsOf: " duration_ms=".utf8)
+        let micros = max(0, summary.duration.saturatingNanoseconds / 1000)
+        Self.appendDigits(Int(micros / 1000), width: 1, to: &out)
+        out.append(UInt8(ascii: "."))
+        Self.appendDigits(Int(micros % 1000), width: 3, to: &out)
+        out.append(contentsOf: summary.completed ? " completed=true\n".utf8 : " completed=false\n".utf8)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.` in UTC.
+    private static func timestampPrefix(_ seconds: Int) -> [UInt8] {
+        var time = time_t(seconds)
+        var fields = tm()
+        gmtime_r(&time, &fields)
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
+        appendDigits(Int(fields.tm_year) + 1900, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(Int(fields.tm_mon) + 1, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(Int(fields.tm_mday), width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendDigits(Int(fields.tm_hour), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(Int(fields.tm_min), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(Int(fields.tm_sec), width: 2, to: &out)
+        out.append(UInt8(ascii: "."))
+        return out
+    }
+
+    /// Decimal digits of a non-negative `value`, zero-padded to at least `width`.
+    private static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = UInt(max(0, value))
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            while count < width {
+                buffer[count] = UInt8(ascii: "0")
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Testing
+@testable import HTTP
+
+/// The one conversion from `Duration` to nanoseconds saturates instead of wrapping.
+struct DurationNanosecondsTests {
+    @Test func convertsExactlyWithinRange() {
+        #expect(Duration.microseconds(1_503).saturatingNanoseconds == 1_503_000)
+        #expect(Duration.seconds(-2).saturatingNanoseconds == -2_000_000_000)
+        #expect(Duration.seconds(9_223_372_036).saturatingNanoseconds == 9_223_372_036_000_000_000)
+    }
+
+    @Test func saturatesBeyondInt64() {
+        // 10^10 s is 10^19 ns, past Int64.max: a wrapping product would be negative.
+        #expect(Duration.seconds(10_000_000_000).saturatingNanoseconds == .max)
+        #expect(Duration.seconds(-10_000_000_000).saturatingNanoseconds == .min)
+        #expect(Duration.seconds(Int64.max).saturatingNanoseconds == .max)
+        #expect(Duration.seconds(-1).monotonicNanoseconds == 0)
+        #expect(Duration.seconds(10_000_000_000).monotonicNanoseconds == UInt64(Int64.max))
+    }
+}

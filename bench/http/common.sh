@@ -1,0 +1,36 @@
+# Shared by bench/http/run.sh and bench/http/paramd.sh (sourced; expects $work and DURATION).
+
+wait_for_port() {
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1${2:-/json}" && return 0
+        sleep 0.1
+    done
+    echo "server on port $1 did not start" >&2
+    exit 1
+}
+
+# CPU seconds (user + system) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# Runs wrk on core 1 against a server whose CPU time is read from pid $4;
+# prints "requests_per_second p50_ms p99_ms non2xx cpu_us_per_request".
+measure() {
+    local url="$1" connections="$2" script="${3:-}" pid="$4"
+    local args=(-t1 -c"$connections" -d"${DURATION}s" --latency)
+    [ -n "$script" ] && args+=(-s "$script")
+    # Warm-up, then the measured run.
+    taskset -c 1 wrk -t1 -c"$connections" -d1s ${script:+-s "$script"} "$url" >/dev/null
+    local before after
+    before="$(cpu_ticks "$pid")"
+    taskset -c 1 wrk "${args[@]}" "$url" > "$work/wrk.out"
+    after="$(cpu_ticks "$pid")"
+    awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /requests in/ { total = $1 }
+        /^Requests\/sec/ { rps = $2 }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%.0f %.3f %.3f %s %.1f\n", rps, p50, p99, (bad == "" ? 0 : bad), ticks * 1e6 / hz / (total > 0 ? total : 1) }' "$work/wrk.out"
+}
+

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# paramd itself against nginx, in one run (bench/http/run.sh runs this by default):
+#   - GET /healthz at 16 and 256 connections: paramd with its default access log (stderr, here
+#     into a file) against nginx with its default access log (combined format, a file), and
+#     both with logging off;
+#   - POST /v1/models/mlp/forward, batch 1, JSON, on the 784-256-256-10 MLP: requests/s and
+#     CPU µs per request, access log on and off (the log's cost);
+#   - one event loop against two (`--threads 2`, both cores, wrk sharing them).
+# Servers are pinned to core 0 (taskset), wrk to core 1 with one thread, as in `run.sh module`.
+# `µs/req` is the server's CPU time (user + system, /proc) per request.
+# Needs: wrk, nginx (Debian), a release build (made here).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION="${DURATION:-6}"
+PORT="${OUR_PORT:-18483}"
+NGINX_PORT="${NGINX_PORT:-18484}"
+
+swift build -c release --product paramd >/dev/null
+paramd="$(swift build -c release --show-bin-path)/paramd"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+source bench/http/common.sh
+
+# The forward's body: one row of 784 inputs.
+python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [[round(random.uniform(-1, 1), 6) for _ in range(784)]]}))' > "$work/forward.json"
+mlp='{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}'
+
+row() { printf "%-22s %5s  %-26s %9s %8s %8s %8s %8s\n" "$@"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+declare -A result
+# nginx, access log on and off.
+for log in on off; do
+    mkdir -p "$work/nginx-$log"
+    directive=$([ "$log" = on ] && echo "access_log $work/nginx-$log/access.log;" || echo "access_log off;")
+    sed -e "s|__DIR__|$work/nginx-$log|g" -e "s|__PORT__|$NGINX_PORT|g" -e "s|__ACCESS_LOG__|$directive|" \
+        bench/http/nginx-healthz.conf.template > "$work/nginx-$log/nginx.conf"
+    taskset -c 0 nginx -e "$work/nginx-$log/error.log" -c "$work/nginx-$log/nginx.conf" -p "$work/nginx-$log" &
+    pids+=($!)
+    wait_for_port "$NGINX_PORT" /healthz
+    worker="$(pgrep -P "${pids[-1]}" | head -1)"
+    for connections in 16 256; do
+        result["nginx-$log:$connections"]="$(measure "http://127.0.0.1:$NGINX_PORT/healthz" "$connections" "" "$worker")"
+    done
+    kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+    unset 'pids[-1]'
+done
+
+# Starts paramd pinned to $1 with extra flags, its stderr (the default access log) in a file.
+start_paramd() {
+    local cores="$1"; shift
+    rm -rf "$work/data"
+    taskset -c "$cores" "$paramd" --port "$PORT" --data-dir "$work/data" "$@" 2>"$work/paramd.log" &
+    pids+=($!)
+    wait_for_port "$PORT" /healthz
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models" -H 'Content-Type: application/json' -d "$mlp"
+}
+stop_paramd() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+forward() {
+    BENCH_METHOD=POST BENCH_BODY_FILE="$work/forward.json" BENCH_CONTENT_TYPE=application/json \
+        measure "http://127.0.0.1:$PORT/v1/models/mlp/forward" "$1" bench/service/request.lua "$2"
+}
+
+for log in default off; do
+    flags=(--threads 1)
+    [ "$log" = off ] && flags+=(--access-log off)
+    start_paramd 0 "${flags[@]}"
+    for connections in 16 256; do
+        result["paramd-$log:$connections"]="$(measure "http://127.0.0.1:$PORT/healthz" "$connections" "" "${pids[-1]}")"
+    done
+    result["forward-$log"]="$(forward 16 "${pids[-1]}")"
+    stop_paramd
+done
+start_paramd 0,1 --threads 2
+result["two-loops-get"]="$(measure "http://127.0.0.1:$PORT/healthz" 256 "" "${pids[-1]}")"
+result["two-loops-forward"]="$(forward 16 "${pids[-1]}")"
+stop_paramd
+
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these cores skew req/s; CPU µs/req much less)"
+row "case" "conns" "server" "req/s" "p50 ms" "p99 ms" "ratio" "µs/req"
+for connections in 16 256; do
+    for pair in "nginx-on:paramd-default:access log on (defaults)" "nginx-off:paramd-off:access log off"; do
+        IFS=: read -r peer ours label <<<"$pair"
+        read -r n_rps n_p50 n_p99 _ n_cpu <<<"${result["$peer:$connections"]}"
+        read -r rps p50 p99 _ cpu <<<"${result["$ours:$connections"]}"
+        row "GET /healthz" "$connections" "nginx, $label" "$n_rps" "$n_p50" "$n_p99" "1.00" "$n_cpu"
+        row "GET /healthz" "$connections" "paramd, $label" "$rps" "$p50" "$p99" "$(ratio "$rps" "$n_rps")" "$cpu"
+    done
+done
+read -r off_rps _ _ _ _ <<<"${result["paramd-off:16"]}"
+read -r on_rps _ _ _ _ <<<"${result["paramd-default:16"]}"
+echo "GET /healthz at 16: default logging keeps $(ratio "$on_rps" "$off_rps") of logging-off req/s"
+read -r f_off_rps f_off_p50 f_off_p99 _ f_off_cpu <<<"${result["forward-off"]}"
+read -r f_on_rps f_on_p50 f_on_p99 _ f_on_cpu <<<"${result["forward-default"]}"
+row "forward batch 1" 16 "paramd, access log off" "$f_off_rps" "$f_off_p50" "$f_off_p99" "1.00" "$f_off_cpu"
+row "forward batch 1" 16 "paramd, access log on" "$f_on_rps" "$f_on_p50" "$f_on_p99" "$(ratio "$f_on_rps" "$f_off_rps")" "$f_on_cpu"
+read -r one_rps _ _ _ _ <<<"${result["paramd-default:256"]}"
+read -r two_rps two_p50 two_p99 _ two_cpu <<<"${result["two-loops-get"]}"
+row "GET /healthz" 256 "paramd, two loops" "$two_rps" "$two_p50" "$two_p99" "$(ratio "$two_rps" "$one_rps")" "$two_cpu"
+read -r ftwo_rps ftwo_p50 ftwo_p99 _ ftwo_cpu <<<"${result["two-loops-forward"]}"
+row "forward batch 1" 16 "paramd, two loops" "$ftwo_rps" "$ftwo_p50" "$ftwo_p99" "$(ratio "$ftwo_rps" "$f_on_rps")" "$ftwo_cpu"
+echo "(two loops: ratio against one loop with the same logging; wrk shares the two cores with them)"
