@@ -9,11 +9,17 @@ extension ModelState {
     ///   a save would make durable.
     var stored: StoredModel {
         get throws {
-            let parameters = try model.namedParameters() + model.namedBuffers()
+            let parameters = try Self.storedTensors(of: model)
             return StoredModel(
                 name: name, version: version, document: storedDocument,
                 tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })
         }
+    }
+
+    /// What storage keeps of a model's tensors: every parameter once, then every buffer (running
+    /// statistics, step counters).
+    static func storedTensors(of model: Model) throws -> [NamedParameter] {
+        try model.namedParameters() + model.namedBuffers()
     }
 
     /// The creation document with the input shape a forward pass learned.
@@ -28,9 +34,9 @@ extension ModelState {
     /// untouched tensor is shared), the one run of elements that differs — a one-element PATCH
     /// stores one element, a PUT or a training step the whole tensor (or what changed of it).
     func commit(after committed: ModelState) throws -> ModelCommit {
-        let before = Dictionary(try committed.model.namedParameters().map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let before = Dictionary(try Self.storedTensors(of: committed.model).map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
         var updates: [TensorUpdate] = []
-        for parameter in try model.namedParameters() {
+        for parameter in try Self.storedTensors(of: model) {
             let values = parameter.value.scalars
             guard let previous = before[parameter.path], previous.shape == parameter.shape else {
                 updates.append(TensorUpdate(whole: StoredTensor(path: parameter.path, shape: parameter.shape, values: values)))
