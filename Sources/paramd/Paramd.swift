@@ -57,12 +57,23 @@ struct Paramd: AsyncParsableCommand {
     var maxBodyBytes: Int?
 
     @Option(name: .customLong("max-parameters"),
-            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 100000000)")
+            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 1000000000)")
     var maxParameters: Int?
 
     @Option(name: .customLong("max-models"),
             help: "Most models this server holds. (env PARAMD_MAX_MODELS; default 1000)")
     var maxModels: Int?
+
+    @Option(name: .customLong("checkpoint-log-percent"),
+            help: """
+                Rewrite a model's checkpoint once its commit log exceeds this percentage of the \
+                model's size (and --checkpoint-min-log-bytes). (env PARAMD_CHECKPOINT_LOG_PERCENT; default 50)
+                """)
+    var checkpointLogPercent: Int?
+
+    @Option(name: .customLong("checkpoint-min-log-bytes"),
+            help: "No checkpoint before a model's log holds this many bytes. (env PARAMD_CHECKPOINT_MIN_LOG_BYTES; default 1048576)")
+    var checkpointMinLogBytes: Int?
 
     @Option(help: "HTTP event-loop threads. (env PARAMD_THREADS; default one per core)")
     var threads: Int?
@@ -97,7 +108,7 @@ struct Paramd: AsyncParsableCommand {
         let store: FileModelStore
         do {
             try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
-            store = try FileModelStore(root: settings.service.dataDirectory)
+            store = try FileModelStore(root: settings.service.dataDirectory, checkpointPolicy: settings.service.checkpointPolicy)
         } catch {
             logger.critical("cannot open the data directory", metadata: ["path": "\(settings.service.dataDirectory)", "error": "\(error)"])
             throw ExitCode.failure

@@ -97,17 +97,19 @@ final class HeldStore: Sendable {
         let store: MemoryModelStore
         let owner: HeldStore
 
-        func loadAll() async -> StoreInventory { await store.loadAll() }
+        func list() async throws(ModelStoreError) -> StoreListing { try await store.list() }
 
-        func save(_ model: StoredModel) async throws {
-            if owner.heldName.withLock({ $0 }) == model.name {
+        func load(_ name: String, tensors: Set<String>?) async throws(ModelStoreError) -> StoredModel {
+            try await store.load(name, tensors: tensors)
+        }
+
+        func apply(_ change: ModelChange) async throws(ModelStoreError) {
+            if case .delete = change {} else if owner.heldName.withLock({ $0 }) == change.modelName {
                 owner.saving.open()
                 await owner.gate.wait()
             }
-            try await store.save(model)
+            try await store.apply(change)
         }
-
-        func remove(name: String) async throws { try await store.remove(name: name) }
     }
 }
 

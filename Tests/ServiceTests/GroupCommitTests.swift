@@ -85,9 +85,9 @@ struct GroupCommitTests {
         async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
         try await waitUntil { harness.store.heldSaveCount == 1 }  // the first is saving
         async let deleted = harness.send(.delete, "/v1/models/m")
-        try await waitUntil { await harness.writeLockWaiters("m") == 1 }  // the delete waits for that save
+        try await waitUntil { await harness.queuedWrites("m") == 1 }  // the delete waits for that save
         async let late = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#)
-        try await waitUntil { await harness.queuedWrites("m") == 1 }  // the late write queues behind both
+        try await waitUntil { await harness.queuedWrites("m") == 2 }  // the late write queues behind both
         harness.store.releaseSaves()
         #expect(try await first.status == 200)
         #expect(try await deleted.status == 204)

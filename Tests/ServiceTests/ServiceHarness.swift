@@ -147,13 +147,8 @@ final class CollectingSink: HTTPBodySink, @unchecked Sendable {
 }
 
 extension ServiceHarness {
-    /// Writes to `model` queued for its next commit.
+    /// Writes and deletes of `model` queued behind the batch its owner is storing.
     func queuedWrites(_ model: String) async -> Int {
-        (try? await service.registry.slot(named: model).queuedWriteCount) ?? 0
-    }
-
-    /// Tasks (commits, deletes) waiting for `model`'s write lock.
-    func writeLockWaiters(_ model: String) async -> Int {
-        (try? await service.registry.slot(named: model).writes.waiterCount) ?? 0
+        (try? await service.registry.slot(named: model).queuedCount) ?? 0
     }
 }
