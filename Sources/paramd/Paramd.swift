@@ -26,6 +26,18 @@ struct Paramd: AsyncParsableCommand {
             help: "Folder for the models, created when missing. (env PARAMD_DATA_DIR; default ./paramd-data)")
     var dataDirectory: String?
 
+    @Option(help: """
+        Where the models live: a directory or a file: URL (the default, as --data-dir), or a \
+        postgresql:// URL (libpq's rules) shared by any number of replicas. Wins over \
+        --data-dir. The password comes from PGPASSWORD or --store-password-file, never \
+        from a log. (env PARAMD_STORE)
+        """)
+    var store: String?
+
+    @Option(name: .customLong("store-password-file"),
+            help: "File whose first line is the PostgreSQL password for --store. (env PARAMD_STORE_PASSWORD_FILE)")
+    var storePasswordFile: String?
+
     @Option(name: .customLong("tls-cert"),
             help: "PEM certificate chain; with --tls-key, serve HTTPS only. (env PARAMD_TLS_CERT)")
     var tlsCertificate: String?
