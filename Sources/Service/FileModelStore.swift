@@ -11,27 +11,64 @@ public final class FileModelStore: ModelStore {
         files = try ModelFileStore(root: root)
     }
 
-    public func loadAll() async -> StoreInventory {
+    public func list() async throws(ModelStoreError) -> StoreListing {
+        let inventory: DataDirectoryInventory
         do {
-            let inventory = try await files.loadAll()
-            return StoreInventory(
-                models: inventory.models.map(StoredModel.init(persisted:)),
-                damaged: inventory.damaged.map { ($0.name, "\($0.damage)") })
+            inventory = try await files.loadAll()
         } catch {
-            // The directory itself could not be listed: report it instead of starting empty in silence.
-            return StoreInventory(models: [], damaged: [("*", "the data directory could not be read: \(error)")])
+            throw ModelStoreError(error)
+        }
+        return StoreListing(
+            models: inventory.models.map { StoredModelSummary(name: $0.name, version: $0.version) },
+            damaged: inventory.damaged.map { ($0.name, "\($0.damage)") })
+    }
+
+    public func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
+        var model: StoredModel
+        do {
+            model = StoredModel(persisted: try await files.load(name))
+        } catch {
+            throw ModelStoreError(error)
+        }
+        if let paths { model.tensors.removeAll { !paths.contains($0.path) } }
+        return model
+    }
+
+    public func apply(_ change: ModelChange) async throws(ModelStoreError) {
+        switch change {
+        case .create(let model):
+            guard (try? await files.load(model.name)) == nil else { throw .alreadyExists(model: model.name) }
+            try await mapped { () async throws(StorageError) in try await files.save(model.persisted) }
+        case .commit(let commit):
+            var model = try await load(commit.name, tensors: nil)
+            guard model.version == commit.expectedVersion else {
+                throw .versionConflict(model: commit.name, expected: commit.expectedVersion, found: model.version)
+            }
+            try model.apply(commit)
+            let persisted = model.persisted
+            try await mapped { () async throws(StorageError) in try await files.save(persisted) }
+        case .delete(let name, _):
+            try await mapped { () async throws(StorageError) in try await files.delete(name) }
         }
     }
 
-    public func save(_ model: StoredModel) async throws {
-        try await files.save(model.persisted)
+    private func mapped(_ body: () async throws(StorageError) -> Void) async throws(ModelStoreError) {
+        do throws(StorageError) {
+            try await body()
+        } catch {
+            throw ModelStoreError(error)
+        }
     }
+}
 
-    public func remove(name: String) async throws {
-        do {
-            try await files.delete(name)
-        } catch .modelNotFound {
-            // Already gone (e.g. a damaged folder removed by hand): the goal is reached.
+extension ModelStoreError {
+    /// The store's view of a file-system failure.
+    init(_ error: StorageError) {
+        switch error {
+        case .modelNotFound(let name): self = .notFound(model: name)
+        case .damagedModel(let name, let damage): self = .damaged(model: name, reason: "\(damage)")
+        case .diskFull: self = .full("\(error)")
+        default: self = .failure("\(error)")
         }
     }
 }

@@ -38,7 +38,7 @@ final class ForwardCoalescer: Sendable {
 
     private struct OpenBatch {
         /// Keeps the slot alive, so its ObjectIdentifier in the key is not reused meanwhile.
-        let slot: ModelSlot
+        let slot: ModelOwner
         var rows: Int
         var members: [Member] = []
     }
@@ -64,7 +64,7 @@ final class ForwardCoalescer: Sendable {
 
     /// `state.model.forward(input)`, possibly run together with other requests for the same
     /// model version that are queued beside this one.
-    func forward(_ input: Tensor, state: ModelState, slot: ModelSlot) async throws -> ForwardResult {
+    func forward(_ input: Tensor, state: ModelState, slot: ModelOwner) async throws -> ForwardResult {
         let rows = input.shape[0]
         let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: Array(input.shape.dropFirst()))
         let ticket = await withCheckedContinuation { (continuation: CheckedContinuation<Ticket, Never>) in

@@ -100,11 +100,7 @@ final class ModelEvents: Sendable {
         let before = Dictionary(((try? old.namedParameters()) ?? []).map { ($0.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         return after.filter { parameter in
             guard let previous = before[parameter.id] else { return true }
-            return !sharesStorage(previous, parameter.value)
+            return !previous.sharesStorage(with: parameter.value)
         }.map(\.path)
-    }
-
-    private static func sharesStorage(_ a: Tensor, _ b: Tensor) -> Bool {
-        a.scalars.withUnsafeBufferPointer { x in b.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 }

@@ -1,11 +1,11 @@
 import NeuralNet
 
-/// Maps model names to their slots. The actor guards only the table (create, delete, list,
-/// lookup); everything per model happens in its ``ModelSlot``, outside the actor, so one
+/// Maps model names to their owners. The actor guards only the table (create, delete, list,
+/// lookup); everything per model happens in its ``ModelOwner``, outside the actor, so one
 /// lookup hop is all a forward pass pays here.
 actor ModelRegistry {
     private enum Entry {
-        case ready(ModelSlot)
+        case ready(ModelOwner)
         /// Stored, but unreadable: reported by its routes, removable with DELETE.
         case damaged(reason: String)
         /// A create in progress: the name is taken until it commits or fails.
@@ -33,7 +33,7 @@ actor ModelRegistry {
         for stored in inventory.models {
             do {
                 let state = try ModelState(stored: stored, limits: limits)
-                entries[stored.name] = .ready(ModelSlot(state, store: store, events: events))
+                entries[stored.name] = .ready(ModelOwner(state, store: store, events: events))
                 loaded += 1
             } catch {
                 damaged.append((stored.name, "\(error)"))
@@ -44,11 +44,11 @@ actor ModelRegistry {
     }
 
     /// The slot of `name`: 404 when there is none, 500 naming the reason when it is damaged.
-    func slot(named name: String) throws(Problem) -> ModelSlot {
+    func slot(named name: String) throws(Problem) -> ModelOwner {
         switch entries[name] {
         case .ready(let slot)?: return slot
         case .damaged(let reason)?: throw Self.damaged(name, reason)
-        case .reserved?, nil: throw ModelSlot.gone(name)
+        case .reserved?, nil: throw ModelOwner.gone(name)
         }
     }
 
@@ -68,7 +68,7 @@ actor ModelRegistry {
     }
 
     /// Publishes a created model under its reserved name.
-    func commit(_ slot: ModelSlot) {
+    func commit(_ slot: ModelOwner) {
         entries[slot.name] = .ready(slot)
         if let state = slot.stateIfPresent {
             events.publish(ModelEvents.Event(model: slot.name, version: state.version, change: .created))
@@ -90,13 +90,13 @@ actor ModelRegistry {
             events.publish(ModelEvents.Event(model: name, version: version, change: .deleted))
         case .damaged?:
             do {
-                try await store.remove(name: name)
-            } catch {
-                throw Problem.storageFailure(error)
+                try await store.apply(.delete(name: name, expectedVersion: nil))
+            } catch .notFound {
+                // Already gone (e.g. a damaged folder removed by hand): the goal is reached.
             }
             entries[name] = nil
         case .reserved?, nil:
-            throw ModelSlot.gone(name)
+            throw ModelOwner.gone(name)
         }
     }
 

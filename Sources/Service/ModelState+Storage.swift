@@ -8,20 +8,58 @@ extension ModelState {
     ///   a save would make durable.
     var stored: StoredModel {
         get throws {
-            var document = self.document
-            if let inputShape = model.inputShape, case .object(var members) = document {
-                members["input_shape"] = .array(inputShape.map { JSONValue.number(Double($0)) })
-                document = .object(members)
-            }
             let parameters = try model.namedParameters()
             return StoredModel(
-                name: name, version: version, document: document,
+                name: name, version: version, document: storedDocument,
                 tensors: parameters.map { StoredTensor(path: $0.path, shape: $0.shape, values: $0.value.scalars) })
         }
     }
 
+    /// The creation document with the input shape a forward pass learned.
+    var storedDocument: JSONValue {
+        guard let inputShape = model.inputShape, case .object(var members) = document else { return document }
+        members["input_shape"] = .array(inputShape.map { JSONValue.number(Double($0)) })
+        return .object(members)
+    }
+
+    /// The commit that takes storage from `committed` to this state: the document if it
+    /// changed, and for each tensor that is not the very buffer it was (copy-on-write: an
+    /// untouched tensor is shared), the one run of elements that differs — a one-element PATCH
+    /// stores one element, a PUT or a training step the whole tensor (or what changed of it).
+    func commit(after committed: ModelState) throws -> ModelCommit {
+        let before = Dictionary(try committed.model.namedParameters().map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var updates: [TensorUpdate] = []
+        for parameter in try model.namedParameters() {
+            let values = parameter.value.scalars
+            guard let previous = before[parameter.path], previous.shape == parameter.shape else {
+                updates.append(TensorUpdate(whole: StoredTensor(path: parameter.path, shape: parameter.shape, values: values)))
+                continue
+            }
+            if previous.sharesStorage(with: parameter.value) { continue }
+            guard let run = Self.differingRun(previous.scalars, values) else { continue }
+            updates.append(TensorUpdate(path: parameter.path, shape: parameter.shape, values: values, range: run))
+        }
+        let document = storedDocument
+        return ModelCommit(
+            name: name, expectedVersion: committed.version, version: version,
+            document: document == committed.storedDocument ? nil : document, tensors: updates)
+    }
+
+    /// The smallest range holding every element whose bits differ (so -0 and 0, or two NaNs
+    /// of different payloads, count as changes); nil when none does.
+    static func differingRun(_ old: [Float], _ new: [Float]) -> Range<Int>? {
+        precondition(old.count == new.count)
+        return old.withUnsafeBufferPointer { a in
+            new.withUnsafeBufferPointer { b -> Range<Int>? in
+                guard let first = (0..<a.count).first(where: { a[$0].bitPattern != b[$0].bitPattern }) else { return nil }
+                let last = (first..<a.count).last { a[$0].bitPattern != b[$0].bitPattern }!
+                return first..<last + 1
+            }
+        }
+    }
+
     /// Rebuilds a model from storage: the structure from its document, the values from the
-    /// stored tensors (no random draws).
+    /// stored tensors (no random draws, no copies: each tensor keeps the stored array).
     /// - Throws: when the document no longer decodes or a tensor does not fit (a damaged model).
     init(stored: StoredModel, limits: ModelLimits) throws {
         let creation = try CreateDocument(stored: stored.document)
@@ -33,5 +71,13 @@ extension ModelState {
             spec: creation.spec, parameters: parameters, seed: creation.seed, initializer: creation.initializer,
             inputShape: creation.inputShape, limits: limits)
         self.init(name: stored.name, version: stored.version, model: model, document: stored.document)
+    }
+}
+
+extension Tensor {
+    /// Whether both are views of one buffer: a write copies only the tensors it changes
+    /// (copy-on-write), so shared storage means unchanged. O(1), no element is read.
+    func sharesStorage(with other: Tensor) -> Bool {
+        scalars.withUnsafeBufferPointer { x in other.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
     }
 }

@@ -119,7 +119,7 @@ extension ParamdService {
 
 /// A model's slot with the snapshot a forward pass reads.
 struct ForwardSnapshot {
-    let slot: ModelSlot
+    let slot: ModelOwner
     let state: ModelState
 }
 

@@ -55,12 +55,8 @@ extension ParamdService {
         do {
             let model = try document.makeModel(limits: configuration.modelLimits)
             let state = ModelState(name: name, version: 1, model: model, document: document.json)
-            do {
-                try await registry.store.save(try state.stored)
-            } catch {
-                throw Problem.storageFailure(error)
-            }
-            await registry.commit(ModelSlot(state, store: registry.store, events: registry.events))
+            try await registry.store.apply(.create(try state.stored))
+            await registry.commit(ModelOwner(state, store: registry.store, events: registry.events))
             var response = HTTPResponse.json(ModelDescription.json(state), status: .created, version: state.version)
             response.headers.set("Location", "/v1/models/\(name)")
             return response
@@ -78,7 +74,7 @@ extension ParamdService {
     }
 
     /// The slot of the request's model: one registry hop.
-    func slot(_ request: HTTPRequest) async throws(Problem) -> ModelSlot {
+    func slot(_ request: HTTPRequest) async throws(Problem) -> ModelOwner {
         try await registry.slot(named: try modelName(request))
     }
 

@@ -32,7 +32,7 @@ extension ParamdService {
             _ = try ModelFileExport.requiringMaterialized(model: slot.name) { try snapshot.model.stateDict() }
             // Decode before queueing for the commit: a big body should not delay other writes.
             let upload = try StateDictUpload(body: request.body, model: snapshot.model)
-            let (state, load) = try await slot.modify(condition: condition) { state -> ModelSlot.Change<StateDictLoad> in
+            let (state, load) = try await slot.modify(condition: condition) { state -> ModelOwner.Change<StateDictLoad> in
                 var model = state.model
                 let load = try ModelFileExport.requiringMaterialized(model: state.name) {
                     try Self.loading(upload, into: &model, strict: strict)

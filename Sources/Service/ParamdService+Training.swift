@@ -57,9 +57,11 @@ extension ParamdService {
     }
 
     /// POST train: everything that can be refused is refused before the 200 (body, optimizer,
-    /// shapes on the first batch, If-Match); then the steps run as one write of the model (its
-    /// other writes wait for them),
-    /// streaming one line per step, and the result is saved before the done line.
+    /// shapes on the first batch, If-Match); then the steps run on the snapshot of that moment,
+    /// outside the model's write line (writes go on meanwhile, however slowly the client reads
+    /// its progress lines), and the result is committed only if the model is still at that
+    /// snapshot's version (else a 409 in the stream: nothing is lost, the client retrains on the
+    /// new weights); it is durable before the done line.
     private func train(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
@@ -78,31 +80,10 @@ extension ParamdService {
         response.body = .stream { writer in
             let progress = ProgressWriter(writer: writer, events: events)
             do {
-                let (state, loss) = try await slot.modify(condition: condition) { state in
-                    var model = state.model
-                    var optimizer = parsed.optimizer!
-                    var step = 0
-                    var last: Float = .nan
-                    for epoch in 1...parsed.epochs {
-                        for rows in parsed.batches(epoch: epoch) {
-                            step += 1
-                            last = try model.trainStep(
-                                input: try parsed.inputs(rows: rows), target: try parsed.target(rows: rows), loss: parsed.loss,
-                                optimizer: &optimizer)
-                            guard last.isFinite else {
-                                throw Problem.unprocessable(
-                                    "the loss became \(last) at epoch \(epoch), step \(step); training stopped and the model keeps its previous weights",
-                                    slug: "non-finite")
-                            }
-                            try await progress.send("progress", ["epoch": .number(Double(epoch)), "step": .number(Double(step))], loss: last)
-                        }
-                    }
-                    for parameter in try model.namedParameters() where !parameter.value.allFinite {
-                        throw Problem.unprocessable(
-                            "training made \(parameter.path) non-finite; the model keeps its previous weights", slug: "non-finite",
-                            path: parameter.path)
-                    }
-                    return .durable(model, last)
+                let (model, loss) = try await Self.trained(current.model, parsed, progress: progress)
+                let (state, _) = try await slot.modify(condition: nil) { state -> ModelOwner.Change<Bool> in
+                    guard state.version == current.version else { throw Self.changedDuringTraining(current.version, state.version) }
+                    return .durable(model, true)
                 }
                 try await progress.send("done", ["done": .bool(true), "version": .number(Double(state.version))], loss: loss)
             } catch let error as HTTPServerError {
@@ -113,6 +94,45 @@ extension ParamdService {
             }
         }
         return response
+    }
+
+    /// Runs every step on `model` (a snapshot's copy), sending one progress line per step.
+    /// - Throws: a 422 when the loss or a weight stops being finite; what sending throws.
+    private static func trained(
+        _ snapshot: Model, _ parsed: TrainingRequest, progress: ProgressWriter
+    ) async throws -> (model: Model, loss: Float) {
+        var model = snapshot
+        var optimizer = parsed.optimizer!
+        var step = 0
+        var last: Float = .nan
+        for epoch in 1...parsed.epochs {
+            for rows in parsed.batches(epoch: epoch) {
+                step += 1
+                last = try model.trainStep(
+                    input: try parsed.inputs(rows: rows), target: try parsed.target(rows: rows), loss: parsed.loss,
+                    optimizer: &optimizer)
+                guard last.isFinite else {
+                    throw Problem.unprocessable(
+                        "the loss became \(last) at epoch \(epoch), step \(step); training stopped and the model keeps its previous weights",
+                        slug: "non-finite")
+                }
+                try await progress.send("progress", ["epoch": .number(Double(epoch)), "step": .number(Double(step))], loss: last)
+            }
+        }
+        for parameter in try model.namedParameters() where !parameter.value.allFinite {
+            throw Problem.unprocessable(
+                "training made \(parameter.path) non-finite; the model keeps its previous weights", slug: "non-finite",
+                path: parameter.path)
+        }
+        return (model, last)
+    }
+
+    /// 409: a write landed while training ran on the older snapshot; its result is dropped.
+    private static func changedDuringTraining(_ trained: Int, _ current: Int) -> Problem {
+        Problem(
+            status: 409, slug: "changed-during-training", title: "Conflict",
+            detail: "the model went from version \(trained) to \(current) while training ran on version \(trained); "
+                + "the trained weights were not stored, train again on the current version")
     }
 }
 

@@ -12,6 +12,7 @@ extension Problem {
     /// - `NeuralNetError`: its category decides, 400 for a malformed spec, rule or option and
     ///   422 for one that does not fit the model; a size limit is 422 (the request is well-formed,
     ///   the server will not build it).
+    /// - ``ModelStoreError``: see ``init(store:)`` (404, 409, 507, 500).
     /// - anything else: 500 without details (the log has them).
     public init(_ error: any Error) {
         switch error {
@@ -21,6 +22,8 @@ extension Problem {
             self = Problem(json: json)
         case let neural as NeuralNetError:
             self = Problem(neural: neural)
+        case let store as ModelStoreError:
+            self = Problem(store: store)
         default:
             self = Problem(
                 status: 500, slug: "internal-error", title: "Internal error",

@@ -57,7 +57,7 @@ struct ForwardCoalescerTests {
     @Test func differentVersionsNeverShareAPass() async throws {
         let first = try Self.state(spec: Self.mlp)
         let second = ModelState(name: first.name, version: 2, model: first.model, document: first.document)
-        let slot = ModelSlot(first, store: MemoryModelStore())
+        let slot = ModelOwner(first, store: MemoryModelStore())
         let inputs = (0..<6).map { Self.input(rows: 1, width: 784, seed: $0) }
         let (_, passes) = try await Self.runTogether(inputs, states: inputs.indices.map { $0 % 2 == 0 ? first : second }, slot: slot)
         #expect(passes.sorted() == [3, 3])
@@ -83,14 +83,14 @@ struct ForwardCoalescerTests {
     static func bits(_ tensor: Tensor) -> [UInt32] { tensor.scalars.map(\.bitPattern) }
 
     static func runTogether(_ inputs: [Tensor], state: ModelState) async throws -> ([Result<ForwardResult, any Error>], [Int]) {
-        try await runTogether(inputs, states: inputs.map { _ in state }, slot: ModelSlot(state, store: MemoryModelStore()))
+        try await runTogether(inputs, states: inputs.map { _ in state }, slot: ModelOwner(state, store: MemoryModelStore()))
     }
 
     /// Starts one task per input on a serial executor held back until all are queued, the way
     /// an event loop runs the requests of one turn, and returns each result and the size of
     /// every joint pass.
     static func runTogether(
-        _ inputs: [Tensor], states: [ModelState], slot: ModelSlot
+        _ inputs: [Tensor], states: [ModelState], slot: ModelOwner
     ) async throws -> ([Result<ForwardResult, any Error>], [Int]) {
         let passes = Mutex<[Int]>([])
         let coalescer = ForwardCoalescer(onBatch: { count in passes.withLock { $0.append(count) } })

@@ -1,0 +1,32 @@
+/// What waits in a ``ModelOwner``'s line.
+enum QueuedOperation: Sendable {
+    case write(QueuedWrite)
+    /// Answered with the version the model had, or why it was not deleted.
+    case delete(condition: EntityTag.Condition?, answer: @Sendable (Result<Int, any Error>) -> Void)
+}
+
+/// One queued change to a model.
+///
+/// A durable write costs an fsync (or a database commit), far more than applying an edit, so
+/// writes that arrive while a batch is being stored wait here and the next batch applies all
+/// of them in arrival order and stores them once: N concurrent writers share one fsync instead
+/// of waiting in line for N. Each writer is still answered only after a write that holds its
+/// change, with the version its own change produced.
+struct QueuedWrite: Sendable {
+    /// What applying the change produced.
+    struct Applied: Sendable {
+        let state: ModelState
+        /// Whether it must be stored before its writer hears of it.
+        let isDurable: Bool
+        /// Answers the writer once the batch is stored and published, or with the reason it was not.
+        let answer: @Sendable (Result<ModelState, any Error>) -> Void
+    }
+
+    let condition: EntityTag.Condition?
+    /// Answers the writer with an error without applying its change (a stale If-Match, a
+    /// deleted model).
+    let fail: @Sendable (any Error) -> Void
+    /// Applies the change to the state the earlier writes of the batch left; nil when it
+    /// changed nothing or failed (its writer has its answer then).
+    let apply: @Sendable (ModelState) -> Applied?
+}

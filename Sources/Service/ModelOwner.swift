@@ -1,0 +1,212 @@
+import NeuralNet
+import Synchronization
+
+/// The one owner of a model's writes: it queues them, applies them in arrival order on the
+/// latest state, stores each batch as one ``ModelCommit`` (one durable write for every writer
+/// that queued while the previous batch was being stored), then publishes the new snapshot and
+/// answers the writers. A delete queues in the same line, so it never interleaves with a commit.
+///
+/// Reads never wait for any of this: ``state()`` returns the published snapshot (an immutable
+/// value; one short lock to copy its reference), and a snapshot stays valid for as long as a
+/// reader holds it, whatever is committed meanwhile. Long work (training) runs on a snapshot
+/// outside the queue and commits its result with a version check (``Change``), so nothing
+/// slow ever holds the line.
+final class ModelOwner: Sendable {
+    let name: String
+    private let store: any ModelStore
+    private let snapshot: Mutex<ModelState?>
+    private let inbox = Mutex(Inbox())
+    private struct Inbox {
+        var pending: [QueuedOperation] = []
+        /// A drain task is taking the line; new operations only need to join it.
+        var isDraining = false
+    }
+    /// Where each committed version is announced (``ModelEvents``).
+    private let events: ModelEvents
+
+    init(_ state: ModelState, store: any ModelStore, events: ModelEvents = ModelEvents()) {
+        name = state.name
+        self.store = store
+        self.events = events
+        snapshot = Mutex(state)
+    }
+
+    /// The current snapshot. 404 once deleted.
+    func state() throws(Problem) -> ModelState {
+        guard let state = snapshot.withLock({ $0 }) else { throw Self.gone(name) }
+        return state
+    }
+
+    /// The current snapshot, or nil once deleted (for listings).
+    var stateIfPresent: ModelState? { snapshot.withLock { $0 } }
+
+    /// What a change produced.
+    enum Change<Result: Sendable>: Sendable {
+        /// Nothing to publish.
+        case none(Result)
+        /// In-memory only (gradients): published at the same version, nothing stored.
+        case memory(Model, Result)
+        /// A durable write: stored, then published at the next version.
+        case durable(Model, Result)
+    }
+
+    /// Applies `body` to the model in turn with every other write to it: checks `condition`
+    /// against the state `body` sees, then publishes what `body` returns; a durable change is
+    /// stored before it is published and before this returns (together with the changes queued
+    /// beside it). When `body` or the store throws, the model is exactly as before this change.
+    ///
+    /// `body` runs inside the write line: it must be quick (apply an edit), never wait on a
+    /// client. Work that takes long runs on a snapshot first and passes its result here.
+    func modify<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
+    ) async throws -> (state: ModelState, result: Result) {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(state: ModelState, result: Result), any Error>) in
+            let write = QueuedWrite(condition: condition, fail: { continuation.resume(throwing: $0) }) { state in
+                do {
+                    switch try body(state) {
+                    case .none(let result):
+                        continuation.resume(returning: (state, result))
+                        return nil
+                    case .memory(let model, let result):
+                        return QueuedWrite.Applied(state: state.replacingInMemory(model), isDurable: false) { outcome in
+                            continuation.resume(with: outcome.map { ($0, result) })
+                        }
+                    case .durable(let model, let result):
+                        return QueuedWrite.Applied(state: state.next(model), isDurable: true) { outcome in
+                            continuation.resume(with: outcome.map { ($0, result) })
+                        }
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                    return nil
+                }
+            }
+            enqueue(.write(write))
+        }
+    }
+
+    /// A durable write built by `change`; nil from `change` means "no change".
+    func write<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ change: @escaping @Sendable (ModelState) throws -> (model: Model, result: Result)?
+    ) async throws -> (state: ModelState, result: Result?) {
+        let (state, result) = try await modify(condition: condition) { state -> Change<Result?> in
+            guard let (model, result) = try change(state) else { return .none(nil) }
+            return .durable(model, result)
+        }
+        return (state, result)
+    }
+
+    /// Deletes the stored model, after every write queued before it, and marks the model gone;
+    /// writes queued after it get 404.
+    /// - Returns: the version it had.
+    @discardableResult
+    func remove(condition: EntityTag.Condition?) async throws -> Int {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            enqueue(.delete(condition: condition) { continuation.resume(with: $0) })
+        }
+    }
+
+    private func enqueue(_ operation: QueuedOperation) {
+        let startsDraining = inbox.withLock { inbox in
+            inbox.pending.append(operation)
+            if inbox.isDraining { return false }
+            inbox.isDraining = true
+            return true
+        }
+        // Storing waits on the disk: on the pool, never on an event loop, whatever the
+        // placement of the request that asked for it.
+        if startsDraining { Task(executorPreference: globalConcurrentExecutor) { await self.drain() } }
+    }
+
+    /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
+    /// one commit; a delete runs alone, in its place in the line.
+    private func drain() async {
+        while true {
+            let batch = inbox.withLock { inbox in
+                let batch = inbox.pending
+                inbox.pending.removeAll()
+                if batch.isEmpty { inbox.isDraining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            var writes: [QueuedWrite] = []
+            for operation in batch {
+                switch operation {
+                case .write(let write):
+                    writes.append(write)
+                case .delete(let condition, let answer):
+                    if !writes.isEmpty { await commit(writes) }
+                    writes.removeAll()
+                    answer(await delete(condition: condition))
+                }
+            }
+            if !writes.isEmpty { await commit(writes) }
+        }
+    }
+
+    /// Applies writes in order, stores them as one commit if any is durable, then publishes
+    /// and answers.
+    private func commit(_ writes: [QueuedWrite]) async {
+        guard var state = snapshot.withLock({ $0 }) else {
+            for write in writes { write.fail(Self.gone(name)) }
+            return
+        }
+        let committed = state
+        var answers: [(ModelState, QueuedWrite.Applied)] = []
+        var isDurable = false
+        for write in writes {
+            if let condition = write.condition, !condition.isSatisfied(byVersion: state.version) {
+                write.fail(EntityTag.preconditionFailed(current: state.version))
+                continue
+            }
+            guard let applied = write.apply(state) else { continue }
+            state = applied.state
+            isDurable = isDurable || applied.isDurable
+            answers.append((state, applied))
+        }
+        if isDurable {
+            do {
+                try await store.apply(.commit(try state.commit(after: committed)))
+            } catch {
+                let problem = Problem(error)
+                for (_, applied) in answers { applied.answer(.failure(problem)) }
+                return
+            }
+        }
+        if !answers.isEmpty { snapshot.withLock { $0 = state } }
+        announceVersions(after: committed, answers.map(\.0))
+        for (stateAfter, applied) in answers { applied.answer(.success(stateAfter)) }
+    }
+
+    private func delete(condition: EntityTag.Condition?) async -> Result<Int, any Error> {
+        guard let state = snapshot.withLock({ $0 }) else { return .failure(Self.gone(name)) }
+        if let condition, !condition.isSatisfied(byVersion: state.version) {
+            return .failure(EntityTag.preconditionFailed(current: state.version))
+        }
+        do {
+            try await store.apply(.delete(name: name, expectedVersion: state.version))
+        } catch {
+            return .failure(Problem(error))
+        }
+        snapshot.withLock { $0 = nil }
+        return .success(state.version)
+    }
+
+    /// Publishes one event per version a commit produced (in-memory changes make none), each
+    /// naming the parameters its write changed.
+    private func announceVersions(after committed: ModelState, _ states: [ModelState]) {
+        guard events.hasFollowers(name) else { return }
+        var previous = committed
+        for state in states where state.version != previous.version {
+            let changed = ModelEvents.changedParameters(from: previous.model, to: state.model)
+            events.publish(ModelEvents.Event(model: name, version: state.version, change: .updated(parameters: changed)))
+            previous = state
+        }
+    }
+
+    static func gone(_ name: String) -> Problem {
+        .notFound("no model is named \(name.debugDescription)", slug: "unknown-model")
+    }
+}

@@ -1,0 +1,25 @@
+extension Problem {
+    /// The one mapping of store errors to statuses: 404 for a model the store does not hold, 409
+    /// when its name is taken or another writer changed it, 507 when the medium refused (nothing
+    /// changed; retry once there is room), 500 for a damaged model.
+    init(store error: ModelStoreError) {
+        switch error {
+        case .notFound(let model):
+            self = ModelOwner.gone(model)
+        case .alreadyExists(let model):
+            self = Problem(
+                status: 409, slug: "name-taken", title: "Conflict",
+                detail: "a model named \(model.debugDescription) already exists; DELETE it first or choose another name")
+        case .versionConflict:
+            self = Problem(
+                status: 409, slug: "changed-elsewhere", title: "Conflict",
+                detail: "\(error); nothing was changed here, read the model again and retry")
+        case .full, .failure:
+            self = Problem(
+                status: 507, slug: "storage-failure", title: "Insufficient storage",
+                detail: "the change could not be made durable, so it was not applied: \(error)")
+        case .damaged(let model, let reason):
+            self = ModelRegistry.damaged(model, reason)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Synchronization
+
+/// A ``ModelStore`` in memory, for in-process tests: it can be told to fail the next writes,
+/// to show that a failed write changes nothing and answers 507.
+public final class MemoryModelStore: ModelStore {
+    private struct State {
+        var models: [String: StoredModel] = [:]
+        var failingWrites = 0
+        var saves = 0
+        var saveDelay = Duration.zero
+    }
+
+    private let state = Mutex(State())
+
+    public init(models: [StoredModel] = []) {
+        state.withLock { state in
+            for model in models { state.models[model.name] = model }
+        }
+    }
+
+    /// Makes the next `count` writes (creates, commits or deletes) throw `.full`.
+    public func failNextWrites(_ count: Int) {
+        state.withLock { $0.failingWrites = count }
+    }
+
+    /// Makes every later create and commit take `delay`, as a disk's fsync does.
+    public func delaySaves(by delay: Duration) {
+        state.withLock { $0.saveDelay = delay }
+    }
+
+    /// What is stored under `name`.
+    public func stored(_ name: String) -> StoredModel? {
+        state.withLock { $0.models[name] }
+    }
+
+    /// Successful creates and commits so far.
+    public var saveCount: Int { state.withLock { $0.saves } }
+
+    public func list() async throws(ModelStoreError) -> StoreListing {
+        let models = state.withLock { $0.models.values.map { StoredModelSummary(name: $0.name, version: $0.version) } }
+        return StoreListing(models: models.sorted { $0.name < $1.name }, damaged: [])
+    }
+
+    public func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
+        guard var model = stored(name) else { throw .notFound(model: name) }
+        if let paths { model.tensors.removeAll { !paths.contains($0.path) } }
+        return model
+    }
+
+    public func apply(_ change: ModelChange) async throws(ModelStoreError) {
+        if case .delete = change {} else {
+            let delay = state.withLock { $0.saveDelay }
+            if delay > .zero { try? await Task.sleep(for: delay) }
+        }
+        try state.withLock { (state) throws(ModelStoreError) in
+            if state.failingWrites > 0 {
+                state.failingWrites -= 1
+                throw .full("simulated: no space left on device")
+            }
+            switch change {
+            case .create(let model):
+                guard state.models[model.name] == nil else { throw .alreadyExists(model: model.name) }
+                state.models[model.name] = model
+            case .commit(let commit):
+                guard var model = state.models[commit.name] else { throw .notFound(model: commit.name) }
+                guard model.version == commit.expectedVersion else {
+                    throw .versionConflict(model: commit.name, expected: commit.expectedVersion, found: model.version)
+                }
+                try model.apply(commit)
+                state.models[commit.name] = model
+            case .delete(let name, let expectedVersion):
+                guard let model = state.models[name] else { throw .notFound(model: name) }
+                if let expectedVersion, model.version != expectedVersion {
+                    throw .versionConflict(model: name, expected: expectedVersion, found: model.version)
+                }
+                state.models[name] = nil
+                return
+            }
+            state.saves += 1
+        }
+    }
+}
