@@ -2,6 +2,11 @@
 prints what the README shows: the walkthrough a user follows, sent to a deployed server.
 
     python3 deploy/readme_walkthrough.py --url http://127.0.0.1:PORT [--token-file FILE]
+    python3 deploy/readme_walkthrough.py --url URL_A --url URL_B --url URL_C --consistent
+
+Several --url send the examples round-robin, one replica after the other; --consistent adds
+`consistent=true` to every model URL, so a replica catches up with the write the previous one
+acknowledged before it answers (read-your-writes across replicas).
 
 An example is a ```sh block holding one curl command followed by a ```json or ```text block
 (the pairs Tests/EndToEndTests/ReadmeExamplesTests.swift replays against a fresh binary). JSON
@@ -59,14 +64,23 @@ def matches(actual: str, expected: str, language: str) -> bool:
         return False
 
 
+MODEL_URL = re.compile(r"(localhost:8080/v1/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
+
+
+def consistent(command: str) -> str:
+    """Adds consistent=true to each model URL of a curl command."""
+    return MODEL_URL.sub(lambda m: m.group(1) + (m.group(2) + "&" if m.group(2) else "?") + "consistent=true", command)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8080")
+    parser.add_argument("--url", required=True, action="append", help="the server, e.g. http://127.0.0.1:8080; repeat for round-robin")
+    parser.add_argument("--consistent", action="store_true", help="read-your-writes on every model URL (?consistent=true)")
     parser.add_argument("--token-file", help="sent as a bearer token with every request")
     parser.add_argument("--max-time", type=int, default=60, help="seconds per curl command")
     args = parser.parse_args()
 
-    address = args.url.removeprefix("http://").rstrip("/")
+    addresses = [url.removeprefix("http://").rstrip("/") for url in args.url]
     curl = f"curl -s --max-time {args.max_time} "
     if args.token_file:
         token = Path(args.token_file).read_text().split("\n")[0].strip()
@@ -77,6 +91,9 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as scratch:  # for any file an example writes
         for number, (command, expected, language) in enumerate(found, 1):
+            if args.consistent:
+                command = consistent(command)
+            address = addresses[(number - 1) % len(addresses)]
             sent = command.replace("localhost:8080", address).replace("curl -s ", curl)
             run = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=scratch, capture_output=True, text=True,
                                  timeout=2 * args.max_time + 10)
