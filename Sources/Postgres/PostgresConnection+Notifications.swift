@@ -31,7 +31,7 @@ extension PostgresConnection {
         let ready = poll(&descriptor, 1, timeoutMilliseconds)
         if ready < 0 && errno != EINTR { throw lost() }
         if ready > 0 {
-            guard PQconsumeInput(handle) == 1 else { throw lost() }
+            guard PQconsumeInput(handle) == 1, isUsable else { throw lost() }
             pending = drainNotifications()
         }
         return pending

@@ -98,14 +98,22 @@ struct Paramd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "paramd")
-        let store: FileModelStore
-        do {
-            try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
-            store = try FileModelStore(root: settings.service.dataDirectory)
-        } catch {
-            logger.critical("cannot open the data directory", metadata: ["path": "\(settings.service.dataDirectory)", "error": "\(error)"])
-            throw ExitCode.failure
+        let store: any ModelStore
+        switch settings.store {
+        case .directory(let path):
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                store = try FileModelStore(root: path)
+            } catch {
+                logger.critical("cannot open the data directory", metadata: ["path": "\(path)", "error": "\(error)"])
+                throw ExitCode.failure
+            }
+        case .postgres(let url, let password):
+            // Connects on first use; until PostgreSQL answers, /readyz says not ready and start-up retries.
+            store = PostgresModelStore(url: url, password: password)
         }
+        // StoreLocation's description leaves the password out.
+        logger.info("model store", metadata: ["store": "\(settings.store)"])
         let server = ParamdServer(configuration: settings.service, store: store, logger: logger)
         // Handlers first: a signal that arrives while starting still shuts down gracefully.
         let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in
