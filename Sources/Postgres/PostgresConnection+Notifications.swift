@@ -37,6 +37,22 @@ extension PostgresConnection {
         return pending
     }
 
+    /// Whether an idle connection is still up: a server that went away (restart, shutdown,
+    /// `pg_terminate_backend`) leaves the socket readable (its goodbye, then EOF), which libpq
+    /// only notices on the next call. One poll(2) without waiting; notifications read on the
+    /// way stay queued for ``notifications(waitingUpTo:)``.
+    public var isAlive: Bool {
+        guard isUsable else { return false }
+        // Reading the goodbye message and reading the EOF after it can take two rounds.
+        for _ in 0..<3 {
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard descriptor.fd >= 0 else { return false }
+            guard poll(&descriptor, 1, 0) > 0 else { return isUsable }
+            guard PQconsumeInput(handle) == 1, isUsable else { return false }
+        }
+        return isUsable
+    }
+
     private func drainNotifications() -> [PostgresNotification] {
         var found: [PostgresNotification] = []
         while let notify = PQnotifies(handle) {

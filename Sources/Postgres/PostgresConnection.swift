@@ -31,6 +31,9 @@ public final class PostgresConnection {
             throw .connectionFailed(message)
         }
         handle = opened
+        // libpq prints server notices (and a dropped connection's FATAL) to stderr by default;
+        // paramd reports what matters through its own errors and logs instead.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
     }
 
     deinit { PQfinish(handle) }

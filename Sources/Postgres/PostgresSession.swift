@@ -21,7 +21,8 @@ public final class PostgresSession: Sendable {
         queue = DispatchQueue(label: label, qos: .userInitiated)
     }
 
-    /// Runs `body` on the session's thread with an open connection. When `body` finds the
+    /// Runs `body` on the session's thread with an open connection: a connection the server
+    /// dropped while idle is noticed before `body` runs and replaced. When `body` finds the
     /// connection broken, the session drops it and the next call connects again.
     public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
@@ -44,14 +45,14 @@ public final class PostgresSession: Sendable {
 
     private func runHere<T>(_ body: (PostgresConnection) throws -> T) -> Result<T, any Error> {
         do {
-            if box.connection?.isUsable != true {
+            if box.connection?.isAlive != true {
                 box.connection = nil
                 box.connection = try PostgresConnection(url: url, password: password)
             }
             let value = try body(box.connection!)
             return .success(value)
         } catch {
-            if box.connection?.isUsable != true { box.connection = nil }
+            if box.connection?.isAlive != true { box.connection = nil }
             return .failure(error)
         }
     }

@@ -4,8 +4,8 @@ enum QueuedOperation: Sendable {
     /// Answered with the version the model had, or why it was not deleted.
     case delete(condition: EntityTag.Condition?, answer: @Sendable (Result<Int, any Error>) -> Void)
     /// Catches up with a shared store (``ModelOwner/catchUp()``); answered with whether the
-    /// model is still stored.
-    case catchUp(answer: @Sendable (Bool) -> Void)
+    /// model is still stored, or why the store could not say.
+    case catchUp(answer: @Sendable (Result<Bool, ModelStoreError>) -> Void)
 }
 
 /// One queued change to a model.

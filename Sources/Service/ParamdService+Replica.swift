@@ -12,31 +12,48 @@ extension ParamdService {
         guard registry.store is any ReplicatedStore else { return }
         router.use { [self] request, next in
             guard let name = Self.modelNameInPath(request.path) else { return try await next(request) }
-            let consistent = request.queryValue("consistent")
-            let header = request.headers["Paramd-Min-Version"]
-            guard consistent != nil || header != nil else { return try await next(request) }
-            var minimum: Int?
-            if let header {
-                guard let version = Int(header), version >= 1 else {
-                    throw Problem.badRequest(
-                        "Paramd-Min-Version must be a model version (an integer from 1), got \(header.debugDescription)",
-                        slug: "invalid-header", path: "Paramd-Min-Version")
+            do {
+                switch try Self.consistency(request) {
+                case .snapshot: return try await next(request)
+                case .committed: try await registry.catchUp(name, atLeast: nil)
+                case .atLeast(let version): try await registry.catchUp(name, atLeast: version)
                 }
-                minimum = version
-            }
-            switch consistent {
-            case nil, "false": if minimum == nil { return try await next(request) }
-            case "true": break
-            case let other?:
-                throw Problem.badRequest(
-                    "query parameter consistent must be true or false, got \(other.debugDescription)", slug: "invalid-query", path: "consistent")
-            }
-            do throws(ModelStoreError) {
-                try await registry.catchUp(name, atLeast: minimum)
-            } catch {
-                throw Problem(store: error)
+            } catch let problem as Problem {
+                return .problem(problem, instance: request.path)
+            } catch let error as ModelStoreError {
+                return .problem(Problem(store: error), instance: request.path)
             }
             return try await next(request)
+        }
+    }
+
+    /// What a read asks of a replica's snapshot.
+    enum ReadConsistency: Equatable {
+        /// Whatever the replica holds (the default).
+        case snapshot
+        /// The committed version (`consistent=true`).
+        case committed
+        /// At least this version (`Paramd-Min-Version`).
+        case atLeast(Int)
+    }
+
+    /// - Throws: 400 for a malformed `consistent` or `Paramd-Min-Version`.
+    static func consistency(_ request: HTTPRequest) throws(Problem) -> ReadConsistency {
+        var minimum: Int?
+        if let header = request.headers["Paramd-Min-Version"] {
+            guard let version = Int(header), version >= 1 else {
+                throw Problem.badRequest(
+                    "Paramd-Min-Version must be a model version (an integer from 1), got \(header.debugDescription)",
+                    slug: "invalid-header", path: "Paramd-Min-Version")
+            }
+            minimum = version
+        }
+        switch request.queryValue("consistent") {
+        case nil, "false": return minimum.map(ReadConsistency.atLeast) ?? .snapshot
+        case "true": return .committed  // the committed version is at least any acknowledged one
+        case let other?:
+            throw Problem.badRequest(
+                "query parameter consistent must be true or false, got \(other.debugDescription)", slug: "invalid-query", path: "consistent")
         }
     }
 
@@ -73,15 +90,30 @@ extension ParamdService {
         let logger = self.logger
         let follower = shared.follow(
             onCommit: { name, version in
-                Task { await registry.catchUp(name, version: version) }
+                Task {
+                    do {
+                        try await registry.catchUp(name, version: version)
+                    } catch {
+                        // The snapshot stays as it was; the next commit or reconnect catches up.
+                        logger.warning("could not fetch a commit", metadata: ["model": "\(name)", "error": "\(error)"])
+                    }
+                }
             },
             onReconnect: {
                 Task {
-                    do {
-                        try await registry.catchUpAll()
-                        logger.info("caught up with the model store")
-                    } catch {
-                        logger.warning("could not catch up with the model store", metadata: ["error": "\(error)"])
+                    // The listener is back, so the database is; a first query may still meet a
+                    // connection that died with the old server: try again for a while.
+                    var backoff = Duration.milliseconds(100)
+                    for _ in 0..<20 {
+                        do {
+                            try await registry.catchUpAll()
+                            logger.info("caught up with the model store")
+                            return
+                        } catch {
+                            logger.warning("could not catch up with the model store yet", metadata: ["error": "\(error)"])
+                            try? await Task.sleep(for: backoff)
+                            backoff = min(backoff * 2, .seconds(5))
+                        }
                     }
                 }
             })

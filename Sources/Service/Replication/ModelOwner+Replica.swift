@@ -6,27 +6,29 @@ extension ModelOwner {
     /// Brings the snapshot to the store's version, in the write line (after the writes queued
     /// before it), fetching only the tensors written since this replica's version.
     /// - Returns: false when the model is no longer stored (the snapshot is then gone: 404).
-    func catchUp() async -> Bool {
-        await withCheckedContinuation { continuation in
+    /// - Throws: when the store could not be read; the snapshot is kept (stale reads beat none).
+    func catchUp() async throws(ModelStoreError) -> Bool {
+        let outcome = await withCheckedContinuation { continuation in
             enqueue(.catchUp { continuation.resume(returning: $0) })
         }
+        return try outcome.get()
     }
 
-    /// ``catchUp()``'s work, run by the line. A failed fetch keeps the snapshot (stale reads beat
-    /// none; the follower tries again after it reconnects).
-    func catchUpInLine() async -> Bool {
-        guard let source = store as? any ReplicatedStore else { return true }
-        do {
-            return try await refresh(from: source) != nil
+    /// ``catchUp()``'s work, run by the line.
+    func catchUpInLine() async -> Result<Bool, ModelStoreError> {
+        guard let source = store as? any ReplicatedStore else { return .success(true) }
+        do throws(ModelStoreError) {
+            return .success(try await refresh(from: source) != nil)
         } catch {
-            return stateIfPresent != nil
+            return .failure(error)
         }
     }
 
     /// Whether a failed commit should be tried again: a version conflict on a shared store
-    /// (another replica wrote first) after this replica caught up, at most three times.
+    /// (another replica wrote first) after this replica caught up. Each conflict means another
+    /// writer made progress, so this ends; the bound only stops a pathological storm.
     func rebase(after error: any Error, attempt: Int) async -> Bool {
-        guard attempt <= 3, case .versionConflict? = error as? ModelStoreError, let source = store as? any ReplicatedStore else {
+        guard attempt <= 32, case .versionConflict? = error as? ModelStoreError, let source = store as? any ReplicatedStore else {
             return false
         }
         return (try? await refresh(from: source)) != nil

@@ -2,15 +2,15 @@
 extension ModelRegistry {
     /// Brings `name` to the store's state after a commit was heard at `version` (0: deleted).
     /// A version this replica already holds costs nothing (its own commits come back this way).
-    func catchUp(_ name: String, version: Int) async {
+    func catchUp(_ name: String, version: Int) async throws(ModelStoreError) {
         switch entries[name] {
         case .ready(let owner)?:
             if let state = owner.stateIfPresent, state.version == version { return }
-            await catchUp(owner)
+            try await catchUp(owner)
         case .reserved?:
             return  // a create in progress here: it publishes the model itself
         case .damaged?, nil:
-            await adopt(name)
+            try await adopt(name)
         }
     }
 
@@ -23,13 +23,13 @@ extension ModelRegistry {
             target = version
         } else {
             guard let committed = try await source.committedVersion(of: name) else {
-                if case .ready(let owner)? = entries[name] { await catchUp(owner) }
+                if case .ready(let owner)? = entries[name] { try await catchUp(owner) }
                 return
             }
             target = committed
         }
         if case .ready(let owner)? = entries[name], let state = owner.stateIfPresent, state.version >= target { return }
-        await catchUp(name, version: target)
+        try await catchUp(name, version: target)
     }
 
     /// Compares every version with the store's and catches up what differs: after a lost
@@ -39,19 +39,19 @@ extension ModelRegistry {
         let stored = Dictionary(listing.models.map { ($0.name, $0.version) }, uniquingKeysWith: { first, _ in first })
         for (name, entry) in entries where stored[name] == nil {
             switch entry {
-            case .ready(let owner): await catchUp(owner)
+            case .ready(let owner): try await catchUp(owner)
             case .damaged: entries[name] = nil
             case .reserved: break
             }
         }
         for (name, version) in stored {
             if case .ready(let owner)? = entries[name], owner.stateIfPresent?.version == version { continue }
-            await catchUp(name, version: version)
+            try await catchUp(name, version: version)
         }
     }
 
     /// Loads a model this replica does not hold yet.
-    private func adopt(_ name: String) async {
+    private func adopt(_ name: String) async throws(ModelStoreError) {
         guard maxModels > entries.count || entries[name] != nil else { return }
         entries[name] = .reserved
         do {
@@ -60,17 +60,18 @@ extension ModelRegistry {
             commit(ModelOwner(state, store: store, events: events))
         } catch ModelStoreError.notFound {
             release(name)
-        } catch ModelStoreError.unavailable {
-            release(name)  // the next reconnect compares versions again
+        } catch ModelStoreError.unavailable(let reason) {
+            release(name)
+            throw .unavailable(reason)
         } catch {
             entries[name] = .damaged(reason: "\(error)")
         }
     }
 
     /// Catches `owner` up; forgets its model when another replica deleted it.
-    private func catchUp(_ owner: ModelOwner) async {
+    private func catchUp(_ owner: ModelOwner) async throws(ModelStoreError) {
         let version = owner.stateIfPresent?.version ?? 0
-        guard await !owner.catchUp(), case .ready(let current)? = entries[owner.name], current === owner else { return }
+        guard try await !owner.catchUp(), case .ready(let current)? = entries[owner.name], current === owner else { return }
         entries[owner.name] = nil
         events.publish(ModelEvents.Event(model: owner.name, version: version, change: .deleted))
     }
