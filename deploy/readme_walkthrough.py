@@ -6,7 +6,9 @@ prints what the README shows: the walkthrough a user follows, sent to a deployed
 
 Several --url send the examples round-robin, one replica after the other; --consistent adds
 `consistent=true` to every model URL, so a replica catches up with the write the previous one
-acknowledged before it answers (read-your-writes across replicas).
+acknowledged before it answers (read-your-writes across replicas). Gradients live in memory on
+the replica that computed them (they are not stored), so once a model had a backward pass its
+later examples go to that replica, as a sticky session would send them.
 
 An example is a ```sh block holding one curl command followed by a ```json or ```text block
 (the pairs Tests/EndToEndTests/ReadmeExamplesTests.swift replays against a fresh binary). JSON
@@ -67,6 +69,9 @@ def matches(actual: str, expected: str, language: str) -> bool:
 MODEL_URL = re.compile(r"(localhost:8080/v1/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
 
 
+MODEL_NAME = re.compile(r"localhost:8080/v1/models/([A-Za-z0-9._-]+)")
+
+
 def consistent(command: str) -> str:
     """Adds consistent=true to each model URL of a curl command."""
     return MODEL_URL.sub(lambda m: m.group(1) + (m.group(2) + "&" if m.group(2) else "?") + "consistent=true", command)
@@ -86,6 +91,7 @@ def main() -> int:
         token = Path(args.token_file).read_text().split("\n")[0].strip()
         curl += f"-H {shlex.quote('Authorization: Bearer ' + token)} "
     found = examples(README.read_text())
+    pinned: dict[str, str] = {}  # model -> the replica holding its gradients
     if len(found) < 30:
         print(f"walkthrough: only {len(found)} curl examples found in {README}", file=sys.stderr)
         return 1
@@ -93,7 +99,13 @@ def main() -> int:
         for number, (command, expected, language) in enumerate(found, 1):
             if args.consistent:
                 command = consistent(command)
-            address = addresses[(number - 1) % len(addresses)]
+            model = MODEL_NAME.search(command)
+            if model and model.group(1) in pinned:
+                address = pinned[model.group(1)]
+            else:
+                address = addresses[(number - 1) % len(addresses)]
+            if model and re.search(r"/(backward|train)\b", command):
+                pinned[model.group(1)] = address
             sent = command.replace("localhost:8080", address).replace("curl -s ", curl)
             run = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=scratch, capture_output=True, text=True,
                                  timeout=2 * args.max_time + 10)
