@@ -270,3 +270,29 @@ def test_a_lost_notification_is_caught_up(replicas, postgres, database):
     # And a model created while nobody listened is adopted the same way.
     a.create("n", MLP, seed=2)
     eventually(lambda: version(b, "n") == 1, "b to see the new model")
+
+
+def test_the_password_never_reaches_the_log_or_readyz(postgres, database, tmp_path):
+    """The test server trusts loopback, so any password logs in: what matters is where it shows."""
+    with_password = database.replace("postgresql://postgres@", "postgresql://postgres:hunter2@")
+    password_file = tmp_path / "pg-password"
+    password_file.write_text("s3cret-file\n")
+    servers = [Paramd(args=["--store", with_password]),
+               Paramd(args=["--store", database, "--store-password-file", str(password_file)])]
+    try:
+        servers[0].create("m", MLP, seed=0)
+        eventually(lambda: version(servers[1], "m") == 1, "the model on the second replica")
+        postgres.stop()
+        try:
+            assert servers[0].session.put(f"{servers[0].url}/v1/models/m/parameters/2.bias", json={"value": [1.0]}).status_code == 503
+            for server in servers:
+                ready = eventually(lambda: (r := server.session.get(f"{server.url}/readyz")).json()["status"] == "degraded" and r, "degraded")
+                assert "hunter2" not in ready.text and "s3cret" not in ready.text
+        finally:
+            postgres.start()
+    finally:
+        for server in servers:
+            server.stop()
+    for server in servers:
+        assert "hunter2" not in server.log and "s3cret" not in server.log
+    assert "postgres:***@" in servers[0].log
