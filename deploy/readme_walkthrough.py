@@ -66,10 +66,10 @@ def matches(actual: str, expected: str, language: str) -> bool:
         return False
 
 
-MODEL_URL = re.compile(r"(localhost:8080/v1/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
+MODEL_URL = re.compile(r"(localhost:8080/v[12]/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
 
 
-MODEL_NAME = re.compile(r"localhost:8080/v1/models/([A-Za-z0-9._-]+)")
+MODEL_NAME = re.compile(r"localhost:8080/v[12]/models/([A-Za-z0-9._-]+)")
 
 
 def consistent(command: str) -> str:

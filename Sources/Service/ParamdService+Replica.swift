@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 extension ParamdService {
-    /// `?consistent=true` and `Paramd-Min-Version` on every `/v1/models/{model}…` route of a
+    /// `?consistent=true` and `Paramd-Min-Version` on every `/v1/models/{model}…` and `/v2/models/{model}…` route of a
     /// replica on a shared store: before answering, the replica catches up with the committed
     /// version (or the one the header names), so a client that wrote through replica A reads its
     /// write through replica B. Without them a replica answers from its snapshot, which trails
@@ -57,10 +57,10 @@ extension ParamdService {
         }
     }
 
-    /// `mlp` from `/v1/models/mlp` or `/v1/models/mlp/parameters/0.weight`; nil elsewhere.
+    /// `mlp` from `/v1/models/mlp`, `/v1/models/mlp/parameters/0.weight` or the inference
+    /// protocol's `/v2/models/mlp/infer`; nil elsewhere.
     static func modelNameInPath(_ path: String) -> String? {
-        let prefix = "/v1/models/"
-        guard path.hasPrefix(prefix) else { return nil }
+        guard let prefix = ["/v1/models/", "/v2/models/"].first(where: path.hasPrefix) else { return nil }
         let rest = path.dropFirst(prefix.count)
         let name = String(rest.prefix { $0 != "/" })
         return ModelName.isValid(name) ? name : nil

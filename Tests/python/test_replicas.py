@@ -83,7 +83,8 @@ def test_store_protocol_and_client_against_postgres(database):
     run = subprocess.run(
         ["swift", "test", "--skip-build", "--filter", "PostgresTests|PostgresStoreTests"], cwd=ROOT, env=env,
         capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    failures = "\n".join(line for line in run.stdout.splitlines() if "✘" in line or "error" in line.lower())
+    assert run.returncode == 0, failures + run.stdout[-2000:] + run.stderr[-2000:]
     for suite in ("PostgresConnectionTests", "PostgresStoreTests"):  # ran, not skipped
         assert f"Suite {suite} passed" in run.stdout, run.stdout[-4000:]
 
