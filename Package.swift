@@ -75,9 +75,11 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: strictSwift),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSwift),
+        // Helpers the test suites share (waiting on a condition instead of sleeping).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strictSwift),
-        .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: strictSwift),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["Service", "ParamdClient", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],

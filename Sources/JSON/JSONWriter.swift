@@ -26,6 +26,15 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Hands out what was written so far and empties the buffer, keeping its capacity and the
+    /// open containers: the next write continues the same document. For a response streamed in
+    /// chunks, so a document of any size needs a buffer of one chunk.
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return taken
+    }
+
     /// Writes the separating comma, if one is due, before a value or key.
     @inline(__always)
     mutating func beginValue() {

@@ -1,35 +1,59 @@
+import Dispatch
 import NeuralNet
+import Synchronization
 
-/// The ``ModelStore`` of a running server: the data directory of `Storage/`, whose writes are
-/// durable (temp file, fsync, rename, directory fsync) and run on threads of their own.
+/// The ``ModelStore`` of a running server: the data directory of `Storage/`, a checkpoint and
+/// a commit log per model (``DataDirectory``, ``CommitLog``). A commit costs one log append and
+/// one `fdatasync`, in proportion to what changed; checkpoints are rewritten in the background.
+///
+/// Opening loads every model (checkpoint read straight into the tensors' storage, log
+/// replayed); afterwards the store keeps each model's latest durable state, sharing its
+/// tensors with the service's snapshots, so `list` and `load` read no disk. All disk work runs
+/// on dispatch queues of its own, never on the cooperative pool.
 public final class FileModelStore: ModelStore {
-    private let files: ModelFileStore
+    /// The synchronous directory underneath (for tests and tools; it blocks).
+    public let directory: DataDirectory
+    private let policy: CheckpointPolicy
+    private let models: Mutex<Models>
+    private let creates = DispatchQueue(label: "paramd.storage.create", qos: .userInitiated, attributes: .concurrent)
 
-    /// Opens the data directory at `root` (created when missing) and takes its lock.
-    /// - Throws: `StorageError`, e.g. `.directoryInUse` when another server holds it.
-    public init(root: String) throws {
-        files = try ModelFileStore(root: root)
+    private struct Models {
+        var open: [String: ModelFiles] = [:]
+        var damaged: [String: String] = [:]
+        /// Names of creates in flight.
+        var creating: Set<String> = []
+    }
+
+    /// Opens the data directory at `root` (created when missing; converted from format 1),
+    /// takes its lock and loads every model.
+    /// - Throws: `StorageError`, e.g. `.directoryInUse` when another server holds it,
+    ///   `.newerFormat` for a directory of a newer paramd.
+    public init(root: String, checkpointPolicy: CheckpointPolicy = CheckpointPolicy()) throws(StorageError) {
+        directory = try DataDirectory(root: root)
+        policy = checkpointPolicy
+        let (inventory, logs) = try directory.openAll()
+        var models = Models()
+        for persisted in inventory.models {
+            guard let log = logs[persisted.name] else { continue }
+            models.open[persisted.name] = ModelFiles(
+                model: StoredModel(persisted: persisted), log: log, directory: directory, policy: checkpointPolicy)
+        }
+        for (name, damage) in inventory.damaged { models.damaged[name] = "\(damage)" }
+        self.models = Mutex(models)
     }
 
     public func list() async throws(ModelStoreError) -> StoreListing {
-        let inventory: DataDirectoryInventory
-        do {
-            inventory = try await files.loadAll()
-        } catch {
-            throw ModelStoreError(error)
+        models.withLock { models in
+            StoreListing(
+                models: models.open.values.map { StoredModelSummary(name: $0.name, version: $0.model.version) }.sorted { $0.name < $1.name },
+                damaged: models.damaged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
-        return StoreListing(
-            models: inventory.models.map { StoredModelSummary(name: $0.name, version: $0.version) },
-            damaged: inventory.damaged.map { ($0.name, "\($0.damage)") })
     }
 
     public func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
-        var model: StoredModel
-        do {
-            model = StoredModel(persisted: try await files.load(name))
-        } catch {
-            throw ModelStoreError(error)
-        }
+        let (files, damage) = models.withLock { ($0.open[name], $0.damaged[name]) }
+        if let damage { throw .damaged(model: name, reason: damage) }
+        guard var model = files?.model else { throw .notFound(model: name) }
         if let paths { model.tensors.removeAll { !paths.contains($0.path) } }
         return model
     }
@@ -37,25 +61,57 @@ public final class FileModelStore: ModelStore {
     public func apply(_ change: ModelChange) async throws(ModelStoreError) {
         switch change {
         case .create(let model):
-            guard (try? await files.load(model.name)) == nil else { throw .alreadyExists(model: model.name) }
-            try await mapped { () async throws(StorageError) in try await files.save(model.persisted) }
+            try await create(model)
         case .commit(let commit):
-            var model = try await load(commit.name, tensors: nil)
-            guard model.version == commit.expectedVersion else {
-                throw .versionConflict(model: commit.name, expected: commit.expectedVersion, found: model.version)
-            }
-            try model.apply(commit)
-            let persisted = model.persisted
-            try await mapped { () async throws(StorageError) in try await files.save(persisted) }
-        case .delete(let name, _):
-            try await mapped { () async throws(StorageError) in try await files.delete(name) }
+            guard let files = models.withLock({ $0.open[commit.name] }) else { throw .notFound(model: commit.name) }
+            try await files.run { (files) throws(ModelStoreError) in try files.commit(commit) }
+        case .delete(let name, let expectedVersion):
+            try await delete(name, expectedVersion: expectedVersion)
         }
     }
 
-    private func mapped(_ body: () async throws(StorageError) -> Void) async throws(ModelStoreError) {
-        do throws(StorageError) {
-            try await body()
-        } catch {
+    private func create(_ model: StoredModel) async throws(ModelStoreError) {
+        try models.withLock { (models) throws(ModelStoreError) in
+            guard models.open[model.name] == nil, models.damaged[model.name] == nil, !models.creating.contains(model.name) else {
+                throw .alreadyExists(model: model.name)
+            }
+            models.creating.insert(model.name)
+        }
+        let directory = self.directory
+        let policy = self.policy
+        let result: Result<ModelFiles, StorageError> = await withCheckedContinuation { continuation in
+            creates.async {
+                continuation.resume(
+                    returning: Result { () throws(StorageError) in
+                        let log = try directory.create(model.persisted)
+                        return ModelFiles(model: model, log: log, directory: directory, policy: policy)
+                    })
+            }
+        }
+        models.withLock { models in
+            models.creating.remove(model.name)
+            if case .success(let files) = result { models.open[model.name] = files }
+        }
+        if case .failure(let error) = result { throw ModelStoreError(error) }
+    }
+
+    private func delete(_ name: String, expectedVersion: Int?) async throws(ModelStoreError) {
+        if let files = models.withLock({ $0.open[name] }) {
+            try await files.run { (files) throws(ModelStoreError) in try files.delete(expectedVersion: expectedVersion) }
+            models.withLock { models in
+                if models.open[name] === files { models.open[name] = nil }
+            }
+            return
+        }
+        guard models.withLock({ $0.damaged[name] != nil }) else { throw .notFound(model: name) }
+        let directory = self.directory
+        let result: Result<Void, StorageError> = await withCheckedContinuation { continuation in
+            creates.async { continuation.resume(returning: Result { () throws(StorageError) in try directory.delete(name) }) }
+        }
+        switch result {
+        case .success, .failure(.modelNotFound):
+            models.withLock { _ = $0.damaged.removeValue(forKey: name) }
+        case .failure(let error):
             throw ModelStoreError(error)
         }
     }

@@ -37,6 +37,10 @@ final class ModelOwner: Sendable {
         return state
     }
 
+    /// Writes and deletes waiting for the next batch (tests wait on it to order events without
+    /// sleeping).
+    var queuedCount: Int { inbox.withLock { $0.pending.count } }
+
     /// The current snapshot, or nil once deleted (for listings).
     var stateIfPresent: ModelState? { snapshot.withLock { $0 } }
 

@@ -36,26 +36,13 @@ extension ModelState {
                 continue
             }
             if previous.sharesStorage(with: parameter.value) { continue }
-            guard let run = Self.differingRun(previous.scalars, values) else { continue }
+            guard let run = FloatRun.differing(previous.scalars, values) else { continue }
             updates.append(TensorUpdate(path: parameter.path, shape: parameter.shape, values: values, range: run))
         }
         let document = storedDocument
         return ModelCommit(
             name: name, expectedVersion: committed.version, version: version,
             document: document == committed.storedDocument ? nil : document, tensors: updates)
-    }
-
-    /// The smallest range holding every element whose bits differ (so -0 and 0, or two NaNs
-    /// of different payloads, count as changes); nil when none does.
-    static func differingRun(_ old: [Float], _ new: [Float]) -> Range<Int>? {
-        precondition(old.count == new.count)
-        return old.withUnsafeBufferPointer { a in
-            new.withUnsafeBufferPointer { b -> Range<Int>? in
-                guard let first = (0..<a.count).first(where: { a[$0].bitPattern != b[$0].bitPattern }) else { return nil }
-                let last = (first..<a.count).last { a[$0].bitPattern != b[$0].bitPattern }!
-                return first..<last + 1
-            }
-        }
     }
 
     /// Rebuilds a model from storage: the structure from its document, the values from the

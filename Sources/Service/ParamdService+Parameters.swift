@@ -10,6 +10,11 @@ extension ParamdService {
             let includeValues = try Self.booleanQuery(request, "values") ?? false
             let prefix = request.queryValue("prefix") ?? ""
             let parameters = try state.model.namedParameters(prefix: prefix)
+            if includeValues && state.model.parameterCount >= StreamedBody.threshold {
+                return StreamedBody.json(version: state.version) { stream in
+                    try await Self.streamParameterListing(parameters, into: &stream)
+                }
+            }
             let cost = Placement.formattingCost(values: includeValues ? state.model.parameterCount : parameters.count)
             let body = try await Placement.run(cost: cost) {
                 Self.parameterListing(parameters, includeValues: includeValues, capacity: includeValues ? 64 + state.model.parameterCount * 12 : 256)
@@ -24,7 +29,11 @@ extension ParamdService {
             let parameter = try state.model.parameter(path)
             if request.wantsRaw {
                 let value = try slice.map { try parameter.value.sliced($0, path: path) } ?? parameter.value
+                if value.count >= StreamedBody.threshold { return StreamedBody.raw(value.scalars, shape: value.shape, version: state.version) }
                 return .raw(value.scalars, shape: value.shape, version: state.version)
+            }
+            if slice == nil && parameter.value.count >= StreamedBody.threshold {
+                return ParameterBody.streamed(parameter, version: state.version)
             }
             let cost = Placement.formattingCost(values: parameter.value.count)
             let body = try await Placement.run(cost: cost) { try ParameterBody.json(parameter, slice: slice, path: path) }
@@ -44,7 +53,7 @@ extension ParamdService {
                 try model.replace(path, with: value)
                 return (model, true)
             }
-            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+            return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
 
         handle(&router, .patch, "/v1/models/{model}/parameters/{path}") { [self] request in
@@ -59,7 +68,7 @@ extension ParamdService {
                 try PatchOperation.apply(operations, to: &model, path: path)
                 return (model, true)
             }
-            return .json(try ParameterBody.json(try state.model.parameter(path), slice: nil, path: path), version: state.version)
+            return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
     }
 
@@ -81,6 +90,22 @@ extension ParamdService {
         writer.endArray()
         writer.endObject()
         return writer.bytes
+    }
+
+    /// ``parameterListing(_:includeValues:capacity:)`` with values, a chunk at a time.
+    static func streamParameterListing(_ parameters: [NamedParameter], into stream: inout JSONStream) async throws {
+        stream.writer.beginObject()
+        stream.writer.key("parameters")
+        stream.writer.beginArray()
+        for parameter in parameters {
+            stream.writer.beginObject()
+            ParameterBody.writeHeader(parameter, shape: parameter.shape, into: &stream.writer)
+            stream.writer.key("value")
+            try await stream.write(tensor: parameter.value.scalars, shape: parameter.shape)
+            stream.writer.endObject()
+        }
+        stream.writer.endArray()
+        stream.writer.endObject()
     }
 
     /// A boolean query parameter: `true` or `false`, anything else is 400.

@@ -16,7 +16,18 @@ extension ParamdService {
             let file = SafeTensorsFile(
                 tensors: entries.map { SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars) },
                 metadata: metadata)
-            let cost = ModelFileExport.copyingCost(bytes: entries.reduce(0) { $0 + $1.value.count * 4 })
+            let dataBytes = entries.reduce(0) { $0 + $1.value.count * 4 }
+            if dataBytes >= StreamedBody.threshold * 4 {
+                // The header now (it can fail), the data a chunk at a time from the snapshot.
+                let header = try file.encodedHeader()
+                var response = ModelFileExport.attachment([], filename: "\(state.name).safetensors", version: state.version)
+                response.body = .stream { writer in
+                    try await writer.write(header)
+                    for tensor in file.tensors { try await StreamedBody.floats(tensor.values, to: writer) }
+                }
+                return response
+            }
+            let cost = ModelFileExport.copyingCost(bytes: dataBytes)
             let bytes = try await Placement.run(cost: cost) { try file.encoded() }
             return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)
         }

@@ -28,6 +28,29 @@ enum ParameterBody {
         return writer.bytes
     }
 
+    /// The whole parameter as JSON: built at once, or streamed when it is large.
+    static func response(_ parameter: NamedParameter, version: Int) throws -> HTTPResponse {
+        if parameter.value.count >= StreamedBody.threshold { return streamed(parameter, version: version) }
+        return .json(try json(parameter, slice: nil, path: parameter.path), version: version)
+    }
+
+    /// ``json(_:slice:path:)`` of a whole parameter, streamed a chunk at a time (``StreamedBody``).
+    static func streamed(_ parameter: NamedParameter, version: Int) -> HTTPResponse {
+        StreamedBody.json(version: version) { stream in
+            stream.writer.beginObject()
+            writeHeader(parameter, shape: parameter.shape, into: &stream.writer)
+            stream.writer.key("value")
+            try await stream.write(tensor: parameter.value.scalars, shape: parameter.shape)
+            stream.writer.key("grad")
+            if let gradient = parameter.gradient {
+                try await stream.write(tensor: gradient.scalars, shape: gradient.shape)
+            } else {
+                stream.writer.writeNull()
+            }
+            stream.writer.endObject()
+        }
+    }
+
     /// The members every listing has: name, shape, dtype, aliases.
     static func writeHeader(_ parameter: NamedParameter, shape: [Int], into writer: inout JSONWriter) {
         writer.key("name")

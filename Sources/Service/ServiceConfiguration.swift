@@ -22,10 +22,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var fileTokens: AccessTokens?
     /// Largest request body accepted, in bytes (larger: 413 before the body is read).
     public var maxBodyBytes: Int = 256 << 20
-    /// Largest model, in Float32 parameters, checked before anything is allocated.
-    public var maxParametersPerModel: Int = 100_000_000
+    /// Largest model, in Float32 parameters, checked before anything is allocated: 4 GB of
+    /// values, which a 24 GB machine creates, edits and serves.
+    public var maxParametersPerModel: Int = 1_000_000_000
     /// Most models one server holds.
     public var maxModels: Int = 1000
+    /// When the file store rewrites a model's checkpoint (and cuts its log).
+    public var checkpointPolicy = CheckpointPolicy()
     /// Event-loop threads for the HTTP server; nil means one per core.
     public var threads: Int?
     /// Origins (`https://host:port`) whose browser pages may call the API: they get CORS

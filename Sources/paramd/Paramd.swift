@@ -69,12 +69,23 @@ struct Paramd: AsyncParsableCommand {
     var maxBodyBytes: Int?
 
     @Option(name: .customLong("max-parameters"),
-            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 100000000)")
+            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 1000000000)")
     var maxParameters: Int?
 
     @Option(name: .customLong("max-models"),
             help: "Most models this server holds. (env PARAMD_MAX_MODELS; default 1000)")
     var maxModels: Int?
+
+    @Option(name: .customLong("checkpoint-log-percent"),
+            help: """
+                Rewrite a model's checkpoint once its commit log exceeds this percentage of the \
+                model's size (and --checkpoint-min-log-bytes). (env PARAMD_CHECKPOINT_LOG_PERCENT; default 50)
+                """)
+    var checkpointLogPercent: Int?
+
+    @Option(name: .customLong("checkpoint-min-log-bytes"),
+            help: "No checkpoint before a model's log holds this many bytes. (env PARAMD_CHECKPOINT_MIN_LOG_BYTES; default 1048576)")
+    var checkpointMinLogBytes: Int?
 
     @Option(help: "HTTP event-loop threads. (env PARAMD_THREADS; default one per core)")
     var threads: Int?
@@ -103,7 +114,7 @@ struct Paramd: AsyncParsableCommand {
         case .directory(let path):
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-                store = try FileModelStore(root: path)
+                store = try FileModelStore(root: path, checkpointPolicy: settings.service.checkpointPolicy)
             } catch {
                 logger.critical("cannot open the data directory", metadata: ["path": "\(path)", "error": "\(error)"])
                 throw ExitCode.failure

@@ -66,6 +66,11 @@ struct Settings {
             try number(command.maxParameters, "PARAMD_MAX_PARAMETERS", minimum: 1) ?? service.maxParametersPerModel
         service.maxModels = try number(command.maxModels, "PARAMD_MAX_MODELS", minimum: 1) ?? service.maxModels
         service.threads = try number(command.threads, "PARAMD_THREADS", minimum: 1)
+        if let percent = try number(command.checkpointLogPercent, "PARAMD_CHECKPOINT_LOG_PERCENT", minimum: 0) {
+            service.checkpointPolicy.fraction = Double(percent) / 100
+        }
+        service.checkpointPolicy.minimumLogBytes =
+            try number(command.checkpointMinLogBytes, "PARAMD_CHECKPOINT_MIN_LOG_BYTES", minimum: 0) ?? service.checkpointPolicy.minimumLogBytes
         if let origins = text(command.corsOrigins, "PARAMD_CORS_ORIGINS") {
             service.corsOrigins = try Self.origins(origins)
         }

@@ -42,7 +42,7 @@ extension ServerProcess {
 
     /// The one file a model is stored in.
     func modelFile(_ name: String) -> URL {
-        modelsFolder.appendingPathComponent(name, isDirectory: true).appendingPathComponent("model.safetensors")
+        modelsFolder.appendingPathComponent(name, isDirectory: true).appendingPathComponent("checkpoint.safetensors")
     }
 }
 

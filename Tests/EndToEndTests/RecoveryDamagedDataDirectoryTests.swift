@@ -6,7 +6,7 @@ import Testing
 /// still starts and becomes ready, healthy models serve unchanged, and each damaged model is
 /// reported by its route and the listing, and can be deleted.
 ///
-/// Layout from Sources/Service/Storage/DataDirectory.swift: `models/<name>/model.safetensors`,
+/// Layout from Sources/Service/Storage/DataDirectory.swift: `models/<name>/checkpoint.safetensors`,
 /// temporary files `.tmp-…` beside it, `trash/` for interrupted deletes.
 @Suite(.serialized)
 struct RecoveryDamagedDataDirectoryTests {
@@ -71,7 +71,7 @@ struct RecoveryDamagedDataDirectoryTests {
         try Data("not a model".utf8).write(to: server.modelsFolder.appendingPathComponent("notes.txt"))
         let trash = dataDirectory.appendingPathComponent("trash/gone.xyz", isDirectory: true)
         try fileManager.createDirectory(at: trash, withIntermediateDirectories: true)
-        try Data([0]).write(to: trash.appendingPathComponent("model.safetensors"))
+        try Data([0]).write(to: trash.appendingPathComponent("checkpoint.safetensors"))
 
         server = try ServerProcess(dataDirectory: dataDirectory)
         try #require(server.waitUntilReady(), "not ready with a damaged data directory; log:\n\(server.log.suffix(3000))")

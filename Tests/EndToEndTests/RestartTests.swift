@@ -43,7 +43,7 @@ struct RestartTests {
             _ = try Curl.json("POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp)
             _ = try Curl.json("POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp.replacingOccurrences(of: "\"mlp\"", with: "\"good\""))
         }
-        let file = directory.appendingPathComponent("models/mlp/model.safetensors")
+        let file = directory.appendingPathComponent("models/mlp/checkpoint.safetensors")
         var bytes = try Data(contentsOf: file)
         bytes.replaceSubrange(bytes.count / 2..<bytes.count / 2 + 8, with: Data(repeating: 0xFF, count: 8))
         try bytes.write(to: file)

@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Many connections, slow ones, and the connection cap.
@@ -95,13 +96,6 @@ struct ServerLoadTests {
             }
         }
     }
-}
-
-/// A flag set once by one thread and polled by another.
-final class Flag: Sendable {
-    private let storage = Atomic<Bool>(false)
-    var isSet: Bool { storage.load(ordering: .relaxed) }
-    func set() { storage.store(true, ordering: .relaxed) }
 }
 
 /// The largest value recorded.

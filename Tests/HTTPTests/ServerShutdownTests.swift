@@ -1,20 +1,30 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Graceful shutdown: stop accepting, finish in-flight requests, close idle connections.
 struct ServerShutdownTests {
     @Test func finishesInFlightRequestsAndClosesIdleConnections() async throws {
-        let server = HTTPServer(configuration: testConfiguration(), responder: testRouter())
+        // The in-flight request must be in its handler when shutdown begins: the test waits
+        // for the handler to say so rather than guessing how long the server takes to get there.
+        let handlerStarted = Flag()
+        var router = testRouter()
+        router.get("/held") { _ in
+            handlerStarted.set()
+            try await Task.sleep(for: .milliseconds(600))
+            return .text("slept 600")
+        }
+        let server = HTTPServer(configuration: testConfiguration(), responder: router)
         let port = try server.start()
         let (inFlight, idle) = try await blocking { () -> (RawClient, RawClient) in
             let idle = try RawClient(port: port)
             #expect(try idle.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
             let inFlight = try RawClient(port: port)
-            try inFlight.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try inFlight.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             return (inFlight, idle)
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil { handlerStarted.isSet }
         let start = ContinuousClock.now
         async let stopped: Void = server.shutdown(gracePeriod: .seconds(10))
         try await blocking {

@@ -1,6 +1,7 @@
 import HTTP
 import JSON
 import Testing
+import TestSupport
 @testable import Service
 
 /// Writes that queue behind a save share the next one, each still acknowledged only once saved.
@@ -44,13 +45,15 @@ struct GroupCommitTests {
     @Test func aStaleIfMatchInABatchFailsAloneAndTheOthersCommit() async throws {
         let harness = await ServiceHarness()
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
-        harness.store.delaySaves(by: .milliseconds(200))
+        harness.store.holdSaves()
         async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
-        try await Task.sleep(for: .milliseconds(50))  // the first is applied and saving
+        try await waitUntil { harness.store.heldSaveCount == 1 }  // the first is applied and saving
         // Both queue behind the first save; version 1 is stale by the time they apply.
         async let stale = harness.send(
             .patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#, headers: ["If-Match": "\"1\""])
         async let fresh = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "add", "value": 10}"#)
+        try await waitUntil { await harness.queuedWrites("m") == 2 }
+        harness.store.releaseSaves()
         #expect(try await first.status == 200)
         #expect(try await stale.status == 412)
         #expect(try await fresh.status == 200)
@@ -78,12 +81,14 @@ struct GroupCommitTests {
     @Test func aWriteQueuedBehindADeleteIs404AndStoresNothing() async throws {
         let harness = await ServiceHarness()
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
-        harness.store.delaySaves(by: .milliseconds(200))
+        harness.store.holdSaves()
         async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
-        try await Task.sleep(for: .milliseconds(50))  // the first is saving
+        try await waitUntil { harness.store.heldSaveCount == 1 }  // the first is saving
         async let deleted = harness.send(.delete, "/v1/models/m")
-        try await Task.sleep(for: .milliseconds(50))  // the delete waits for that save
+        try await waitUntil { await harness.queuedWrites("m") == 1 }  // the delete waits for that save
         async let late = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#)
+        try await waitUntil { await harness.queuedWrites("m") == 2 }  // the late write queues behind both
+        harness.store.releaseSaves()
         #expect(try await first.status == 200)
         #expect(try await deleted.status == 204)
         #expect(try await late.status == 404)

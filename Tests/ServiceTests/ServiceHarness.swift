@@ -2,7 +2,7 @@ import Foundation
 @testable import HTTP
 import JSON
 import Logging
-import Service
+@testable import Service
 
 /// A ``ParamdService`` in process over a ``MemoryModelStore``: requests go to its head hook
 /// (where access is checked, as the server does) and then its router, no sockets.
@@ -144,4 +144,11 @@ final class CollectingSink: HTTPBodySink, @unchecked Sendable {
     }
 
     var bytes: [UInt8] { lock.withLock { collected } }
+}
+
+extension ServiceHarness {
+    /// Writes and deletes of `model` queued behind the batch its owner is storing.
+    func queuedWrites(_ model: String) async -> Int {
+        (try? await service.registry.slot(named: model).queuedCount) ?? 0
+    }
 }

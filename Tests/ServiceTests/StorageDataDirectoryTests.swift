@@ -11,7 +11,7 @@ struct StorageDataDirectoryTests {
         let model = sampleModel()
         try directory.save(model)
         #expect(try directory.load("mlp") == model)
-        #expect(scratch.list("models/mlp") == ["model.safetensors"])
+        #expect(scratch.list("models/mlp") == ["checkpoint.safetensors", "log"])
         #expect(try directory.names() == ["mlp"])
     }
 
@@ -23,7 +23,7 @@ struct StorageDataDirectoryTests {
         let next = sampleModel(version: 2, scale: -3)
         try directory.save(next)
         #expect(try directory.load("mlp") == next)
-        #expect(scratch.list("models/mlp") == ["model.safetensors"])
+        #expect(scratch.list("models/mlp") == ["checkpoint.safetensors", "log"])
     }
 
     @Test func deletesDurablyAndForgetsTheModel() throws {
@@ -89,7 +89,7 @@ struct StorageDataDirectoryTests {
         defer { scratch.remove() }
         let directory = try DataDirectory(root: scratch.path)
         try directory.save(sampleModel())
-        let bytes = try scratch.read("models/mlp/model.safetensors")
+        let bytes = try scratch.read("models/mlp/checkpoint.safetensors")
         let file = try SafeTensorsFile(decoding: bytes)
         #expect(file.tensors.map(\.name) == ["0.weight", "0.bias"])
         #expect(file.metadata["format"] == "pt")

@@ -46,7 +46,7 @@ struct StorageDiskFullTests {
                 }
             }
             #expect(try directory.load("mlp") == small)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/models/mlp") == ["model.safetensors"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/models/mlp") == ["checkpoint.safetensors", "log"])
             // Once space is freed, writes succeed again.
             try directory.delete("mlp")
             try directory.save(small)

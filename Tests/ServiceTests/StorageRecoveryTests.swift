@@ -15,7 +15,7 @@ struct StorageRecoveryTests {
         let inventory = try DataDirectory(root: scratch.path).loadAll()
         #expect(inventory.models == [model])
         #expect(inventory.removedLeftovers == [scratch.path + "/models/mlp/.tmp-model.safetensors-1-x"])
-        #expect(scratch.list("models/mlp") == ["model.safetensors"])
+        #expect(scratch.list("models/mlp") == ["checkpoint.safetensors", "log"])
         #expect(inventory.damaged.isEmpty)
     }
 
@@ -34,7 +34,7 @@ struct StorageRecoveryTests {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         _ = try DataDirectory(root: scratch.path)
-        try scratch.write(try sampleModel("gone").encodedFile(), to: "trash/gone.abc/model.safetensors")
+        try scratch.write(try sampleModel("gone").encodedFile(), to: "trash/gone.abc/checkpoint.safetensors")
         let inventory = try DataDirectory(root: scratch.path).loadAll()
         #expect(inventory.models.isEmpty)
         #expect(inventory.removedLeftovers == [scratch.path + "/trash/gone.abc"])
@@ -47,9 +47,9 @@ struct StorageRecoveryTests {
         let directory = try DataDirectory(root: scratch.path)
         try directory.save(sampleModel("good"))
         try directory.save(sampleModel("bad"))
-        var bytes = try scratch.read("models/bad/model.safetensors")
+        var bytes = try scratch.read("models/bad/checkpoint.safetensors")
         bytes[bytes.count - 3] ^= 0x40  // a bit flip in the tensor data: still valid safetensors
-        try scratch.write(bytes, to: "models/bad/model.safetensors")
+        try scratch.write(bytes, to: "models/bad/checkpoint.safetensors")
         let inventory = try directory.loadAll()
         #expect(inventory.models.map(\.name) == ["good"])
         #expect(inventory.damaged.count == 1)
@@ -58,7 +58,7 @@ struct StorageRecoveryTests {
             Issue.record("expected a checksum mismatch, got \(String(describing: inventory.damaged.first))")
             return
         }
-        #expect(scratch.exists("models/bad/model.safetensors"), "a damaged file is kept for inspection")
+        #expect(scratch.exists("models/bad/checkpoint.safetensors"), "a damaged file is kept for inspection")
     }
 
     @Test func detectsEveryTruncation() throws {
@@ -66,9 +66,9 @@ struct StorageRecoveryTests {
         defer { scratch.remove() }
         let directory = try DataDirectory(root: scratch.path)
         try directory.save(sampleModel())
-        let bytes = try scratch.read("models/mlp/model.safetensors")
+        let bytes = try scratch.read("models/mlp/checkpoint.safetensors")
         for length in stride(from: 0, to: bytes.count, by: 7) {
-            try scratch.write(Array(bytes[..<length]), to: "models/mlp/model.safetensors")
+            try scratch.write(Array(bytes[..<length]), to: "models/mlp/checkpoint.safetensors")
             #expect(throws: StorageError.self, "length \(length)") { try directory.load("mlp") }
             #expect(try directory.loadAll().damaged.map(\.name) == ["mlp"])
         }
@@ -79,11 +79,11 @@ struct StorageRecoveryTests {
         defer { scratch.remove() }
         let directory = try DataDirectory(root: scratch.path)
         try directory.save(sampleModel())
-        let bytes = try scratch.read("models/mlp/model.safetensors")
+        let bytes = try scratch.read("models/mlp/checkpoint.safetensors")
         for index in stride(from: 0, to: bytes.count, by: 5) {
             var garbled = bytes
             garbled[index] ^= 0x01
-            try scratch.write(garbled, to: "models/mlp/model.safetensors")
+            try scratch.write(garbled, to: "models/mlp/checkpoint.safetensors")
             #expect(throws: StorageError.self, "byte \(index)") { try directory.load("mlp") }
         }
     }
@@ -91,7 +91,7 @@ struct StorageRecoveryTests {
     @Test func reportsAFolderRenamedByHand() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        try scratch.write(try sampleModel("original").encodedFile(), to: "models/copy/model.safetensors")
+        try scratch.write(try sampleModel("original").encodedFile(), to: "models/copy/checkpoint.safetensors")
         let inventory = try DataDirectory(root: scratch.path).loadAll()
         #expect(inventory.damaged.first?.name == "copy")
         #expect(inventory.damaged.first?.damage == .nameMismatch(stored: "original"))
@@ -109,7 +109,7 @@ struct StorageRecoveryTests {
     @Test func reportsAnEmptyModelFile() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        try scratch.write([], to: "models/empty/model.safetensors")
+        try scratch.write([], to: "models/empty/checkpoint.safetensors")
         let inventory = try DataDirectory(root: scratch.path).loadAll()
         #expect(inventory.damaged.first?.damage == .notSafeTensors(.missingHeaderLength(fileSize: 0)))
     }
@@ -117,9 +117,9 @@ struct StorageRecoveryTests {
     @Test func ignoresEntriesThatAreNotModelFolders() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        try scratch.write([1], to: "models/.hidden/model.safetensors")
+        try scratch.write([1], to: "models/.hidden/checkpoint.safetensors")
         try scratch.write([1], to: "models/stray-file")
-        try scratch.write(try sampleModel("ok").encodedFile(), to: "models/ok/model.safetensors")
+        try scratch.write(try sampleModel("ok").encodedFile(), to: "models/ok/checkpoint.safetensors")
         let inventory = try DataDirectory(root: scratch.path).loadAll()
         #expect(inventory.models.map(\.name) == ["ok"])
         #expect(inventory.ignoredEntries == [scratch.path + "/models/.hidden", scratch.path + "/models/stray-file"])

@@ -46,3 +46,14 @@ func sampleModel(_ name: String = "mlp", version: Int = 1, scale: Float = 1) -> 
             SafeTensorsEntry(name: "0.bias", shape: [3], values: [0.5, -0.5, 0].map { $0 * scale }),
         ])
 }
+
+extension DataDirectory {
+    /// Stores `model` whole: creates it, or rewrites its checkpoint (what a checkpoint does).
+    func save(_ model: PersistedModel) throws(StorageError) {
+        if SystemCalls.exists(root + "/models/" + model.name + "/" + PersistedModel.fileName) {
+            try writeCheckpoint(model)
+        } else {
+            try create(model).close()
+        }
+    }
+}

@@ -33,11 +33,30 @@ public struct SafeTensorsHeader: Sendable, Equatable {
 
     /// Parses and checks the header of the file `bytes`.
     public init(parsing bytes: [UInt8], limits: SafeTensorsLimits = SafeTensorsLimits()) throws(SafeTensorsError) {
-        guard bytes.count >= 8 else { throw .missingHeaderLength(fileSize: bytes.count) }
+        try self.init(parsingPrefix: bytes, fileSize: bytes.count, limits: limits)
+    }
+
+    /// The length the first 8 bytes of a file declare for its header, checked against the
+    /// limit and the file's size: read that many bytes more to parse the header without
+    /// reading the data.
+    public static func headerLength(
+        prefix bytes: [UInt8], fileSize: Int, limits: SafeTensorsLimits = SafeTensorsLimits()
+    ) throws(SafeTensorsError) -> Int {
+        guard bytes.count >= 8, fileSize >= 8 else { throw .missingHeaderLength(fileSize: min(bytes.count, fileSize)) }
         let length = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard length <= UInt64(limits.maxHeaderBytes) else {
             throw .headerTooLarge(length: length, limit: limits.maxHeaderBytes)
         }
+        guard length <= UInt64(fileSize - 8) else {
+            throw .headerBeyondFile(length: length, available: fileSize - 8)
+        }
+        return Int(length)
+    }
+
+    /// Parses and checks the header of a file of `fileSize` bytes from its first bytes
+    /// (`prefix` holds at least the length and the header): the data need not be read.
+    public init(parsingPrefix bytes: [UInt8], fileSize: Int, limits: SafeTensorsLimits = SafeTensorsLimits()) throws(SafeTensorsError) {
+        let length = UInt64(try Self.headerLength(prefix: bytes, fileSize: fileSize, limits: limits))
         guard length <= UInt64(bytes.count - 8) else {
             throw .headerBeyondFile(length: length, available: bytes.count - 8)
         }
@@ -63,7 +82,7 @@ public struct SafeTensorsHeader: Sendable, Equatable {
                 layouts.append(try Self.layout(name: name, entry: entry, bufferStart: headerEnd))
             }
         }
-        try Self.checkTiling(&layouts, buffer: headerEnd..<bytes.count)
+        try Self.checkTiling(&layouts, buffer: headerEnd..<fileSize)
         self.layouts = layouts
         self.metadata = metadata
     }

@@ -38,7 +38,7 @@ extension PostgresModelStore {
             let shapeText = rows.text(index, 1)
             let shape = shapeText.isEmpty ? [] : shapeText.split(separator: ",").compactMap { Int($0) }
             let values = try rows.float32s(index, 2)
-            guard values.count == TensorUpdate.elementCount(shape) else {
+            guard values.count == shape.reduce(1, *) else {
                 throw ModelStoreError.damaged(model: name, reason: "the tensor \(path) holds \(values.count) values, not shape \(shape)")
             }
             tensors.append(StoredTensor(path: path, shape: shape, values: values))

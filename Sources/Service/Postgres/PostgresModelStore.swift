@@ -135,7 +135,7 @@ public final class PostgresModelStore: ModelStore {
         var sizes: [(path: String, bytes: Int)] = []
         switch change {
         case .create(let model): sizes = model.tensors.map { (path: $0.path, bytes: $0.values.count * 4) }
-        case .commit(let commit): sizes = commit.tensors.map { (path: $0.path, bytes: TensorUpdate.elementCount($0.shape) * 4) }
+        case .commit(let commit): sizes = commit.tensors.map { (path: $0.path, bytes: $0.shape.reduce(1, *) * 4) }
         case .delete: break
         }
         for (path, bytes) in sizes where bytes > maxTensorBytes {

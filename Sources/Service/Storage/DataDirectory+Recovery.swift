@@ -6,7 +6,8 @@ public struct DataDirectoryInventory: Sendable {
     /// untouched for an operator to inspect or remove.
     public var damaged: [(name: String, damage: StorageDamage)] = []
     /// Leftovers of writes and deletes a crash interrupted, which were removed: temporary files,
-    /// folders of creates that never completed, trash. None held an acknowledged write.
+    /// folders of creates that never completed (no checkpoint, an empty log at most), trash.
+    /// None held an acknowledged write.
     public var removedLeftovers: [String] = []
     /// Entries of `models/` that are not model folders (invalid names, plain files); ignored.
     public var ignoredEntries: [String] = []
@@ -22,7 +23,15 @@ extension DataDirectory {
     ///
     /// - Throws: only when the directory itself cannot be listed.
     public func loadAll() throws(StorageError) -> DataDirectoryInventory {
+        let (inventory, logs) = try openAll()
+        for log in logs.values { log.close() }
+        return inventory
+    }
+
+    /// ``loadAll()``, keeping each loaded model's log open for appends.
+    func openAll() throws(StorageError) -> (inventory: DataDirectoryInventory, logs: [String: CommitLog]) {
         var inventory = DataDirectoryInventory()
+        var logs: [String: CommitLog] = [:]
         for entry in try SystemCalls.listDirectory(trashPath) {
             let path = trashPath + "/" + entry
             if (try? SystemCalls.removeTree(path)) != nil { inventory.removedLeftovers.append(path) }
@@ -35,7 +44,7 @@ extension DataDirectory {
             }
             guard let files = try? SystemCalls.listDirectory(folder) else {
                 // Unlistable: never guess it empty (that would remove it); loading reports why.
-                recordLoad(entry, into: &inventory)
+                recordOpen(entry, into: &inventory, logs: &logs)
                 continue
             }
             var remaining: [String] = []
@@ -47,22 +56,34 @@ extension DataDirectory {
                     remaining.append(file)
                 }
             }
-            if remaining.isEmpty, (try? SystemCalls.removeTree(folder)) != nil {
+            if isUnfinishedCreate(folder, files: remaining), (try? SystemCalls.removeTree(folder)) != nil {
                 inventory.removedLeftovers.append(folder)
                 continue
             }
-            recordLoad(entry, into: &inventory)
+            recordOpen(entry, into: &inventory, logs: &logs)
         }
         if !inventory.removedLeftovers.isEmpty {
             try? SystemCalls.syncDirectory(modelsPath)
         }
-        return inventory
+        return (inventory, logs)
     }
 
-    /// Loads one model into the inventory, or records why it cannot be.
-    private func recordLoad(_ name: String, into inventory: inout DataDirectoryInventory) {
+    /// A folder with no checkpoint and at most a log without records: a create stops there
+    /// only when a crash cut it short, before its checkpoint's rename, so before it was
+    /// acknowledged.
+    private func isUnfinishedCreate(_ folder: String, files: [String]) -> Bool {
+        guard !files.contains(PersistedModel.fileName), !files.contains(PersistedModel.formatOneFileName) else { return false }
+        if files.isEmpty { return true }
+        guard files == [CommitLog.fileName], let log = try? SystemCalls.readAll(folder + "/" + CommitLog.fileName) else { return false }
+        return log.count <= CommitLog.headerSize
+    }
+
+    /// Opens one model into the inventory, or records why it cannot be.
+    private func recordOpen(_ name: String, into inventory: inout DataDirectoryInventory, logs: inout [String: CommitLog]) {
         do throws(StorageError) {
-            inventory.models.append(try load(name))
+            let (model, log) = try open(name)
+            inventory.models.append(model)
+            logs[name] = log
         } catch .damagedModel(let name, let damage) {
             inventory.damaged.append((name, damage))
         } catch {

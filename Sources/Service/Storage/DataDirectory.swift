@@ -1,19 +1,21 @@
-/// The data directory: one folder per model, each write durable before it returns. The layout,
-/// the durability protocol and the crash analysis are in `Service.docc/Storage.md`.
+/// The data directory: one folder per model, holding a checkpoint and the log of commits
+/// since. The layout, the durability protocol and the crash analysis are in
+/// `Service.docc/Storage.md`.
 ///
 /// ```
 /// <root>/
-///   .lock                         held (flock) while a server uses the directory
-///   models/<name>/model.safetensors
-///   models/<name>/.tmp-…          only while a write is in flight (or after a crash during one)
-///   trash/<name>.<random>/        only while a delete is in flight (or after a crash during one)
+///   .lock                              held (flock) while a server uses the directory
+///   FORMAT                             "paramd data directory format 2"
+///   models/<name>/checkpoint.safetensors
+///   models/<name>/log                  commits since the checkpoint (``CommitLog``)
+///   models/<name>/.tmp-…               only while a write is in flight (or after a crash during one)
+///   trash/<name>.<random>/             only while a delete is in flight (or after a crash during one)
 /// ```
 ///
-/// Every call blocks on disk I/O: from async code use ``ModelFileStore``, which runs them on
-/// threads of its own. Names are checked against the model-name rule before any path is built,
-/// so `..`, `a/b` or a NUL byte never reach the file system. Writes to one model must be
-/// serialized by the caller (the service's per-model write lock); writes to different models
-/// may run in parallel.
+/// Every call blocks on disk I/O: ``FileModelStore`` runs them on threads of its own. Names are
+/// checked against the model-name rule before any path is built, so `..`, `a/b` or a NUL byte
+/// never reach the file system. Writes to one model must be serialized by the caller (its
+/// ``ModelFiles`` queue); writes to different models may run in parallel.
 public final class DataDirectory: Sendable {
     /// The directory's path as given.
     public let root: String
@@ -35,6 +37,7 @@ public final class DataDirectory: Sendable {
         do throws(StorageError) {
             try DurableFile.makeDirectory("models", in: root)
             try DurableFile.makeDirectory("trash", in: root)
+            try checkFormat()
         } catch {
             SystemCalls.close(descriptor)
             throw error
@@ -45,36 +48,71 @@ public final class DataDirectory: Sendable {
         SystemCalls.close(lockDescriptor)  // releases the flock
     }
 
-    /// Durably stores `model`, replacing any earlier state of it as one atomic step.
-    ///
-    /// When this returns, the model survives a crash or power cut; when it throws, the earlier
-    /// state is still stored, whole.
-    public func save(_ model: PersistedModel) throws(StorageError) {
+    /// Durably stores a new model: its folder, an empty log, then its checkpoint (whose
+    /// rename, fsynced with the folder, is the instant the model exists). A folder left without
+    /// a checkpoint by a crash is an unfinished create, removed on the next start.
+    /// - Returns: the new model's open log.
+    func create(_ model: PersistedModel) throws(StorageError) -> CommitLog {
         try Self.validate(model.name)
+        let folder = modelsPath + "/" + model.name
+        guard !SystemCalls.exists(folder + "/" + PersistedModel.fileName) else {
+            throw .ioFailure(operation: "create", path: folder, errno: 17)  // EEXIST: the caller checks names first
+        }
+        // A folder without a checkpoint is what a failed create leaves when it cannot clean up.
+        if SystemCalls.exists(folder) { try SystemCalls.removeTree(folder) }
         try DurableFile.makeDirectory(model.name, in: modelsPath)
+        var log: CommitLog?
+        do throws(StorageError) {
+            log = try CommitLog.create(in: folder)
+            try writeCheckpoint(model)
+            return log!
+        } catch {
+            log?.close()
+            try? SystemCalls.removeTree(folder)
+            throw error
+        }
+    }
+
+    /// Durably replaces the checkpoint of `model` (temporary file, fsync, rename, folder
+    /// fsync), written a tensor at a time from the model's own storage.
+    public func writeCheckpoint(_ model: PersistedModel) throws(StorageError) {
+        try Self.validate(model.name)
         try DurableFile.write(to: PersistedModel.fileName, in: modelsPath + "/" + model.name, contents: model.writeFile)
     }
 
-    /// Reads and verifies one stored model.
-    ///
+    /// Reads one stored model: its checkpoint, then its log replayed on top (a torn tail is
+    /// truncated away). A folder converted from format 1 gets its empty log here.
+    /// - Returns: the model and its open log, positioned after the last good record.
     /// - Throws: `.modelNotFound`, or `.damagedModel` naming what is wrong with it.
-    public func load(_ name: String) throws(StorageError) -> PersistedModel {
+    func open(_ name: String) throws(StorageError) -> (model: PersistedModel, log: CommitLog) {
         try Self.validate(name)
         let folder = modelsPath + "/" + name
         guard SystemCalls.isDirectory(folder) else { throw .modelNotFound(name) }
-        let bytes: [UInt8]
+        var model: PersistedModel
         do throws(StorageError) {
-            bytes = try SystemCalls.readAll(folder + "/" + PersistedModel.fileName)
+            model = try PersistedModel.read(checkpointAt: folder + "/" + PersistedModel.fileName, name: name)
         } catch .fileNotFound {
             throw .damagedModel(name, .missingFile)
+        } catch .damagedModel(let name, let damage) {
+            throw .damagedModel(name, damage)
         } catch {
             throw .damagedModel(name, .unreadable(error))
         }
-        do throws(StorageDamage) {
-            return try PersistedModel(file: bytes, name: name)
-        } catch {
-            throw .damagedModel(name, error)
+        let log: CommitLog
+        if SystemCalls.exists(folder + "/" + CommitLog.fileName) {
+            log = try CommitLog.open(in: folder, replayingOnto: &model)
+        } else {
+            log = try CommitLog.create(in: folder)
+            try SystemCalls.syncDirectory(folder)
         }
+        return (model, log)
+    }
+
+    /// Reads and verifies one stored model (checkpoint and log), then closes its log.
+    public func load(_ name: String) throws(StorageError) -> PersistedModel {
+        let (model, log) = try open(name)
+        log.close()
+        return model
     }
 
     /// Durably removes a model: its folder is renamed into `trash/` (one atomic step, then
@@ -86,8 +124,14 @@ public final class DataDirectory: Sendable {
         guard SystemCalls.isDirectory(folder) else { throw .modelNotFound(name) }
         let discarded = trashPath + "/" + name + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         try SystemCalls.rename(folder, to: discarded)
-        try SystemCalls.syncDirectory(modelsPath)
-        try SystemCalls.syncDirectory(trashPath)
+        do throws(StorageError) {
+            try SystemCalls.syncDirectory(modelsPath)
+            try SystemCalls.syncDirectory(trashPath)
+        } catch {
+            // Not durable, so not done: put the folder back, as the client will be told.
+            try? SystemCalls.rename(discarded, to: folder)
+            throw error
+        }
         // The delete is durable now; failing to free the space is not the client's problem.
         try? SystemCalls.removeTree(discarded)
     }

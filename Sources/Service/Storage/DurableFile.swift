@@ -17,23 +17,33 @@ enum DurableFile {
     static func isTemporaryName(_ name: String) -> Bool { name.hasPrefix(temporaryPrefix) }
 
     /// Atomically and durably replaces (or creates) `path` in `directory` with `bytes`.
-    static func write(_ bytes: [UInt8], to name: String, in directory: String) throws(StorageError) {
-        try write(to: name, in: directory) { (write) throws(StorageError) in try SystemCalls.withBytes(of: bytes, write) }
+    /// - Parameter syncingDirectory: false when the caller fsyncs the directory itself, after
+    ///   more changes to it (the write is durable only then).
+    static func write(_ bytes: [UInt8], to name: String, in directory: String, syncingDirectory: Bool = true) throws(StorageError) {
+        try write(to: name, in: directory, syncingDirectory: syncingDirectory) { (write) throws(StorageError) in
+            try SystemCalls.withBytes(of: bytes, write)
+        }
+    }
+
+    /// A fresh temporary path for a new version of `name` in `directory`.
+    static func temporaryPath(for name: String, in directory: String) -> String {
+        directory + "/" + temporaryPrefix + name + "-"
+            + String(SystemCalls.processID) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
     /// Atomically and durably replaces (or creates) `path` in `directory` with what `contents`
     /// passes, in order, to the function it is given: a file written a part at a time, never
     /// assembled in memory.
     static func write(
-        to name: String, in directory: String,
+        to name: String, in directory: String, syncingDirectory: Bool = true,
         contents: ((UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) -> Void
     ) throws(StorageError) {
-        let temporary = directory + "/" + temporaryPrefix + name + "-"
-            + String(SystemCalls.processID) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let temporary = temporaryPath(for: name, in: directory)
         let descriptor = try SystemCalls.createExclusive(temporary)
         do throws(StorageError) {
             try contents { (part) throws(StorageError) in try SystemCalls.writeAll(descriptor, part, path: temporary) }
             try SystemCalls.sync(descriptor, path: temporary)
+            StorageCrashPoint.reach(.temporarySynced)
         } catch {
             SystemCalls.close(descriptor)
             try? SystemCalls.removeFile(temporary)
@@ -46,7 +56,8 @@ enum DurableFile {
             try? SystemCalls.removeFile(temporary)
             throw error
         }
-        try SystemCalls.syncDirectory(directory)
+        StorageCrashPoint.reach(.renamed)
+        if syncingDirectory { try SystemCalls.syncDirectory(directory) }
     }
 
     /// Creates `directory` inside `parent` if missing, durably (the parent is fsynced).

@@ -1,7 +1,8 @@
 import JSON
 import NeuralNet
 
-/// The file format: one safetensors file per model, `models/<name>/model.safetensors`.
+/// The checkpoint format: one safetensors file per model, `models/<name>/checkpoint.safetensors`
+/// (named `model.safetensors` in format 1 data directories, which held nothing else).
 ///
 /// The tensors are stored under their state-dict paths, so `safetensors.torch.load_file` reads
 /// a model's file directly into a PyTorch `state_dict`. The rest lives in `__metadata__`:
@@ -20,7 +21,9 @@ import NeuralNet
 /// bounds the rate of durable PATCHes. The checksum covers every byte (header, document and
 /// data), so a torn or garbled file is recognised on load even where the format would parse.
 extension PersistedModel {
-    static let fileName = "model.safetensors"
+    static let fileName = "checkpoint.safetensors"
+    /// The file's name in a format 1 data directory.
+    static let formatOneFileName = "model.safetensors"
     static let formatVersion = "1"
     private static let checksumKey = "paramd.checksum"
     /// `"paramd.checksum":"` as the writer spells it; its 8 digits follow.
@@ -86,31 +89,35 @@ extension PersistedModel {
         } catch {
             throw .notSafeTensors(error)
         }
+        guard Self.checksumDigits(in: bytes) != nil else { throw .missingMetadata(Self.checksumKey) }
+        let (version, document) = try Self.decode(metadata: file.metadata, name: name)
+        self.init(name: name, version: version, document: document, tensors: file.tensors)
+    }
+
+    /// The version and document a checkpoint's metadata holds, each entry checked.
+    static func decode(metadata: [String: String], name: String) throws(StorageDamage) -> (version: Int, document: JSONValue) {
         func entry(_ key: String) throws(StorageDamage) -> String {
-            guard let value = file.metadata[key] else { throw .missingMetadata(key) }
+            guard let value = metadata[key] else { throw .missingMetadata(key) }
             return value
         }
         let format = try entry("paramd.format")
         guard format == Self.formatVersion else { throw .unsupportedFormat(format) }
         let checksumText = try entry(Self.checksumKey)
-        guard Self.checksumDigits(in: bytes) != nil, checksumText.utf8.count == 8, UInt32(checksumText, radix: 16) != nil
-        else { throw .missingMetadata(Self.checksumKey) }
+        guard checksumText.utf8.count == 8, UInt32(checksumText, radix: 16) != nil else { throw .missingMetadata(Self.checksumKey) }
         let storedName = try entry("paramd.name")
         guard storedName == name else { throw .nameMismatch(stored: storedName) }
         let versionText = try entry("paramd.version")
         guard let version = Int(versionText), version >= 0 else { throw .invalidVersion(versionText) }
         let documentText = try entry("paramd.document")
-        let document: JSONValue
         do throws(JSONError) {
-            document = try JSONValue(parsing: documentText)
+            return (version, try JSONValue(parsing: documentText))
         } catch {
             throw .invalidDocument(error)
         }
-        self.init(name: name, version: version, document: document, tensors: file.tensors)
     }
 
     /// Where the checksum's 8 hex digits are, searching the header only.
-    private static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
+    static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
         guard bytes.count >= 8 else { return nil }
         let length = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard length <= UInt64(bytes.count - 8) else { return nil }

@@ -17,6 +17,10 @@ public enum StorageError: Error, Sendable, Equatable {
     case unencodableModel(String, SafeTensorsError)
     /// Another process holds the data directory's lock.
     case directoryInUse(path: String)
+    /// The data directory was written by a newer paramd, in a format this one cannot read.
+    case newerFormat(path: String, found: Int, supported: Int)
+    /// The data directory's format file is not one paramd writes.
+    case unreadableFormat(path: String)
     /// ENOSPC or EDQUOT.
     case diskFull(path: String)
     /// EACCES, EPERM or EROFS.
@@ -29,7 +33,7 @@ public enum StorageError: Error, Sendable, Equatable {
     /// Whether the failure is the disk's, not the request's: a 507 for the client.
     public var isInsufficientStorage: Bool {
         switch self {
-        case .diskFull, .permissionDenied, .ioFailure, .fileNotFound, .directoryInUse: true
+        case .diskFull, .permissionDenied, .ioFailure, .fileNotFound, .directoryInUse, .newerFormat, .unreadableFormat: true
         case .invalidModelName, .modelNotFound, .damagedModel, .unencodableModel: false
         }
     }
@@ -55,6 +59,8 @@ public enum StorageDamage: Error, Sendable, Equatable {
     case invalidDocument(JSONError)
     /// The file says it belongs to another model (a folder renamed by hand).
     case nameMismatch(stored: String)
+    /// A commit-log record with a good checksum that does not fit the log or the model.
+    case invalidLogRecord(String)
 }
 
 extension StorageError: CustomStringConvertible {
@@ -70,6 +76,10 @@ extension StorageError: CustomStringConvertible {
             return "the model \(name.debugDescription) cannot be stored: \(error)"
         case .directoryInUse(let path):
             return "the data directory \(path) is in use by another process"
+        case .newerFormat(let path, let found, let supported):
+            return "the data directory \(path) has format \(found), written by a newer paramd; this one reads formats up to \(supported): run the newer paramd, or point --data-dir elsewhere"
+        case .unreadableFormat(let path):
+            return "\(path) is not a paramd format file; this directory was not written by paramd"
         case .diskFull(let path):
             return "no space left on the device while writing \(path)"
         case .permissionDenied(let path):
@@ -85,7 +95,7 @@ extension StorageError: CustomStringConvertible {
 extension StorageDamage: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .missingFile: "the model folder has no model.safetensors"
+        case .missingFile: "the model folder has no checkpoint.safetensors"
         case .unreadable(let error): "the file cannot be read: \(error)"
         case .notSafeTensors(let error): "the file is not valid safetensors: \(error)"
         case .checksumMismatch(let stored, let computed):
@@ -95,6 +105,7 @@ extension StorageDamage: CustomStringConvertible {
         case .invalidVersion(let text): "the stored version \(text.debugDescription) is not a non-negative integer"
         case .invalidDocument(let error): "the stored model document is not valid JSON: \(error)"
         case .nameMismatch(let stored): "the file belongs to the model \(stored.debugDescription)"
+        case .invalidLogRecord(let reason): "the commit log does not fit the model: \(reason)"
         }
     }
 

@@ -182,7 +182,7 @@ enum SystemCalls {
     static var processID: Int32 { getpid() }
 
     /// Runs a call again while it fails with EINTR.
-    private static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
+    static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
         while true {
             let result = call()
             if result >= 0 || errno != EINTR { return result }

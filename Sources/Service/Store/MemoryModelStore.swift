@@ -8,6 +8,9 @@ public final class MemoryModelStore: ModelStore {
         var failingWrites = 0
         var saves = 0
         var saveDelay = Duration.zero
+        /// While true, creates and commits wait in `heldSaves` until ``releaseSaves()``.
+        var holdsSaves = false
+        var heldSaves: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -27,6 +30,25 @@ public final class MemoryModelStore: ModelStore {
     public func delaySaves(by delay: Duration) {
         state.withLock { $0.saveDelay = delay }
     }
+
+    /// Makes later creates and commits wait, as a stalled disk does, until ``releaseSaves()``:
+    /// tests then know a save is in progress (``heldSaveCount``) instead of guessing with a sleep.
+    public func holdSaves() {
+        state.withLock { $0.holdsSaves = true }
+    }
+
+    /// Lets every held save, and every later one, go on.
+    public func releaseSaves() {
+        let held = state.withLock { state in
+            state.holdsSaves = false
+            defer { state.heldSaves.removeAll() }
+            return state.heldSaves
+        }
+        for save in held { save.resume() }
+    }
+
+    /// Saves waiting on ``holdSaves()`` now.
+    public var heldSaveCount: Int { state.withLock { $0.heldSaves.count } }
 
     /// What is stored under `name`.
     public func stored(_ name: String) -> StoredModel? {
@@ -51,6 +73,14 @@ public final class MemoryModelStore: ModelStore {
         if case .delete = change {} else {
             let delay = state.withLock { $0.saveDelay }
             if delay > .zero { try? await Task.sleep(for: delay) }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let proceeds = state.withLock { state -> Bool in
+                    guard state.holdsSaves else { return true }
+                    state.heldSaves.append(continuation)
+                    return false
+                }
+                if proceeds { continuation.resume() }
+            }
         }
         try state.withLock { (state) throws(ModelStoreError) in
             if state.failingWrites > 0 {
@@ -66,7 +96,7 @@ public final class MemoryModelStore: ModelStore {
                 guard model.version == commit.expectedVersion else {
                     throw .versionConflict(model: commit.name, expected: commit.expectedVersion, found: model.version)
                 }
-                try model.apply(commit)
+                model.apply(commit)
                 state.models[commit.name] = model
             case .delete(let name, let expectedVersion):
                 guard let model = state.models[name] else { throw .notFound(model: name) }

@@ -47,35 +47,43 @@ public struct ModelCommit: Sendable {
     }
 }
 
-/// New values for one tensor, or for one run of its elements.
+/// New values for one tensor, and which of its elements changed.
 ///
-/// `elements` is a slice of the tensor's own array (no copy); its indices are element offsets
-/// in row-major order, so `elements.startIndex` is where the run begins. When
-/// `isWhole`, the tensor is replaced (or added) with `shape`; otherwise the stored tensor has
-/// `shape` already and only the elements in `elements.indices` change — which is what keeps a
-/// one-element PATCH of a large tensor a small write.
+/// `values` is the whole tensor after the commit: the model's own array (copy-on-write, so
+/// nothing is copied and the snapshot before the commit keeps its values). `range` is the run of
+/// elements (row-major indices) that differ from what is stored; a store may write only
+/// `elements`, which is what keeps a one-element PATCH of a large tensor a small write, or keep
+/// `values` as the tensor. When ``isWhole`` the tensor is new, changed shape, or changed
+/// everywhere; otherwise the stored tensor has `shape` already.
 public struct TensorUpdate: Sendable, Equatable {
     public var path: String
     /// The tensor's full shape after the update.
     public var shape: [Int]
-    public var elements: ArraySlice<Float>
+    /// Every element of the tensor after the update.
+    public var values: [Float]
+    /// The elements that changed.
+    public var range: Range<Int>
 
     /// Every element: the tensor is replaced or added.
     public init(whole tensor: StoredTensor) {
         path = tensor.path
         shape = tensor.shape
-        elements = tensor.values[...]
+        values = tensor.values
+        range = 0..<tensor.values.count
     }
 
-    /// The elements `range` of `values` (the tensor's full array) change; the rest stay.
+    /// The elements `range` of `values` (the tensor's full array) changed; the rest did not.
     public init(path: String, shape: [Int], values: [Float], range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= values.count, "the changed run lies inside the tensor")
         self.path = path
         self.shape = shape
-        elements = values[range]
+        self.values = values
+        self.range = range
     }
 
-    /// Whether the update carries the whole tensor.
-    public var isWhole: Bool { elements.startIndex == 0 && elements.count == Self.elementCount(shape) }
+    /// The changed elements, as a slice of `values` (indices are element offsets).
+    public var elements: ArraySlice<Float> { values[range] }
 
-    static func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+    /// Whether the update carries the whole tensor.
+    public var isWhole: Bool { range == 0..<values.count }
 }

@@ -1,0 +1,63 @@
+import HTTP
+import JSON
+import NeuralNet
+import Testing
+@testable import Service
+
+/// Large bodies are streamed a chunk at a time, and the streamed bytes are exactly those the
+/// whole-body path writes: nested JSON split at any row or inside a long vector, raw floats,
+/// the listing with values, the safetensors state dict.
+struct StreamedBodyTests {
+    /// A weight of 600 × 512 (307200 elements, above the threshold) beside small tensors; and a
+    /// 1 → 300000 layer, whose bias is one long vector.
+    static let spec = #"""
+        {"name": "big", "seed": 3, "spec": {"type": "sequential", "layers": [
+          {"type": "linear", "in": 512, "out": 600}, {"type": "relu"}, {"type": "linear", "in": 600, "out": 1}]}}
+        """#
+    static let wide = #"""
+        {"name": "wide", "seed": 4, "spec": {"type": "linear", "in": 1, "out": 300000}}
+        """#
+
+    static func isStreamed(_ harness: ServiceHarness, _ target: String, headers: [String: String] = [:]) async throws -> Bool {
+        var fields = HTTPHeaders()
+        for (name, value) in headers { fields.set(name, value) }
+        let request = HTTPRequest(head: try HTTPRequestHead(method: .get, target: target, headers: fields), body: [], id: "t")
+        if case .stream = try await harness.router.respond(to: request).body { return true }
+        return false
+    }
+
+    @Test func aLargeParameterStreamsTheBytesTheWholeBodyHas() async throws {
+        let harness = await ServiceHarness()
+        #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
+        #expect(try await harness.send(.post, "/v1/models", json: Self.wide).status == 201)
+        for (model, path) in [("big", "0.weight"), ("wide", "weight"), ("wide", "bias")] {
+            let state = try await harness.service.registry.slot(named: model).state()
+            let parameter = try state.model.parameter(path)
+            let target = "/v1/models/\(model)/parameters/\(path)"
+            #expect(try await Self.isStreamed(harness, target))
+            let streamed = try await harness.send(.get, target)
+            #expect(streamed.status == 200 && streamed.headers["ETag"] == "\"1\"")
+            #expect(streamed.body == (try ParameterBody.json(parameter, slice: nil, path: path)), "\(model) \(path)")
+            let raw = try await harness.send(.get, target, headers: ["Accept": "application/octet-stream"])
+            #expect(raw.body == parameter.value.scalars.withUnsafeBytes { Array($0) })
+            #expect(raw.headers["Tensor-Shape"] == TensorShapeHeader.format(parameter.shape))
+        }
+        let small = "/v1/models/big/parameters/0.bias"
+        #expect(try await !Self.isStreamed(harness, small), "a small body stays whole")
+    }
+
+    @Test func theListingWithValuesAndTheStateDictStreamTheSameBytes() async throws {
+        let harness = await ServiceHarness()
+        #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
+        let state = try await harness.service.registry.slot(named: "big").state()
+        let parameters = try state.model.namedParameters()
+        let listing = try await harness.send(.get, "/v1/models/big/parameters?values=true")
+        #expect(listing.body == ParamdService.parameterListing(parameters, includeValues: true, capacity: 0))
+        #expect(try await Self.isStreamed(harness, "/v1/models/big/state-dict"))
+        let exported = try await harness.send(.get, "/v1/models/big/state-dict")
+        let file = try SafeTensorsFile(decoding: exported.body)
+        #expect(file.tensors.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+        #expect(file.tensors[0].values == parameters[0].value.scalars)
+        #expect(exported.headers["Content-Disposition"] == "attachment; filename=\"big.safetensors\"")
+    }
+}

@@ -1,0 +1,320 @@
+"""The storage figures of issue #10, each beside the physical limit it is held to, measured in
+the same run on the same disk. Standard library only.
+
+Usage: python3 storage_bench.py PARAMD_BINARY WORK_DIR     (bench/storage/run.sh calls it)
+
+1. Durable PATCH of one element (p50 of sequential requests) for models of 1M, 33M and 268M
+   parameters, against a 4 KiB append + fsync in the same directory, the two interleaved in
+   blocks so drift hits both alike.
+2. Throughput of 16 concurrent writers, each PATCHing one element of its own choosing of the
+   same 33M model, and of one writer, for the group-commit gain.
+3. Peak RSS (VmHWM, reset after loading) while serving a mix of GET (JSON, raw, ?values=true),
+   PATCH, PUT of a small tensor, and forward, for N = 134 MB and 1 GB, against 1.25 N + 64 MB.
+4. A 1 GB model: create, a full raw GET of every parameter, and a start-up load, in GB/s of
+   parameters, against the disk's sequential write+fsync and read rates measured here.
+"""
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+MB = 1 << 20
+
+
+def spec(width, layers):
+    body = []
+    for index in range(layers):
+        if index:
+            body.append({"type": "relu"})
+        body.append({"type": "linear", "in": width, "out": width})
+    return {"type": "sequential", "layers": body}
+
+
+MODELS = [  # name, spec, parameters
+    ("m1", spec(1000, 1), 1000 * 1000 + 1000),
+    ("m33", spec(4096, 2), 2 * (4096 * 4096 + 4096)),
+    ("m268", spec(4096, 16), 16 * (4096 * 4096 + 4096)),
+]
+
+
+class Server:
+    def __init__(self, binary, data, extra=()):
+        self.process = subprocess.Popen(
+            [binary, "--host", "127.0.0.1", "--port", "0", "--data-dir", data, "--log-level", "info", *extra],
+            stderr=subprocess.PIPE, text=True)
+        self.started = time.perf_counter()
+        for line in self.process.stderr:
+            if "listening" in line:
+                self.port = int(line.split("port=")[1].split()[0].strip('"'))
+                break
+        threading.Thread(target=lambda: [None for _ in self.process.stderr], daemon=True).start()
+
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+
+    def wait_ready(self):
+        while True:
+            try:
+                connection = self.connect()
+                connection.request("GET", "/readyz")
+                if connection.getresponse().status == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                pass
+            time.sleep(0.01)
+
+    def peak_rss(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def reset_peak(self):
+        with open(f"/proc/{self.process.pid}/clear_refs", "w") as refs:
+            refs.write("5")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def request(connection, method, path, body=None, headers=None, stream_to=None):
+    headers = dict(headers or {})
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    size = 0
+    if stream_to is None:
+        data = response.read()
+        size = len(data)
+    else:
+        data = b""
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+    if response.status >= 300:
+        raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
+    return response, data, size
+
+
+def append_fsync_probe(directory, count):
+    """p50 and all latencies of appending 4 KiB and fsyncing, as a log append does."""
+    path = os.path.join(directory, "probe-append")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    block = os.urandom(4096)
+    latencies = []
+    for _ in range(count):
+        start = time.perf_counter()
+        os.write(fd, block)
+        os.fsync(fd)
+        latencies.append(time.perf_counter() - start)
+    os.close(fd)
+    return latencies
+
+
+def patch_latencies(server, model, count, offset):
+    connection = server.connect()
+    latencies = []
+    for index in range(count):
+        body = {"op": "set", "index": [(offset + index) % 1000], "value": float(index)}
+        start = time.perf_counter()
+        request(connection, "PATCH", f"/v1/models/{model}/parameters/0.bias", body)
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
+def ms(seconds):
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def section_patch(server, data):
+    print("\n== 1. durable PATCH of one element vs a 4 KiB append+fsync (p50, interleaved blocks of 25)")
+    print(f"{'model':>8} {'params':>12} {'PATCH p50':>11} {'probe p50':>11} {'ratio':>6}  (target ≤ 2.0)")
+    for name, _, parameters in MODELS:
+        patches, probes = [], []
+        for block in range(8):
+            patches += patch_latencies(server, name, 25, block * 25)
+            probes += append_fsync_probe(data, 25)
+        patch, probe = statistics.median(patches), statistics.median(probes)
+        print(f"{name:>8} {parameters:>12,} {ms(patch):>11} {ms(probe):>11} {patch / probe:>6.2f}")
+
+
+def section_writers(server):
+    print("\n== 2. concurrent writers on m33 (PATCH of one element each, 5 s)")
+    for writers in (1, 16):
+        counts = [0] * writers
+        stop = time.perf_counter() + 5
+
+        def run(index):
+            connection = server.connect()
+            while time.perf_counter() < stop:
+                body = {"op": "set", "index": [index], "value": float(counts[index])}
+                request(connection, "PATCH", "/v1/models/m33/parameters/0.bias", body)
+                counts[index] += 1
+
+        threads = [threading.Thread(target=run, args=(index,)) for index in range(writers)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(f"{writers:>3} writers: {sum(counts) / (time.perf_counter() - start):8.0f} durable writes/s")
+
+
+def serving_mix(server, model, width, layers):
+    """Every kind of request, some at once, a slow reader among them."""
+    errors = []
+
+    def guarded(work):
+        def run():
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+        return run
+
+    def reads():
+        connection = server.connect()
+        request(connection, "GET", f"/v1/models/{model}/parameters/0.weight", stream_to=True)
+        request(connection, "GET", f"/v1/models/{model}/parameters/0.weight",
+                headers={"Accept": "application/octet-stream"}, stream_to=True)
+        request(connection, "GET", f"/v1/models/{model}/parameters?values=true", stream_to=True)
+        request(connection, "GET", f"/v1/models/{model}/state-dict", stream_to=True)
+
+    def slow_reader():
+        connection = server.connect()
+        connection.request("GET", f"/v1/models/{model}/parameters/0.weight")
+        response = connection.getresponse()
+        while chunk := response.read(64 << 10):
+            time.sleep(0.002)
+
+    def writes():
+        connection = server.connect()
+        for index in range(20):
+            request(connection, "PATCH", f"/v1/models/{model}/parameters/{2 * (layers - 1)}.weight",
+                    {"op": "set", "index": [index, index], "value": 1.0})
+            request(connection, "PUT", f"/v1/models/{model}/parameters/0.bias", {"value": [float(index)] * width})
+            request(connection, "POST", f"/v1/models/{model}/forward", {"inputs": [[0.5] * width]})
+
+    threads = [threading.Thread(target=guarded(work)) for work in (reads, slow_reader, writes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def section_memory(binary, work, data):
+    print("\n== 3. peak RSS while serving GET (JSON, raw, ?values=true, state-dict, a slow reader), PATCH, PUT, forward")
+    print(f"{'model':>8} {'N':>9} {'peak RSS':>9} {'1.25N+64MB':>11} {'ratio':>6}  (target ≤ 1.0)")
+    for name, model_spec, parameters in MODELS[1:]:
+        directory = os.path.join(work, "memory-" + name)
+        os.makedirs(directory)
+        os.rename(os.path.join(data, "models", name), os.path.join(directory, "models-" + name))
+        os.makedirs(os.path.join(directory, "models"))
+        os.rename(os.path.join(directory, "models-" + name), os.path.join(directory, "models", name))
+        with open(os.path.join(data, "FORMAT"), "rb") as source, open(os.path.join(directory, "FORMAT"), "wb") as target:
+            target.write(source.read())
+        server = Server(binary, directory)
+        server.wait_ready()
+        loaded = server.peak_rss()
+        server.reset_peak()
+        layers = len([layer for layer in model_spec["layers"] if layer["type"] == "linear"])
+        serving_mix(server, name, 4096, layers)
+        peak = server.peak_rss()
+        server.stop()
+        size = parameters * 4
+        bound = 1.25 * size + 64 * MB
+        print(f"{name:>8} {size / MB:>7.0f}MB {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}"
+              f"   (after loading: {loaded / MB:.0f} MB)")
+        os.rename(os.path.join(directory, "models", name), os.path.join(data, "models", name))
+
+
+def disk_rates(directory, size):
+    path = os.path.join(directory, "probe-sequential")
+    block = os.urandom(8 * MB)
+    start = time.perf_counter()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    for _ in range(size // len(block)):
+        os.write(fd, block)
+    os.fsync(fd)
+    os.close(fd)
+    write = size / (time.perf_counter() - start)
+    dropped = drop_caches()
+    start = time.perf_counter()
+    fd = os.open(path, os.O_RDONLY)
+    while os.read(fd, 8 * MB):
+        pass
+    os.close(fd)
+    read = size / (time.perf_counter() - start)
+    os.unlink(path)
+    return write, read, dropped
+
+
+def drop_caches():
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as caches:
+            caches.write("3")
+        return True
+    except OSError:
+        return False
+
+
+def section_rates(binary, data, create_seconds):
+    print("\n== 4. a 1 GB model (m268): rates in GB/s of parameters")
+    size = MODELS[2][2] * 4
+    write, read, dropped = disk_rates(data, size)
+    server = Server(binary, data)
+    server.wait_ready()
+    # A second 1 GB model, so the start-up below loads a directory of more than 2 GB.
+    request(server.connect(), "POST", "/v1/models", {"name": "m268b", "seed": 2, "spec": MODELS[2][1]})
+    stored = sum(parameters for _, _, parameters in MODELS) * 4 + size
+    # curl, one connection for every parameter: the client must not be what is measured.
+    urls = [f"http://127.0.0.1:{server.port}/v1/models/m268/parameters/{2 * layer}.{suffix}"
+            for layer in range(16) for suffix in ("weight", "bias")]
+    start = time.perf_counter()
+    sizes = subprocess.run(["curl", "-s", "-H", "Accept: application/octet-stream", "-w", "%{size_download}\n"]
+                           + [argument for url in urls for argument in ("-o", "/dev/null", url)],
+                           check=True, capture_output=True, text=True).stdout.split()
+    get_rate = sum(int(size) for size in sizes) / (time.perf_counter() - start)
+    server.stop()
+    dropped = drop_caches() and dropped
+    server = Server(binary, data)
+    load_seconds = server.wait_ready()
+    server.stop()
+    gb = 1e9
+    print(f"  create (POST, random init + durable checkpoint): {size / create_seconds / gb:5.2f} GB/s  ({create_seconds:.2f} s)")
+    print(f"  full raw GET of every parameter:                 {get_rate / gb:5.2f} GB/s")
+    print(f"  start-up load of {stored / gb:.2f} GB (4 models, process start to ready): {stored / load_seconds / gb:5.2f} GB/s  ({load_seconds:.2f} s)")
+    print(f"  disk: sequential write+fsync {write / gb:.2f} GB/s, read {read / gb:.2f} GB/s"
+          + ("" if dropped else "  (page cache could not be dropped here: the read and the load are from memory)"))
+
+
+def main(binary, work):
+    data = os.path.join(work, "data")
+    server = Server(binary, data)
+    server.wait_ready()
+    connection = server.connect()
+    create_seconds = 0.0
+    for name, model_spec, _ in MODELS:
+        start = time.perf_counter()
+        request(connection, "POST", "/v1/models", {"name": name, "seed": 1, "spec": model_spec})
+        if name == "m268":
+            create_seconds = time.perf_counter() - start
+    section_patch(server, data)
+    section_writers(server)
+    server.stop()
+    section_memory(binary, work, data)
+    section_rates(binary, data, create_seconds)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
