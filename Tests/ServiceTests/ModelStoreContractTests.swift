@@ -4,8 +4,8 @@ import Postgres
 import Testing
 @testable import Service
 
-/// The ``ModelStore`` contract, one body run against every backend: the in-memory store and
-/// PostgreSQL when `PARAMD_TEST_POSTGRES_URL` names a server (the pytest suite
+/// The ``ModelStore`` contract, one body run against every backend: the in-memory store, the
+/// file store, and PostgreSQL when `PARAMD_TEST_POSTGRES_URL` names a server (the pytest suite
 /// Tests/python/test_replicas.py starts one and runs these, so CI runs them for real).
 enum ModelStoreContract {
     static let document: JSONValue = .object(["spec": .object(["type": .string("sequential")]), "seed": .number(0)])
@@ -71,6 +71,14 @@ enum ModelStoreContract {
 struct MemoryStoreContractTests {
     @Test func keepsTheStoreContract() async throws {
         try await ModelStoreContract.run(MemoryModelStore())
+    }
+}
+
+struct FileStoreContractTests {
+    @Test func keepsTheStoreContract() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("paramd-contract-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try await ModelStoreContract.run(try FileModelStore(root: root))
     }
 }
 
