@@ -1,5 +1,5 @@
 # Multi-stage build: compile with the full toolchain, ship only the binary and the shared
-# libraries it needs (OpenSSL 3, zlib, libstdc++; the Swift runtime is linked in statically).
+# libraries it needs (OpenSSL 3, zlib, libpq, libstdc++; the Swift runtime is linked in statically).
 #
 # With registry access (BuildKit, the default builder):
 #   docker build -t paramd:latest .
@@ -16,7 +16,7 @@ ARG BINARY=compiled
 
 FROM ${BUILD_IMAGE} AS compiled
 # hadolint ignore=DL3008
-RUN apt-get update && apt-get install -y --no-install-recommends libssl-dev zlib1g-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends libssl-dev zlib1g-dev libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Every folder Package.swift names a target in (deploy/lint.sh checks the list).
@@ -39,8 +39,8 @@ FROM ${BASE_IMAGE}
 # The debootstrap base already has the libraries (and no package index to install from);
 # debian:bookworm-slim gets them here. Versions follow the base's Debian release.
 # hadolint ignore=DL3008
-RUN if ! dpkg-query -W libssl3 zlib1g libstdc++6 ca-certificates curl >/dev/null 2>&1; then \
-        apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g libstdc++6 ca-certificates curl \
+RUN if ! dpkg-query -W libssl3 zlib1g libpq5 libstdc++6 ca-certificates curl >/dev/null 2>&1; then \
+        apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g libpq5 libstdc++6 ca-certificates curl \
         && rm -rf /var/lib/apt/lists/*; \
     fi \
     && groupadd --system --gid 10001 paramd \

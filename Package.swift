@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        // PostgreSQL's client library for the replicated store (Sources/CLibPQ/README.md).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"], exclude: ["README.md"], swiftSettings: strictSwift),
         .target(name: "HTTP", dependencies: ["CSystem", "CZlib", "COpenSSL"], exclude: ["README.md"], swiftSettings: strictSwift),
         .executableTarget(name: "HTTPBenchServer", dependencies: ["HTTP"], path: "bench/http/Server", swiftSettings: strictSwift),
         .executableTarget(
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL",
+                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,6 +78,7 @@ let package = Package(
         // Helpers the test suites share (waiting on a condition instead of sleeping).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "EndToEndTests",

@@ -9,7 +9,7 @@
 # `apt-get install` would get here.
 set -euo pipefail
 tag=${1:-paramd-base:bookworm}
-packages=libssl3,zlib1g,libstdc++6,ca-certificates,curl
+packages=libssl3,zlib1g,libpq5,libstdc++6,ca-certificates,curl
 
 # shellcheck disable=SC2016  # $(RELEASE) and $(REPO_URI) are apt's fields, not the shell's
 repo() { apt-get indextargets --format '$(RELEASE) $(REPO_URI)' | awk -v r="$1" '$1 == r { print $2; exit }'; }

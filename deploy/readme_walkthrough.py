@@ -2,6 +2,13 @@
 prints what the README shows: the walkthrough a user follows, sent to a deployed server.
 
     python3 deploy/readme_walkthrough.py --url http://127.0.0.1:PORT [--token-file FILE]
+    python3 deploy/readme_walkthrough.py --url URL_A --url URL_B --url URL_C --consistent
+
+Several --url send the examples round-robin, one replica after the other; --consistent adds
+`consistent=true` to every model URL, so a replica catches up with the write the previous one
+acknowledged before it answers (read-your-writes across replicas). Gradients live in memory on
+the replica that computed them (they are not stored), so once a model had a backward pass its
+later examples go to that replica, as a sticky session would send them.
 
 An example is a ```sh block holding one curl command followed by a ```json or ```text block
 (the pairs Tests/EndToEndTests/ReadmeExamplesTests.swift replays against a fresh binary). JSON
@@ -59,24 +66,46 @@ def matches(actual: str, expected: str, language: str) -> bool:
         return False
 
 
+MODEL_URL = re.compile(r"(localhost:8080/v[12]/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
+
+
+MODEL_NAME = re.compile(r"localhost:8080/v[12]/models/([A-Za-z0-9._-]+)")
+
+
+def consistent(command: str) -> str:
+    """Adds consistent=true to each model URL of a curl command."""
+    return MODEL_URL.sub(lambda m: m.group(1) + (m.group(2) + "&" if m.group(2) else "?") + "consistent=true", command)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8080")
+    parser.add_argument("--url", required=True, action="append", help="the server, e.g. http://127.0.0.1:8080; repeat for round-robin")
+    parser.add_argument("--consistent", action="store_true", help="read-your-writes on every model URL (?consistent=true)")
     parser.add_argument("--token-file", help="sent as a bearer token with every request")
     parser.add_argument("--max-time", type=int, default=60, help="seconds per curl command")
     args = parser.parse_args()
 
-    address = args.url.removeprefix("http://").rstrip("/")
+    addresses = [url.removeprefix("http://").rstrip("/") for url in args.url]
     curl = f"curl -s --max-time {args.max_time} "
     if args.token_file:
         token = Path(args.token_file).read_text().split("\n")[0].strip()
         curl += f"-H {shlex.quote('Authorization: Bearer ' + token)} "
     found = examples(README.read_text())
+    pinned: dict[str, str] = {}  # model -> the replica holding its gradients
     if len(found) < 30:
         print(f"walkthrough: only {len(found)} curl examples found in {README}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as scratch:  # for any file an example writes
         for number, (command, expected, language) in enumerate(found, 1):
+            if args.consistent:
+                command = consistent(command)
+            model = MODEL_NAME.search(command)
+            if model and model.group(1) in pinned:
+                address = pinned[model.group(1)]
+            else:
+                address = addresses[(number - 1) % len(addresses)]
+            if model and re.search(r"/(backward|train)\b", command):
+                pinned[model.group(1)] = address
             sent = command.replace("localhost:8080", address).replace("curl -s ", curl)
             run = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=scratch, capture_output=True, text=True,
                                  timeout=2 * args.max_time + 10)

@@ -3,6 +3,9 @@ enum QueuedOperation: Sendable {
     case write(QueuedWrite)
     /// Answered with the version the model had, or why it was not deleted.
     case delete(condition: EntityTag.Condition?, answer: @Sendable (Result<Int, any Error>) -> Void)
+    /// Catches up with a shared store (``ModelOwner/catchUp()``); answered with whether the
+    /// model is still stored, or why the store could not say.
+    case catchUp(answer: @Sendable (Result<Bool, ModelStoreError>) -> Void)
 }
 
 /// One queued change to a model.

@@ -13,8 +13,8 @@ import Synchronization
 /// slow ever holds the line.
 final class ModelOwner: Sendable {
     let name: String
-    private let store: any ModelStore
-    private let snapshot: Mutex<ModelState?>
+    let store: any ModelStore
+    let snapshot: Mutex<ModelState?>
     private let inbox = Mutex(Inbox())
     private struct Inbox {
         var pending: [QueuedOperation] = []
@@ -112,7 +112,7 @@ final class ModelOwner: Sendable {
         }
     }
 
-    private func enqueue(_ operation: QueuedOperation) {
+    func enqueue(_ operation: QueuedOperation) {
         let startsDraining = inbox.withLock { inbox in
             inbox.pending.append(operation)
             if inbox.isDraining { return false }
@@ -144,6 +144,10 @@ final class ModelOwner: Sendable {
                     if !writes.isEmpty { await commit(writes) }
                     writes.removeAll()
                     answer(await delete(condition: condition))
+                case .catchUp(let answer):
+                    if !writes.isEmpty { await commit(writes) }
+                    writes.removeAll()
+                    answer(await catchUpInLine())
                 }
             }
             if !writes.isEmpty { await commit(writes) }
@@ -152,28 +156,36 @@ final class ModelOwner: Sendable {
 
     /// Applies writes in order, stores them as one commit if any is durable, then publishes
     /// and answers.
-    private func commit(_ writes: [QueuedWrite]) async {
+    private func commit(_ writes: [QueuedWrite], attempt: Int = 1) async {
         guard var state = snapshot.withLock({ $0 }) else {
             for write in writes { write.fail(Self.gone(name)) }
             return
         }
         let committed = state
         var answers: [(ModelState, QueuedWrite.Applied)] = []
+        var applied: [QueuedWrite] = []
         var isDurable = false
         for write in writes {
             if let condition = write.condition, !condition.isSatisfied(byVersion: state.version) {
                 write.fail(EntityTag.preconditionFailed(current: state.version))
                 continue
             }
-            guard let applied = write.apply(state) else { continue }
-            state = applied.state
-            isDurable = isDurable || applied.isDurable
-            answers.append((state, applied))
+            guard let result = write.apply(state) else { continue }
+            state = result.state
+            isDurable = isDurable || result.isDurable
+            answers.append((state, result))
+            applied.append(write)
         }
         if isDurable {
             do {
                 try await store.apply(.commit(try state.commit(after: committed)))
             } catch {
+                if await rebase(after: error, attempt: attempt) {
+                    // Another replica committed first: the same writes apply again on top of its
+                    // version, where If-Match now decides, as it would have on that replica.
+                    await commit(applied, attempt: attempt + 1)
+                    return
+                }
                 let problem = Problem(error)
                 for (_, applied) in answers { applied.answer(.failure(problem)) }
                 return
@@ -200,7 +212,7 @@ final class ModelOwner: Sendable {
 
     /// Publishes one event per version a commit produced (in-memory changes make none), each
     /// naming the parameters its write changed.
-    private func announceVersions(after committed: ModelState, _ states: [ModelState]) {
+    func announceVersions(after committed: ModelState, _ states: [ModelState]) {
         guard events.hasFollowers(name) else { return }
         var previous = committed
         for state in states where state.version != previous.version {

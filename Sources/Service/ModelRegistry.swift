@@ -4,7 +4,7 @@ import NeuralNet
 /// lookup); everything per model happens in its ``ModelOwner``, outside the actor, so one
 /// lookup hop is all a forward pass pays here.
 actor ModelRegistry {
-    private enum Entry {
+    enum Entry {
         case ready(ModelOwner)
         /// Stored, but unreadable: reported by its routes, removable with DELETE.
         case damaged(reason: String)
@@ -12,7 +12,7 @@ actor ModelRegistry {
         case reserved
     }
 
-    private var entries: [String: Entry] = [:]
+    var entries: [String: Entry] = [:]
     let store: any ModelStore
     let limits: ModelLimits
     let maxModels: Int

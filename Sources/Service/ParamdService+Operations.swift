@@ -14,6 +14,10 @@ extension ParamdService {
                     Problem(status: 503, slug: "not-ready", title: "Not ready", detail: "stored models are still loading"),
                     instance: request.path)
             }
+            if let reason = (registry.store as? any ReplicatedStore)?.health.degradedReason {
+                // Still ready: reads and forwards answer from the last snapshot; writes get 503.
+                return .json(.object(["status": .string("degraded"), "reason": .string("the model store cannot be reached: \(reason)")]))
+            }
             return .json(.object(["status": .string("ready")]))
         }
         handle(&router, .get, "/metrics") { [self] _ in

@@ -1,5 +1,6 @@
 public import HTTP
 public import Logging
+import Synchronization
 
 /// The REST API of paramd as a router and server hooks, independent of sockets: tests drive
 /// ``makeRouter()`` in process, ``ParamdServer`` puts it on the network.
@@ -16,6 +17,8 @@ public final class ParamdService: Sendable {
     let accessLog: AccessLog?
     /// Model sizes for the router's placement estimates.
     let sizes: ModelSizeHints
+    /// Listens for other replicas' commits when the store is shared (``ReplicatedStore``).
+    let replicaFollower = Mutex<ReplicaFollower?>(nil)
 
     /// - Parameter accessLog: receives one line per finished request; nil logs none.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
@@ -34,12 +37,14 @@ public final class ParamdService: Sendable {
 
     /// Loads every stored model; a damaged one is logged and reported by its routes.
     public func loadModels() async {
+        await waitForSharedStore()
         let report = await registry.loadAll()
         for (name, reason) in report.damaged {
             logger.error("damaged model", metadata: ["model": "\(name)", "reason": "\(reason)"])
         }
         logger.info("models loaded", metadata: ["count": "\(report.loaded)", "damaged": "\(report.damaged.count)"])
         readiness.markReady()
+        startFollowingSharedStore()
     }
 
     /// Every route of api/openapi.yaml, errors as problem+json (on /v2 the inference protocol's
@@ -75,6 +80,7 @@ public final class ParamdService: Sendable {
         addEventRoutes(to: &router)
         addPageRoutes(to: &router)
         addInferenceProtocolRoutes(to: &router)
+        addReplicaRoutes(to: &router)
         return router
     }
 

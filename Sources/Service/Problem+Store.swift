@@ -18,6 +18,12 @@ extension Problem {
             self = Problem(
                 status: 507, slug: "storage-failure", title: "Insufficient storage",
                 detail: "the change could not be made durable, so it was not applied: \(error)")
+        case .unavailable:
+            self = Problem(
+                status: 503, slug: "store-unavailable", title: "Service unavailable",
+                detail: "the model store cannot be reached, so the change was not made; reads still answer from the last "
+                    + "snapshot. Retry shortly: \(error)",
+                headers: [("Retry-After", "1")])
         case .damaged(let model, let reason):
             self = ModelRegistry.damaged(model, reason)
         }

@@ -26,6 +26,18 @@ struct Paramd: AsyncParsableCommand {
             help: "Folder for the models, created when missing. (env PARAMD_DATA_DIR; default ./paramd-data)")
     var dataDirectory: String?
 
+    @Option(help: """
+        Where the models live: a directory or a file: URL (the default, as --data-dir), or a \
+        postgresql:// URL (libpq's rules) shared by any number of replicas. Wins over \
+        --data-dir. The password comes from PGPASSWORD or --store-password-file, never \
+        from a log. (env PARAMD_STORE)
+        """)
+    var store: String?
+
+    @Option(name: .customLong("store-password-file"),
+            help: "File whose first line is the PostgreSQL password for --store. (env PARAMD_STORE_PASSWORD_FILE)")
+    var storePasswordFile: String?
+
     @Option(name: .customLong("tls-cert"),
             help: "PEM certificate chain; with --tls-key, serve HTTPS only. (env PARAMD_TLS_CERT)")
     var tlsCertificate: String?
@@ -105,13 +117,19 @@ struct Paramd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "paramd")
-        let store: FileModelStore
-        do {
-            try FileManager.default.createDirectory(atPath: settings.service.dataDirectory, withIntermediateDirectories: true)
-            store = try FileModelStore(root: settings.service.dataDirectory, checkpointPolicy: settings.service.checkpointPolicy)
-        } catch {
-            logger.critical("cannot open the data directory", metadata: ["path": "\(settings.service.dataDirectory)", "error": "\(error)"])
-            throw ExitCode.failure
+        let store: any ModelStore
+        switch settings.store {
+        case .directory(let path):
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                store = try FileModelStore(root: path, checkpointPolicy: settings.service.checkpointPolicy)
+            } catch {
+                logger.critical("cannot open the data directory", metadata: ["path": "\(path)", "error": "\(error)"])
+                throw ExitCode.failure
+            }
+        case .postgres(let url, let password):
+            // Connects on first use; until PostgreSQL answers, /readyz says not ready and start-up retries.
+            store = PostgresModelStore(url: url, password: password)
         }
         let accessLog: AccessLog?
         do {
@@ -124,6 +142,8 @@ struct Paramd: AsyncParsableCommand {
             logger.critical("cannot open the access log", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
+        // StoreLocation's description leaves the password out.
+        logger.info("model store", metadata: ["store": "\(settings.store)"])
         let server = ParamdServer(configuration: settings.service, store: store, logger: logger, accessLog: accessLog)
         // Handlers first: a signal that arrives while starting still shuts down gracefully.
         let signals = ShutdownSignals(signals: [SIGTERM, SIGINT]) { signal in

@@ -9,6 +9,8 @@ struct Settings {
     var logLevel: Logger.Level = .info
     /// The tokens file, which SIGHUP reads again.
     var tokensFile: String?
+    /// `--store`, else the data directory.
+    var store: StoreLocation
     var accessLog = AccessLogSetting.standardError
 
     /// `--access-log`: where the per-request lines go.
@@ -42,6 +44,16 @@ struct Settings {
             service.port = port
         }
         service.dataDirectory = text(command.dataDirectory, "PARAMD_DATA_DIR") ?? service.dataDirectory
+        let storePassword = try text(command.storePasswordFile, "PARAMD_STORE_PASSWORD_FILE").map {
+            try Self.firstLine(of: $0, what: "store password file")
+        }
+        do {
+            store = try StoreLocation.parse(
+                text(command.store, "PARAMD_STORE") ?? service.dataDirectory, password: storePassword)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if case .directory(let path) = store { service.dataDirectory = path }
         service.tlsCertificatePath = text(command.tlsCertificate, "PARAMD_TLS_CERT")
         service.tlsKeyPath = text(command.tlsKey, "PARAMD_TLS_KEY")
         if (service.tlsCertificatePath == nil) != (service.tlsKeyPath == nil) {
@@ -95,12 +107,17 @@ struct Settings {
         case (let token?, nil):
             return try checked(token)
         case (nil, let path?):
-            guard let contents = FileManager.default.contents(atPath: path),
-                  let text = String(data: contents, encoding: .utf8)
-            else { throw ValidationError("cannot read the token file \(path)") }
-            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            return try checked(line.trimmingCharacters(in: .whitespaces))
+            return try checked(firstLine(of: path, what: "token file"))
         }
+    }
+
+    /// The first line of a secret's file, without surrounding blanks.
+    private static func firstLine(of path: String, what: String) throws -> String {
+        guard let contents = FileManager.default.contents(atPath: path), let text = String(data: contents, encoding: .utf8) else {
+            throw ValidationError("cannot read the \(what) \(path)")
+        }
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.trimmingCharacters(in: .whitespaces)
     }
 
     /// `--cors-origins`: each an origin as browsers send it, `scheme://host[:port]`, no path.

@@ -13,6 +13,9 @@ public enum ModelStoreError: Error, Sendable, Equatable {
     case full(String)
     /// The medium failed (EIO, a failed fsync, a lost connection, a permission).
     case failure(String)
+    /// A shared store (PostgreSQL) cannot be reached right now: nothing was stored; the same
+    /// write may succeed once it is back (the service answers 503 with Retry-After).
+    case unavailable(String)
     /// The stored model cannot be trusted (bad checksum, unreadable document…); left in place
     /// for inspection.
     case damaged(model: String, reason: String)
@@ -21,7 +24,7 @@ public enum ModelStoreError: Error, Sendable, Equatable {
     public var isInsufficientStorage: Bool {
         switch self {
         case .full, .failure: true
-        case .notFound, .alreadyExists, .versionConflict, .damaged: false
+        case .notFound, .alreadyExists, .versionConflict, .damaged, .unavailable: false
         }
     }
 }
@@ -35,6 +38,7 @@ extension ModelStoreError: CustomStringConvertible {
             "the model \(model.debugDescription) is stored at version \(found), not \(expected): it was changed elsewhere"
         case .full(let detail): detail
         case .failure(let detail): detail
+        case .unavailable(let detail): detail
         case .damaged(let model, let reason): "the stored model \(model.debugDescription) is damaged: \(reason)"
         }
     }
