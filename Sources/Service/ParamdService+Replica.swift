@@ -8,20 +8,25 @@ extension ParamdService {
     /// version (or the one the header names), so a client that wrote through replica A reads its
     /// write through replica B. Without them a replica answers from its snapshot, which trails
     /// the store by one notification (milliseconds; at most the outage after a lost connection).
+    ///
+    /// On a store of one process (the file store) every answer is already the committed version:
+    /// the two are still checked, so a malformed value is a 400 on every store.
     func addReplicaRoutes(to router: inout Router) {
-        guard registry.store is any ReplicatedStore else { return }
+        let replicated = registry.store is any ReplicatedStore
         router.use { [self] request, next in
             guard let name = Self.modelNameInPath(request.path) else { return try await next(request) }
             do {
-                switch try Self.consistency(request) {
+                let consistency = try Self.consistency(request)
+                guard replicated else { return try await next(request) }
+                switch consistency {
                 case .snapshot: return try await next(request)
                 case .committed: try await registry.catchUp(name, atLeast: nil)
                 case .atLeast(let version): try await registry.catchUp(name, atLeast: version)
                 }
-            } catch let problem as Problem {
-                return .problem(problem, instance: request.path)
-            } catch let error as ModelStoreError {
-                return .problem(Problem(store: error), instance: request.path)
+            } catch {
+                // The inference protocol answers its own error body; /v1 answers problem+json.
+                if request.path.hasPrefix("/v2/") { return InferenceErrorBody.response(for: error) }
+                return .problem(Problem(error), instance: request.path)
             }
             return try await next(request)
         }

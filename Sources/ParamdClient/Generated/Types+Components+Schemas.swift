@@ -39,21 +39,36 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Readiness`.
         public struct Readiness: Codable, Hashable, Sendable {
+            /// `degraded`: a replica whose shared store cannot be reached; it serves reads from its snapshot and answers writes 503.
+            ///
             /// - Remark: Generated from `#/components/schemas/Readiness/status`.
             @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case ready = "ready"
+                case degraded = "degraded"
             }
+            /// `degraded`: a replica whose shared store cannot be reached; it serves reads from its snapshot and answers writes 503.
+            ///
             /// - Remark: Generated from `#/components/schemas/Readiness/status`.
             public var status: Components.Schemas.Readiness.StatusPayload
+            /// Why the replica is degraded (never the store's password).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Readiness/reason`.
+            public var reason: Swift.String?
             /// Creates a new `Readiness`.
             ///
             /// - Parameters:
-            ///   - status:
-            public init(status: Components.Schemas.Readiness.StatusPayload) {
+            ///   - status: `degraded`: a replica whose shared store cannot be reached; it serves reads from its snapshot and answers writes 503.
+            ///   - reason: Why the replica is degraded (never the store's password).
+            public init(
+                status: Components.Schemas.Readiness.StatusPayload,
+                reason: Swift.String? = nil
+            ) {
                 self.status = status
+                self.reason = reason
             }
             public enum CodingKeys: String, CodingKey {
                 case status
+                case reason
             }
         }
         /// - Remark: Generated from `#/components/schemas/ModelName`.

@@ -894,6 +894,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/post(createModel)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -953,14 +976,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.DescribeModel.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.DescribeModel.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -969,12 +1016,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.DescribeModel.Input.Path,
+                query: Operations.DescribeModel.Input.Query = .init(),
                 headers: Operations.DescribeModel.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -1248,8 +1298,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.DeleteModel.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.DeleteModel.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -1260,12 +1329,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteModel.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -1275,12 +1347,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.DeleteModel.Input.Path,
+                query: Operations.DeleteModel.Input.Query = .init(),
                 headers: Operations.DeleteModel.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -1504,6 +1579,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/delete(deleteModel)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -1559,6 +1657,10 @@ public enum Operations {
             public var path: Operations.ListParameters.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
                 /// A module path (`0`, `0.block 1`): only parameters under it, named as in the whole model.
                 /// An unknown module path is a 422.
                 ///
@@ -1585,14 +1687,17 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
                 ///   - prefix: A module path (`0`, `0.block 1`): only parameters under it, named as in the whole model.
                 ///   - values: Include every value (`true`) or only names and shapes (`false`, the default).
                 ///   - kind: `parameters` (PyTorch's named_parameters, the default), `buffers` (named_buffers: a batch
                 public init(
+                    consistent: Components.Parameters.Consistent? = nil,
                     prefix: Swift.String? = nil,
                     values: Swift.Bool? = nil,
                     kind: Operations.ListParameters.Input.Query.KindPayload? = nil
                 ) {
+                    self.consistent = consistent
                     self.prefix = prefix
                     self.values = values
                     self.kind = kind
@@ -1601,12 +1706,21 @@ public enum Operations {
             public var query: Operations.ListParameters.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -1933,6 +2047,10 @@ public enum Operations {
             public var path: Operations.GetParameter.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
                 /// numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 /// range (`0:2`, `:3`, `1:`). `0,0` is one element; `0:2,1:3` a block. An index out of range
                 /// is 422; ranges clamp as in numpy.
@@ -1943,20 +2061,34 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
-                public init(slice: Components.Parameters.Slice? = nil) {
+                public init(
+                    consistent: Components.Parameters.Consistent? = nil,
+                    slice: Components.Parameters.Slice? = nil
+                ) {
+                    self.consistent = consistent
                     self.slice = slice
                 }
             }
             public var query: Operations.GetParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -2327,8 +2459,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.PatchParameter.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.PatchParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -2339,12 +2490,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatchParameter.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -2360,14 +2514,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.PatchParameter.Input.Path,
+                query: Operations.PatchParameter.Input.Query = .init(),
                 headers: Operations.PatchParameter.Input.Headers = .init(),
                 body: Operations.PatchParameter.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -2649,6 +2806,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/patch(patchParameter)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -2719,8 +2899,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.PutParameter.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.PutParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -2735,14 +2934,17 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     tensorShape: Components.Parameters.TensorShape? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutParameter.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.tensorShape = tensorShape
                     self.accept = accept
@@ -2761,14 +2963,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.PutParameter.Input.Path,
+                query: Operations.PutParameter.Input.Query = .init(),
                 headers: Operations.PutParameter.Input.Headers = .init(),
                 body: Operations.PutParameter.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -3050,6 +3255,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/put(putParameter)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -3109,8 +3337,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.Initialize.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.Initialize.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -3121,12 +3368,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Initialize.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -3142,14 +3392,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.Initialize.Input.Path,
+                query: Operations.Initialize.Input.Query = .init(),
                 headers: Operations.Initialize.Input.Headers = .init(),
                 body: Operations.Initialize.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -3480,6 +3733,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/initialize/post(initialize)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -3549,8 +3825,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.Forward.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.Forward.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Tensor-Shape`.
@@ -3572,14 +3867,17 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///   - tensorDType: With an `application/octet-stream` forward body, its element type: float32 (the default),
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     tensorShape: Components.Parameters.TensorShape? = nil,
                     tensorDType: Components.Parameters.TensorDType? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Forward.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.tensorShape = tensorShape
                     self.tensorDType = tensorDType
                     self.accept = accept
@@ -3598,14 +3896,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.Forward.Input.Path,
+                query: Operations.Forward.Input.Query = .init(),
                 headers: Operations.Forward.Input.Headers = .init(),
                 body: Operations.Forward.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -3946,6 +4247,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/forward/post(forward)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -4011,14 +4335,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.Backward.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.Backward.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -4033,14 +4381,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.Backward.Input.Path,
+                query: Operations.Backward.Input.Query = .init(),
                 headers: Operations.Backward.Input.Headers = .init(),
                 body: Operations.Backward.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -4348,6 +4699,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/backward/post(backward)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -4407,14 +4781,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.ZeroGrad.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.ZeroGrad.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -4423,12 +4821,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.ZeroGrad.Input.Path,
+                query: Operations.ZeroGrad.Input.Query = .init(),
                 headers: Operations.ZeroGrad.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -4680,8 +5081,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.Train.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.Train.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -4692,12 +5112,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Train.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -4713,14 +5136,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.Train.Input.Path,
+                query: Operations.Train.Input.Query = .init(),
                 headers: Operations.Train.Input.Headers = .init(),
                 body: Operations.Train.Input.Body
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -5054,6 +5480,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/train/post(train)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -5141,6 +5590,10 @@ public enum Operations {
             public var path: Operations.ParameterStats.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
                 /// numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 /// range (`0:2`, `:3`, `1:`). `0,0` is one element; `0:2,1:3` a block. An index out of range
                 /// is 422; ranges clamp as in numpy.
@@ -5155,12 +5608,15 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 ///   - bins: Histogram bins.
                 public init(
+                    consistent: Components.Parameters.Consistent? = nil,
                     slice: Components.Parameters.Slice? = nil,
                     bins: Swift.Int? = nil
                 ) {
+                    self.consistent = consistent
                     self.slice = slice
                     self.bins = bins
                 }
@@ -5168,12 +5624,21 @@ public enum Operations {
             public var query: Operations.ParameterStats.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -5506,6 +5971,10 @@ public enum Operations {
             public var path: Operations.ParameterHeatmap.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query`.
             public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
                 /// numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 /// range (`0:2`, `:3`, `1:`). `0,0` is one element; `0:2,1:3` a block. An index out of range
                 /// is 422; ranges clamp as in numpy.
@@ -5524,14 +5993,17 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 ///   - rows: Most cells down.
                 ///   - cols: Most cells across.
                 public init(
+                    consistent: Components.Parameters.Consistent? = nil,
                     slice: Components.Parameters.Slice? = nil,
                     rows: Swift.Int? = nil,
                     cols: Swift.Int? = nil
                 ) {
+                    self.consistent = consistent
                     self.slice = slice
                     self.rows = rows
                     self.cols = cols
@@ -5540,12 +6012,21 @@ public enum Operations {
             public var query: Operations.ParameterHeatmap.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -5872,8 +6353,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.ModelEvents.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.ModelEvents.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// The last event id (version) this client saw; the current version comes first in any case.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header/Last-Event-ID`.
@@ -5882,12 +6382,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - lastEventID: The last event id (version) this client saw; the current version comes first in any case.
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     lastEventID: Swift.String? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ModelEvents.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.lastEventID = lastEventID
                     self.accept = accept
                 }
@@ -5897,12 +6400,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.ModelEvents.Input.Path,
+                query: Operations.ModelEvents.Input.Query = .init(),
                 headers: Operations.ModelEvents.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -6649,14 +7155,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.GetStateDict.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.GetStateDict.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -6665,12 +7195,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.GetStateDict.Input.Path,
+                query: Operations.GetStateDict.Input.Query = .init(),
                 headers: Operations.GetStateDict.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -6995,6 +7528,10 @@ public enum Operations {
             public var path: Operations.PutStateDict.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/query`.
             public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
                 /// Require every key to match (`true`, the default), or apply what matches (`false`).
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/query/strict`.
@@ -7002,14 +7539,23 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
                 ///   - strict: Require every key to match (`true`, the default), or apply what matches (`false`).
-                public init(strict: Swift.Bool? = nil) {
+                public init(
+                    consistent: Components.Parameters.Consistent? = nil,
+                    strict: Swift.Bool? = nil
+                ) {
+                    self.consistent = consistent
                     self.strict = strict
                 }
             }
             public var query: Operations.PutStateDict.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -7020,12 +7566,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutStateDict.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -7407,6 +7956,29 @@ public enum Operations {
                     }
                 }
             }
+            /// A replica whose shared store (PostgreSQL) cannot be reached refuses writes; reads keep serving its snapshot. Retry after the time given.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/put(putStateDict)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -7480,14 +8052,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.ExportONNX.Input.Path
+            /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.ExportONNX.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -7496,12 +8092,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.ExportONNX.Input.Path,
+                query: Operations.ExportONNX.Input.Query = .init(),
                 headers: Operations.ExportONNX.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -8375,14 +8974,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.InferenceModelMetadata.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.InferenceModelMetadata.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -8391,12 +9014,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.InferenceModelMetadata.Input.Path,
+                query: Operations.InferenceModelMetadata.Input.Query = .init(),
                 headers: Operations.InferenceModelMetadata.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -8661,14 +9287,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.InferenceModelVersionMetadata.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.InferenceModelVersionMetadata.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -8677,12 +9327,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.InferenceModelVersionMetadata.Input.Path,
+                query: Operations.InferenceModelVersionMetadata.Input.Query = .init(),
                 headers: Operations.InferenceModelVersionMetadata.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -8938,14 +9591,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.InferenceModelReady.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.InferenceModelReady.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -8954,12 +9631,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.InferenceModelReady.Input.Path,
+                query: Operations.InferenceModelReady.Input.Query = .init(),
                 headers: Operations.InferenceModelReady.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -9224,14 +9904,38 @@ public enum Operations {
                 }
             }
             public var path: Operations.InferenceModelVersionReady.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.InferenceModelVersionReady.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.accept = accept
                 }
             }
@@ -9240,12 +9944,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.InferenceModelVersionReady.Input.Path,
+                query: Operations.InferenceModelVersionReady.Input.Query = .init(),
                 headers: Operations.InferenceModelVersionReady.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -9517,8 +10224,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.Infer.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.Infer.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 /// tensors follow it. Absent: the whole body is JSON.
                 ///
@@ -9529,12 +10255,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Infer.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.inferenceHeaderContentLength = inferenceHeaderContentLength
                     self.accept = accept
                 }
@@ -9545,14 +10274,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.Infer.Input.Path,
+                query: Operations.Infer.Input.Query = .init(),
                 headers: Operations.Infer.Input.Headers = .init(),
                 body: Components.RequestBodies.Inference
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }
@@ -9844,8 +10576,27 @@ public enum Operations {
                 }
             }
             public var path: Operations.InferVersion.Input.Path
+            /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/query/consistent`.
+                public var consistent: Components.Parameters.Consistent?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                public init(consistent: Components.Parameters.Consistent? = nil) {
+                    self.consistent = consistent
+                }
+            }
+            public var query: Operations.InferVersion.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
+                ///
+                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header/Paramd-Min-Version`.
+                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 /// tensors follow it. Absent: the whole body is JSON.
                 ///
@@ -9856,12 +10607,15 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 ///   - accept:
                 public init(
+                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferVersion.AcceptableContentType>] = .defaultValues()
                 ) {
+                    self.paramdMinVersion = paramdMinVersion
                     self.inferenceHeaderContentLength = inferenceHeaderContentLength
                     self.accept = accept
                 }
@@ -9872,14 +10626,17 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             ///   - body:
             public init(
                 path: Operations.InferVersion.Input.Path,
+                query: Operations.InferVersion.Input.Query = .init(),
                 headers: Operations.InferVersion.Input.Headers = .init(),
                 body: Components.RequestBodies.Inference
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
                 self.body = body
             }

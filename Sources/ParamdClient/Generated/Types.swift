@@ -374,10 +374,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/get(describeModel)`.
     public func describeModel(
         path: Operations.DescribeModel.Input.Path,
+        query: Operations.DescribeModel.Input.Query = .init(),
         headers: Operations.DescribeModel.Input.Headers = .init()
     ) async throws -> Operations.DescribeModel.Output {
         try await describeModel(Operations.DescribeModel.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -387,10 +389,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/delete(deleteModel)`.
     public func deleteModel(
         path: Operations.DeleteModel.Input.Path,
+        query: Operations.DeleteModel.Input.Query = .init(),
         headers: Operations.DeleteModel.Input.Headers = .init()
     ) async throws -> Operations.DeleteModel.Output {
         try await deleteModel(Operations.DeleteModel.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -435,11 +439,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/patch(patchParameter)`.
     public func patchParameter(
         path: Operations.PatchParameter.Input.Path,
+        query: Operations.PatchParameter.Input.Query = .init(),
         headers: Operations.PatchParameter.Input.Headers = .init(),
         body: Operations.PatchParameter.Input.Body
     ) async throws -> Operations.PatchParameter.Output {
         try await patchParameter(Operations.PatchParameter.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -450,11 +456,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/put(putParameter)`.
     public func putParameter(
         path: Operations.PutParameter.Input.Path,
+        query: Operations.PutParameter.Input.Query = .init(),
         headers: Operations.PutParameter.Input.Headers = .init(),
         body: Operations.PutParameter.Input.Body
     ) async throws -> Operations.PutParameter.Output {
         try await putParameter(Operations.PutParameter.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -465,11 +473,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/initialize/post(initialize)`.
     public func initialize(
         path: Operations.Initialize.Input.Path,
+        query: Operations.Initialize.Input.Query = .init(),
         headers: Operations.Initialize.Input.Headers = .init(),
         body: Operations.Initialize.Input.Body
     ) async throws -> Operations.Initialize.Output {
         try await initialize(Operations.Initialize.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -490,11 +500,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/forward/post(forward)`.
     public func forward(
         path: Operations.Forward.Input.Path,
+        query: Operations.Forward.Input.Query = .init(),
         headers: Operations.Forward.Input.Headers = .init(),
         body: Operations.Forward.Input.Body
     ) async throws -> Operations.Forward.Output {
         try await forward(Operations.Forward.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -505,11 +517,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/backward/post(backward)`.
     public func backward(
         path: Operations.Backward.Input.Path,
+        query: Operations.Backward.Input.Query = .init(),
         headers: Operations.Backward.Input.Headers = .init(),
         body: Operations.Backward.Input.Body
     ) async throws -> Operations.Backward.Output {
         try await backward(Operations.Backward.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -520,10 +534,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/zero-grad/post(zeroGrad)`.
     public func zeroGrad(
         path: Operations.ZeroGrad.Input.Path,
+        query: Operations.ZeroGrad.Input.Query = .init(),
         headers: Operations.ZeroGrad.Input.Headers = .init()
     ) async throws -> Operations.ZeroGrad.Output {
         try await zeroGrad(Operations.ZeroGrad.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -541,11 +557,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/train/post(train)`.
     public func train(
         path: Operations.Train.Input.Path,
+        query: Operations.Train.Input.Query = .init(),
         headers: Operations.Train.Input.Headers = .init(),
         body: Operations.Train.Input.Body
     ) async throws -> Operations.Train.Output {
         try await train(Operations.Train.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -614,10 +632,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/events/get(modelEvents)`.
     public func modelEvents(
         path: Operations.ModelEvents.Input.Path,
+        query: Operations.ModelEvents.Input.Query = .init(),
         headers: Operations.ModelEvents.Input.Headers = .init()
     ) async throws -> Operations.ModelEvents.Output {
         try await modelEvents(Operations.ModelEvents.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -662,10 +682,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/state-dict/get(getStateDict)`.
     public func getStateDict(
         path: Operations.GetStateDict.Input.Path,
+        query: Operations.GetStateDict.Input.Query = .init(),
         headers: Operations.GetStateDict.Input.Headers = .init()
     ) async throws -> Operations.GetStateDict.Output {
         try await getStateDict(Operations.GetStateDict.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -721,10 +743,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/models/{model}/onnx/get(exportONNX)`.
     public func exportONNX(
         path: Operations.ExportONNX.Input.Path,
+        query: Operations.ExportONNX.Input.Query = .init(),
         headers: Operations.ExportONNX.Input.Headers = .init()
     ) async throws -> Operations.ExportONNX.Output {
         try await exportONNX(Operations.ExportONNX.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -773,10 +797,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/get(inferenceModelMetadata)`.
     public func inferenceModelMetadata(
         path: Operations.InferenceModelMetadata.Input.Path,
+        query: Operations.InferenceModelMetadata.Input.Query = .init(),
         headers: Operations.InferenceModelMetadata.Input.Headers = .init()
     ) async throws -> Operations.InferenceModelMetadata.Output {
         try await inferenceModelMetadata(Operations.InferenceModelMetadata.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -786,10 +812,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/get(inferenceModelVersionMetadata)`.
     public func inferenceModelVersionMetadata(
         path: Operations.InferenceModelVersionMetadata.Input.Path,
+        query: Operations.InferenceModelVersionMetadata.Input.Query = .init(),
         headers: Operations.InferenceModelVersionMetadata.Input.Headers = .init()
     ) async throws -> Operations.InferenceModelVersionMetadata.Output {
         try await inferenceModelVersionMetadata(Operations.InferenceModelVersionMetadata.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -799,10 +827,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/ready/get(inferenceModelReady)`.
     public func inferenceModelReady(
         path: Operations.InferenceModelReady.Input.Path,
+        query: Operations.InferenceModelReady.Input.Query = .init(),
         headers: Operations.InferenceModelReady.Input.Headers = .init()
     ) async throws -> Operations.InferenceModelReady.Output {
         try await inferenceModelReady(Operations.InferenceModelReady.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -812,10 +842,12 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/ready/get(inferenceModelVersionReady)`.
     public func inferenceModelVersionReady(
         path: Operations.InferenceModelVersionReady.Input.Path,
+        query: Operations.InferenceModelVersionReady.Input.Query = .init(),
         headers: Operations.InferenceModelVersionReady.Input.Headers = .init()
     ) async throws -> Operations.InferenceModelVersionReady.Output {
         try await inferenceModelVersionReady(Operations.InferenceModelVersionReady.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }
@@ -841,11 +873,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/infer/post(infer)`.
     public func infer(
         path: Operations.Infer.Input.Path,
+        query: Operations.Infer.Input.Query = .init(),
         headers: Operations.Infer.Input.Headers = .init(),
         body: Components.RequestBodies.Inference
     ) async throws -> Operations.Infer.Output {
         try await infer(Operations.Infer.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
@@ -858,11 +892,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v2/models/{model}/versions/{version}/infer/post(inferVersion)`.
     public func inferVersion(
         path: Operations.InferVersion.Input.Path,
+        query: Operations.InferVersion.Input.Query = .init(),
         headers: Operations.InferVersion.Input.Headers = .init(),
         body: Components.RequestBodies.Inference
     ) async throws -> Operations.InferVersion.Output {
         try await inferVersion(Operations.InferVersion.Input(
             path: path,
+            query: query,
             headers: headers,
             body: body
         ))
