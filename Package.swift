@@ -6,7 +6,7 @@ import PackageDescription
 let strictSwiftPublicImports: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("MemberImportVisibility")
 ]
 
 /// Settings every target of ours shares: Swift 6 mode, strict boundaries, internal imports.
@@ -18,7 +18,7 @@ let package = Package(
     products: [
         .executable(name: "paramd", targets: ["paramd"]),
         // A typed Swift client, generated from api/openapi.yaml (scripts/generate-client.sh).
-        .library(name: "ParamdClient", targets: ["ParamdClient"]),
+        .library(name: "ParamdClient", targets: ["ParamdClient"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0")
     ],
     targets: [
         // C kernels with per-function AVX2/FMA targets and runtime dispatch (Sources/Kernels/README.md);
@@ -55,7 +55,7 @@ let package = Package(
                 "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Prometheus", package: "swift-prometheus")
             ],
             swiftSettings: strictSwift),
         .executableTarget(
@@ -63,7 +63,7 @@ let package = Package(
             dependencies: [
                 "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: strictSwift),
         // `swift run -c release kernel-bench`: gemm, MLP, conv2d and LeNet beside numpy and PyTorch.
@@ -91,7 +91,7 @@ let package = Package(
             dependencies: [
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types")
             ],
             exclude: ["openapi-generator-config.yaml", "Generated/openapi.sha256"],
             // Without InternalImportsByDefault: the generated code's imports are public
@@ -105,7 +105,8 @@ let package = Package(
             swiftSettings: strictSwift),
         // JSON parse/write throughput beside Python's orjson and json (bench/JSONBench/README.md).
         .executableTarget(
-            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench", exclude: ["peer.py", "orjson_payload.py", "payloads.py", "instructions.sh", "README.md"],
-            swiftSettings: strictSwift),
+            name: "JSONBench", dependencies: ["JSON"], path: "bench/JSONBench",
+            exclude: ["peer.py", "orjson_payload.py", "payloads.py", "instructions.sh", "README.md"],
+            swiftSettings: strictSwift)
     ]
 )

@@ -8,7 +8,10 @@ Several --url send the examples round-robin, one replica after the other; --cons
 `consistent=true` to every model URL, so a replica catches up with the write the previous one
 acknowledged before it answers (read-your-writes across replicas). Gradients live in memory on
 the replica that computed them (they are not stored), so once a model had a backward pass its
-later examples go to that replica, as a sticky session would send them.
+later examples go to that replica, as a sticky session would send them. A model with dropout
+stays on the replica that created it: its masks continue the seeded stream that created the
+weights, a stream only that process has (another replica, like a restarted server, starts it
+again from the seed), so the README's train-mode outputs are that process's.
 
 An example is a ```sh block holding one curl command followed by a ```json or ```text block
 (the pairs Tests/EndToEndTests/ReadmeExamplesTests.swift replays against a fresh binary). JSON
@@ -69,6 +72,7 @@ def matches(actual: str, expected: str, language: str) -> bool:
 MODEL_URL = re.compile(r"(localhost:8080/v[12]/models/[^\s'\"?]+)(\?[^\s'\"]*)?")
 
 
+CREATED_WITH_DROPOUT = re.compile(r"/v1/models -H .*\"name\": \"([A-Za-z0-9._-]+)\".*\"type\": \"dropout\"")
 MODEL_NAME = re.compile(r"localhost:8080/v[12]/models/([A-Za-z0-9._-]+)")
 
 
@@ -106,6 +110,9 @@ def main() -> int:
                 address = addresses[(number - 1) % len(addresses)]
             if model and re.search(r"/(backward|train)\b", command):
                 pinned[model.group(1)] = address
+            created = CREATED_WITH_DROPOUT.search(command)
+            if created:
+                pinned[created.group(1)] = address
             sent = command.replace("localhost:8080", address).replace("curl -s ", curl)
             run = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=scratch, capture_output=True, text=True,
                                  timeout=2 * args.max_time + 10)

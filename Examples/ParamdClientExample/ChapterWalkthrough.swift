@@ -69,27 +69,41 @@ struct ChapterWalkthrough {
 
     /// Built-in and custom initialization, by rules that apply in order.
     func initializers() async throws {
-        let normal = try await initialize("mlp", seed: 0, [
-            .init(match: "**.weight", _init: .InitializerObject(.normal(.init(name: .normal, mean: 0, std: 0.01)))),
-            .init(match: "**.bias", _init: .InitializerName(.zeros)),
-        ])
+        let normal = try await initialize(
+            "mlp", seed: 0,
+            [
+                .init(match: "**.weight", _init: .InitializerObject(.normal(.init(name: .normal, mean: 0, std: 0.01)))),
+                .init(match: "**.bias", _init: .InitializerName(.zeros))
+            ])
         try check(normal.initialized == ["0.weight", "0.bias", "2.weight", "2.bias"], "N(0, 0.01²) weights, zero biases")
         try check(try await parameter("mlp", "0.bias").value.scalars == Array(repeating: 0, count: 8), "zero biases")
 
-        _ = try await initialize("mlp", seed: 0, [
-            .init(match: "0.weight", _init: .InitializerName(.xavierUniform)),
-            .init(match: "2.weight", _init: .InitializerObject(.constant(.init(name: .constant, value: 42)))),
-        ])
+        _ = try await initialize(
+            "mlp", seed: 0,
+            [
+                .init(match: "0.weight", _init: .InitializerName(.xavierUniform)),
+                .init(match: "2.weight", _init: .InitializerObject(.constant(.init(name: .constant, value: 42))))
+            ])
         try check(try await parameter("mlp", "2.weight").value.scalars == Array(repeating: 42, count: 8), "net[2] is the constant 42")
 
-        let uniform = { (a: Double, b: Double) in Schemas.ElementwiseInit.ElementwiseInitializer(.uniform(.init(name: .uniform, a: a, b: b))) }
-        _ = try await initialize("mlp", seed: 0, [
-            .init(match: "**.weight", _init: .InitializerObject(.mixture(.init(name: .mixture, components: [
-                .init(weight: 0.25, _init: uniform(5, 10)),
-                .init(weight: 0.5, _init: .ElementwiseInitializerName(.zeros)),
-                .init(weight: 0.25, _init: uniform(-10, -5)),
-            ])))),
-        ])
+        let uniform = { (a: Double, b: Double) in
+            Schemas.ElementwiseInit.ElementwiseInitializer(.uniform(.init(name: .uniform, a: a, b: b)))
+        }
+        _ = try await initialize(
+            "mlp", seed: 0,
+            [
+                .init(
+                    match: "**.weight",
+                    _init: .InitializerObject(
+                        .mixture(
+                            .init(
+                                name: .mixture,
+                                components: [
+                                    .init(weight: 0.25, _init: uniform(5, 10)),
+                                    .init(weight: 0.5, _init: .ElementwiseInitializerName(.zeros)),
+                                    .init(weight: 0.25, _init: uniform(-10, -5))
+                                ]))))
+            ])
         let mixed = try await parameter("mlp", "0.weight").value.scalars
         try check(mixed.allSatisfy { $0 == 0 || (5...10).contains(abs($0)) }, "the chapter's mixture: 0 or 5 ≤ |w| ≤ 10")
         print("net[0].weight[:2] = \(mixed.prefix(8))")
@@ -100,18 +114,22 @@ struct ChapterWalkthrough {
         let before = try await parameter("mlp", "0.weight").value.scalars
         let edited = try await client.patchParameter(
             path: .init(model: "mlp", path: "0.weight"),
-            body: .json(.EditOps(.init(ops: [
-                .add(.init(op: .add, value: 1)), .set(.init(op: .set, index: [0, 0], value: .scalar(42))),
-            ])))
+            body: .json(
+                .EditOps(
+                    .init(ops: [
+                        .add(.init(op: .add, value: 1)), .set(.init(op: .set, index: [0, 0], value: .scalar(42)))
+                    ])))
         ).ok
         let after = try edited.body.json.value.scalars
-        try check(after[0] == 42 && zip(after.dropFirst(), before.dropFirst()).allSatisfy { abs($0 - ($1 + 1)) < 1e-5 }, "+= 1, then [0, 0] = 42")
+        try check(
+            after[0] == 42 && zip(after.dropFirst(), before.dropFirst()).allSatisfy { abs($0 - ($1 + 1)) < 1e-5 }, "+= 1, then [0, 0] = 42")
 
         let fill = Operations.PatchParameter.Input.Body.json(.EditOp(.fill(.init(op: .fill, value: 0))))
         let stale = try await client.patchParameter(path: .init(model: "mlp", path: "2.bias"), headers: .init(ifMatch: #""1""#), body: fill)
         guard case .preconditionFailed(let refused) = stale else { throw WalkthroughFailure("a stale If-Match is refused: \(stale)") }
         let current = refused.headers.eTag
-        let fresh = try await client.patchParameter(path: .init(model: "mlp", path: "2.bias"), headers: .init(ifMatch: current), body: fill).ok
+        let fresh = try await client.patchParameter(path: .init(model: "mlp", path: "2.bias"), headers: .init(ifMatch: current), body: fill)
+            .ok
         try check(fresh.headers.eTag != current, "a write with the current ETag \(current) goes through, now \(fresh.headers.eTag)")
     }
 
@@ -167,11 +185,13 @@ struct ChapterWalkthrough {
     }
 
     func parameter(_ model: String, _ path: String) async throws -> Schemas.Parameter {
-        try await client.getParameter(path: .init(model: model, path: path), headers: .init(accept: [.init(contentType: .json)])).ok.body.json
+        try await client.getParameter(path: .init(model: model, path: path), headers: .init(accept: [.init(contentType: .json)])).ok.body
+            .json
     }
 
     func initialize(_ model: String, seed: Int, _ rules: [Schemas.InitRule]) async throws -> Schemas.InitializeResult {
-        try await client.initialize(path: .init(model: model), body: .json(.InitializeByRules(.init(seed: seed, rules: rules)))).ok.body.json
+        try await client.initialize(path: .init(model: model), body: .json(.InitializeByRules(.init(seed: seed, rules: rules)))).ok.body
+            .json
     }
 
     func check(_ condition: Bool, _ claim: @autoclosure () -> String) throws {

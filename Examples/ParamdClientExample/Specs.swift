@@ -32,11 +32,11 @@ enum Chapter {
     /// Four `block i` sequentials inside a sequential, then a linear layer.
     static let rgnet = sequential([
         .LayerSpec(sequential((0..<4).map { .LayerSpec(sequential([linear(4, 8), relu, linear(8, 4), relu], name: "block \($0)")) })),
-        linear(4, 1),
+        linear(4, 1)
     ])
 
     /// The shared linear layer appears at positions 2 and 4.
     static let tied = sequential([
-        linear(20, 8), relu, linear(8, 8, id: "shared"), relu, reference("shared"), relu, linear(nil, 1),
+        linear(20, 8), relu, linear(8, 8, id: "shared"), relu, reference("shared"), relu, linear(nil, 1)
     ])
 }

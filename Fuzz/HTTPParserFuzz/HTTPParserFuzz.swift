@@ -41,7 +41,9 @@ struct FuzzStream: Equatable {
                         }
                         buffer.removeFirst(consumed)
                         guard decoder!.isComplete else { break }
-                        result.messages.append("\(current.method) \(current.path) \(current.pathSegments) \(current.query.count) \(body.count) \(decoder!.trailers.count)")
+                        result.messages.append(
+                            "\(current.method) \(current.path) \(current.pathSegments) \(current.query.count) \(body.count) \(decoder!.trailers.count)"
+                        )
                         head = nil
                         body = []
                     } else {
@@ -51,7 +53,8 @@ struct FuzzStream: Equatable {
                         head = parsedHead
                         decoder = HTTPBodyDecoder(framing: parsedHead.framing, maxBodyBytes: limits.maxBodyBytes, limits: limits)
                         if decoder!.isComplete {
-                            result.messages.append("\(parsedHead.method) \(parsedHead.path) \(parsedHead.pathSegments) \(parsedHead.query.count) 0 0")
+                            result.messages.append(
+                                "\(parsedHead.method) \(parsedHead.path) \(parsedHead.pathSegments) \(parsedHead.query.count) 0 0")
                             head = nil
                         }
                     }
@@ -70,18 +73,18 @@ struct FuzzStream: Equatable {
 struct HTTPParserFuzzMain {
     static func main() {
         #if FUZZING
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzHTTPParser(data ?? UnsafePointer(bitPattern: 1)!, size) })
+            var argc = CommandLine.argc
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+            exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzHTTPParser(data ?? UnsafePointer(bitPattern: 1)!, size) })
         #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let bytes = readFile(path) else {
-                print("cannot read \(path)")
-                continue
+            for path in CommandLine.arguments.dropFirst() {
+                guard let bytes = readFile(path) else {
+                    print("cannot read \(path)")
+                    continue
+                }
+                _ = bytes.withUnsafeBufferPointer { fuzzHTTPParser($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+                print("ok \(path)")
             }
-            _ = bytes.withUnsafeBufferPointer { fuzzHTTPParser($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
-            print("ok \(path)")
-        }
         #endif
     }
 

@@ -78,11 +78,13 @@ final class EventLoop: @unchecked Sendable {
     func start() {
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box.toOpaque())
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+                loop.run()
+                return nil
+            }, box.toOpaque())
         precondition(created == 0, "pthread_create failed: \(created)")
         pthread_detach(thread)
     }

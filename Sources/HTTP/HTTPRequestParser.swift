@@ -58,7 +58,9 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Parses a head whose every line is known to end in CRLF.
-    private func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>) throws(HTTPParseError) -> HTTPRequestHead {
+    private func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>) throws(HTTPParseError)
+        -> HTTPRequestHead
+    {
         // request-line = method SP request-target SP HTTP-version
         guard let firstSpace = bytes[requestLine].firstIndex(of: sp) else { throw .invalidRequestLine }
         let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<firstSpace])
@@ -103,7 +105,9 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Checks framing, Host and Expect, the fields whose misreading enables smuggling.
-    private func validate(method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders) throws(HTTPParseError) -> HTTPRequestHead {
+    private func validate(method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders) throws(HTTPParseError)
+        -> HTTPRequestHead
+    {
         var hostCount = 0
         var contentLength: Int?
         var codings: [Substring] = []

@@ -51,7 +51,7 @@ public struct HTTPCompression: Sendable, Equatable {
     /// `application/octet-stream` is not among them.
     public var contentTypes: [String] = [
         "text/", "application/json", "application/problem+json", "application/x-ndjson",
-        "application/xml", "application/javascript", "application/yaml", "image/svg+xml",
+        "application/xml", "application/javascript", "application/yaml", "image/svg+xml"
     ]
 
     public init() {}

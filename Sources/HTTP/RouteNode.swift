@@ -50,13 +50,16 @@ struct RouteNode: Sendable {
         }
         switch first {
         case .literal(let name):
-            let index = literals.firstIndex { $0.name == name } ?? {
-                literals.append((name, RouteNode()))
-                return literals.count - 1
-            }()
+            let index =
+                literals.firstIndex { $0.name == name }
+                ?? {
+                    literals.append((name, RouteNode()))
+                    return literals.count - 1
+                }()
             literals[index].node.insert(segments.dropFirst(), method: method, template: template, handler: handler)
         case .parameter(let name):
-            precondition(parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
+            precondition(
+                parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
             parameterName = name
             if parameterChild.isEmpty { parameterChild = [RouteNode()] }
             parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler)

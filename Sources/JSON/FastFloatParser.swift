@@ -237,19 +237,19 @@ extension FastFloatParser {
         var written = 0
         while true {
             #if arch(x86_64)
-            if usesVectorKernel && rowKernel != CK_JSON_ROW_NONE {
-                var offset = p
-                var kernelStop = CK_JSON_ROW_REFUSED
-                written += ck_json_parse_float_row(rowKernel, base, count, &offset, output + written, capacity - written, &kernelStop)
-                p = offset
-                if kernelStop == CK_JSON_ROW_FULL {
-                    position = p
-                    return (written, .full)
-                } else if kernelStop == CK_JSON_ROW_END {
-                    position = p
-                    return (written, .end)
+                if usesVectorKernel && rowKernel != CK_JSON_ROW_NONE {
+                    var offset = p
+                    var kernelStop = CK_JSON_ROW_REFUSED
+                    written += ck_json_parse_float_row(rowKernel, base, count, &offset, output + written, capacity - written, &kernelStop)
+                    p = offset
+                    if kernelStop == CK_JSON_ROW_FULL {
+                        position = p
+                        return (written, .full)
+                    } else if kernelStop == CK_JSON_ROW_END {
+                        position = p
+                        return (written, .end)
+                    }
                 }
-            }
             #endif
             guard let (value, end) = parse(at: p) else {
                 position = p

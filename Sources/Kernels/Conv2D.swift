@@ -17,7 +17,8 @@ public func conv2d(
     _ geometry: Conv2DGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, threads: Int? = nil
 ) {
-    conv2d(geometry, input: input, weight: weight, bias: bias, output: output, isa: .detected,
+    conv2d(
+        geometry, input: input, weight: weight, bias: bias, output: output, isa: .detected,
         threads: threads ?? GemmThreading.maxThreads)
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The C library functions the seeded draws call, in one place so the draws stay free of `#if`.
@@ -9,23 +9,23 @@ import Darwin
 enum RandomMath {
     @inline(__always) static func log1p(_ x: Double) -> Double {
         #if canImport(Glibc)
-        Glibc.log1p(x)
+            Glibc.log1p(x)
         #else
-        Darwin.log1p(x)
+            Darwin.log1p(x)
         #endif
     }
     @inline(__always) static func sin(_ x: Double) -> Double {
         #if canImport(Glibc)
-        Glibc.sin(x)
+            Glibc.sin(x)
         #else
-        Darwin.sin(x)
+            Darwin.sin(x)
         #endif
     }
     @inline(__always) static func cos(_ x: Double) -> Double {
         #if canImport(Glibc)
-        Glibc.cos(x)
+            Glibc.cos(x)
         #else
-        Darwin.cos(x)
+            Darwin.cos(x)
         #endif
     }
 }

@@ -10,7 +10,7 @@ enum AVXMathFun {
     private static let sqrtHalf: Float = 0.707106781186547524
     private static let logP: [Float] = [
         7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
-        -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+        -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1
     ]
     private static let logQ1: Float = -2.12194440e-4
     private static let logQ2: Float = 0.693359375

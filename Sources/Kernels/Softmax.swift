@@ -28,7 +28,8 @@ func logSoftmaxRows(
 
 /// Backward of row-wise softmax given its output `y`: `dx = y ⊙ (dy − Σ_j dy·y)`. `dx` may alias `dy`.
 /// - Complexity: O(rows·columns).
-public func softmaxRowsBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+public func softmaxRowsBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, columns: Int)
+{
     softmaxRowsBackward(y: y, dy: dy, dx: dx, rows: rows, columns: columns, isa: .detected)
 }
 

@@ -6,7 +6,7 @@ import Kernels
 struct ActivationLayer: Layer {
     static let names: [String: ActivationFunction] = [
         "relu": .relu, "sigmoid": .sigmoid, "tanh": .tanh, "gelu": .gelu, "softmax": .softmax,
-        "identity": .identity, "leaky_relu": .leakyRelu(negativeSlope: 0.01),
+        "identity": .identity, "leaky_relu": .leakyRelu(negativeSlope: 0.01)
     ]
     static let typeNames = ["relu", "sigmoid", "tanh", "gelu", "leaky_relu", "softmax", "identity"]
 
@@ -144,7 +144,8 @@ public enum ActivationFunction: Sendable, Equatable {
             if name == "linear" || name == "identity" || name == "none" { return nil }
             guard let f = ActivationLayer.names[name] else {
                 throw NeuralNetError.invalidSpec(
-                    location: location, reason: "must be one of relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity; got \(value.shortDescription)")
+                    location: location,
+                    reason: "must be one of relu, sigmoid, tanh, gelu, leaky_relu, softmax, identity; got \(value.shortDescription)")
             }
             return f
         case .object(let members):
@@ -156,7 +157,8 @@ public enum ActivationFunction: Sendable, Equatable {
             }
             return try decodeFused(.string(type), location: "\(location).type")
         default:
-            throw NeuralNetError.invalidSpec(location: location, reason: "must be an activation name or object, got \(value.shortDescription)")
+            throw NeuralNetError.invalidSpec(
+                location: location, reason: "must be an activation name or object, got \(value.shortDescription)")
         }
     }
 
@@ -186,9 +188,11 @@ public enum ActivationFunction: Sendable, Equatable {
             y.withUnsafeScalars { yp in
                 dx.withUnsafeMutableScalars { d in
                     if let k = kernel {
-                        Kernels.activationBackward(k, x: xp.baseAddress!, y: yp.baseAddress!, dy: d.baseAddress!, dx: d.baseAddress!, count: d.count)
+                        Kernels.activationBackward(
+                            k, x: xp.baseAddress!, y: yp.baseAddress!, dy: d.baseAddress!, dx: d.baseAddress!, count: d.count)
                     } else {
-                        softmaxRowsBackward(y: yp.baseAddress!, dy: d.baseAddress!, dx: d.baseAddress!, rows: d.count / columns, columns: columns)
+                        softmaxRowsBackward(
+                            y: yp.baseAddress!, dy: d.baseAddress!, dx: d.baseAddress!, rows: d.count / columns, columns: columns)
                     }
                 }
             }

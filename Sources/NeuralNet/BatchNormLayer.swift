@@ -66,7 +66,7 @@ struct BatchNormLayer: Layer {
         return [
             LayerTensor(name: "running_mean", id: running.mean, shape: [numFeatures]),
             LayerTensor(name: "running_var", id: running.variance, shape: [numFeatures], initialValue: 1),
-            LayerTensor(name: "num_batches_tracked", id: running.count, shape: [], dtype: .int64),
+            LayerTensor(name: "num_batches_tracked", id: running.count, shape: [], dtype: .int64)
         ]
     }
 
@@ -79,7 +79,9 @@ struct BatchNormLayer: Layer {
         let ranks = dimensions == 1 ? [1, 2] : [3]
         guard ranks.contains(s.count), s[0] == numFeatures else {
             let wanted = dimensions == 1 ? "(N, \(numFeatures)) or (N, \(numFeatures), L)" : "(N, \(numFeatures), H, W)"
-            throw context.mismatch("\(context.layerName(typeName)) expects input of shape \(wanted) but receives (N, \(s.map(String.init).joined(separator: ", ")))")
+            throw context.mismatch(
+                "\(context.layerName(typeName)) expects input of shape \(wanted) but receives (N, \(s.map(String.init).joined(separator: ", ")))"
+            )
         }
         return input
     }
@@ -106,7 +108,8 @@ struct BatchNormLayer: Layer {
             let count = n * spatial
             guard count > 1 || !context.training else {
                 throw NeuralNetError.incompatibleInput(
-                    "layer '\(context.path)' (\(typeName)) needs more than 1 value per channel in train mode, got input shape \(formatShape(x.shape))")
+                    "layer '\(context.path)' (\(typeName)) needs more than 1 value per channel in train mode, got input shape \(formatShape(x.shape))"
+                )
             }
             x.withUnsafeScalars { p in
                 for ch in 0..<c {
@@ -236,7 +239,8 @@ struct BatchNormLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String {
         let m = momentum.map { "\($0)" } ?? "None"
-        return "\(className)(\(numFeatures), eps=\(eps), momentum=\(m), affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"), track_running_stats=\(running != nil ? "True" : "False"))"
+        return
+            "\(className)(\(numFeatures), eps=\(eps), momentum=\(m), affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"), track_running_stats=\(running != nil ? "True" : "False"))"
     }
 
     /// `BatchNormalization` with the running statistics (eval mode; training-mode batch
@@ -246,10 +250,15 @@ struct BatchNormLayer: Layer {
         let name = graph.nodeName(path, self)
         guard let running else {
             throw NeuralNetError.incompatibleInput(
-                "layer '\(name)' (\(typeName) without track_running_stats) normalizes by each batch's statistics, which an ONNX export in eval mode has no form for")
+                "layer '\(name)' (\(typeName) without track_running_stats) normalizes by each batch's statistics, which an ONNX export in eval mode has no form for"
+            )
         }
-        let scale = weight.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".scale", [numFeatures], [Float](repeating: 1, count: numFeatures))
-        let shift = bias.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".bias", [numFeatures], [Float](repeating: 0, count: numFeatures))
+        let scale =
+            weight.map { graph.parameterName($0) }
+            ?? graph.floatConstant(name + ".scale", [numFeatures], [Float](repeating: 1, count: numFeatures))
+        let shift =
+            bias.map { graph.parameterName($0) }
+            ?? graph.floatConstant(name + ".bias", [numFeatures], [Float](repeating: 0, count: numFeatures))
         let mean = graph.bufferName(running.mean)
         let variance = graph.bufferName(running.variance)
         return graph.emit(

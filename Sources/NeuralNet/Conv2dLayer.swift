@@ -47,7 +47,7 @@ struct Conv2dLayer: Layer {
         }
         var m: [String: JSONValue] = [
             "type": .string("conv2d"), "in_channels": .number(Double(options.inChannels)),
-            "out_channels": .number(Double(options.outChannels)), "kernel_size": pair(options.kernelSize),
+            "out_channels": .number(Double(options.outChannels)), "kernel_size": pair(options.kernelSize)
         ]
         if options.stride != Size2D(square: 1) { m["stride"] = pair(options.stride) }
         if options.padding != Size2D(square: 0) { m["padding"] = pair(options.padding) }
@@ -106,7 +106,8 @@ struct Conv2dLayer: Layer {
         let (batch, channels, size) = try imageBatch(x, layer: "conv2d", path: path)
         guard channels == options.inChannels else {
             throw NeuralNetError.incompatibleInput(
-                "layer '\(path)' (conv2d) expects \(options.inChannels) input channels but receives \(channels) (input shape \(formatShape(x.shape)))")
+                "layer '\(path)' (conv2d) expects \(options.inChannels) input channels but receives \(channels) (input shape \(formatShape(x.shape)))"
+            )
         }
         do {
             return try Conv2DGeometry(options, batch: batch, inputSize: size)
@@ -126,7 +127,9 @@ struct Conv2dLayer: Layer {
                 y.withUnsafeMutableBufferPointer { yp in
                     guard let out = yp.baseAddress else { return }
                     if let b {
-                        b.withUnsafeScalars { conv2d(g, input: xp.baseAddress!, weight: wp.baseAddress!, bias: $0.baseAddress!, output: out) }
+                        b.withUnsafeScalars {
+                            conv2d(g, input: xp.baseAddress!, weight: wp.baseAddress!, bias: $0.baseAddress!, output: out)
+                        }
                     } else {
                         conv2d(g, input: xp.baseAddress!, weight: wp.baseAddress!, bias: nil, output: out)
                     }
@@ -174,7 +177,8 @@ struct Conv2dLayer: Layer {
     /// only when not the default.
     func describe(_ node: ModuleNode, in model: Model) -> String {
         func tuple(_ s: Size2D) -> String { "(\(s.height), \(s.width))" }
-        var text = "Conv2d(\(options.inChannels), \(options.outChannels), kernel_size=\(tuple(options.kernelSize)), stride=\(tuple(options.stride))"
+        var text =
+            "Conv2d(\(options.inChannels), \(options.outChannels), kernel_size=\(tuple(options.kernelSize)), stride=\(tuple(options.stride))"
         if options.padding != Size2D(square: 0) { text += ", padding=\(tuple(options.padding))" }
         if options.dilation != Size2D(square: 1) { text += ", dilation=\(tuple(options.dilation))" }
         if options.groups != 1 { text += ", groups=\(options.groups)" }
@@ -195,7 +199,7 @@ struct Conv2dLayer: Layer {
                 .ints("strides", [o.stride.height, o.stride.width]),
                 .ints("pads", [o.padding.height, o.padding.width, o.padding.height, o.padding.width]),
                 .ints("dilations", [o.dilation.height, o.dilation.width]),
-                .int("group", o.groups),
+                .int("group", o.groups)
             ],
             sample: sample)
     }

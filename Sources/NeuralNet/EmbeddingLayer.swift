@@ -16,13 +16,15 @@ struct EmbeddingLayer: Layer {
 
     static func decode(_ spec: LayerSpec, decoder: inout SpecDecoder) throws -> EmbeddingLayer {
         try spec.allow(["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"])
-        let count = try spec.positiveInteger("num_embeddings", limit: 1 << 24, limitName: "index (Float32 holds integers exactly up to 2^24)")
+        let count = try spec.positiveInteger(
+            "num_embeddings", limit: 1 << 24, limitName: "index (Float32 holds integers exactly up to 2^24)")
         let dim = try spec.positiveInteger("embedding_dim", limit: decoder.limits.maxWidth)
         var padding: Int?
         if let value = spec.members["padding_idx"], value != .null {
             guard case .number(let d) = value, d == d.rounded(.towardZero), d >= -Double(count), d < Double(count) else {
                 throw NeuralNetError.invalidSpec(
-                    location: "\(spec.location).padding_idx", reason: "must be an integer in -\(count)..<\(count) (num_embeddings), got \(value.shortDescription)")
+                    location: "\(spec.location).padding_idx",
+                    reason: "must be an integer in -\(count)..<\(count) (num_embeddings), got \(value.shortDescription)")
             }
             padding = d < 0 ? Int(d) + count : Int(d)
         }
@@ -31,7 +33,8 @@ struct EmbeddingLayer: Layer {
         }
         _ = try spec.number("norm_type", default: 2)  // only used with max_norm
         for key in ["scale_grad_by_freq", "sparse"] where try spec.bool(key, default: false) {
-            throw NeuralNetError.invalidSpec(location: "\(spec.location).\(key)", reason: "is not supported (only false, PyTorch's default)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(spec.location).\(key)", reason: "is not supported (only false, PyTorch's default)")
         }
         let layer = EmbeddingLayer(numEmbeddings: count, embeddingDim: dim, paddingIndex: padding, weight: decoder.newTensorID())
         try decoder.countParameters(of: layer, location: spec.location)
@@ -43,7 +46,7 @@ struct EmbeddingLayer: Layer {
 
     func encode(_ node: ModuleNode, in model: Model) -> [String: JSONValue] {
         var m: [String: JSONValue] = [
-            "type": .string(typeName), "num_embeddings": .number(Double(numEmbeddings)), "embedding_dim": .number(Double(embeddingDim)),
+            "type": .string(typeName), "num_embeddings": .number(Double(numEmbeddings)), "embedding_dim": .number(Double(embeddingDim))
         ]
         if let paddingIndex { m["padding_idx"] = .number(Double(paddingIndex)) }
         return m
@@ -100,7 +103,8 @@ struct EmbeddingLayer: Layer {
         for v in x.scalars {
             guard v == v.rounded(.towardZero), v >= 0, v < Float(numEmbeddings) else {
                 throw NeuralNetError.incompatibleInput(
-                    "layer '\(path)' (embedding) takes integer indices in 0..<\(numEmbeddings) (num_embeddings), got \(v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)")")
+                    "layer '\(path)' (embedding) takes integer indices in 0..<\(numEmbeddings) (num_embeddings), got \(v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)")"
+                )
             }
             result.append(Int(v))
         }
@@ -131,7 +135,13 @@ struct EmbeddingLayer: Layer {
     func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         let table = graph.parameterName(weight)
-        let indices = graph.isIntegerInput(input) ? input.name : graph.emit("Cast", name: name + ".cast", inputs: [input.name], attributes: [.int("to", ONNXMessages.int64)], sample: input.sample).name
-        return graph.emit("Gather", name: name, inputs: [table, indices], attributes: [.int("axis", 0)], sample: input.sample + [.size(embeddingDim)])
+        let indices =
+            graph.isIntegerInput(input)
+            ? input.name
+            : graph.emit(
+                "Cast", name: name + ".cast", inputs: [input.name], attributes: [.int("to", ONNXMessages.int64)], sample: input.sample
+            ).name
+        return graph.emit(
+            "Gather", name: name, inputs: [table, indices], attributes: [.int("axis", 0)], sample: input.sample + [.size(embeddingDim)])
     }
 }

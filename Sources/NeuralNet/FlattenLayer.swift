@@ -13,20 +13,25 @@ struct FlattenLayer: Layer {
         func dim(_ key: String, _ defaultValue: Int) throws -> Int {
             guard let value = spec.members[key] else { return defaultValue }
             guard case .number(let d) = value, d == d.rounded(.towardZero), abs(d) <= 8 else {
-                throw NeuralNetError.invalidSpec(location: "\(spec.location).\(key)", reason: "must be an integer from -8 to 8, got \(value.shortDescription)")
+                throw NeuralNetError.invalidSpec(
+                    location: "\(spec.location).\(key)", reason: "must be an integer from -8 to 8, got \(value.shortDescription)")
             }
             return Int(d)
         }
         let start = try dim("start_dim", 1)
         let end = try dim("end_dim", -1)
         guard start != 0 else {
-            throw NeuralNetError.invalidSpec(location: "\(spec.location).start_dim", reason: "must not be 0: the batch dimension stays (use 1 or more, or a negative dimension)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(spec.location).start_dim",
+                reason: "must not be 0: the batch dimension stays (use 1 or more, or a negative dimension)")
         }
         if start > 0 && end > 0 && end < start {
-            throw NeuralNetError.invalidSpec(location: "\(spec.location).end_dim", reason: "must not come before start_dim (\(start)), got \(end)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(spec.location).end_dim", reason: "must not come before start_dim (\(start)), got \(end)")
         }
         if start < 0 && end < 0 && end < start {
-            throw NeuralNetError.invalidSpec(location: "\(spec.location).end_dim", reason: "must not come before start_dim (\(start)), got \(end)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(spec.location).end_dim", reason: "must not come before start_dim (\(start)), got \(end)")
         }
         return FlattenLayer(startDim: start, endDim: end)
     }
@@ -58,10 +63,12 @@ struct FlattenLayer: Layer {
         switch input {
         case .sample(let s):
             guard let r = range(rank: s.count + 1) else {
-                throw context.mismatch("\(context.layerName("flatten")) cannot fold dimensions \(startDim) to \(endDim) of an input of rank \(s.count + 1)")
+                throw context.mismatch(
+                    "\(context.layerName("flatten")) cannot fold dimensions \(startDim) to \(endDim) of an input of rank \(s.count + 1)")
             }
             guard let n = Tensor.elementCount(Array(s[(r.lowerBound - 1)...(r.upperBound - 1)])), n <= context.limits.maxWidth else {
-                throw context.limitError("flatten at '\(context.path)' would give more features than the width limit \(context.limits.maxWidth)")
+                throw context.limitError(
+                    "flatten at '\(context.path)' would give more features than the width limit \(context.limits.maxWidth)")
             }
             return .sample(Array(flattened([1] + s, r).dropFirst()))
         case .lastDimension(let w) where endDim < -1:
@@ -75,7 +82,8 @@ struct FlattenLayer: Layer {
 
     func forward(_ x: consuming Tensor, node: ModuleNode, context: inout ForwardContext) throws -> Tensor {
         guard let r = range(rank: x.rank) else {
-            throw NeuralNetError.incompatibleInput("layer '\(context.path)' (flatten) cannot fold dimensions \(startDim) to \(endDim) of an input of rank \(x.rank)")
+            throw NeuralNetError.incompatibleInput(
+                "layer '\(context.path)' (flatten) cannot fold dimensions \(startDim) to \(endDim) of an input of rank \(x.rank)")
         }
         if context.isRecording { context.save(x.shape) }
         return x.reshaped(flattened(x.shape, r))
@@ -96,10 +104,11 @@ struct FlattenLayer: Layer {
         if folded.count == 1 {
             size = folded.first!
         } else if folded.allSatisfy({ if case .size = $0 { true } else { false } }) {
-            size = .size(folded.reduce(1) { product, dimension in
-                if case .size(let n) = dimension { return product * n }
-                return product
-            })
+            size = .size(
+                folded.reduce(1) { product, dimension in
+                    if case .size(let n) = dimension { return product * n }
+                    return product
+                })
         } else {
             size = .symbol(name + ".features")
         }

@@ -47,7 +47,8 @@ public struct InitializationRules: Sendable, Equatable {
             guard let initValue = members["init"] else {
                 throw invalid(location, "needs \"rules\": [{\"match\": …, \"init\": …}] or a single \"init\"")
             }
-            let pattern = try PathPattern(try readString(members["match"] ?? .string("**"), at: "\(location).match", error: invalid), location: "\(location).match")
+            let pattern = try PathPattern(
+                try readString(members["match"] ?? .string("**"), at: "\(location).match", error: invalid), location: "\(location).match")
             rules = [Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(location).init"))]
             matchLocations = ["\(location).match"]
             return
@@ -63,7 +64,8 @@ public struct InitializationRules: Sendable, Equatable {
             let at = "\(location).rules[\(i)]"
             guard case .object(let m) = item else { throw invalid(at, "must be an object, got \(item.shortDescription)") }
             try rejectUnknownKeys(m, allowed: ["match", "init"], at: at, error: invalid)
-            let pattern = try PathPattern(try readString(m["match"] ?? .string("**"), at: "\(at).match", error: invalid), location: "\(at).match")
+            let pattern = try PathPattern(
+                try readString(m["match"] ?? .string("**"), at: "\(at).match", error: invalid), location: "\(at).match")
             guard let initValue = m["init"] else { throw invalid(at, "needs an \"init\"") }
             decoded.append(Rule(pattern: pattern, initializer: try Initializer(json: initValue, location: "\(at).init")))
         }
@@ -75,7 +77,8 @@ public struct InitializationRules: Sendable, Equatable {
     public static func decodeSeed(_ value: JSONValue?, location: String) throws -> UInt64 {
         guard let value else { return 0 }
         guard case .number(let d) = value, d.isFinite, d == d.rounded(.towardZero), d >= 0, d <= 9_007_199_254_740_992 else {
-            throw NeuralNetError.invalidArgument(location: location, reason: "must be an integer from 0 to 2^53, got \(value.shortDescription)")
+            throw NeuralNetError.invalidArgument(
+                location: location, reason: "must be an integer from 0 to 2^53, got \(value.shortDescription)")
         }
         return UInt64(d)
     }

@@ -37,7 +37,10 @@ extension Initializer {
             guard let v = members["gain"] else { return 1 }
             if case .string(let s) = v {
                 guard let n = Nonlinearity(rawValue: s) else {
-                    throw invalid("\(location).gain", "must be a number or one of \(Nonlinearity.allCases.map(\.rawValue).joined(separator: ", ")); got \(v.shortDescription)")
+                    throw invalid(
+                        "\(location).gain",
+                        "must be a number or one of \(Nonlinearity.allCases.map(\.rawValue).joined(separator: ", ")); got \(v.shortDescription)"
+                    )
                 }
                 return Initializer.gain(n)
             }
@@ -50,9 +53,13 @@ extension Initializer {
             guard let mode = FanMode(rawValue: modeName) else {
                 throw invalid("\(location).mode", "must be \"fan_in\" or \"fan_out\", got \(members["mode"]!.shortDescription)")
             }
-            let nlName = try members["nonlinearity"].map { try readString($0, at: "\(location).nonlinearity", error: invalid) } ?? "leaky_relu"
+            let nlName =
+                try members["nonlinearity"].map { try readString($0, at: "\(location).nonlinearity", error: invalid) } ?? "leaky_relu"
             guard let nl = Nonlinearity(rawValue: nlName) else {
-                throw invalid("\(location).nonlinearity", "must be one of \(Nonlinearity.allCases.map(\.rawValue).joined(separator: ", ")); got \(members["nonlinearity"]!.shortDescription)")
+                throw invalid(
+                    "\(location).nonlinearity",
+                    "must be one of \(Nonlinearity.allCases.map(\.rawValue).joined(separator: ", ")); got \(members["nonlinearity"]!.shortDescription)"
+                )
             }
             return (a, mode, nl)
         }
@@ -98,7 +105,9 @@ extension Initializer {
             self = .dirac(groups: Int(groups))
         case "sparse":
             try allow(["sparsity", "std"])
-            guard members["sparsity"] != nil else { throw invalid(location, "is sparse and needs a \"sparsity\" (the fraction of each column set to zero)") }
+            guard members["sparsity"] != nil else {
+                throw invalid(location, "is sparse and needs a \"sparsity\" (the fraction of each column set to zero)")
+            }
             let sparsity = try number("sparsity", 0)
             guard (0...1).contains(sparsity) else { throw invalid("\(location).sparsity", "must be between 0 and 1, got \(sparsity)") }
             self = .sparse(sparsity: sparsity, std: try nonNegative("std", 0.01))
@@ -113,7 +122,8 @@ extension Initializer {
             }
             throw invalid(
                 "\(location).name",
-                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, sparse, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)")
+                "must be one of zeros, ones, constant, uniform, normal, trunc_normal, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, lecun_uniform, lecun_normal, orthogonal, eye, dirac, sparse, mixture, pytorch, mxnet, keras; got \(JSONValue.string(name).shortDescription)"
+            )
         }
     }
 
@@ -132,7 +142,8 @@ extension Initializer {
             guard w > 0 else { throw invalid("\(at).weight", "must be positive, got \(m["weight"]!.shortDescription)") }
             let initializer = try Initializer(json: m["init"] ?? .null, location: "\(at).init")
             guard initializer.isElementwise else {
-                throw invalid("\(at).init", "must draw each element on its own (constant, zeros, ones, uniform or normal), not \(initializer.name)")
+                throw invalid(
+                    "\(at).init", "must draw each element on its own (constant, zeros, ones, uniform or normal), not \(initializer.name)")
             }
             components.append(MixtureComponent(weight: w, initializer: initializer))
         }

@@ -15,14 +15,17 @@ extension Initializer {
     func orthogonal(_ t: inout Tensor, _ gain: Double, _ path: String, _ g: inout PyTorchGenerator) throws {
         guard t.rank >= 2 else {
             throw NeuralNetError.initializerNotApplicable(
-                path: path, initializer: name, reason: "it needs a tensor with at least 2 dimensions, and '\(path)' has shape \(formatShape(t.shape))")
+                path: path, initializer: name,
+                reason: "it needs a tensor with at least 2 dimensions, and '\(path)' has shape \(formatShape(t.shape))")
         }
         let rows = t.shape[0]
         let cols = t.count / max(rows, 1)
         guard min(rows, cols) <= Self.orthogonalMaxSide else {
             throw NeuralNetError.initializerNotApplicable(
                 path: path, initializer: name,
-                reason: "its QR decomposition is limited to matrices whose smaller side is at most \(Self.orthogonalMaxSide), and '\(path)' has shape \(formatShape(t.shape))")
+                reason:
+                    "its QR decomposition is limited to matrices whose smaller side is at most \(Self.orthogonalMaxSide), and '\(path)' has shape \(formatShape(t.shape))"
+            )
         }
         t.withUnsafeMutableScalars { g.fillNormal($0, mean: 0, std: 1) }
         guard rows > 0, cols > 0 else { return }
@@ -66,7 +69,9 @@ extension Initializer {
                     for _ in 0..<2 {
                         // R = block · previousᵀ, then block −= R · previous.
                         gemm(.none, .transposed, m: b, n: start, k: m, a: block, lda: m, b: q, ldb: m, c: r.baseAddress!, ldc: start)
-                        gemm(.none, .none, m: b, n: m, k: start, alpha: -1, a: r.baseAddress!, lda: start, b: q, ldb: m, beta: 1, c: block, ldc: m)
+                        gemm(
+                            .none, .none, m: b, n: m, k: start, alpha: -1, a: r.baseAddress!, lda: start, b: q, ldb: m, beta: 1, c: block,
+                            ldc: m)
                     }
                 }
             }

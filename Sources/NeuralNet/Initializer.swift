@@ -104,7 +104,8 @@ public indirect enum Initializer: Sendable, Equatable {
     /// Whether it needs a matrix (fans, QR, a diagonal), so cannot fill a bias.
     var needsMatrix: Bool {
         switch self {
-        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac, .sparse:
+        case .xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal, .lecunUniform, .lecunNormal, .orthogonal, .eye, .dirac,
+            .sparse:
             true
         default: false
         }

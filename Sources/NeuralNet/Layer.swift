@@ -149,7 +149,9 @@ struct LayerSpec {
         guard let value = members[key] else { return defaultValue }
         let d = try readNumber(value, at: "\(location).\(key)")
         if let range, !range.contains(d) {
-            throw NeuralNetError.invalidSpec(location: "\(location).\(key)", reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value.shortDescription)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(location).\(key)",
+                reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value.shortDescription)")
         }
         return d
     }

@@ -71,7 +71,9 @@ struct LayerNormLayer: Layer {
         }
         guard fits else {
             let got = input.sample.map(formatShape) ?? "(…, \(input.width ?? 0))"
-            throw context.mismatch("\(context.layerName(typeName)) normalizes trailing dimensions \(formatShape(normalizedShape)) but receives samples of shape \(got)")
+            throw context.mismatch(
+                "\(context.layerName(typeName)) normalizes trailing dimensions \(formatShape(normalizedShape)) but receives samples of shape \(got)"
+            )
         }
         return input
     }
@@ -167,7 +169,8 @@ struct LayerNormLayer: Layer {
 
     func describe(_ node: ModuleNode, in model: Model) -> String {
         let shape = "(" + normalizedShape.map(String.init).joined(separator: ", ") + (normalizedShape.count == 1 ? ",)" : ")")
-        return "LayerNorm(\(shape), eps=\(eps), elementwise_affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"))"
+        return
+            "LayerNorm(\(shape), eps=\(eps), elementwise_affine=\(weight != nil ? "True" : "False"), bias=\(bias != nil ? "True" : "False"))"
     }
 
     /// `LayerNormalization` over the trailing axes (opset 17), with ones and zeros standing in
@@ -175,8 +178,12 @@ struct LayerNormLayer: Layer {
     func exportONNX(_ input: ONNXGraph.Value, node: ModuleNode, path: String, graph: inout ONNXGraph) throws -> ONNXGraph.Value {
         let name = graph.nodeName(path, self)
         let count = normalizedShape.reduce(1, *)
-        let scale = weight.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".weight", normalizedShape, [Float](repeating: 1, count: count))
-        let shift = bias.map { graph.parameterName($0) } ?? graph.floatConstant(name + ".bias", normalizedShape, [Float](repeating: 0, count: count))
+        let scale =
+            weight.map { graph.parameterName($0) }
+            ?? graph.floatConstant(name + ".weight", normalizedShape, [Float](repeating: 1, count: count))
+        let shift =
+            bias.map { graph.parameterName($0) }
+            ?? graph.floatConstant(name + ".bias", normalizedShape, [Float](repeating: 0, count: count))
         return graph.emit(
             "LayerNormalization", name: name, inputs: [input.name, scale, shift],
             attributes: [.int("axis", -normalizedShape.count), .float("epsilon", Float(eps))], sample: input.sample)

@@ -19,7 +19,8 @@ public struct LinearLayer: Layer, Equatable {
     static func decode(_ spec: LayerSpec, decoder: inout SpecDecoder) throws -> LinearLayer {
         try spec.allow(["in", "out", "bias", "activation"])
         guard spec.members["out"] != nil else {
-            throw NeuralNetError.invalidSpec(location: spec.location, reason: "is a linear layer and needs \"out\", its number of output features")
+            throw NeuralNetError.invalidSpec(
+                location: spec.location, reason: "is a linear layer and needs \"out\", its number of output features")
         }
         let out = try spec.positiveInteger("out", limit: decoder.limits.maxWidth)
         var inFeatures: Int?
@@ -27,7 +28,9 @@ public struct LinearLayer: Layer, Equatable {
             inFeatures = try readPositiveInteger(inValue, at: "\(spec.location).in", limit: decoder.limits.maxWidth, limitName: "width")
         }
         let hasBias = try spec.bool("bias", default: true)
-        let activation = try spec.members["activation"].flatMap { try ActivationFunction.decodeFused($0, location: "\(spec.location).activation") }
+        let activation = try spec.members["activation"].flatMap {
+            try ActivationFunction.decodeFused($0, location: "\(spec.location).activation")
+        }
         let layer = LinearLayer(
             inFeatures: inFeatures, outFeatures: out, weight: decoder.newTensorID(), bias: hasBias ? decoder.newTensorID() : nil,
             activation: activation)
@@ -83,10 +86,12 @@ public struct LinearLayer: Layer, Equatable {
         } else {
             guard width > 0 else {
                 throw NeuralNetError.incompatibleInput(
-                    "layer '\(context.path)' (linear) would receive 0 features: an input needs at least one feature to set the layer's width")
+                    "layer '\(context.path)' (linear) would receive 0 features: an input needs at least one feature to set the layer's width"
+                )
             }
             guard width <= context.limits.maxWidth else {
-                throw context.limitError("layer '\(context.path)' (linear) would receive \(width) features, over the width limit \(context.limits.maxWidth)")
+                throw context.limitError(
+                    "layer '\(context.path)' (linear) would receive \(width) features, over the width limit \(context.limits.maxWidth)")
             }
             inFeatures = width
         }
@@ -104,7 +109,9 @@ public struct LinearLayer: Layer, Equatable {
             if first {
                 return .incompatibleInput("input has \(got) features but \(layer) expects \(expected) (input shape \(formatShape(shape)))")
             }
-            return .incompatibleInput("\(layer) expects \(expected) input features but receives \(got) from the layers before it (input shape \(formatShape(shape)))")
+            return .incompatibleInput(
+                "\(layer) expects \(expected) input features but receives \(got) from the layers before it (input shape \(formatShape(shape)))"
+            )
         }
     }
 
@@ -128,7 +135,9 @@ public struct LinearLayer: Layer, Equatable {
             x.withUnsafeScalars { xp in
                 w.withUnsafeScalars { wp in
                     y.withUnsafeMutableBufferPointer { yp in
-                        gemm(.none, .transposed, m: rows, n: out, k: inF, a: xp.baseAddress!, lda: inF, b: wp.baseAddress!, ldb: inF, c: yp.baseAddress!, ldc: out)
+                        gemm(
+                            .none, .transposed, m: rows, n: out, k: inF, a: xp.baseAddress!, lda: inF, b: wp.baseAddress!, ldb: inF,
+                            c: yp.baseAddress!, ldc: out)
                         if let b = bias {
                             context.value(b).withUnsafeScalars { addBias($0.baseAddress!, to: yp.baseAddress!, rows: rows, columns: out) }
                         }
@@ -167,12 +176,16 @@ public struct LinearLayer: Layer, Equatable {
             x.withUnsafeScalars { xp in
                 dy.withUnsafeScalars { dyp in
                     dW.withUnsafeMutableScalars { dwp in
-                        gemm(.transposed, .none, m: out, n: inF, k: rows, a: dyp.baseAddress!, lda: out, b: xp.baseAddress!, ldb: inF, beta: 1, c: dwp.baseAddress!, ldc: inF)
+                        gemm(
+                            .transposed, .none, m: out, n: inF, k: rows, a: dyp.baseAddress!, lda: out, b: xp.baseAddress!, ldb: inF,
+                            beta: 1, c: dwp.baseAddress!, ldc: inF)
                     }
                     if needsInputGradient {
                         w.withUnsafeScalars { wp in
                             dX.withUnsafeMutableScalars { dxp in
-                                gemm(.none, .none, m: rows, n: inF, k: out, a: dyp.baseAddress!, lda: out, b: wp.baseAddress!, ldb: inF, c: dxp.baseAddress!, ldc: inF)
+                                gemm(
+                                    .none, .none, m: rows, n: inF, k: out, a: dyp.baseAddress!, lda: out, b: wp.baseAddress!, ldb: inF,
+                                    c: dxp.baseAddress!, ldc: inF)
                             }
                         }
                     }
@@ -184,7 +197,9 @@ public struct LinearLayer: Layer, Equatable {
             var db = context.takeGradient(b, shape: [out])
             if rows > 0 {
                 dy.withUnsafeScalars { dyp in
-                    db.withUnsafeMutableScalars { sumRows(dyp.baseAddress!, rows: rows, columns: out, into: $0.baseAddress!, accumulate: true) }
+                    db.withUnsafeMutableScalars {
+                        sumRows(dyp.baseAddress!, rows: rows, columns: out, into: $0.baseAddress!, accumulate: true)
+                    }
                 }
             }
             context.putGradient(b, db)
@@ -212,7 +227,9 @@ public struct LinearLayer: Layer, Equatable {
         } else {
             let transposed = graph.emit("Transpose", name: name + ".transpose", inputs: [weightName], attributes: [], sample: [])
             output = graph.emit("MatMul", name: name, inputs: [input.name, transposed.name], attributes: [], sample: sample)
-            if let biasName { output = graph.emit("Add", name: name + ".bias", inputs: [output.name, biasName], attributes: [], sample: sample) }
+            if let biasName {
+                output = graph.emit("Add", name: name + ".bias", inputs: [output.name, biasName], attributes: [], sample: sample)
+            }
         }
         if let f = activation { output = graph.activate(f, name: name + "." + f.specName, input: output) }
         return output

@@ -46,7 +46,8 @@ extension Model {
         switch (loss, target) {
         case (.mse, .values(let t)):
             guard t.shape == output.shape else {
-                throw NeuralNetError.incompatibleInput("target has shape \(formatShape(t.shape)) but the output has shape \(formatShape(output.shape))")
+                throw NeuralNetError.incompatibleInput(
+                    "target has shape \(formatShape(t.shape)) but the output has shape \(formatShape(output.shape))")
             }
             guard output.count > 0 else { return 0 }
             return output.withUnsafeScalars { p in
@@ -61,7 +62,8 @@ extension Model {
             let rows = classes == 0 ? 0 : output.count / classes
             guard labels.count == rows else {
                 throw NeuralNetError.incompatibleInput(
-                    "cross_entropy needs one class label per output row: the output has shape \(formatShape(output.shape)) (\(rows) rows) but \(labels.count) labels were given")
+                    "cross_entropy needs one class label per output row: the output has shape \(formatShape(output.shape)) (\(rows) rows) but \(labels.count) labels were given"
+                )
             }
             if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
                 throw NeuralNetError.incompatibleInput("class label \(bad) is outside 0..<\(classes), the output's \(classes) classes")
@@ -71,7 +73,8 @@ extension Model {
             return output.withUnsafeScalars { p in
                 int32.withUnsafeBufferPointer { l in
                     gradient.withUnsafeMutableScalars { g in
-                        crossEntropyLoss(logits: p.baseAddress!, labels: l.baseAddress!, rows: rows, classes: classes, gradient: g.baseAddress!)
+                        crossEntropyLoss(
+                            logits: p.baseAddress!, labels: l.baseAddress!, rows: rows, classes: classes, gradient: g.baseAddress!)
                     }
                 }
             }

@@ -11,7 +11,8 @@ extension Model {
             guard var t = store.buffers[id] else { throw NeuralNetError.notMaterialized(path: path) }
             for e in edits { try Self.apply(e, to: &t, path: path) }
             if bufferDType(id) == .int64, let bad = t.scalars.first(where: { $0 < 0 || $0 != $0.rounded(.towardZero) || $0 > 16_777_216 }) {
-                throw NeuralNetError.invalidArgument(location: path, reason: "is an int64 counter and must hold integers from 0 to 2^24, got \(bad)")
+                throw NeuralNetError.invalidArgument(
+                    location: path, reason: "is an int64 counter and must hold integers from 0 to 2^24, got \(bad)")
             }
             store.buffers[id] = t
             return

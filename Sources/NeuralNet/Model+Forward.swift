@@ -53,7 +53,9 @@ extension Model {
         guard !overflow, activation <= limits.maxActivationElements else {
             throw NeuralNetError.limitExceeded(
                 location: "input:",
-                reason: "a batch of \(input.shape[0]) would need an activation of more than \(limits.maxActivationElements) elements, the limit; send smaller batches")
+                reason:
+                    "a batch of \(input.shape[0]) would need an activation of more than \(limits.maxActivationElements) elements, the limit; send smaller batches"
+            )
         }
         if model.hasPendingValues {
             if model.inputShape == nil { model.inputShape = sample }

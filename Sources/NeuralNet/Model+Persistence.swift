@@ -54,7 +54,8 @@ extension Model {
             }
             guard let expected = layers[entry.layer].parameters[entry.ordinal].shape else {
                 throw NeuralNetError.invalidArgument(
-                    location: "parameters", reason: "give '\(value.0)' of a layer whose input width is unknown without the weight that fixes it")
+                    location: "parameters",
+                    reason: "give '\(value.0)' of a layer whose input width is unknown without the weight that fixes it")
             }
             guard value.1.shape == expected else {
                 throw NeuralNetError.shapeMismatch(path: value.0, expected: expected, got: value.1.shape)
@@ -65,7 +66,8 @@ extension Model {
             let given = index.allBufferPaths(entry.id).compactMap { p in parameters[p].map { (p, $0) } }
             guard let (path, value) = given.first else { continue }
             guard let expected = layers[entry.layer].buffers[entry.ordinal].shape, value.shape == expected else {
-                throw NeuralNetError.shapeMismatch(path: path, expected: layers[entry.layer].buffers[entry.ordinal].shape ?? [], got: value.shape)
+                throw NeuralNetError.shapeMismatch(
+                    path: path, expected: layers[entry.layer].buffers[entry.ordinal].shape ?? [], got: value.shape)
             }
             store.buffers[entry.id] = value
         }

@@ -73,13 +73,16 @@ public struct Model: Sendable {
     /// within the width limit.
     func validateInputShape(_ shape: [Int], location: String) throws {
         guard !shape.isEmpty, shape.count <= 8 else {
-            throw NeuralNetError.invalidArgument(location: location, reason: "must list 1 to 8 dimensions of one sample (without the batch), got \(formatShape(shape))")
+            throw NeuralNetError.invalidArgument(
+                location: location, reason: "must list 1 to 8 dimensions of one sample (without the batch), got \(formatShape(shape))")
         }
         for d in shape where d < 1 || d > limits.maxWidth {
-            throw NeuralNetError.limitExceeded(location: location, reason: "dimension \(d) must be between 1 and the width limit \(limits.maxWidth)")
+            throw NeuralNetError.limitExceeded(
+                location: location, reason: "dimension \(d) must be between 1 and the width limit \(limits.maxWidth)")
         }
         guard let n = Tensor.elementCount(shape), n <= limits.maxWidth else {
-            throw NeuralNetError.limitExceeded(location: location, reason: "\(formatShape(shape)) has more features than the width limit \(limits.maxWidth)")
+            throw NeuralNetError.limitExceeded(
+                location: location, reason: "\(formatShape(shape)) has more features than the width limit \(limits.maxWidth)")
         }
     }
 
@@ -110,7 +113,9 @@ public struct Model: Sendable {
         for l in layers.indices {
             let layer = layers[l]
             if (layer.parameters + layer.buffers).contains(where: { $0.shape == nil }) { break }
-            if layer.parameters.contains(where: { store.values[$0.id] == nil }) || layer.buffers.contains(where: { store.buffers[$0.id] == nil }) {
+            if layer.parameters.contains(where: { store.values[$0.id] == nil })
+                || layer.buffers.contains(where: { store.buffers[$0.id] == nil })
+            {
                 pending.append(l)
             }
         }

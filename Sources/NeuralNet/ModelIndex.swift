@@ -49,7 +49,9 @@ struct ModelIndex: Sendable {
             record(tensor, ordinal: k, layer: node.layer, modulePath: path, entries: &entries, index: &entryIndex, byPath: &parameterByPath)
         }
         for (k, tensor) in layer.buffers.enumerated() {
-            record(tensor, ordinal: k, layer: node.layer, modulePath: path, entries: &bufferEntries, index: &bufferIndex, byPath: &bufferByPath)
+            record(
+                tensor, ordinal: k, layer: node.layer, modulePath: path, entries: &bufferEntries, index: &bufferIndex, byPath: &bufferByPath
+            )
         }
         for child in node.children { visit(child, path: Self.join(path, child.name), layers: layers) }
     }
@@ -65,8 +67,9 @@ struct ModelIndex: Sendable {
             if ordinal == 0 { entries[i].modulePaths.append(modulePath) }
         } else {
             index[tensor.id] = entries.count
-            entries.append(ParameterEntry(
-                id: tensor.id, name: tensor.name, layer: layer, ordinal: ordinal, path: path, aliases: [], modulePaths: [modulePath]))
+            entries.append(
+                ParameterEntry(
+                    id: tensor.id, name: tensor.name, layer: layer, ordinal: ordinal, path: path, aliases: [], modulePaths: [modulePath]))
         }
     }
 

@@ -29,7 +29,7 @@ public struct ModuleNode: Sendable {
 enum LayerKinds {
     static let all: [any Layer.Type] = [
         LinearLayer.self, SequentialLayer.self, FlattenLayer.self, ActivationLayer.self, BatchNormLayer.self, LayerNormLayer.self,
-        EmbeddingLayer.self, DropoutLayer.self, ResidualLayer.self, Conv2dLayer.self, MaxPool2dLayer.self, AvgPool2dLayer.self,
+        EmbeddingLayer.self, DropoutLayer.self, ResidualLayer.self, Conv2dLayer.self, MaxPool2dLayer.self, AvgPool2dLayer.self
     ]
 
     private static let byName: [String: any Layer.Type] = {

@@ -34,7 +34,11 @@ extension Optimizer {
                     buf.withUnsafeMutableBufferPointer { b in
                         scale(b.baseAddress!, by: mu, count: n)
                         axpy(keep, dBase, b.baseAddress!, count: n)
-                        if c.nesterov { axpy(mu, b.baseAddress!, dBase, count: n) } else { dp.baseAddress!.update(from: b.baseAddress!, count: n) }
+                        if c.nesterov {
+                            axpy(mu, b.baseAddress!, dBase, count: n)
+                        } else {
+                            dp.baseAddress!.update(from: b.baseAddress!, count: n)
+                        }
                     }
                     firstMoments[id] = buf
                 } else {

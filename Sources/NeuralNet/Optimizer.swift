@@ -28,7 +28,9 @@ public struct Optimizer: Sendable, Equatable {
         public var beta2: Double = 0.999
         public var epsilon: Double = 1e-8
         public var weightDecay: Double = 0
-        public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0) {
+        public init(
+            learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0
+        ) {
             self.learningRate = learningRate
             self.beta1 = beta1
             self.beta2 = beta2
@@ -66,16 +68,20 @@ public struct Optimizer: Sendable, Equatable {
             }
             let d = try readNumber(v, at: "\(location).\(key)", error: invalid)
             guard d >= min, below.map({ d < $0 }) ?? true else {
-                throw invalid("\(location).\(key)", "must be at least \(min)\(below.map { " and below \($0)" } ?? ""), got \(v.shortDescription)")
+                throw invalid(
+                    "\(location).\(key)", "must be at least \(min)\(below.map { " and below \($0)" } ?? ""), got \(v.shortDescription)")
             }
             return d
         }
         switch name {
         case "sgd":
-            try rejectUnknownKeys(m, allowed: ["name", "lr", "momentum", "dampening", "weight_decay", "nesterov"], at: location, error: invalid)
+            try rejectUnknownKeys(
+                m, allowed: ["name", "lr", "momentum", "dampening", "weight_decay", "nesterov"], at: location, error: invalid)
             var nesterov = false
             if let n = m["nesterov"] {
-                guard case .bool(let b) = n else { throw invalid("\(location).nesterov", "must be true or false, got \(n.shortDescription)") }
+                guard case .bool(let b) = n else {
+                    throw invalid("\(location).nesterov", "must be true or false, got \(n.shortDescription)")
+                }
                 nesterov = b
             }
             let sgd = SGD(
@@ -89,15 +95,21 @@ public struct Optimizer: Sendable, Equatable {
             try rejectUnknownKeys(m, allowed: ["name", "lr", "betas", "eps", "weight_decay"], at: location, error: invalid)
             var betas: (Double, Double) = (0.9, 0.999)
             if let b = m["betas"] {
-                guard case .array(let pair) = b, pair.count == 2 else { throw invalid("\(location).betas", "must be an array of two numbers in [0, 1)") }
+                guard case .array(let pair) = b, pair.count == 2 else {
+                    throw invalid("\(location).betas", "must be an array of two numbers in [0, 1)")
+                }
                 let b1 = try readNumber(pair[0], at: "\(location).betas[0]", error: invalid)
                 let b2 = try readNumber(pair[1], at: "\(location).betas[1]", error: invalid)
-                guard (0..<1).contains(b1), (0..<1).contains(b2) else { throw invalid("\(location).betas", "must both be in [0, 1), got [\(b1), \(b2)]") }
+                guard (0..<1).contains(b1), (0..<1).contains(b2) else {
+                    throw invalid("\(location).betas", "must both be in [0, 1), got [\(b1), \(b2)]")
+                }
                 betas = (b1, b2)
             }
-            self.init(.adam(Adam(
-                learningRate: try number("lr", 1e-3), beta1: betas.0, beta2: betas.1, epsilon: try number("eps", 1e-8),
-                weightDecay: try number("weight_decay", 0))))
+            self.init(
+                .adam(
+                    Adam(
+                        learningRate: try number("lr", 1e-3), beta1: betas.0, beta2: betas.1, epsilon: try number("eps", 1e-8),
+                        weightDecay: try number("weight_decay", 0))))
         default:
             throw invalid("\(location).name", "must be \"sgd\" or \"adam\", got \(JSONValue.string(name).shortDescription)")
         }

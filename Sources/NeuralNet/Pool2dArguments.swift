@@ -70,7 +70,7 @@ struct Pool2dArguments: Sendable, Equatable {
             .ints("kernel_shape", [o.kernelSize.height, o.kernelSize.width]),
             .ints("strides", [o.stride.height, o.stride.width]),
             .ints("pads", [o.padding.height, o.padding.width, o.padding.height, o.padding.width]),
-            .int("ceil_mode", o.ceilMode ? 1 : 0),
+            .int("ceil_mode", o.ceilMode ? 1 : 0)
         ]
     }
 }

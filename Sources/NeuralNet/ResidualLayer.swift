@@ -47,7 +47,8 @@ struct ResidualLayer: Layer {
             case .unknown: "an unknown shape"
             }
         }
-        return context.mismatch("\(context.layerName(typeName)) adds its input to its body's output, but the body turns \(text(input)) into \(text(output))")
+        return context.mismatch(
+            "\(context.layerName(typeName)) adds its input to its body's output, but the body turns \(text(input)) into \(text(output))")
     }
 
     func inputDemand(_ node: ModuleNode, in layers: [any Layer]) -> InputDemand? { body.inputDemand(node, in: layers) }

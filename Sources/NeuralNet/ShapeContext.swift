@@ -99,7 +99,9 @@ struct ShapeContext {
     /// Checks that a per-sample shape stays within the width limit.
     func checkSize(_ shape: [Int], what: String) throws {
         guard let n = Tensor.elementCount(shape), n <= limits.maxActivationElements else {
-            throw limitError("\(layerName(what)) would give a sample of shape \(formatShape(shape)), over the activation limit \(limits.maxActivationElements)")
+            throw limitError(
+                "\(layerName(what)) would give a sample of shape \(formatShape(shape)), over the activation limit \(limits.maxActivationElements)"
+            )
         }
     }
 }

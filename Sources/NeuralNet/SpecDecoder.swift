@@ -33,10 +33,12 @@ struct SpecDecoder {
         var decoder = SpecDecoder(limits: limits)
         let members = try spec.objectMembers(at: location)
         if members["name"] != nil {
-            throw NeuralNetError.invalidSpec(location: "\(location).name", reason: "is not allowed on the root module; only entries of a sequential have names")
+            throw NeuralNetError.invalidSpec(
+                location: "\(location).name", reason: "is not allowed on the root module; only entries of a sequential have names")
         }
         if members["ref"] != nil {
-            throw NeuralNetError.invalidSpec(location: "\(location).ref", reason: "is not allowed on the root module: there is nothing earlier to refer to")
+            throw NeuralNetError.invalidSpec(
+                location: "\(location).ref", reason: "is not allowed on the root module: there is nothing earlier to refer to")
         }
         let root = try decoder.decodeModule(spec, name: "", explicitName: false, location: location, depth: 0)
         return DecodedSpec(root: root, layers: decoder.layers, layerLocations: decoder.layerLocations)
@@ -52,7 +54,8 @@ struct SpecDecoder {
         positions += n
         if positions > limits.maxModules {
             throw NeuralNetError.limitExceeded(
-                location: location, reason: "brings the model to more than \(limits.maxModules) module positions, the limit (tied modules count at every use)")
+                location: location,
+                reason: "brings the model to more than \(limits.maxModules) module positions, the limit (tied modules count at every use)")
         }
     }
 
@@ -62,16 +65,19 @@ struct SpecDecoder {
             try rejectUnknownKeys(members, allowed: ["ref", "name"], at: location)
             let id = try readString(target, at: "\(location).ref")
             if openDefinitions.contains(id) {
-                throw NeuralNetError.invalidSpec(location: "\(location).ref", reason: "refers to '\(id)', which contains this reference; a module cannot contain itself")
+                throw NeuralNetError.invalidSpec(
+                    location: "\(location).ref", reason: "refers to '\(id)', which contains this reference; a module cannot contain itself")
             }
             guard let definition = definitions[id] else {
-                throw NeuralNetError.invalidSpec(location: "\(location).ref", reason: "refers to '\(id)', but no earlier module has \"id\": \"\(id)\"")
+                throw NeuralNetError.invalidSpec(
+                    location: "\(location).ref", reason: "refers to '\(id)', but no earlier module has \"id\": \"\(id)\"")
             }
             try countPositions(definition.positions, at: location)
             return definition.node.renamed(name, explicit: explicitName, reference: id)
         }
         guard let typeValue = members["type"] else {
-            throw NeuralNetError.invalidSpec(location: location, reason: "needs a \"type\" (linear, dense, sequential, flatten or an activation) or a \"ref\"")
+            throw NeuralNetError.invalidSpec(
+                location: location, reason: "needs a \"type\" (linear, dense, sequential, flatten or an activation) or a \"ref\"")
         }
         let type = try readString(typeValue, at: "\(location).type")
         var tieID: String?
@@ -81,7 +87,8 @@ struct SpecDecoder {
                 throw NeuralNetError.invalidSpec(location: "\(location).id", reason: "must be 1 to 128 characters")
             }
             guard definitions[id] == nil, !openDefinitions.contains(id) else {
-                throw NeuralNetError.invalidSpec(location: "\(location).id", reason: "'\(id)' is already the id of an earlier module; ids must be unique")
+                throw NeuralNetError.invalidSpec(
+                    location: "\(location).id", reason: "'\(id)' is already the id of an earlier module; ids must be unique")
             }
             tieID = id
             openDefinitions.insert(id)
@@ -126,7 +133,9 @@ struct SpecDecoder {
         guard size != nil, !overflow, t <= limits.maxParameters else {
             throw NeuralNetError.limitExceeded(
                 location: location,
-                reason: "(\(layer.sizeLabel)) has \(size.map(String.init) ?? "more than \(Int.max)") parameters, which would bring the model over the limit of \(limits.maxParameters) parameters")
+                reason:
+                    "(\(layer.sizeLabel)) has \(size.map(String.init) ?? "more than \(Int.max)") parameters, which would bring the model over the limit of \(limits.maxParameters) parameters"
+            )
         }
         return t
     }
@@ -136,10 +145,12 @@ struct SpecDecoder {
     mutating func decodeChildren(_ spec: LayerSpec) throws {
         let (members, location, depth) = (spec.members, spec.location, spec.depth)
         guard depth < limits.maxDepth else {
-            throw NeuralNetError.limitExceeded(location: location, reason: "nests sequential modules deeper than the limit of \(limits.maxDepth)")
+            throw NeuralNetError.limitExceeded(
+                location: location, reason: "nests sequential modules deeper than the limit of \(limits.maxDepth)")
         }
         guard case .array(let entries) = members["layers"] ?? .null else {
-            throw NeuralNetError.invalidSpec(location: "\(location).layers", reason: "must be an array of modules, got \((members["layers"] ?? .null).shortDescription)")
+            throw NeuralNetError.invalidSpec(
+                location: "\(location).layers", reason: "must be an array of modules, got \((members["layers"] ?? .null).shortDescription)")
         }
         var children: [ModuleNode] = []
         var used: Set<String> = []
@@ -153,7 +164,8 @@ struct SpecDecoder {
                 explicit = true
             }
             guard used.insert(name).inserted else {
-                throw NeuralNetError.invalidSpec(location: "\(entryLocation).name", reason: "'\(name)' is already the name of another entry of this sequential")
+                throw NeuralNetError.invalidSpec(
+                    location: "\(entryLocation).name", reason: "'\(name)' is already the name of another entry of this sequential")
             }
             children.append(try decodeModule(entry, name: name, explicitName: explicit, location: entryLocation, depth: depth + 1))
         }

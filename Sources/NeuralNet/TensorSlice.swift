@@ -27,7 +27,8 @@ public struct TensorSlice: Sendable, Equatable, CustomStringConvertible {
             func number(_ s: String) throws -> Int? {
                 if s.isEmpty { return nil }
                 guard s.count <= 19, let n = Int(s) else {
-                    throw NeuralNetError.invalidArgument(location: location, reason: "'\(text)' is not a slice: '\(s)' is not an integer (use forms like 0, 1:3, :, -1)")
+                    throw NeuralNetError.invalidArgument(
+                        location: location, reason: "'\(text)' is not a slice: '\(s)' is not an integer (use forms like 0, 1:3, :, -1)")
                 }
                 return n
             }

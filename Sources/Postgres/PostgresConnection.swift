@@ -84,7 +84,8 @@ public final class PostgresConnection {
         defer { PQclear(result) }
         if PQstatus(handle) != CONNECTION_OK { throw lost() }
         let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
-        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+        let message =
+            PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             ?? String(cString: PQresultErrorMessage(result))
         throw .serverError(sqlState: sqlState, message: Self.redact(message, secrets))
     }

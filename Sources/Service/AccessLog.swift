@@ -110,12 +110,14 @@ public final class AccessLog: @unchecked Sendable {
     private func startWriter() {
         let box = Unmanaged.passRetained(self)
         var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { argument in
-            // Non-nil: pthread_create passes back the pointer given below.
-            guard let argument else { return nil }
-            Unmanaged<AccessLog>.fromOpaque(argument).takeRetainedValue().runWriter()
-            return nil
-        }, box.toOpaque())
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                // Non-nil: pthread_create passes back the pointer given below.
+                guard let argument else { return nil }
+                Unmanaged<AccessLog>.fromOpaque(argument).takeRetainedValue().runWriter()
+                return nil
+            }, box.toOpaque())
         precondition(created == 0, "pthread_create failed: \(created)")
         pthread_detach(thread)
     }

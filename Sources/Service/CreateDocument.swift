@@ -50,7 +50,7 @@ struct CreateDocument {
     /// `{"spec", "seed", "init", "input_shape"?}`.
     var json: JSONValue {
         var members: [String: JSONValue] = [
-            "spec": spec, "seed": .number(Double(seed)), "init": initializerJSON,
+            "spec": spec, "seed": .number(Double(seed)), "init": initializerJSON
         ]
         if let inputShape { members["input_shape"] = .array(inputShape.map { JSONValue.number(Double($0)) }) }
         return .object(members)

@@ -45,7 +45,9 @@ public final class FileModelStore: ModelStore {
     public func list() async throws(ModelStoreError) -> StoreListing {
         models.withLock { models in
             StoreListing(
-                models: models.open.values.map { StoredModelSummary(name: $0.name, version: $0.model.version) }.sorted { $0.name < $1.name },
+                models: models.open.values.map { StoredModelSummary(name: $0.name, version: $0.model.version) }.sorted {
+                    $0.name < $1.name
+                },
                 damaged: models.damaged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
     }

@@ -58,7 +58,8 @@ struct ForwardRequest: ForwardInputs {
                     mode = try Self.mode(try reader.readValue())
                 default:
                     throw Problem.badRequest(
-                        "body has an unknown member \(key.debugDescription); allowed: capture, inputs, mode", slug: "unknown-member", path: "body.\(key)")
+                        "body has an unknown member \(key.debugDescription); allowed: capture, inputs, mode", slug: "unknown-member",
+                        path: "body.\(key)")
                 }
             }
             try reader.finish()

@@ -63,7 +63,9 @@ struct JSONObject {
         guard let value = members[key] else { return nil }
         guard case .number(let number) = value else { throw wrongType(key, "a number", value) }
         guard range.contains(number) else {
-            throw Problem.badRequest("\(path(key)) must be between \(range.lowerBound) and \(range.upperBound), got \(number)", slug: "out-of-range", path: path(key))
+            throw Problem.badRequest(
+                "\(path(key)) must be between \(range.lowerBound) and \(range.upperBound), got \(number)", slug: "out-of-range",
+                path: path(key))
         }
         return number
     }
@@ -74,7 +76,9 @@ struct JSONObject {
         }
         let integer = Int(number)
         guard range.contains(integer) else {
-            throw Problem.badRequest("\(location) must be between \(range.lowerBound) and \(range.upperBound), got \(integer)", slug: "out-of-range", path: location)
+            throw Problem.badRequest(
+                "\(location) must be between \(range.lowerBound) and \(range.upperBound), got \(integer)", slug: "out-of-range",
+                path: location)
         }
         return integer
     }

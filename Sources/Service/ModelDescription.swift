@@ -56,17 +56,18 @@ enum ModelDescription {
             let module = try? model.module(at: path)
             let parameters = (module?.parameterCount ?? 0) + (module?.nonTrainableCount ?? 0)
             let type = (try? model.module(at: path).type) ?? "module"
-            layers.append(.object([
-                "name": .string(child.name.isEmpty ? String(index) : child.name),
-                "type": .string(type),
-                "output_shape": shape.map { .array([.null] + $0.map { .number(Double($0)) }) } ?? .null,
-                "parameters": .number(Double(parameters)),
-            ]))
+            layers.append(
+                .object([
+                    "name": .string(child.name.isEmpty ? String(index) : child.name),
+                    "type": .string(type),
+                    "output_shape": shape.map { .array([.null] + $0.map { .number(Double($0)) }) } ?? .null,
+                    "parameters": .number(Double(parameters))
+                ]))
         }
         let trainable = Double(model.counts.total)
         let total = trainable + Double((try? model.module(at: "").nonTrainableCount) ?? 0)
         return .object([
-            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(trainable),
+            "layers": .array(layers), "total_parameters": .number(total), "trainable_parameters": .number(trainable)
         ])
     }
 

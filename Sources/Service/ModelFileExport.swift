@@ -14,7 +14,6 @@ enum ModelFileExport {
         return response
     }
 
-
     /// Runs `work`, turning "a layer has no values yet" into a 409 that says how to fix it.
     static func requiringMaterialized<T>(model name: String, _ work: () throws -> T) throws -> T {
         do {

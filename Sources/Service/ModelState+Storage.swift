@@ -34,7 +34,8 @@ extension ModelState {
     /// untouched tensor is shared), the one run of elements that differs — a one-element PATCH
     /// stores one element, a PUT or a training step the whole tensor (or what changed of it).
     func commit(after committed: ModelState) throws -> ModelCommit {
-        let before = Dictionary(try Self.storedTensors(of: committed.model).map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let before = Dictionary(
+            try Self.storedTensors(of: committed.model).map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
         var updates: [TensorUpdate] = []
         for parameter in try Self.storedTensors(of: model) {
             let values = parameter.value.scalars
@@ -72,6 +73,8 @@ extension Tensor {
     /// Whether both are views of one buffer: a write copies only the tensors it changes
     /// (copy-on-write), so shared storage means unchanged. O(1), no element is read.
     func sharesStorage(with other: Tensor) -> Bool {
-        scalars.withUnsafeBufferPointer { x in other.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        scalars.withUnsafeBufferPointer { x in
+            other.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count }
+        }
     }
 }

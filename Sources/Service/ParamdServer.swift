@@ -46,7 +46,7 @@ public final class ParamdServer: Sendable {
             metadata: [
                 "address": "\(scheme)://\(service.configuration.host):\(port)", "port": "\(port)",
                 "data_dir": "\(service.configuration.dataDirectory)",
-                "auth": "\(service.configuration.token == nil && service.configuration.fileTokens == nil ? "off" : "bearer")",
+                "auth": "\(service.configuration.token == nil && service.configuration.fileTokens == nil ? "off" : "bearer")"
             ])
         let service = self.service
         Task { await service.loadModels() }

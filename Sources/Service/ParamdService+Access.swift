@@ -40,7 +40,8 @@ extension ParamdService {
 
     /// A refusal in the inference protocol's body, with the same challenge header.
     private static func inferenceRefusal(_ problem: Problem, provided: Bool) -> HTTPResponse {
-        let message = problem.status == 401 && !provided
+        let message =
+            problem.status == 401 && !provided
             ? "this server requires Authorization: Bearer <token> on /v2 routes other than /v2/health"
             : problem.detail
         var response = InferenceErrorBody.response(status: problem.status, message: message)

@@ -90,7 +90,8 @@ extension ParamdService {
         let model = snapshot.state.model
         let parsed = try parse()
         for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
-        let computed = parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs)
+        let computed =
+            parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs)
             ? nil : try model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         var state = snapshot.state
         var result: ForwardResult

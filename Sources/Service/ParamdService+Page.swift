@@ -46,12 +46,12 @@ extension ParamdService {
 enum PageSecurity {
     static let contentSecurityPolicy = [
         "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "connect-src 'self'",
-        "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+        "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"
     ].joined(separator: "; ")
 
     static let headers: [(String, String)] = [
         ("Content-Security-Policy", contentSecurityPolicy),
         ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "no-referrer")
     ]
 }

@@ -32,7 +32,9 @@ extension ParamdService {
             let parameter = try state.model.parameter(path)
             if request.wantsRaw {
                 let value = try slice.map { try parameter.value.sliced($0, path: path) } ?? parameter.value
-                if value.count >= StreamedBody.threshold { return StreamedBody.raw(value.scalars, shape: value.shape, version: state.version) }
+                if value.count >= StreamedBody.threshold {
+                    return StreamedBody.raw(value.scalars, shape: value.shape, version: state.version)
+                }
                 return .raw(value.scalars, shape: value.shape, version: state.version)
             }
             if slice == nil && parameter.value.count >= StreamedBody.threshold {
@@ -86,7 +88,8 @@ extension ParamdService {
             return try model.namedParameters(prefix: prefix) + (model.hasModule(prefix) ? model.namedBuffers(prefix: prefix) : [])
         default:
             throw Problem.badRequest(
-                "query parameter kind must be parameters, buffers or all, got \((kind ?? "").debugDescription)", slug: "invalid-query", path: "kind")
+                "query parameter kind must be parameters, buffers or all, got \((kind ?? "").debugDescription)", slug: "invalid-query",
+                path: "kind")
         }
     }
 
@@ -133,7 +136,8 @@ extension ParamdService {
         case "true": return true
         case "false": return false
         default:
-            throw Problem.badRequest("query parameter \(name) must be true or false, got \(text.debugDescription)", slug: "invalid-query", path: name)
+            throw Problem.badRequest(
+                "query parameter \(name) must be true or false, got \(text.debugDescription)", slug: "invalid-query", path: name)
         }
     }
 }

@@ -58,7 +58,8 @@ extension ParamdService {
         case "true": return .committed  // the committed version is at least any acknowledged one
         case let other?:
             throw Problem.badRequest(
-                "query parameter consistent must be true or false, got \(other.debugDescription)", slug: "invalid-query", path: "consistent")
+                "query parameter consistent must be true or false, got \(other.debugDescription)", slug: "invalid-query", path: "consistent"
+            )
         }
     }
 

@@ -69,7 +69,7 @@ extension ParamdService {
         [
             "missing_keys": .array(load.missingKeys.map(JSONValue.string)),
             "unexpected_keys": .array(load.unexpectedKeys.map(JSONValue.string)),
-            "mismatched": .array(load.mismatched.map(mismatchMember)),
+            "mismatched": .array(load.mismatched.map(mismatchMember))
         ]
     }
 
@@ -79,7 +79,7 @@ extension ParamdService {
             .object([
                 "reason": .string("shape"), "key": .string(key),
                 "expected_shape": .array(expected.map { .number(Double($0)) }),
-                "actual_shape": .array(got.map { .number(Double($0)) }),
+                "actual_shape": .array(got.map { .number(Double($0)) })
             ])
         case .tiedValues(let key, let tiedTo):
             .object(["reason": .string("tied_values"), "key": .string(key), "tied_to": .string(tiedTo)])

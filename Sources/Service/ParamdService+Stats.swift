@@ -31,7 +31,8 @@ extension ParamdService {
     }
 
     /// An integer query parameter within `range`, else 400 naming the range.
-    static func integerQuery(_ request: HTTPRequest, _ name: String, in range: ClosedRange<Int>, default value: Int) throws(Problem) -> Int {
+    static func integerQuery(_ request: HTTPRequest, _ name: String, in range: ClosedRange<Int>, default value: Int) throws(Problem) -> Int
+    {
         guard let text = request.queryValue(name) else { return value }
         guard text.utf8.count <= 9, let number = Int(text), range.contains(number) else {
             throw Problem.badRequest(

@@ -27,7 +27,8 @@ public final class ParamdService: Sendable {
         self.metrics = metrics
         self.coalescer = ForwardCoalescer(onBatch: { metrics.recordJointForward(requests: $0) })
         self.registry = ModelRegistry(store: store, limits: configuration.modelLimits, maxModels: configuration.maxModels)
-        self.auth = configuration.token == nil && configuration.fileTokens == nil
+        self.auth =
+            configuration.token == nil && configuration.fileTokens == nil
             ? nil : BearerAuth(token: configuration.token, fileTokens: configuration.fileTokens)
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
         self.logger = logger

@@ -97,7 +97,8 @@ enum ParameterBody {
             var value: JSONFloatTensor?
             while let key = try reader.nextKey() {
                 guard key == "value" else {
-                    throw Problem.badRequest("body has an unknown member \(key.debugDescription); allowed: value", slug: "unknown-member", path: "body.\(key)")
+                    throw Problem.badRequest(
+                        "body has an unknown member \(key.debugDescription); allowed: value", slug: "unknown-member", path: "body.\(key)")
                 }
                 value = try reader.readFloatTensor()
             }

@@ -67,7 +67,9 @@ enum PatchOperation {
             }
             let operand = try parseOperand(try object.required("value"), at: object.path("value"))
             if index != nil, case .tensor = operand {
-                throw Problem.badRequest("\(object.path("value")) must be a number when \"index\" names one element", slug: "wrong-type", path: object.path("value"))
+                throw Problem.badRequest(
+                    "\(object.path("value")) must be a number when \"index\" names one element", slug: "wrong-type",
+                    path: object.path("value"))
             }
             return .set(index: index, slice: slice, value: operand)
         case "add", "mul", "fill":
@@ -83,7 +85,9 @@ enum PatchOperation {
             default: return .fill(scalar, slice: slice)
             }
         default:
-            throw Problem.badRequest("\(location).op must be set, add, mul or fill; got \(name.debugDescription)", slug: "invalid-argument", path: "\(location).op")
+            throw Problem.badRequest(
+                "\(location).op must be set, add, mul or fill; got \(name.debugDescription)", slug: "invalid-argument",
+                path: "\(location).op")
         }
     }
 

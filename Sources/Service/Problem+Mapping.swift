@@ -41,7 +41,9 @@ extension Problem {
         switch error {
         case .raggedArray, .inconsistentNesting:
             // Well-formed JSON that a schema of nested number arrays admits, but no tensor.
-            self = Problem(status: 422, slug: "ragged-tensor", title: "Cannot apply", detail: "the tensor is not rectangular: \(error)", extensions: extensions)
+            self = Problem(
+                status: 422, slug: "ragged-tensor", title: "Cannot apply", detail: "the tensor is not rectangular: \(error)",
+                extensions: extensions)
         case .documentTooLarge, .tooManyElements:
             self = Problem(status: 413, slug: "too-large", title: "Content too large", detail: detail, extensions: extensions)
         default:

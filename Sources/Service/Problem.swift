@@ -54,8 +54,9 @@ public struct Problem: Error, Sendable, Equatable {
 extension Problem {
     /// 400: the request does not match the API (syntax, types, unknown members, patterns).
     public static func badRequest(_ detail: String, slug: String = "bad-request", path: String? = nil) -> Problem {
-        Problem(status: 400, slug: slug, title: "Bad request", detail: detail,
-                extensions: path.map { ["path": .string($0)] } ?? [:])
+        Problem(
+            status: 400, slug: slug, title: "Bad request", detail: detail,
+            extensions: path.map { ["path": .string($0)] } ?? [:])
     }
 
     /// 404: no such model (or route).

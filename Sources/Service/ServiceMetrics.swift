@@ -48,7 +48,7 @@ public final class ServiceMetrics: Sendable {
         factory.durationHistogramBuckets["paramd_http_request_duration_seconds"] = [
             .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)
         ]
         factory.valueHistogramBuckets["paramd_forward_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]
         factory.valueHistogramBuckets["paramd_forward_joint_requests"] = [2, 4, 8, 16, 32]

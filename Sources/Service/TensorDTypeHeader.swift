@@ -11,7 +11,8 @@ enum TensorDTypeHeader: String {
     static func parse(_ value: String?) throws(Problem) -> TensorDTypeHeader {
         guard let value else { return .float32 }
         guard let dtype = TensorDTypeHeader(rawValue: value.trimmingSpaces.lowercased()) else {
-            throw Problem.badRequest("Tensor-DType must be float32, int64 or int32; got \(value.debugDescription)", slug: "invalid-tensor-dtype")
+            throw Problem.badRequest(
+                "Tensor-DType must be float32, int64 or int32; got \(value.debugDescription)", slug: "invalid-tensor-dtype")
         }
         return dtype
     }
@@ -36,7 +37,8 @@ enum TensorDTypeHeader: String {
         var bad: (Int, Int64)?
         body.withUnsafeBytes { raw in
             for i in 0..<count {
-                let v: Int64 = self == .int64
+                let v: Int64 =
+                    self == .int64
                     ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
                     : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
                 if abs(v) > 1 << 24 {
@@ -48,7 +50,8 @@ enum TensorDTypeHeader: String {
         }
         if let (index, value) = bad {
             throw Problem.unprocessable(
-                "the \(rawValue) input holds \(value) at flat index \(index), beyond the ±2^24 indices paramd takes", slug: "value-out-of-range")
+                "the \(rawValue) input holds \(value) at flat index \(index), beyond the ±2^24 indices paramd takes",
+                slug: "value-out-of-range")
         }
         return values
     }

@@ -43,10 +43,11 @@ enum TensorShapeHeader {
                 expected = overflow ? nil : product
             }
             guard expected == count else {
-                let need = expected.map { n in
-                    let (bytes, overflow) = n.multipliedReportingOverflow(by: 4)
-                    return overflow ? "\(n) float32 values" : "\(n) float32 values (\(bytes) bytes)"
-                } ?? "too many float32 values to count (the product of its dimensions overflows 64 bits)"
+                let need =
+                    expected.map { n in
+                        let (bytes, overflow) = n.multipliedReportingOverflow(by: 4)
+                        return overflow ? "\(n) float32 values" : "\(n) float32 values (\(bytes) bytes)"
+                    } ?? "too many float32 values to count (the product of its dimensions overflows 64 bits)"
                 throw Problem.unprocessable(
                     "Tensor-Shape \(format(shape)) needs \(need), the body has \(count)",
                     slug: "raw-length", actual: shape)

@@ -43,10 +43,13 @@ struct TrainingRequest {
         try reader.finish()
         let body = try JSONObject(.object(small), at: "body", allowed: allowed)
         guard let inputs else { throw Problem.badRequest("body needs the member \"inputs\"", slug: "missing-member", path: "body.inputs") }
-        guard let targets else { throw Problem.badRequest("body needs the member \"targets\"", slug: "missing-member", path: "body.targets") }
+        guard let targets else {
+            throw Problem.badRequest("body needs the member \"targets\"", slug: "missing-member", path: "body.targets")
+        }
         guard let lossName = try body.string("loss") else { throw try body.required("loss").wrongTypeProblem(at: "body.loss", "a string") }
         guard let loss = LossKind(rawValue: lossName) else {
-            throw Problem.badRequest("body.loss must be mse or cross_entropy, got \(lossName.debugDescription)", slug: "invalid-argument", path: "body.loss")
+            throw Problem.badRequest(
+                "body.loss must be mse or cross_entropy, got \(lossName.debugDescription)", slug: "invalid-argument", path: "body.loss")
         }
         self.inputs = try Tensor(shape: inputs.shape, scalars: inputs.values)
         self.targets = targets
@@ -91,12 +94,14 @@ struct TrainingRequest {
                     "cross_entropy targets are class indices, one per row ([batch]); got shape \(targets.shape)",
                     slug: "incompatible-input", actual: targets.shape)
             }
-            return .classes(try values.enumerated().map { index, value throws(Problem) in
-                guard value >= 0, value == value.rounded(), value < 16_777_216 else {
-                    throw Problem.unprocessable("targets[\(index)] must be a class index (0, 1, 2, ...), got \(value)", slug: "incompatible-input")
-                }
-                return Int(value)
-            })
+            return .classes(
+                try values.enumerated().map { index, value throws(Problem) in
+                    guard value >= 0, value == value.rounded(), value < 16_777_216 else {
+                        throw Problem.unprocessable(
+                            "targets[\(index)] must be a class index (0, 1, 2, ...), got \(value)", slug: "incompatible-input")
+                    }
+                    return Int(value)
+                })
         }
     }
 

@@ -22,91 +22,106 @@ struct Paramd: AsyncParsableCommand {
     @Option(help: "TCP port; 0 picks a free one. (env PARAMD_PORT; default 8080)")
     var port: Int?
 
-    @Option(name: .customLong("data-dir"),
-            help: "Folder for the models, created when missing. (env PARAMD_DATA_DIR; default ./paramd-data)")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder for the models, created when missing. (env PARAMD_DATA_DIR; default ./paramd-data)")
     var dataDirectory: String?
 
-    @Option(help: """
-        Where the models live: a directory or a file: URL (the default, as --data-dir), or a \
-        postgresql:// URL (libpq's rules) shared by any number of replicas. Wins over \
-        --data-dir. The password comes from PGPASSWORD or --store-password-file, never \
-        from a log. (env PARAMD_STORE)
-        """)
+    @Option(
+        help: """
+            Where the models live: a directory or a file: URL (the default, as --data-dir), or a \
+            postgresql:// URL (libpq's rules) shared by any number of replicas. Wins over \
+            --data-dir. The password comes from PGPASSWORD or --store-password-file, never \
+            from a log. (env PARAMD_STORE)
+            """)
     var store: String?
 
-    @Option(name: .customLong("store-password-file"),
-            help: "File whose first line is the PostgreSQL password for --store. (env PARAMD_STORE_PASSWORD_FILE)")
+    @Option(
+        name: .customLong("store-password-file"),
+        help: "File whose first line is the PostgreSQL password for --store. (env PARAMD_STORE_PASSWORD_FILE)")
     var storePasswordFile: String?
 
-    @Option(name: .customLong("tls-cert"),
-            help: "PEM certificate chain; with --tls-key, serve HTTPS only. (env PARAMD_TLS_CERT)")
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "PEM certificate chain; with --tls-key, serve HTTPS only. (env PARAMD_TLS_CERT)")
     var tlsCertificate: String?
 
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert. (env PARAMD_TLS_KEY)")
     var tlsKey: String?
 
-    @Option(help: """
-        Bearer token every /v1 and /v2 route then requires, granting every scope; health, \
-        readiness and metrics stay open. Prefer --token-file: a flag is visible to other users \
-        in the process list. (env PARAMD_TOKEN)
-        """)
+    @Option(
+        help: """
+            Bearer token every /v1 and /v2 route then requires, granting every scope; health, \
+            readiness and metrics stay open. Prefer --token-file: a flag is visible to other users \
+            in the process list. (env PARAMD_TOKEN)
+            """)
     var token: String?
 
-    @Option(name: .customLong("token-file"),
-            help: "File whose first line is the bearer token. (env PARAMD_TOKEN_FILE)")
+    @Option(
+        name: .customLong("token-file"),
+        help: "File whose first line is the bearer token. (env PARAMD_TOKEN_FILE)")
     var tokenFile: String?
 
-    @Option(name: .customLong("tokens-file"),
-            help: """
-                File of scoped tokens, one per line: `sha256:<hex> read,infer` or `<token> write`; \
-                scopes read, infer, write, admin. Reloaded on SIGHUP (a bad file then keeps the \
-                old tokens). Combines with --token, which grants every scope. (env PARAMD_TOKENS_FILE)
-                """)
+    @Option(
+        name: .customLong("tokens-file"),
+        help: """
+            File of scoped tokens, one per line: `sha256:<hex> read,infer` or `<token> write`; \
+            scopes read, infer, write, admin. Reloaded on SIGHUP (a bad file then keeps the \
+            old tokens). Combines with --token, which grants every scope. (env PARAMD_TOKENS_FILE)
+            """)
     var tokensFile: String?
 
-    @Option(name: .customLong("max-body-bytes"),
-            help: "Largest request body in bytes; larger is 413. (env PARAMD_MAX_BODY_BYTES; default 268435456)")
+    @Option(
+        name: .customLong("max-body-bytes"),
+        help: "Largest request body in bytes; larger is 413. (env PARAMD_MAX_BODY_BYTES; default 268435456)")
     var maxBodyBytes: Int?
 
-    @Option(name: .customLong("max-parameters"),
-            help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 1000000000)")
+    @Option(
+        name: .customLong("max-parameters"),
+        help: "Largest model in parameters, checked before allocating. (env PARAMD_MAX_PARAMETERS; default 1000000000)")
     var maxParameters: Int?
 
-    @Option(name: .customLong("max-models"),
-            help: "Most models this server holds. (env PARAMD_MAX_MODELS; default 1000)")
+    @Option(
+        name: .customLong("max-models"),
+        help: "Most models this server holds. (env PARAMD_MAX_MODELS; default 1000)")
     var maxModels: Int?
 
-    @Option(name: .customLong("checkpoint-log-percent"),
-            help: """
-                Rewrite a model's checkpoint once its commit log exceeds this percentage of the \
-                model's size (and --checkpoint-min-log-bytes). (env PARAMD_CHECKPOINT_LOG_PERCENT; default 50)
-                """)
+    @Option(
+        name: .customLong("checkpoint-log-percent"),
+        help: """
+            Rewrite a model's checkpoint once its commit log exceeds this percentage of the \
+            model's size (and --checkpoint-min-log-bytes). (env PARAMD_CHECKPOINT_LOG_PERCENT; default 50)
+            """)
     var checkpointLogPercent: Int?
 
-    @Option(name: .customLong("checkpoint-min-log-bytes"),
-            help: "No checkpoint before a model's log holds this many bytes. (env PARAMD_CHECKPOINT_MIN_LOG_BYTES; default 1048576)")
+    @Option(
+        name: .customLong("checkpoint-min-log-bytes"),
+        help: "No checkpoint before a model's log holds this many bytes. (env PARAMD_CHECKPOINT_MIN_LOG_BYTES; default 1048576)")
     var checkpointMinLogBytes: Int?
 
     @Option(help: "HTTP event-loop threads. (env PARAMD_THREADS; default one per core)")
     var threads: Int?
 
-    @Option(name: .customLong("cors-origins"),
-            help: """
-                Comma-separated origins (http://host:port) whose browser pages may call the API; \
-                others get no CORS headers. (env PARAMD_CORS_ORIGINS; default none)
-                """)
+    @Option(
+        name: .customLong("cors-origins"),
+        help: """
+            Comma-separated origins (http://host:port) whose browser pages may call the API; \
+            others get no CORS headers. (env PARAMD_CORS_ORIGINS; default none)
+            """)
     var corsOrigins: String?
 
-    @Option(name: .customLong("log-level"),
-            help: "trace, debug, info, notice, warning, error or critical. (env PARAMD_LOG_LEVEL; default info)")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical. (env PARAMD_LOG_LEVEL; default info)")
     var logLevel: String?
 
-    @Option(name: .customLong("access-log"),
-            help: """
-                Where the one line per request goes: stderr, off, or a file path (appended to). \
-                Written by a thread of its own; lines are dropped (and counted in /metrics) rather \
-                than slow requests down. (env PARAMD_ACCESS_LOG; default stderr)
-                """)
+    @Option(
+        name: .customLong("access-log"),
+        help: """
+            Where the one line per request goes: stderr, off, or a file path (appended to). \
+            Written by a thread of its own; lines are dropped (and counted in /metrics) rather \
+            than slow requests down. (env PARAMD_ACCESS_LOG; default stderr)
+            """)
     var accessLog: String?
 
     func run() async throws {
@@ -157,7 +172,8 @@ struct Paramd: AsyncParsableCommand {
                     server.service.replaceFileTokens(tokens)
                     logger.info("tokens file reloaded", metadata: ["path": "\(path)", "tokens": "\(tokens.tokens.count)"])
                 } catch {
-                    logger.error("tokens file not reloaded; the previous tokens stay in force", metadata: ["path": "\(path)", "error": "\(error)"])
+                    logger.error(
+                        "tokens file not reloaded; the previous tokens stay in force", metadata: ["path": "\(path)", "error": "\(error)"])
                 }
             }
         }

@@ -78,7 +78,8 @@ struct Settings {
             service.checkpointPolicy.fraction = Double(percent) / 100
         }
         service.checkpointPolicy.minimumLogBytes =
-            try number(command.checkpointMinLogBytes, "PARAMD_CHECKPOINT_MIN_LOG_BYTES", minimum: 0) ?? service.checkpointPolicy.minimumLogBytes
+            try number(command.checkpointMinLogBytes, "PARAMD_CHECKPOINT_MIN_LOG_BYTES", minimum: 0)
+            ?? service.checkpointPolicy.minimumLogBytes
         if let origins = text(command.corsOrigins, "PARAMD_CORS_ORIGINS") {
             service.corsOrigins = try Self.origins(origins)
         }
@@ -89,11 +90,12 @@ struct Settings {
             logLevel = parsed
         }
         if let destination = text(command.accessLog, "PARAMD_ACCESS_LOG") {
-            accessLog = switch destination {
-            case "stderr": .standardError
-            case "off": .off
-            default: .file(destination)
-            }
+            accessLog =
+                switch destination {
+                case "stderr": .standardError
+                case "off": .off
+                default: .file(destination)
+                }
         }
     }
 
@@ -126,9 +128,10 @@ struct Settings {
             let origin = item.trimmingCharacters(in: .whitespaces)
             let parts = origin.split(separator: "://", maxSplits: 1)
             guard parts.count == 2, ["http", "https"].contains(parts[0]), !parts[1].isEmpty,
-                  !parts[1].contains("/"), origin.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+                !parts[1].contains("/"), origin.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
             else {
-                throw ValidationError("--cors-origins takes origins such as http://localhost:3000 (scheme, host, optional port; no path), got \"\(origin)\"")
+                throw ValidationError(
+                    "--cors-origins takes origins such as http://localhost:3000 (scheme, host, optional port; no path), got \"\(origin)\"")
             }
             return origin
         }

@@ -21,15 +21,18 @@ struct ConcurrencyCreateDeleteTests {
             let creates = ClientThreads.run(Self.racers) { racer in
                 (try? target.wire("POST", "/v1/models", ReliabilitySpecs.create("contested", seed: racer)).status) ?? -1
             }
-            #expect(creates.filter { $0 == 201 }.count == 1 && creates.filter { $0 == 409 }.count == Self.racers - 1,
-                    "round \(round): create statuses \(creates.sorted())")
+            #expect(
+                creates.filter { $0 == 201 }.count == 1 && creates.filter { $0 == 409 }.count == Self.racers - 1,
+                "round \(round): create statuses \(creates.sorted())")
             let described = try server.wire("GET", "/v1/models/contested")
-            #expect(described.status == 200 && described.etagVersion == 1, "round \(round): \(described.status) \(described.text.prefix(200))")
+            #expect(
+                described.status == 200 && described.etagVersion == 1, "round \(round): \(described.status) \(described.text.prefix(200))")
             let deletes = ClientThreads.run(Self.racers) { _ in
                 (try? target.wire("DELETE", "/v1/models/contested").status) ?? -1
             }
-            #expect(deletes.filter { $0 == 204 }.count == 1 && deletes.filter { $0 == 404 }.count == Self.racers - 1,
-                    "round \(round): delete statuses \(deletes.sorted())")
+            #expect(
+                deletes.filter { $0 == 204 }.count == 1 && deletes.filter { $0 == 404 }.count == Self.racers - 1,
+                "round \(round): delete statuses \(deletes.sorted())")
             #expect(try server.wire("GET", "/v1/models/contested").status == 404)
         }
         let current = server
@@ -69,7 +72,8 @@ struct ConcurrencyCreateDeleteTests {
                         churned.add(1, ordering: .relaxed)
                         continue
                     }
-                    let response = index % 2 == 0
+                    let response =
+                        index % 2 == 0
                         ? try server.wire("POST", "/v1/models/churn/forward", #"{"inputs": [[1, 2, 3, 4]]}"#)
                         : try server.wire("GET", "/v1/models/churn/parameters?values=true")
                     switch response.status {

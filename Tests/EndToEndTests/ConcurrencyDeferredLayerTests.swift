@@ -16,7 +16,8 @@ struct ConcurrencyDeferredLayerTests {
         var winners: [String: Int] = [:]
         for name in names {
             let created = try server.wire(
-                "POST", "/v1/models", ReliabilitySpecs.create(name, spec: #"{"type": "sequential", "layers": [{"type": "linear", "out": 3}]}"#))
+                "POST", "/v1/models",
+                ReliabilitySpecs.create(name, spec: #"{"type": "sequential", "layers": [{"type": "linear", "out": 3}]}"#))
             try #require(created.status == 201, "\(created.text)")
             let target = server
             let results = ClientThreads.run(Self.racers) { racer -> (width: Int, status: Int, body: String) in
@@ -32,7 +33,9 @@ struct ConcurrencyDeferredLayerTests {
             guard let width = won.first else { continue }
             winners[name] = width
             for result in results where result.width != width {
-                #expect(result.status == 422, "\(name): a pass of width \(result.width) after \(width) won: \(result.status) \(result.body.prefix(200))")
+                #expect(
+                    result.status == 422,
+                    "\(name): a pass of width \(result.width) after \(width) won: \(result.status) \(result.body.prefix(200))")
             }
             let answers = Set(results.filter { $0.status == 200 }.map(\.body))
             #expect(answers.count == 1, "\(name): passes of the winning width got \(answers.count) different answers")

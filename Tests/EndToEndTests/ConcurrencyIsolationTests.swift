@@ -42,12 +42,14 @@ struct ConcurrencyIsolationTests {
                         if index < writers {
                             // 64 KiB raw PUTs and small PATCHes, alternating.
                             let value = Float(index * 10_000 + count)
-                            response = count % 2 == 0
+                            response =
+                                count % 2 == 0
                                 ? try Wire.request(
                                     port: server.port, "PUT", "/v1/models/written/parameters/0.weight",
                                     body: TensorJSON.rawConstant(count: 128 * 128, value),
                                     headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", "128,128")])
-                                : try server.wire("PATCH", "/v1/models/written/parameters/0.bias", #"{"op": "fill", "value": \#(Int(value))}"#)
+                                : try server.wire(
+                                    "PATCH", "/v1/models/written/parameters/0.bias", #"{"op": "fill", "value": \#(Int(value))}"#)
                         } else {
                             response = try server.wire("POST", "/v1/models/reader/forward", input)
                             if response.status == 200, response.body != reference.body {
@@ -74,10 +76,13 @@ struct ConcurrencyIsolationTests {
             let p99 = forwardLatencies.isEmpty ? .infinity : forwardLatencies[forwardLatencies.count * 99 / 100]
             print(
                 "forward median quiet \(Self.ms(quietMedian)), beside writes \(Self.ms(busyMedian)), p99 \(Self.ms(p99)), worst \(Self.ms(worst)); "
-                    + "\(writeLatencies.count) writes, median \(Self.ms(writeLatencies.isEmpty ? 0 : writeLatencies[writeLatencies.count / 2]))")
+                    + "\(writeLatencies.count) writes, median \(Self.ms(writeLatencies.isEmpty ? 0 : writeLatencies[writeLatencies.count / 2]))"
+            )
             // Generous bounds for a shared 2-core machine; serialized behind the writes'
             // fsyncs, forwards would wait for each of them in turn.
-            #expect(busyMedian <= max(0.25, 20 * quietMedian), "median forward \(Self.ms(busyMedian)) beside writes, \(Self.ms(quietMedian)) without")
+            #expect(
+                busyMedian <= max(0.25, 20 * quietMedian),
+                "median forward \(Self.ms(busyMedian)) beside writes, \(Self.ms(quietMedian)) without")
             #expect(p99 <= 1.0, "p99 of forwards \(Self.ms(p99)) beside writes to another model")
             #expect(worst <= 5.0, "a forward took \(Self.ms(worst)) beside writes to another model")
         }

@@ -18,7 +18,8 @@ struct ConcurrencyLostUpdateTests {
             var failures: [String] = []
             for _ in 0..<Self.incrementsPerClient {
                 do {
-                    let response = try server.wire("PATCH", "/v1/models/counter/parameters/2.bias", #"{"op": "add", "value": 1, "slice": "1"}"#)
+                    let response = try server.wire(
+                        "PATCH", "/v1/models/counter/parameters/2.bias", #"{"op": "add", "value": 1, "slice": "1"}"#)
                     if response.status == 200 { ok += 1 } else { failures.append("\(response.status) \(response.text.prefix(200))") }
                 } catch {
                     failures.append("\(error)")
@@ -29,7 +30,9 @@ struct ConcurrencyLostUpdateTests {
         let successes = applied.reduce(0) { $0 + $1.ok }
         #expect(applied.flatMap(\.failures).isEmpty, "\(applied.flatMap(\.failures).prefix(5))")
         let state = try DurabilityLedger.readState("counter", from: server)
-        #expect(state.values["2.bias"] == [0, Double(successes)], "\(successes) adds answered 200, the counter holds \(state.values["2.bias"] ?? [])")
+        #expect(
+            state.values["2.bias"] == [0, Double(successes)],
+            "\(successes) adds answered 200, the counter holds \(state.values["2.bias"] ?? [])")
         #expect(state.version == 2 + successes, "version \(state.version) after \(successes) writes on version 2")
     }
 
@@ -46,7 +49,8 @@ struct ConcurrencyLostUpdateTests {
                 attempts += 1
                 do {
                     let read = try server.wire("GET", "/v1/models/counter/parameters/2.bias")
-                    guard read.status == 200, let etag = read.header("ETag"), let value = TensorJSON.flatten(read.object["value"])?.first else {
+                    guard read.status == 200, let etag = read.header("ETag"), let value = TensorJSON.flatten(read.object["value"])?.first
+                    else {
                         failures.append("read: \(read.status) \(read.text.prefix(200))")
                         continue
                     }
@@ -74,7 +78,9 @@ struct ConcurrencyLostUpdateTests {
         #expect(results.flatMap(\.failures).isEmpty, "\(results.flatMap(\.failures).prefix(5))")
         #expect(successes == Self.clients * Self.incrementsPerClient, "only \(successes) increments within the attempt bound")
         let state = try DurabilityLedger.readState("counter", from: server)
-        #expect(state.values["2.bias"] == [Double(successes), 0], "\(successes) conditional increments, the counter holds \(state.values["2.bias"] ?? [])")
+        #expect(
+            state.values["2.bias"] == [Double(successes), 0],
+            "\(successes) conditional increments, the counter holds \(state.values["2.bias"] ?? [])")
     }
 
     /// `counter`: the small MLP with 2.bias set to [0, 0] (version 2).

@@ -6,7 +6,8 @@ import Testing
 /// when it is alone.
 @Suite(.serialized)
 struct ConcurrencySharedForwardTests {
-    static let mlp = #"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#
+    static let mlp =
+        #"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#
     static let clients = 24
 
     /// Distinct raw float32 rows, one per client.

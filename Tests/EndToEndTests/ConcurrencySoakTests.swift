@@ -14,13 +14,15 @@ struct ConcurrencySoakTests {
     static let clientCount = 50
     static let models = ["soak-a", "soak-b"]
     /// 16 → 64 → ReLU → 8: big enough that a torn copy would be caught mid-tensor.
-    static let spec = #"{"type": "sequential", "layers": [{"type": "linear", "in": 16, "out": 64}, {"type": "relu"}, {"type": "linear", "in": 64, "out": 8}]}"#
+    static let spec =
+        #"{"type": "sequential", "layers": [{"type": "linear", "in": 16, "out": 64}, {"type": "relu"}, {"type": "linear", "in": 64, "out": 8}]}"#
     static let shapes: [String: [Int]] = ["0.weight": [64, 16], "0.bias": [64], "2.weight": [8, 64], "2.bias": [8]]
 
     /// Trained, backpropagated and read by some clients; its values are not constant, so only
     /// statuses and whole answers are checked there.
     static let trainedModel = "soak-trained"
-    static let trainBody = #"{"inputs": [[\#(Array(repeating: "1", count: 16).joined(separator: ","))], [\#(Array(repeating: "-1", count: 16).joined(separator: ","))]], "targets": [[\#(Array(repeating: "0.5", count: 8).joined(separator: ","))], [\#(Array(repeating: "0", count: 8).joined(separator: ","))]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1}"#
+    static let trainBody =
+        #"{"inputs": [[\#(Array(repeating: "1", count: 16).joined(separator: ","))], [\#(Array(repeating: "-1", count: 16).joined(separator: ","))]], "targets": [[\#(Array(repeating: "0.5", count: 8).joined(separator: ","))], [\#(Array(repeating: "0", count: 8).joined(separator: ","))]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1}"#
 
     static var seconds: Double {
         ProcessInfo.processInfo.environment["PARAMD_SOAK_SECONDS"].flatMap(Double.init) ?? 10
@@ -55,8 +57,12 @@ struct ConcurrencySoakTests {
             }
             let total = reports.reduce(0) { $0 + $1.requests }
             let failures = reports.flatMap(\.failures)
-            print("ConcurrencySoakTests: \(total) requests by \(Self.clientCount) clients in \(Self.seconds) s: \(SoakReport.summary(reports))")
-            #expect(failures.isEmpty, "seed \(seed): \(failures.count) failures of \(total) requests:\n\(failures.prefix(8).joined(separator: "\n"))")
+            print(
+                "ConcurrencySoakTests: \(total) requests by \(Self.clientCount) clients in \(Self.seconds) s: \(SoakReport.summary(reports))"
+            )
+            #expect(
+                failures.isEmpty,
+                "seed \(seed): \(failures.count) failures of \(total) requests:\n\(failures.prefix(8).joined(separator: "\n"))")
             #expect(total >= Self.clientCount, "seed \(seed): only \(total) requests completed")
             #expect(try server.wire("GET", "/healthz").status == 200)
             let memoryAfter = server.residentMegabytes ?? 0
@@ -102,17 +108,20 @@ struct ConcurrencySoakTests {
                 try report.expectOK(try server.wire("GET", base), "describe")
                 try report.expectOK(try server.wire("GET", "/v1/models"), "list")
             case ..<62:
-                let response = try server.wire("PUT", "\(base)/parameters/\(path)", #"{"value": \#(TensorJSON.constant(shape, Double(value)))}"#)
+                let response = try server.wire(
+                    "PUT", "\(base)/parameters/\(path)", #"{"value": \#(TensorJSON.constant(shape, Double(value)))}"#)
                 try report.expectOK(response, "PUT \(path)")
             case ..<70:
                 let response = try Wire.request(
                     port: server.port, "PUT", "\(base)/parameters/\(path)",
                     body: TensorJSON.rawConstant(count: shape.reduce(1, *), Float(value)),
-                    headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", shape.map(String.init).joined(separator: ","))])
+                    headers: [("Content-Type", "application/octet-stream"), ("Tensor-Shape", shape.map(String.init).joined(separator: ","))]
+                )
                 try report.expectOK(response, "PUT raw \(path)")
             case ..<80:
                 // Two slices then the rest: the intermediate states are torn, so none may show.
-                let ops = shape.count == 2
+                let ops =
+                    shape.count == 2
                     ? #"[{"op": "set", "slice": "0", "value": \#(value)}, {"op": "set", "slice": "1:", "value": \#(value)}]"#
                     : #"[{"op": "fill", "slice": "0:3", "value": \#(value)}, {"op": "fill", "slice": "3:", "value": \#(value)}]"#
                 let response = try server.wire("PATCH", "\(base)/parameters/\(path)", #"{"ops": \#(ops)}"#)
@@ -131,8 +140,10 @@ struct ConcurrencySoakTests {
                         report.failures.append("train did not end with done or changed-during-training: \(last)")
                     }
                 case 1:
-                    let response = try server.wire("POST", "\(trainedBase)/backward", trainBody.replacingOccurrences(
-                        of: #", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1"#, with: ""))
+                    let response = try server.wire(
+                        "POST", "\(trainedBase)/backward",
+                        trainBody.replacingOccurrences(
+                            of: #", "optimizer": {"name": "sgd", "lr": 0.001}, "epochs": 2, "batch_size": 1"#, with: ""))
                     try report.expectOK(response, "backward")
                 default:
                     let response = try server.wire("GET", "\(trainedBase)/parameters/\(path)")
@@ -172,8 +183,9 @@ struct SoakReport: Sendable {
         for report in reports { all.merge(report.latencies) { $0 + $1 } }
         return all.keys.sorted().map { kind in
             let sorted = all[kind]!.sorted()
-            return String(format: "%@ %d, median %.1f ms, p99 %.1f ms", kind, sorted.count,
-                          sorted[sorted.count / 2] * 1000, sorted[sorted.count * 99 / 100] * 1000)
+            return String(
+                format: "%@ %d, median %.1f ms, p99 %.1f ms", kind, sorted.count,
+                sorted[sorted.count / 2] * 1000, sorted[sorted.count * 99 / 100] * 1000)
         }.joined(separator: "; ")
     }
 

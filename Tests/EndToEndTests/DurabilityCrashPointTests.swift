@@ -12,7 +12,7 @@ struct DurabilityCrashPointTests {
     /// Each point with the time it is armed for: late enough that writes were acknowledged.
     static let points: [(String, Int)] = [
         ("append-written", 7), ("append-synced", 7), ("temporary-synced", 6), ("renamed", 6),
-        ("log-cut-written", 4), ("log-cut-renamed", 4),
+        ("log-cut-written", 4), ("log-cut-renamed", 4)
     ]
 
     @Test(arguments: points.map(\.0))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGKILL in the middle of writing a 1 MiB model file. With files this size a kill usually
@@ -44,8 +44,11 @@ struct DurabilityLargeFileTests {
                             // Every write rewrites the whole 1 MiB file; initialize answers in a few bytes
                             // (a PUT would echo 262 144 values as JSON, seconds in a debug build).
                             let response = try target.wire(
-                                "POST", "/v1/models/big/initialize", #"{"init": {"name": "constant", "value": \#(Int(value))}}"#, timeout: 20)
-                            guard response.status == 200, let version = response.object["version"] as? Int else { return (acknowledged, nil) }
+                                "POST", "/v1/models/big/initialize", #"{"init": {"name": "constant", "value": \#(Int(value))}}"#,
+                                timeout: 20)
+                            guard response.status == 200, let version = response.object["version"] as? Int else {
+                                return (acknowledged, nil)
+                            }
                             acknowledged.append((version, value))
                         } catch {
                             return (acknowledged, value)
@@ -74,10 +77,13 @@ struct DurabilityLargeFileTests {
                 if let value = distinct.first, distinct.count == 1 {
                     let expected = latest.map { [$0.value] } ?? [current.values[0]]
                     let isPending = stored.version > floor && pending.contains(value)
-                    #expect(expected.contains(value) || isPending,
-                            "seed \(seed), round \(round): holds \(value), acknowledged \(expected) at \(floor), pending \(pending)")
+                    #expect(
+                        expected.contains(value) || isPending,
+                        "seed \(seed), round \(round): holds \(value), acknowledged \(expected) at \(floor), pending \(pending)")
                 }
-                print("large-file round \(round): SIGKILL after \(String(format: "%.2f", killAfter)) s, \(acknowledged.count) acknowledged, \(pending.count) in flight")
+                print(
+                    "large-file round \(round): SIGKILL after \(String(format: "%.2f", killAfter)) s, \(acknowledged.count) acknowledged, \(pending.count) in flight"
+                )
                 current = stored
             }
         }

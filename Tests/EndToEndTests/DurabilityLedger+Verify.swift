@@ -92,7 +92,8 @@ extension DurabilityLedger {
             let acknowledged = latest[path]
             let expected = acknowledged.map { Array(repeating: $0.value, count: baseline.count) } ?? baseline
             if stored == expected { continue }
-            let fromPending = actual.version > (acknowledged?.version ?? shared.version)
+            let fromPending =
+                actual.version > (acknowledged?.version ?? shared.version)
                 && (pending[path] ?? []).contains { value in stored.allSatisfy { $0 == value } }
             if !fromPending {
                 problems.append(

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Several clients write while the server is SIGKILLed at random moments (and, in some rounds,
@@ -53,7 +53,9 @@ struct DurabilitySIGKILLTests {
                 _ = server.stop(signal: SIGKILL)
                 let acknowledged = outcomes.reduce(0) { $0 + $1.acknowledged.count }
                 acknowledgedInAll += acknowledged
-                print("round \(round): SIGKILL after \(String(format: "%.2f", killAfter)) s, \(acknowledged) writes acknowledged, \(outcomes.filter { $0.pending != nil }.count) in flight")
+                print(
+                    "round \(round): SIGKILL after \(String(format: "%.2f", killAfter)) s, \(acknowledged) writes acknowledged, \(outcomes.filter { $0.pending != nil }.count) in flight"
+                )
                 for (client, outcome) in outcomes.enumerated() {
                     #expect(outcome.unexpected.isEmpty, "seed \(seed), round \(round), client \(client): \(outcome.unexpected.prefix(5))")
                 }
@@ -127,21 +129,31 @@ struct DurabilitySIGKILLTests {
         if roll >= 0.92 && mine.isEmpty { roll = 0.9 }  // nothing to delete: create instead
         switch roll {
         case ..<0.15:
-            return (.own(model: own, changes: [parameter: filled]), "PUT", "/v1/models/\(own)/parameters/\(parameter)",
-                    #"{"value": \#(TensorJSON.constant(shape, value))}"#)
+            return (
+                .own(model: own, changes: [parameter: filled]), "PUT", "/v1/models/\(own)/parameters/\(parameter)",
+                #"{"value": \#(TensorJSON.constant(shape, value))}"#
+            )
         case ..<0.30:
-            return (.own(model: own, changes: [parameter: filled]), "PATCH", "/v1/models/\(own)/parameters/\(parameter)",
-                    #"{"ops": [{"op": "fill", "value": \#(Int(value) - 1)}, {"op": "add", "value": 1}]}"#)
+            return (
+                .own(model: own, changes: [parameter: filled]), "PATCH", "/v1/models/\(own)/parameters/\(parameter)",
+                #"{"ops": [{"op": "fill", "value": \#(Int(value) - 1)}, {"op": "add", "value": 1}]}"#
+            )
         case ..<0.40:
             let all = shapes.mapValues { Array(repeating: value, count: $0.reduce(1, *)) }
-            return (.own(model: own, changes: all), "POST", "/v1/models/\(own)/initialize",
-                    #"{"init": {"name": "constant", "value": \#(Int(value))}}"#)
+            return (
+                .own(model: own, changes: all), "POST", "/v1/models/\(own)/initialize",
+                #"{"init": {"name": "constant", "value": \#(Int(value))}}"#
+            )
         case ..<0.60:
-            return (.shared(parameter: parameter, value: value), "PUT", "/v1/models/shared/parameters/\(parameter)",
-                    #"{"value": \#(TensorJSON.constant(shape, value))}"#)
+            return (
+                .shared(parameter: parameter, value: value), "PUT", "/v1/models/shared/parameters/\(parameter)",
+                #"{"value": \#(TensorJSON.constant(shape, value))}"#
+            )
         case ..<0.80:
-            return (.shared(parameter: parameter, value: value), "PATCH", "/v1/models/shared/parameters/\(parameter)",
-                    #"{"op": "fill", "value": \#(Int(value))}"#)
+            return (
+                .shared(parameter: parameter, value: value), "PATCH", "/v1/models/shared/parameters/\(parameter)",
+                #"{"op": "fill", "value": \#(Int(value))}"#
+            )
         case ..<0.92:
             let name = "tmp-\(client)-\(round)-\(sequence)"
             return (.create(name), "POST", "/v1/models", ReliabilitySpecs.create(name, seed: sequence))

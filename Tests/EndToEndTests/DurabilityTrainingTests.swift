@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Training's promise: "the final weights are durable before the done line". The server is
@@ -51,7 +51,8 @@ struct DurabilityTrainingTests {
             let atDone = try DurabilityLedger.readState("at-done", from: server)
 
             // The undisturbed twin shows what full training gives.
-            let twinTraining = try Wire.request(port: server.port, "POST", "/v1/models/twin/train", body: Array(Self.body.utf8), timeout: 60)
+            let twinTraining = try Wire.request(
+                port: server.port, "POST", "/v1/models/twin/train", body: Array(Self.body.utf8), timeout: 60)
             try #require(twinTraining.status == 200 && twinTraining.text.contains("\"done\""), "\(twinTraining.text.suffix(300))")
             let trained = try DurabilityLedger.readState("twin", from: server)
             try #require(trained.values != untrained.values, "training changed nothing; the comparison would be empty")
@@ -60,13 +61,15 @@ struct DurabilityTrainingTests {
             #expect(atDone.values == trained.values, "the weights acknowledged by the done line were not what survived the kill")
             #expect(
                 midwayAfter == untrained || midwayAfter.values == trained.values,
-                "a training killed mid-stream left version \(midwayAfter.version) with weights that are neither the old nor the trained ones")
+                "a training killed mid-stream left version \(midwayAfter.version) with weights that are neither the old nor the trained ones"
+            )
         }
     }
 
     static func request(_ model: String) -> [UInt8] {
         let body = Array(Self.body.utf8)
-        let head = "POST /v1/models/\(model)/train HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        let head =
+            "POST /v1/models/\(model)/train HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
             + "Content-Type: application/json\r\nAccept: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n"
         return Array(head.utf8) + body
     }

@@ -8,10 +8,13 @@ import Testing
 /// contract promises (torch's weights, problems per status, ETags, bearer auth, raw float32).
 @Suite(.serialized)
 struct GeneratedClientTests {
-    static let mlp = Components.Schemas.LayerSpec.sequential(.init(_type: .sequential, layers: [
-        .LayerSpec(.linear(.init(_type: .linear, _in: 4, out: 8))), .LayerSpec(.relu(.init(_type: .relu))),
-        .LayerSpec(.linear(.init(_type: .linear, _in: 8, out: 1))),
-    ]))
+    static let mlp = Components.Schemas.LayerSpec.sequential(
+        .init(
+            _type: .sequential,
+            layers: [
+                .LayerSpec(.linear(.init(_type: .linear, _in: 4, out: 8))), .LayerSpec(.relu(.init(_type: .relu))),
+                .LayerSpec(.linear(.init(_type: .linear, _in: 8, out: 1)))
+            ]))
 
     static func client(_ server: ServerProcess, token: String? = nil) -> Client {
         Client(paramdAt: URL(string: server.baseURL)!, token: token)

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the durability, concurrency and hostile-input suites add to ``ServerProcess``.
@@ -139,8 +139,9 @@ enum TensorJSON {
     /// Little-endian float32 bytes read back.
     static func floats(_ bytes: [UInt8]) -> [Float] {
         stride(from: 0, to: bytes.count - bytes.count % 4, by: 4).map { offset in
-            Float(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-                | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24)
+            Float(
+                bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+                    | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24)
         }
     }
 }
@@ -148,7 +149,8 @@ enum TensorJSON {
 /// Model specs the reliability suites use.
 enum ReliabilitySpecs {
     /// 4 → 8 → ReLU → 2: parameters 0.weight [8,4], 0.bias [8], 2.weight [2,8], 2.bias [2].
-    static let small = #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 2}]}"#
+    static let small =
+        #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 2}]}"#
     static let smallShapes: [String: [Int]] = ["0.weight": [8, 4], "0.bias": [8], "2.weight": [2, 8], "2.bias": [2]]
 
     /// The create body for `name` with `spec`.

@@ -62,7 +62,9 @@ struct HostileCase: Sendable, CustomStringConvertible {
             problems.append("\(label): status \(response.status), expected \(allowed.sorted()): \(response.text.prefix(300))")
         }
         guard response.isProblem else {
-            return problems + ["\(label): \(response.status) with Content-Type \(response.header("Content-Type") ?? "none"), not application/problem+json: \(response.text.prefix(200))"]
+            return problems + [
+                "\(label): \(response.status) with Content-Type \(response.header("Content-Type") ?? "none"), not application/problem+json: \(response.text.prefix(200))"
+            ]
         }
         let document = response.object
         let detail = document["detail"] as? String ?? ""

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile clients at the connection level: hundreds that stall mid-request, ones that never
@@ -19,7 +19,8 @@ struct HostileConnectionTests {
         var stalled: [Int32] = []
         defer { stalled.forEach { close($0) } }
         for index in 0..<400 {
-            let partial = index % 2 == 0
+            let partial =
+                index % 2 == 0
                 ? "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"inp"
                 : "GET /v1/models/mlp HTTP/1.1\r\nHost: x\r\nX-Slow: "
             stalled.append(try Wire.openStalled(port: server.port, sending: Array(partial.utf8)))
@@ -60,12 +61,17 @@ struct HostileConnectionTests {
         _ = try HostileInputReliabilityTests.prepare(server)
         var burst = ""
         for index in 0..<60 {
-            burst += index % 3 == 0 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                : index % 3 == 1 ? "GET /v1/models/mlp/nope HTTP/1.1\r\nHost: x\r\n\r\n"
-                : "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{\"inputs\": [[1, 2, 3, 4]]}"
+            burst +=
+                index % 3 == 0
+                ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                : index % 3 == 1
+                    ? "GET /v1/models/mlp/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                    : "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{\"inputs\": [[1, 2, 3, 4]]}"
         }
         burst += "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        let text = try Wire.exchange(port: server.port, Array(burst.utf8), timeout: 10) { $0.components(separatedBy: "HTTP/1.1 ").count - 1 >= 61 }
+        let text = try Wire.exchange(port: server.port, Array(burst.utf8), timeout: 10) {
+            $0.components(separatedBy: "HTTP/1.1 ").count - 1 >= 61
+        }
         let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
         let expected = (0..<60).map { $0 % 3 == 1 ? "404" : "200" } + ["200"]
         #expect(statuses == expected, "pipelined statuses out of order or wrong: \(statuses)")
@@ -107,7 +113,8 @@ struct HostileConnectionTests {
         defer { server.stop(); server.removeData() }
         let before = try HostileInputReliabilityTests.prepare(server)
         for _ in 0..<20 {
-            let head = "PUT /v1/models/mlp/parameters/0.bias HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+            let head =
+                "PUT /v1/models/mlp/parameters/0.bias HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
             let descriptor = try Wire.openStalled(port: server.port, sending: Array((head + #"{"value": [1, 1, 1, 1, 1, 1, 1, 1]}"#).utf8))
             close(descriptor)
         }

@@ -58,19 +58,21 @@ struct HostileInputReliabilityTests {
     @Test func aDeferredLayerGivenZeroFeaturesIsRefused() throws {
         let cases: [HostileCase] = [
             .json("zero features to a deferred layer", "POST", "/v1/models/lazy/forward", #"{"inputs": [[]]}"#, allowed: [400, 422]),
-            .http("raw zero features to a deferred layer", "POST", "/v1/models/lazy/forward", body: [],
-                  contentType: "application/octet-stream", headers: [("Tensor-Shape", "1,0")], allowed: [400, 422]),
+            .http(
+                "raw zero features to a deferred layer", "POST", "/v1/models/lazy/forward", body: [],
+                contentType: "application/octet-stream", headers: [("Tensor-Shape", "1,0")], allowed: [400, 422]),
             .json("zero features in two rows", "POST", "/v1/models/lazy/forward", #"{"inputs": [[], []]}"#, allowed: [400, 422]),
-            .json("zero features to backward", "POST", "/v1/models/lazy/backward",
-                  #"{"inputs": [[]], "targets": [[1, 1, 1, 1, 1, 1, 1, 1]], "loss": "mse"}"#, allowed: [400, 422]),
-            .json("zero features through flatten", "POST", "/v1/models/flat/forward", #"{"inputs": [[[]]]}"#, allowed: [400, 422]),
+            .json(
+                "zero features to backward", "POST", "/v1/models/lazy/backward",
+                #"{"inputs": [[]], "targets": [[1, 1, 1, 1, 1, 1, 1, 1]], "loss": "mse"}"#, allowed: [400, 422]),
+            .json("zero features through flatten", "POST", "/v1/models/flat/forward", #"{"inputs": [[[]]]}"#, allowed: [400, 422])
         ]
         for hostile in cases {
             let server = try ServerProcess()
             defer { server.stop(); server.removeData() }
             for (name, spec) in [
                 ("lazy", #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}]}"#),
-                ("flat", #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "linear", "out": 3}]}"#),
+                ("flat", #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "linear", "out": 3}]}"#)
             ] {
                 let created = try server.wire("POST", "/v1/models", ReliabilitySpecs.create(name, spec: spec))
                 try #require(created.status == 201, "\(created.text)")

@@ -31,7 +31,7 @@ struct HostileInputTests {
         ("PUT", "/v1/models/mlp/parameters/0.bias", "{\"value\": \"zeros\"}", 400),
         ("PATCH", "/v1/models/mlp/parameters/0.bias", "{\"op\": \"add\", \"value\": true}", 400),
         ("POST", "/v1/models/mlp/initialize", "{\"rules\": [{\"match\": \"**\", \"init\": {\"name\": \"normal\", \"std\": -1}}]}", 400),
-        ("POST", "/v1/models", "{\"name\": \"x\", \"spec\": {\"type\": \"linear\", \"in\": 1000000000, \"out\": 1000000000}}", 422),
+        ("POST", "/v1/models", "{\"name\": \"x\", \"spec\": {\"type\": \"linear\", \"in\": 1000000000, \"out\": 1000000000}}", 422)
     ])
     func malformedBodiesAreClear4xx(_ method: String, _ path: String, _ body: String, _ status: Int) throws {
         let response = try Curl.json(method, "\(server.baseURL)\(path)", body)
@@ -48,14 +48,17 @@ struct HostileInputTests {
     }
 
     @Test func aGigabyteDeclaredBodyIs413BeforeUpload() throws {
-        let request = "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{\"inputs\""
+        let request =
+            "POST /v1/models/mlp/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{\"inputs\""
         let answer = try RawSocket.exchange(port: server.port, Array(request.utf8))
         #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
         try finish()
     }
 
     @Test func aSpecForAQuintillionParametersIsRefused() throws {
-        let response = try Curl.json("POST", "\(server.baseURL)/v1/models", """
+        let response = try Curl.json(
+            "POST", "\(server.baseURL)/v1/models",
+            """
             {"name": "big", "spec": {"type": "sequential", "layers": [
               {"type": "linear", "in": 1000000, "out": 1000000}, {"type": "linear", "in": 1000000, "out": 1000000},
               {"type": "linear", "in": 1000000, "out": 1000000}]}}
@@ -77,7 +80,7 @@ struct HostileInputTests {
     @Test func wrongTypesAndUnknownFieldsAre400() throws {
         for body in [
             #"{"name": "y", "spec": {"type": "relu"}, "sede": 1}"#, #"{"name": ["y"], "spec": {"type": "relu"}}"#,
-            #"{"name": "y", "spec": {"type": "linear", "in": "4", "out": 2}}"#,
+            #"{"name": "y", "spec": {"type": "linear", "in": "4", "out": 2}}"#
         ] {
             let response = try Curl.json("POST", "\(server.baseURL)/v1/models", body)
             #expect(response.status == 400, "\(body): \(response.text)")

@@ -10,13 +10,16 @@ struct HostileObservabilityTests {
         let server = try ServerProcess(token: "e2e-secret-token")
         defer { server.stop(); server.removeData() }
         let before = try HostileInputReliabilityTests.prepare(server)
-        let cases = (HostileCases.malformedJSON + HostileCases.unknownFieldsAndWrongTypes + HostileCases.names(marker: "auth")
+        let cases =
+            (HostileCases.malformedJSON + HostileCases.unknownFieldsAndWrongTypes + HostileCases.names(marker: "auth")
             + HostileCases.declaredSizes.filter { $0.label.contains("declared") || $0.label.contains("GiB raw") })
             .map { hostile in
                 var unauthenticated = hostile
                 // The HTTP layer may refuse a target it cannot decode (%00, %FF) or a body over
                 // the limit before any route or token is considered: nothing is read either way.
-                unauthenticated.allowed = hostile.label.contains("%00") || hostile.label.contains("%FF") ? [400, 401]
+                unauthenticated.allowed =
+                    hostile.label.contains("%00") || hostile.label.contains("%FF")
+                    ? [400, 401]
                     : hostile.allowed == [413] ? [401, 413] : [401]
                 return unauthenticated
             }
@@ -47,12 +50,13 @@ struct HostileObservabilityTests {
         let before = try server.wire("GET", "/metrics").body.count
         let markers = (0..<300).map { _ in "m" + UUID().uuidString.prefix(12).replacingOccurrences(of: "-", with: "") }
         for (index, marker) in markers.enumerated() {
-            let target = switch index % 4 {
-            case 0: "/nope/\(marker)"
-            case 1: "/v1/models/\(marker)"
-            case 2: "/v1/models/\(marker)/parameters/\(marker).weight"
-            default: "/v1/models/mlp/parameters/\(marker)"
-            }
+            let target =
+                switch index % 4 {
+                case 0: "/nope/\(marker)"
+                case 1: "/v1/models/\(marker)"
+                case 2: "/v1/models/\(marker)/parameters/\(marker).weight"
+                default: "/v1/models/mlp/parameters/\(marker)"
+                }
             _ = try server.wire(index % 2 == 0 ? "GET" : "DELETE", target)
         }
         let metrics = try server.wire("GET", "/metrics")

@@ -4,7 +4,8 @@ import Testing
 /// The page, the statistics routes, event streams and CORS on the real binary, with curl.
 @Suite(.serialized)
 struct ParameterPageEndToEndTests {
-    static let mlp = #"{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}}"#
+    static let mlp =
+        #"{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}}"#
 
     @Test func thePageIsSmallCompressedAndTagged() throws {
         let server = try ServerProcess()
@@ -31,7 +32,9 @@ struct ParameterPageEndToEndTests {
             server.removeData()
         }
         #expect(try Curl.json("POST", server.baseURL + "/v1/models", Self.mlp).status == 201)
-        for (query, status) in [("0.weight/stats?bins=0", 400), ("0.weight/stats?bins=100000", 400), ("0.weight/heatmap?rows=-1", 400), ("0.bias/heatmap", 422)] {
+        for (query, status) in [
+            ("0.weight/stats?bins=0", 400), ("0.weight/stats?bins=100000", 400), ("0.weight/heatmap?rows=-1", 400), ("0.bias/heatmap", 422)
+        ] {
             let response = try Curl.request("GET", server.baseURL + "/v1/models/mlp/parameters/" + query)
             #expect(response.status == status, "\(query): \(response.text)")
             #expect(response.header("Content-Type") == "application/problem+json", "\(query)")
@@ -55,7 +58,10 @@ struct ParameterPageEndToEndTests {
         #expect(Self.waitUntil { streamed().contains("event: current") }, "\(streamed())")
         let patch = try Curl.json("PATCH", server.baseURL + "/v1/models/mlp/parameters/2.bias", #"{"op": "fill", "value": 0.5}"#)
         #expect(patch.status == 200)
-        #expect(Self.waitUntil { streamed().contains(#"event: updated\#ndata: {"change":"updated","model":"mlp","parameters":["2.bias"],"version":2}"#) }, "\(streamed())")
+        #expect(
+            Self.waitUntil {
+                streamed().contains(#"event: updated\#ndata: {"change":"updated","model":"mlp","parameters":["2.bias"],"version":2}"#)
+            }, "\(streamed())")
         let stopping = ContinuousClock.now
         #expect(server.stop(signal: SIGTERM) == 0)
         #expect(ContinuousClock.now - stopping < .seconds(5), "an open event stream must not hold the shutdown's grace period")
@@ -72,7 +78,9 @@ struct ParameterPageEndToEndTests {
         }
         let preflight = try Curl.request(
             "OPTIONS", server.baseURL + "/v1/models/mlp/parameters/0.weight",
-            headers: ["Origin": origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,tensor-shape"])
+            headers: [
+                "Origin": origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,tensor-shape"
+            ])
         #expect(preflight.status == 204, "\(preflight.text)")
         #expect(preflight.header("Access-Control-Allow-Origin") == origin)
         #expect(preflight.header("Access-Control-Allow-Headers")?.contains("Tensor-Shape") == true)
@@ -83,7 +91,9 @@ struct ParameterPageEndToEndTests {
         #expect(other.header("Access-Control-Allow-Origin") == nil)
         let badFlag = Process()
         badFlag.executableURL = ServerProcess.binary
-        badFlag.arguments = ["--cors-origins", "localhost:3000/path", "--port", "0", "--data-dir", ServerProcess.temporaryDataDirectory().path]
+        badFlag.arguments = [
+            "--cors-origins", "localhost:3000/path", "--port", "0", "--data-dir", ServerProcess.temporaryDataDirectory().path
+        ]
         badFlag.standardError = FileHandle.nullDevice
         try badFlag.run()
         badFlag.waitUntilExit()

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A bare TCP client for requests curl will not send (a false Content-Length, a half body).
@@ -29,7 +29,9 @@ enum RawSocket {
             received += buffer[0..<count]
             // One response is enough: stop once its head and declared body are in.
             if let text = String(bytes: received, encoding: .utf8), let end = text.range(of: "\r\n\r\n"),
-                let lengthLine = text[..<end.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                let lengthLine = text[..<end.lowerBound].split(separator: "\r\n").first(where: {
+                    $0.lowercased().hasPrefix("content-length:")
+                }),
                 let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
                 text.utf8.count - text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound) >= length
             {

@@ -27,8 +27,9 @@ struct ReadmeExamplesTests {
             if let command = block(at: index), command.language == "sh", command.body.count == 1,
                 command.body[0].hasPrefix("curl "), let output = block(at: command.end + 1)
             {
-                examples.append(Example(
-                    command: command.body[0], expected: output.body.joined(separator: "\n"), isJSON: output.language == "json"))
+                examples.append(
+                    Example(
+                        command: command.body[0], expected: output.body.joined(separator: "\n"), isJSON: output.language == "json"))
                 index = output.end + 1
             } else {
                 index += 1

@@ -13,28 +13,40 @@ struct RecoveryDamagedDataDirectoryTests {
     static let healthy = ["good-a", "good-b", "stray"]
     /// Each damaged model and what is done to its file.
     static let damages: [(name: String, damage: @Sendable (URL) throws -> Void)] = [
-        ("truncated", { file in
-            let bytes = try Data(contentsOf: file)
-            try bytes.prefix(bytes.count / 2).write(to: file)
-        }),
-        ("garbled", { file in
-            var bytes = [UInt8](try Data(contentsOf: file))
-            for index in stride(from: bytes.count - 40, to: bytes.count - 8, by: 1) { bytes[index] ^= 0x5A }
-            try Data(bytes).write(to: file)
-        }),
+        (
+            "truncated",
+            { file in
+                let bytes = try Data(contentsOf: file)
+                try bytes.prefix(bytes.count / 2).write(to: file)
+            }
+        ),
+        (
+            "garbled",
+            { file in
+                var bytes = [UInt8](try Data(contentsOf: file))
+                for index in stride(from: bytes.count - 40, to: bytes.count - 8, by: 1) { bytes[index] ^= 0x5A }
+                try Data(bytes).write(to: file)
+            }
+        ),
         ("zeroed", { file in try Data().write(to: file) }),
-        ("headerbomb", { file in
-            // A header length of 2^64 - 1: a loader that trusts it allocates or traps.
-            var bytes = [UInt8](try Data(contentsOf: file))
-            for index in 0..<8 { bytes[index] = 0xFF }
-            try Data(bytes).write(to: file)
-        }),
-        ("flipped", { file in
-            // One bit in the header's JSON: only the checksum can tell.
-            var bytes = [UInt8](try Data(contentsOf: file))
-            bytes[20] ^= 0x01
-            try Data(bytes).write(to: file)
-        }),
+        (
+            "headerbomb",
+            { file in
+                // A header length of 2^64 - 1: a loader that trusts it allocates or traps.
+                var bytes = [UInt8](try Data(contentsOf: file))
+                for index in 0..<8 { bytes[index] = 0xFF }
+                try Data(bytes).write(to: file)
+            }
+        ),
+        (
+            "flipped",
+            { file in
+                // One bit in the header's JSON: only the checksum can tell.
+                var bytes = [UInt8](try Data(contentsOf: file))
+                bytes[20] ^= 0x01
+                try Data(bytes).write(to: file)
+            }
+        )
     ]
 
     @Test func damagedModelsAreReportedAndNeverStopTheServer() throws {
@@ -92,10 +104,12 @@ struct RecoveryDamagedDataDirectoryTests {
             for (method, target, body) in [
                 ("GET", "/v1/models/\(name)", nil), ("GET", "/v1/models/\(name)/parameters?values=true", nil),
                 ("POST", "/v1/models/\(name)/forward", #"{"inputs": [[1, 2, 3, 4]]}"#),
-                ("PATCH", "/v1/models/\(name)/parameters/0.bias", #"{"op": "fill", "value": 1}"#),
+                ("PATCH", "/v1/models/\(name)/parameters/0.bias", #"{"op": "fill", "value": 1}"#)
             ] as [(String, String, String?)] {
                 let response = try server.wire(method, target, body)
-                #expect(response.status >= 500 && response.isProblem, "\(method) \(target) on a damaged model: \(response.status) \(response.text.prefix(300))")
+                #expect(
+                    response.status >= 500 && response.isProblem,
+                    "\(method) \(target) on a damaged model: \(response.status) \(response.text.prefix(300))")
                 let detail = response.object["detail"] as? String ?? ""
                 #expect(detail.contains(name), "the problem does not name the model: \(detail)")
             }

@@ -25,10 +25,12 @@ struct RecoveryStorageFailureTests {
             ("PUT", "/v1/models/fragile/parameters/2.bias", #"{"value": [1, 2]}"#),
             ("POST", "/v1/models/fragile/initialize", #"{"init": {"name": "constant", "value": 5}}"#),
             ("POST", "/v1/models", ReliabilitySpecs.create("newcomer")),
-            ("DELETE", "/v1/models/fragile", ""),
+            ("DELETE", "/v1/models/fragile", "")
         ] {
             let response = try server.wire(method, target, body)
-            #expect(response.status == 507 && response.isProblem, "\(method) \(target) with no place to store it: \(response.status) \(response.text.prefix(300))")
+            #expect(
+                response.status == 507 && response.isProblem,
+                "\(method) \(target) with no place to store it: \(response.status) \(response.text.prefix(300))")
             #expect((response.object["detail"] as? String)?.isEmpty == false)
         }
         #expect(try DurabilityLedger.readState("fragile", from: server) == before, "a refused write changed the model in memory")

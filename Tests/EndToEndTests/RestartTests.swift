@@ -41,7 +41,8 @@ struct RestartTests {
             let server = try ServerProcess(dataDirectory: directory)
             defer { server.stop() }
             _ = try Curl.json("POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp)
-            _ = try Curl.json("POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp.replacingOccurrences(of: "\"mlp\"", with: "\"good\""))
+            _ = try Curl.json(
+                "POST", "\(server.baseURL)/v1/models", ChapterWalkthroughTests.mlp.replacingOccurrences(of: "\"mlp\"", with: "\"good\""))
         }
         let file = directory.appendingPathComponent("models/mlp/checkpoint.safetensors")
         var bytes = try Data(contentsOf: file)

@@ -50,8 +50,8 @@ final class ServerProcess: @unchecked Sendable {
         stderrLines = LineCollector(errors.fileHandleForReading)
         try process.run()
         guard let line = stderrLines.waitForLine(containing: "listening", timeout: 30),
-              let range = line.range(of: #"port=(\d+)"#, options: .regularExpression),
-              let port = Int(line[range].dropFirst("port=".count))
+            let range = line.range(of: #"port=(\d+)"#, options: .regularExpression),
+            let port = Int(line[range].dropFirst("port=".count))
         else {
             process.terminate()
             throw StartError.noListeningLine(log: stderrLines.text)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client that reads a large streamed body slowly holds its snapshot, not the model: writes
@@ -28,10 +28,13 @@ struct StreamedReadTests {
         // The PATCH's answer (its head: the body is the whole parameter, streamed too) comes
         // while the reader still holds its snapshot.
         let patch = #"{"op": "fill", "value": 7}"#
-        let request = "PATCH /v1/models/big/parameters/weight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        let request =
+            "PATCH /v1/models/big/parameters/weight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(patch.utf8.count)\r\nConnection: close\r\n\r\n" + patch
         let answer = try Wire.exchange(port: server.port, Array(request.utf8), timeout: 10) { $0.contains("\r\n\r\n") }
-        #expect(answer.hasPrefix("HTTP/1.1 200") && answer.contains("ETag: \"2\""), "a write waited for a stalled reader: \(answer.prefix(200))")
+        #expect(
+            answer.hasPrefix("HTTP/1.1 200") && answer.contains("ETag: \"2\""), "a write waited for a stalled reader: \(answer.prefix(200))"
+        )
 
         let body = try Self.dechunk(head + reader.readToEnd())
         let document = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]

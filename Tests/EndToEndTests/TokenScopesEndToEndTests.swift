@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `--tokens-file` on the real binary: hashed and plain tokens with scopes, checked with curl;
@@ -51,7 +51,8 @@ struct TokenScopesEndToEndTests {
         #expect(denied.header("Content-Type") == "application/problem+json")
         #expect(denied.object["required_scope"] as? String == "write")
         #expect(denied.header("WWW-Authenticate")?.contains(#"scope="write""#) == true)
-        #expect(try Curl.json("POST", "\(base)/v1/models", ChapterWalkthroughTests.mlp, headers: Self.bearer("writer-secret-3")).status == 201)
+        #expect(
+            try Curl.json("POST", "\(base)/v1/models", ChapterWalkthroughTests.mlp, headers: Self.bearer("writer-secret-3")).status == 201)
 
         #expect(try Curl.json("GET", "\(base)/v1/models/mlp", headers: Self.bearer(Self.reader)).status == 200)
         let forward = #"{"inputs": [[1, 2, 3, 4]]}"#

@@ -34,7 +34,11 @@ struct CurlTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         try await withServer { _, port in
             let result = try await run(
-                "curl", ["-sS", "-v", "--data-binary", "@\(file)", "--expect100-timeout", "5", "-H", "Content-Type: application/octet-stream", "http://127.0.0.1:\(port)/echo"])
+                "curl",
+                [
+                    "-sS", "-v", "--data-binary", "@\(file)", "--expect100-timeout", "5", "-H", "Content-Type: application/octet-stream",
+                    "http://127.0.0.1:\(port)/echo"
+                ])
             #expect(result.stderr.contains("< HTTP/1.1 100 Continue"), "\(result.stderr)")
             #expect(result.status == 0)
             #expect(result.stdout == payload)
@@ -43,7 +47,8 @@ struct CurlTests {
 
     @Test func invalidHostFromCurlIs400AndAValidOneIsServed() async throws {
         try await withServer { _, port in
-            let bad = try await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: a b", "http://127.0.0.1:\(port)/big"])
+            let bad = try await run(
+                "curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: a b", "http://127.0.0.1:\(port)/big"])
             #expect(bad.text == "400")
             let good = try await run(
                 "curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: [::1]:8080", "http://127.0.0.1:\(port)/big"])
@@ -82,7 +87,11 @@ struct CurlTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         try await withServer { _, port in
             let result = try await run(
-                "curl", ["-sS", "-H", "Content-Encoding: gzip", "-H", "Content-Type: application/json", "--data-binary", "@\(file)", "http://127.0.0.1:\(port)/echo"])
+                "curl",
+                [
+                    "-sS", "-H", "Content-Encoding: gzip", "-H", "Content-Type: application/json", "--data-binary", "@\(file)",
+                    "http://127.0.0.1:\(port)/echo"
+                ])
             #expect(result.stdout == payload)
         }
     }
@@ -91,7 +100,9 @@ struct CurlTests {
         try await withServer { _, port in
             let urls = (0..<200).map { "http://127.0.0.1:\(port)/slow?ms=\($0 % 50)" }
             let result = try await run(
-                "curl", ["-sS", "--parallel", "--parallel-immediate", "--parallel-max", "200", "-o", "/dev/null", "-w", "%{http_code}\n"] + urls.flatMap { [$0, "-o", "/dev/null"] })
+                "curl",
+                ["-sS", "--parallel", "--parallel-immediate", "--parallel-max", "200", "-o", "/dev/null", "-w", "%{http_code}\n"]
+                    + urls.flatMap { [$0, "-o", "/dev/null"] })
             let codes = result.text.split(separator: "\n")
             #expect(codes.count == 200)
             #expect(codes.allSatisfy { $0 == "200" })

@@ -6,7 +6,7 @@ import Testing
 struct HostFieldTests {
     @Test(arguments: [
         "example.com", "localhost:8080", "127.0.0.1", "127.0.0.1:0", "[::1]", "[::1]:8080",
-        "[v7.fe80::1%25eth0]", "a-b_c~d.e", "xn--bcher-kva.example", "a%20b", "", "host:",
+        "[v7.fe80::1%25eth0]", "a-b_c~d.e", "xn--bcher-kva.example", "a%20b", "", "host:"
     ])
     func acceptsValidHosts(value: String) throws {
         #expect(HostField.isValid(value))

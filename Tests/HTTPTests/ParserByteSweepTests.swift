@@ -42,7 +42,9 @@ struct ParserByteSweepTests {
         case htab, sp, 0x21...0x7E, 0x80...0xFF:
             let message = try #require(try result.get().first)
             #expect(message.headers.last?.first == "X")
-            #expect(Array(message.headers.last![1].utf8) == (byte >= 0x80 ? Array(String(decoding: [0x61, byte, 0x62], as: UTF8.self).utf8) : [0x61, byte, 0x62]))
+            #expect(
+                Array(message.headers.last![1].utf8)
+                    == (byte >= 0x80 ? Array(String(decoding: [0x61, byte, 0x62], as: UTF8.self).utf8) : [0x61, byte, 0x62]))
         case lf:
             #expect(throws: HTTPParseError.bareLineFeed) { try result.get() }
         default:

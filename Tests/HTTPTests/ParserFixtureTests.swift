@@ -25,9 +25,11 @@ struct ParserFixtureTests {
             name: "chunked with extensions and trailers",
             raw: "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;name=value\r\nhello\r\n6 ; quoted=\"a;b\"\r\n world\r\n0\r\nChecksum: abc\r\nX-Done: yes\r\n\r\n",
-            expected: [message(
-                "POST", "/up", headers: [["Host", "h"], ["Transfer-Encoding", "chunked"]], body: "hello world",
-                trailers: [["Checksum", "abc"], ["X-Done", "yes"]])]),
+            expected: [
+                message(
+                    "POST", "/up", headers: [["Host", "h"], ["Transfer-Encoding", "chunked"]], body: "hello world",
+                    trailers: [["Checksum", "abc"], ["X-Done", "yes"]])
+            ]),
         Fixture(
             name: "uppercase hex and leading zeros in chunk sizes",
             raw: "PUT /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n00A\r\n0123456789\r\n000\r\n\r\n",
@@ -39,7 +41,8 @@ struct ParserFixtureTests {
             name: "empty lines before the request line", raw: "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
             expected: [message("GET", "/", headers: [["Host", "h"]])]),
         Fixture(
-            name: "OWS, tabs, empty values and obs-text", raw: "GET / HTTP/1.1\r\nHost:h\r\nX-Empty:\r\nX-Tab:\t a\tb \t\r\nX-Latin: caf\u{E9}\r\n\r\n",
+            name: "OWS, tabs, empty values and obs-text",
+            raw: "GET / HTTP/1.1\r\nHost:h\r\nX-Empty:\r\nX-Tab:\t a\tb \t\r\nX-Latin: caf\u{E9}\r\n\r\n",
             expected: [message("GET", "/", headers: [["Host", "h"], ["X-Empty", ""], ["X-Tab", "a\tb"], ["X-Latin", "caf\u{E9}"]])]),
         Fixture(
             name: "absolute-form target", raw: "GET http://example.com/a/b?c=d HTTP/1.1\r\nHost: example.com\r\n\r\n",
@@ -49,14 +52,16 @@ struct ParserFixtureTests {
             expected: [message("OPTIONS", "*", headers: [["Host", "h"]])]),
         Fixture(
             name: "pipelined requests",
-            raw: "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\nHost: h\r\n\r\n",
+            raw:
+                "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\nHost: h\r\n\r\n",
             expected: [
                 message("GET", "/1", headers: [["Host", "h"]]),
                 message("POST", "/2", headers: [["Host", "h"], ["Content-Length", "3"]], body: "abc"),
-                message("GET", "/3", headers: [["Host", "h"]]),
+                message("GET", "/3", headers: [["Host", "h"]])
             ]),
         Fixture(
-            name: "repeated identical Content-Length", raw: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok",
+            name: "repeated identical Content-Length",
+            raw: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok",
             expected: [message("POST", "/", headers: [["Host", "h"], ["Content-Length", "2, 2"], ["Content-Length", "2"]], body: "ok")]),
         Fixture(
             name: "expect 100-continue", raw: "PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz",
@@ -66,7 +71,7 @@ struct ParserFixtureTests {
             expected: [message("GET", "/", headers: [["Host", "h"]])]),
         Fixture(
             name: "binary body with CRLFs", raw: "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 8\r\n\r\n\r\n\r\n\u{0}\u{1}\r\n",
-            expected: [message("POST", "/", headers: [["Host", "h"], ["Content-Length", "8"]], body: "\r\n\r\n\u{0}\u{1}\r\n")]),
+            expected: [message("POST", "/", headers: [["Host", "h"], ["Content-Length", "8"]], body: "\r\n\r\n\u{0}\u{1}\r\n")])
     ]
 
     static func message(

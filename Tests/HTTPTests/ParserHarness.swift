@@ -28,10 +28,11 @@ func parseMessages(_ pieces: [[UInt8]], limits: HTTPLimits = HTTPLimits()) throw
                 }
                 buffer.removeFirst(consumed)
                 guard decoder!.isComplete else { break progress }
-                messages.append(ParsedMessage(
-                    method: current.method.rawValue, target: current.target, version: current.version,
-                    headers: current.headers.map { [$0.name, $0.value] }, body: body,
-                    trailers: decoder!.trailers.map { [$0.name, $0.value] }))
+                messages.append(
+                    ParsedMessage(
+                        method: current.method.rawValue, target: current.target, version: current.version,
+                        headers: current.headers.map { [$0.name, $0.value] }, body: body,
+                        trailers: decoder!.trailers.map { [$0.name, $0.value] }))
                 head = nil
                 body = []
             } else {
@@ -45,9 +46,10 @@ func parseMessages(_ pieces: [[UInt8]], limits: HTTPLimits = HTTPLimits()) throw
     }
     // A bodiless message completes as soon as its head does.
     if let current = head, decoder!.isComplete {
-        messages.append(ParsedMessage(
-            method: current.method.rawValue, target: current.target, version: current.version,
-            headers: current.headers.map { [$0.name, $0.value] }, body: body, trailers: []))
+        messages.append(
+            ParsedMessage(
+                method: current.method.rawValue, target: current.target, version: current.version,
+                headers: current.headers.map { [$0.name, $0.value] }, body: body, trailers: []))
     }
     return messages
 }

@@ -69,14 +69,26 @@ struct ParserMalformedTests {
         Case("DEL in target", "GET /\u{7F} HTTP/1.1\r\n\(host)\r\n", .invalidTarget),
         Case("raw UTF-8 in target", "GET /caf\u{E9} HTTP/1.1\r\n\(host)\r\n", .invalidTarget),
         Case("unknown scheme", "GET ftp://h/a HTTP/1.1\r\n\(host)\r\n", .invalidTarget),
-        Case("target over the limit", "GET /\(String(repeating: "a", count: 80)) HTTP/1.1\r\n\(host)\r\n", .targetTooLong(limit: 64), limits: small),
-        Case("unfinished request line over the limit", "GET /\(String(repeating: "a", count: 200))", .targetTooLong(limit: 64), limits: small),
+        Case(
+            "target over the limit", "GET /\(String(repeating: "a", count: 80)) HTTP/1.1\r\n\(host)\r\n", .targetTooLong(limit: 64),
+            limits: small),
+        Case(
+            "unfinished request line over the limit", "GET /\(String(repeating: "a", count: 200))", .targetTooLong(limit: 64), limits: small
+        ),
         // Header section size
         // Found by the fuzzer: the same bytes must fail the same way however they arrive.
-        Case("ended request line over the limit, head unfinished", "GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\n", .targetTooLong(limit: 64), limits: small),
-        Case("bare LF past the head limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\n", .headersTooLarge(limit: 256), limits: small),
-        Case("head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\r\n\r\n", .headersTooLarge(limit: 256), limits: small),
-        Case("unfinished head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))", .headersTooLarge(limit: 256), limits: small),
+        Case(
+            "ended request line over the limit, head unfinished", "GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\n",
+            .targetTooLong(limit: 64), limits: small),
+        Case(
+            "bare LF past the head limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\n",
+            .headersTooLarge(limit: 256), limits: small),
+        Case(
+            "head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))\r\n\r\n",
+            .headersTooLarge(limit: 256), limits: small),
+        Case(
+            "unfinished head over the limit", "GET / HTTP/1.1\r\n\(host)X: \(String(repeating: "v", count: 300))",
+            .headersTooLarge(limit: 256), limits: small),
         Case("too many fields", "GET / HTTP/1.1\r\n\(host)A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", .tooManyHeaders(limit: 4), limits: small),
         // Field syntax
         Case("space before colon", "GET / HTTP/1.1\r\nHost : h\r\n\r\n", .invalidHeaderName),
@@ -107,18 +119,28 @@ struct ParserMalformedTests {
         Case("hex Content-Length", "POST / HTTP/1.1\r\n\(host)Content-Length: 0x5\r\n\r\n", .invalidContentLength),
         Case("overflowing Content-Length", "POST / HTTP/1.1\r\n\(host)Content-Length: 99999999999999999999\r\n\r\n", .invalidContentLength),
         Case("space inside Content-Length", "POST / HTTP/1.1\r\n\(host)Content-Length: 1 2\r\n\r\n", .invalidContentLength),
-        Case("differing Content-Length fields", "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nContent-Length: 6\r\n\r\n", .conflictingContentLength),
+        Case(
+            "differing Content-Length fields", "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            .conflictingContentLength),
         Case("differing Content-Length list", "POST / HTTP/1.1\r\n\(host)Content-Length: 5, 6\r\n\r\n", .conflictingContentLength),
-        Case("Content-Length over the body limit", "POST / HTTP/1.1\r\n\(host)Content-Length: 11\r\n\r\n", .bodyTooLarge(limit: 10), limits: small),
+        Case(
+            "Content-Length over the body limit", "POST / HTTP/1.1\r\n\(host)Content-Length: 11\r\n\r\n", .bodyTooLarge(limit: 10),
+            limits: small),
         // Smuggling: framing disagreements
         Case("CL.TE", "POST / HTTP/1.1\r\n\(host)Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG", .conflictingFraming),
-        Case("TE.CL", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n", .conflictingFraming),
+        Case(
+            "TE.CL", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n",
+            .conflictingFraming),
         Case("TE in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", .transferEncodingInHTTP10),
         Case("TE with a space before the colon", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding : chunked\r\n\r\n", .invalidHeaderName),
-        Case("TE hidden by folding", "POST / HTTP/1.1\r\n\(host)Content-Length: 0\r\n Transfer-Encoding: chunked\r\n\r\n", .obsoleteLineFolding),
+        Case(
+            "TE hidden by folding", "POST / HTTP/1.1\r\n\(host)Content-Length: 0\r\n Transfer-Encoding: chunked\r\n\r\n",
+            .obsoleteLineFolding),
         Case("TE gzip before chunked", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferCoding),
         Case("TE lookalike", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: xchunked\r\n\r\n", .unsupportedTransferCoding),
-        Case("TE identity in a second field", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n", .unsupportedTransferCoding),
+        Case(
+            "TE identity in a second field", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n",
+            .unsupportedTransferCoding),
         Case("TE chunked twice", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, chunked\r\n\r\n", .invalidTransferEncoding),
         Case("TE empty", "POST / HTTP/1.1\r\n\(host)Transfer-Encoding:\r\n\r\n", .invalidTransferEncoding),
         // Expect
@@ -133,13 +155,15 @@ struct ParserMalformedTests {
         Case("seventeen-digit chunk size", chunkedHead + "00000000000000005\r\nhello\r\n", .invalidChunkSize),
         Case("chunk size overflowing to negative", chunkedHead + "ffffffffffffffff\r\n", .invalidChunkSize),
         Case("chunk larger than the body limit", chunkedHead + "7fffffffffffffff\r\n", .bodyTooLarge(limit: 10), limits: small),
-        Case("chunks adding up over the body limit", chunkedHead + "6\r\nhello \r\n6\r\nworld!\r\n0\r\n\r\n", .bodyTooLarge(limit: 10), limits: small),
+        Case(
+            "chunks adding up over the body limit", chunkedHead + "6\r\nhello \r\n6\r\nworld!\r\n0\r\n\r\n", .bodyTooLarge(limit: 10),
+            limits: small),
         Case("chunk data longer than its size", chunkedHead + "5\r\nhelloX\r\n0\r\n\r\n", .invalidChunkTerminator),
         Case("chunk data followed by bare LF", chunkedHead + "5\r\nhello\n0\r\n\r\n", .invalidChunkTerminator),
         Case("chunk-size line with bare LF", chunkedHead + "5\nhello\r\n", .bareLineFeed),
         Case("control byte in chunk extension", chunkedHead + "5;a=\u{1}\r\nhello\r\n0\r\n\r\n", .invalidChunkExtension),
         Case("invalid trailer name", chunkedHead + "0\r\nBad Name: x\r\n\r\n", .invalidHeaderName),
-        Case("folded trailer", chunkedHead + "0\r\n folded\r\n\r\n", .obsoleteLineFolding),
+        Case("folded trailer", chunkedHead + "0\r\n folded\r\n\r\n", .obsoleteLineFolding)
     ]
 
     @Test(arguments: cases)

@@ -15,12 +15,14 @@ struct RequestTargetTests {
     }
 
     @Test func decodesQueryItemsInOrder() throws {
-        let head = try #require(try parseHead("GET /p?prefix=0.w&values=true&q=a+b%2Bc&flag&=v&caf%C3%A9=%E2%9C%93 HTTP/1.1\r\nHost: h\r\n\r\n"))
-        #expect(head.query == [
-            HTTPQueryItem(name: "prefix", value: "0.w"), HTTPQueryItem(name: "values", value: "true"),
-            HTTPQueryItem(name: "q", value: "a b+c"), HTTPQueryItem(name: "flag", value: ""),
-            HTTPQueryItem(name: "", value: "v"), HTTPQueryItem(name: "café", value: "✓"),
-        ])
+        let head = try #require(
+            try parseHead("GET /p?prefix=0.w&values=true&q=a+b%2Bc&flag&=v&caf%C3%A9=%E2%9C%93 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        #expect(
+            head.query == [
+                HTTPQueryItem(name: "prefix", value: "0.w"), HTTPQueryItem(name: "values", value: "true"),
+                HTTPQueryItem(name: "q", value: "a b+c"), HTTPQueryItem(name: "flag", value: ""),
+                HTTPQueryItem(name: "", value: "v"), HTTPQueryItem(name: "café", value: "✓")
+            ])
         #expect(head.queryValue("values") == "true")
         #expect(head.queryValue("missing") == nil)
     }

@@ -71,7 +71,9 @@ struct RoutePlacementTests {
                 // route in between must not let later immediate answers overtake it.
                 var requests: [String] = []
                 for index in 0..<500 {
-                    requests.append(index % 100 == 50 ? "GET /slow?ms=20 HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /immediate/\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+                    requests.append(
+                        index % 100 == 50
+                            ? "GET /slow?ms=20 HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /immediate/\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
                 }
                 try client.send(requests.joined())
                 for index in 0..<500 {
@@ -134,10 +136,12 @@ struct HandlerFailureTests {
         router.get("/pool") { _ in throw Boom() }
         router.get("/loop", placement: .eventLoop) { _ in throw Boom() }
         router.get("/stream") { _ in
-            HTTPResponse(headers: ["Content-Type": "text/plain"], body: .stream { writer in
-                try await writer.write("partial")
-                throw Boom()
-            })
+            HTTPResponse(
+                headers: ["Content-Type": "text/plain"],
+                body: .stream { writer in
+                    try await writer.write("partial")
+                    throw Boom()
+                })
         }
         let failures = Locked<[String]>([])
         var hooks = HTTPServerHooks()
@@ -157,6 +161,6 @@ struct HandlerFailureTests {
                 #expect(throws: (any Error).self) { try client.readResponse() }
             }
         }
-        #expect(failures.withLock { $0 } .sorted() == ["id/in-place", "id/loop", "id/pool", "id/stream"])
+        #expect(failures.withLock { $0 }.sorted() == ["id/in-place", "id/loop", "id/pool", "id/stream"])
     }
 }

@@ -71,10 +71,11 @@ struct RouterTests {
 
     @Test func listsRoutesForContractTests() {
         let routes = Set(Self.echoRouter().routes.map { "\($0.method) \($0.template)" })
-        #expect(routes == [
-            "GET /v1/models", "POST /v1/models", "GET /v1/models/{m}", "DELETE /v1/models/{m}",
-            "GET /v1/models/{m}/parameters/{path}", "GET /v1/models/special", "GET /healthz",
-        ])
+        #expect(
+            routes == [
+                "GET /v1/models", "POST /v1/models", "GET /v1/models/{m}", "DELETE /v1/models/{m}",
+                "GET /v1/models/{m}/parameters/{path}", "GET /v1/models/special", "GET /healthz"
+            ])
     }
 
     @Test func matchResolvesWithoutRunning() {
@@ -104,7 +105,9 @@ struct RouterTests {
 
     @Test func customNotFoundAndMethodNotAllowedResponses() async throws {
         var router = Self.echoRouter()
-        router.notFound = { request in HTTPResponse(status: .notFound, contentType: "application/problem+json", body: Array(request.path.utf8)) }
+        router.notFound = { request in
+            HTTPResponse(status: .notFound, contentType: "application/problem+json", body: Array(request.path.utf8))
+        }
         router.methodNotAllowed = { _, allowed in .text(allowed.map(\.rawValue).joined(separator: "|"), status: .methodNotAllowed) }
         let missing = try await router.respond(to: Self.request(.get, "/x"))
         #expect(missing.headers["Content-Type"] == "application/problem+json")

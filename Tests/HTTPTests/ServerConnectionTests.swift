@@ -135,7 +135,8 @@ struct ServerConnectionTests {
                 #expect(client.serverClosed())
 
                 let authorized = try RawClient(port: port)
-                try authorized.send("PUT /echo HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+                try authorized.send(
+                    "PUT /echo HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
                 #expect(try authorized.readResponse().status == 100)
                 try authorized.send("ok")
                 #expect(try authorized.readResponse().text == "ok")
@@ -178,7 +179,8 @@ struct ServerConnectionTests {
                 let given = try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\nRequest-Id: abc-123\r\n\r\n")
                 #expect(given.headers["Request-Id"] == "abc-123")
                 let first = try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").headers["Request-Id"]
-                let second = try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\nRequest-Id: bad id with spaces\r\n\r\n").headers["Request-Id"]
+                let second = try client.exchange("GET /json HTTP/1.1\r\nHost: t\r\nRequest-Id: bad id with spaces\r\n\r\n").headers[
+                    "Request-Id"]
                 #expect(first != nil && second != nil && first != second)
                 #expect(second != "bad id with spaces")
             }
@@ -295,9 +297,11 @@ struct ServerConnectionTests {
             return .text("slept \(request.queryValue("ms") ?? "")")
         }
         router.get("/stream", placement: .eventLoop) { _ in
-            HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
-                for step in 0..<2 { try await writer.write("{\"step\":\(step)}\n") }
-            })
+            HTTPResponse(
+                headers: ["Content-Type": "application/x-ndjson"],
+                body: .stream { writer in
+                    for step in 0..<2 { try await writer.write("{\"step\":\(step)}\n") }
+                })
         }
         try await withServer(router: router) { _, port in
             try await blocking {

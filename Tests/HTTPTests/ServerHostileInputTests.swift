@@ -25,7 +25,7 @@ struct ServerHostileInputTests {
         Case(raw: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", status: 501),
         Case(raw: "GET / HTTP/2.0\r\nHost: t\r\n\r\n", status: 505),
         Case(raw: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\nxx", status: 415),
-        Case(raw: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400),
+        Case(raw: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400)
     ]
 
     @Test(arguments: cases)
@@ -44,7 +44,9 @@ struct ServerHostileInputTests {
     @Test func errorResponsesComeFromTheHook() async throws {
         var hooks = HTTPServerHooks()
         hooks.errorResponse = { status, error in
-            HTTPResponse(status: status, contentType: "application/problem+json", body: Array("{\"reason\":\"\(error.map { "\($0)" } ?? "none")\"}".utf8))
+            HTTPResponse(
+                status: status, contentType: "application/problem+json",
+                body: Array("{\"reason\":\"\(error.map { "\($0)" } ?? "none")\"}".utf8))
         }
         try await withServer(hooks: hooks) { _, port in
             try await blocking {
@@ -61,7 +63,9 @@ struct ServerHostileInputTests {
         try await withServer { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
-                try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /json HTTP/1.1\r\nHost: t\r\n\r\n")
+                try client.send(
+                    "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /json HTTP/1.1\r\nHost: t\r\n\r\n"
+                )
                 #expect(try client.readResponse().status == 400)
                 #expect(client.serverClosed())
             }

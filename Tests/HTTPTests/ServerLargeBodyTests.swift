@@ -57,7 +57,8 @@ struct ServerLargeBodyTests {
                 let first = Self.payload(salt: 1)
                 let second = Self.payload(Connection.directBodyThreshold + 1, salt: 2)
                 let small = Array("small".utf8)
-                try client.send(Self.request(first) + Self.request(small) + Self.request(second) + Array("GET /json HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+                try client.send(
+                    Self.request(first) + Self.request(small) + Self.request(second) + Array("GET /json HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
                 #expect(try client.readResponse().body == first)
                 #expect(try client.readResponse().body == small)
                 #expect(try client.readResponse().body == second)

@@ -90,7 +90,9 @@ struct ServerLoadTests {
             if entered.withLock({ count in
                 count += 1
                 return count
-            }) == 4 { allBusy.open() }
+            }) == 4 {
+                allBusy.open()
+            }
             await release.wait()
             return .text("released")
         }

@@ -99,19 +99,21 @@ struct ServerShutdownStreamTests {
         let ended = Gate()
         var router = Router()
         router.get("/forever") { _ in
-            HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
-                do {
-                    for step in 0... {
-                        try await writer.write("{\"step\":\(step)}\n")
-                        streaming.open()
-                        await Task.yield()
+            HTTPResponse(
+                headers: ["Content-Type": "application/x-ndjson"],
+                body: .stream { writer in
+                    do {
+                        for step in 0... {
+                            try await writer.write("{\"step\":\(step)}\n")
+                            streaming.open()
+                            await Task.yield()
+                        }
+                    } catch {
+                        outcome.withLock { $0 = "\(error)" }
+                        ended.open()
+                        throw error
                     }
-                } catch {
-                    outcome.withLock { $0 = "\(error)" }
-                    ended.open()
-                    throw error
-                }
-            })
+                })
         }
         let server = HTTPServer(configuration: testConfiguration(), responder: router)
         let port = try server.start()

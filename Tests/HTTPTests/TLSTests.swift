@@ -11,11 +11,13 @@ struct TLSTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let certificate = directory + "/cert.pem"
         let key = directory + "/key.pem"
-        let result = try await run("openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ])
+        let result = try await run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"
+            ])
         try #require(result.status == 0, "openssl req failed: \(result.stderr)")
         return (certificate, key)
     }
@@ -41,8 +43,11 @@ struct TLSTests {
         let payload = pseudoRandomBytes(1 << 20, seed: 9)
         try await withServer(Self.tlsConfiguration(files)) { _, port in
             let result = try await run(
-                "curl", ["-sS", "--cacert", files.certificate, "--data-binary", "@-", "-H", "Content-Type: application/octet-stream",
-                         "https://127.0.0.1:\(port)/echo"], stdin: payload)
+                "curl",
+                [
+                    "-sS", "--cacert", files.certificate, "--data-binary", "@-", "-H", "Content-Type: application/octet-stream",
+                    "https://127.0.0.1:\(port)/echo"
+                ], stdin: payload)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == payload)
         }
@@ -126,7 +131,9 @@ struct TLSTests {
 
     @Test func badKeyFilesFailAtStart() async throws {
         let server = HTTPServer(
-            configuration: testConfiguration { $0.tls = TLSConfiguration(certificateChainPath: "/nonexistent.pem", privateKeyPath: "/nonexistent.key") },
+            configuration: testConfiguration {
+                $0.tls = TLSConfiguration(certificateChainPath: "/nonexistent.pem", privateKeyPath: "/nonexistent.key")
+            },
             responder: testRouter())
         #expect {
             try server.start()

@@ -139,8 +139,11 @@ struct FastFloatParserTests {
         Self.expectRowMatchesStandardLibrary(texts, fastPath: fastPath)
         Self.expectRowMatchesStandardLibrary(texts, fastPath: fastPath, separator: ", ")
         // 16777217 lies exactly between 16777216 and 16777218: ties go to the even one.
-        #expect(tensorResult("[" + Array(repeating: "1.6777217e7", count: 20).joined(separator: ",") + "]",
-                             fastPath: fastPath).map(\.values.first) == .success(16_777_216))
+        #expect(
+            tensorResult(
+                "[" + Array(repeating: "1.6777217e7", count: 20).joined(separator: ",") + "]",
+                fastPath: fastPath
+            ).map(\.values.first) == .success(16_777_216))
     }
 
     /// Decimals of 14 significant digits just below and just above the midpoint between a
@@ -202,7 +205,7 @@ struct FastFloatParserTests {
         "3.6238008850175e-13", "5.6507392063802e-30", "8.7128281908783e32", "7.7175572514534e-1",
         "6.8063231192231e24", "2.2455307278579e-24", "9.4927708698514e26", "7.4434544891119e-2",
         "5.3841060867018e-25", "2.7817955087280e-31", "2.3489350767979e-22", "4.4163469768342e-21",
-        "2.294745393705e-9", "9.6766017456035e35", "7.0919104228255e24", "5.3777165621309e32",
+        "2.294745393705e-9", "9.6766017456035e35", "7.0919104228255e24", "5.3777165621309e32"
     ]
 
     @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
@@ -226,7 +229,7 @@ struct FastFloatParserTests {
         "0.00000000000000000000000000000000000001", "100000000000000000000000000000000000000",
         "16777216", "16777217", "16777218", "16777219", "33554433", "0.500000029802322387695312",
         "1.00000005960464477539062", "1.00000005960464477539063", "1.0000000596046447753906",
-        "4.9999997e-1", "5.0000001e-1", "2.5e-1", "7.5", "9.5", "1.5e10", "1.5e-10",
+        "4.9999997e-1", "5.0000001e-1", "2.5e-1", "7.5", "9.5", "1.5e10", "1.5e-10"
     ]
 
     @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift, .general])
@@ -246,16 +249,17 @@ struct FastFloatParserTests {
             let prefix = "[" + String(repeating: "0.25,", count: 10)
             let document = prefix + text + "," + String(repeating: "0.25,", count: 10) + "0.25]"
             #expect(tensorError(document) == .elementOutOfRange(index: [10], at(prefix.utf8.count)), "\(text)")
-            #expect(TensorOutcome(tensorResult(document, fastPath: fastPath)) == .error(.elementOutOfRange(index: [10], at(prefix.utf8.count))))
+            #expect(
+                TensorOutcome(tensorResult(document, fastPath: fastPath)) == .error(.elementOutOfRange(index: [10], at(prefix.utf8.count))))
         }
     }
 
     /// Where the kernel exists, the tests above run it (and not only the Swift fallback).
     @Test func rowKernelRunsOnX86() {
         #if arch(x86_64)
-        #expect(FastFloatTables.shared.hasRowKernel)
+            #expect(FastFloatTables.shared.hasRowKernel)
         #else
-        #expect(!FastFloatTables.shared.hasRowKernel)
+            #expect(!FastFloatTables.shared.hasRowKernel)
         #endif
     }
 
@@ -270,9 +274,11 @@ struct FastFloatParserTests {
     }
 
     @Test func paddedDigitsReadNonDigitsAsTrailingZeros() {
-        for (text, value, count) in [("12345678", 12_345_678, 8), ("639,-0.1", 63_900_000, 3), (",2345678", 0, 0),
-                                     ("0000001]", 10, 7), ("9e-05000", 90_000_000, 1), ("1234567/", 12_345_670, 7),
-                                     ("1234567:", 12_345_670, 7), ("12\u{80}45678", 12_000_000, 2)] {
+        for (text, value, count) in [
+            ("12345678", 12_345_678, 8), ("639,-0.1", 63_900_000, 3), (",2345678", 0, 0),
+            ("0000001]", 10, 7), ("9e-05000", 90_000_000, 1), ("1234567/", 12_345_670, 7),
+            ("1234567:", 12_345_670, 7), ("12\u{80}45678", 12_000_000, 2)
+        ] {
             let chunk = UInt64(littleEndian: Array(text.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
             let digits = JSONScanner.paddedDigits(chunk)
             #expect(digits.value == UInt64(value) && digits.count == count, "\(text)")

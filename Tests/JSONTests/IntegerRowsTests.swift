@@ -7,8 +7,10 @@ import Testing
 /// zeros, at every offset of a block, and malformed integers in every lane of a group: the
 /// values are `Float(text)`'s and every path agrees.
 struct IntegerRowsTests {
-    static let edges = ["0", "-0", "7", "-7", "255", "16777217", "-16777219", "999999999999999", "-123456789012345",
-                        "1234567890123456", "12345678901234567890", "100", "10"]
+    static let edges = [
+        "0", "-0", "7", "-7", "255", "16777217", "-16777219", "999999999999999", "-123456789012345",
+        "1234567890123456", "12345678901234567890", "100", "10"
+    ]
 
     @Test func integerRowsAtEveryOffsetOfABlock() {
         var generator = SplitMix64(state: 505)

@@ -55,7 +55,7 @@ struct JSONConformanceTests {
         ("{\"a\":1,\"a\":2}", .duplicateKey("a", at(7))),
         ("{\"a\":{\"b\":1,\"b\":1}}", .duplicateKey("b", at(12))),
         ("\u{FEFF}{}", .unexpectedByte(0xEF, expected: .value, at(0))),
-        ("[\u{A0}]", .unexpectedByte(0xC2, expected: .value, at(1))),
+        ("[\u{A0}]", .unexpectedByte(0xC2, expected: .value, at(1)))
     ]
 
     @Test(arguments: invalid)
@@ -71,7 +71,7 @@ struct JSONConformanceTests {
         [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
         [0x22, 0x80, 0x22],  // lone continuation byte
         [0x22, 0xFF, 0x22],  // never valid
-        [0x22, 0xF0, 0x9F, 0x98],  // truncated at the end of input
+        [0x22, 0xF0, 0x9F, 0x98]  // truncated at the end of input
     ]
 
     @Test(arguments: invalidUTF8)
@@ -104,7 +104,7 @@ struct JSONConformanceTests {
         (
             "{\"a\": [1, {\"b\": null}], \"c\": {\"\": \"x\"}}",
             .object(["a": .array([.number(1), .object(["b": .null])]), "c": .object(["": .string("x")])])
-        ),
+        )
     ]
 
     @Test(arguments: valid)

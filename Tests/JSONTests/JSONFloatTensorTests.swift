@@ -11,7 +11,7 @@ struct JSONFloatTensorTests {
         ("[1, 2.5, -3e2]", [3], [1, 2.5, -300]),
         ("[[1,2,3],[4,5,6]]", [2, 3], [1, 2, 3, 4, 5, 6]),
         (" [ [ [1] , [2] ] , [ [3] , [4] ] ] ", [2, 2, 1], [1, 2, 3, 4]),
-        ("[[[]],[[]]]", [2, 1, 0], []),
+        ("[[[]],[[]]]", [2, 1, 0], [])
     ]
 
     @Test(arguments: shapes)
@@ -42,7 +42,7 @@ struct JSONFloatTensorTests {
         ("[NaN]", .unexpectedByte(UInt8(ascii: "N"), expected: .number, at(1))),
         ("[01]", .leadingZero(at(1))),
         ("[[1],[2]", .unexpectedEnd(at(8))),
-        ("[1] 2", .trailingData(at(4))),
+        ("[1] 2", .trailingData(at(4)))
     ]
 
     @Test(arguments: refused)

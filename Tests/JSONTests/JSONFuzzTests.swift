@@ -8,7 +8,7 @@ struct JSONFuzzTests {
         #"{"name": "tied", "seed": 7, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 20, "out": 8}, {"ref": "shared"}]}}"#,
         #"[[1.5, -2e-3, 0], [3.25e10, 4, -0.0]]"#,
         #"{"a": "\u00e9\ud83c\udf89\n", "b": [true, false, null], "c": {"": {}}}"#,
-        #"[1, [2, [3, [4, [5]]]], "x\\y\"z"]"#,
+        #"[1, [2, [3, [4, [5]]]], "x\\y\"z"]"#
     ]
 
     @Test(arguments: 0..<seeds.count)

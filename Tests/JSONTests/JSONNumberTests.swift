@@ -54,8 +54,10 @@ struct JSONNumberTests {
     /// The same numbers inside arrays, where the tensor reader's fast path parses them.
     @Test func tensorElementsMatchTheCorrectlyRoundedStandardLibrary() throws {
         var texts = Self.randomNumbers(count: 20_000, seed: 4).filter { Float($0)?.isFinite == true }
-        texts += ["0", "-0", "0.0", "-0.000", "16777217", "0.100000001490116119384765625", "1e-45", "1.17549435e-38",
-                  "123456789012.5", "0.00000000000000000000000001", "1.5E+3", "2e-0", "9007199254740993"]
+        texts += [
+            "0", "-0", "0.0", "-0.000", "16777217", "0.100000001490116119384765625", "1e-45", "1.17549435e-38",
+            "123456789012.5", "0.00000000000000000000000001", "1.5E+3", "2e-0", "9007199254740993"
+        ]
         let tensor = try JSONFloatTensor(parsing: Array(("[" + texts.joined(separator: ", ") + "]").utf8))
         #expect(tensor.values.count == texts.count)
         for (text, value) in zip(texts, tensor.values) {

@@ -12,7 +12,7 @@ struct JSONWriterTests {
     static let doubles: [(Double, String)] = [
         (20, "20"), (-3, "-3"), (0, "0"), (-0.0, "-0.0"), (0.1, "0.1"), (1.5, "1.5"),
         (9_007_199_254_740_991, "9007199254740991"), (0x1p53, "9007199254740992.0"),
-        (1e300, "1e+300"), (.leastNonzeroMagnitude, "5e-324"), (.nan, "null"), (.infinity, "null"),
+        (1e300, "1e+300"), (.leastNonzeroMagnitude, "5e-324"), (.nan, "null"), (.infinity, "null")
     ]
 
     @Test(arguments: doubles)
@@ -23,7 +23,7 @@ struct JSONWriterTests {
     static let floats: [(Float, String)] = [
         (1, "1.0"), (0.1, "0.1"), (-2.5, "-2.5"), (1e-5, "1e-05"), (1e20, "1e+20"),
         (.greatestFiniteMagnitude, "3.4028235e+38"), (.leastNonzeroMagnitude, "1e-45"),
-        (-0.0, "-0.0"), (.nan, "null"), (-.infinity, "null"),
+        (-0.0, "-0.0"), (.nan, "null"), (-.infinity, "null")
     ]
 
     @Test(arguments: floats)
@@ -63,7 +63,7 @@ struct JSONWriterTests {
         ([2, 0], [], "[[],[]]"),
         ([3], [1, 0.5, -0.25], "[1.0,0.5,-0.25]"),
         ([2, 1, 2], [1, 2, 3, 4], "[[[1.0,2.0]],[[3.0,4.0]]]"),
-        ([2], [.nan, 1], "[null,1.0]"),
+        ([2], [.nan, 1], "[null,1.0]")
     ]
 
     @Test(arguments: tensors)
@@ -75,7 +75,7 @@ struct JSONWriterTests {
         let value = JSONValue.object([
             "name": .string("tied \"net\"\n日本"),
             "layers": .array([.object(["type": .string("linear"), "in": .number(20), "out": .number(8)]), .null]),
-            "lr": .number(0.001), "flags": .array([.bool(true), .bool(false)]), "big": .number(1.7976931348623157e308),
+            "lr": .number(0.001), "flags": .array([.bool(true), .bool(false)]), "big": .number(1.7976931348623157e308)
         ])
         #expect(try JSONValue(parsing: value.jsonBytes) == value)
     }

@@ -81,8 +81,10 @@ struct LeadingDigitsTests {
         for round in 0..<60 {
             var texts: [String] = []
             while texts.count < 240 {
-                let magnitude = [Float.random(in: 1...9.99, using: &generator), Float.random(in: 0.1...1, using: &generator),
-                                 Float.random(in: 0.01...0.1, using: &generator), Float.random(in: 0.001...0.01, using: &generator)]
+                let magnitude = [
+                    Float.random(in: 1...9.99, using: &generator), Float.random(in: 0.1...1, using: &generator),
+                    Float.random(in: 0.01...0.1, using: &generator), Float.random(in: 0.001...0.01, using: &generator)
+                ]
                 for text in Self.nearMidpoint(magnitude[round % 4]) {
                     texts.append((Bool.random(using: &generator) ? "-" : "") + text)
                 }
@@ -107,9 +109,11 @@ struct LeadingDigitsTests {
     /// Shapes at the parser's edges: `D` alone, tokens of 14, 15, 31 and 32 bytes, a value
     /// all leading zeros, exponents; and malformed elements.
     @Test func edgeShapesInRowsWithSpaces() {
-        let edges = ["7", "-0", "0.12345678901234", "0.123456789012345", "1.23456789012345678901234567890",
-                     "1.234567890123456789012345678901", "-0.000000000000000000000000000001", "0.0000000000000000000000000001",
-                     "9.99999999999999999999999999999", "0.5e-3", "-1.5E+2"]
+        let edges = [
+            "7", "-0", "0.12345678901234", "0.123456789012345", "1.23456789012345678901234567890",
+            "1.234567890123456789012345678901", "-0.000000000000000000000000000001", "0.0000000000000000000000000001",
+            "9.99999999999999999999999999999", "0.5e-3", "-1.5E+2"
+        ]
         let filler = (0..<40).map { "0.\(13_210_485_875_606_537 + $0 * 7919)" }
         for (index, edge) in edges.enumerated() {
             for lane in 0..<8 {

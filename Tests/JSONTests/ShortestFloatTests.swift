@@ -27,7 +27,7 @@ struct ShortestFloatTests {
         var values: [Float] = [
             0, -0.0, 1, -1, 0.1, 0.2, 0.3, 1e-4, 9.999999e-5, 1e-5, 0x1p24, 0x1p24 + 2, 16777215,
             .greatestFiniteMagnitude, .leastNormalMagnitude, .leastNonzeroMagnitude, .ulpOfOne, 1 + .ulpOfOne,
-            3.4028235e38, 123456.7, 33554432, 1e7, 1e10, 9007199254740992,
+            3.4028235e38, 123456.7, 33554432, 1e7, 1e10, 9007199254740992
         ]
         for exponent in -149...127 { values.append(Float(sign: .plus, exponent: exponent, significand: 1)) }
         for integer in 0..<20_000 { values.append(Float(integer)) }

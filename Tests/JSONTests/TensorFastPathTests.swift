@@ -43,7 +43,7 @@ struct TensorFastPathTests {
         ("[0.5]", { .inconsistentNesting(index: [40], at($0)) }),
         ("4e38", { .elementOutOfRange(index: [40], at($0)) }),
         ("-3.5e38", { .elementOutOfRange(index: [40], at($0)) }),
-        ("NaN", { .unexpectedByte(UInt8(ascii: "N"), expected: .number, at($0)) }),
+        ("NaN", { .unexpectedByte(UInt8(ascii: "N"), expected: .number, at($0)) })
     ]
 
     @Test(arguments: 0..<refusedElements.count)
@@ -95,8 +95,10 @@ struct TensorFastPathTests {
     /// Whitespace anywhere between numbers and brackets, and the kernel's own shapes next to
     /// ones it refuses (integers, exponents, long fractions), all mixed in one tensor.
     @Test func separatorsAndMixedShapesGiveTheSameTensor() {
-        let numbers = ["0.5", "-1.25", "3", "-0.0", "12.5", "1e-3", "7.0E+2", "0.0013113022", "1.2345678901234567",
-                       "9.75e-5", "-3.0517578e-5", "100", "0.333333333333", "1.0"]
+        let numbers = [
+            "0.5", "-1.25", "3", "-0.0", "12.5", "1e-3", "7.0E+2", "0.0013113022", "1.2345678901234567",
+            "9.75e-5", "-3.0517578e-5", "100", "0.333333333333", "1.0"
+        ]
         let separators = [",", ", ", " ,", ",\n  ", "\t,\t", "\r\n,\r\n", " , "]
         var generator = SplitMix64(state: 77)
         for _ in 0..<200 {

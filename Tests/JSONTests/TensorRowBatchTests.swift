@@ -17,7 +17,7 @@ struct TensorRowBatchTests {
         // As Python, numpy and JavaScript clients write them: 16–17 significant digits (after
         // leading zeros too), exponents in every form, integers, negative zero.
         "-0.13210485875606537", "0.0012345678901234567", "9.999999747378752e-06", "3.5E+2", "1e-05", "-0", "123",
-        "-1.106882929801941", "0.375642329454422", "1.5e-7",
+        "-1.106882929801941", "0.375642329454422", "1.5e-7"
     ]
 
     /// `texts` as one row after `lead` spaces, with `separator`: every value must be
@@ -78,7 +78,8 @@ struct TensorRowBatchTests {
         for (element, error) in TensorFastPathTests.refusedElements {
             for index in 36..<44 {
                 for lead in [0, 1, 5, 17, 31, 63] {
-                    let prefix = String(repeating: " ", count: lead) + "["
+                    let prefix =
+                        String(repeating: " ", count: lead) + "["
                         + (0..<index).map { "0.\(1000 + $0 * 37)" }.joined(separator: ",") + ","
                     let document = prefix + element + "," + TensorFastPathTests.row + "]"
                     var expected = error(prefix.utf8.count)
@@ -100,8 +101,11 @@ struct TensorRowBatchTests {
     /// elements, half of them then mutated at random: whatever happens, every path gives the
     /// same tensor or the same error.
     @Test func mixedAndMutatedLongRowsAgreeOnEveryPath() {
-        let shapes = Self.shapes + ["5.514408e-9", "1.5E+3", "9.99e-39", "4e38", "1.", "-", "01.5", "null", "1.5e", "0.5 0.5",
-                                    "12345678901234567890", "0.00000000000000000001234", "-0.12345678901234567890123", "1e400"]
+        let shapes =
+            Self.shapes + [
+                "5.514408e-9", "1.5E+3", "9.99e-39", "4e38", "1.", "-", "01.5", "null", "1.5e", "0.5 0.5",
+                "12345678901234567890", "0.00000000000000000001234", "-0.12345678901234567890123", "1e400"
+            ]
         let interesting = Array("[],.-+eE0123456789 \n\"n".utf8)
         var generator = SplitMix64(state: 202)
         for round in 0..<400 {
@@ -119,8 +123,10 @@ struct TensorRowBatchTests {
     /// newline and indentation, tabs), with long and short numbers, at every offset of a
     /// block: the batch's span path and its fallbacks give `Float(text)` on every path.
     @Test func clientSeparatorsAtEveryOffsetOfABlock() {
-        let long = ["-0.13210485875606537", "0.375642329454422", "9.999999747378752e-06", "0.0", "-1.106882929801941",
-                    "123", "0.5", "1e-05", "-0.0012345678901234567"]
+        let long = [
+            "-0.13210485875606537", "0.375642329454422", "9.999999747378752e-06", "0.0", "-1.106882929801941",
+            "123", "0.5", "1e-05", "-0.0012345678901234567"
+        ]
         for (index, separator) in [", ", ",\n      ", " , ", "\t,\t", ",\r\n"].enumerated() {
             for lead in 0..<64 {
                 let texts = (0..<120).map { i in long[(i + lead + index) % long.count] }
@@ -175,9 +181,11 @@ struct TensorRowBatchTests {
             let value = Float.random(in: 1e-3...9.9, using: &generator) * (Bool.random(using: &generator) ? 1 : -1)
             return ClientNumberFormsTests.Form.pythonDouble.text(value)
         }
-        let limits = ["1234567890123456789", "9223372036854775807", "9223372036854775808", "9999999999999999999",
-                      "12345678901234567890", "0.0001234567890123456789", "0.00012345678901234567891", "-0.0000000000000000000",
-                      "123456789.0123456789", "1.000000000000000000"]
+        let limits = [
+            "1234567890123456789", "9223372036854775807", "9223372036854775808", "9999999999999999999",
+            "12345678901234567890", "0.0001234567890123456789", "0.00012345678901234567891", "-0.0000000000000000000",
+            "123456789.0123456789", "1.000000000000000000"
+        ]
         let long = (0..<200).map { i -> String in
             if i % 10 == 0 { return limits[i / 10 % limits.count] }
             let digits = (0..<Int.random(in: 15...19, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }

@@ -8,8 +8,10 @@ struct ActivationTests {
     /// Random inputs over a wide range plus the values where formulas change branch or break.
     static func inputs(count: Int, seed: UInt64) -> [Float] {
         var x = randomFloats(count, in: -12...12, seed: seed)
-        let special: [Float] = [0, -0.0, 1, -1, 0.625, -0.625, 0.7071, 1.4142, 2.8284, 5.55, -5.55, 20, -20,
-                                90, -90, 110, -110, .infinity, -.infinity, .nan, 1e-30, -1e-30]
+        let special: [Float] = [
+            0, -0.0, 1, -1, 0.625, -0.625, 0.7071, 1.4142, 2.8284, 5.55, -5.55, 20, -20,
+            90, -90, 110, -110, .infinity, -.infinity, .nan, 1e-30, -1e-30
+        ]
         for (i, v) in special.enumerated() where i < count { x[(i * 7919) % count] = v }
         return x
     }
@@ -85,11 +87,12 @@ struct ActivationTests {
                     let expected = dy[i] * ScalarReference.derivative(f, x: x[i], y: y[i])
                     // gelu' = Φ + xφ: a few ulps of each term's size. 1 − y² and 1 − y cancel near
                     // |y| = 1, where a fused multiply-add rounds differently from the formula: ulps of 1.
-                    let slack: Float = switch f {
-                    case .gelu: 8 * (abs(dy[i]) * (1 + abs(x[i]))).ulp
-                    case .tanh, .sigmoid: 2 * expected.ulp + abs(dy[i]) * Float(1).ulp
-                    default: 0
-                    }
+                    let slack: Float =
+                        switch f {
+                        case .gelu: 8 * (abs(dy[i]) * (1 + abs(x[i]))).ulp
+                        case .tanh, .sigmoid: 2 * expected.ulp + abs(dy[i]) * Float(1).ulp
+                        default: 0
+                        }
                     #expect(isClose(dx[i], expected, ulps: 0, absolute: slack), "\(f) \(isa) x=\(x[i])")
                 }
             }

@@ -34,7 +34,7 @@ struct GemmPackedBTTests {
             GemmCase(transA: .none, transB: .transposed, m: 100, n: 37, k: 2500, beta: -1),
             GemmCase(transA: .none, transB: .transposed, m: 64, n: 256, k: 784, padding: 1),
             // More rows than one 512-row packing chunk of the single-thread path.
-            GemmCase(transA: .none, transB: .transposed, m: 530, n: 19, k: 600, beta: 0.5),
+            GemmCase(transA: .none, transB: .transposed, m: 530, n: 19, k: 600, beta: 0.5)
         ]
 
     @Test("matches the scalar reference", arguments: cases)

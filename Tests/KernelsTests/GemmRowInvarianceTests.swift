@@ -19,8 +19,9 @@ struct GemmRowInvarianceTests {
             var y = [Float](repeating: .nan, count: rows * fanOut)
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
-                    gemm(.none, .transposed, m: rows, n: fanOut, k: fanIn, a: px.baseAddress! + row * fanIn, lda: fanIn,
-                         b: w, ldb: fanIn, c: py.baseAddress!, ldc: fanOut, threads: threads)
+                    gemm(
+                        .none, .transposed, m: rows, n: fanOut, k: fanIn, a: px.baseAddress! + row * fanIn, lda: fanIn,
+                        b: w, ldb: fanIn, c: py.baseAddress!, ldc: fanOut, threads: threads)
                 }
             }
             return y

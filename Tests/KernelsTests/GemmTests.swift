@@ -24,10 +24,12 @@ struct GemmCase: CustomTestStringConvertible {
     var testDescription: String { "\(transA)/\(transB) m\(m) n\(n) k\(k) α\(alpha) β\(beta) pad\(padding)" }
 
     func operands(seed: UInt64) -> (a: Matrix, b: Matrix, c: Matrix) {
-        let a = transA == .none
+        let a =
+            transA == .none
             ? Matrix(rows: m, columns: k, padding: padding, seed: seed)
             : Matrix(rows: k, columns: m, padding: padding, seed: seed)
-        let b = transB == .none
+        let b =
+            transB == .none
             ? Matrix(rows: k, columns: n, padding: padding, seed: seed + 1)
             : Matrix(rows: n, columns: k, padding: padding, seed: seed + 1)
         return (a, b, Matrix(rows: m, columns: n, padding: padding, seed: seed + 2))
@@ -102,7 +104,7 @@ struct GemmCase: CustomTestStringConvertible {
 
 struct GemmTests {
     static let transposes: [(Transpose, Transpose)] = [
-        (.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed),
+        (.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)
     ]
 
     @Test("matches the scalar reference for every small size and transpose", arguments: runnableInstructionSets)
@@ -136,7 +138,7 @@ struct GemmTests {
             GemmCase(transA: ta, transB: tb, m: 150, n: 40, k: 259, beta: -1, padding: 1),
             GemmCase(transA: ta, transB: tb, m: 33, n: 131, k: 61, alpha: 0.25, beta: 0.5),
             GemmCase(transA: ta, transB: tb, m: 32, n: 9, k: 77, beta: 2, padding: 1),
-            GemmCase(transA: ta, transB: tb, m: 30, n: 4097, k: 2),
+            GemmCase(transA: ta, transB: tb, m: 30, n: 4097, k: 2)
         ]
     }
 

@@ -53,7 +53,7 @@ struct GemmThreadingCoresTests {
         let table: [(String, Int?)] = [
             ("max 100000\n", nil), ("100000 100000\n", 1), ("150000 100000", 2), ("50000 100000", 1),
             ("200000 100000\n", 2), ("1 1000000", 1), ("", nil), ("max", nil), ("abc 100000", nil),
-            ("100000 0", nil), ("-5 100000", nil), ("12x 100000", nil), ("100000", nil),
+            ("100000 0", nil), ("-5 100000", nil), ("12x 100000", nil), ("100000", nil)
         ]
         for (text, expected) in table {
             #expect(GemmThreading.cores(cpuMax: text) == expected, "\(text.debugDescription)")

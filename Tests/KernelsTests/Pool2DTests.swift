@@ -6,8 +6,9 @@ import Testing
 struct Pool2DTests {
     static let tolerance = 1e-6
 
-    @Test("max pooling: values and argmax indices exactly PyTorch's, gradients routed to them",
-          arguments: WindowFixtures.maxPool, runnableInstructionSets)
+    @Test(
+        "max pooling: values and argmax indices exactly PyTorch's, gradients routed to them",
+        arguments: WindowFixtures.maxPool, runnableInstructionSets)
     func maxPool(case c: WindowFixtures.MaxPool, isa: InstructionSet) throws {
         let g = try c.geometry()
         #expect([g.planes, g.outputSize.height, g.outputSize.width] == [c.output_shape[0] * c.output_shape[1]] + c.output_shape[2...])
@@ -41,8 +42,9 @@ struct Pool2DTests {
         #expect(relativeError(dx, c.input_gradient) <= Self.tolerance)
     }
 
-    @Test("a NaN in a window wins (the last NaN, as PyTorch's CPU kernel), -inf only where every tap is -inf",
-          arguments: runnableInstructionSets)
+    @Test(
+        "a NaN in a window wins (the last NaN, as PyTorch's CPU kernel), -inf only where every tap is -inf",
+        arguments: runnableInstructionSets)
     func maxPoolNaN(isa: InstructionSet) throws {
         let g = try Pool2DGeometry(try Pool2DOptions(kernelSize: Size2D(square: 2)), planes: 1, inputSize: Size2D(2, 6))
         let x: [Float] = [1, .nan, -.infinity, -.infinity, 3, 3, .nan, 2, -.infinity, -.infinity, 3, 4]

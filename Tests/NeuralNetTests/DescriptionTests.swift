@@ -18,16 +18,19 @@ struct DescriptionTests {
     }
 
     @Test func activationsAndFlattenPrintTheirTorchNames() throws {
-        let spec = json(#"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "leaky_relu", "negative_slope": 0.2}, {"type": "gelu"}, {"type": "softmax"}, {"type": "linear", "in": 3, "out": 2, "bias": false}]}"#)
-        #expect(try Model(spec: spec).describe() == """
-            Sequential(
-              (0): Flatten(start_dim=1, end_dim=-1)
-              (1): LeakyReLU(negative_slope=0.2)
-              (2): GELU(approximate='none')
-              (3): Softmax(dim=-1)
-              (4): Linear(in_features=3, out_features=2, bias=False)
-            )
-            """)
+        let spec = json(
+            #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "leaky_relu", "negative_slope": 0.2}, {"type": "gelu"}, {"type": "softmax"}, {"type": "linear", "in": 3, "out": 2, "bias": false}]}"#
+        )
+        #expect(
+            try Model(spec: spec).describe() == """
+                Sequential(
+                  (0): Flatten(start_dim=1, end_dim=-1)
+                  (1): LeakyReLU(negative_slope=0.2)
+                  (2): GELU(approximate='none')
+                  (3): Softmax(dim=-1)
+                  (4): Linear(in_features=3, out_features=2, bias=False)
+                )
+                """)
     }
 
     @Test func summaryCountsTiedParametersOnce() throws {

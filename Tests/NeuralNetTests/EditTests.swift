@@ -65,7 +65,9 @@ struct EditTests {
         #expect(try t.sliced(TensorSlice(parsing: ":, 1:")) == tensor([2, 2], [2, 3, 5, 6]))
         #expect(try t.sliced(TensorSlice(parsing: "0, -1")) == tensor([], [3]))
         #expect(thrownError { _ = try TensorSlice(parsing: "0::2") }?.category == .badRequest)
-        #expect(thrownError { _ = try TensorSlice(parsing: "a") }?.description == "slice 'a' is not a slice: 'a' is not an integer (use forms like 0, 1:3, :, -1)")
+        #expect(
+            thrownError { _ = try TensorSlice(parsing: "a") }?.description
+                == "slice 'a' is not a slice: 'a' is not an integer (use forms like 0, 1:3, :, -1)")
         #expect(thrownError { _ = try t.sliced(TensorSlice(parsing: "2")) }?.category == .cannotApply)
     }
 }

@@ -10,7 +10,10 @@ struct ForwardTests {
         #expect(result.output.shape == [2, 1])
         let expected: [Float] = [-0.7206368446350098, -0.24385583400726318]
         for (a, b) in zip(result.output.scalars, expected) { #expect(abs(a - b) <= 1e-6) }
-        let first: [Float] = [-2.497835397720337, 1.4014729261398315, -0.9755300879478455, -2.15248441696167, -1.3820171356201172, 2.6297190189361572, -0.24879473447799683, 0.8177037239074707]
+        let first: [Float] = [
+            -2.497835397720337, 1.4014729261398315, -0.9755300879478455, -2.15248441696167, -1.3820171356201172, 2.6297190189361572,
+            -0.24879473447799683, 0.8177037239074707
+        ]
         let captured = try #require(result.activations["0"])
         #expect(captured.shape == [2, 8])
         for (a, b) in zip(captured.scalars.prefix(8), first) { #expect(abs(a - b) <= 1e-6) }
@@ -25,7 +28,8 @@ struct ForwardTests {
     }
 
     @Test func softmaxRowsSumToOne() throws {
-        let net = try Model(spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 3, "out": 5}, {"type": "softmax"}]}"#), seed: 3)
+        let net = try Model(
+            spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 3, "out": 5}, {"type": "softmax"}]}"#), seed: 3)
         let y = try net.forward(tensor([2, 3], [1, 2, 3, -1, 0, 1])).output
         for r in 0..<2 { #expect(abs(y.scalars[r * 5..<(r + 1) * 5].reduce(0, +) - 1) < 1e-6) }
     }

@@ -18,7 +18,9 @@ struct GradientTests {
                 down[i] -= h
                 try plus.replace(p.path, with: tensor(p.shape, up))
                 try minus.replace(p.path, with: tensor(p.shape, down))
-                let numeric = (try plus.loss(input: input, target: target, loss: loss) - minus.loss(input: input, target: target, loss: loss)) / (2 * h)
+                let numeric =
+                    (try plus.loss(input: input, target: target, loss: loss) - minus.loss(input: input, target: target, loss: loss))
+                    / (2 * h)
                 let analytic = gradient.scalars[i]
                 #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(analytic), "\(p.path)[\(i)]: numeric \(numeric), analytic \(analytic)")
             }
@@ -29,24 +31,28 @@ struct GradientTests {
 
     @Test(arguments: ["sigmoid", "tanh", "gelu", "softmax", "identity"])
     func standaloneActivationWithMSE(_ activation: String) throws {
-        let spec = #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5}, {"type": "\#(activation)"}, {"type": "linear", "in": 5, "out": 2}]}"#
+        let spec =
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5}, {"type": "\#(activation)"}, {"type": "linear", "in": 5, "out": 2}]}"#
         try checkGradients(spec, input: x, target: .values(tensor([3, 2], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6])), loss: .mse)
     }
 
     @Test(arguments: ["relu", "leaky_relu"])
     func piecewiseLinearActivations(_ activation: String) throws {
-        let spec = #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5}, {"type": "\#(activation)"}, {"type": "linear", "in": 5, "out": 2}]}"#
+        let spec =
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5}, {"type": "\#(activation)"}, {"type": "linear", "in": 5, "out": 2}]}"#
         try checkGradients(spec, input: x, target: .values(tensor([3, 2], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6])), loss: .mse, h: 1e-3)
     }
 
     @Test(arguments: ["tanh", "sigmoid", "gelu", "softmax"])
     func fusedActivations(_ activation: String) throws {
-        let spec = #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5, "activation": "\#(activation)"}, {"type": "linear", "in": 5, "out": 3, "bias": false}]}"#
+        let spec =
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 5, "activation": "\#(activation)"}, {"type": "linear", "in": 5, "out": 3, "bias": false}]}"#
         try checkGradients(spec, input: x, target: .classes([2, 0, 1]), loss: .crossEntropy)
     }
 
     @Test func crossEntropyThroughFlattenAndLeadingDimensions() throws {
-        let spec = #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "linear", "in": 4, "out": 3}, {"type": "tanh"}, {"type": "linear", "in": 3, "out": 4}]}"#
+        let spec =
+            #"{"type": "sequential", "layers": [{"type": "flatten"}, {"type": "linear", "in": 4, "out": 3}, {"type": "tanh"}, {"type": "linear", "in": 3, "out": 4}]}"#
         try checkGradients(spec, input: tensor([3, 2, 2], x.scalars), target: .classes([3, 1, 0]), loss: .crossEntropy)
     }
 
@@ -76,10 +82,12 @@ struct GradientTests {
     @Test func badTargetsChangeNothing() throws {
         var net = try Model(spec: mlpSpec, seed: 0)
         let before = net.store
-        #expect(thrownError { try net.backward(input: x, target: .values(Tensor(zeros: [3, 2])), loss: .mse) }?.description
-            == "target has shape [3, 2] but the output has shape [3, 1]")
-        #expect(thrownError { try net.backward(input: x, target: .classes([0, 1, 0]), loss: .crossEntropy) }?.description
-            == "class label 1 is outside 0..<1, the output's 1 classes")
+        #expect(
+            thrownError { try net.backward(input: x, target: .values(Tensor(zeros: [3, 2])), loss: .mse) }?.description
+                == "target has shape [3, 2] but the output has shape [3, 1]")
+        #expect(
+            thrownError { try net.backward(input: x, target: .classes([0, 1, 0]), loss: .crossEntropy) }?.description
+                == "class label 1 is outside 0..<1, the output's 1 classes")
         #expect(thrownError { try net.backward(input: x, target: .classes([0]), loss: .crossEntropy) }?.category == .cannotApply)
         #expect(thrownError { try net.backward(input: x, target: .classes([0, 0, 0]), loss: .mse) }?.category == .cannotApply)
         #expect(net.store == before)

@@ -29,16 +29,23 @@ struct InitializerSparseDiracTests {
 
     @Test func sparseFillsALinearWeightThroughRules() throws {
         var net = try Model(spec: json(#"{"type": "linear", "in": 3, "out": 5}"#))
-        try net.initialize(InitializationRules(json: json(#"{"seed": 0, "rules": [{"match": "weight", "init": {"name": "sparse", "sparsity": 0.4, "std": 0.5}}]}"#)))
+        try net.initialize(
+            InitializationRules(
+                json: json(#"{"seed": 0, "rules": [{"match": "weight", "init": {"name": "sparse", "sparsity": 0.4, "std": 0.5}}]}"#)))
         let first = try Self.cases()[0]
         #expect(try net.parameter("weight").value.scalars == ParityTests.floats(ParityTests.member(first, "values")))
     }
 
     @Test func misuseIsAClearError() throws {
         var net = try Model(spec: json(#"{"type": "linear", "in": 3, "out": 5}"#))
-        let dirac = thrownError { try net.initialize(InitializationRules(json: json(#"{"rules": [{"match": "weight", "init": "dirac"}]}"#))) }
+        let dirac = thrownError {
+            try net.initialize(InitializationRules(json: json(#"{"rules": [{"match": "weight", "init": "dirac"}]}"#)))
+        }
         #expect(dirac?.description.contains("needs a 3-, 4- or 5-D convolution weight") == true)
-        let sparse = thrownError { try net.initialize(InitializationRules(json: json(#"{"rules": [{"match": "bias", "init": {"name": "sparse", "sparsity": 0.5}}]}"#))) }
+        let sparse = thrownError {
+            try net.initialize(
+                InitializationRules(json: json(#"{"rules": [{"match": "bias", "init": {"name": "sparse", "sparsity": 0.5}}]}"#)))
+        }
         #expect(sparse != nil)
         let missing = thrownError { _ = try Initializer(json: json(#"{"name": "sparse"}"#)) }
         #expect(missing?.description == #"init is sparse and needs a "sparsity" (the fraction of each column set to zero)"#)

@@ -31,11 +31,18 @@ struct InitializerTests {
 
     @Test func smallNormalIsBitEqualToPyTorch() throws {
         let w = try filled(.normal(mean: 0, std: 0.01), [1, 8])
-        #expect(w == [0.015409961342811584, -0.002934289164841175, -0.021787893027067184, 0.005684312898665667, -0.010845223441720009, -0.013985954225063324, 0.004033468663692474, 0.008380263112485409])
+        #expect(
+            w == [
+                0.015409961342811584, -0.002934289164841175, -0.021787893027067184, 0.005684312898665667, -0.010845223441720009,
+                -0.013985954225063324, 0.004033468663692474, 0.008380263112485409
+            ])
     }
 
     @Test func truncNormalRejectsLikePyTorch() throws {
-        #expect(try filled(.truncNormal(mean: 0, std: 1, a: -2, b: 2), [5]) == [1.5409960746765137, -0.293428897857666, 0.8380263447761536, 0.5684312582015991, -1.0845223665237427])
+        #expect(
+            try filled(.truncNormal(mean: 0, std: 1, a: -2, b: 2), [5]) == [
+                1.5409960746765137, -0.293428897857666, 0.8380263447761536, 0.5684312582015991, -1.0845223665237427
+            ])
     }
 
     /// trunc_normal_ on 1-D tensors against torch: bit-pattern sums and first values, for the
@@ -43,7 +50,7 @@ struct InitializerTests {
     @Test(arguments: [
         (2.0, 3.0, UInt64(3), 10_000, UInt64(10_750_603_130_604), [Float(2.004263401031494), 2.2829227447509766]),
         (-1.0, 1.0, 5, 10_000, 21_219_263_932_053, [0.4993862211704254, 0.5188871622085571]),
-        (0.5, 4.0, 9, 4099, 4_367_022_393_797, [1.1623241901397705, 0.8885204195976257]),
+        (0.5, 4.0, 9, 4099, 4_367_022_393_797, [1.1623241901397705, 0.8885204195976257])
     ])
     func truncNormalIsBitEqualToTorch(_ a: Double, _ b: Double, _ seed: UInt64, _ n: Int, _ bitSum: UInt64, _ first: [Float]) throws {
         let t = try filled(.truncNormal(mean: 0, std: 1, a: a, b: b), [n], seed: seed)
@@ -56,11 +63,13 @@ struct InitializerTests {
         let expected: [Float] = [
             0.5222306251525879, -0.09944058954715729, -0.7383733987808228, 0.19263656437397003, -0.3675355315208435,
             -0.5364793539047241, 0.2105625420808792, -0.14289414882659912, -0.35876867175102234, -0.7202220559120178,
-            -0.440916508436203, 0.06626057624816895, -0.04565519094467163, 0.8897528648376465, -0.08635801076889038,
+            -0.440916508436203, 0.06626057624816895, -0.04565519094467163, 0.8897528648376465, -0.08635801076889038
         ]
         for (a, b) in zip(w, expected) { #expect(abs(a - b) <= 1e-5) }
         let square = try filled(.orthogonal(gain: 2), [6, 6], seed: 4)
-        let row0: [Float] = [-0.52726149559021, 0.7354182004928589, -0.6077044606208801, 0.5073990821838379, -0.5884525179862976, -1.4859743118286133]
+        let row0: [Float] = [
+            -0.52726149559021, 0.7354182004928589, -0.6077044606208801, 0.5073990821838379, -0.5884525179862976, -1.4859743118286133
+        ]
         for (a, b) in zip(square, row0) { #expect(abs(a - b) <= 1e-5) }
     }
 
@@ -146,12 +155,14 @@ struct InitializerTests {
     }
 
     @Test func chaptersMixtureHasHalfZerosAndNothingBetweenZeroAndFive() throws {
-        let mixture = try Initializer(json: json(#"""
-            {"name": "mixture", "components": [
-              {"weight": 0.25, "init": {"name": "uniform", "a": 5, "b": 10}},
-              {"weight": 0.5, "init": "zeros"},
-              {"weight": 0.25, "init": {"name": "uniform", "a": -10, "b": -5}}]}
-            """#))
+        let mixture = try Initializer(
+            json: json(
+                #"""
+                {"name": "mixture", "components": [
+                  {"weight": 0.25, "init": {"name": "uniform", "a": 5, "b": 10}},
+                  {"weight": 0.5, "init": "zeros"},
+                  {"weight": 0.25, "init": {"name": "uniform", "a": -10, "b": -5}}]}
+                """#))
         let x = try filled(mixture, [200, 200], seed: 11)
         let zeros = Double(x.filter { $0 == 0 }.count) / Double(x.count)
         #expect(abs(zeros - 0.5) < 0.01)
@@ -165,7 +176,10 @@ struct InitializerTests {
         var net = try Model(spec: mlpSpec)
         let rules = try InitializationRules(json: json(#"{"rules": [{"match": "0.bias", "init": "xavier_uniform"}]}"#))
         let error = thrownError { try net.initialize(rules) }
-        #expect(error?.description == "xavier_uniform cannot initialize '0.bias': fan in and fan out need a tensor with at least 2 dimensions, and '0.bias' has shape [8]")
+        #expect(
+            error?.description
+                == "xavier_uniform cannot initialize '0.bias': fan in and fan out need a tensor with at least 2 dimensions, and '0.bias' has shape [8]"
+        )
         #expect(error?.category == .cannotApply)
     }
 
@@ -173,7 +187,8 @@ struct InitializerTests {
         var net = try Model(spec: mlpSpec, seed: 0)
         let before = net.store
         // The first rule would fill 0.weight; the second fails on 2.bias, so nothing changes.
-        let rules = try InitializationRules(json: json(#"{"rules": [{"match": "0.weight", "init": "ones"}, {"match": "2.bias", "init": "orthogonal"}]}"#))
+        let rules = try InitializationRules(
+            json: json(#"{"rules": [{"match": "0.weight", "init": "ones"}, {"match": "2.bias", "init": "orthogonal"}]}"#))
         #expect(thrownError { try net.initialize(rules) }?.category == .cannotApply)
         #expect(net.store == before)
     }

@@ -28,25 +28,48 @@ struct LayerKindsTests {
         (#"{"type": "batch_norm1d", "num_features": 4, "eps": 0}"#, "spec.eps must be positive, got 0", .badRequest),
         (#"{"type": "batch_norm1d", "num_features": 1e300}"#, "spec.num_features is 1e+300, over the width limit of 1048576", .cannotApply),
         (#"{"type": "layer_norm", "normalized_shape": [4, 0]}"#, "spec.normalized_shape[1] must be a positive integer, got 0", .badRequest),
-        (#"{"type": "layer_norm", "normalized_shape": [65536, 65536]}"#, "spec.normalized_shape has more elements than the width limit 1048576", .cannotApply),
+        (
+            #"{"type": "layer_norm", "normalized_shape": [65536, 65536]}"#,
+            "spec.normalized_shape has more elements than the width limit 1048576", .cannotApply
+        ),
         (#"{"type": "layer_norm", "normalized_shape": []}"#, "spec.normalized_shape must list 1 to 8 dimensions, got 0", .badRequest),
         (#"{"type": "embedding", "num_embeddings": 10}"#, #"spec is a embedding layer and needs "embedding_dim""#, .badRequest),
-        (#"{"type": "embedding", "num_embeddings": 0, "embedding_dim": 4}"#, "spec.num_embeddings must be a positive integer, got 0", .badRequest),
-        (#"{"type": "embedding", "num_embeddings": 100000000, "embedding_dim": 4}"#,
-         "spec.num_embeddings is 100000000, over the index (Float32 holds integers exactly up to 2^24) limit of 16777216", .cannotApply),
-        (#"{"type": "embedding", "num_embeddings": 16000000, "embedding_dim": 1000000}"#,
-         "spec (embedding 16000000×1000000) has 16000000000000 parameters, which would bring the model over the limit of 100000000 parameters", .cannotApply),
-        (#"{"type": "embedding", "num_embeddings": 10, "embedding_dim": 4, "padding_idx": 10}"#,
-         "spec.padding_idx must be an integer in -10..<10 (num_embeddings), got 10", .badRequest),
-        (#"{"type": "embedding", "num_embeddings": 10, "embedding_dim": 4, "max_norm": 1}"#, "spec.max_norm is not supported (only null, PyTorch's default)", .badRequest),
+        (
+            #"{"type": "embedding", "num_embeddings": 0, "embedding_dim": 4}"#, "spec.num_embeddings must be a positive integer, got 0",
+            .badRequest
+        ),
+        (
+            #"{"type": "embedding", "num_embeddings": 100000000, "embedding_dim": 4}"#,
+            "spec.num_embeddings is 100000000, over the index (Float32 holds integers exactly up to 2^24) limit of 16777216", .cannotApply
+        ),
+        (
+            #"{"type": "embedding", "num_embeddings": 16000000, "embedding_dim": 1000000}"#,
+            "spec (embedding 16000000×1000000) has 16000000000000 parameters, which would bring the model over the limit of 100000000 parameters",
+            .cannotApply
+        ),
+        (
+            #"{"type": "embedding", "num_embeddings": 10, "embedding_dim": 4, "padding_idx": 10}"#,
+            "spec.padding_idx must be an integer in -10..<10 (num_embeddings), got 10", .badRequest
+        ),
+        (
+            #"{"type": "embedding", "num_embeddings": 10, "embedding_dim": 4, "max_norm": 1}"#,
+            "spec.max_norm is not supported (only null, PyTorch's default)", .badRequest
+        ),
         (#"{"type": "dropout", "p": 1.5}"#, "spec.p must be between 0.0 and 1.0, got 1.5", .badRequest),
         (#"{"type": "dropout", "p": "half"}"#, #"spec.p must be a finite number within Float32 range, got "half""#, .badRequest),
-        (#"{"type": "flatten", "start_dim": 0}"#, "spec.start_dim must not be 0: the batch dimension stays (use 1 or more, or a negative dimension)", .badRequest),
+        (
+            #"{"type": "flatten", "start_dim": 0}"#,
+            "spec.start_dim must not be 0: the batch dimension stays (use 1 or more, or a negative dimension)", .badRequest
+        ),
         (#"{"type": "flatten", "start_dim": 3, "end_dim": 2}"#, "spec.end_dim must not come before start_dim (3), got 2", .badRequest),
-        (#"{"type": "residual", "layers": [{"type": "linear", "in": 4, "out": 8}]}"#,
-         "spec: layer (the root) (residual) adds its input to its body's output, but the body turns (…, 4) into (…, 8)", .badRequest),
-        (#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 6}, {"type": "layer_norm", "normalized_shape": 5}]}"#,
-         "spec: layer 1 (layer_norm) normalizes trailing dimensions [5] but receives samples of shape (…, 6)", .badRequest),
+        (
+            #"{"type": "residual", "layers": [{"type": "linear", "in": 4, "out": 8}]}"#,
+            "spec: layer (the root) (residual) adds its input to its body's output, but the body turns (…, 4) into (…, 8)", .badRequest
+        ),
+        (
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 6}, {"type": "layer_norm", "normalized_shape": 5}]}"#,
+            "spec: layer 1 (layer_norm) normalizes trailing dimensions [5] but receives samples of shape (…, 6)", .badRequest
+        )
     ]
 
     @Test(arguments: hostile.indices)
@@ -58,18 +81,23 @@ struct LayerKindsTests {
     }
 
     @Test func batchNormChecksItsChannelsAgainstAKnownInput() throws {
-        let spec = json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 6}, {"type": "batch_norm1d", "num_features": 4}]}"#)
+        let spec = json(
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 6}, {"type": "batch_norm1d", "num_features": 4}]}"#)
         let error = thrownError { _ = try Model(spec: spec, inputShape: [4]) }
         #expect(error?.description == "spec: layer 1 (batch_norm1d) expects input of shape (N, 4) or (N, 4, L) but receives (N, 6)")
         let net = try Model(spec: json(#"{"type": "batch_norm2d", "num_features": 3}"#))
         let input = thrownError { _ = try net.forward(Tensor(zeros: [2, 3, 4])) }
-        #expect(input?.description == "layer (the root) (batch_norm2d) expects input of shape (N, 3, H, W) but receives (N, 3, 4) (input shape [2, 3, 4])")
+        #expect(
+            input?.description
+                == "layer (the root) (batch_norm2d) expects input of shape (N, 3, H, W) but receives (N, 3, 4) (input shape [2, 3, 4])")
     }
 
     @Test func residualChecksShapesOfAKnownInput() throws {
         let spec = json(#"{"type": "residual", "layers": [{"type": "flatten"}, {"type": "linear", "out": 12}]}"#)
         let error = thrownError { _ = try Model(spec: spec, inputShape: [3, 4]) }
-        #expect(error?.description == "spec: layer (the root) (residual) adds its input to its body's output, but the body turns [3, 4] into [12]")
+        #expect(
+            error?.description
+                == "spec: layer (the root) (residual) adds its input to its body's output, but the body turns [3, 4] into [12]")
     }
 
     @Test func embeddingRefusesAnIndexOutOfRangeOrAFraction() throws {
@@ -87,7 +115,8 @@ struct LayerKindsTests {
     }
 
     @Test func batchNormWithoutRunningStatisticsCannotBeExportedToONNX() throws {
-        let net = try Model(spec: json(#"{"type": "sequential", "layers": [{"type": "batch_norm1d", "num_features": 2, "track_running_stats": false}]}"#))
+        let net = try Model(
+            spec: json(#"{"type": "sequential", "layers": [{"type": "batch_norm1d", "num_features": 2, "track_running_stats": false}]}"#))
         let error = thrownError { _ = try net.onnx(graphName: "g") }
         #expect(error?.category == .cannotApply)
         #expect(error?.description.contains("layer '0' (batch_norm1d without track_running_stats)") == true)
@@ -120,8 +149,12 @@ struct LayerKindsTests {
 
     @Test func batchNormNeedsMoreThanOneValuePerChannelToTrain() throws {
         var net = try Model(spec: json(#"{"type": "batch_norm1d", "num_features": 3}"#))
-        let error = thrownError { try net.backward(input: tensor([1, 3], [1, 2, 3]), target: .values(tensor([1, 3], [0, 0, 0])), loss: .mse) }
-        #expect(error == .incompatibleInput("layer '' (batch_norm1d) needs more than 1 value per channel in train mode, got input shape [1, 3]"))
+        let error = thrownError {
+            try net.backward(input: tensor([1, 3], [1, 2, 3]), target: .values(tensor([1, 3], [0, 0, 0])), loss: .mse)
+        }
+        #expect(
+            error == .incompatibleInput("layer '' (batch_norm1d) needs more than 1 value per channel in train mode, got input shape [1, 3]")
+        )
         #expect(try net.buffer("num_batches_tracked").value.scalars == [0], "nothing changed")
         #expect(try net.forward(tensor([1, 3], [1, 2, 3])).output.shape == [1, 3], "eval mode uses the running statistics")
     }
@@ -163,7 +196,9 @@ struct LayerKindsTests {
 
     @Test func keepsTheInitialFillOfTheNormsUnderAMatrixInitializer() throws {
         let net = try Model(
-            spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 4}, {"type": "layer_norm", "normalized_shape": 4}]}"#),
+            spec: json(
+                #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 4}, {"type": "layer_norm", "normalized_shape": 4}]}"#
+            ),
             initializer: .xavierUniform(gain: 1))
         #expect(try net.parameter("1.weight").value.scalars == [1, 1, 1, 1])
         #expect(try net.parameter("1.bias").value.scalars == [0, 0, 0, 0])
@@ -174,7 +209,9 @@ struct LayerKindsTests {
 struct LayerSummaryTests {
     @Test func runningStatisticsAreNonTrainableParameters() throws {
         let net = try Model(
-            spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "batch_norm1d", "num_features": 8}, {"type": "linear", "in": 8, "out": 2}]}"#))
+            spec: json(
+                #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "batch_norm1d", "num_features": 8}, {"type": "linear", "in": 8, "out": 2}]}"#
+            ))
         let lines = net.summary().split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix(" 1 (BatchNorm1d)") && $0.hasSuffix("32") })
         #expect(lines.contains("Total params: 90"))

@@ -122,13 +122,16 @@ struct LayerParityTests {
             var net = try Self.model(fixture)
             var optimizer = try Optimizer(json: Self.optimizers[run]!)
             var losses: [Float] = []
-            for _ in 0..<3 { losses.append(try net.trainStep(input: input, target: target, loss: Self.lossKind(fixture), optimizer: &optimizer)) }
+            for _ in 0..<3 {
+                losses.append(try net.trainStep(input: input, target: target, loss: Self.lossKind(fixture), optimizer: &optimizer))
+            }
             Self.expectClose(losses, fixture, [run, "losses"], tolerance: 1e-5, "\(name) \(run) losses")
             for p in try net.namedParameters() {
                 Self.expectClose(p.value.scalars, fixture, [run, "parameters", p.path], tolerance: tolerance, "\(name) \(run): \(p.path)")
             }
             for b in try net.namedBuffers() {
-                Self.expectClose(b.value.scalars, fixture, [run, "buffers", b.path], tolerance: tolerance, "\(name) \(run): buffer \(b.path)")
+                Self.expectClose(
+                    b.value.scalars, fixture, [run, "buffers", b.path], tolerance: tolerance, "\(name) \(run): buffer \(b.path)")
             }
             let evaluated = try net.forward(input).output
             Self.expectClose(evaluated.scalars, fixture, [run, "eval_output"], tolerance: tolerance, "\(name) \(run): eval output")
@@ -138,6 +141,6 @@ struct LayerParityTests {
     /// The optimizers of make_layer_fixtures.py.
     static let optimizers: [String: JSONValue] = [
         "sgd": .object(["name": .string("sgd"), "lr": .number(0.1), "momentum": .number(0.9), "weight_decay": .number(0.01)]),
-        "adam": .object(["name": .string("adam"), "lr": .number(0.01), "weight_decay": .number(0.001)]),
+        "adam": .object(["name": .string("adam"), "lr": .number(0.01), "weight_decay": .number(0.001)])
     ]
 }

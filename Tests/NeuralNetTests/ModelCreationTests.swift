@@ -12,7 +12,10 @@ struct ModelCreationTests {
 
     @Test func chapterMLPHasPyTorchWeights() throws {
         let net = try Model(spec: mlpSpec, seed: 0)
-        #expect(Array(try net.parameter("0.weight").value.scalars.prefix(4)) == [-0.003743410110473633, 0.26822179555892944, -0.4115225672721863, -0.3679695129394531])
+        #expect(
+            Array(try net.parameter("0.weight").value.scalars.prefix(4)) == [
+                -0.003743410110473633, 0.26822179555892944, -0.4115225672721863, -0.3679695129394531
+            ])
         #expect(try net.parameter("2.bias").value.scalars == [-0.15679916739463806])
         #expect(try net.parameter("0.weight").shape == [8, 4])
     }
@@ -38,7 +41,8 @@ struct ModelCreationTests {
     }
 
     @Test func firstLayerWithoutInWaitsForInput() throws {
-        let spec = json(#"{"type": "sequential", "layers": [{"type": "dense", "out": 8, "activation": "relu"}, {"type": "dense", "out": 1}]}"#)
+        let spec = json(
+            #"{"type": "sequential", "layers": [{"type": "dense", "out": 8, "activation": "relu"}, {"type": "dense", "out": 1}]}"#)
         let net = try Model(spec: spec, seed: 0)
         #expect(net.hasDeferredLayers)
         #expect(net.deferredParameterPaths == ["0.weight", "0.bias", "1.weight", "1.bias"])
@@ -48,7 +52,10 @@ struct ModelCreationTests {
     }
 
     @Test func deferredLayersMaterializeOnFirstForwardWithTheSameBitsAsEager() throws {
-        let lazy = try Model(spec: json(#"{"type": "sequential", "layers": [{"type": "linear", "out": 8}, {"type": "relu"}, {"type": "linear", "out": 1}]}"#), seed: 0)
+        let lazy = try Model(
+            spec: json(
+                #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}, {"type": "relu"}, {"type": "linear", "out": 1}]}"#),
+            seed: 0)
         let eager = try Model(spec: mlpSpec, seed: 0)
         let x = tensor([2, 4], [1, 2, 3, 4, -1, 0.5, 0, 2])
         let result = try lazy.forward(x)

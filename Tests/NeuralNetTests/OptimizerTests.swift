@@ -35,9 +35,12 @@ struct OptimizerTests {
     }
 
     @Test func decodesPyTorchArgumentNames() throws {
-        #expect(try Optimizer(json: json(#"{"name": "sgd", "lr": 0.5, "momentum": 0.9}"#)).configuration == .sgd(.init(learningRate: 0.5, momentum: 0.9)))
-        #expect(try Optimizer(json: json(#"{"name": "adam", "betas": [0.8, 0.99], "eps": 1e-6}"#)).configuration
-            == .adam(.init(learningRate: 1e-3, beta1: 0.8, beta2: 0.99, epsilon: 1e-6)))
+        #expect(
+            try Optimizer(json: json(#"{"name": "sgd", "lr": 0.5, "momentum": 0.9}"#)).configuration
+                == .sgd(.init(learningRate: 0.5, momentum: 0.9)))
+        #expect(
+            try Optimizer(json: json(#"{"name": "adam", "betas": [0.8, 0.99], "eps": 1e-6}"#)).configuration
+                == .adam(.init(learningRate: 1e-3, beta1: 0.8, beta2: 0.99, epsilon: 1e-6)))
     }
 
     static let malformed: [(String, String)] = [
@@ -46,8 +49,10 @@ struct OptimizerTests {
         (#"{"name": "sgd", "lr": -1}"#, "optimizer.lr must be at least 0.0, got -1"),
         (#"{"name": "adam", "betas": [0.9, 1.5]}"#, "optimizer.betas must both be in [0, 1), got [0.9, 1.5]"),
         (#"{"name": "sgd", "lr": 0.1, "nesterov": true}"#, "optimizer nesterov needs a positive momentum and zero dampening"),
-        (#"{"name": "sgd", "lr": 0.1, "momentom": 0.9}"#,
-         "optimizer has an unknown field 'momentom'; allowed fields are 'dampening', 'lr', 'momentum', 'name', 'nesterov', 'weight_decay'"),
+        (
+            #"{"name": "sgd", "lr": 0.1, "momentom": 0.9}"#,
+            "optimizer has an unknown field 'momentom'; allowed fields are 'dampening', 'lr', 'momentum', 'name', 'nesterov', 'weight_decay'"
+        )
     ]
 
     @Test(arguments: malformed.indices)

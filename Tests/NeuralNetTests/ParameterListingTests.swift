@@ -22,7 +22,10 @@ struct ParameterListingTests {
 
     @Test func prefixListsASubBlock() throws {
         let net = try Model(spec: rgnetSpec, seed: 0)
-        #expect(try net.namedParameters(prefix: "0.block 1").map(\.path) == ["0.block 1.0.weight", "0.block 1.0.bias", "0.block 1.2.weight", "0.block 1.2.bias"])
+        #expect(
+            try net.namedParameters(prefix: "0.block 1").map(\.path) == [
+                "0.block 1.0.weight", "0.block 1.0.bias", "0.block 1.2.weight", "0.block 1.2.bias"
+            ])
         #expect(try net.namedParameters(prefix: "1.bias").map(\.path) == ["1.bias"])
         #expect(expectError(.unknownModule(path: "0.block 9")) { _ = try net.namedParameters(prefix: "0.block 9") })
     }
@@ -80,7 +83,7 @@ struct PathPatternTests {
         ("**.bias", "0.block 3.2.bias", true), ("**.bias", "0.bias.x", false), ("0.*.2.weight", "0.block 0.2.weight", true),
         ("0.*.2.weight", "0.2.weight", false), ("0.block *", "0.block 12", true), ("0.block *", "0.blocks", false),
         ("*lock*", "block 1", true), ("a.**.**.b", "a.b", true), ("a.**.*.b", "a.b", false), ("a.**.*.b", "a.x.y.b", true),
-        ("0.weight", "0.weight", true), ("0.weight", "0.weights", false),
+        ("0.weight", "0.weight", true), ("0.weight", "0.weights", false)
     ]
 
     @Test(arguments: table.indices)
@@ -92,6 +95,8 @@ struct PathPatternTests {
     @Test func refusesEmptySegmentsAndOverlongPatterns() {
         #expect(thrownError { _ = try PathPattern("") }?.category == .badRequest)
         #expect(thrownError { _ = try PathPattern("a..b") }?.description == "pattern 'a..b' has an empty segment")
-        #expect(thrownError { _ = try PathPattern(Array(repeating: "a", count: 64).joined(separator: ".")) }?.description == "pattern has more than 63 segments")
+        #expect(
+            thrownError { _ = try PathPattern(Array(repeating: "a", count: 64).joined(separator: ".")) }?.description
+                == "pattern has more than 63 segments")
     }
 }

@@ -86,7 +86,9 @@ struct ParityTests {
         let output = try net.forward(input).output
         #expect(output.shape == Self.ints(Self.member(fixture["output"], "shape")))
         #expect(Self.relativeError(output.scalars, Self.floats(Self.member(fixture["output"], "values"))) <= 1e-5)
-        guard case .string(let kind) = fixture["loss_kind"], let lossKind = LossKind(rawValue: kind), case .number(let expectedLoss) = fixture["loss"] else {
+        guard case .string(let kind) = fixture["loss_kind"], let lossKind = LossKind(rawValue: kind),
+            case .number(let expectedLoss) = fixture["loss"]
+        else {
             throw FixtureError.malformed("loss")
         }
         let loss = try net.backward(input: input, target: Self.target(fixture), loss: lossKind)
@@ -104,7 +106,9 @@ struct ParityTests {
         let fixture = try Self.load(name)
         let input = try Self.tensorValue(fixture["input"])
         let target = try Self.target(fixture)
-        guard case .string(let kind) = fixture["loss_kind"], let lossKind = LossKind(rawValue: kind) else { throw FixtureError.malformed("loss_kind") }
+        guard case .string(let kind) = fixture["loss_kind"], let lossKind = LossKind(rawValue: kind) else {
+            throw FixtureError.malformed("loss_kind")
+        }
         for (run, tolerance) in [("sgd", Float(1e-5)), ("adam", 1e-4)] {
             var net = try model(fixture)
             var optimizer = try Optimizer(json: Self.member(fixture[run], "optimizer"))

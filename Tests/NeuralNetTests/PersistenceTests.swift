@@ -14,7 +14,8 @@ struct PersistenceTests {
     }
 
     @Test func deferredLayerTakesItsWidthFromTheStoredWeight() throws {
-        let spec = json(#"{"type": "sequential", "layers": [{"type": "linear", "out": 3}, {"type": "relu"}, {"type": "linear", "out": 2}]}"#)
+        let spec = json(
+            #"{"type": "sequential", "layers": [{"type": "linear", "out": 3}, {"type": "relu"}, {"type": "linear", "out": 2}]}"#)
         let lazy = try Model(spec: spec, seed: 0)
         let materialized = try #require(try lazy.forward(Tensor(zeros: [1, 5])).materializedModel)
         let stored = materialized.parametersByPath
@@ -30,7 +31,8 @@ struct PersistenceTests {
     }
 
     @Test func specJSONRoundTripsNamesIdsRefsAndOptions() throws {
-        let spec = json(#"""
+        let spec = json(
+            #"""
             {"type": "sequential", "layers": [
               {"type": "dense", "in": 3, "out": 4, "activation": {"type": "leaky_relu", "negative_slope": 0.01}, "name": "first"},
               {"type": "linear", "in": 4, "out": 4, "bias": false, "id": "t"},
@@ -48,14 +50,17 @@ struct PersistenceTests {
         let net = try Model(spec: mlpSpec, seed: 0)
         var stored = net.parametersByPath
         stored["0.weight"] = Tensor(zeros: [8, 5])
-        #expect(thrownError { _ = try Model(spec: mlpSpec, parameters: stored) }?.description
-            == "'0.weight' has shape [8, 4] but the value given has shape [8, 5]")
+        #expect(
+            thrownError { _ = try Model(spec: mlpSpec, parameters: stored) }?.description
+                == "'0.weight' has shape [8, 4] but the value given has shape [8, 5]")
         stored = net.parametersByPath
         stored["3.weight"] = Tensor(zeros: [1])
         #expect(expectError(.unknownParameter(path: "3.weight")) { _ = try Model(spec: mlpSpec, parameters: stored) })
         stored = net.parametersByPath
         stored["2.bias"] = nil
-        #expect(thrownError { _ = try Model(spec: mlpSpec, parameters: stored) }?.description == "parameters lack '2.bias', which the spec defines")
+        #expect(
+            thrownError { _ = try Model(spec: mlpSpec, parameters: stored) }?.description
+                == "parameters lack '2.bias', which the spec defines")
     }
 
     @Test func aliasesAreAcceptedAsStorageKeys() throws {
@@ -73,7 +78,9 @@ struct PersistenceTests {
 struct PartialRestoreTests {
     @Test func layersAfterADeferredOneMayBeAbsent() throws {
         // Layer 2 knows its width (8) but waits for the deferred layer 1 before drawing.
-        let spec = json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "flatten"}, {"type": "linear", "out": 8}, {"type": "linear", "in": 8, "out": 2}]}"#)
+        let spec = json(
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "flatten"}, {"type": "linear", "out": 8}, {"type": "linear", "in": 8, "out": 2}]}"#
+        )
         let net = try Model(spec: spec, seed: 0)
         #expect(net.deferredParameterPaths == ["2.weight", "2.bias", "3.weight", "3.bias"])
         let restored = try Model(spec: net.specJSON, parameters: net.parametersByPath)

@@ -14,7 +14,7 @@ struct SafeTensorsTests {
             + "0000bf0000c03f000000c00000803e00004040")
     static let referenceTensors = [
         SafeTensorsEntry(name: "0.bias", shape: [2], values: [0.5, -0.5]),
-        SafeTensorsEntry(name: "0.weight", shape: [2, 2], values: [1.5, -2, 0.25, 3]),
+        SafeTensorsEntry(name: "0.weight", shape: [2, 2], values: [1.5, -2, 0.25, 3])
     ]
 
     @Test func encodesTheSameBytesAsTheReferenceWriter() throws {
@@ -33,7 +33,7 @@ struct SafeTensorsTests {
             SafeTensorsEntry(name: "z", shape: [3, 2], values: [1, 2, 3, 4, 5, -.infinity]),
             SafeTensorsEntry(name: "scalar", shape: [], values: [42]),
             SafeTensorsEntry(name: "empty", shape: [0, 5], values: []),
-            SafeTensorsEntry(name: "0.block 1.2.bias", shape: [1], values: [.leastNonzeroMagnitude]),
+            SafeTensorsEntry(name: "0.block 1.2.bias", shape: [1], values: [.leastNonzeroMagnitude])
         ]
         let original = SafeTensorsFile(tensors: tensors, metadata: ["note": "héllo \"quoted\""])
         let bytes = try original.encoded()
@@ -88,33 +88,71 @@ struct SafeTensorsTests {
         ),
         ("metadata not strings", file(header: #"{"__metadata__":{"a":1}}"#), .invalidMetadata),
         ("entry not an object", file(header: #"{"a":1}"#), .invalidField(tensor: "a", field: "entry")),
-        ("I64", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, buffer: 8), .unsupportedDType(tensor: "a", dtype: "I64")),
-        ("not a dtype", file(header: #"{"a":{"dtype":"F31","shape":[1],"data_offsets":[0,4]}}"#, buffer: 4), .unknownDType(tensor: "a", dtype: "F31")),
-        ("offsets past 2^53", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551616]}}"#, buffer: 4), .invalidOffsets(tensor: "a")),
-        ("F64 size mismatch", file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}"#, buffer: 8), .sizeMismatch(tensor: "a", expectedBytes: 16, actualBytes: 8)),
-        ("a terabyte claimed", file(header: #"{"a":{"dtype":"F32","shape":[274877906944],"data_offsets":[0,1099511627776]}}"#, buffer: 4), .offsetsBeyondBuffer(tensor: "a", end: 1_099_511_627_776, bufferSize: 4)),
-        ("dtype not a string", file(header: #"{"a":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}"#), .invalidField(tensor: "a", field: "dtype")),
+        (
+            "I64", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, buffer: 8),
+            .unsupportedDType(tensor: "a", dtype: "I64")
+        ),
+        (
+            "not a dtype", file(header: #"{"a":{"dtype":"F31","shape":[1],"data_offsets":[0,4]}}"#, buffer: 4),
+            .unknownDType(tensor: "a", dtype: "F31")
+        ),
+        (
+            "offsets past 2^53",
+            file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551616]}}"#, buffer: 4),
+            .invalidOffsets(tensor: "a")
+        ),
+        (
+            "F64 size mismatch", file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}"#, buffer: 8),
+            .sizeMismatch(tensor: "a", expectedBytes: 16, actualBytes: 8)
+        ),
+        (
+            "a terabyte claimed",
+            file(header: #"{"a":{"dtype":"F32","shape":[274877906944],"data_offsets":[0,1099511627776]}}"#, buffer: 4),
+            .offsetsBeyondBuffer(tensor: "a", end: 1_099_511_627_776, bufferSize: 4)
+        ),
+        (
+            "dtype not a string", file(header: #"{"a":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}"#),
+            .invalidField(tensor: "a", field: "dtype")
+        ),
         ("no shape", file(header: #"{"a":{"dtype":"F32","data_offsets":[0,4]}}"#), .missingField(tensor: "a", field: "shape")),
         ("no offsets", file(header: #"{"a":{"dtype":"F32","shape":[1]}}"#), .missingField(tensor: "a", field: "data_offsets")),
         ("no dtype", file(header: #"{"a":{"shape":[1],"data_offsets":[0,4]}}"#), .missingField(tensor: "a", field: "dtype")),
-        ("unknown field", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":0}}"#, buffer: 4), .unknownField(tensor: "a", field: "x")),
+        (
+            "unknown field", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":0}}"#, buffer: 4),
+            .unknownField(tensor: "a", field: "x")
+        ),
         ("negative dimension", file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#), .invalidShape(tensor: "a")),
         ("fractional dimension", file(header: #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#), .invalidShape(tensor: "a")),
-        ("overflowing shape", file(header: #"{"a":{"dtype":"F32","shape":[4e15,4e15,4e15],"data_offsets":[0,4]}}"#), .invalidShape(tensor: "a")),
+        (
+            "overflowing shape", file(header: #"{"a":{"dtype":"F32","shape":[4e15,4e15,4e15],"data_offsets":[0,4]}}"#),
+            .invalidShape(tensor: "a")
+        ),
         ("offsets reversed", file(header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}"#), .invalidOffsets(tensor: "a")),
         ("three offsets", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#), .invalidOffsets(tensor: "a")),
-        ("size mismatch", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, buffer: 4), .sizeMismatch(tensor: "a", expectedBytes: 8, actualBytes: 4)),
-        ("past the buffer", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, buffer: 4), .offsetsBeyondBuffer(tensor: "a", end: 8, bufferSize: 4)),
         (
-            "overlap", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, buffer: 8),
+            "size mismatch", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, buffer: 4),
+            .sizeMismatch(tensor: "a", expectedBytes: 8, actualBytes: 4)
+        ),
+        (
+            "past the buffer", file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, buffer: 4),
+            .offsetsBeyondBuffer(tensor: "a", end: 8, bufferSize: 4)
+        ),
+        (
+            "overlap",
+            file(
+                header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+                buffer: 8),
             .overlappingTensors("a", "b")
         ),
         (
-            "gap", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#, buffer: 12),
+            "gap",
+            file(
+                header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#,
+                buffer: 12),
             .uncoveredBytes(offset: 4)
         ),
         ("leftover bytes", file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, buffer: 5), .uncoveredBytes(offset: 4)),
-        ("no tensors but bytes", file(header: "{}", buffer: 4), .uncoveredBytes(offset: 0)),
+        ("no tensors but bytes", file(header: "{}", buffer: 4), .uncoveredBytes(offset: 0))
     ]
 
     @Test(arguments: hostile)

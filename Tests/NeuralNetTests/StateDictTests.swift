@@ -41,10 +41,13 @@ struct StateDictTests {
         values["6.weight"] = Tensor(zeros: [2, 8])
         values["4.weight"] = Tensor(zeros: [8, 8])
         values["7.weight"] = Tensor(zeros: [1])
-        #expect(throws: StateDictMismatchError(load: StateDictLoad(
-            missingKeys: ["0.bias"], unexpectedKeys: ["7.weight", "head"],
-            mismatched: [.tiedValues(key: "4.weight", tiedTo: "2.weight"), .shape(key: "6.weight", expected: [1, 8], got: [2, 8])]
-        ))) { try model.loadStateDict(values, unexpectedKeys: ["head"]) }
+        #expect(
+            throws: StateDictMismatchError(
+                load: StateDictLoad(
+                    missingKeys: ["0.bias"], unexpectedKeys: ["7.weight", "head"],
+                    mismatched: [.tiedValues(key: "4.weight", tiedTo: "2.weight"), .shape(key: "6.weight", expected: [1, 8], got: [2, 8])]
+                ))
+        ) { try model.loadStateDict(values, unexpectedKeys: ["head"]) }
         #expect(model.store == before)
     }
 
@@ -52,9 +55,11 @@ struct StateDictTests {
         var model = try Model(spec: mlpSpec, seed: 0)
         let load = try model.loadStateDict(
             ["0.weight": Tensor(shape: [8, 4], repeating: 1), "2.weight": Tensor(zeros: [8])], strict: false)
-        #expect(load == StateDictLoad(
-            loadedKeys: ["0.weight"], missingKeys: ["0.bias", "2.bias"],
-            mismatched: [.shape(key: "2.weight", expected: [1, 8], got: [8])]))
+        #expect(
+            load
+                == StateDictLoad(
+                    loadedKeys: ["0.weight"], missingKeys: ["0.bias", "2.bias"],
+                    mismatched: [.shape(key: "2.weight", expected: [1, 8], got: [8])]))
         #expect(try model.parameter("0.weight").value == Tensor(shape: [8, 4], repeating: 1))
     }
 }

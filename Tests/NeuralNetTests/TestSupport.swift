@@ -11,17 +11,21 @@ func tensor(_ shape: [Int], _ values: [Float]) -> Tensor {
 }
 
 /// The chapter's MLP: `nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`.
-let mlpSpec = json(#"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}"#)
+let mlpSpec = json(
+    #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}"#)
 
 /// The chapter's rgnet: `Sequential(block2(), Linear(4, 1))` with "block 0".."block 3".
 let rgnetSpec: JSONValue = {
-    let block = #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 4}, {"type": "relu"}]}"#
+    let block =
+        #"{"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 4}, {"type": "relu"}]}"#
     let named = (0..<4).map { block.dropLast() + #", "name": "block \#($0)"}"# }.joined(separator: ", ")
-    return json(#"{"type": "sequential", "layers": [{"type": "sequential", "layers": [\#(named)]}, {"type": "linear", "in": 4, "out": 1}]}"#)
+    return json(
+        #"{"type": "sequential", "layers": [{"type": "sequential", "layers": [\#(named)]}, {"type": "linear", "in": 4, "out": 1}]}"#)
 }()
 
 /// The chapter's tied net (DESIGN.md), the last layer deferred.
-let tiedSpec = json(#"""
+let tiedSpec = json(
+    #"""
     {"type": "sequential", "layers": [
       {"type": "linear", "in": 20, "out": 8}, {"type": "relu"},
       {"type": "linear", "in": 8, "out": 8, "id": "shared"}, {"type": "relu"},

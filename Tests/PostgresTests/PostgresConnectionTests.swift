@@ -84,7 +84,8 @@ struct PostgresConnectionTests {
     }
 
     @Test func aRefusedLoginDoesNotRevealThePassword() throws {
-        let url = try #require(PostgresURL(testPostgresURL!.string.replacing("postgresql://postgres@", with: "postgresql://nobody:hunter2@")))
+        let url = try #require(
+            PostgresURL(testPostgresURL!.string.replacing("postgresql://postgres@", with: "postgresql://nobody:hunter2@")))
         do {
             _ = try PostgresConnection(url: url, password: "s3cret-file")
             Issue.record("a login as an unknown role succeeded")

@@ -7,7 +7,7 @@ struct PostgresURLTests {
         ("postgres://u:p%40ss@h/db?sslmode=require", "postgres://u:***@h/db?sslmode=require", "p%40ss"),
         ("postgresql://h/db?user=u&password=pw&sslmode=disable", "postgresql://h/db?user=u&password=***&sslmode=disable", "pw"),
         ("postgresql:///paramd?host=/run/postgresql", "postgresql:///paramd?host=/run/postgresql", nil),
-        ("postgresql://user@host", "postgresql://user@host", nil),
+        ("postgresql://user@host", "postgresql://user@host", nil)
     ])
     func redactsThePassword(url: String, redacted: String, password: String?) throws {
         let parsed = try #require(PostgresURL(url))

@@ -52,7 +52,11 @@ struct AccessLogTests {
         log.close()
         let lines = pipe.drain().split(separator: "\n")
         try #require(lines.count == 2)
-        #expect(lines[0].wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z request id=req-1 remote=127\.0\.0\.1:5000 method=GET route=\/v1\/models\/\{model\} status=200 bytes_in=78 bytes_out=1234 duration_ms=1\.503 completed=true/) != nil, "\(lines[0])")
+        #expect(
+            lines[0].wholeMatch(
+                of:
+                    /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z request id=req-1 remote=127\.0\.0\.1:5000 method=GET route=\/v1\/models\/\{model\} status=200 bytes_in=78 bytes_out=1234 duration_ms=1\.503 completed=true/
+            ) != nil, "\(lines[0])")
         #expect(lines[1].contains("route=unmatched"))
         #expect(!lines.joined().contains("secret"))
         #expect(log.droppedLines == 0)

@@ -14,7 +14,7 @@ struct BearerAuthTests {
 
     @Test(arguments: [
         "", "Bearer", "Bearer ", "Bearer s3cret-toke", "Bearer s3cret-token2", "Bearer S3CRET-TOKEN",
-        "Basic s3cret-token", "s3cret-token", "Bearers3cret-token",
+        "Basic s3cret-token", "s3cret-token", "Bearers3cret-token"
     ])
     func refusesAnythingElse(_ header: String) {
         #expect(auth.authenticate(authorization: header) == .invalid)

@@ -7,7 +7,7 @@ struct CORSTests {
     static let listed = "http://127.0.0.1:5173"
     static let preflight = [
         "Origin": listed, "Access-Control-Request-Method": "PATCH",
-        "Access-Control-Request-Headers": "authorization, content-type, if-match",
+        "Access-Control-Request-Headers": "authorization, content-type, if-match"
     ]
 
     @Test func withoutOriginsNothingChanges() async throws {

@@ -52,7 +52,7 @@ struct ComputeRoutesTests {
     @Test(arguments: [
         (#"{"inputs": [[1, 2], [3]]}"#, 422), (#"{"inputs": [1, 2, 3, 4]}"#, 422), (#"{"inputs": [["a", 2, 3, 4]]}"#, 400),
         (#"{"inputs": [[1, 2, 3, 4]], "extra": 1}"#, 400), (#"{}"#, 400), (#"{"inputs": [[1e39, 2, 3, 4]]}"#, 400),
-        (#"{"inputs": [[1, 2, 3, 4]], "capture": ["9"]}"#, 422), ("nope", 400), (#"{"inputs": [[]]}"#, 422),
+        (#"{"inputs": [[1, 2, 3, 4]], "capture": ["9"]}"#, 422), ("nope", 400), (#"{"inputs": [[]]}"#, 422)
     ])
     func badInputsAreClear4xx(_ body: String, _ status: Int) async throws {
         let harness = await ServiceHarness()
@@ -63,9 +63,11 @@ struct ComputeRoutesTests {
 
     @Test func deferredModelMaterializesOnFirstForwardAsADurableWrite() async throws {
         let harness = await ServiceHarness()
-        let created = try await harness.send(.post, "/v1/models", json: """
-            {"name": "lazy", "spec": {"type": "sequential", "layers": [{"type": "dense", "out": 8, "activation": "relu"}, {"type": "dense", "out": 1}]}}
-            """)
+        let created = try await harness.send(
+            .post, "/v1/models",
+            json: """
+                {"name": "lazy", "spec": {"type": "sequential", "layers": [{"type": "dense", "out": 8, "activation": "relu"}, {"type": "dense", "out": 1}]}}
+                """)
         #expect(created["initialized"] == .bool(false))
         let forward = try await harness.send(.post, "/v1/models/lazy/forward", json: #"{"inputs": [[1, 2, 3, 4]]}"#)
         #expect(forward.status == 200, "\(forward.text)")
@@ -98,10 +100,12 @@ struct ComputeRoutesTests {
     @Test func initializeXavierThenConstant42() async throws {
         let harness = await ServiceHarness()
         try await harness.createMLP()
-        let response = try await harness.send(.post, "/v1/models/mlp/initialize", json: """
-            {"seed": 0, "rules": [{"match": "0.weight", "init": "xavier_uniform"},
-                                  {"match": "2", "init": {"name": "constant", "value": 42}}]}
-            """)
+        let response = try await harness.send(
+            .post, "/v1/models/mlp/initialize",
+            json: """
+                {"seed": 0, "rules": [{"match": "0.weight", "init": "xavier_uniform"},
+                                      {"match": "2", "init": {"name": "constant", "value": 42}}]}
+                """)
         #expect(response.status == 200, "\(response.text)")
         #expect(response["version"]?.number == 2)
         #expect(response["initialized"] == .array([.string("0.weight"), .string("2.weight"), .string("2.bias")]))

@@ -9,7 +9,8 @@ import Testing
 struct ConcurrencyTests {
     @Test func readersSeeWholeTensorsWhileWritersFill() async throws {
         let harness = await ServiceHarness()
-        let created = try await harness.send(.post, "/v1/models", json: #"{"name": "wide", "spec": {"type": "linear", "in": 16, "out": 16}}"#)
+        let created = try await harness.send(
+            .post, "/v1/models", json: #"{"name": "wide", "spec": {"type": "linear", "in": 16, "out": 16}}"#)
         #expect(created.status == 201)
         let torn = await withTaskGroup(of: Int.self) { group in
             for writer in 0..<4 {
@@ -26,8 +27,9 @@ struct ConcurrencyTests {
                 group.addTask {
                     var torn = 0
                     for _ in 0..<25 {
-                        guard let response = try? await harness.send(
-                            .get, "/v1/models/wide/parameters/weight", headers: ["Accept": "application/octet-stream"])
+                        guard
+                            let response = try? await harness.send(
+                                .get, "/v1/models/wide/parameters/weight", headers: ["Accept": "application/octet-stream"])
                         else { continue }
                         let floats = response.body.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
                         if let first = floats.first, floats.contains(where: { $0 != first }) && response.headers["ETag"] != "\"1\"" {
@@ -52,7 +54,8 @@ struct ConcurrencyTests {
         let held = HeldStore()
         let harness = await ServiceHarness(held: held)
         try await harness.createMLP("served")
-        let busyCreated = try await harness.send(.post, "/v1/models", json: #"{"name": "busy", "spec": {"type": "linear", "in": 16, "out": 16}}"#)
+        let busyCreated = try await harness.send(
+            .post, "/v1/models", json: #"{"name": "busy", "spec": {"type": "linear", "in": 16, "out": 16}}"#)
         #expect(busyCreated.status == 201)
         held.hold("busy")
         let write = Task { try await harness.send(.patch, "/v1/models/busy/parameters/weight", json: #"{"op": "add", "value": 1}"#) }
@@ -104,7 +107,8 @@ final class HeldStore: Sendable {
         }
 
         func apply(_ change: ModelChange) async throws(ModelStoreError) {
-            if case .delete = change {} else if owner.heldName.withLock({ $0 }) == change.modelName {
+            if case .delete = change {
+            } else if owner.heldName.withLock({ $0 }) == change.modelName {
                 owner.saving.open()
                 await owner.gate.wait()
             }

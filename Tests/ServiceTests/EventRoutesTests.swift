@@ -43,14 +43,20 @@ struct EventRoutesTests {
         try await harness.createMLP()
         let follower = try await Follower(harness, model: "mlp")
         #expect(follower.status == 200 && follower.headers["Content-Type"] == "text/event-stream")
-        #expect(await follower.waitFor("id: 1\nevent: current\ndata: {\"change\":\"current\",\"model\":\"mlp\",\"version\":1}\n\n"), "\(follower.text)")
+        #expect(
+            await follower.waitFor("id: 1\nevent: current\ndata: {\"change\":\"current\",\"model\":\"mlp\",\"version\":1}\n\n"),
+            "\(follower.text)")
         #expect(follower.text.hasPrefix("retry: 1000\n\n"))
 
         let patch = try await harness.send(.patch, "/v1/models/mlp/parameters/0.bias", json: #"{"op": "fill", "value": 0}"#)
         #expect(patch.status == 200)
-        #expect(await follower.waitFor(#"id: 2\#nevent: updated\#ndata: {"change":"updated","model":"mlp","parameters":["0.bias"],"version":2}"#), "\(follower.text)")
+        #expect(
+            await follower.waitFor(
+                #"id: 2\#nevent: updated\#ndata: {"change":"updated","model":"mlp","parameters":["0.bias"],"version":2}"#),
+            "\(follower.text)")
 
-        _ = try await harness.send(.post, "/v1/models/mlp/initialize", json: #"{"seed": 1, "rules": [{"match": "**.weight", "init": "xavier_uniform"}]}"#)
+        _ = try await harness.send(
+            .post, "/v1/models/mlp/initialize", json: #"{"seed": 1, "rules": [{"match": "**.weight", "init": "xavier_uniform"}]}"#)
         #expect(await follower.waitFor(#""parameters":["0.weight","2.weight"],"version":3"#), "\(follower.text)")
 
         // Gradients live in memory: no version, no event.
@@ -59,7 +65,8 @@ struct EventRoutesTests {
         #expect(await follower.waitFor("id: 3\nevent: deleted\n"), "\(follower.text)")
         // The stream follows the name: a model created under it again is announced.
         try await harness.createMLP()
-        #expect(await follower.waitFor(#"id: 1\#nevent: created\#ndata: {"change":"created","model":"mlp","version":1}"#), "\(follower.text)")
+        #expect(
+            await follower.waitFor(#"id: 1\#nevent: created\#ndata: {"change":"created","model":"mlp","version":1}"#), "\(follower.text)")
         #expect(follower.text.components(separatedBy: "event: ").count == 6, "current, two updates, deleted, created: \(follower.text)")
 
         harness.service.endEventStreams()

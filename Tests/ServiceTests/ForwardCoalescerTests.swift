@@ -47,7 +47,11 @@ struct ForwardCoalescerTests {
     }
 
     @Test func aPassThatWouldMaterializeDeferredLayersRunsEachRequestAlone() async throws {
-        let state = try Self.state(spec: try JSONValue(parsing: Array(#"{"type": "sequential", "layers": [{"type": "linear", "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 2}]}"#.utf8)))
+        let state = try Self.state(
+            spec: try JSONValue(
+                parsing: Array(
+                    #"{"type": "sequential", "layers": [{"type": "linear", "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 2}]}"#
+                        .utf8)))
         let inputs = (0..<4).map { Self.input(rows: 1, width: 5, seed: $0) }
         let (results, passes) = try await Self.runTogether(inputs, state: state)
         #expect(passes.isEmpty)
@@ -65,7 +69,10 @@ struct ForwardCoalescerTests {
 
     // MARK: Support
 
-    static let mlp = try! JSONValue(parsing: Array(#"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#.utf8))
+    static let mlp = try! JSONValue(
+        parsing: Array(
+            #"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#
+                .utf8))
 
     static func state(spec: JSONValue) throws -> ModelState {
         ModelState(name: "m", version: 1, model: try Model(spec: spec, seed: 0), document: .object([:]))

@@ -67,7 +67,9 @@ struct GroupCommitTests {
         harness.store.failNextWrites(1)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
-                group.addTask { try await harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 7}"#).status }
+                group.addTask {
+                    try await harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 7}"#).status
+                }
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }

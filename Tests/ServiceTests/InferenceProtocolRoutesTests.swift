@@ -13,7 +13,9 @@ struct InferenceProtocolRoutesTests {
 
     static func floats(_ bytes: ArraySlice<UInt8>) -> [Float] {
         stride(from: bytes.startIndex, to: bytes.endIndex, by: 4).map { offset in
-            Float(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24)
+            Float(
+                bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(
+                    bytes[offset + 3]) << 24)
         }
     }
 
@@ -27,7 +29,8 @@ struct InferenceProtocolRoutesTests {
         let harness = await ServiceHarness()
         try await harness.createMLP()
         let values: [Float] = (0..<4 * 64).map { Float($0 % 17) * 0.37 - 2.5 }
-        let header = #"{"id": "7", "inputs": [{"name": "input", "shape": [64, 4], "datatype": "FP32", "parameters": {"binary_data_size": 1024}}], "parameters": {"binary_data_output": true}}"#
+        let header =
+            #"{"id": "7", "inputs": [{"name": "input", "shape": [64, 4], "datatype": "FP32", "parameters": {"binary_data_size": 1024}}], "parameters": {"binary_data_output": true}}"#
         let response = try await harness.send(
             .post, "/v2/models/mlp/infer", body: Array(header.utf8) + Self.floatBytes(values),
             headers: ["Inference-Header-Content-Length": String(header.utf8.count)])
@@ -73,9 +76,11 @@ struct InferenceProtocolRoutesTests {
     @Test func aNonFiniteOutputIsA400() async throws {
         let harness = await ServiceHarness()
         try await harness.createMLP()
-        _ = try await harness.send(.post, "/v1/models/mlp/initialize", json: #"{"rules": [{"match": "**.weight", "init": {"name": "constant", "value": 3e38}}]}"#)
+        _ = try await harness.send(
+            .post, "/v1/models/mlp/initialize", json: #"{"rules": [{"match": "**.weight", "init": {"name": "constant", "value": 3e38}}]}"#)
         let response = try await harness.send(
-            .post, "/v2/models/mlp/infer", json: #"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}"#)
+            .post, "/v2/models/mlp/infer",
+            json: #"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [1, 1, 1, 1]}]}"#)
         #expect(response.status == 400)
         #expect(Self.error(response)?.contains("not finite") == true)
     }
@@ -83,7 +88,8 @@ struct InferenceProtocolRoutesTests {
     @Test func theTokenGuardsEveryV2RouteButHealth() async throws {
         let harness = await ServiceHarness(token: "t0ken")
         let created = try await harness.send(
-            .post, "/v1/models", json: #"{"name": "mlp", "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 1}]}}"#,
+            .post, "/v1/models",
+            json: #"{"name": "mlp", "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 1}]}}"#,
             headers: ["Authorization": "Bearer t0ken"])
         #expect(created.status == 201)
         #expect(try await harness.send(.get, "/v2/health/live").status == 200)
@@ -123,17 +129,20 @@ struct InferenceProtocolRoutesTests {
 
     @Test func metadataOfKerasStyleAndFlattenedModels() async throws {
         let harness = await ServiceHarness()
-        _ = try await harness.send(.post, "/v1/models", json: """
-            {"name": "keras", "seed": 0, "init": "keras", "input_shape": [2, 3], "spec": {"type": "sequential", "layers": [
-              {"type": "flatten"}, {"type": "dense", "out": 4, "activation": "relu"}, {"type": "dense", "out": 2}]}}
-            """)
+        _ = try await harness.send(
+            .post, "/v1/models",
+            json: """
+                {"name": "keras", "seed": 0, "init": "keras", "input_shape": [2, 3], "spec": {"type": "sequential", "layers": [
+                  {"type": "flatten"}, {"type": "dense", "out": 4, "activation": "relu"}, {"type": "dense", "out": 2}]}}
+                """)
         let metadata = try await harness.send(.get, "/v2/models/keras")
         #expect(metadata.status == 200)
         #expect(metadata["inputs"]?[0]?["shape"] == .array([.number(-1), .number(2), .number(3)]))
         #expect(metadata["outputs"]?[0]?["shape"] == .array([.number(-1), .number(2)]))
         #expect(metadata["platform"]?.string == "paramd")
         let answer = try await harness.send(
-            .post, "/v2/models/keras/infer", json: #"{"inputs": [{"name": "input", "shape": [1, 2, 3], "datatype": "FP32", "data": [[[1, 2, 3], [4, 5, 6]]]}]}"#)
+            .post, "/v2/models/keras/infer",
+            json: #"{"inputs": [{"name": "input", "shape": [1, 2, 3], "datatype": "FP32", "data": [[[1, 2, 3], [4, 5, 6]]]}]}"#)
         #expect(answer.status == 200, "\(answer.text)")
         #expect(answer["outputs"]?[0]?["shape"] == .array([.number(1), .number(2)]))
     }

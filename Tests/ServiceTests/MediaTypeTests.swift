@@ -12,7 +12,7 @@ struct MediaTypeTests {
         ("  application/json\t", "application/json"),
         ("TEXT/Plain ; q=1", "text/plain"),
         ("", ""),
-        (";", ""),
+        (";", "")
     ])
     func essenceDropsParametersSpacesAndCase(value: String, essence: String) {
         #expect(MediaType.essence(of: value) == essence)

@@ -14,13 +14,14 @@ struct ModelRoutesTests {
         #expect(response["parameter_count"]?.number == 49)
         #expect(response["tensor_count"]?.number == 4)
         #expect(response["initialized"] == .bool(true))
-        #expect(response["tree"]?.string == """
-            Sequential(
-              (0): Linear(in_features=4, out_features=8, bias=True)
-              (1): ReLU()
-              (2): Linear(in_features=8, out_features=1, bias=True)
-            )
-            """)
+        #expect(
+            response["tree"]?.string == """
+                Sequential(
+                  (0): Linear(in_features=4, out_features=8, bias=True)
+                  (1): ReLU()
+                  (2): Linear(in_features=8, out_features=1, bias=True)
+                )
+                """)
         #expect(response["summary"]?["total_parameters"]?.number == 49)
         #expect(response["summary"]?["layers"]?[0]?["output_shape"] == .array([.null, .number(8)]))
         #expect(harness.store.stored("mlp")?.version == 1)
@@ -59,7 +60,7 @@ struct ModelRoutesTests {
         (#"{"name": "m", "spec": {"type": "relu"}, "input_shape": null}"#, "wrong-type"),
         (#"{"name": null, "spec": {"type": "relu"}}"#, "wrong-type"),
         (#"{"name": "m", "spec": {"type": "relu"},}"#, "invalid-json"),
-        ("[1, 2", "invalid-json"),
+        ("[1, 2", "invalid-json")
     ])
     func createRefusesMalformedBodiesWith400(_ body: String, _ slug: String) async throws {
         let harness = await ServiceHarness()
@@ -79,10 +80,12 @@ struct ModelRoutesTests {
 
     @Test func hugeSpecIsRefusedBeforeAllocation() async throws {
         let harness = await ServiceHarness()
-        let response = try await harness.send(.post, "/v1/models", json: """
-            {"name": "huge", "spec": {"type": "sequential", "layers": [
-              {"type": "linear", "in": 1000000, "out": 1000000}, {"type": "linear", "in": 1000000, "out": 1000000}]}}
-            """)
+        let response = try await harness.send(
+            .post, "/v1/models",
+            json: """
+                {"name": "huge", "spec": {"type": "sequential", "layers": [
+                  {"type": "linear", "in": 1000000, "out": 1000000}, {"type": "linear", "in": 1000000, "out": 1000000}]}}
+                """)
         #expect(response.status == 422)
         #expect(response.problemSlug == "limit-exceeded")
         let list = try await harness.send(.get, "/v1/models")
@@ -114,10 +117,12 @@ struct ModelRoutesTests {
         try await harness.createMLP("a")
         let list = try await harness.send(.get, "/v1/models")
         #expect(list.status == 200)
-        #expect(list["models"] == .array([
-            .object(["name": .string("a"), "version": .number(1), "parameter_count": .number(49)]),
-            .object(["name": .string("b"), "version": .number(1), "parameter_count": .number(49)]),
-        ]))
+        #expect(
+            list["models"]
+                == .array([
+                    .object(["name": .string("a"), "version": .number(1), "parameter_count": .number(49)]),
+                    .object(["name": .string("b"), "version": .number(1), "parameter_count": .number(49)])
+                ]))
     }
 
     @Test func describeCarriesETagAndUnknownIs404() async throws {

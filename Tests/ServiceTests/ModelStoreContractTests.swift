@@ -15,7 +15,7 @@ enum ModelStoreContract {
             name: name, version: 1, document: document,
             tensors: [
                 StoredTensor(path: "0.weight", shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
-                StoredTensor(path: "block 0.bias", shape: [2], values: [-0.0, .infinity]),
+                StoredTensor(path: "block 0.bias", shape: [2], values: [-0.0, .infinity])
             ])
     }
 
@@ -34,7 +34,7 @@ enum ModelStoreContract {
                     tensors: [
                         TensorUpdate(path: "0.weight", shape: [2, 3], values: weights, range: 2..<4),
                         TensorUpdate(whole: StoredTensor(path: "block 0.bias", shape: [2], values: [7, 8])),
-                        TensorUpdate(whole: StoredTensor(path: "2.weight", shape: [1], values: [9])),
+                        TensorUpdate(whole: StoredTensor(path: "2.weight", shape: [1], values: [9]))
                     ])))
         let loaded = try await store.load(name, tensors: nil)
         #expect(loaded.version == 3)

@@ -16,7 +16,7 @@ struct NeuralNetErrorMappingTests {
         .shapeMismatch(path: "0.bias", expected: [8], got: [7]),
         .indexOutOfRange(path: "0.bias", index: "9", shape: [8]),
         .incompatibleInput("layer 0 expects 4 features"),
-        .initializerNotApplicable(path: "0.bias", initializer: "orthogonal", reason: "needs 2 dimensions"),
+        .initializerNotApplicable(path: "0.bias", initializer: "orthogonal", reason: "needs 2 dimensions")
     ]
 
     @Test(arguments: samples)

@@ -46,7 +46,8 @@ struct PageRoutesTests {
         #expect(scripts.allSatisfy { $0.hasPrefix(" src=\"/ui/") }, "every script is a file of the page")
         #expect(html.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) == nil, "no inline event handlers")
         let script = try #require(PageAssets.embedded["paramd.js"])
-        for forbidden in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "setAttribute(\"style"] {
+        for forbidden in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "setAttribute(\"style"]
+        {
             #expect(!script.contains(forbidden), "paramd.js uses \(forbidden)")
         }
         #expect(!html.contains("http://") && !html.contains("https://") && !script.contains("https://"), "nothing from other hosts")

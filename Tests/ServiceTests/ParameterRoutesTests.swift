@@ -188,7 +188,7 @@ struct ParameterRoutesTests {
         #"{"op": "pow", "value": 2}"#, #"{"op": "add"}"#, #"{"op": "add", "value": "1"}"#,
         #"{"op": "add", "value": 1, "extra": true}"#, #"{"ops": []}"#, #"{"op": "set", "index": [0, 0], "value": [1]}"#,
         #"{"op": "set", "index": [0], "slice": "0", "value": 1}"#, #"{"op": "add", "value": 1e39}"#,
-        #"{"op": "set", "index": null, "value": 1}"#, #"{"op": null, "value": 1}"#,
+        #"{"op": "set", "index": null, "value": 1}"#, #"{"op": null, "value": 1}"#
     ])
     func malformedPatchIs400(_ body: String) async throws {
         let harness = await ServiceHarness()

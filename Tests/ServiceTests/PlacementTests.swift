@@ -40,10 +40,12 @@ struct PlacementTests {
     /// once a request has read the model; a model not seen yet goes to the pool.
     @Test func forwardsRunOnTheLoopOrThePoolByTheirCost() async throws {
         let harness = await ServiceHarness()
-        let created = try await harness.send(.post, "/v1/models", json: """
-            {"name": "big", "spec": {"type": "sequential", "layers": [
-              {"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}
-            """)
+        let created = try await harness.send(
+            .post, "/v1/models",
+            json: """
+                {"name": "big", "spec": {"type": "sequential", "layers": [
+                  {"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}
+                """)
         #expect(created.status == 201)
         #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .pool)
         #expect(try await harness.send(.post, "/v1/models/big/forward", json: Self.rows(1, width: 784)).status == 200)

@@ -41,7 +41,9 @@ struct RouteScopesTests {
                     #expect(![401, 403].contains(response.status), "\(label): \(response.text)")
                 } else {
                     #expect(response.status == 403, "\(label)")
-                    #expect(response.headers["WWW-Authenticate"] == #"Bearer realm="paramd", error="insufficient_scope", scope="\#(scope.rawValue)""#)
+                    #expect(
+                        response.headers["WWW-Authenticate"]
+                            == #"Bearer realm="paramd", error="insufficient_scope", scope="\#(scope.rawValue)""#)
                     if v2 {
                         #expect(response["error"]?.string?.contains("lacks the scope \"\(scope.rawValue)\"") == true, "\(label)")
                     } else {
@@ -129,13 +131,15 @@ struct RouteScopesTests {
     /// api/openapi.yaml says the same: `security: []` on open operations, `security:
     /// [{bearer: [scope]}]` with the table's scope on every other.
     @Test func theSpecDeclaresTheTablesScopeOnEveryOperation() throws {
-        let declared = Dictionary(uniqueKeysWithValues: RouteScopes.table.map { key, access in
-            let security = switch access {
-            case .open: "[]"
-            case .needs(let scope): "[{bearer: [\(scope.rawValue)]}]"
-            }
-            return ("\(key.method.rawValue) \(key.template)", security)
-        })
+        let declared = Dictionary(
+            uniqueKeysWithValues: RouteScopes.table.map { key, access in
+                let security =
+                    switch access {
+                    case .open: "[]"
+                    case .needs(let scope): "[{bearer: [\(scope.rawValue)]}]"
+                    }
+                return ("\(key.method.rawValue) \(key.template)", security)
+            })
         let specified = try Self.specSecurity()
         #expect(specified.count == declared.count)
         for (operation, security) in declared {

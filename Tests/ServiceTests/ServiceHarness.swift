@@ -59,22 +59,26 @@ struct ServiceHarness {
     /// Creates the chapter's MLP (4 → 8 → ReLU → 1) as `name` and checks it worked.
     @discardableResult
     func createMLP(_ name: String = "mlp", seed: Int = 0) async throws -> TestResponse {
-        try await send(.post, "/v1/models", json: """
-            {"name": "\(name)", "seed": \(seed), "spec": {"type": "sequential", "layers": [
-              {"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}}
-            """)
+        try await send(
+            .post, "/v1/models",
+            json: """
+                {"name": "\(name)", "seed": \(seed), "spec": {"type": "sequential", "layers": [
+                  {"type": "linear", "in": 4, "out": 8}, {"type": "relu"}, {"type": "linear", "in": 8, "out": 1}]}}
+                """)
     }
 
     /// The chapter's tied net: layers 2 and 4 share one linear module.
     @discardableResult
     func createTied(_ name: String = "tied") async throws -> TestResponse {
-        try await send(.post, "/v1/models", json: """
-            {"name": "\(name)", "seed": 7, "spec": {"type": "sequential", "layers": [
-              {"type": "linear", "in": 4, "out": 8}, {"type": "relu"},
-              {"type": "linear", "in": 8, "out": 8, "id": "shared"}, {"type": "relu"},
-              {"ref": "shared"}, {"type": "relu"},
-              {"type": "linear", "in": 8, "out": 1}]}}
-            """)
+        try await send(
+            .post, "/v1/models",
+            json: """
+                {"name": "\(name)", "seed": 7, "spec": {"type": "sequential", "layers": [
+                  {"type": "linear", "in": 4, "out": 8}, {"type": "relu"},
+                  {"type": "linear", "in": 8, "out": 8, "id": "shared"}, {"type": "relu"},
+                  {"ref": "shared"}, {"type": "relu"},
+                  {"type": "linear", "in": 8, "out": 1}]}}
+                """)
     }
 }
 

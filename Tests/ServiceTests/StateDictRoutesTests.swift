@@ -44,14 +44,15 @@ struct StateDictRoutesTests {
         try await harness.createMLP()
         let file = SafeTensorsFile(tensors: [
             SafeTensorsEntry(name: "0.weight", shape: [4, 8], values: [Float](repeating: 0, count: 32)),
-            SafeTensorsEntry(name: "9.bias", shape: [1], values: [0]),
+            SafeTensorsEntry(name: "9.bias", shape: [1], values: [0])
         ])
         let put = try await harness.send(.put, "/v1/models/mlp/state-dict", body: try file.encoded(), headers: Self.octetStream)
         #expect(put.status == 422)
         #expect(put.problemSlug == "state-dict-mismatch")
         #expect(put["missing_keys"] == Self.json(#"["0.bias", "2.weight", "2.bias"]"#))
         #expect(put["unexpected_keys"] == Self.json(#"["9.bias"]"#))
-        #expect(put["mismatched"] == Self.json(#"[{"reason": "shape", "key": "0.weight", "expected_shape": [8, 4], "actual_shape": [4, 8]}]"#))
+        #expect(
+            put["mismatched"] == Self.json(#"[{"reason": "shape", "key": "0.weight", "expected_shape": [8, 4], "actual_shape": [4, 8]}]"#))
         #expect(try await harness.send(.get, "/v1/models/mlp").headers["ETag"] == #""1""#)
     }
 

@@ -82,7 +82,7 @@ struct StatsRoutesTests {
         ("stats?bins=ten", 400, "invalid-query"), ("stats?bins=99999999999999999999", 400, "invalid-query"),
         ("stats?slice=9", 422, "index-out-of-range"), ("stats?slice=a", 400, "invalid-slice"),
         ("heatmap?rows=-1", 400, "invalid-query"), ("heatmap?rows=0", 400, "invalid-query"),
-        ("heatmap?cols=513", 400, "invalid-query"), ("heatmap?slice=0", 422, "not-a-matrix"),
+        ("heatmap?cols=513", 400, "invalid-query"), ("heatmap?slice=0", 422, "not-a-matrix")
     ])
     func refusesHostileQueries(_ query: String, _ status: Int, _ slug: String) async throws {
         let harness = await ServiceHarness()

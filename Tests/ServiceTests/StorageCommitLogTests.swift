@@ -27,7 +27,7 @@ struct StorageCommitLogTests {
                 tensors: [TensorUpdate(whole: StoredTensor(path: "0.bias", shape: [3], values: [9, 9, 9]))]),
             ModelCommit(
                 name: "mlp", expectedVersion: 4, version: 5, document: .object(["seed": .number(1)]),
-                tensors: [TensorUpdate(path: "0.bias", shape: [3], values: [9, 1, 9], range: 1..<2)]),
+                tensors: [TensorUpdate(path: "0.bias", shape: [3], values: [9, 1, 9], range: 1..<2)])
         ]
         for commit in commits {
             try log.append(commit)

@@ -41,7 +41,7 @@ struct StorageDataDirectoryTests {
 
     static let invalidNames = [
         "", ".", "..", ".hidden", "../etc", "a/b", "/abs", "a\u{0}b", "a b", "é", "a%2Fb", "a\\b",
-        String(repeating: "x", count: 65),
+        String(repeating: "x", count: 65)
     ]
 
     @Test(arguments: invalidNames)

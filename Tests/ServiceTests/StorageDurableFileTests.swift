@@ -34,7 +34,7 @@ struct StorageDurableFileTests {
     static let errnoCases: [(Int32, StorageError)] = [
         (ENOSPC, .diskFull(path: "p")), (EDQUOT, .diskFull(path: "p")),
         (EACCES, .permissionDenied(path: "p")), (EPERM, .permissionDenied(path: "p")), (EROFS, .permissionDenied(path: "p")),
-        (ENOENT, .fileNotFound(path: "p")), (EIO, .ioFailure(operation: "fsync", path: "p", errno: EIO)),
+        (ENOENT, .fileNotFound(path: "p")), (EIO, .ioFailure(operation: "fsync", path: "p", errno: EIO))
     ]
 
     @Test(arguments: errnoCases)

@@ -38,12 +38,14 @@ func sampleModel(_ name: String = "mlp", version: Int = 1, scale: Float = 1) -> 
     PersistedModel(
         name: name, version: version,
         document: .object([
-            "spec": .object(["type": .string("sequential"), "layers": .array([.object(["type": .string("linear"), "in": .number(2), "out": .number(3)])])]),
-            "seed": .number(7),
+            "spec": .object([
+                "type": .string("sequential"), "layers": .array([.object(["type": .string("linear"), "in": .number(2), "out": .number(3)])])
+            ]),
+            "seed": .number(7)
         ]),
         tensors: [
             SafeTensorsEntry(name: "0.weight", shape: [3, 2], values: [1, 2, 3, 4, 5, 6].map { $0 * scale }),
-            SafeTensorsEntry(name: "0.bias", shape: [3], values: [0.5, -0.5, 0].map { $0 * scale }),
+            SafeTensorsEntry(name: "0.bias", shape: [3], values: [0.5, -0.5, 0].map { $0 * scale })
         ])
 }
 

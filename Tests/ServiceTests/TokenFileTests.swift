@@ -7,7 +7,8 @@ struct TokenFileTests {
     static let testDigest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
     @Test func readsHashedAndPlainTokensCommentsAndBlankLines() throws {
-        let tokens = try TokenFile.parse("""
+        let tokens = try TokenFile.parse(
+            """
             # inference clients
             sha256:\(Self.testDigest) read,infer
 
@@ -41,7 +42,7 @@ struct TokenFileTests {
         ("sha256:\(String(repeating: "g", count: 64)) read", "line 1: after sha256: come exactly 64 hex digits"),
         ("# ok\nsame read\nsame write", "line 3: the same token as on line 2"),
         ("sha256:\(testDigest) read\ntest infer", "line 2: the same token as on line 1"),
-        ("tök read", "line 1: a plain token must be visible ASCII"),
+        ("tök read", "line 1: a plain token must be visible ASCII")
     ])
     func refusesAMalformedFileWholeNamingTheLine(_ text: String, _ message: String) {
         #expect {

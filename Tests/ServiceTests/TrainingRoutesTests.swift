@@ -32,14 +32,18 @@ struct TrainingRoutesTests {
 
     @Test func crossEntropyTakesClassIndices() async throws {
         let harness = await ServiceHarness()
-        _ = try await harness.send(.post, "/v1/models", json: """
-            {"name": "clf", "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 3}]}}
-            """)
+        _ = try await harness.send(
+            .post, "/v1/models",
+            json: """
+                {"name": "clf", "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 4, "out": 3}]}}
+                """)
         let ok = try await harness.send(
-            .post, "/v1/models/clf/backward", json: #"{"inputs": [[1, 2, 3, 4], [4, 3, 2, 1]], "targets": [0, 2], "loss": "cross_entropy"}"#)
+            .post, "/v1/models/clf/backward", json: #"{"inputs": [[1, 2, 3, 4], [4, 3, 2, 1]], "targets": [0, 2], "loss": "cross_entropy"}"#
+        )
         #expect(ok.status == 200, "\(ok.text)")
         let bad = try await harness.send(
-            .post, "/v1/models/clf/backward", json: #"{"inputs": [[1, 2, 3, 4], [4, 3, 2, 1]], "targets": [0, 1.5], "loss": "cross_entropy"}"#)
+            .post, "/v1/models/clf/backward",
+            json: #"{"inputs": [[1, 2, 3, 4], [4, 3, 2, 1]], "targets": [0, 1.5], "loss": "cross_entropy"}"#)
         #expect(bad.status == 422)
     }
 
@@ -65,7 +69,8 @@ struct TrainingRoutesTests {
         try await harness.createMLP()
         let response = try await harness.send(
             .post, "/v1/models/mlp/train",
-            json: #"{\#(Self.batch), "loss": "mse", "optimizer": {"name": "adam", "lr": 0.01}, "batch_size": 1, "shuffle": true, "seed": 3}"#,
+            json:
+                #"{\#(Self.batch), "loss": "mse", "optimizer": {"name": "adam", "lr": 0.01}, "batch_size": 1, "shuffle": true, "seed": 3}"#,
             headers: ["Accept": "text/event-stream"])
         #expect(response.headers["Content-Type"] == "text/event-stream")
         #expect(response.text.components(separatedBy: "event: progress\n").count == 3)
@@ -114,7 +119,9 @@ struct TrainingRoutesTests {
         let before = try await harness.send(.get, "/v1/models/mlp/parameters?values=true")
         let response = try await harness.send(
             .post, "/v1/models/mlp/train",
-            json: #"{"inputs": [[1e30, 1e30, 1e30, 1e30]], "targets": [[1e30]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 1e6}, "epochs": 5}"#)
+            json:
+                #"{"inputs": [[1e30, 1e30, 1e30, 1e30]], "targets": [[1e30]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 1e6}, "epochs": 5}"#
+        )
         #expect(response.status == 200)
         #expect(response.text.contains(#""error":"#))
         #expect(response.text.contains("non-finite"))

@@ -9,7 +9,8 @@ import TestSupport
 /// its progress stalls only its own training, never another write; the result is committed only
 /// if the model is still at the version it trained on.
 struct TrainingWritePathTests {
-    static let train = #"{"inputs": [[0.1, 0.2, 0.3, 0.4]], "targets": [[1.0]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.1}, "epochs": 3}"#
+    static let train =
+        #"{"inputs": [[0.1, 0.2, 0.3, 0.4]], "targets": [[1.0]], "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.1}, "epochs": 3}"#
 
     /// A client that reads nothing until told to: its first progress line blocks the producer.
     final class StalledSink: HTTPBodySink, @unchecked Sendable {

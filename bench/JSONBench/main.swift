@@ -79,7 +79,7 @@ let payloads = [
     inputsPayload(name: "inputs 1x784", shape: [1, 784]),
     inputsPayload(name: "inputs 64x784", shape: [64, 784]),
     inputsPayload(name: "weight 256x784", shape: [256, 784]),
-    treePayload(),
+    treePayload()
 ]
 
 // `JSONBench profile INDEX read|write [RUNS]`: loop over one payload only, for `perf record`.
@@ -108,8 +108,9 @@ if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "file" {
         try reader.finish()
     }
     let checksum = tensor.values.reduce(UInt64(0)) { $0 &+ UInt64($1.bitPattern) }
-    print("shape \(tensor.shape)", format(seconds), megabytesPerSecond(bytes.count, seconds),
-          String(format: "%.2f ns/number", seconds * 1e9 / Double(max(tensor.values.count, 1))), "checksum \(checksum)")
+    print(
+        "shape \(tensor.shape)", format(seconds), megabytesPerSecond(bytes.count, seconds),
+        String(format: "%.2f ns/number", seconds * 1e9 / Double(max(tensor.values.count, 1))), "checksum \(checksum)")
     exit(0)
 }
 

@@ -22,7 +22,9 @@ struct BenchCase {
         case .forward(let layers, let batch):
             zip(layers, layers.dropFirst()).reduce(0) { $0 + 2 * Double(batch) * Double($1.0) * Double($1.1) }
         case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
-            Double(2 * batch * outChannels * inChannels * kernel * kernel * (size + 2 * padding - kernel + 1) * (size + 2 * padding - kernel + 1))
+            Double(
+                2 * batch * outChannels * inChannels * kernel * kernel * (size + 2 * padding - kernel + 1)
+                    * (size + 2 * padding - kernel + 1))
         case .lenet(let batch, let training, _):
             // Multiply-adds of the two convolutions and three linear layers; a step about triples them.
             Double(batch * (training ? 3 : 1)) * Self.lenetForwardFlops
@@ -35,13 +37,17 @@ struct BenchCase {
     func peerRequest(threads: Int, minSeconds: Double) -> [String: Any] {
         switch kind {
         case .gemm(let m, let n, let k, let transposedB):
-            ["kind": "gemm", "m": m, "n": n, "k": k, "layout": transposedB ? "nt" : "nn",
-             "threads": threads, "min_seconds": minSeconds]
+            [
+                "kind": "gemm", "m": m, "n": n, "k": k, "layout": transposedB ? "nt" : "nn",
+                "threads": threads, "min_seconds": minSeconds
+            ]
         case .forward(let layers, let batch):
             ["kind": "mlp", "layers": layers, "batch": batch, "threads": threads, "min_seconds": minSeconds]
         case .conv(let batch, let inChannels, let outChannels, let size, let kernel, let padding):
-            ["kind": "conv", "batch": batch, "in_channels": inChannels, "out_channels": outChannels, "size": size,
-             "kernel": kernel, "padding": padding, "threads": threads, "min_seconds": minSeconds]
+            [
+                "kind": "conv", "batch": batch, "in_channels": inChannels, "out_channels": outChannels, "size": size,
+                "kernel": kernel, "padding": padding, "threads": threads, "min_seconds": minSeconds
+            ]
         case .lenet(let batch, let training, _):
             ["kind": "lenet", "batch": batch, "training": training, "threads": threads, "min_seconds": minSeconds]
         }
@@ -68,7 +74,7 @@ enum BenchPlan {
     /// (64 × 576 weight times the 576 × 3136 im2col matrix): the gemm's own rate on that shape.
     static let convolutions: [BenchCase] = [
         BenchCase(label: "conv 3×3 64→64 56²", kind: .conv(batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, padding: 1)),
-        BenchCase(label: "conv gemm 64×3136×576", kind: .gemm(m: 64, n: 3136, k: 576, transposedB: false)),
+        BenchCase(label: "conv gemm 64×3136×576", kind: .gemm(m: 64, n: 3136, k: 576, transposedB: false))
     ]
     /// LeNet on 28×28 images, as a `Model` and as bare kernels.
     static let lenets: [BenchCase] = [true, false].flatMap { model in
@@ -76,7 +82,7 @@ enum BenchPlan {
         return [
             BenchCase(label: "\(source) fwd b1", kind: .lenet(batch: 1, training: false, model: model)),
             BenchCase(label: "\(source) fwd b64", kind: .lenet(batch: 64, training: false, model: model)),
-            BenchCase(label: "\(source) step b64", kind: .lenet(batch: 64, training: true, model: model)),
+            BenchCase(label: "\(source) step b64", kind: .lenet(batch: 64, training: true, model: model))
         ]
     }
 }

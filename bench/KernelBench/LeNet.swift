@@ -75,8 +75,9 @@ final class LeNetKernels {
         var source = UnsafePointer(p2)
         for l in 0..<3 {
             let (k, n) = (Self.widths[l], Self.widths[l + 1])
-            gemm(.none, .transposed, m: batch, n: n, k: k, a: source, lda: k, b: weight(4 + 2 * l), ldb: k,
-                 c: linearZ[l], ldc: n, threads: threads)
+            gemm(
+                .none, .transposed, m: batch, n: n, k: k, a: source, lda: k, b: weight(4 + 2 * l), ldb: k,
+                c: linearZ[l], ldc: n, threads: threads)
             let f: Activation = l < 2 ? .relu : .identity
             addBiasAndActivate(weight(5 + 2 * l), to: linearZ[l], rows: batch, columns: n, activation: f, output: linearA[l])
             source = UnsafePointer(linearA[l])
@@ -93,11 +94,13 @@ final class LeNetKernels {
             let (k, n) = (Self.widths[l], Self.widths[l + 1])
             if l < 2 { activationBackward(.relu, x: linearZ[l], y: linearA[l], dy: dy, dx: dy, count: batch * n) }
             let input = l == 0 ? p2 : linearA[l - 1]
-            gemm(.transposed, .none, m: n, n: k, k: batch, a: dy, lda: n, b: input, ldb: k, beta: 1,
-                 c: gradients[4 + 2 * l], ldc: k, threads: threads)
+            gemm(
+                .transposed, .none, m: n, n: k, k: batch, a: dy, lda: n, b: input, ldb: k, beta: 1,
+                c: gradients[4 + 2 * l], ldc: k, threads: threads)
             sumRows(dy, rows: batch, columns: n, into: gradients[5 + 2 * l], accumulate: true)
-            gemm(.none, .none, m: batch, n: k, k: n, a: dy, lda: n, b: weight(4 + 2 * l), ldb: k, c: spare, ldc: k,
-                 threads: threads)
+            gemm(
+                .none, .none, m: batch, n: k, k: n, a: dy, lda: n, b: weight(4 + 2 * l), ldb: k, c: spare, ldc: k,
+                threads: threads)
             swap(&dy, &spare)
         }
         maxPool2dBackward(pool2, outputGradient: dy, indices: indices2, inputGradient: spare)

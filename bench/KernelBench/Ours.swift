@@ -10,8 +10,9 @@ enum Ours {
             var out = [Float](repeating: 0, count: m * n)
             return out.withUnsafeMutableBufferPointer { po in
                 bestTime(minSeconds: minSeconds, threadCPU: threads == 1) {
-                    gemm(.none, transposedB ? .transposed : .none, m: m, n: n, k: k, a: a, lda: k,
-                         b: b, ldb: transposedB ? k : n, c: po.baseAddress!, ldc: n, threads: threads)
+                    gemm(
+                        .none, transposedB ? .transposed : .none, m: m, n: n, k: k, a: a, lda: k,
+                        b: b, ldb: transposedB ? k : n, c: po.baseAddress!, ldc: n, threads: threads)
                 }
             }
         case .forward(let layers, let batch):
@@ -73,8 +74,9 @@ struct MLPForward {
                 let (fanIn, fanOut) = (layers[l], layers[l + 1])
                 let source = l == 0 ? input : activations[l - 1]
                 activations[l].withUnsafeMutableBufferPointer { y in
-                    gemm(.none, .transposed, m: batch, n: fanOut, k: fanIn, a: source, lda: fanIn,
-                         b: weights[l], ldb: fanIn, c: y.baseAddress!, ldc: fanOut, threads: threads)
+                    gemm(
+                        .none, .transposed, m: batch, n: fanOut, k: fanIn, a: source, lda: fanIn,
+                        b: weights[l], ldb: fanIn, c: y.baseAddress!, ldc: fanOut, threads: threads)
                     if l < weights.count - 1 {
                         addBiasAndActivate(
                             biases[l], to: y.baseAddress!, rows: batch, columns: fanOut, activation: .relu,

@@ -23,7 +23,10 @@ func measure(repeats: Int, rounds: Int = 7, _ body: () throws -> Void) rethrows 
 }
 
 let widths = [784, 256, 256, 10]
-let spec = try JSONValue(parsing: #"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#)
+let spec = try JSONValue(
+    parsing:
+        #"{"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}"#
+)
 var model = try Model(spec: spec, seed: 0)
 let weights = try (0..<3).map { try model.parameter("\($0 * 2).weight").value.scalars }
 let biases = try (0..<3).map { try model.parameter("\($0 * 2).bias").value.scalars }
@@ -36,7 +39,9 @@ func bareForward(_ x: [Float], batch: Int, buffers: inout [[Float]]) {
         input.withUnsafeBufferPointer { xp in
             weights[l].withUnsafeBufferPointer { wp in
                 buffers[l].withUnsafeMutableBufferPointer { yp in
-                    gemm(.none, .transposed, m: batch, n: n, k: k, a: xp.baseAddress!, lda: k, b: wp.baseAddress!, ldb: k, c: yp.baseAddress!, ldc: n)
+                    gemm(
+                        .none, .transposed, m: batch, n: n, k: k, a: xp.baseAddress!, lda: k, b: wp.baseAddress!, ldb: k,
+                        c: yp.baseAddress!, ldc: n)
                     biases[l].withUnsafeBufferPointer { addBias($0.baseAddress!, to: yp.baseAddress!, rows: batch, columns: n) }
                     if l < 2 { applyActivation(.relu, x: yp.baseAddress!, y: yp.baseAddress!, count: batch * n) }
                 }
@@ -61,6 +66,10 @@ for batch in [1, 64, 256] {
     print(column("forward batch \(batch)") + "      " + column(format(bare)) + column(format(ours)) + ratio(ours / bare))
     let labels = LossTarget.classes((0..<batch).map { $0 % 10 })
     var optimizer = Optimizer(.sgd(.init(learningRate: 0.01)))
-    let train = try measure(repeats: max(1, repeats / 3)) { try model.trainStep(input: input, target: labels, loss: .crossEntropy, optimizer: &optimizer) }
-    print(column("train step batch \(batch)") + "     " + column("—") + column(format(train)) + "(" + ratio(train / bare) + " a bare forward)")
+    let train = try measure(repeats: max(1, repeats / 3)) {
+        try model.trainStep(input: input, target: labels, loss: .crossEntropy, optimizer: &optimizer)
+    }
+    print(
+        column("train step batch \(batch)") + "     " + column("—") + column(format(train)) + "(" + ratio(train / bare) + " a bare forward)"
+    )
 }

@@ -1,4 +1,3 @@
-
 /// The ONNX dialect paramd writes.
 public enum ONNXExport {
     /// Opset 17: every operator paramd needs, and old enough that runtimes from 2022 on load it.
@@ -29,7 +28,9 @@ extension Model {
     public func onnx(graphName: String, metadata: [(String, String)] = []) throws -> [UInt8] {
         if let deferred = deferredParameterPaths.first { throw NeuralNetError.notMaterialized(path: deferred) }
         let sample: [ONNXMessages.Dimension] =
-            inputShape.map { $0.map { .size($0) } } ?? inputDemand?.sample.map { $0.map { $0 < 0 ? .symbol("features") : .size($0) } } ?? [.symbol("features")]
+            inputShape.map { $0.map { .size($0) } } ?? inputDemand?.sample.map { $0.map { $0 < 0 ? .symbol("features") : .size($0) } } ?? [
+                .symbol("features")
+            ]
         var graph = ONNXGraph(model: self)
         let result = try graph.add(root, path: "", input: ONNXGraph.Value(name: ONNXExport.inputName, sample: sample))
         graph.finish(output: result)

@@ -42,7 +42,10 @@ struct ONNXGraph {
     /// Renames the graph's last tensor to `output` (an `Identity` when no node produced one).
     mutating func finish(output: Value) {
         guard output.name != ONNXExport.inputName, let last = nodes.indices.last, nodes[last].outputs == [output.name] else {
-            nodes.append(Node(opType: "Identity", name: ONNXExport.outputName, inputs: [output.name], outputs: [ONNXExport.outputName], attributes: []))
+            nodes.append(
+                Node(
+                    opType: "Identity", name: ONNXExport.outputName, inputs: [output.name], outputs: [ONNXExport.outputName], attributes: []
+                ))
             return
         }
         nodes[last].outputs = [ONNXExport.outputName]

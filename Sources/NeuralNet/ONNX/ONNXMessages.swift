@@ -25,7 +25,8 @@ enum ONNXMessages {
     }
 
     /// `ModelProto` holding `graph`, with one opset import of the default domain.
-    static func model(irVersion: Int, opset: Int, producer: String, graph: ProtobufMessage, metadata: [(String, String)]) -> ProtobufMessage {
+    static func model(irVersion: Int, opset: Int, producer: String, graph: ProtobufMessage, metadata: [(String, String)]) -> ProtobufMessage
+    {
         var model = ProtobufMessage()
         model.append(1, int: irVersion)
         model.append(2, string: producer)

@@ -55,7 +55,7 @@ enum RouteScopes {
         route(.post, "/v1/models/{model}/backward"): .needs(.write),
         route(.post, "/v1/models/{model}/zero-grad"): .needs(.write),
         route(.post, "/v1/models/{model}/train"): .needs(.write),
-        route(.put, "/v1/models/{model}/state-dict"): .needs(.write),
+        route(.put, "/v1/models/{model}/state-dict"): .needs(.write)
     ]
 
     /// The access of a matched route; HEAD is GET's.

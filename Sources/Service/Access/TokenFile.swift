@@ -44,7 +44,11 @@ public enum TokenFile {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count == 2 else {
-                throw Invalid(line: number, reason: "expected a token and its scopes separated by a space (e.g. `sha256:<64 hex digits> read,infer`), found \(fields.count) fields")
+                throw Invalid(
+                    line: number,
+                    reason:
+                        "expected a token and its scopes separated by a space (e.g. `sha256:<64 hex digits> read,infer`), found \(fields.count) fields"
+                )
             }
             let token = try entry(String(fields[0]), scopes: try scopes(String(fields[1]), line: number), line: number)
             if let first = lines[token.digest] {

@@ -83,9 +83,12 @@ enum InferenceDatatype: String, CaseIterable, Sendable {
             }
             switch self {
             case .fp32: UnsafeMutableRawBufferPointer(target).copyMemory(from: bytes)
-            case .fp64: fill { Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
-            case .fp16: fill { Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))) }
-            case .bf16: fill { Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16) }
+            case .fp64:
+                fill { Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
+            case .fp16:
+                fill { Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))) }
+            case .bf16:
+                fill { Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) << 16) }
             case .uint8: fill { Float(bytes[$0]) }
             case .int8: fill { Float(Int8(bitPattern: bytes[$0])) }
             case .uint16: fill { Float(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }

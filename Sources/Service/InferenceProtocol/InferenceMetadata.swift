@@ -15,7 +15,7 @@ enum InferenceMetadata {
     static var server: JSONValue {
         .object([
             "name": .string(serverName), "version": .string(serverVersion),
-            "extensions": .array(extensions.map(JSONValue.string)),
+            "extensions": .array(extensions.map(JSONValue.string))
         ])
     }
 
@@ -25,13 +25,13 @@ enum InferenceMetadata {
         func tensor(_ name: String, _ shape: [Int], _ datatype: InferenceDatatype = .fp32) -> JSONValue {
             .object([
                 "name": .string(name), "datatype": .string(datatype.rawValue),
-                "shape": .array(shape.map { .number(Double($0)) }),
+                "shape": .array(shape.map { .number(Double($0)) })
             ])
         }
         return .object([
             "name": .string(name), "versions": .array([.string(String(version))]), "platform": .string(platform),
             "inputs": .array([tensor(InferenceSignature.inputName, signature.inputShape, signature.inputDatatype)]),
-            "outputs": .array([tensor(InferenceSignature.outputName, signature.outputShape)]),
+            "outputs": .array([tensor(InferenceSignature.outputName, signature.outputShape)])
         ])
     }
 }

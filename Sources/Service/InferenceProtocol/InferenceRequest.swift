@@ -27,7 +27,9 @@ struct InferenceRequest: ForwardInputs {
         let framing = try InferenceBodyFraming(bodyLength: body.count, headerValue: headerLength)
         let header = framing.hasBinaryPart ? Array(body[..<framing.jsonLength]) : body
         var reader = try JSONReader(header)
-        guard try reader.peekKind() == .object else { throw InferenceProtocolError.wrongType(path: "the request", expected: "a JSON object") }
+        guard try reader.peekKind() == .object else {
+            throw InferenceProtocolError.wrongType(path: "the request", expected: "a JSON object")
+        }
         try reader.beginObject()
         var tensors: [InferenceTensorDescription]?
         var outputs: [OutputRequest] = []
@@ -118,9 +120,10 @@ private struct OutputRequest {
     init(_ value: JSONValue, path: String) throws(InferenceProtocolError) {
         let members = try InferenceRequest.object(value, at: path)
         name = try InferenceRequest.string(members["name"], at: "\(path).name")
-        let parameters = try members["parameters"].map { value throws(InferenceProtocolError) in
-            try InferenceRequest.object(value, at: "\(path).parameters")
-        } ?? [:]
+        let parameters =
+            try members["parameters"].map { value throws(InferenceProtocolError) in
+                try InferenceRequest.object(value, at: "\(path).parameters")
+            } ?? [:]
         if parameters["classification"] != nil { throw .unsupportedParameter(path: "\(path).parameters.classification") }
         binary = try InferenceRequest.bool(parameters["binary_data"], at: "\(path).parameters.binary_data")
     }

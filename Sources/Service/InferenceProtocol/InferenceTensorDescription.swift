@@ -79,7 +79,9 @@ struct InferenceTensorDescription {
         guard let name else { throw .missingMember(path: "\(path).name") }
         guard name == InferenceSignature.inputName else { throw .unknownInput(name: name) }
         guard let datatype else { throw .missingMember(path: "\(path).datatype") }
-        guard let known = InferenceDatatype(rawValue: datatype) else { throw .unknownDatatype(path: "\(path).datatype", datatype: datatype) }
+        guard let known = InferenceDatatype(rawValue: datatype) else {
+            throw .unknownDatatype(path: "\(path).datatype", datatype: datatype)
+        }
         guard known.isConvertible else { throw .unsupportedDatatype(path: "\(path).datatype", datatype: datatype) }
         guard let shape else { throw .missingMember(path: "\(path).shape") }
         guard Tensor.elementCount(shape) != nil else { throw .shapeOverflow(path: "\(path).shape", shape: shape) }

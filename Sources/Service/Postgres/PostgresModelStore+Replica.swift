@@ -32,6 +32,7 @@ extension PostgresModelStore: ReplicatedStore {
     func follow(
         onCommit: @escaping @Sendable (String, Int) -> Void, onReconnect: @escaping @Sendable () -> Void
     ) -> ReplicaFollower {
-        ReplicaFollower(url: url, password: password, channel: PostgresSchema.channel, health: health, onCommit: onCommit, onReconnect: onReconnect)
+        ReplicaFollower(
+            url: url, password: password, channel: PostgresSchema.channel, health: health, onCommit: onCommit, onReconnect: onReconnect)
     }
 }

@@ -61,7 +61,7 @@ extension PostgresModelStore {
         for (ordinal, tensor) in model.tensors.enumerated() {
             let row: [PostgresValue] = [
                 .int64(id), .text(tensor.path), .int64(Int64(ordinal)), .text(shapeLiteral(tensor.shape)), version,
-                .float32s(tensor.values),
+                .float32s(tensor.values)
             ]
             try connection.execute(
                 "INSERT INTO paramd_tensors (model_id, path, ordinal, shape, version, data) VALUES ($1, $2, $3, $4::bigint[], $5, $6)", row)
@@ -93,14 +93,15 @@ extension PostgresModelStore {
                     VALUES ($1, $2, (SELECT coalesce(max(ordinal) + 1, 0) FROM paramd_tensors WHERE model_id = $1), $3::bigint[], $4, $5)
                     ON CONFLICT (model_id, path) DO UPDATE SET shape = excluded.shape, version = excluded.version, data = excluded.data
                     """,
-                    Self.values(.int64(id), .text(update.path), .text(shapeLiteral(update.shape)), version, .float32s(Array(update.elements))))
+                    Self.values(
+                        .int64(id), .text(update.path), .text(shapeLiteral(update.shape)), version, .float32s(Array(update.elements))))
                 continue
             }
             let start = update.elements.startIndex * 4 + 1
             let end = update.elements.endIndex * 4
             let run: [PostgresValue] = [
                 .int64(id), .text(update.path), .float32s(Array(update.elements)), .text(String(start)), version,
-                .text(shapeLiteral(update.shape)), .int64(Int64(end)),
+                .text(shapeLiteral(update.shape)), .int64(Int64(end))
             ]
             let changed = try connection.execute(
                 """

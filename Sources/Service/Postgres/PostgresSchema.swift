@@ -16,30 +16,30 @@ enum PostgresSchema {
     /// In order, each a list of statements; never edit one that has shipped, add the next.
     static let migrations: [[String]] = [
         [
-        """
-        CREATE TABLE paramd_models (
-            id bigserial PRIMARY KEY,
-            name text NOT NULL UNIQUE,
-            version bigint NOT NULL CHECK (version >= 1),
-            document text NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now()
-        )
-        """,
-        """
-        CREATE TABLE paramd_tensors (
-            model_id bigint NOT NULL REFERENCES paramd_models (id) ON DELETE CASCADE,
-            path text NOT NULL,
-            ordinal integer NOT NULL,
-            shape bigint[] NOT NULL,
-            version bigint NOT NULL,
-            data bytea NOT NULL,
-            PRIMARY KEY (model_id, path)
-        )
-        """,
-        "CREATE INDEX paramd_tensors_by_version ON paramd_tensors (model_id, version)",
-        // Float32 data does not compress: store it out of line as is, which also lets a partial
-        // update rewrite it without a decompress/compress round.
-        "ALTER TABLE paramd_tensors ALTER COLUMN data SET STORAGE EXTERNAL",
+            """
+            CREATE TABLE paramd_models (
+                id bigserial PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                version bigint NOT NULL CHECK (version >= 1),
+                document text NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE paramd_tensors (
+                model_id bigint NOT NULL REFERENCES paramd_models (id) ON DELETE CASCADE,
+                path text NOT NULL,
+                ordinal integer NOT NULL,
+                shape bigint[] NOT NULL,
+                version bigint NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (model_id, path)
+            )
+            """,
+            "CREATE INDEX paramd_tensors_by_version ON paramd_tensors (model_id, version)",
+            // Float32 data does not compress: store it out of line as is, which also lets a partial
+            // update rewrite it without a decompress/compress round.
+            "ALTER TABLE paramd_tensors ALTER COLUMN data SET STORAGE EXTERNAL"
         ]
     ]
 
@@ -54,7 +54,8 @@ enum PostgresSchema {
             let applied = Int(try connection.execute("SELECT coalesce(max(version), 0)::int8 FROM paramd_migrations").int64(0, 0))
             guard applied <= migrations.count else {
                 throw PostgresError.unexpectedResult(
-                    "the database's paramd schema is at version \(applied), newer than this paramd knows (\(migrations.count)): upgrade paramd")
+                    "the database's paramd schema is at version \(applied), newer than this paramd knows (\(migrations.count)): upgrade paramd"
+                )
             }
             for version in (applied + 1)..<(migrations.count + 1) {
                 for statement in migrations[version - 1] { try connection.execute(statement) }

@@ -22,7 +22,10 @@ extension CommitLog {
                 guard record.value.version > model.version else { continue }
                 guard record.value.expectedVersion == model.version else {
                     throw .damagedModel(
-                        model.name, .invalidLogRecord("a record takes version \(record.value.expectedVersion) to \(record.value.version), but the model is at \(model.version)"))
+                        model.name,
+                        .invalidLogRecord(
+                            "a record takes version \(record.value.expectedVersion) to \(record.value.version), but the model is at \(model.version)"
+                        ))
                 }
                 do throws(StorageDamage) {
                     try model.apply(record.value)
@@ -89,7 +92,8 @@ extension PersistedModel {
                 continue
             }
             guard let index, tensors[index].shape == run.shape else {
-                throw .invalidLogRecord("version \(record.version) changes part of \(run.path), which is not stored with shape \(run.shape)")
+                throw .invalidLogRecord(
+                    "version \(record.version) changes part of \(run.path), which is not stored with shape \(run.shape)")
             }
             tensors[index].values.replaceSubrange(run.offset..<run.offset + run.values.count, with: run.values)
         }

@@ -59,7 +59,9 @@ struct CommitLog: Sendable {
             for part in parts {
                 let descriptor = self.descriptor
                 let path = self.path
-                try part.withBytes { (buffer) throws(StorageError) in try SystemCalls.writeExactly(descriptor, buffer, at: offset, path: path) }
+                try part.withBytes { (buffer) throws(StorageError) in
+                    try SystemCalls.writeExactly(descriptor, buffer, at: offset, path: path)
+                }
                 offset += part.byteCount
             }
             StorageCrashPoint.reach(.appendWritten)

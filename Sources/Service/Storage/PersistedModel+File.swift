@@ -52,7 +52,7 @@ extension PersistedModel {
         let metadata = [
             "format": "pt", "paramd.format": Self.formatVersion, "paramd.name": name,
             "paramd.version": String(version), "paramd.document": document.jsonString,
-            Self.checksumKey: "00000000",
+            Self.checksumKey: "00000000"
         ]
         let file = SafeTensorsFile(tensors: tensors, metadata: metadata)
         var header: [UInt8]

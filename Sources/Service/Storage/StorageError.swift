@@ -77,7 +77,8 @@ extension StorageError: CustomStringConvertible {
         case .directoryInUse(let path):
             return "the data directory \(path) is in use by another process"
         case .newerFormat(let path, let found, let supported):
-            return "the data directory \(path) has format \(found), written by a newer paramd; this one reads formats up to \(supported): run the newer paramd, or point --data-dir elsewhere"
+            return
+                "the data directory \(path) has format \(found), written by a newer paramd; this one reads formats up to \(supported): run the newer paramd, or point --data-dir elsewhere"
         case .unreadableFormat(let path):
             return "\(path) is not a paramd format file; this directory was not written by paramd"
         case .diskFull(let path):

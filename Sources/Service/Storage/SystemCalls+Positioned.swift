@@ -25,7 +25,9 @@ extension SystemCalls {
 
     /// Fills `buffer` from `offset`; a file that ends first is `.ioFailure(EIO)` (the caller
     /// checked the size, so a short file changed under it).
-    static func readExactly(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String) throws(StorageError) {
+    static func readExactly(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String)
+        throws(StorageError)
+    {
         var filled = 0
         while filled < buffer.count {
             let count = retrying { pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled)) }

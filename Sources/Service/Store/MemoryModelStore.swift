@@ -70,7 +70,8 @@ public final class MemoryModelStore: ModelStore {
     }
 
     public func apply(_ change: ModelChange) async throws(ModelStoreError) {
-        if case .delete = change {} else {
+        if case .delete = change {
+        } else {
             let delay = state.withLock { $0.saveDelay }
             if delay > .zero { try? await Task.sleep(for: delay) }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -21,12 +21,14 @@ func testRouter() -> Router {
     }
     router.get("/stream") { request in
         let count = Int(request.queryValue("n") ?? "") ?? 3
-        return HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
-            for step in 0..<count {
-                try await writer.write("{\"step\":\(step)}\n")
-                try await Task.sleep(for: .milliseconds(5))
-            }
-        })
+        return HTTPResponse(
+            headers: ["Content-Type": "application/x-ndjson"],
+            body: .stream { writer in
+                for step in 0..<count {
+                    try await writer.write("{\"step\":\(step)}\n")
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            })
     }
     router.get("/trailer-count") { request in .text("\(request.trailers.count)") }
     router.inPlace(.get, "/immediate/{name}") { request in
@@ -34,9 +36,11 @@ func testRouter() -> Router {
     }
     router.inPlace(.post, "/immediate-echo") { request in HTTPResponse(contentType: "application/octet-stream", body: request.body) }
     router.inPlace(.get, "/immediate-stream") { _ in
-        HTTPResponse(headers: ["Content-Type": "application/x-ndjson"], body: .stream { writer in
-            for step in 0..<3 { try await writer.write("{\"step\":\(step)}\n") }
-        })
+        HTTPResponse(
+            headers: ["Content-Type": "application/x-ndjson"],
+            body: .stream { writer in
+                for step in 0..<3 { try await writer.write("{\"step\":\(step)}\n") }
+            })
     }
     router.inPlace(.get, "/immediate-throws") { _ in throw HTTPServerError.connectionClosed }
     return router
