@@ -47,12 +47,12 @@ struct GroupCommitTests {
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
         harness.store.holdSaves()
         async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
-        try await waitUntil { harness.store.heldSaveCount == 1 }  // the first is applied and saving
+        try await waitHoldingSaves(harness) { harness.store.heldSaveCount == 1 }  // the first is applied and saving
         // Both queue behind the first save; version 1 is stale by the time they apply.
         async let stale = harness.send(
             .patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#, headers: ["If-Match": "\"1\""])
         async let fresh = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "add", "value": 10}"#)
-        try await waitUntil { await harness.queuedWrites("m") == 2 }
+        try await waitHoldingSaves(harness) { await harness.queuedWrites("m") == 2 }
         harness.store.releaseSaves()
         #expect(try await first.status == 200)
         #expect(try await stale.status == 412)
@@ -85,15 +85,26 @@ struct GroupCommitTests {
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
         harness.store.holdSaves()
         async let first = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 1}"#)
-        try await waitUntil { harness.store.heldSaveCount == 1 }  // the first is saving
+        try await waitHoldingSaves(harness) { harness.store.heldSaveCount == 1 }  // the first is saving
         async let deleted = harness.send(.delete, "/v1/models/m")
-        try await waitUntil { await harness.queuedWrites("m") == 1 }  // the delete waits for that save
+        try await waitHoldingSaves(harness) { await harness.queuedWrites("m") == 1 }  // the delete waits for that save
         async let late = harness.send(.patch, "/v1/models/m/parameters/weight", json: #"{"op": "fill", "value": 2}"#)
-        try await waitUntil { await harness.queuedWrites("m") == 2 }  // the late write queues behind both
+        try await waitHoldingSaves(harness) { await harness.queuedWrites("m") == 2 }  // the late write queues behind both
         harness.store.releaseSaves()
         #expect(try await first.status == 200)
         #expect(try await deleted.status == 204)
         #expect(try await late.status == 404)
         #expect(harness.store.stored("m") == nil)
+    }
+
+    /// Waits for `condition` while the store holds saves; if it never holds, lets the saves go
+    /// before failing, so the requests awaiting them end and the test fails instead of hanging.
+    private func waitHoldingSaves(_ harness: ServiceHarness, _ condition: () async throws -> Bool) async throws {
+        do {
+            try await waitUntil(condition)
+        } catch {
+            harness.store.releaseSaves()
+            throw error
+        }
     }
 }
