@@ -14,15 +14,16 @@ if ! command -v shellcheck >/dev/null; then
         || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
 fi
 
-hadolint Dockerfile
-echo "hadolint: Dockerfile clean"
+hadolint Dockerfile deploy/images/*.Dockerfile
+echo "hadolint: Dockerfile deploy/images/*.Dockerfile clean"
 swift package dump-package | python3 deploy/check_dockerfile_copies.py
 manifests=(deploy/kubernetes/*.yaml)
 kubernetes-validate --strict --quiet "${manifests[@]}"
 echo "kubernetes-validate: ${manifests[*]} valid"
-docker-compose -f deploy/compose.yaml config --quiet
-PARAMD_SMOKE_PORT=8080 PARAMD_SMOKE_TOKEN_FILE=/dev/null \
-    docker-compose -f deploy/compose.yaml -f deploy/compose.smoke.yaml config --quiet
+docker-compose -f deploy/compose.yaml config --quiet && docker-compose -f deploy/compose.yaml --profile replicas config --quiet
+PARAMD_SMOKE_PORT=8080 PARAMD_SMOKE_TOKEN_FILE=/dev/null PARAMD_SMOKE_PG_PORT=5432 PARAMD_SMOKE_PG_PASSWORD_FILE=/dev/null \
+    PARAMD_SMOKE_PORT_1=8081 PARAMD_SMOKE_PORT_2=8082 PARAMD_SMOKE_PORT_3=8083 PARAMD_SMOKE_NGINX_CONF=/dev/null \
+    docker-compose -f deploy/compose.yaml -f deploy/compose.smoke.yaml --profile replicas config --quiet
 echo "compose config: deploy/compose.yaml valid (alone and with compose.smoke.yaml)"
-shellcheck -x deploy/*.sh
+shellcheck -x deploy/*.sh deploy/images/*.sh
 echo "shellcheck: deploy/*.sh clean"
