@@ -75,7 +75,11 @@ dockerd_ensure
 
 step "base image (debootstrap, docker import)"
 base=paramd-base:bookworm
-if docker image inspect "$base" >/dev/null 2>&1; then echo "$base: present"; else deploy/base-image.sh "$base"; fi
+# The import's comment names the packages it was made with: a base older than base-image.sh's
+# list (libpq5 came with the PostgreSQL store) is made again.
+packages=$(sed -n 's/^packages=//p' deploy/base-image.sh)
+if docker image inspect -f '{{.Comment}}' "$base" 2>/dev/null | grep -qF "+ $packages"; then echo "$base: present"
+else deploy/base-image.sh "$base"; fi
 
 step "paramd release binary (host toolchain)"
 swift build -c release --product paramd --static-swift-stdlib 2>&1 | tail -1
