@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Lints the deployment files, in seconds and without a Docker daemon (.ci/run runs it):
-# hadolint on the Dockerfile (and that its compile stage copies every target folder of
-# Package.swift), kubernetes-validate --strict on deploy/kubernetes/*.yaml (the
-# Kubernetes API's own schemas: types and unknown fields), Compose v2's `config` on
-# deploy/compose.yaml alone and with the smoke test's override, and shellcheck on deploy/*.sh.
+# hadolint on the Dockerfile and deploy/images/*.Dockerfile (and that the Dockerfile's compile
+# stage copies every target folder of Package.swift), kubernetes-validate --strict on
+# deploy/kubernetes/*.yaml (the Kubernetes API's own schemas: types and unknown fields),
+# Compose v2's `config` on deploy/compose.yaml alone, with its replicas profile and with the
+# smoke test's override, and shellcheck on deploy/*.sh and deploy/images/*.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
