@@ -93,8 +93,10 @@ def write(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     server = Server(args.url, args.token_file)
-    values = server.json(BIAS)["value"]
-    version = server.json(f"/v1/models/{MODEL}")["version"]
+    # A replica that was not the one acknowledging answers after it caught up with the store.
+    query = "?consistent=true" if args.consistent else ""
+    values = server.json(BIAS + query)["value"]
+    version = server.json(f"/v1/models/{MODEL}{query}")["version"]
     acknowledged = [tuple(int(field) for field in line.split()) for line in Path(args.ledger).read_text().splitlines()]
     lost = [(index, value) for index, value, _ in acknowledged if values[index] != value]
     newest = max((acked_version for _, _, acked_version in acknowledged), default=0)
@@ -130,6 +132,7 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--count", type=int, default=1024, help="writes in all, and the bias's length")
     parser.add_argument("--deadline", type=float, default=120, help="seconds before the writers stop")
+    parser.add_argument("--consistent", action="store_true", help="verify: read with ?consistent=true (replicas)")
     parser.add_argument("--listing-before", help="a GET /v1/models answer saved before the kill")
     args = parser.parse_args()
     return write(args) if args.command == "write" else verify(args)

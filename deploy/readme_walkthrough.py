@@ -2,7 +2,7 @@
 prints what the README shows: the walkthrough a user follows, sent to a deployed server.
 
     python3 deploy/readme_walkthrough.py --url http://127.0.0.1:PORT [--token-file FILE]
-    python3 deploy/readme_walkthrough.py --url URL_A --url URL_B --url URL_C --consistent
+    python3 deploy/readme_walkthrough.py --url URL_A --url URL_B --url URL_C --consistent [--balancer URL]
 
 Several --url send the examples round-robin, one replica after the other; --consistent adds
 `consistent=true` to every model URL, so a replica catches up with the write the previous one
@@ -11,7 +11,9 @@ the replica that computed them (they are not stored), so once a model had a back
 later examples go to that replica, as a sticky session would send them. A model with dropout
 stays on the replica that created it: its masks continue the seeded stream that created the
 weights, a stream only that process has (another replica, like a restarted server, starts it
-again from the seed), so the README's train-mode outputs are that process's.
+again from the seed), so the README's train-mode outputs are that process's. --balancer (a load
+balancer in front of the replicas) takes its turn in the round robin, except for the examples of
+such a model: those go to a replica the walkthrough knows.
 
 An example is a ```sh block holding one curl command followed by a ```json or ```text block
 (the pairs Tests/EndToEndTests/ReadmeExamplesTests.swift replays against a fresh binary). JSON
@@ -85,11 +87,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, action="append", help="the server, e.g. http://127.0.0.1:8080; repeat for round-robin")
     parser.add_argument("--consistent", action="store_true", help="read-your-writes on every model URL (?consistent=true)")
+    parser.add_argument("--balancer", help="a load balancer in front of the --url replicas, in the round robin for unpinned models")
     parser.add_argument("--token-file", help="sent as a bearer token with every request")
     parser.add_argument("--max-time", type=int, default=60, help="seconds per curl command")
     args = parser.parse_args()
 
-    addresses = [url.removeprefix("http://").rstrip("/") for url in args.url]
+    replicas = [url.removeprefix("http://").rstrip("/") for url in args.url]
+    addresses = replicas + ([args.balancer.removeprefix("http://").rstrip("/")] if args.balancer else [])
+    balanced = 0
     curl = f"curl -s --max-time {args.max_time} "
     if args.token_file:
         token = Path(args.token_file).read_text().split("\n")[0].strip()
@@ -108,11 +113,14 @@ def main() -> int:
                 address = pinned[model.group(1)]
             else:
                 address = addresses[(number - 1) % len(addresses)]
-            if model and re.search(r"/(backward|train)\b", command):
-                pinned[model.group(1)] = address
+            pins = model.group(1) if model and re.search(r"/(backward|train)\b", command) else None
             created = CREATED_WITH_DROPOUT.search(command)
-            if created:
-                pinned[created.group(1)] = address
+            pins = created.group(1) if created else pins
+            if pins and address not in replicas:  # the balancer cannot promise the same replica next time
+                address = replicas[number % len(replicas)]
+            if pins:
+                pinned[pins] = address
+            balanced += address not in replicas
             sent = command.replace("localhost:8080", address).replace("curl -s ", curl)
             run = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=scratch, capture_output=True, text=True,
                                  timeout=2 * args.max_time + 10)
@@ -121,7 +129,8 @@ def main() -> int:
                 print(f"walkthrough: example {number} differs\n  $ {command}\n  expected: {expected}\n  got:      {actual}"
                       f"\n  curl exit {run.returncode} {run.stderr.strip()}", file=sys.stderr)
                 return 1
-    print(f"walkthrough: {len(found)} README curl examples gave the output shown")
+    through = f" ({balanced} through the balancer)" if args.balancer else ""
+    print(f"walkthrough: {len(found)} README curl examples gave the output shown{through}")
     return 0
 
 
