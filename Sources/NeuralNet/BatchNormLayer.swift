@@ -1,4 +1,5 @@
 import JSON
+import Kernels
 
 /// `nn.BatchNorm1d` (input `(N, C)` or `(N, C, L)`) and `nn.BatchNorm2d` (`(N, C, H, W)`):
 /// per channel, `y = (x − mean) / √(var + eps) · weight + bias`.
@@ -112,21 +113,13 @@ struct BatchNormLayer: Layer {
                 )
             }
             x.withUnsafeScalars { p in
+                guard let p = p.baseAddress else { return }
                 for ch in 0..<c {
                     var sum = 0.0
-                    for b in 0..<n {
-                        let row = p.baseAddress! + (b * c + ch) * spatial
-                        for s in 0..<spatial { sum += Double(row[s]) }
-                    }
+                    for b in 0..<n { sum += sumAsDouble(p + (b * c + ch) * spatial, count: spatial) }
                     let m = sum / Double(count)
                     var squares = 0.0
-                    for b in 0..<n {
-                        let row = p.baseAddress! + (b * c + ch) * spatial
-                        for s in 0..<spatial {
-                            let d = Double(row[s]) - m
-                            squares += d * d
-                        }
-                    }
+                    for b in 0..<n { squares += sumOfSquaredDeviations(p + (b * c + ch) * spatial, count: spatial, from: m) }
                     mean[ch] = m
                     variance[ch] = squares / Double(count)
                 }
@@ -145,17 +138,13 @@ struct BatchNormLayer: Layer {
         var y = x
         normalized.withUnsafeMutableScalars { xh in
             y.withUnsafeMutableScalars { yp in
+                guard let xh = xh.baseAddress, let yp = yp.baseAddress else { return }
                 for batch in 0..<n {
                     for ch in 0..<c {
                         let base = (batch * c + ch) * spatial
-                        let (m, r) = (mean[ch], inverseStd[ch])
-                        let scale = w.map { $0[ch] } ?? 1
-                        let shift = b.map { $0[ch] } ?? 0
-                        for s in base..<(base + spatial) {
-                            let h = Float((Double(xh[s]) - m) * r)
-                            xh[s] = h
-                            yp[s] = h * scale + shift
-                        }
+                        normalize(
+                            xh + base, into: yp + base, count: spatial, mean: mean[ch], inverseStd: inverseStd[ch],
+                            scale: w.map { $0[ch] } ?? 1, shift: b.map { $0[ch] } ?? 0)
                     }
                 }
             }
@@ -195,13 +184,13 @@ struct BatchNormLayer: Layer {
         var sumDyXhat = [Double](repeating: 0, count: c)
         dy.withUnsafeScalars { d in
             record.normalized.withUnsafeScalars { xh in
+                guard let d = d.baseAddress, let xh = xh.baseAddress else { return }
                 for batch in 0..<n {
                     for ch in 0..<c {
                         let base = (batch * c + ch) * spatial
-                        for s in base..<(base + spatial) {
-                            sumDy[ch] += Double(d[s])
-                            sumDyXhat[ch] += Double(d[s]) * Double(xh[s])
-                        }
+                        let (sum, dot) = sumAndDotAsDouble(d + base, xh + base, count: spatial)
+                        sumDy[ch] += sum
+                        sumDyXhat[ch] += dot
                     }
                 }
             }
@@ -222,14 +211,14 @@ struct BatchNormLayer: Layer {
         var dx = dy
         dx.withUnsafeMutableScalars { d in
             record.normalized.withUnsafeScalars { xh in
+                guard let d = d.baseAddress, let xh = xh.baseAddress else { return }
                 for batch in 0..<n {
                     for ch in 0..<c {
-                        let k = Double(w.map { $0[ch] } ?? 1) * record.inverseStd[ch] / count
-                        let (meanDy, meanDyXhat) = (sumDy[ch], sumDyXhat[ch])
                         let base = (batch * c + ch) * spatial
-                        for s in base..<(base + spatial) {
-                            d[s] = Float(k * (count * Double(d[s]) - meanDy - Double(xh[s]) * meanDyXhat))
-                        }
+                        normalizationInputGradient(
+                            d + base, normalized: xh + base, count: spatial,
+                            k: Double(w.map { $0[ch] } ?? 1) * record.inverseStd[ch] / count,
+                            total: count, sumG: sumDy[ch], sumGXhat: sumDyXhat[ch])
                     }
                 }
             }

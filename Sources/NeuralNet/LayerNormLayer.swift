@@ -1,4 +1,5 @@
 import JSON
+import Kernels
 
 /// `nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True, bias=True)`: each
 /// sample's last `normalized_shape.count` dimensions are normalized by their own mean and
@@ -95,22 +96,15 @@ struct LayerNormLayer: Layer {
         var y = x
         normalized.withUnsafeMutableScalars { xh in
             y.withUnsafeMutableScalars { yp in
+                guard let xh = xh.baseAddress, let yp = yp.baseAddress else { return }
                 for r in 0..<rows {
-                    let base = r * width
-                    var sum = 0.0
-                    for i in base..<(base + width) { sum += Double(xh[i]) }
-                    let mean = sum / Double(width)
-                    var squares = 0.0
-                    for i in base..<(base + width) {
-                        let d = Double(xh[i]) - mean
-                        squares += d * d
-                    }
+                    let row = xh + r * width
+                    let mean = sumAsDouble(row, count: width) / Double(width)
+                    let squares = sumOfSquaredDeviations(row, count: width, from: mean)
                     let rstd = 1 / (squares / Double(width) + eps).squareRoot()
                     inverseStd[r] = rstd
-                    for i in 0..<width {
-                        let h = Float((Double(xh[base + i]) - mean) * rstd)
-                        xh[base + i] = h
-                        yp[base + i] = h * (w?[i] ?? 1) + (b?[i] ?? 0)
+                    withOptionalPointers(w, b) { scales, shifts in
+                        normalize(row, into: yp + r * width, count: width, mean: mean, inverseStd: rstd, scales: scales, shifts: shifts)
                     }
                 }
             }
@@ -131,24 +125,22 @@ struct LayerNormLayer: Layer {
         var dx = needsInput ? dy : Tensor(zeros: [0])
         dy.withUnsafeScalars { d in
             record.normalized.withUnsafeScalars { xh in
+                guard let d = d.baseAddress, let xh = xh.baseAddress else { return }
                 for r in 0..<rows {
                     let base = r * width
-                    var sumG = 0.0
-                    var sumGXhat = 0.0
                     for i in 0..<width {
                         let g = Double(d[base + i])
                         dw[i] += g * Double(xh[base + i])
                         db[i] += g
-                        let scaled = g * Double(w?[i] ?? 1)
-                        sumG += scaled
-                        sumGXhat += scaled * Double(xh[base + i])
                     }
                     guard needsInput else { continue }
-                    let k = record.inverseStd[r] / Double(width)
-                    dx.withUnsafeMutableScalars { out in
-                        for i in 0..<width {
-                            let scaled = Double(d[base + i]) * Double(w?[i] ?? 1)
-                            out[base + i] = Float(k * (Double(width) * scaled - sumG - Double(xh[base + i]) * sumGXhat))
+                    withOptionalPointers(w, nil) { scales, _ in
+                        let (sumG, sumGXhat) = sumAndDotAsDouble(d + base, xh + base, count: width, scales: scales)
+                        dx.withUnsafeMutableScalars { out in
+                            guard let out = out.baseAddress else { return }
+                            normalizationInputGradient(
+                                out + base, normalized: xh + base, count: width, k: record.inverseStd[r] / Double(width),
+                                total: Double(width), sumG: sumG, sumGXhat: sumGXhat, scales: scales)
                         }
                     }
                 }
