@@ -92,6 +92,23 @@ def bn2d():
     return "bn2d", spec, 9, net, ("floats", [6, 3, 4, 4]), "cross_entropy"
 
 
+def cnn_bn():
+    """A small CNN with batch norm and dropout: conv, batch_norm2d, relu, average pool, dropout,
+    linear (average pooling: a max pool's ties in float32 would pick other inputs than float64).
+    Three Adam steps through conv and batch norm put PyTorch's own float32 run near the 1e-4
+    bound the parity test holds both to (seeds 11 and 12 fall just outside it for PyTorch, never
+    for paramd); seed 13 keeps the reference itself within the bound."""
+    spec = {"type": "sequential", "layers": [
+        {"type": "conv2d", "in_channels": 2, "out_channels": 4, "kernel_size": 3, "padding": 1},
+        {"type": "batch_norm2d", "num_features": 4}, {"type": "relu"}, {"type": "avg_pool2d", "kernel_size": 2},
+        {"type": "dropout", "p": 0.25}, {"type": "flatten"}, {"type": "linear", "in": 36, "out": 3}]}
+    torch.manual_seed(13)
+    net = nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2), ParamdDropout(0.25),
+        nn.Flatten(), nn.Linear(36, 3))
+    return "cnn_bn", spec, 13, net, ("floats", [8, 2, 6, 6]), "cross_entropy"
+
+
 def residual_ln():
     spec = {"type": "sequential", "layers": [
         {"type": "linear", "in": 8, "out": 16},
@@ -200,7 +217,7 @@ def initializers():
 def main():
     os.makedirs(OUT, exist_ok=True)
     initializers()
-    for make in (bn_mlp, bn_sequence, bn2d, residual_ln, embedding_net):
+    for make in (bn_mlp, bn_sequence, bn2d, cnn_bn, residual_ln, embedding_net):
         name, spec, seed, net, input_kind, kind = make()
         creation_rng = torch.get_rng_state()
         initial = {k: v.clone() for k, v in net.state_dict().items()}

@@ -12,7 +12,7 @@ import Testing
 /// after Adam, whose division by √v magnifies rounding; ParityTests says why), a bound that
 /// PyTorch's own float32 run is checked to meet too, so the bound is not loose for paramd alone.
 struct LayerParityTests {
-    static let networks = ["bn_mlp", "bn_sequence", "bn2d", "residual_ln", "embedding"]
+    static let networks = ["bn_mlp", "bn_sequence", "bn2d", "cnn_bn", "residual_ln", "embedding"]
 
     static func load(_ name: String) throws -> [String: JSONValue] { try loadJSON(name) }
 
