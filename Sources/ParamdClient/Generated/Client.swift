@@ -766,11 +766,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -995,11 +990,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -1285,11 +1275,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 try converter.setQueryItemAsURI(
                     in: &request,
                     style: .form,
@@ -1558,11 +1543,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setQueryItemAsURI(
                     in: &request,
@@ -1839,11 +1819,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -2232,11 +2207,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -2638,11 +2608,6 @@ public struct Client: APIProtocol {
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
                     name: "If-Match",
                     value: input.headers.ifMatch
                 )
@@ -3040,11 +3005,6 @@ public struct Client: APIProtocol {
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
                     name: "Tensor-Shape",
                     value: input.headers.tensorShape
                 )
@@ -3427,11 +3387,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -3784,11 +3739,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -3998,11 +3948,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -4402,11 +4347,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 try converter.setQueryItemAsURI(
                     in: &request,
                     style: .form,
@@ -4674,11 +4614,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setQueryItemAsURI(
                     in: &request,
@@ -4960,11 +4895,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -5404,11 +5334,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -5677,11 +5602,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -6112,11 +6032,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
@@ -6765,11 +6680,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -6997,11 +6907,6 @@ public struct Client: APIProtocol {
                     name: "consistent",
                     value: input.query.consistent
                 )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
-                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -7227,11 +7132,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
@@ -7459,11 +7359,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
@@ -7706,11 +7601,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,
@@ -8021,11 +7911,6 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "consistent",
                     value: input.query.consistent
-                )
-                try converter.setHeaderFieldAsURI(
-                    in: &request.headerFields,
-                    name: "Paramd-Min-Version",
-                    value: input.headers.paramdMinVersion
                 )
                 try converter.setHeaderFieldAsURI(
                     in: &request.headerFields,

@@ -18,14 +18,10 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
-        /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+        /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
         ///
         /// - Remark: Generated from `#/components/parameters/Consistent`.
         public typealias Consistent = Swift.Bool
-        /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-        ///
-        /// - Remark: Generated from `#/components/parameters/MinVersion`.
-        public typealias MinVersion = Swift.Int
         /// Model name: letters, digits, ".", "_", "-"; at most 64; not starting with ".".
         ///
         /// - Remark: Generated from `#/components/parameters/Model`.

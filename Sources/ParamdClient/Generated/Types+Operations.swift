@@ -978,14 +978,14 @@ public enum Operations {
             public var path: Operations.DescribeModel.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -993,21 +993,12 @@ public enum Operations {
             public var query: Operations.DescribeModel.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DescribeModel.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -1300,14 +1291,14 @@ public enum Operations {
             public var path: Operations.DeleteModel.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -1315,10 +1306,6 @@ public enum Operations {
             public var query: Operations.DeleteModel.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/DELETE/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -1329,15 +1316,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeleteModel.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -1657,7 +1641,7 @@ public enum Operations {
             public var path: Operations.ListParameters.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
@@ -1687,7 +1671,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///   - prefix: A module path (`0`, `0.block 1`): only parameters under it, named as in the whole model.
                 ///   - values: Include every value (`true`) or only names and shapes (`false`, the default).
                 ///   - kind: `parameters` (PyTorch's named_parameters, the default), `buffers` (named_buffers: a batch
@@ -1706,21 +1690,12 @@ public enum Operations {
             public var query: Operations.ListParameters.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListParameters.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -2047,7 +2022,7 @@ public enum Operations {
             public var path: Operations.GetParameter.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
@@ -2061,7 +2036,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 public init(
                     consistent: Components.Parameters.Consistent? = nil,
@@ -2074,21 +2049,12 @@ public enum Operations {
             public var query: Operations.GetParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetParameter.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -2461,14 +2427,14 @@ public enum Operations {
             public var path: Operations.PatchParameter.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -2476,10 +2442,6 @@ public enum Operations {
             public var query: Operations.PatchParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -2490,15 +2452,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatchParameter.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -2901,14 +2860,14 @@ public enum Operations {
             public var path: Operations.PutParameter.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -2916,10 +2875,6 @@ public enum Operations {
             public var query: Operations.PutParameter.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -2934,17 +2889,14 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     tensorShape: Components.Parameters.TensorShape? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutParameter.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.tensorShape = tensorShape
                     self.accept = accept
@@ -3339,14 +3291,14 @@ public enum Operations {
             public var path: Operations.Initialize.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -3354,10 +3306,6 @@ public enum Operations {
             public var query: Operations.Initialize.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/initialize/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -3368,15 +3316,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Initialize.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -3827,14 +3772,14 @@ public enum Operations {
             public var path: Operations.Forward.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -3842,10 +3787,6 @@ public enum Operations {
             public var query: Operations.Forward.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/forward/POST/header/Tensor-Shape`.
@@ -3867,17 +3808,14 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
                 ///   - tensorDType: With an `application/octet-stream` forward body, its element type: float32 (the default),
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     tensorShape: Components.Parameters.TensorShape? = nil,
                     tensorDType: Components.Parameters.TensorDType? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Forward.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.tensorShape = tensorShape
                     self.tensorDType = tensorDType
                     self.accept = accept
@@ -4337,14 +4275,14 @@ public enum Operations {
             public var path: Operations.Backward.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -4352,21 +4290,12 @@ public enum Operations {
             public var query: Operations.Backward.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/backward/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Backward.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -4783,14 +4712,14 @@ public enum Operations {
             public var path: Operations.ZeroGrad.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -4798,21 +4727,12 @@ public enum Operations {
             public var query: Operations.ZeroGrad.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/zero-grad/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ZeroGrad.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -5083,14 +5003,14 @@ public enum Operations {
             public var path: Operations.Train.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -5098,10 +5018,6 @@ public enum Operations {
             public var query: Operations.Train.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/train/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -5112,15 +5028,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Train.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -5590,7 +5503,7 @@ public enum Operations {
             public var path: Operations.ParameterStats.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
@@ -5608,7 +5521,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 ///   - bins: Histogram bins.
                 public init(
@@ -5624,21 +5537,12 @@ public enum Operations {
             public var query: Operations.ParameterStats.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/stats/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterStats.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -5971,7 +5875,7 @@ public enum Operations {
             public var path: Operations.ParameterHeatmap.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
@@ -5993,7 +5897,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///   - slice: numpy-style basic slicing, one component per leading dimension: an index (`0`, `-1`) or a
                 ///   - rows: Most cells down.
                 ///   - cols: Most cells across.
@@ -6012,21 +5916,12 @@ public enum Operations {
             public var query: Operations.ParameterHeatmap.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/heatmap/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ParameterHeatmap.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -6355,14 +6250,14 @@ public enum Operations {
             public var path: Operations.ModelEvents.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -6370,10 +6265,6 @@ public enum Operations {
             public var query: Operations.ModelEvents.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// The last event id (version) this client saw; the current version comes first in any case.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/events/GET/header/Last-Event-ID`.
@@ -6382,15 +6273,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - lastEventID: The last event id (version) this client saw; the current version comes first in any case.
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     lastEventID: Swift.String? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ModelEvents.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.lastEventID = lastEventID
                     self.accept = accept
                 }
@@ -7157,14 +7045,14 @@ public enum Operations {
             public var path: Operations.GetStateDict.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -7172,21 +7060,12 @@ public enum Operations {
             public var query: Operations.GetStateDict.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetStateDict.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -7528,7 +7407,7 @@ public enum Operations {
             public var path: Operations.PutStateDict.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
@@ -7539,7 +7418,7 @@ public enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///   - strict: Require every key to match (`true`, the default), or apply what matches (`false`).
                 public init(
                     consistent: Components.Parameters.Consistent? = nil,
@@ -7552,10 +7431,6 @@ public enum Operations {
             public var query: Operations.PutStateDict.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/state-dict/PUT/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 /// otherwise 412 with the current ETag. Weak tags and items that are not entity-tags match nothing.
                 ///
@@ -7566,15 +7441,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutStateDict.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.ifMatch = ifMatch
                     self.accept = accept
                 }
@@ -8054,14 +7926,14 @@ public enum Operations {
             public var path: Operations.ExportONNX.Input.Path
             /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -8069,21 +7941,12 @@ public enum Operations {
             public var query: Operations.ExportONNX.Input.Query
             /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v1/models/{model}/onnx/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ExportONNX.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -8976,14 +8839,14 @@ public enum Operations {
             public var path: Operations.InferenceModelMetadata.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -8991,21 +8854,12 @@ public enum Operations {
             public var query: Operations.InferenceModelMetadata.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelMetadata.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -9289,14 +9143,14 @@ public enum Operations {
             public var path: Operations.InferenceModelVersionMetadata.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -9304,21 +9158,12 @@ public enum Operations {
             public var query: Operations.InferenceModelVersionMetadata.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionMetadata.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -9593,14 +9438,14 @@ public enum Operations {
             public var path: Operations.InferenceModelReady.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -9608,21 +9453,12 @@ public enum Operations {
             public var query: Operations.InferenceModelReady.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/ready/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelReady.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -9906,14 +9742,14 @@ public enum Operations {
             public var path: Operations.InferenceModelVersionReady.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -9921,21 +9757,12 @@ public enum Operations {
             public var query: Operations.InferenceModelVersionReady.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/ready/GET/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - accept:
-                public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
-                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>] = .defaultValues()
-                ) {
-                    self.paramdMinVersion = paramdMinVersion
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferenceModelVersionReady.AcceptableContentType>] = .defaultValues()) {
                     self.accept = accept
                 }
             }
@@ -10226,14 +10053,14 @@ public enum Operations {
             public var path: Operations.Infer.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -10241,10 +10068,6 @@ public enum Operations {
             public var query: Operations.Infer.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/infer/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 /// tensors follow it. Absent: the whole body is JSON.
                 ///
@@ -10255,15 +10078,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Infer.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.inferenceHeaderContentLength = inferenceHeaderContentLength
                     self.accept = accept
                 }
@@ -10578,14 +10398,14 @@ public enum Operations {
             public var path: Operations.InferVersion.Input.Path
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/query`.
             public struct Query: Sendable, Hashable {
-                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                /// On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/query/consistent`.
                 public var consistent: Components.Parameters.Consistent?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked.
+                ///   - consistent: On a replica of a shared (PostgreSQL) store, `true` answers from the committed version: the replica catches up before answering, so a write acknowledged by any replica is seen. Without it a replica answers from its snapshot, which trails the store by one notification (milliseconds). One process on the file store is always current; the value is still checked. The request header `Paramd-Min-Version: N` (an integer from 1, the ETag a write returned) asks for at least version N in the same way; a malformed value is a 400.
                 public init(consistent: Components.Parameters.Consistent? = nil) {
                     self.consistent = consistent
                 }
@@ -10593,10 +10413,6 @@ public enum Operations {
             public var query: Operations.InferVersion.Input.Query
             /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header`.
             public struct Headers: Sendable, Hashable {
-                /// On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
-                ///
-                /// - Remark: Generated from `#/paths/v2/models/{model}/versions/{version}/infer/POST/header/Paramd-Min-Version`.
-                public var paramdMinVersion: Components.Parameters.MinVersion?
                 /// Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 /// tensors follow it. Absent: the whole body is JSON.
                 ///
@@ -10607,15 +10423,12 @@ public enum Operations {
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - paramdMinVersion: On a replica of a shared store, answer from at least this model version (the ETag a write returned), catching up first if the replica is behind.
                 ///   - inferenceHeaderContentLength: Binary tensor data extension: the length in bytes of the JSON part of the body; the binary
                 ///   - accept:
                 public init(
-                    paramdMinVersion: Components.Parameters.MinVersion? = nil,
                     inferenceHeaderContentLength: Components.Parameters.InferenceHeaderContentLength? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.InferVersion.AcceptableContentType>] = .defaultValues()
                 ) {
-                    self.paramdMinVersion = paramdMinVersion
                     self.inferenceHeaderContentLength = inferenceHeaderContentLength
                     self.accept = accept
                 }
