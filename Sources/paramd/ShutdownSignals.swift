@@ -21,6 +21,21 @@ final class ShutdownSignals {
             source.resume()
             return source
         }
+        // resume() returns before dispatch has registered the source (its manager thread does
+        // that, replacing SIG_IGN with its own handler); a signal in between is ignored and
+        // lost, and the process would never shut down. Wait, bounded, until every handler is
+        // in place, so that "ready" is never announced before a signal can be heard.
+        for number in signals { Self.waitUntilHandled(number) }
+    }
+
+    private static func waitUntilHandled(_ number: Int32) {
+        let ignore = unsafeBitCast(SIG_IGN, to: Int.self)
+        for _ in 0..<5000 {
+            var current = sigaction()
+            sigaction(number, nil, &current)
+            if unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) != ignore { return }
+            usleep(1000)
+        }
     }
 
     func cancel() {
