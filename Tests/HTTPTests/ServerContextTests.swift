@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A shutdown waits for the last connection to close by being told, not by polling the count.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// TLS 1.2+ with a certificate made for the test by the openssl CLI.

@@ -2,6 +2,7 @@ import HTTP
 import JSON
 import Synchronization
 import Testing
+import TestSupport
 @testable import Service
 
 /// Readers never see a half-written tensor, writes to one model never block another model's
@@ -87,9 +88,9 @@ struct ConcurrencyTests {
 /// A store whose saves of one chosen model stop at a gate, until released.
 final class HeldStore: Sendable {
     private let heldName = Mutex<String?>(nil)
-    private let gate = TestGate()
+    private let gate = Gate()
     /// Opened when a held save has started.
-    let saving = TestGate()
+    let saving = Gate()
 
     func hold(_ name: String) { heldName.withLock { $0 = name } }
     func release() { gate.open() }
@@ -113,30 +114,6 @@ final class HeldStore: Sendable {
                 await owner.gate.wait()
             }
             try await store.apply(change)
-        }
-    }
-}
-
-/// A one-way gate tasks wait at until a test opens it.
-final class TestGate: Sendable {
-    private let state = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.isOpen = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let isOpen = state.withLock { state in
-                if !state.isOpen { state.waiters.append(continuation) }
-                return state.isOpen
-            }
-            if isOpen { continuation.resume() }
         }
     }
 }
