@@ -46,12 +46,13 @@ extension Connection {
                         continue
                     }
                     if unreadCount == 0 {
-                        if peerClosed { closeAfterFlushing() }
+                        // The client half-closed before the body's end: say so rather than vanish.
+                        if peerClosed { fail(status: .badRequest, error: .incompleteBody) }
                         return
                     }
                     let consumed: Int
-                    if let filled = current.directFilled {
-                        consumed = min(unreadCount, body.count - filled)
+                    if let destination = current.destination {
+                        consumed = min(unreadCount, destination.byteCount - current.filled)
                         storeDirectBody(from: inputStart, count: consumed)
                     } else {
                         consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
@@ -61,7 +62,7 @@ extension Connection {
                     // A chunk-size line or trailer cut by a read boundary consumes nothing until
                     // its end arrives: wait for more bytes rather than spin on the same ones.
                     guard consumed > 0 || reading?.decoder.isComplete == true else {
-                        if peerClosed { closeAfterFlushing() }
+                        if peerClosed { fail(status: .badRequest, error: .incompleteBody) }
                         return
                     }
                     consume(consumed)
@@ -78,38 +79,52 @@ extension Connection {
     /// Hands the request whose body is complete to its handler.
     private func dispatchCompleteBody() {
         guard let finished = reading, let exchange else { return }
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             head: finished.head, body: body, trailers: finished.decoder.trailers, id: exchange.id, remoteAddress: remoteAddress)
+        if let own = finished.destination as? ByteBodyDestination {
+            request.body = own.take()
+        } else {
+            request.bodyDestination = finished.destination
+        }
         reading = nil
         body = []
         dispatch(request)
     }
 
-    /// Copies `count` buffered input bytes from `start` into the preallocated body.
+    /// Copies `count` buffered input bytes from `start` into the body's destination.
     private func storeDirectBody(from start: Int, count: Int) {
-        guard let filled = reading?.directFilled else { return }
-        body.withUnsafeMutableBytes { destination in
+        guard let current = reading, let destination = current.destination else { return }
+        let filled = current.filled
+        destination.withUnsafeMutableBytes { target in
             input.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(rebasing: destination[filled..<(filled + count)])
+                UnsafeMutableRawBufferPointer(rebasing: target[filled..<(filled + count)])
                     .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
             }
         }
         bodyBytesStored(count)
     }
 
-    /// Counts `count` bytes written straight into the preallocated body.
+    /// Counts `count` bytes written into the body's destination.
     private func bodyBytesStored(_ count: Int) {
-        reading?.directFilled? += count
+        reading?.filled += count
         reading?.decoder.advanceLength(by: count)
     }
 
-    /// Reads body bytes from the socket straight into the preallocated body, sparing the two
-    /// copies of the buffered path (scratch → input → body). Only when nothing is buffered,
-    /// and never past the body's end, so a pipelined request behind it stays in the socket.
-    /// - Returns: what `Socket.read` returned.
+    /// Reads body bytes from the socket (or TLS) straight into the body's destination, sparing
+    /// the two copies of the buffered path (scratch → input → body). Only when nothing is
+    /// buffered, and never past the body's end, so a pipelined request behind it stays unread.
+    /// - Returns: what the read returned: nil when it would block, ≤ 0 at the end or on error.
     func readBodyDirectly() -> Int? {
-        guard let filled = reading?.directFilled else { return nil }
-        let count = body.withUnsafeMutableBytes { Socket.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+        guard let current = reading, let destination = current.destination else { return nil }
+        let filled = current.filled
+        let count = destination.withUnsafeMutableBytes { target in
+            let free = UnsafeMutableRawBufferPointer(rebasing: target[filled...])
+            if let tls {
+                var wantsWrite = false
+                return tls.read(into: free, wantsWrite: &wantsWrite)
+            }
+            return Socket.read(fd, into: free)
+        }
         if let count, count > 0 {
             bodyBytesStored(count)
             exchange?.bytesIn += count
@@ -117,10 +132,10 @@ extension Connection {
         return count
     }
 
-    /// Whether the next read should go straight into the body: a plain-TCP Content-Length
-    /// body large enough to be worth it, with nothing buffered ahead of it.
+    /// Whether the next read should go straight into the body's destination: a Content-Length
+    /// body read in place, with nothing buffered ahead of it.
     var readsBodyDirectly: Bool {
-        guard tls == nil, phase == .readingBody, let reading, reading.directFilled != nil else { return false }
+        guard phase == .readingBody, let reading, reading.destination != nil else { return false }
         return unreadCount == 0 && !reading.decoder.isComplete
     }
 
@@ -166,25 +181,47 @@ extension Connection {
             dispatch(HTTPRequest(head: head, id: exchangeID, remoteAddress: remoteAddress))
             return
         }
-        if head.expectsContinue {
-            output.append(Self.continueResponse)
-            flush()
-        }
         var started = BodyInProgress(
             head: head, decoder: HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits))
         body = []
         if case .length(let length) = head.framing {
-            if length >= Self.directBodyThreshold {
-                // Every byte is written (from input or the socket) before the body is used.
-                body = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
-                started.directFilled = 0
-            } else {
-                body.reserveCapacity(length)
+            switch plan(forBodyOf: head, length: length, id: exchangeID) {
+            case .buffered:
+                if length >= Self.directBodyThreshold {
+                    started.destination = ByteBodyDestination(byteCount: length)
+                } else {
+                    body.reserveCapacity(length)
+                }
+            case .into(let destination):
+                guard destination.byteCount == length else {
+                    server.hooks.handlerFailed(
+                        exchangeID, HTTPServerError.bodyDestinationSize(expected: length, got: destination.byteCount))
+                    fail(status: .internalServerError, error: nil)
+                    return
+                }
+                started.destination = destination
+            case .refuse(let response):
+                phase = .responding
+                exchange?.keepAlive = false
+                lingerWhenFlushed = true
+                deliver(response)
+                return
             }
+        }
+        if head.expectsContinue {
+            output.append(Self.continueResponse)
+            flush()
         }
         reading = started
         lastReadProgress = loop.now
         phase = .readingBody
+    }
+
+    /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
+    /// are inflated before the handler sees them).
+    private func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String) -> HTTPBodyPlan {
+        guard length > 0, head.headers["Content-Encoding"] == nil else { return .buffered }
+        return server.responder.bodyPlan(for: HTTPRequest(head: head, id: id, remoteAddress: remoteAddress))
     }
 
     private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)

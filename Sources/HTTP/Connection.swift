@@ -117,7 +117,7 @@ final class Connection {
             // A large body goes straight into its buffer; everything else through the scratch
             // buffer into `input`, where the parser reads it.
             let direct = readsBodyDirectly
-            let wanted = direct ? body.count - (reading?.directFilled ?? 0) : loop.scratch.count
+            let wanted = direct ? (reading.map { ($0.destination?.byteCount ?? 0) - $0.filled } ?? 0) : loop.scratch.count
             var wantsWrite = false
             let count: Int?
             if direct {
@@ -283,7 +283,9 @@ final class Connection {
 struct BodyInProgress {
     let head: HTTPRequestHead
     var decoder: HTTPBodyDecoder
-    /// Set while a large Content-Length body is read into `body`, preallocated at its full
-    /// size: how many of its bytes have arrived.
-    var directFilled: Int?
+    /// Set when a Content-Length body is read in place at its full size rather than appended to
+    /// `body`: the route's storage, or the server's own for a large body.
+    var destination: (any HTTPBodyDestination)?
+    /// How many bytes of `destination` have arrived.
+    var filled = 0
 }

@@ -67,13 +67,16 @@ struct ServerLargeBodyTests {
         }
     }
 
-    @Test func aClientThatClosesMidBodyLeavesTheServerServing() async throws {
+    @Test func aClientThatHalfClosesMidBodyGets400AndLeavesTheServerServing() async throws {
         try await withServer { _, port in
             try await blocking {
                 let quitter = try RawClient(port: port)
                 let bytes = Self.request(Self.payload())
                 try quitter.send(Array(bytes[..<(bytes.count / 2)]))
                 quitter.shutdownWrite()
+                let response = try quitter.readResponse()
+                #expect(response.status == 400)
+                #expect(response.headers["Connection"] == "close")
                 #expect(quitter.serverClosed())
                 let next = try RawClient(port: port)
                 #expect(try next.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)
