@@ -48,7 +48,7 @@ struct ServerBodyDestinationTests {
         Array("PUT /into/\(mode) HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\(extra)\r\n".utf8) + body
     }
 
-    @Test(arguments: [1, 17, Connection.directBodyThreshold * 3 + 5])
+    @Test(arguments: [1, 17, ConnectionMachine.directBodyThreshold * 3 + 5])
     func aPlannedBodyArrivesInTheRoutesStorage(size: Int) async throws {
         let counts = Counts()
         try await withServer(router: Self.router(counts)) { _, port in
@@ -70,7 +70,7 @@ struct ServerBodyDestinationTests {
         try await withServer(router: Self.router(counts)) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
-                let first = ServerLargeBodyTests.payload(Connection.directBodyThreshold * 2 + 3, salt: 1)
+                let first = ServerLargeBodyTests.payload(ConnectionMachine.directBodyThreshold * 2 + 3, salt: 1)
                 let second = ServerLargeBodyTests.payload(100, salt: 2)
                 let bytes =
                     Self.request(first) + Self.request(second, mode: "buffered") + Array("GET /json HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
@@ -131,7 +131,7 @@ struct ServerBodyDestinationTests {
         try await withServer(router: Self.router(counts)) { _, port in
             try await blocking {
                 let client = try RawClient(port: port)
-                let bytes = Self.request(ServerLargeBodyTests.payload(Connection.directBodyThreshold * 2))
+                let bytes = Self.request(ServerLargeBodyTests.payload(ConnectionMachine.directBodyThreshold * 2))
                 try client.send(Array(bytes[..<(bytes.count - 10)]))
                 client.shutdownWrite()
                 #expect(try client.readResponse().status == 400)
