@@ -44,8 +44,11 @@ final class EventLoop: @unchecked Sendable {
     /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
     private let loopThread = Atomic<UInt>(0)
     /// The next loop of the server (a ring), asked to make room for a connection at the cap
-    /// when this loop cannot. Set before the loops start; weak, so the ring is not a cycle.
-    weak var neighbour: EventLoop?
+    /// when this loop cannot. Set before the loops start. `unowned(unsafe)`, so the ring is not a
+    /// cycle: the server holds every loop until all have stopped. Not `weak`: a weak reference
+    /// moves the loop's reference count to a side table, and every retain of the loop on the
+    /// request path then takes the slow path.
+    unowned(unsafe) var neighbour: EventLoop?
 
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
