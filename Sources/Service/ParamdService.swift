@@ -55,13 +55,11 @@ public final class ParamdService: Sendable {
         var router = Router()
         router.inlineBudget = Placement.inlineBudget
         router.notFound = { request in
-            .problem(.notFound("no route matches \(request.method) \(request.path)", slug: "no-route"), instance: request.path)
+            .problem(Problem(route: .noRoute(method: request.method.rawValue, path: request.path)), instance: request.path)
         }
         router.methodNotAllowed = { request, allowed in
             .problem(
-                Problem(
-                    status: 405, slug: "method-not-allowed", title: "Method not allowed",
-                    detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                Problem(route: .methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue))),
                 instance: request.path)
         }
         if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
