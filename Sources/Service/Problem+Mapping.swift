@@ -14,7 +14,7 @@ extension Problem {
     ///   server will not build it); but an unknown parameter is 404, since the URL names it.
     /// - ``ModelStoreError``: see ``init(store:)`` (404, 409, 507, 503, 500).
     /// - the service's own errors, each by its initializer in `Problem+Domain.swift`:
-    ///   ``ModelError``, ``TrainingError``, ``AccessRefusal``, ``RouteError``, and NeuralNet's
+    ///   `ModelError`, `TrainingError`, `AccessRefusal`, `RouteError`, and NeuralNet's
     ///   `StateDictMismatchError`.
     /// - anything else: 500 without details (the log has them).
     public init(_ error: any Error) {

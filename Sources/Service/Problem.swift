@@ -4,7 +4,7 @@ public import JSON
 ///
 /// Every error that reaches a client becomes one of these in one place, ``Problem/init(_:)``
 /// (`Problem+Mapping.swift`, with `Problem+Store.swift` and `Problem+Domain.swift`): model code
-/// throws errors that say what happened (``ModelError``, ``ModelStoreError``, ``TrainingError``,
+/// throws errors that say what happened (`ModelError`, ``ModelStoreError``, `TrainingError`,
 /// NeuralNet's errors) and only that mapping gives them a status. Request decoding throws a
 /// `Problem` built by the constructors below (400, 404, 415, 422); handlers never build
 /// responses for errors themselves.
