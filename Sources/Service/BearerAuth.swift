@@ -1,5 +1,5 @@
+import HTTP
 import JSON
-import Synchronization
 
 /// The bearer-token check in front of `/v1` and `/v2` (RFC 6750): who the token is, by its
 /// scopes, from a set of accepted tokens that SIGHUP may replace while requests are served.
@@ -17,7 +17,7 @@ public final class BearerAuth: Sendable {
     }
 
     /// The tokens of the tokens file; replaced whole on reload, read by every request.
-    private let fileTokens: Mutex<AccessTokens>
+    private let fileTokens: Locked<AccessTokens>
     /// The single `--token`, which grants every scope and is never reloaded.
     private let fixed: AccessTokens
 
@@ -26,7 +26,7 @@ public final class BearerAuth: Sendable {
     public init(token: String?, fileTokens: AccessTokens?) {
         precondition(token?.isEmpty != true, "an empty bearer token would let everyone in")
         fixed = AccessTokens(token.map { [AccessToken(plain: $0, scopes: [.admin])] } ?? [])
-        self.fileTokens = Mutex(fileTokens ?? AccessTokens([]))
+        self.fileTokens = Locked(fileTokens ?? AccessTokens([]))
     }
 
     /// Replaces the tokens file's tokens; requests that already passed the check are unaffected.

@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// The one owner of a model's writes: it queues them, applies them in arrival order on the
 /// latest state, stores each batch as one ``ModelCommit`` (one durable write for every writer
@@ -14,8 +14,8 @@ import Synchronization
 final class ModelOwner: Sendable {
     let name: String
     let store: any ModelStore
-    let snapshot: Mutex<ModelState?>
-    private let inbox = Mutex(Inbox())
+    let snapshot: Locked<ModelState?>
+    private let inbox = Locked(Inbox())
     private struct Inbox {
         var pending: [QueuedOperation] = []
         /// A drain task is taking the line; new operations only need to join it.
@@ -28,7 +28,7 @@ final class ModelOwner: Sendable {
         name = state.name
         self.store = store
         self.events = events
-        snapshot = Mutex(state)
+        snapshot = Locked(state)
     }
 
     /// The current snapshot; `.unknown` once deleted.

@@ -1,6 +1,5 @@
 public import HTTP
 public import Logging
-import Synchronization
 
 /// The REST API of paramd as a router and server hooks, independent of sockets: tests drive
 /// ``makeRouter()`` in process, ``ParamdServer`` puts it on the network.
@@ -18,7 +17,7 @@ public final class ParamdService: Sendable {
     /// Model sizes for the router's placement estimates.
     let sizes: ModelSizeHints
     /// Listens for other replicas' commits when the store is shared (``ReplicatedStore``).
-    let replicaFollower = Mutex<ReplicaFollower?>(nil)
+    let replicaFollower = Locked<ReplicaFollower?>(nil)
 
     /// - Parameter accessLog: receives one line per finished request; nil logs none.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {

@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// Catching up with what other replicas committed to a shared store (``ReplicatedStore``).
 extension ModelOwner {

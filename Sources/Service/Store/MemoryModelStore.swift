@@ -1,4 +1,4 @@
-import Synchronization
+import HTTP
 
 /// A ``ModelStore`` in memory, for in-process tests: it can be told to fail the next writes,
 /// to show that a failed write changes nothing and answers 507.
@@ -13,7 +13,7 @@ public final class MemoryModelStore: ModelStore {
         var heldSaves: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(models: [StoredModel] = []) {
         state.withLock { state in
