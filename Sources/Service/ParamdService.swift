@@ -84,12 +84,12 @@ public final class ParamdService: Sendable {
 
     /// Registers `handler` so that whatever it throws becomes a problem+json response in
     /// the route's own context (so logs and metrics carry the route template). It runs where
-    /// `placement` says (by default ``Placement/byMethod(_:)``).
+    /// `placement` says (by default ``Placement/byMethod(_:)``); its body is read where `body` says.
     func handle(
         _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement? = nil,
-        _ handler: @escaping HTTPHandler
+        body: HTTPBodyPlanner? = nil, _ handler: @escaping HTTPHandler
     ) {
-        router.on(method, template, placement: placement ?? Placement.byMethod(method)) { [self] request in
+        router.on(method, template, placement: placement ?? Placement.byMethod(method), body: body) { [self] request in
             do {
                 return try await handler(request)
             } catch {
