@@ -153,6 +153,9 @@ enum TensorFastPath {
     /// The C row kernel in its best build for this CPU (x86-64), then ``FastFloatParser``
     /// for the shapes it refuses.
     case vector
+    /// The same with the kernel's AVX2 build on CPUs whose best is the AVX-512 one (elsewhere
+    /// the detected build, as ``vector``).
+    case avx2Vector
     /// The same with the kernel's SSE2 build, whatever the CPU.
     case baselineVector
     /// The same with the kernel's SSSE3 build (the 16-byte kernel that the AVX2 build hands
@@ -169,6 +172,7 @@ extension TensorFastPath {
     var rowKernel: ck_json_row_isa? {
         switch self {
         case .baselineVector: CK_JSON_ROW_SSE2
+        case .avx2Vector: FastFloatTables.shared.rowKernel == CK_JSON_ROW_AVX512 ? CK_JSON_ROW_AVX2 : nil
         case .ssse3Vector: FastFloatTables.shared.rowKernel == CK_JSON_ROW_SSE2 ? CK_JSON_ROW_SSE2 : CK_JSON_ROW_SSSE3
         case .vector, .swift, .general: nil
         }
