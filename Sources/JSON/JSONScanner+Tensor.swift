@@ -84,7 +84,7 @@ extension JSONScanner {
                 while true {
                     // Room left in the block, or up to one past the element limit (that one
                     // throws below, at its end); `+ 1` only on a small number: no overflow.
-                    let free = FloatBlocks.capacity - pendingCount
+                    let free = blocks.capacity - pendingCount
                     let remaining = maxElements - blocks.stored - pendingCount
                     let room = remaining < free ? remaining + 1 : free
                     let stop: FastFloatParser.RowStop
@@ -107,7 +107,7 @@ extension JSONScanner {
                     guard blocks.stored + pendingCount <= maxElements else {
                         throw .tooManyElements(limit: maxElements, location(position))
                     }
-                    if pendingCount == FloatBlocks.capacity {
+                    if pendingCount == blocks.capacity {
                         blocks.startBlock()
                         pending = blocks.current
                         pendingCount = 0
