@@ -826,13 +826,17 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             // Numbers parsed below (the rest of a group, or the last few) unless one is hard.
             unsigned taken = 0, asked = 0;
             if (passing != 0xF) {
+                // Two of four declined: the row is of the next kind, whose parser takes the group
+                // again (not the general parser number by number: four of those cost more than
+                // a row of groups). Three for leading digits, whose rows hold a few declined
+                // numbers of their own (exponent forms, values near a midpoint, about one in 50
+                // in Python's float32 rows), two of which meet in some group of a long row.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) {
+                    spans++;
+                    continue;
+                }
                 asked = spans == SINGLE_SPANS ? 1 : 4;
                 taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                // Two of four declined: the row is of the next kind. Three for leading digits,
-                // whose rows hold a few declined numbers of their own (exponent forms, values
-                // near a midpoint, about one in 50 in Python's float32 rows), two of which
-                // meet in some group of a long row.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];
