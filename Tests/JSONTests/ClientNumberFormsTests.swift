@@ -128,18 +128,24 @@ struct ClientNumberFormsTests {
             let rows = Int.random(in: 1...6, using: &generator)
             let columns = Int.random(in: 1...400, using: &generator)
             let (document, texts) = Self.document(form, rows: rows, columns: columns, using: &generator)
-            let expected = TensorOutcome.tensor(shape: [rows, columns], bits: texts.map(Self.referenceBits))
-            for path in TensorFastPathTests.paths {
-                let outcome = TensorOutcome(tensorResult(document, fastPath: path))
-                guard outcome != expected else { continue }
-                // Name the first number that differs rather than printing thousands.
-                if case .tensor(_, let bits) = outcome, bits.count == texts.count,
-                    let index = texts.indices.first(where: { bits[$0] != Self.referenceBits(texts[$0]) })
-                {
-                    Issue.record("\(form), \(path), round \(round): \(texts[index]) gave bits \(bits[index])")
-                } else {
-                    Issue.record("\(form), \(path), round \(round): \(outcome)")
-                }
+            Self.expectStrtofOnEveryPath(document, texts: texts, shape: [rows, columns], case: "\(form), round \(round)")
+        }
+    }
+
+    /// Records an issue for each path on which `document` does not parse to the tensor of
+    /// `shape` holding strtof's Floats of `texts`, naming the first number that differs.
+    static func expectStrtofOnEveryPath(_ document: String, texts: [String], shape: [Int], case label: String) {
+        let expected = TensorOutcome.tensor(shape: shape, bits: texts.map(referenceBits))
+        for path in TensorFastPathTests.paths {
+            let outcome = TensorOutcome(tensorResult(document, fastPath: path))
+            guard outcome != expected else { continue }
+            // Name the first number that differs rather than printing thousands.
+            if case .tensor(_, let bits) = outcome, bits.count == texts.count,
+                let index = texts.indices.first(where: { bits[$0] != referenceBits(texts[$0]) })
+            {
+                Issue.record("\(label), \(path): \(texts[index]) gave bits \(bits[index])")
+            } else {
+                Issue.record("\(label), \(path): \(outcome)")
             }
         }
     }
@@ -172,18 +178,7 @@ struct ClientNumberFormsTests {
             }
             let document = "[" + (0..<4).map { row in "[" + texts[(row * 784)..<((row + 1) * 784)].joined(separator: ", ") + "]" }
                 .joined(separator: ", ") + "]"
-            let expected = TensorOutcome.tensor(shape: [4, 784], bits: texts.map(Self.referenceBits))
-            for path in TensorFastPathTests.paths {
-                let outcome = TensorOutcome(tensorResult(document, fastPath: path))
-                guard outcome != expected else { continue }
-                if case .tensor(_, let bits) = outcome, bits.count == texts.count,
-                    let index = texts.indices.first(where: { bits[$0] != Self.referenceBits(texts[$0]) })
-                {
-                    Issue.record("\(path), round \(round): \(texts[index]) gave bits \(bits[index])")
-                } else {
-                    Issue.record("\(path), round \(round): \(outcome)")
-                }
-            }
+            Self.expectStrtofOnEveryPath(document, texts: texts, shape: [4, 784], case: "round \(round)")
         }
     }
 
