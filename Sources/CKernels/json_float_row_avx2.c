@@ -784,6 +784,10 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.
     int spans = COMPACT;
+    // Whether the last batch's separators were 16 bytes apart or more on average: then rows of
+    // the long kinds list 4 slots a block (list_long_separators), else 8 (shortest forms such as
+    // orjson's `0.84442186` read by the leading-digits parser).
+    int sparse = 0;
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -798,9 +802,10 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
-        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS
+        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS || !sparse
                             ? list_separators(base, count, p, ends, &closed)
                             : list_long_separators(base, count, p, ends, &closed);
+        sparse = listed > 0 && ends[listed] - ends[0] >= 16 * listed;
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
