@@ -1,6 +1,5 @@
 public import HTTP
 public import Logging
-import Synchronization
 
 /// The REST API of paramd as a router and server hooks, independent of sockets: tests drive
 /// ``makeRouter()`` in process, ``ParamdServer`` puts it on the network.
@@ -18,7 +17,7 @@ public final class ParamdService: Sendable {
     /// Model sizes for the router's placement estimates.
     let sizes: ModelSizeHints
     /// Listens for other replicas' commits when the store is shared (``ReplicatedStore``).
-    let replicaFollower = Mutex<ReplicaFollower?>(nil)
+    let replicaFollower = Locked<ReplicaFollower?>(nil)
 
     /// - Parameter accessLog: receives one line per finished request; nil logs none.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
@@ -55,13 +54,11 @@ public final class ParamdService: Sendable {
         var router = Router()
         router.inlineBudget = Placement.inlineBudget
         router.notFound = { request in
-            .problem(.notFound("no route matches \(request.method) \(request.path)", slug: "no-route"), instance: request.path)
+            .problem(Problem(route: .noRoute(method: request.method.rawValue, path: request.path)), instance: request.path)
         }
         router.methodNotAllowed = { request, allowed in
             .problem(
-                Problem(
-                    status: 405, slug: "method-not-allowed", title: "Method not allowed",
-                    detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                Problem(route: .methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue))),
                 instance: request.path)
         }
         if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
