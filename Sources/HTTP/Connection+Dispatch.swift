@@ -8,9 +8,12 @@ extension Connection {
     func dispatch(_ request: HTTPRequest) -> HTTPResponse? {
         let server = self.server
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
-        let reply = Reply(
-            loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: acceptsGzip)
+        // Made only for a task: an in-place answer needs none of it.
+        func reply() -> Reply {
+            Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: acceptsGzip)
+        }
         if request.headers["Content-Encoding"] != nil {
+            let reply = reply()
             Task { await reply.serve(inflating: request) }
             return nil
         }
@@ -25,8 +28,10 @@ extension Connection {
         case .answered(let response):
             return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
         case .onEventLoop(let work):
+            let reply = reply()
             Task(executorPreference: loop) { await reply.serve(work) }
         case .onPool(let work):
+            let reply = reply()
             Task(executorPreference: globalConcurrentExecutor) { await reply.serve(work) }
         }
         return nil

@@ -165,7 +165,9 @@ final class Connection {
         guard isOpen else { return }
         var wanted: UInt32 = 0
         if machine.wantsInput { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if !output.isEmpty || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
+        // Output waiting for the end-of-turn flush needs no wake-up: EPOLLOUT only once the
+        // socket has refused some (two epoll_ctl calls per request otherwise).
+        if (!output.isEmpty && !flushScheduled) || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
         guard wanted != registeredEvents else { return }
         let resumesReading = wanted & EPOLLIN.rawValue != 0 && registeredEvents & EPOLLIN.rawValue == 0
         registeredEvents = wanted
