@@ -53,25 +53,37 @@ extension Connection {
     /// Queues one chunk of a streamed body; resumes the writer now, or once the queue drains
     /// below the high-water mark.
     func writeChunk(_ bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
+        writeChunk(count: bytes.count, continuation: continuation) { $0.append(bytes) }
+    }
+
+    /// Queues a chunk the producer lends: it is written from the owner's memory, never copied.
+    func writeChunk(_ bytes: BorrowedBytes, continuation: CheckedContinuation<Void, any Error>) {
+        writeChunk(count: bytes.count, continuation: continuation) { $0.append(bytes) }
+    }
+
+    /// Frames `count` bytes that `append` queues: its size line and CRLF are chunks of their
+    /// own, gathered into the same writev, so the body's bytes are not copied to be framed.
+    private func writeChunk(count: Int, continuation: CheckedContinuation<Void, any Error>, append: (inout OutputQueue) -> Void) {
         guard var exchange, !exchange.isHead else {
             continuation.resume()
             return
         }
         if exchange.version == .http1_0 {
-            output.append(bytes)
-            exchange.bytesOut += bytes.count
+            append(&output)
+            exchange.bytesOut += count
         } else {
-            var framed = Array((String(bytes.count, radix: 16) + "\r\n").utf8)
-            framed.reserveCapacity(framed.count + bytes.count + 2)
-            framed.append(contentsOf: bytes)
-            framed.append(contentsOf: [cr, lf])
-            exchange.bytesOut += framed.count
-            output.append(framed)
+            let sizeLine = Array((String(count, radix: 16) + "\r\n").utf8)
+            output.append(sizeLine)
+            append(&output)
+            output.append(Self.chunkEnd)
+            exchange.bytesOut += sizeLine.count + count + Self.chunkEnd.count
         }
         self.exchange = exchange
         streamWaiter = continuation
         flush()
     }
+
+    private static let chunkEnd: [UInt8] = [cr, lf]
 
     /// Ends a streamed body: the last chunk, or an abrupt close when the producer failed
     /// (the client then sees a truncated chunked body, not a false success).
