@@ -20,8 +20,8 @@ enum DurableFile {
     /// - Parameter syncingDirectory: false when the caller fsyncs the directory itself, after
     ///   more changes to it (the write is durable only then).
     static func write(_ bytes: [UInt8], to name: String, in directory: String, syncingDirectory: Bool = true) throws(StorageError) {
-        try write(to: name, in: directory, syncingDirectory: syncingDirectory) { (write) throws(StorageError) in
-            try SystemCalls.withBytes(of: bytes, write)
+        try write(to: name, in: directory, syncingDirectory: syncingDirectory) { (descriptor, path) throws(StorageError) in
+            try SystemCalls.writeAll(descriptor, bytes, path: path)
         }
     }
 
@@ -32,25 +32,16 @@ enum DurableFile {
     }
 
     /// Atomically and durably replaces (or creates) `path` in `directory` with what `contents`
-    /// passes, in order, to the function it is given: a file written a part at a time, never
-    /// assembled in memory.
+    /// writes into the new, empty file it is given (its descriptor and path): in order or at
+    /// offsets, from one thread or several, but done when it returns.
     static func write(
         to name: String, in directory: String, syncingDirectory: Bool = true,
-        contents: ((UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) -> Void
+        contents: (_ descriptor: Int32, _ path: String) throws(StorageError) -> Void
     ) throws(StorageError) {
         let temporary = temporaryPath(for: name, in: directory)
         let descriptor = try SystemCalls.createExclusive(temporary)
         do throws(StorageError) {
-            var writeback = Writeback(descriptor: descriptor)
-            try contents { (part) throws(StorageError) in
-                var start = 0
-                while start < part.count {
-                    let end = min(part.count, start + Writeback.stride)
-                    try SystemCalls.writeAll(descriptor, UnsafeRawBufferPointer(rebasing: part[start..<end]), path: temporary)
-                    writeback.wrote(end - start)
-                    start = end
-                }
-            }
+            try contents(descriptor, temporary)
             try SystemCalls.sync(descriptor, path: temporary)
             StorageCrashPoint.reach(.temporarySynced)
         } catch {
@@ -67,26 +58,6 @@ enum DurableFile {
         }
         StorageCrashPoint.reach(.renamed)
         if syncingDirectory { try SystemCalls.syncDirectory(directory) }
-    }
-
-    /// Starts the device writing a large file while it is still being written: every
-    /// ``stride`` bytes are handed to write-back at once, so the closing fsync waits only for
-    /// the last of them rather than for the whole file (on Linux the kernel would otherwise
-    /// hold up to a tenth of memory dirty before it begins).
-    private struct Writeback {
-        static let stride = 8 << 20
-        let descriptor: Int32
-        private var written = 0
-        private var started = 0
-
-        init(descriptor: Int32) { self.descriptor = descriptor }
-
-        mutating func wrote(_ count: Int) {
-            written += count
-            guard written - started >= Self.stride else { return }
-            SystemCalls.startWriteback(descriptor, from: started, count: written - started)
-            started = written
-        }
     }
 
     /// Creates `directory` inside `parent` if missing, durably (the parent is fsynced).

@@ -3,7 +3,7 @@ import NeuralNet
 extension PersistedModel {
     /// Reads and verifies the checkpoint at `path` without a copy of its data: the header with
     /// one read, then each tensor with one read straight into the array the model keeps, the
-    /// tensors read and checksummed on every core at once (``ParallelReads``), their CRC-32s
+    /// tensors read and checksummed on every core at once (``ParallelPieces``), their CRC-32s
     /// combined in file order (the same bytes and order as ``init(file:name:)`` checks).
     ///
     /// Memory: the model's own tensors plus its header; never the file twice. Every size the
@@ -42,7 +42,7 @@ extension PersistedModel {
         var tensors: [SafeTensorsEntry] = []
         tensors.reserveCapacity(header.layouts.count)
         for layout in header.layouts {
-            let (values, checksum) = try ParallelReads.floats(file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
+            let (values, checksum) = try ParallelPieces.readFloats(file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
             crc.append(checksum, length: layout.bytes.count)
             tensors.append(SafeTensorsEntry(name: layout.name, shape: layout.shape, values: values))
         }
