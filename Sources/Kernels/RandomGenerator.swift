@@ -25,8 +25,31 @@ public struct MT19937: Sendable, Equatable {
     /// The next 32 random bits.
     public mutating func next() -> UInt32 {
         if index >= Self.n { twist() }
-        var y = state[index]
+        let y = state[index]
         index += 1
+        return Self.temper(y)
+    }
+
+    /// The next `count` outputs before tempering, as raw UInt32 words at `words`, in order:
+    /// ``temper(_:)`` of each is what ``next()`` would have returned. Generating is sequential;
+    /// this lets the tempering and whatever follows it run on several threads.
+    public mutating func fillUntempered(_ words: UnsafeMutableRawPointer, count: Int) {
+        var filled = 0
+        while filled < count {
+            if index >= Self.n { twist() }
+            let take = min(Self.n - index, count - filled)
+            state.withUnsafeBytes { bytes in
+                (words + filled * 4).copyMemory(from: bytes.baseAddress! + index * 4, byteCount: take * 4)
+            }
+            index += take
+            filled += take
+        }
+    }
+
+    /// MT19937's output transform of one state word.
+    @inline(__always)
+    public static func temper(_ word: UInt32) -> UInt32 {
+        var y = word
         y ^= y >> 11
         y ^= (y << 7) & 0x9D2C_5680
         y ^= (y << 15) & 0xEFC6_0000
