@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// Large tensors moved between memory and a file on every core at once: the bytes are split
 /// into pieces of ``pieceBytes``, each piece read or written (`pread`/`pwrite`, straight into or
 /// from the tensor's own storage) and checksummed by the thread that moved it, and the pieces'
@@ -51,8 +45,9 @@ enum ParallelPieces {
         let byteCount = count * MemoryLayout<Float>.size
         var result: Result<UInt32, StorageError> = .success(0)
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // No `madvise(MADV_HUGEPAGE)`: measured here, huge pages saved a fifth of a warm
+            // start but made a cold one (page cache just dropped) four times slower.
             let memory = PieceMemory(base: UnsafeMutableRawPointer(buffer.baseAddress!))
-            adviseHugePages(memory.base, byteCount)
             result = Result { () throws(StorageError) in
                 try checksum(byteCount: byteCount) { (range) throws(StorageError) in
                     let piece = UnsafeMutableRawBufferPointer(start: memory.base + range.lowerBound, count: range.count)
@@ -78,17 +73,6 @@ enum ParallelPieces {
             SystemCalls.startWriteback(descriptor, from: offset + range.lowerBound, count: range.count)
             return CRC32.checksum(piece)
         }
-    }
-
-    /// Asks for transparent huge pages where the kernel grants them on request (`madvise`
-    /// mode, a common default): a 64 MB tensor then takes 32 page faults instead of 16,384 as
-    /// it is filled. Only a hint: on failure the pages are small, nothing else.
-    private static func adviseHugePages(_ base: UnsafeMutableRawPointer, _ byteCount: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + byteCount) / page * page
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
     }
 }
 
