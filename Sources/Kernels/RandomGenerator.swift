@@ -64,14 +64,19 @@ public struct MT19937: Sendable, Equatable {
         return (high << 32) | low
     }
 
+    /// The reference recurrence, split at the wrap-around so no index needs a modulo (the
+    /// twist is the sequential part of a large fill).
     private mutating func twist() {
+        let n = Self.n
+        let m = Self.m
         state.withUnsafeMutableBufferPointer { s in
-            for k in 0..<Self.n {
-                let y = (s[k] & 0x8000_0000) | (s[(k + 1) % Self.n] & 0x7FFF_FFFF)
-                var v = s[(k + Self.m) % Self.n] ^ (y >> 1)
-                if y & 1 != 0 { v ^= 0x9908_B0DF }
-                s[k] = v
+            @inline(__always) func mix(_ k: Int, _ next: Int, _ far: Int) {
+                let y = (s[k] & 0x8000_0000) | (s[next] & 0x7FFF_FFFF)
+                s[k] = s[far] ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_B0DF)
             }
+            for k in 0..<(n - m) { mix(k, k + 1, k + m) }
+            for k in (n - m)..<(n - 1) { mix(k, k + 1, k + m - n) }
+            mix(n - 1, 0, m - 1)
         }
         index = 0
     }
