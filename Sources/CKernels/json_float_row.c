@@ -3,8 +3,8 @@
 // Float32 exactly; what it is unsure of is refused and the Swift caller parses it. The kernel
 // itself is in json_float_row_impl.h, built for SSE2 and SSSE3 (16 bytes at a time, then
 // parse_number of json_float_row_scalar.h for other shapes), and json_float_row_avx2.c (short
-// compact numbers four at a time, other spans one 32-byte load each); this file detects and
-// dispatches.
+// compact numbers four at a time, other spans one 32-byte load each), the latter built again for
+// AVX-512 (json_float_row_avx512.c); this file detects and dispatches.
 // Why C: the digit conversion is a few multiply-add instructions here (pmaddwd, pmaddubsw),
 // which Swift cannot express; in scalar SWAR Swift the same row costs about 2.5 times more.
 #include "ck_json.h"
@@ -35,6 +35,8 @@ const double *ck_json_powers_of_ten_table(void) { return ck_json_powers_of_ten; 
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <stdlib.h>
+#include <string.h>
 
 size_t ck_json_parse_float_row_sse2(const uint8_t *base, size_t count, size_t *position, float *out,
                                     size_t capacity, ck_json_row_stop *stop);
@@ -42,6 +44,8 @@ size_t ck_json_parse_float_row_ssse3(const uint8_t *base, size_t count, size_t *
                                      size_t capacity, ck_json_row_stop *stop);
 size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *position, float *out,
                                     size_t capacity, ck_json_row_stop *stop);
+size_t ck_json_parse_float_row_avx512(const uint8_t *base, size_t count, size_t *position, float *out,
+                                      size_t capacity, ck_json_row_stop *stop);
 
 /// AVX2, BMI1 and POPCNT from CPUID, and YMM state saved by the OS (XCR0 bits 1 and 2), as
 /// ck_detect_isa checks for the gemm kernels.
@@ -56,15 +60,42 @@ static int has_avx2(unsigned leaf1_ecx) {
     return (ebx >> 5) & 1 && (ebx >> 3) & 1;  // AVX2, BMI1
 }
 
-ck_json_row_isa ck_json_detect_row_isa(void) {
+/// AVX-512 F, BW, VL and VBMI2 with BMI2 from CPUID, and the opmask and ZMM state saved by the OS
+/// (XCR0 bits 5–7), on top of has_avx2.
+static int has_avx512(unsigned leaf1_ecx) {
+    if (!has_avx2(leaf1_ecx)) return 0;
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 0xE6) != 0xE6) return 0;
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    int f = (ebx >> 16) & 1, bw = (ebx >> 30) & 1, vl = (ebx >> 31) & 1, bmi2 = (ebx >> 8) & 1, vbmi2 = (ecx >> 6) & 1;
+    return f && bw && vl && bmi2 && vbmi2;
+}
+
+static ck_json_row_isa best_row_isa(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return CK_JSON_ROW_SSE2;
     if (!((ecx >> 9) & 1)) return CK_JSON_ROW_SSE2;
+    if (has_avx512(ecx)) return CK_JSON_ROW_AVX512;
     return has_avx2(ecx) ? CK_JSON_ROW_AVX2 : CK_JSON_ROW_SSSE3;
+}
+
+/// The best build, capped by the environment variable CK_JSON_ROW_ISA (`sse2`, `ssse3` or
+/// `avx2`) when set: benchmarks time the builds against each other in one run with it.
+ck_json_row_isa ck_json_detect_row_isa(void) {
+    ck_json_row_isa best = best_row_isa();
+    const char *cap = getenv("CK_JSON_ROW_ISA");
+    if (!cap) return best;
+    ck_json_row_isa limit = !strcmp(cap, "sse2") ? CK_JSON_ROW_SSE2 : !strcmp(cap, "ssse3") ? CK_JSON_ROW_SSSE3
+                                                   : !strcmp(cap, "avx2")                  ? CK_JSON_ROW_AVX2
+                                                                                           : best;
+    return limit < best ? limit : best;
 }
 
 size_t ck_json_parse_float_row(ck_json_row_isa isa, const uint8_t *base, size_t count, size_t *position, float *out,
                                size_t capacity, ck_json_row_stop *stop) {
+    if (isa == CK_JSON_ROW_AVX512) return ck_json_parse_float_row_avx512(base, count, position, out, capacity, stop);
     if (isa == CK_JSON_ROW_AVX2) return ck_json_parse_float_row_avx2(base, count, position, out, capacity, stop);
     if (isa == CK_JSON_ROW_SSSE3) return ck_json_parse_float_row_ssse3(base, count, position, out, capacity, stop);
     return ck_json_parse_float_row_sse2(base, count, position, out, capacity, stop);

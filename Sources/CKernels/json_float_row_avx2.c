@@ -24,7 +24,12 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#ifndef JSON_ROW_AVX512
+// json_float_row_avx512.c includes this file with JSON_ROW_AVX512 defined, its own target
+// attribute pushed and JSON_ROW_WIDE_FN(name) = name##_avx512.
 #pragma clang attribute push(__attribute__((target("avx2,bmi,popcnt"))), apply_to = function)
+#define JSON_ROW_WIDE_FN(name) name##_avx2
+#endif
 #define JSON_ROW_SSSE3 1
 #include "json_float_row_scalar.h"
 
@@ -99,18 +104,74 @@ __attribute__((always_inline)) static inline size_t list_separators_with(const u
     return n;
 }
 
+#if defined(JSON_ROW_AVX512) && !defined(JSON_ROW_NO_COMPRESS)
+/// list_separators_with by AVX-512: each block's separator offsets compressed out of the lane
+/// indices (vpcompressb) and widened eight at a time, instead of one bit scan per separator.
+/// 16 slots are written whatever the count (ends has room for them; stray ones are never read).
+__attribute__((always_inline)) static inline size_t list_separators_wide(const uint8_t *base, size_t count, size_t start,
+                                                                        size_t *ends, int *closed) {
+    const __m512i comma = _mm512_set1_epi8(','), close = _mm512_set1_epi8(']');
+    const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
+                                         43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+                                         23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+                                         1, 0);
+    ends[0] = start - 1;
+    size_t n = 0;
+    *closed = 0;
+    size_t block = start;
+#pragma clang loop unroll(disable)
+    for (int i = 0; i < BATCH_BLOCKS && block + 64 + TAIL_SLACK <= count; i++, block += 64) {
+        __m512i chars = _mm512_loadu_si512((const void *)(base + block));
+        uint64_t separators = _mm512_cmpeq_epi8_mask(chars, comma);
+        uint64_t closes = _mm512_cmpeq_epi8_mask(chars, close);
+        // The row ends at its first `]`: the separators up to it and no further.
+        if (closes) separators = (separators | closes) & _blsmsk_u64(closes);
+        __m512i offsets = _mm512_maskz_compress_epi8(separators, iota);
+        __m512i origin = _mm512_set1_epi64((long long)block);
+        size_t *slot = ends + 1 + n;
+        __m128i first = _mm512_castsi512_si128(offsets);
+        _mm512_storeu_si512((void *)slot, _mm512_add_epi64(_mm512_cvtepu8_epi64(first), origin));
+        _mm512_storeu_si512((void *)(slot + 8), _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm_srli_si128(first, 8)), origin));
+        size_t found = (size_t)_mm_popcnt_u64(separators);
+        if (__builtin_expect(found > 16, 0)) {
+            // Dense separators (`[0,0,0,…]`): the rest of the 64 offsets, 16 at a time.
+            uint8_t rest[64];
+            _mm512_storeu_si512((void *)rest, offsets);
+            for (size_t j = 16; j < found; j++) slot[j] = block + rest[j];
+        }
+        n += found;
+        if (closes) {
+            *closed = 1;
+            return n;
+        }
+    }
+    return n;
+}
+
+static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+    return list_separators_wide(base, count, start, ends, closed);
+}
+
+__attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
+                                                             int *closed) {
+    return list_separators_wide(base, count, start, ends, closed);
+}
+#else
 /// list_separators_with 8 slots a block: short numbers, up to 8 a block.
 static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
     return list_separators_with(base, count, start, ends, closed, 8);
 }
 
-/// list_separators_with 6 slots a block, for rows of long numbers (3–4 a block for Python's 17
-/// digits): two slots' work less a block, while a seventh number in a block stays rare. Not
-/// inlined, so that the short rows' path keeps its code.
+/// list_separators_with 4 slots a block, for rows of long numbers: numbers of 16 bytes or more
+/// with their separator leave at most four a block, and Python's 17 digits put 3 or 4 in 97 %
+/// of blocks (pretty-printing 2 or 3 in 99.9 %), so four slots' work less a block than eight,
+/// while a block with more takes the slower branch. Not inlined, so that the short rows' path
+/// keeps its code.
 __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
                                                              int *closed) {
-    return list_separators_with(base, count, start, ends, closed, 6);
+    return list_separators_with(base, count, start, ends, closed, 4);
 }
+#endif
 
 static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)low)),
@@ -712,16 +773,21 @@ static inline size_t skip_spaces(const uint8_t *base, size_t count, size_t p) {
     return p;
 }
 
-size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *position, float *out,
-                                    size_t capacity, ck_json_row_stop *stop) {
+size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                                 size_t capacity, ck_json_row_stop *stop) {
     size_t p = *position;
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
-    size_t ends[1 + BATCH_BLOCKS * 64 + 8];
+    // 16 slots past the last separator: the listing's unconditional stores.
+    size_t ends[1 + BATCH_BLOCKS * 64 + 16];
     // The kind of row, as far as seen: it moves on once a group of four holds two numbers
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.
     int spans = COMPACT;
+    // Whether the last batch's separators were 16 bytes apart or more on average: then rows of
+    // the long kinds list 4 slots a block (list_long_separators), else 8 (shortest forms such as
+    // orjson's `0.84442186` read by the leading-digits parser).
+    int sparse = 0;
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -736,9 +802,10 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
-        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS
+        size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS || !sparse
                             ? list_separators(base, count, p, ends, &closed)
                             : list_long_separators(base, count, p, ends, &closed);
+        sparse = listed > 0 && ends[listed] - ends[0] >= 16 * listed;
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
@@ -766,13 +833,17 @@ size_t ck_json_parse_float_row_avx2(const uint8_t *base, size_t count, size_t *p
             // Numbers parsed below (the rest of a group, or the last few) unless one is hard.
             unsigned taken = 0, asked = 0;
             if (passing != 0xF) {
+                // Two of four declined: the row is of the next kind, whose parser takes the group
+                // again (not the general parser number by number: four of those cost more than
+                // a row of groups). Three for leading digits, whose rows hold a few declined
+                // numbers of their own (exponent forms, values near a midpoint, about one in 50
+                // in Python's float32 rows), two of which meet in some group of a long row.
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) {
+                    spans++;
+                    continue;
+                }
                 asked = spans == SINGLE_SPANS ? 1 : 4;
                 taken = spans == SINGLE_SPANS ? 0 : count_leading_parsed(base, count, ends + k, out + written, passing, asked);
-                // Two of four declined: the row is of the next kind. Three for leading digits,
-                // whose rows hold a few declined numbers of their own (exponent forms, values
-                // near a midpoint, about one in 50 in Python's float32 rows), two of which
-                // meet in some group of a long row.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) spans++;
             } else if (k > 0 && (k == listed || (!closed && written + 4 <= capacity))) {
                 if (written == capacity) {
                     *position = ends[k];

@@ -8,7 +8,9 @@
 // which is under 2¹⁷ Double ulps; a Double product whose 29 dropped bits are farther than that
 // from the midpoint pattern rounds to the same Float as the exact value, as in nearest_float
 // (whose bound, three roundings, this one contains). Numbers within the window, about one in
-// 2000, go to the exact general parser.
+// 2000, go to the exact general parser. Values in 0.0001…0.01 keep fewer significant digits
+// and are checked against wider windows (lead_rounding_unsure): one in 500 or one in 16 of
+// them go to the exact parser.
 #ifndef JSON_FLOAT_ROW_AVX2_LEAD_H
 #define JSON_FLOAT_ROW_AVX2_LEAD_H
 
@@ -38,6 +40,27 @@ static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
 /// lanes of the 16 bytes at its span start (bits 16·half …): the first other lane, at most 15.
 static inline size_t lead_token_start(size_t span_start, uint32_t skip_mask, unsigned half) {
     return span_start + _tzcnt_u32((~skip_mask >> (16 * half)) | 0x8000);
+}
+
+/// Of parse_four_lead's four numbers (64-bit lanes), all ones where the Double product cannot
+/// settle the rounding: within 2¹⁷ ulps of a Float midpoint (`near_midpoint`) or, where digits
+/// were cut (`cut`) from a significand below 10¹² (a value below 0.01), within the wider window
+/// the cut needs. Cut digits add less than 10 to the significand, a relative error below
+/// 10/significand: below 10⁻¹⁰ from 10¹¹ on (within 2²⁰ ulps, at least 1.16·10⁻¹⁰ of the
+/// value), below 10⁻⁹ from 10¹⁰ on (2²⁴ ulps, at least 1.86·10⁻⁹); below 10¹⁰ (a value below
+/// 0.0001) always. Only on the rare path: the common one declines all cut significands below
+/// 10¹², and this sorts out which of them really need the exact parser.
+static inline __m256i lead_rounding_unsure(__m256d products, __m256i significands, __m256i cut, __m256i near_midpoint) {
+    __m256i small = _mm256_and_si256(cut, _mm256_cmpgt_epi64(_mm256_set1_epi64x(1000000000000), significands));
+    __m256i below_11 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(100000000000), significands);
+    __m256i below_10 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(10000000000), significands);
+    __m256i bits = _mm256_castpd_si256(products), midpoint = _mm256_set1_epi64x(0x10000000);
+    __m256i near_2_20 = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(bits, _mm256_set1_epi64x(0x100000)), _mm256_set1_epi64x(0x1FE00000)), midpoint);
+    __m256i near_2_24 = _mm256_cmpeq_epi64(
+        _mm256_and_si256(_mm256_add_epi64(bits, _mm256_set1_epi64x(0x1000000)), _mm256_set1_epi64x(0x1E000000)), midpoint);
+    __m256i wide = _mm256_or_si256(below_10, _mm256_blendv_epi8(near_2_20, near_2_24, below_11));
+    return _mm256_blendv_epi8(near_midpoint, wide, small);
 }
 
 /// Numbers k…k+3 whose spans are whitespace, then `-?D` or `-?D.F…` (one integer digit, any
@@ -100,8 +123,9 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint
                                                   1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
     __m256i significands = sixteen_lane_significands(digits_a, digits_b, pair_weights);
     __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), _mm256_set1_pd(1e-14));
-    // Cut digits (a tail lane kept) need a significand of at least 10¹², so that what they
-    // add stays inside the window.
+    // Cut digits (a tail lane kept) need a significand of at least 10¹² for what they add to
+    // stay inside this window; smaller ones (values in 0.0001…0.01) take the rare path, where
+    // lead_rounding_unsure checks them against a window as wide as their cut.
     const __m256i last_lane = _mm256_set1_epi8(15);
     __m256i cut = _mm256_unpacklo_epi64(_mm256_shuffle_epi8(tail_a, last_lane), _mm256_shuffle_epi8(tail_b, last_lane));
     __m256i too_few_kept = _mm256_and_si256(cut, _mm256_cmpgt_epi64(_mm256_set1_epi64x(1000000000000), significands));
@@ -120,7 +144,8 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint
     if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
     // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
     // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
-    unsigned failed = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_or_si256(too_few_kept, near_midpoint)));
+    unsigned failed = (unsigned)_mm256_movemask_pd(
+        _mm256_castsi256_pd(lead_rounding_unsure(products, significands, cut, near_midpoint)));
     __m256i bad_a = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),

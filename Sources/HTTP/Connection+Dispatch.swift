@@ -1,41 +1,47 @@
 extension Connection {
     /// Hands a complete request to the responder, which decides where it is answered: in place
-    /// (delivered now), or in a task on this loop or on the pool (delivered back on this loop).
+    /// (the response is returned now), or in a task on this loop or on the pool (delivered back
+    /// on this loop through ``deliver(_:)``; nil here).
     ///
     /// A gzip body is inflated in a task on the pool before the responder sees it, so that CPU
     /// cost never lands on the event loop; compressing a task's response happens in its task too.
-    func dispatch(_ request: HTTPRequest) {
-        phase = .responding
-        let loop = self.loop
-        let id = self.id
+    func dispatch(_ request: HTTPRequest) -> HTTPResponse? {
         let server = self.server
-        let isHead = request.method == .head
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
-        let reply = Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: isHead, acceptsGzip: acceptsGzip)
+        // Made only for a task: an in-place answer needs none of it.
+        func reply() -> Reply {
+            Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: acceptsGzip)
+        }
         if request.headers["Content-Encoding"] != nil {
+            let reply = reply()
             Task { await reply.serve(inflating: request) }
-            return
+            return nil
         }
         let decision: HTTPDispatch
         do {
             decision = try server.responder.dispatch(request)
         } catch {
             server.hooks.handlerFailed(request.id, error)
-            deliver(server.hooks.errorResponse(.internalServerError, nil))
-            return
+            return server.hooks.errorResponse(.internalServerError, nil)
         }
         switch decision {
         case .answered(let response):
-            let response = ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
-            deliver(response)
-            if case .stream(let producer) = response.body {
-                Task { await reply.stream(producer) }
-            }
+            return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
         case .onEventLoop(let work):
+            let reply = reply()
             Task(executorPreference: loop) { await reply.serve(work) }
         case .onPool(let work):
+            let reply = reply()
             Task(executorPreference: globalConcurrentExecutor) { await reply.serve(work) }
         }
+        return nil
+    }
+
+    /// Runs the producer of a streamed body answered in place, in a task of its own.
+    func streamInPlace(_ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, request: HTTPRequest) {
+        let server = self.server
+        let reply = Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: false)
+        Task { await reply.stream(producer) }
     }
 }
 
@@ -115,7 +121,7 @@ struct ConnectionSink: HTTPBodySink {
         let id = connectionID
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             loop.execute {
-                guard let connection = loop.connections[id], connection.isStreaming else {
+                guard let connection = loop.connections[id], connection.machine.isStreaming else {
                     continuation.resume(throwing: HTTPServerError.connectionClosed)
                     return
                 }

@@ -1,117 +1,38 @@
 import Glibc
 
 extension Connection {
-    /// Queues a response from the handler (or the server) for the current exchange.
+    /// A response from a task, back on the loop.
     func deliver(_ response: HTTPResponse) {
-        guard phase == .responding, var exchange else { return }
-        if draining || response.headers.containsToken("close", in: "Connection") { exchange.keepAlive = false }
-        exchange.status = response.status
-        exchange.route = response.route
-        let sendsBody = !exchange.isHead && response.status.allowsBody
-        switch response.body {
-        case .bytes(let bytes):
-            var head = ResponseHead.encode(
-                response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: currentDate())
-            var sent = head.count
-            if sendsBody && !bytes.isEmpty {
-                if bytes.count <= 16 << 10 {
-                    head.append(contentsOf: bytes)
-                    output.append(head)
-                } else {
-                    output.append(head)
-                    output.append(bytes)
-                }
-                sent += bytes.count
-            } else {
-                output.append(head)
-            }
-            exchange.bytesOut += sent
-            self.exchange = exchange
-            scheduleFlush()
-            finishExchange()
-        case .stream:
-            // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
-            let chunked = exchange.version != .http1_0
-            if !chunked { exchange.keepAlive = false }
-            let head = ResponseHead.encode(
-                response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: currentDate())
-            exchange.bytesOut += head.count
-            self.exchange = exchange
-            isStreaming = true
-            output.append(head)
-            flush()
-        }
-    }
-
-    private func currentDate() -> [UInt8] {
-        loop.refreshDate()
-        return loop.dateField
+        guard isOpen else { return }
+        perform(machine.responseReady(response, now: loop.now))
     }
 
     /// Queues one chunk of a streamed body; resumes the writer now, or once the queue drains
     /// below the high-water mark.
     func writeChunk(_ bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
-        writeChunk(count: bytes.count, continuation: continuation) { $0.append(bytes) }
-    }
-
-    /// Queues a chunk the producer lends: it is written from the owner's memory, never copied.
-    func writeChunk(_ bytes: BorrowedBytes, continuation: CheckedContinuation<Void, any Error>) {
-        writeChunk(count: bytes.count, continuation: continuation) { $0.append(bytes) }
-    }
-
-    /// Frames `count` bytes that `append` queues: its size line and CRLF are chunks of their
-    /// own, gathered into the same writev, so the body's bytes are not copied to be framed.
-    private func writeChunk(count: Int, continuation: CheckedContinuation<Void, any Error>, append: (inout OutputQueue) -> Void) {
-        guard var exchange, !exchange.isHead else {
-            continuation.resume()
-            return
-        }
-        if exchange.version == .http1_0 {
-            append(&output)
-            exchange.bytesOut += count
-        } else {
-            let sizeLine = Array((String(count, radix: 16) + "\r\n").utf8)
-            output.append(sizeLine)
-            append(&output)
-            output.append(Self.chunkEnd)
-            exchange.bytesOut += sizeLine.count + count + Self.chunkEnd.count
-        }
-        self.exchange = exchange
         streamWaiter = continuation
-        flush()
+        perform(machine.streamChunk(bytes, now: loop.now))
+        if isOpen { resumeStreamWaiterIfDrained() }
     }
 
-    private static let chunkEnd: [UInt8] = [cr, lf]
+    /// Queues a chunk the producer lends: written from the owner's memory, never copied.
+    func writeChunk(_ bytes: BorrowedBytes, continuation: CheckedContinuation<Void, any Error>) {
+        streamWaiter = continuation
+        perform(machine.streamLentChunk(bytes, now: loop.now))
+        if isOpen { resumeStreamWaiterIfDrained() }
+    }
 
-    /// Ends a streamed body: the last chunk, or an abrupt close when the producer failed
-    /// (the client then sees a truncated chunked body, not a false success).
+    /// Ends a streamed body: the last chunk, or an abrupt close when the producer failed.
     func finishStream(succeeded: Bool) {
-        guard isStreaming, var exchange else { return }
-        guard succeeded else {
-            close()
-            return
-        }
-        if !exchange.isHead && exchange.version != .http1_0 {
-            output.append(Self.lastChunk)
-            exchange.bytesOut += Self.lastChunk.count
-            self.exchange = exchange
-        }
-        isStreaming = false
-        flush()
-        if phase != .closed { finishExchange() }
+        perform(machine.streamFinished(succeeded: succeeded, now: loop.now))
     }
-
-    private static let lastChunk = Array("0\r\n\r\n".utf8)
 
     func writable() {
-        if phase == .handshaking {
+        if case .handshaking = machine.phase {
             readable()
             return
         }
         flush()
-        if phase == .awaitingHead { process() }
     }
 
     /// Writes this connection's output at the end of the loop's turn instead of now. Responses
@@ -124,29 +45,18 @@ extension Connection {
         loop.pendingFlushes.append(self)
     }
 
-    /// The end-of-turn flush; then, like ``writable()``, reads on if requests are waiting.
+    /// The end-of-turn flush.
     func flushScheduledOutput() {
         flushScheduled = false
-        guard phase != .closed else { return }
+        guard isOpen else { return }
         flush()
-        if phase == .awaitingHead { process() }
     }
 
-    /// Closes once every queued response is written: the peer may have half-closed after
-    /// sending requests whose answers still wait for the end-of-turn flush.
-    func closeAfterFlushing() {
-        flush()
-        guard phase != .closed else { return }
-        if output.isEmpty {
-            close()
-        } else {
-            closeWhenFlushed = true
-        }
-    }
-
-    /// Writes as much queued output as the socket takes, then updates interest and waiters.
+    /// Writes as much queued output as the socket takes, then lets the machine go on (pipelined
+    /// requests waiting for the output to drain, a close waiting for the last response).
     func flush() {
-        while !output.isEmpty && phase != .closed {
+        var total = 0
+        while !output.isEmpty && isOpen {
             let written: Int?
             if let tls {
                 let length = tlsRetryLength ?? min(output.firstCount, 1 << 20)
@@ -161,29 +71,17 @@ extension Connection {
                 return
             }
             output.consume(written)
-            lastWriteProgress = loop.now
+            total += written
         }
-        guard phase != .closed else { return }
-        updateInterest()
+        guard isOpen else { return }
+        resumeStreamWaiterIfDrained()
+        perform(machine.wrote(total, pending: output.byteCount, now: loop.now))
+    }
+
+    private func resumeStreamWaiterIfDrained() {
         if let waiter = streamWaiter, output.byteCount <= server.configuration.limits.writeBufferHighWater {
             streamWaiter = nil
             waiter.resume()
         }
-        if output.isEmpty && closeWhenFlushed && exchange == nil { closeOrLinger() }
-    }
-
-    /// After a response that ends the connection: a clean close, or a lingering one when the
-    /// client may still be sending a body we refused.
-    func closeOrLinger() {
-        guard lingerWhenFlushed, !peerClosed, tls == nil else {
-            close()
-            return
-        }
-        phase = .lingering
-        shutdown(fd, Int32(SHUT_WR))
-        lingerDeadline = loop.now + 2_000_000_000
-        readsPaused = false
-        updateInterest()
-        readable()
     }
 }

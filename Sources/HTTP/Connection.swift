@@ -1,131 +1,130 @@
 import CSystem
 import Glibc
 
-/// One client connection, owned by one event loop and touched only on its thread.
+/// One client connection's I/O, owned by one event loop and touched only on its thread.
 ///
-/// A request moves it through ``Phase``: awaiting a head, reading the body, responding (the
-/// handler's task runs and its response is written), then back to awaiting the next head when the
-/// connection is kept alive. Input that arrives while responding waits in `input`: pipelined
-/// requests are answered one after the other, in order.
+/// The HTTP logic lives in ``ConnectionMachine``, a value: this shell reads the socket (or TLS)
+/// and feeds it the bytes, writes what it says to write, hands its requests to the responder,
+/// arms epoll for what it wants, and closes when it says so. Every event goes through
+/// ``perform(_:)``, which carries out the machine's actions until it has nothing more to do.
 final class Connection {
-    enum Phase {
-        case handshaking
-        case awaitingHead
-        case readingBody
-        case responding
-        /// Output sent and our side shut; reading and discarding until the peer closes, so an
-        /// early error response is not destroyed by a reset (RFC 9112 §9.6).
-        case lingering
-        case closed
-    }
-
     let id: UInt64
     let fd: Int32
-    let remoteAddress: String
     /// `unowned(unsafe)`: the loop owns its connections and outlives them, and plain `unowned`
     /// costs an atomic retain and release on every access on the hot path.
     unowned(unsafe) let loop: EventLoop
     let server: ServerContext
+    var machine: ConnectionMachine
     var tls: TLSSession?
-    var phase: Phase
-    var parser: HTTPRequestParser
-
-    /// Received bytes not yet consumed start at `inputStart`.
-    var input: [UInt8] = []
-    var inputStart = 0
     var output = OutputQueue()
     var registeredEvents: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-    var readsPaused = false
-    var peerClosed = false
     var handshakeWantsWrite = false
     var tlsRetryLength: Int?
-
-    /// The request being served, if any.
-    var exchange: Exchange?
-    /// The request whose body is being read: set exactly while `phase` is `.readingBody`.
-    var reading: BodyInProgress?
-    var body: [UInt8] = []
-    var isStreaming = false
+    /// A streamed body's producer waiting for the output to drain below the high-water mark.
     var streamWaiter: CheckedContinuation<Void, any Error>?
-    var closeWhenFlushed = false
-    var lingerWhenFlushed = false
-    var draining = false
-    var isProcessing = false
     /// Queued with the loop for a flush at the end of this turn (see ``scheduleFlush()``).
     var flushScheduled = false
-
-    /// When the connection began waiting for its current request (or handshake); the oldest
-    /// waiter is shed first at the connection cap.
-    var waitingSince: UInt64
-    var headStartedAt: UInt64?
-    var lastReadProgress: UInt64
-    var lastWriteProgress: UInt64
-    var lingerDeadline: UInt64 = 0
-    var requestsServed = 0
+    /// Set while ``readable()`` runs, so that a read it triggers (TLS) does not nest.
+    private var isReading = false
+    /// False once ``close(keepSlot:)`` has run.
+    private(set) var isOpen = true
 
     init(id: UInt64, fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.id = id
         self.fd = fd
-        self.remoteAddress = remoteAddress
         self.loop = loop
         self.server = loop.server
-        self.parser = HTTPRequestParser(limits: loop.server.configuration.limits)
-        self.phase = .awaitingHead
-        waitingSince = loop.now
-        lastReadProgress = loop.now
-        lastWriteProgress = loop.now
+        let server = loop.server
+        let environment = ConnectionMachine.Environment(
+            limits: server.configuration.limits, timeouts: server.configuration.timeouts, isTLS: server.tls != nil,
+            remoteAddress: remoteAddress, headReceived: server.hooks.headReceived, bodyPlan: server.responder.bodyPlan(for:),
+            errorResponse: server.hooks.errorResponse, makeRequestID: { [unowned(unsafe) loop] in loop.makeRequestID() },
+            dateField: { [unowned(unsafe) loop] in
+                loop.refreshDate()
+                return loop.dateField
+            },
+            planFailed: server.hooks.handlerFailed)
+        machine = ConnectionMachine(environment: environment, now: loop.now, draining: loop.isDraining)
     }
 
-    /// Whether the connection holds no request: idle keep-alive, handshaking, or a head in progress.
-    var isWaitingForRequest: Bool {
-        switch phase {
-        case .handshaking, .awaitingHead: exchange == nil
-        default: false
-        }
-    }
-
-    var unreadCount: Int { input.count - inputStart }
+    var isWaitingForRequest: Bool { machine.isWaitingForRequest }
+    var waitingSince: UInt64 { machine.waitingSince ?? .max }
 
     func opened() {
-        if let context = server.tls {
-            guard let session = TLSSession(context: context, fd: fd) else {
+        guard let context = server.tls else { return }
+        guard let session = TLSSession(context: context, fd: fd) else {
+            close()
+            return
+        }
+        tls = session
+    }
+
+    /// Carries out `first` and every action the machine asks for after it.
+    func perform(_ first: ConnectionAction) {
+        var action = first
+        var now = loop.now
+        while true {
+            switch action {
+            case .none:
+                updateInterest()
+                return
+            case .write(let head, let body, let urgent):
+                output.append(head)
+                output.append(body)
+                if urgent { flush() } else { scheduleFlush() }
+                if !isOpen { return }
+                // A queued response completes its request next: its duration ends now, not at
+                // the start of the loop's turn.
+                now = Socket.now()
+            case .writeLent(let prefix, let bytes, let suffix):
+                output.append(prefix)
+                output.append(bytes)
+                output.append(suffix)
+                flush()
+                if !isOpen { return }
+                now = Socket.now()
+            case .dispatch(let request):
+                if let response = dispatch(request) {
+                    action = machine.responseReady(response, now: loop.now)
+                    if case .stream(let producer) = response.body { streamInPlace(producer, request: request) }
+                    continue
+                }
+            case .completed(let summary):
+                server.hooks.requestCompleted(summary)
+            case .shutDownWriting:
+                shutdown(fd, Int32(SHUT_WR))
+            case .close:
                 close()
                 return
             }
-            tls = session
-            phase = .handshaking
+            action = machine.next(now: now)
         }
-        draining = loop.isDraining
     }
 
     // MARK: Reading
 
     func readable() {
-        switch phase {
-        case .closed:
-            return
-        case .handshaking:
+        if !isOpen || isReading { return }
+        if case .handshaking = machine.phase {
             continueHandshake()
             return
-        case .lingering:
-            discardInput()
-            return
-        default:
-            break
         }
-        while !readsPaused && phase != .closed {
-            // A large body goes straight into its buffer; everything else through the scratch
-            // buffer into `input`, where the parser reads it.
-            let direct = readsBodyDirectly
-            let wanted = direct ? body.count - (reading?.directFilled ?? 0) : loop.scratch.count
+        isReading = true
+        defer { isReading = false }
+        while isOpen && machine.wantsInput {
             var wantsWrite = false
             let count: Int?
-            if direct {
-                count = readBodyDirectly()
-            } else if let tls {
-                count = tls.read(into: loop.scratch, wantsWrite: &wantsWrite)
+            let wanted: Int
+            let direct = machine.bodyReadTarget
+            if let (destination, offset) = direct {
+                wanted = destination.byteCount - offset
+                count = destination.withUnsafeMutableBytes { target in
+                    let free = UnsafeMutableRawBufferPointer(rebasing: target[offset...])
+                    return tls.map { $0.read(into: free, wantsWrite: &wantsWrite) } ?? Socket.read(fd, into: free)
+                }
             } else {
-                count = Socket.read(fd, into: loop.scratch)
+                wanted = loop.scratch.count
+                count = tls.map { $0.read(into: loop.scratch, wantsWrite: &wantsWrite) } ?? Socket.read(fd, into: loop.scratch)
             }
             guard let count else { break }
             if count < 0 {
@@ -133,62 +132,18 @@ final class Connection {
                 return
             }
             if count == 0 {
-                peerClosed = true
-                updateInterest()
-                break
-            }
-            if !direct {
-                if inputStart == input.count {
-                    input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
-                    inputStart = 0
-                }
-                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]))
-            }
-            lastReadProgress = loop.now
-            // Parse as bytes arrive, so buffered input stays bounded by what one phase may hold.
-            process()
-            if phase == .responding && unreadCount >= 64 << 10 && !readsPaused { pauseReads() }
-            // A short plain read means the socket is drained; skip the EAGAIN round trip.
-            if tls == nil && count < wanted { return }
-        }
-        process()
-    }
-
-    func pauseReads() {
-        readsPaused = true
-        updateInterest()
-    }
-
-    func resumeReads() {
-        guard readsPaused else { return }
-        readsPaused = false
-        updateInterest()
-        // TLS may hold decrypted bytes epoll cannot see; read them now.
-        if tls != nil { readable() }
-    }
-
-    /// Consumes `count` unread bytes, compacting the buffer when much of it is dead.
-    func consume(_ count: Int) {
-        inputStart += count
-        if inputStart == input.count {
-            input.removeAll(keepingCapacity: input.capacity <= 64 << 10)
-            inputStart = 0
-        } else if inputStart > 32 << 10 {
-            input.removeFirst(inputStart)
-            inputStart = 0
-        }
-    }
-
-    private func discardInput() {
-        while true {
-            var wantsWrite = false
-            let count = tls.map { $0.read(into: loop.scratch, wantsWrite: &wantsWrite) } ?? Socket.read(fd, into: loop.scratch)
-            guard let count else { return }
-            if count <= 0 {
-                close()
+                perform(machine.peerClosed(now: loop.now))
                 return
             }
+            if direct != nil {
+                perform(machine.receivedIntoBody(count, now: loop.now))
+            } else {
+                perform(machine.received(UnsafeRawBufferPointer(rebasing: loop.scratch[..<count]), now: loop.now))
+            }
+            // A short plain read means the socket is drained; skip the EAGAIN round trip.
+            if tls == nil && count < wanted { break }
         }
+        updateInterest()
     }
 
     // MARK: TLS handshake
@@ -197,9 +152,8 @@ final class Connection {
         guard let tls else { return }
         switch tls.handshake() {
         case .done:
-            phase = .awaitingHead
             handshakeWantsWrite = false
-            updateInterest()
+            perform(machine.handshakeFinished(now: loop.now))
             readable()
         case .wantRead:
             handshakeWantsWrite = false
@@ -215,75 +169,46 @@ final class Connection {
     // MARK: Interest, deadlines, closing
 
     func updateInterest() {
-        guard phase != .closed else { return }
+        guard isOpen else { return }
         var wanted: UInt32 = 0
-        if !readsPaused && !peerClosed { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-        if !output.isEmpty || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
-        if wanted != registeredEvents {
-            registeredEvents = wanted
-            if !loop.modify(fd, token: id, events: wanted) { close() }
+        if machine.wantsInput { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
+        // Output waiting for the end-of-turn flush needs no wake-up: EPOLLOUT only once the
+        // socket has refused some (two epoll_ctl calls per request otherwise).
+        if (!output.isEmpty && !flushScheduled) || handshakeWantsWrite { wanted |= EPOLLOUT.rawValue }
+        guard wanted != registeredEvents else { return }
+        let resumesReading = wanted & EPOLLIN.rawValue != 0 && registeredEvents & EPOLLIN.rawValue == 0
+        registeredEvents = wanted
+        if !loop.modify(fd, token: id, events: wanted) {
+            close()
+            return
         }
+        // TLS may hold decrypted bytes epoll cannot see; read them now.
+        if resumesReading && tls != nil { readable() }
     }
 
     func checkDeadline(now: UInt64) {
-        let timeouts = server.configuration.timeouts
-        switch phase {
-        case .handshaking:
-            if now - waitingSince > timeouts.head.monotonicNanoseconds { close() }
-        case .awaitingHead:
-            if let started = headStartedAt {
-                if now - started > timeouts.head.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
-            } else if unreadCount == 0 {
-                let limit = requestsServed == 0 ? timeouts.head : timeouts.idle
-                if now - waitingSince > limit.monotonicNanoseconds { close() }
-            }
-        case .readingBody:
-            if now - lastReadProgress > timeouts.body.monotonicNanoseconds { fail(status: .requestTimeout, error: nil) }
-        case .responding:
-            if !output.isEmpty && now - lastWriteProgress > timeouts.write.monotonicNanoseconds { close() }
-        case .lingering:
-            if now > lingerDeadline { close() }
-        case .closed:
-            break
-        }
+        perform(machine.tick(now: now))
     }
 
     /// Called on each loop when the server shuts down: idle connections close now, busy ones
     /// after their current response (which then says `Connection: close`).
     func drain() {
-        draining = true
-        switch phase {
-        case .handshaking:
-            close()
-        case .awaitingHead where exchange == nil && headStartedAt == nil && unreadCount == 0:
-            close()
-        default:
-            break
-        }
+        perform(machine.drain(now: loop.now))
     }
 
     /// Closes the socket now. `keepSlot` hands the connection's slot to a new connection.
     func close(keepSlot: Bool = false) {
-        guard phase != .closed else { return }
-        phase = .closed
-        if exchange != nil { reportCompletion(completed: false) }
+        guard isOpen else { return }
+        isOpen = false
+        if let summary = machine.closed(now: loop.now) { server.hooks.requestCompleted(summary) }
         if let waiter = streamWaiter {
             streamWaiter = nil
             waiter.resume(throwing: HTTPServerError.connectionClosed)
         }
-        if !peerClosed { tls?.shutdown() }
+        if !machine.peerClosed { tls?.shutdown() }
         loop.deregister(fd)
         // Release the slot before the peer can see the close, so counts never lag what clients observe.
         loop.removed(self, keepSlot: keepSlot)
         Socket.close(fd)
     }
-}
-
-/// A request whose head has arrived and whose body is being read.
-struct BodyInProgress {
-    let head: HTTPRequestHead
-    var decoder: HTTPBodyDecoder
-    /// Set while a large Content-Length body is read into `body`, preallocated at its full
-    /// size: how many of its bytes have arrived.
-    var directFilled: Int?
 }

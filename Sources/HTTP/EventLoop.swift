@@ -44,8 +44,14 @@ final class EventLoop: @unchecked Sendable {
     /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
     private let loopThread = Atomic<UInt>(0)
     /// The next loop of the server (a ring), asked to make room for a connection at the cap
-    /// when this loop cannot. Set before the loops start; weak, so the ring is not a cycle.
-    weak var neighbour: EventLoop?
+    /// when this loop cannot. Set before the loops start. `unowned(unsafe)`, so the ring is not a
+    /// cycle: the server holds every loop until all have stopped. Not `weak`: a weak reference
+    /// moves the loop's reference count to a side table, and every retain of the loop on the
+    /// request path then takes the slow path.
+    unowned(unsafe) var neighbour: EventLoop?
+    /// Connections this loop holds or is about to open: read by the other loops to give a new
+    /// connection to the least busy one (a hint, hence relaxed).
+    let assignedConnections = Atomic<Int>(0)
 
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
@@ -284,25 +290,53 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Accepts what is waiting and gives each connection to the loop holding the fewest (this
+    /// one on a tie): the kernel wakes whichever loop is idle, so a burst of connections (a
+    /// client opening 256 at once) would otherwise pile onto one loop and leave another core
+    /// half idle for the connections' whole life.
     private func acceptConnections() {
         guard isAccepting else { return }
         for _ in 0..<64 {
             guard let (fd, peer) = Socket.accept(listenerFD) else { return }
-            admit(fd: fd, peer: peer, loopsAsked: 1)
+            let target = leastLoadedLoop()
+            target.assignedConnections.add(1, ordering: .relaxed)
+            if target === self {
+                admit(fd: fd, peer: peer, loopsAsked: 1)
+            } else {
+                target.execute { target.admit(fd: fd, peer: peer, loopsAsked: 1) }
+            }
         }
+    }
+
+    /// The loop of the ring with the fewest connections assigned, this one first.
+    private func leastLoadedLoop() -> EventLoop {
+        var best = self
+        var bestCount = assignedConnections.load(ordering: .relaxed)
+        var next = neighbour
+        while let loop = next, loop !== self {
+            let count = loop.assignedConnections.load(ordering: .relaxed)
+            if count < bestCount { (best, bestCount) = (loop, count) }
+            next = loop.neighbour
+        }
+        return best
     }
 
     /// Opens `fd` here when a slot is free or a connection of this loop still waiting for its
     /// request can give up its own; else hands `fd` to the next loop, since the slow clients may
     /// all sit on another loop (each loop sees only its own connections); 503 once every loop
     /// has been asked.
+    /// `fd` is already counted in ``assignedConnections``; every way out but opening it here
+    /// takes it back off.
     private func admit(fd: Int32, peer: String, loopsAsked: Int) {
         guard isAccepting else {
+            assignedConnections.subtract(1, ordering: .relaxed)
             Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
             return
         }
         if !server.reserveConnection() && !shedOneConnection() {
+            assignedConnections.subtract(1, ordering: .relaxed)
             if let neighbour, loopsAsked < server.configuration.eventLoopCount {
+                neighbour.assignedConnections.add(1, ordering: .relaxed)
                 neighbour.execute { neighbour.admit(fd: fd, peer: peer, loopsAsked: loopsAsked + 1) }
             } else {
                 Socket.rejectOverloaded(fd, plaintext: server.tls == nil)
@@ -312,6 +346,7 @@ final class EventLoop: @unchecked Sendable {
         let id = nextConnectionID
         nextConnectionID += 1
         guard register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue) else {
+            assignedConnections.subtract(1, ordering: .relaxed)
             server.releaseConnection()
             Socket.close(fd)
             return
@@ -339,6 +374,7 @@ final class EventLoop: @unchecked Sendable {
 
     func removed(_ connection: Connection, keepSlot: Bool) {
         connections[connection.id] = nil
+        assignedConnections.subtract(1, ordering: .relaxed)
         if !keepSlot { server.releaseConnection() }
     }
 }

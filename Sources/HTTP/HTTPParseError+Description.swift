@@ -30,6 +30,7 @@ extension HTTPParseError: CustomStringConvertible {
         case .invalidChunkSize: "a chunk size is not 1 to 16 hex digits"
         case .invalidChunkExtension: "a chunk extension is malformed"
         case .invalidChunkTerminator: "chunk data is not followed by CRLF"
+        case .incompleteBody: "the connection was half-closed before the end of the body"
         case .unsupportedContentEncoding: "the only content codings accepted are gzip and identity"
         case .invalidCompressedBody: "the gzip body does not inflate"
         case .inflatedBodyTooLarge(let limit): "the gzip body inflates to more than \(limit) bytes"

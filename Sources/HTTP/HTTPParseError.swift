@@ -58,6 +58,8 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case invalidChunkExtension
     /// Chunk data not followed by CRLF.
     case invalidChunkTerminator
+    /// The client closed its side of the connection before the body's end.
+    case incompleteBody
     /// A Content-Encoding other than gzip or identity (RFC 9110 §15.5.16 → 415).
     case unsupportedContentEncoding
     /// A gzip body that does not inflate.

@@ -4,6 +4,9 @@ public struct HTTPRequest: Sendable {
     public var head: HTTPRequestHead
     /// The body after chunked decoding and gzip inflation; empty when there was none.
     public var body: [UInt8]
+    /// The storage the route's ``HTTPBodyPlanner`` provided, filled with the whole body; `body`
+    /// is then empty. Nil for every other request.
+    public var bodyDestination: (any HTTPBodyDestination)?
     /// Trailer fields of a chunked body.
     public var trailers: HTTPHeaders
     /// The client's `Request-Id` if it sent a sane one, else one made by the server.

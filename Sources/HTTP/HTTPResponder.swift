@@ -7,6 +7,10 @@ public protocol HTTPResponder: Sendable {
     /// lookup and a cost estimate, or an in-place handler that never waits). A thrown error
     /// becomes a 500, reported to ``HTTPServerHooks/handlerFailed``.
     func dispatch(_ request: HTTPRequest) throws -> HTTPDispatch
+
+    /// Where the body of `request` (its head only) is to be read; see ``HTTPBodyPlan``. Runs on
+    /// the event loop for Content-Length bodies without Content-Encoding. Default: buffered.
+    func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan
 }
 
 /// How a request is answered, decided on the event loop by ``HTTPResponder/dispatch(_:)``.
@@ -47,6 +51,8 @@ public typealias HTTPInPlaceHandler = @Sendable (HTTPRequest) throws -> HTTPResp
 public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) async throws -> HTTPResponse
 
 extension HTTPResponder {
+    public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan { .buffered }
+
     /// Answers `request` wherever the caller runs, ignoring placement: for tests and tools
     /// that drive a responder without a server.
     public func respond(to request: HTTPRequest) async throws -> HTTPResponse {

@@ -10,4 +10,7 @@ public enum HTTPServerError: Error, Equatable, Sendable {
     case alreadyStarted
     /// The client went away before the streamed body was finished.
     case connectionClosed
+    /// A route's ``HTTPBodyPlan/into(_:)`` destination was not exactly the body's Content-Length
+    /// long: a programming error of the route, answered with 500.
+    case bodyDestinationSize(expected: Int, got: Int)
 }

@@ -19,6 +19,8 @@ struct RouteNode: Sendable {
         /// A task handler inside the router's middleware, composed when either changes (never
         /// per request); nil for in-place handlers.
         var wrapped: HTTPHandler?
+        /// Where the route wants bodies read (``Router/on(_:_:placement:body:handler:)``).
+        let bodyPlanner: HTTPBodyPlanner?
     }
 
     // Small arrays, searched in order: a node has a handful of children and methods, where
@@ -42,10 +44,12 @@ struct RouteNode: Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
-    mutating func insert(_ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler) {
+    mutating func insert(
+        _ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler, bodyPlanner: HTTPBodyPlanner?
+    ) {
         guard let first = segments.first else {
             precondition(!handlers.contains { $0.method == method }, "route \(method) \(template) registered twice")
-            handlers.append((method, Entry(template: template, handler: handler, wrapped: nil)))
+            handlers.append((method, Entry(template: template, handler: handler, wrapped: nil, bodyPlanner: bodyPlanner)))
             return
         }
         switch first {
@@ -56,13 +60,14 @@ struct RouteNode: Sendable {
                     literals.append((name, RouteNode()))
                     return literals.count - 1
                 }()
-            literals[index].node.insert(segments.dropFirst(), method: method, template: template, handler: handler)
+            literals[index].node.insert(
+                segments.dropFirst(), method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
         case .parameter(let name):
             precondition(
                 parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
             parameterName = name
             if parameterChild.isEmpty { parameterChild = [RouteNode()] }
-            parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler)
+            parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
         }
     }
 

@@ -17,6 +17,8 @@ public struct Router: HTTPResponder {
     private var tree = RouteNode()
     private var middleware: [HTTPMiddleware] = []
     public private(set) var routes: [Route] = []
+    /// Methods with at least one route that plans its bodies: other requests skip the lookup.
+    private var plannedMethods: [HTTPMethod] = []
     /// Makes the 404 response; the default is plain text.
     public var notFound: @Sendable (HTTPRequest) -> HTTPResponse = { _ in .text("Not Found\n", status: .notFound) }
     /// Makes the 405 response; the router adds `Allow`. The default is plain text.
@@ -32,11 +34,14 @@ public struct Router: HTTPResponder {
     /// Registers `handler` for `method` on `template`, to run where `placement` says (decided
     /// once per request, after matching). Registering a pair twice is a programmer error, as is a
     /// template that does not start with `/` or has a malformed `{}` segment.
+    ///
+    /// `body`, when given, decides per request where its body is read (``HTTPBodyPlan``): into
+    /// storage the handler then owns (``HTTPRequest/bodyDestination``), for bodies too large to copy.
     public mutating func on(
         _ method: HTTPMethod, _ template: String, placement: HandlerPlacement = .concurrencyPool,
-        handler: @escaping HTTPHandler
+        body: HTTPBodyPlanner? = nil, handler: @escaping HTTPHandler
     ) {
-        add(method, template, .task(handler, placement))
+        add(method, template, .task(handler, placement), bodyPlanner: body)
     }
 
     /// Registers a quick handler that the event loop calls in place, with no task (see
@@ -46,9 +51,10 @@ public struct Router: HTTPResponder {
         add(method, template, .inPlace(handler))
     }
 
-    private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler) {
+    private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler, bodyPlanner: HTTPBodyPlanner? = nil) {
         let segments = Self.templateSegments(template)
-        tree.insert(segments[...], method: method, template: template, handler: handler)
+        tree.insert(segments[...], method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
+        if bodyPlanner != nil && !plannedMethods.contains(method) { plannedMethods.append(method) }
         routes.append(Route(method: method, template: template))
         composeMiddleware()
     }
@@ -130,6 +136,14 @@ public struct Router: HTTPResponder {
                 }
             }
         }
+    }
+
+    /// The plan of the route `request` matches, if it declared a planner; else buffered.
+    public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan {
+        guard plannedMethods.contains(request.method), case .route(let entry, let routed) = resolve(request),
+            let planner = entry.bodyPlanner
+        else { return .buffered }
+        return planner(routed)
     }
 
     /// What a request resolves to: a route's entry with the request's route filled in, or an

@@ -20,12 +20,10 @@ extension JSONScanner {
         }
         guard depth < maxDepth else { throw .tooDeep(limit: maxDepth, location(position)) }
         position += 1
-        var values: [Float] = []
-        values.reserveCapacity(min((bytes.count - position) / 4, maxElements))
-        // Numbers are parsed into this small buffer (it stays in L1) and appended to
-        // `values` in blocks: one capacity check per block instead of per number.
-        let pending = UnsafeMutablePointer<Float>.allocate(capacity: Self.pendingCapacity)
-        defer { pending.deallocate() }
+        // Numbers are parsed into blocks (one capacity check per block instead of per number),
+        // copied into one array at the end.
+        let blocks = FloatBlocks()
+        var pending = blocks.current
         var pendingCount = 0
         let parser = fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath.rowKernel)
         // index[k]: how many elements of the open array at depth k are complete, which is
@@ -86,8 +84,8 @@ extension JSONScanner {
                 while true {
                     // Room left in the block, or up to one past the element limit (that one
                     // throws below, at its end); `+ 1` only on a small number: no overflow.
-                    let free = Self.pendingCapacity - pendingCount
-                    let remaining = maxElements - values.count - pendingCount
+                    let free = blocks.capacity - pendingCount
+                    let remaining = maxElements - blocks.stored - pendingCount
                     let room = remaining < free ? remaining + 1 : free
                     let stop: FastFloatParser.RowStop
                     if let parser {
@@ -106,11 +104,12 @@ extension JSONScanner {
                         pendingCount += 1
                         count += 1
                     }
-                    guard values.count + pendingCount <= maxElements else {
+                    guard blocks.stored + pendingCount <= maxElements else {
                         throw .tooManyElements(limit: maxElements, location(position))
                     }
-                    if pendingCount == Self.pendingCapacity {
-                        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
+                    if pendingCount == blocks.capacity {
+                        blocks.startBlock()
+                        pending = blocks.current
                         pendingCount = 0
                     }
                     guard stop != .end, let next = parser?.nextNumberStart(after: position) else { break }
@@ -119,12 +118,9 @@ extension JSONScanner {
                 index[level] = count
             }
         }
-        values.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
-        return JSONFloatTensor(shape: Array(shape[..<rank]), values: values)
+        blocks.filled = pendingCount
+        return JSONFloatTensor(shape: Array(shape[..<rank]), values: blocks.array())
     }
-
-    /// Size of the block buffer of ``scanFloatTensor(maxDepth:depth:maxElements:fastPath:)``: 4 KiB.
-    private static var pendingCapacity: Int { 1024 }
 
     /// Scans one element; `index` (the path to it) is only used to name it in errors.
     @inline(__always)
@@ -153,6 +149,9 @@ enum TensorFastPath {
     /// The C row kernel in its best build for this CPU (x86-64), then ``FastFloatParser``
     /// for the shapes it refuses.
     case vector
+    /// The same with the kernel's AVX2 build on CPUs whose best is the AVX-512 one (elsewhere
+    /// the detected build, as ``vector``).
+    case avx2Vector
     /// The same with the kernel's SSE2 build, whatever the CPU.
     case baselineVector
     /// The same with the kernel's SSSE3 build (the 16-byte kernel that the AVX2 build hands
@@ -169,6 +168,7 @@ extension TensorFastPath {
     var rowKernel: ck_json_row_isa? {
         switch self {
         case .baselineVector: CK_JSON_ROW_SSE2
+        case .avx2Vector: FastFloatTables.shared.rowKernel == CK_JSON_ROW_AVX512 ? CK_JSON_ROW_AVX2 : nil
         case .ssse3Vector: FastFloatTables.shared.rowKernel == CK_JSON_ROW_SSE2 ? CK_JSON_ROW_SSE2 : CK_JSON_ROW_SSSE3
         case .vector, .swift, .general: nil
         }

@@ -1,5 +1,5 @@
+import HTTP
 import JSON
-import Synchronization
 
 /// The bearer-token check in front of `/v1` and `/v2` (RFC 6750): who the token is, by its
 /// scopes, from a set of accepted tokens that SIGHUP may replace while requests are served.
@@ -17,7 +17,7 @@ public final class BearerAuth: Sendable {
     }
 
     /// The tokens of the tokens file; replaced whole on reload, read by every request.
-    private let fileTokens: Mutex<AccessTokens>
+    private let fileTokens: Locked<AccessTokens>
     /// The single `--token`, which grants every scope and is never reloaded.
     private let fixed: AccessTokens
 
@@ -26,7 +26,7 @@ public final class BearerAuth: Sendable {
     public init(token: String?, fileTokens: AccessTokens?) {
         precondition(token?.isEmpty != true, "an empty bearer token would let everyone in")
         fixed = AccessTokens(token.map { [AccessToken(plain: $0, scopes: [.admin])] } ?? [])
-        self.fileTokens = Mutex(fileTokens ?? AccessTokens([]))
+        self.fileTokens = Locked(fileTokens ?? AccessTokens([]))
     }
 
     /// Replaces the tokens file's tokens; requests that already passed the check are unaffected.
@@ -54,24 +54,4 @@ public final class BearerAuth: Sendable {
         }
     }
 
-    /// The 401 problem, with the challenge RFC 6750 §3 asks for.
-    public static func challenge(provided: Bool) -> Problem {
-        let header = provided ? #"Bearer realm="paramd", error="invalid_token""# : #"Bearer realm="paramd""#
-        return Problem(
-            status: 401, slug: "unauthorized", title: "Unauthorized",
-            detail: provided
-                ? "the bearer token is not valid for this server"
-                : "this server requires Authorization: Bearer <token> on /v1 routes",
-            headers: [(name: "WWW-Authenticate", value: header)])
-    }
-
-    /// The 403 problem for a valid token without the scope a route needs, with the challenge
-    /// RFC 6750 §3.1 gives for it (`insufficient_scope` and the `scope` needed).
-    public static func forbidden(lacking scope: AccessScope, method: String, route: String) -> Problem {
-        Problem(
-            status: 403, slug: "insufficient-scope", title: "Forbidden",
-            detail: "this token lacks the scope \"\(scope.rawValue)\", which \(method) \(route) needs",
-            extensions: ["required_scope": .string(scope.rawValue)],
-            headers: [(name: "WWW-Authenticate", value: #"Bearer realm="paramd", error="insufficient_scope", scope="\#(scope.rawValue)""#)])
-    }
 }

@@ -55,13 +55,6 @@ public enum EntityTag {
         return .tags(tags)
     }
 
-    /// The 412 problem, carrying the current ETag so the client can retry.
-    public static func preconditionFailed(current version: Int) -> Problem {
-        Problem(
-            status: 412, slug: "precondition-failed", title: "Precondition failed",
-            detail: "If-Match does not list the model's current ETag \(header(version: version))",
-            headers: [(name: "ETag", value: header(version: version))])
-    }
 }
 
 extension String {

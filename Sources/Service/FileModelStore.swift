@@ -1,6 +1,6 @@
+import HTTP
 import Dispatch
 import NeuralNet
-import Synchronization
 
 /// The ``ModelStore`` of a running server: the data directory of `Storage/`, a checkpoint and
 /// a commit log per model (``DataDirectory``, ``CommitLog``). A commit costs one log append and
@@ -14,7 +14,7 @@ public final class FileModelStore: ModelStore {
     /// The synchronous directory underneath (for tests and tools; it blocks).
     public let directory: DataDirectory
     private let policy: CheckpointPolicy
-    private let models: Mutex<Models>
+    private let models: Locked<Models>
     private let creates = DispatchQueue(label: "paramd.storage.create", qos: .userInitiated, attributes: .concurrent)
 
     private struct Models {
@@ -39,7 +39,7 @@ public final class FileModelStore: ModelStore {
                 model: StoredModel(persisted: persisted), log: log, directory: directory, policy: checkpointPolicy)
         }
         for (name, damage) in inventory.damaged { models.damaged[name] = "\(damage)" }
-        self.models = Mutex(models)
+        self.models = Locked(models)
     }
 
     public func list() async throws(ModelStoreError) -> StoreListing {

@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// Runs small forward passes that arrive together as one batch.
 ///
@@ -49,7 +49,7 @@ final class ForwardCoalescer: Sendable {
         case alone
     }
 
-    private let open = Mutex<[Key: OpenBatch]>([:])
+    private let open = Locked<[Key: OpenBatch]>([:])
     private let onBatch: @Sendable (_ requests: Int) -> Void
 
     /// - Parameter onBatch: told the size of every joint pass (for metrics).

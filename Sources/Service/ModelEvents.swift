@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// Committed changes to models, fanned out to whoever follows them (`GET /v1/models/{model}/events`).
 ///
@@ -38,7 +38,7 @@ final class ModelEvents: Sendable {
         var isFinished = false
     }
 
-    private let table = Mutex(Table())
+    private let table = Locked(Table())
 
     /// Whether anyone follows `model`: commits skip working out what changed when nobody asks.
     func hasFollowers(_ model: String) -> Bool {

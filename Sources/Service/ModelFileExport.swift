@@ -3,7 +3,7 @@ import JSON
 import NeuralNet
 
 /// What the routes that hand a model out as a file (a safetensors state dict, an ONNX model)
-/// share: the attachment response and the 409 for a model that is not complete yet.
+/// share: the attachment response and the refusal of a model that is not complete yet.
 enum ModelFileExport {
     /// `application/octet-stream`, `Content-Disposition: attachment; filename="…"`, the ETag.
     /// Model names are `[A-Za-z0-9._-]`, so the filename needs no escaping.
@@ -54,16 +54,13 @@ enum ModelFileExport {
             }, filename: filename, version: version)
     }
 
-    /// Runs `work`, turning "a layer has no values yet" into a 409 that says how to fix it.
+    /// Runs `work`, turning "a layer has no values yet" into ``ModelError/notMaterialized(model:path:)``
+    /// (a 409 that says how to fix it, not the 422 an edit of such a parameter gets).
     static func requiringMaterialized<T>(model name: String, _ work: () throws -> T) throws -> T {
         do {
             return try work()
         } catch NeuralNetError.notMaterialized(let path) {
-            throw Problem(
-                status: 409, slug: "not-materialized", title: "Conflict",
-                detail: "parameter \(path) has no value yet: its layer does not know its input width. "
-                    + "Run one forward pass (POST /v1/models/\(name)/forward) or create the model with input_shape, then ask again",
-                extensions: ["path": .string(path)])
+            throw ModelError.notMaterialized(model: name, path: path)
         }
     }
 }

@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// The one owner of a model's writes: it queues them, applies them in arrival order on the
 /// latest state, stores each batch as one ``ModelCommit`` (one durable write for every writer
@@ -14,8 +14,8 @@ import Synchronization
 final class ModelOwner: Sendable {
     let name: String
     let store: any ModelStore
-    let snapshot: Mutex<ModelState?>
-    private let inbox = Mutex(Inbox())
+    let snapshot: Locked<ModelState?>
+    private let inbox = Locked(Inbox())
     private struct Inbox {
         var pending: [QueuedOperation] = []
         /// A drain task is taking the line; new operations only need to join it.
@@ -28,12 +28,12 @@ final class ModelOwner: Sendable {
         name = state.name
         self.store = store
         self.events = events
-        snapshot = Mutex(state)
+        snapshot = Locked(state)
     }
 
-    /// The current snapshot. 404 once deleted.
-    func state() throws(Problem) -> ModelState {
-        guard let state = snapshot.withLock({ $0 }) else { throw Self.gone(name) }
+    /// The current snapshot; `.unknown` once deleted.
+    func state() throws(ModelError) -> ModelState {
+        guard let state = snapshot.withLock({ $0 }) else { throw .unknown(name: name) }
         return state
     }
 
@@ -103,7 +103,7 @@ final class ModelOwner: Sendable {
     }
 
     /// Deletes the stored model, after every write queued before it, and marks the model gone;
-    /// writes queued after it get 404.
+    /// writes queued after it fail with `.unknown`.
     /// - Returns: the version it had.
     @discardableResult
     func remove(condition: EntityTag.Condition?) async throws -> Int {
@@ -158,7 +158,7 @@ final class ModelOwner: Sendable {
     /// and answers.
     private func commit(_ writes: [QueuedWrite], attempt: Int = 1) async {
         guard var state = snapshot.withLock({ $0 }) else {
-            for write in writes { write.fail(Self.gone(name)) }
+            for write in writes { write.fail(ModelError.unknown(name: name)) }
             return
         }
         let committed = state
@@ -167,7 +167,7 @@ final class ModelOwner: Sendable {
         var isDurable = false
         for write in writes {
             if let condition = write.condition, !condition.isSatisfied(byVersion: state.version) {
-                write.fail(EntityTag.preconditionFailed(current: state.version))
+                write.fail(ModelError.preconditionFailed(currentVersion: state.version))
                 continue
             }
             guard let result = write.apply(state) else { continue }
@@ -186,8 +186,7 @@ final class ModelOwner: Sendable {
                     await commit(applied, attempt: attempt + 1)
                     return
                 }
-                let problem = Problem(error)
-                for (_, applied) in answers { applied.answer(.failure(problem)) }
+                for (_, applied) in answers { applied.answer(.failure(error)) }
                 return
             }
         }
@@ -197,14 +196,14 @@ final class ModelOwner: Sendable {
     }
 
     private func delete(condition: EntityTag.Condition?) async -> Result<Int, any Error> {
-        guard let state = snapshot.withLock({ $0 }) else { return .failure(Self.gone(name)) }
+        guard let state = snapshot.withLock({ $0 }) else { return .failure(ModelError.unknown(name: name)) }
         if let condition, !condition.isSatisfied(byVersion: state.version) {
-            return .failure(EntityTag.preconditionFailed(current: state.version))
+            return .failure(ModelError.preconditionFailed(currentVersion: state.version))
         }
         do {
             try await store.apply(.delete(name: name, expectedVersion: state.version))
         } catch {
-            return .failure(Problem(error))
+            return .failure(error)
         }
         snapshot.withLock { $0 = nil }
         return .success(state.version)
@@ -222,7 +221,4 @@ final class ModelOwner: Sendable {
         }
     }
 
-    static func gone(_ name: String) -> Problem {
-        .notFound("no model is named \(name.debugDescription)", slug: "unknown-model")
-    }
 }

@@ -43,27 +43,21 @@ actor ModelRegistry {
         return (loaded, damaged)
     }
 
-    /// The slot of `name`: 404 when there is none, 500 naming the reason when it is damaged.
-    func slot(named name: String) throws(Problem) -> ModelOwner {
+    /// The owner of `name`; `.unknown` when there is none, `.damaged` with the reason when it
+    /// could not be loaded.
+    func slot(named name: String) throws(ModelError) -> ModelOwner {
         switch entries[name] {
         case .ready(let slot)?: return slot
-        case .damaged(let reason)?: throw Self.damaged(name, reason)
-        case .reserved?, nil: throw ModelOwner.gone(name)
+        case .damaged(let reason)?: throw .damaged(name: name, reason: reason)
+        case .reserved?, nil: throw .unknown(name: name)
         }
     }
 
-    /// Takes `name` for a create: 409 when it exists, 507 when the server is full.
-    func reserve(_ name: String) throws(Problem) {
-        guard entries[name] == nil else {
-            throw Problem(
-                status: 409, slug: "name-taken", title: "Conflict",
-                detail: "a model named \(name.debugDescription) already exists; DELETE it first or choose another name")
-        }
-        guard entries.count < maxModels else {
-            throw Problem(
-                status: 507, slug: "too-many-models", title: "Insufficient storage",
-                detail: "this server holds its limit of \(maxModels) models; delete one first")
-        }
+    /// Takes `name` for a create: `.nameTaken` when it exists, `.tooManyModels` when the
+    /// server is full.
+    func reserve(_ name: String) throws(ModelError) {
+        guard entries[name] == nil else { throw .nameTaken(name: name) }
+        guard entries.count < maxModels else { throw .tooManyModels(limit: maxModels) }
         entries[name] = .reserved
     }
 
@@ -96,7 +90,7 @@ actor ModelRegistry {
             }
             entries[name] = nil
         case .reserved?, nil:
-            throw ModelOwner.gone(name)
+            throw ModelError.unknown(name: name)
         }
     }
 
@@ -123,9 +117,4 @@ actor ModelRegistry {
         return (models, parameters)
     }
 
-    static func damaged(_ name: String, _ reason: String) -> Problem {
-        Problem(
-            status: 500, slug: "damaged-model", title: "Damaged model",
-            detail: "the stored model \(name.debugDescription) could not be loaded (\(reason)); DELETE it to remove its folder")
-    }
 }

@@ -1,5 +1,5 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// How big each model was when last seen, for the router's placement estimates
 /// (``Placement``): they run on the event loop before the handler, so they cannot wait for the
@@ -13,7 +13,7 @@ final class ModelSizeHints: Sendable {
         let inputWidth: Int?
     }
 
-    private let sizes = Mutex<[String: Size]>([:])
+    private let sizes = Locked<[String: Size]>([:])
     /// Beyond this many names (models deleted while a read was in flight leave theirs behind),
     /// the table starts over.
     private let limit: Int

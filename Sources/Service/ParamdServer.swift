@@ -1,6 +1,5 @@
 import HTTP
 public import Logging
-import Synchronization
 
 /// The whole server: the service's routes on an ``HTTPServer``, with models loaded from the
 /// data directory after the port is open (so /healthz answers at once and /readyz flips to
@@ -10,7 +9,7 @@ public final class ParamdServer: Sendable {
     private let http: HTTPServer
     private let logger: Logger
     /// Whether start ran and whether a shutdown was asked for (possibly before start).
-    private let lifecycle = Mutex<(started: Bool, stopRequested: Bool)>((false, false))
+    private let lifecycle = Locked<(started: Bool, stopRequested: Bool)>((false, false))
     /// Signalled at the very end of ``shutdown(gracePeriod:)``, after its last log line.
     private let finished = Readiness()
 

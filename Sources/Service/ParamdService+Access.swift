@@ -24,29 +24,25 @@ extension ParamdService {
             needed = nil
         }
         let header = head.headers["Authorization"]
-        let problem: Problem
+        let refusal: AccessRefusal
         switch auth.authenticate(authorization: header) {
         case .missing, .invalid:
-            problem = BearerAuth.challenge(provided: header != nil)
+            refusal = header == nil ? .noToken : .invalidToken
         case .admitted(let scopes):
             guard let needed, !scopes.grants(needed) else { return nil }
-            problem = BearerAuth.forbidden(lacking: needed, method: head.method.rawValue, route: head.path)
+            refusal = .insufficientScope(needed, method: head.method.rawValue, route: head.path)
         }
-        guard !inference else { return Self.inferenceRefusal(problem, provided: header != nil) }
-        var response = HTTPResponse.problem(problem, instance: head.path)
+        guard !inference else { return Self.inferenceRefusal(refusal) }
+        var response = HTTPResponse.problem(Problem(access: refusal), instance: head.path)
         cors?.decorate(&response, requestHeaders: head.headers)
         return response
     }
 
     /// A refusal in the inference protocol's body, with the same challenge header.
-    private static func inferenceRefusal(_ problem: Problem, provided: Bool) -> HTTPResponse {
-        let message =
-            problem.status == 401 && !provided
-            ? "this server requires Authorization: Bearer <token> on /v2 routes other than /v2/health"
-            : problem.detail
-        var response = InferenceErrorBody.response(status: problem.status, message: message)
-        for field in problem.headers { response.headers.set(field.name, field.value) }
-        return response
+    private static func inferenceRefusal(_ refusal: AccessRefusal) -> HTTPResponse {
+        // The problem's detail for a missing token names /v1; on /v2 the health routes are open.
+        let message = refusal == .noToken ? "this server requires Authorization: Bearer <token> on /v2 routes other than /v2/health" : nil
+        return InferenceErrorBody.response(for: refusal, message: message)
     }
 }
 

@@ -25,11 +25,7 @@ extension ParamdService {
             logger.error("request failed", metadata: ["id": "\(id)", "error": "\(error)"])
         }
         hooks.errorResponse = { status, error in
-            let detail = error?.description ?? status.reasonPhrase
-            let problem = Problem(
-                status: status.code, slug: "http-\(status.code)", title: status.reasonPhrase,
-                detail: "the server refused the request: \(detail)")
-            return .problem(problem, instance: "")
+            .problem(Problem(refusedWith: status, error: error), instance: "")
         }
         return hooks
     }

@@ -75,13 +75,13 @@ extension ParamdService {
     }
 
     /// The slot of the request's model: one registry hop.
-    func slot(_ request: HTTPRequest) async throws(Problem) -> ModelOwner {
+    func slot(_ request: HTTPRequest) async throws -> ModelOwner {
         try await registry.slot(named: try modelName(request))
     }
 
     /// The current state of the request's model.
     /// Records its size for the placement of later requests (``ModelSizeHints``).
-    func currentState(_ request: HTTPRequest) async throws(Problem) -> ModelState {
+    func currentState(_ request: HTTPRequest) async throws -> ModelState {
         let state = try await slot(request).state()
         sizes.record(state)
         return state

@@ -10,9 +10,7 @@ extension ParamdService {
         }
         router.inPlace(.get, "/readyz") { [self] request in
             guard readiness.isReady else {
-                return .problem(
-                    Problem(status: 503, slug: "not-ready", title: "Not ready", detail: "stored models are still loading"),
-                    instance: request.path)
+                return .problem(Problem(route: .notReady), instance: request.path)
             }
             if let reason = (registry.store as? any ReplicatedStore)?.health.degradedReason {
                 // Still ready: reads and forwards answer from the last snapshot; writes get 503.

@@ -16,7 +16,7 @@ extension ParamdService {
     /// a name that is not one of the page's files.
     static func page(asset name: String, _ request: HTTPRequest) -> HTTPResponse {
         guard let asset = PageAssets.all[name] else {
-            return .problem(.notFound("the page has no file named \(name.debugDescription)", slug: "no-asset"), instance: request.path)
+            return .problem(Problem(route: .noAsset(name: name)), instance: request.path)
         }
         var response: HTTPResponse
         if Self.isFresh(ifNoneMatch: request.headers["If-None-Match"], tag: asset.etag) {

@@ -44,7 +44,8 @@ extension ParamdService {
             return .json(body, version: state.version)
         }
 
-        handle(&router, .put, "/v1/models/{model}/parameters/{path}") { [self] request in
+        // A raw body is read straight into the new tensor's storage (RawTensorBody).
+        handle(&router, .put, "/v1/models/{model}/parameters/{path}", body: RawTensorBody.plan) { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])

@@ -27,8 +27,9 @@ extension ParamdService {
             let upload = try StateDictUpload(body: request.body, model: snapshot.model)
             let (state, load) = try await slot.modify(condition: condition) { state -> ModelOwner.Change<StateDictLoad> in
                 var model = state.model
+                // A strict mismatch throws StateDictMismatchError: a 422 listing every offending key.
                 let load = try ModelFileExport.requiringMaterialized(model: state.name) {
-                    try Self.loading(upload, into: &model, strict: strict)
+                    try model.loadStateDict(upload.tensors, unexpectedKeys: upload.unexpectedKeys, strict: strict)
                 }
                 return load.loadedKeys.isEmpty ? .none(load) : .durable(model, load)
             }
@@ -51,42 +52,10 @@ extension ParamdService {
             metadata: metadata)
     }
 
-    /// `model.loadStateDict`, a strict mismatch becoming a 422 that lists every offending key.
-    private static func loading(_ upload: StateDictUpload, into model: inout Model, strict: Bool) throws -> StateDictLoad {
-        do {
-            return try model.loadStateDict(upload.tensors, unexpectedKeys: upload.unexpectedKeys, strict: strict)
-        } catch let mismatch as StateDictMismatchError {
-            throw Problem(
-                status: 422, slug: "state-dict-mismatch", title: "Cannot apply", detail: mismatch.description,
-                extensions: loadMembers(mismatch.load))
-        }
-    }
-
     /// `{"version", "missing_keys", "unexpected_keys", "mismatched"}`.
     private static func loadReport(_ load: StateDictLoad, version: Int) -> JSONValue {
-        var members = loadMembers(load)
+        var members = load.reportMembers
         members["version"] = .number(Double(version))
         return .object(members)
-    }
-
-    private static func loadMembers(_ load: StateDictLoad) -> [String: JSONValue] {
-        [
-            "missing_keys": .array(load.missingKeys.map(JSONValue.string)),
-            "unexpected_keys": .array(load.unexpectedKeys.map(JSONValue.string)),
-            "mismatched": .array(load.mismatched.map(mismatchMember))
-        ]
-    }
-
-    private static func mismatchMember(_ mismatch: StateDictMismatch) -> JSONValue {
-        switch mismatch {
-        case .shape(let key, let expected, let got):
-            .object([
-                "reason": .string("shape"), "key": .string(key),
-                "expected_shape": .array(expected.map { .number(Double($0)) }),
-                "actual_shape": .array(got.map { .number(Double($0)) })
-            ])
-        case .tiedValues(let key, let tiedTo):
-            .object(["reason": .string("tied_values"), "key": .string(key), "tied_to": .string(tiedTo)])
-        }
     }
 }

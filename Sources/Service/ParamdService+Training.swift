@@ -49,12 +49,11 @@ extension ParamdService {
     /// 422 when backward produced a loss or gradient that is not finite: nothing is kept.
     static func requireFiniteGradients(loss: Float, model: Model) throws {
         guard loss.isFinite else {
-            throw Problem.unprocessable("the loss is not finite (\(loss)); nothing was changed", slug: "non-finite")
+            throw TrainingError.nonFiniteLoss(loss)
         }
         for parameter in try model.namedParameters() {
             if let gradient = parameter.gradient, !gradient.allFinite {
-                throw Problem.unprocessable(
-                    "the gradient of \(parameter.path) is not finite; nothing was changed", slug: "non-finite", path: parameter.path)
+                throw TrainingError.nonFiniteGradient(path: parameter.path)
             }
         }
     }
@@ -71,7 +70,7 @@ extension ParamdService {
         let parsed = try TrainingRequest(request, training: true)
         let current = try slot.state()
         if let condition, !condition.isSatisfied(byVersion: current.version) {
-            throw EntityTag.preconditionFailed(current: current.version)
+            throw ModelError.preconditionFailed(currentVersion: current.version)
         }
         // A dry run of the first batch: a width or target mismatch is a 422, not a broken stream.
         let firstRows = parsed.batches(epoch: 1).first ?? nil
@@ -85,7 +84,9 @@ extension ParamdService {
             do {
                 let (model, loss) = try await Self.trained(current.model, parsed, progress: progress)
                 let (state, _) = try await slot.modify(condition: nil) { state -> ModelOwner.Change<Bool> in
-                    guard state.version == current.version else { throw Self.changedDuringTraining(current.version, state.version) }
+                    guard state.version == current.version else {
+                        throw TrainingError.changedDuringTraining(trained: current.version, current: state.version)
+                    }
                     return .durable(model, true)
                 }
                 try await progress.send("done", ["done": .bool(true), "version": .number(Double(state.version))], loss: loss)
@@ -115,28 +116,17 @@ extension ParamdService {
                     input: try parsed.inputs(rows: rows), target: try parsed.target(rows: rows), loss: parsed.loss,
                     optimizer: &optimizer)
                 guard last.isFinite else {
-                    throw Problem.unprocessable(
-                        "the loss became \(last) at epoch \(epoch), step \(step); training stopped and the model keeps its previous weights",
-                        slug: "non-finite")
+                    throw TrainingError.lossDiverged(loss: last, epoch: epoch, step: step)
                 }
                 try await progress.send("progress", ["epoch": .number(Double(epoch)), "step": .number(Double(step))], loss: last)
             }
         }
         for parameter in try model.namedParameters() where !parameter.value.allFinite {
-            throw Problem.unprocessable(
-                "training made \(parameter.path) non-finite; the model keeps its previous weights", slug: "non-finite",
-                path: parameter.path)
+            throw TrainingError.nonFiniteWeight(path: parameter.path)
         }
         return (model, last)
     }
 
-    /// 409: a write landed while training ran on the older snapshot; its result is dropped.
-    private static func changedDuringTraining(_ trained: Int, _ current: Int) -> Problem {
-        Problem(
-            status: 409, slug: "changed-during-training", title: "Conflict",
-            detail: "the model went from version \(trained) to \(current) while training ran on version \(trained); "
-                + "the trained weights were not stored, train again on the current version")
-    }
 }
 
 /// Writes training progress as NDJSON lines or as server-sent events.

@@ -1,6 +1,5 @@
 public import HTTP
 public import Logging
-import Synchronization
 
 /// The REST API of paramd as a router and server hooks, independent of sockets: tests drive
 /// ``makeRouter()`` in process, ``ParamdServer`` puts it on the network.
@@ -18,7 +17,7 @@ public final class ParamdService: Sendable {
     /// Model sizes for the router's placement estimates.
     let sizes: ModelSizeHints
     /// Listens for other replicas' commits when the store is shared (``ReplicatedStore``).
-    let replicaFollower = Mutex<ReplicaFollower?>(nil)
+    let replicaFollower = Locked<ReplicaFollower?>(nil)
 
     /// - Parameter accessLog: receives one line per finished request; nil logs none.
     public init(configuration: ServiceConfiguration, store: any ModelStore, logger: Logger, accessLog: AccessLog? = nil) {
@@ -55,13 +54,11 @@ public final class ParamdService: Sendable {
         var router = Router()
         router.inlineBudget = Placement.inlineBudget
         router.notFound = { request in
-            .problem(.notFound("no route matches \(request.method) \(request.path)", slug: "no-route"), instance: request.path)
+            .problem(Problem(route: .noRoute(method: request.method.rawValue, path: request.path)), instance: request.path)
         }
         router.methodNotAllowed = { request, allowed in
             .problem(
-                Problem(
-                    status: 405, slug: "method-not-allowed", title: "Method not allowed",
-                    detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                Problem(route: .methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue))),
                 instance: request.path)
         }
         if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
@@ -87,12 +84,12 @@ public final class ParamdService: Sendable {
 
     /// Registers `handler` so that whatever it throws becomes a problem+json response in
     /// the route's own context (so logs and metrics carry the route template). It runs where
-    /// `placement` says (by default ``Placement/byMethod(_:)``).
+    /// `placement` says (by default ``Placement/byMethod(_:)``); its body is read where `body` says.
     func handle(
         _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement? = nil,
-        _ handler: @escaping HTTPHandler
+        body: HTTPBodyPlanner? = nil, _ handler: @escaping HTTPHandler
     ) {
-        router.on(method, template, placement: placement ?? Placement.byMethod(method)) { [self] request in
+        router.on(method, template, placement: placement ?? Placement.byMethod(method), body: body) { [self] request in
             do {
                 return try await handler(request)
             } catch {

@@ -82,12 +82,18 @@ enum ParameterBody {
     }
 
     /// The new value of a PUT: `{"value": nested}` or raw float32 (shape from `Tensor-Shape`,
-    /// else the parameter's own shape).
+    /// else the parameter's own shape), read in place when the server did so (``RawTensorBody``).
     static func replacement(_ request: HTTPRequest, currentShape: [Int]) throws -> Tensor {
         switch try request.bodyKind(allowsRaw: true) {
         case .raw:
             let shape = try request.headers["Tensor-Shape"].map(TensorShapeHeader.parse) ?? currentShape
-            let values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+            let values: [Float]
+            if let received = request.bodyDestination as? RawTensorBody {
+                try TensorShapeHeader.checkByteCount(received.byteCount, shape: shape)
+                values = received.take()
+            } else {
+                values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+            }
             try requireFinite(values, what: "the value")
             return try Tensor(shape: shape, scalars: values)
         case .json:

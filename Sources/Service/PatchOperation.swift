@@ -20,40 +20,26 @@ enum PatchOperation {
         guard case .object(let members) = document else {
             throw document.wrongTypeProblem(at: "body", "an object with \"ops\" or a single op")
         }
-        let operations: [PatchOperation]
+        // The tree checks the structure and names what is wrong; the numbers come from the text
+        // (``PatchValues``): a number rounded to Double and then to Float can differ from the
+        // Float nearest its text (double rounding), and a tensor is read once, by the reader
+        // every other tensor input uses.
         if members["ops"] == nil {
-            operations = [try parse(document, at: "body")]
-        } else {
-            let object = try JSONObject(document, at: "body", allowed: ["ops"])
-            guard case .array(let ops) = try object.required("ops"), (1...1000).contains(ops.count) else {
-                throw Problem.badRequest("body.ops must be an array of 1 to 1000 operations", slug: "wrong-type", path: "body.ops")
-            }
-            operations = try ops.enumerated().map { index, op in try parse(op, at: "body.ops[\(index)]") }
+            var values = try PatchValues(body, isList: false)
+            return [try parse(document, at: "body", values: &values)]
         }
-        // The tree holds numbers as Doubles; a value rounded to Double and then to Float can
-        // differ from the Float nearest its text (double rounding). Valid now, the values are
-        // read once more straight from the text, as every other tensor input is.
-        let exact = try PatchValues.read(body)
-        return try zip(operations, exact).map { operation, value in try operation.withExactValue(value) }
+        let object = try JSONObject(document, at: "body", allowed: ["ops"])
+        guard case .array(let ops) = try object.required("ops"), (1...1000).contains(ops.count) else {
+            throw Problem.badRequest("body.ops must be an array of 1 to 1000 operations", slug: "wrong-type", path: "body.ops")
+        }
+        var values = try PatchValues(body, isList: true)
+        return try ops.enumerated().map { index, op in try parse(op, at: "body.ops[\(index)]", values: &values) }
     }
 
-    /// The same operation with its operand replaced by `value`, the Float32 reading of the
-    /// same text (same shape: both readings passed the same checks).
-    func withExactValue(_ value: JSONFloatTensor?) throws -> PatchOperation {
-        guard let value else { return self }
-        switch self {
-        case .set(let index, let slice, .scalar) where value.shape.isEmpty:
-            return .set(index: index, slice: slice, value: .scalar(value.values[0]))
-        case .set(let index, let slice, .tensor(let tensor)) where value.shape == tensor.shape:
-            return .set(index: index, slice: slice, value: .tensor(try Tensor(shape: value.shape, scalars: value.values)))
-        case .add(_, let slice) where value.shape.isEmpty: return .add(value.values[0], slice: slice)
-        case .multiply(_, let slice) where value.shape.isEmpty: return .multiply(value.values[0], slice: slice)
-        case .fill(_, let slice) where value.shape.isEmpty: return .fill(value.values[0], slice: slice)
-        default: return self
-        }
-    }
-
-    static func parse(_ value: JSONValue, at location: String) throws -> PatchOperation {
+    /// One operation from its tree, its number or tensor from `values` (the same member read
+    /// from the text). Every operation that parses takes its value from `values` exactly once,
+    /// after the tree's checks of it, so the reader stays in step and the tree's errors come first.
+    static func parse(_ value: JSONValue, at location: String, values: inout PatchValues) throws -> PatchOperation {
         guard case .object(let members) = value, case .string(let name)? = members["op"] else {
             throw Problem.badRequest("\(location) must be an object with \"op\": set, add, mul or fill", slug: "wrong-type", path: location)
         }
@@ -65,7 +51,7 @@ enum PatchOperation {
             if index != nil && slice != nil {
                 throw Problem.badRequest("\(location) may have \"index\" or \"slice\", not both", slug: "invalid-argument", path: location)
             }
-            let operand = try parseOperand(try object.required("value"), at: object.path("value"))
+            let operand = try parseOperand(try object.required("value"), at: object.path("value"), values: &values)
             if index != nil, case .tensor = operand {
                 throw Problem.badRequest(
                     "\(object.path("value")) must be a number when \"index\" names one element", slug: "wrong-type",
@@ -78,7 +64,8 @@ enum PatchOperation {
             guard case .number(let number) = try object.required("value") else {
                 throw try object.required("value").wrongTypeProblem(at: object.path("value"), "a number")
             }
-            let scalar = try float(number, at: object.path("value"))
+            let checked = try float(number, at: object.path("value"))
+            let scalar = try values.next()?.values.first ?? checked
             switch name {
             case "add": return .add(scalar, slice: slice)
             case "mul": return .multiply(scalar, slice: slice)
@@ -100,12 +87,16 @@ enum PatchOperation {
         }
     }
 
-    static func parseOperand(_ value: JSONValue, at location: String) throws -> Operand {
+    /// `value` checked by its tree, then taken from `values`, its reading from the text.
+    static func parseOperand(_ value: JSONValue, at location: String, values: inout PatchValues) throws -> Operand {
         switch value {
         case .number(let number):
-            return .scalar(try float(number, at: location))
+            let checked = try float(number, at: location)
+            return .scalar(try values.next()?.values.first ?? checked)
         case .array:
-            let tensor = try JSONFloatTensor(parsing: value.jsonBytes)
+            guard let tensor = try values.next() else {
+                throw value.wrongTypeProblem(at: location, "a number or nested arrays of numbers")  // the text disagrees with its tree
+            }
             return .tensor(try Tensor(shape: tensor.shape, scalars: tensor.values))
         default:
             throw value.wrongTypeProblem(at: location, "a number or nested arrays of numbers")

@@ -12,7 +12,10 @@ extension Problem {
     /// - `NeuralNetError`: its category decides, 400 for a malformed spec, rule or option and
     ///   422 for one that does not fit the model or a size limit (the request is well-formed, the
     ///   server will not build it); but an unknown parameter is 404, since the URL names it.
-    /// - ``ModelStoreError``: see ``init(store:)`` (404, 409, 507, 500).
+    /// - ``ModelStoreError``: see ``init(store:)`` (404, 409, 507, 503, 500).
+    /// - the service's own errors, each by its initializer in `Problem+Domain.swift`:
+    ///   `ModelError`, `TrainingError`, `AccessRefusal`, `RouteError`, and NeuralNet's
+    ///   `StateDictMismatchError`.
     /// - anything else: 500 without details (the log has them).
     public init(_ error: any Error) {
         switch error {
@@ -24,6 +27,16 @@ extension Problem {
             self = Problem(neural: neural)
         case let store as ModelStoreError:
             self = Problem(store: store)
+        case let model as ModelError:
+            self = Problem(model: model)
+        case let training as TrainingError:
+            self = Problem(training: training)
+        case let access as AccessRefusal:
+            self = Problem(access: access)
+        case let route as RouteError:
+            self = Problem(route: route)
+        case let mismatch as StateDictMismatchError:
+            self = Problem(stateDict: mismatch)
         default:
             self = Problem(
                 status: 500, slug: "internal-error", title: "Internal error",

@@ -5,11 +5,9 @@ extension Problem {
     init(store error: ModelStoreError) {
         switch error {
         case .notFound(let model):
-            self = ModelOwner.gone(model)
+            self = Problem(model: .unknown(name: model))
         case .alreadyExists(let model):
-            self = Problem(
-                status: 409, slug: "name-taken", title: "Conflict",
-                detail: "a model named \(model.debugDescription) already exists; DELETE it first or choose another name")
+            self = Problem(model: .nameTaken(name: model))
         case .versionConflict:
             self = Problem(
                 status: 409, slug: "changed-elsewhere", title: "Conflict",
@@ -25,7 +23,7 @@ extension Problem {
                     + "snapshot. Retry shortly: \(error)",
                 headers: [("Retry-After", "1")])
         case .damaged(let model, let reason):
-            self = ModelRegistry.damaged(model, reason)
+            self = Problem(model: .damaged(name: model, reason: reason))
         }
     }
 }

@@ -2,9 +2,12 @@ public import JSON
 
 /// An RFC 9457 problem: what went wrong, as a status and a sentence a person can act on.
 ///
-/// Every error that reaches a client becomes one of these in exactly one place
-/// (``Problem/init(_:)`` in `Problem+Mapping.swift`); handlers throw module errors or a
-/// `Problem` directly and never build responses for errors themselves.
+/// Every error that reaches a client becomes one of these in one place, ``Problem/init(_:)``
+/// (`Problem+Mapping.swift`, with `Problem+Store.swift` and `Problem+Domain.swift`): model code
+/// throws errors that say what happened (`ModelError`, ``ModelStoreError``, `TrainingError`,
+/// NeuralNet's errors) and only that mapping gives them a status. Request decoding throws a
+/// `Problem` built by the constructors below (400, 404, 415, 422); handlers never build
+/// responses for errors themselves.
 public struct Problem: Error, Sendable, Equatable {
     /// The HTTP status, 400–599.
     public var status: Int

@@ -1,3 +1,4 @@
+import HTTP
 import Synchronization
 
 /// A one-way flag that async code can wait for without blocking a thread. The service uses it
@@ -5,7 +6,7 @@ import Synchronization
 /// during loading wait rather than see a half-filled registry) and the server for "shutdown
 /// finished".
 final class Readiness: Sendable {
-    private let state = Mutex<(isReady: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(isReady: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     private let flag = Atomic<Bool>(false)
 
     var isReady: Bool { flag.load(ordering: .acquiring) }

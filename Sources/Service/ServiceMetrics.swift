@@ -1,7 +1,6 @@
 import HTTP
 import Metrics
 public import Prometheus
-import Synchronization
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry that this
 /// value owns (no global bootstrap, so two services in one test process never mix their counts).
@@ -19,14 +18,14 @@ public final class ServiceMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let handles = Mutex<[RouteKey: RouteHandles]>([:])
+    private let handles = Locked<[RouteKey: RouteHandles]>([:])
     private let models: Metrics.Gauge
     private let parameters: Metrics.Gauge
     private let batchSizes: Metrics.Recorder
     private let jointRequests: Metrics.Recorder
     private let accessLogDropped: Metrics.Counter
     /// The access log's drop count last added to `accessLogDropped`.
-    private let reportedAccessLogDrops = Mutex<Int>(0)
+    private let reportedAccessLogDrops = Locked<Int>(0)
 
     private struct RouteKey: Hashable {
         let method: String

@@ -29,11 +29,23 @@ enum TensorShapeHeader {
     /// Reads little-endian float32 values from a raw body.
     /// - Throws: 422 when the byte count is not a whole number of floats or does not match `shape`.
     static func floats(from body: [UInt8], shape: [Int]?) throws(Problem) -> [Float] {
-        guard body.count % 4 == 0 else {
-            throw Problem.unprocessable(
-                "a raw float32 body must be a multiple of 4 bytes long, got \(body.count)", slug: "raw-length")
-        }
+        try checkByteCount(body.count, shape: shape)
         let count = body.count / 4
+        // The wire is little-endian; so is every platform Swift on Linux runs on here.
+        return [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            body.withUnsafeBytes { source in UnsafeMutableRawBufferPointer(target).copyMemory(from: source) }
+            initialized = count
+        }
+    }
+
+    /// Checks that a raw float32 body of `byteCount` bytes holds whole floats, as many as `shape` needs.
+    /// - Throws: 422 when the byte count is not a whole number of floats or does not match `shape`.
+    static func checkByteCount(_ byteCount: Int, shape: [Int]?) throws(Problem) {
+        guard byteCount % 4 == 0 else {
+            throw Problem.unprocessable(
+                "a raw float32 body must be a multiple of 4 bytes long, got \(byteCount)", slug: "raw-length")
+        }
+        let count = byteCount / 4
         if let shape {
             // Overflow-safe: a hostile header may multiply past Int.max, and the byte count past it again.
             var expected: Int? = 1
@@ -52,11 +64,6 @@ enum TensorShapeHeader {
                     "Tensor-Shape \(format(shape)) needs \(need), the body has \(count)",
                     slug: "raw-length", actual: shape)
             }
-        }
-        // The wire is little-endian; so is every platform Swift on Linux runs on here.
-        return [Float](unsafeUninitializedCapacity: count) { target, initialized in
-            body.withUnsafeBytes { source in UnsafeMutableRawBufferPointer(target).copyMemory(from: source) }
-            initialized = count
         }
     }
 }

@@ -136,7 +136,8 @@ struct Paramd: AsyncParsableCommand {
         switch settings.store {
         case .directory(let path):
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                // The store creates the directory and any missing parents, each made durable by an
+                // fsync of its parent: one created here first would be found existing and never synced.
                 store = try FileModelStore(root: path, checkpointPolicy: settings.service.checkpointPolicy)
             } catch {
                 logger.critical("cannot open the data directory", metadata: ["path": "\(path)", "error": "\(error)"])

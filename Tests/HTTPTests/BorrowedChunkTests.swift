@@ -63,7 +63,7 @@ struct BorrowedChunkTests {
         let freed = Flag()
         try await withServer(router: Self.router(size: size, chunk: 5 << 20, freed: freed)) { _, port in
             try await blocking {
-                let client = try RawClient(port: port)
+                let client = try RawClient(port: port, timeoutSeconds: 120)
                 if version == "HTTP/1.1" {
                     let response = try client.exchange("GET /lent HTTP/1.1\r\nHost: t\r\n\r\n")
                     #expect(response.headers["Transfer-Encoding"] == "chunked")
@@ -84,7 +84,7 @@ struct BorrowedChunkTests {
         let freed = Flag()
         try await withServer(router: Self.router(size: 64 << 20, chunk: 8 << 20, freed: freed)) { _, port in
             try await blocking {
-                let client = try RawClient(port: port)
+                let client = try RawClient(port: port, timeoutSeconds: 120)
                 try client.send("GET /lent HTTP/1.1\r\nHost: t\r\n\r\n")
                 var first = [UInt8](repeating: 0, count: 4096)
                 #expect(recv(client.fd, &first, first.count, 0) > 0)

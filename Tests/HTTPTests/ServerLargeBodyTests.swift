@@ -5,7 +5,7 @@ import Testing
 /// Content-Length bodies above ``Connection/directBodyThreshold`` are read straight into a
 /// buffer of their full size: every way the bytes can arrive must give back the same body.
 struct ServerLargeBodyTests {
-    static let size = Connection.directBodyThreshold * 3 + 17
+    static let size = ConnectionMachine.directBodyThreshold * 3 + 17
 
     static func payload(_ count: Int = size, salt: Int = 0) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8 &+ salt) }
@@ -55,7 +55,7 @@ struct ServerLargeBodyTests {
             try await blocking {
                 let client = try RawClient(port: port)
                 let first = Self.payload(salt: 1)
-                let second = Self.payload(Connection.directBodyThreshold + 1, salt: 2)
+                let second = Self.payload(ConnectionMachine.directBodyThreshold + 1, salt: 2)
                 let small = Array("small".utf8)
                 try client.send(
                     Self.request(first) + Self.request(small) + Self.request(second) + Array("GET /json HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
@@ -67,13 +67,16 @@ struct ServerLargeBodyTests {
         }
     }
 
-    @Test func aClientThatClosesMidBodyLeavesTheServerServing() async throws {
+    @Test func aClientThatHalfClosesMidBodyGets400AndLeavesTheServerServing() async throws {
         try await withServer { _, port in
             try await blocking {
                 let quitter = try RawClient(port: port)
                 let bytes = Self.request(Self.payload())
                 try quitter.send(Array(bytes[..<(bytes.count / 2)]))
                 quitter.shutdownWrite()
+                let response = try quitter.readResponse()
+                #expect(response.status == 400)
+                #expect(response.headers["Connection"] == "close")
                 #expect(quitter.serverClosed())
                 let next = try RawClient(port: port)
                 #expect(try next.exchange("GET /json HTTP/1.1\r\nHost: t\r\n\r\n").status == 200)

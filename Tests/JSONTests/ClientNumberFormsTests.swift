@@ -128,19 +128,57 @@ struct ClientNumberFormsTests {
             let rows = Int.random(in: 1...6, using: &generator)
             let columns = Int.random(in: 1...400, using: &generator)
             let (document, texts) = Self.document(form, rows: rows, columns: columns, using: &generator)
-            let expected = TensorOutcome.tensor(shape: [rows, columns], bits: texts.map(Self.referenceBits))
-            for path in TensorFastPathTests.paths {
-                let outcome = TensorOutcome(tensorResult(document, fastPath: path))
-                guard outcome != expected else { continue }
-                // Name the first number that differs rather than printing thousands.
-                if case .tensor(_, let bits) = outcome, bits.count == texts.count,
-                    let index = texts.indices.first(where: { bits[$0] != Self.referenceBits(texts[$0]) })
-                {
-                    Issue.record("\(form), \(path), round \(round): \(texts[index]) gave bits \(bits[index])")
-                } else {
-                    Issue.record("\(form), \(path), round \(round): \(outcome)")
-                }
+            Self.expectStrtofOnEveryPath(document, texts: texts, shape: [rows, columns], case: "\(form), round \(round)")
+        }
+    }
+
+    /// Records an issue for each path on which `document` does not parse to the tensor of
+    /// `shape` holding strtof's Floats of `texts`, naming the first number that differs.
+    static func expectStrtofOnEveryPath(_ document: String, texts: [String], shape: [Int], case label: String) {
+        let expected = TensorOutcome.tensor(shape: shape, bits: texts.map(referenceBits))
+        for path in TensorFastPathTests.paths {
+            let outcome = TensorOutcome(tensorResult(document, fastPath: path))
+            guard outcome != expected else { continue }
+            // Name the first number that differs rather than printing thousands.
+            if case .tensor(_, let bits) = outcome, bits.count == texts.count,
+                let index = texts.indices.first(where: { bits[$0] != referenceBits(texts[$0]) })
+            {
+                Issue.record("\(label), \(path): \(texts[index]) gave bits \(bits[index])")
+            } else {
+                Issue.record("\(label), \(path): \(outcome)")
             }
+        }
+    }
+
+    /// Python-default rows (`, ` and 17 digits) where half the values lie in 0.0001…0.01, whose
+    /// leading digits keep only 11–13 significant ones (the four-at-a-time parser's wider
+    /// rounding windows), and some just beside Float midpoints at those magnitudes: every path
+    /// gives strtof's Float.
+    @Test func smallMagnitudesInPythonRowsParseToStrtofOnEveryPath() {
+        var generator = SplitMix64(state: 1414)
+        for round in 0..<8 {
+            var texts: [String] = []
+            for _ in 0..<(4 * 784) {
+                let value: Float
+                switch Int.random(in: 0..<8, using: &generator) {
+                case 0...2: value = Float.random(in: 0.1..<1, using: &generator)
+                case 3: value = Float.random(in: 0.0001..<0.001, using: &generator)
+                case 4, 5: value = Float.random(in: 0.001..<0.01, using: &generator)
+                default:
+                    // A midpoint between two Floats at 0.0001…0.01 (a Double), or the Double
+                    // next to it on either side, in Python's layout: the side decides its Float.
+                    let below = Float.random(in: 0.0001..<0.01, using: &generator)
+                    let midpoint = (Double(below) + Double(below.nextUp)) / 2
+                    let near = [midpoint.nextDown, midpoint, midpoint.nextUp].randomElement(using: &generator)!
+                    let (digits, exponent) = Self.Form.digits(of: "\(near)")
+                    texts.append(Self.Form.pythonLayout(digits: digits, exponent: exponent, negative: false))
+                    continue
+                }
+                texts.append(Self.Form.pythonDouble.text(Bool.random(using: &generator) ? value : -value))
+            }
+            let document = "[" + (0..<4).map { row in "[" + texts[(row * 784)..<((row + 1) * 784)].joined(separator: ", ") + "]" }
+                .joined(separator: ", ") + "]"
+            Self.expectStrtofOnEveryPath(document, texts: texts, shape: [4, 784], case: "round \(round)")
         }
     }
 

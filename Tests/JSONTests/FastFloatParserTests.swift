@@ -37,7 +37,7 @@ struct FastFloatParserTests {
         }
     }
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift])
     func fourHundredThousandShortestFloatsRoundTripBitForBit(fastPath: TensorFastPath) {
         var generator = SplitMix64(state: 11)
         for batch in 0..<4 {
@@ -101,7 +101,7 @@ struct FastFloatParserTests {
         JSONTests.decimalDigits(ofDescription: "\(value)")
     }
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift])
     func sixToTwelveDigitFormsRoundCorrectly(fastPath: TensorFastPath) {
         for batch in 0..<4 {
             let texts = Self.writtenWithDigits(100_000, seed: 20 + UInt64(batch)).filter { Float($0)!.isFinite }
@@ -133,7 +133,7 @@ struct FastFloatParserTests {
         return texts
     }
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift])
     func midpointsRoundHalfToEven(fastPath: TensorFastPath) {
         let texts = Self.midpointTexts(seed: 5).filter { Float($0)!.isFinite }
         Self.expectRowMatchesStandardLibrary(texts, fastPath: fastPath)
@@ -179,7 +179,7 @@ struct FastFloatParserTests {
         return texts
     }
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift])
     func decimalsNextToMidpointsRoundToTheirSide(fastPath: TensorFastPath) {
         Self.expectRowMatchesStandardLibrary(Self.nearMidpointTexts(count: 200_000, seed: 8), fastPath: fastPath)
         // After `, ` (Python's separator) the AVX2 kernel takes positional forms by its span
@@ -208,7 +208,7 @@ struct FastFloatParserTests {
         "2.294745393705e-9", "9.6766017456035e35", "7.0919104228255e24", "5.3777165621309e32"
     ]
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift])
     func doubleRoundingTrapsRoundCorrectly(fastPath: TensorFastPath) {
         Self.expectRowMatchesStandardLibrary(Self.doubleRoundingTraps, fastPath: fastPath)
         Self.expectRowMatchesStandardLibrary(Self.doubleRoundingTraps.map { "-" + $0 }, fastPath: fastPath)
@@ -232,7 +232,7 @@ struct FastFloatParserTests {
         "4.9999997e-1", "5.0000001e-1", "2.5e-1", "7.5", "9.5", "1.5e10", "1.5e-10"
     ]
 
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift, .general])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift, .general])
     func hardCasesMatchTheStandardLibrary(fastPath: TensorFastPath) {
         let finite = Self.hardCases.filter { Float($0)?.isFinite == true }
         #expect(finite.count == Self.hardCases.count)
@@ -242,7 +242,7 @@ struct FastFloatParserTests {
 
     /// Past Float's largest value after rounding (3.40282357e38 and up) an element is out of
     /// range, as before: the error names it, on every path.
-    @Test(arguments: [TensorFastPath.vector, .ssse3Vector, .baselineVector, .swift, .general])
+    @Test(arguments: [TensorFastPath.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift, .general])
     func valuesRoundingToInfinityAreOutOfRange(fastPath: TensorFastPath) {
         for text in ["3.40282357e38", "3.4028236e38", "-3.40282357e38", "3.40282356779733661637539395458142568448e38", "1e39", "9.9e99"] {
             #expect(Float(text)!.isInfinite)

@@ -5,7 +5,7 @@ import Testing
 /// bit for bit, and every error's case, index and position, including inside long rows where
 /// the vector kernel is running when it meets the problem.
 struct TensorFastPathTests {
-    static let paths: [TensorFastPath] = [.vector, .ssse3Vector, .baselineVector, .swift, .general]
+    static let paths: [TensorFastPath] = [.vector, .avx2Vector, .ssse3Vector, .baselineVector, .swift, .general]
 
     /// The outcome on every path, which must be one and the same.
     static func expectAgreement(

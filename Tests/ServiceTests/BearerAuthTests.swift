@@ -50,20 +50,4 @@ struct BearerAuthTests {
             }
         }
     }
-
-    @Test func challengeNamesTheSchemeAndSaysWhetherATokenWasSent() {
-        let missing = BearerAuth.challenge(provided: false)
-        #expect(missing.status == 401)
-        #expect(missing.headers.first?.name == "WWW-Authenticate")
-        #expect(missing.headers.first?.value == #"Bearer realm="paramd""#)
-        #expect(BearerAuth.challenge(provided: true).headers.first?.value.contains("invalid_token") == true)
-    }
-
-    @Test func forbiddenNamesTheMissingScopeInTheProblemAndTheChallenge() {
-        let problem = BearerAuth.forbidden(lacking: .write, method: "DELETE", route: "/v1/models/a")
-        #expect(problem.status == 403)
-        #expect(problem.detail.contains("\"write\""))
-        #expect(problem.extensions["required_scope"] == .string("write"))
-        #expect(problem.headers.first?.value == #"Bearer realm="paramd", error="insufficient_scope", scope="write""#)
-    }
 }

@@ -42,11 +42,4 @@ struct EntityTagTests {
             #expect(!condition.isSatisfied(byVersion: version))
         }
     }
-
-    @Test func preconditionFailedCarriesTheCurrentTag() {
-        let problem = EntityTag.preconditionFailed(current: 4)
-        #expect(problem.status == 412)
-        #expect(problem.headers.first?.name == "ETag")
-        #expect(problem.headers.first?.value == "\"4\"")
-    }
 }

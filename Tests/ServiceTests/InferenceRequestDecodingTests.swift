@@ -315,9 +315,4 @@ struct InferenceRequestDecodingTests {
     func wrongJSONTypesAreNamed(_ json: String, _ expected: InferenceProtocolError) {
         #expect(Self.refusal(json) == expected)
     }
-
-    @Test func everyRefusalIsA400ButAnUnknownVersion() {
-        #expect(InferenceProtocolError.headerLengthZero.status == 400)
-        #expect(InferenceProtocolError.unknownVersion(model: "m", requested: "2", current: 1).status == 404)
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 @testable import HTTP
 import JSON
 import Logging
+import Testing
 @testable import Service
 
 /// A ``ParamdService`` in process over a ``MemoryModelStore``: requests go to its head hook
@@ -38,13 +39,27 @@ struct ServiceHarness {
         var fields = HTTPHeaders()
         if json != nil { fields.set("Content-Type", "application/json") }
         for (name, value) in headers { fields.set(name, value) }
-        let head = try HTTPRequestHead(method: method, target: target, headers: fields)
+        let bytes = body ?? json.map { Array($0.utf8) } ?? []
+        let head = try HTTPRequestHead(
+            method: method, target: target, headers: fields, framing: bytes.isEmpty ? .none : .length(bytes.count))
         let response: HTTPResponse
         if case .respond(let refusal) = hooks.headReceived(head) {
             response = refusal
         } else {
-            let request = HTTPRequest(head: head, body: body ?? json.map { Array($0.utf8) } ?? [], id: "test")
-            response = try await router.respond(to: request)
+            var request = HTTPRequest(head: head, body: bytes, id: "test")
+            // As the server does: the route may take the body into its own storage, or refuse it unread.
+            switch bytes.isEmpty ? .buffered : router.bodyPlan(for: request) {
+            case .buffered:
+                response = try await router.respond(to: request)
+            case .into(let destination):
+                #expect(destination.byteCount == bytes.count)
+                destination.withUnsafeMutableBytes { target in bytes.withUnsafeBytes { target.copyMemory(from: $0) } }
+                request.body = []
+                request.bodyDestination = destination
+                response = try await router.respond(to: request)
+            case .refuse(let refusal):
+                response = refusal
+            }
         }
         switch response.body {
         case .bytes(let bytes):

@@ -34,3 +34,15 @@ measure() {
         END { printf "%.0f %.3f %.3f %s %.1f\n", rps, p50, p99, (bad == "" ? 0 : bad), ticks * 1e6 / hz / (total > 0 ? total : 1) }' "$work/wrk.out"
 }
 
+
+# Each thread of process $1 as "tid ticks" (user + system).
+snapshot_threads() {
+    for stat in /proc/"$1"/task/*/stat; do
+        awk '{ print $1, $14 + $15 }' "$stat" 2>/dev/null || true
+    done
+}
+
+# The $3 threads that used the most CPU between two snapshots ($1, $2): "tid ticks", busiest first.
+busiest_threads() {
+    awk 'NR == FNR { before[$1] = $2; next } { print $1, $2 - before[$1] }' "$1" "$2" | sort -k2,2nr | head -n "$3"
+}

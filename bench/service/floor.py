@@ -1,28 +1,30 @@
 """The parts of a JSON forward request's cost on one server, measured one request at a time
 (nothing queues): the Python-default JSON body beside the same batch sent as raw float32 (the
 same HTTP exchange, gemm and response, without the JSON parse and with 4.7 times fewer bytes),
-and an empty exchange (GET /healthz). Per request: the fastest round trip, and the server's CPU
+the short compact body at batch 1, the Python-default bodies sent to a trivial route (the HTTP
+exchange of an equal-size request), and an empty exchange (GET /healthz). Per request: the fastest round trip, and the server's CPU
 time (from /proc/PID/schedstat, summed over all its threads, divided by the requests), which
 other load on the machine disturbs far less than wall time and which bounds the throughput of
 a server on one core. floor.sh runs it on paramd and on the peer.
 
-Usage: python floor.py BODIES_DIR URL PID [COUNT]
+Usage: python floor.py BODIES_DIR URL PID [COUNT [OUT_JSON]]
   BODIES_DIR: workload.py's output (create.json, forward-b1/b64.json and .f32); URL, PID: a
-  server without the model `mlp` (it is created here). COUNT sequential requests a case
-  (default 201), after 10 unmeasured ones.
+  server (the model `mlp` is created here unless it exists). COUNT sequential requests a case
+  (default 201), after 10 unmeasured ones. OUT_JSON: the figures by case, for ceiling.py.
 """
 import glob
 import http.client
+import json
 import sys
 import urllib.parse
 
 import service_time
 
 
-def round_trips(connection, method, path, body, headers, count):
-    """service_time.round_trips, every request required to answer 200."""
+def round_trips(connection, method, path, body, headers, count, status=200):
+    """service_time.round_trips, every request required to answer `status`."""
     times, statuses = service_time.round_trips(connection, method, path, body, headers, count)
-    if statuses != {200}:
+    if statuses != {status}:
         sys.exit(f"{method} {path}: statuses {sorted(statuses)}")
     return times
 
@@ -38,33 +40,58 @@ def cpu_seconds(pid):
     return total / 1e9
 
 
-def main(bodies, url, pid, count):
+def minor_faults(pid):
+    """Minor page faults of process `pid` so far, all threads (/proc/PID/stat's tenth field)."""
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[7])
+
+
+def cases(bodies):
+    """(key, title, method, path, body, headers, expected status) of every measured request."""
+    forward = "/v1/models/mlp/forward"
+    json_type = {"Content-Type": "application/json"}
+    out = [("empty", "empty exchange (GET /healthz)", "GET", "/healthz", None, {}, 200)]
+    compact = open(f"{bodies}/forward-short-compact-b1.json", "rb").read()
+    out.append(("b1_compact", f"forward b1, short compact JSON ({len(compact)} B)", "POST", forward, compact,
+                json_type, 200))
+    for tag, batch in (("b1", 1), ("b64", 64)):
+        json_body = open(f"{bodies}/forward-{tag}.json", "rb").read()
+        raw_body = open(f"{bodies}/forward-{tag}.f32", "rb").read()
+        out.append((f"{tag}_json", f"forward {tag}, Python-default JSON ({len(json_body)} B)", "POST", forward,
+                    json_body, json_type, 200))
+        out.append((f"{tag}_raw", f"forward {tag}, raw float32 ({len(raw_body)} B)", "POST", forward, raw_body,
+                    {"Content-Type": "application/octet-stream", "Tensor-Shape": f"{batch},784"}, 200))
+        # The same bytes to a route that reads the body and answers at once (no such model: 404),
+        # the HTTP exchange of an equal-size request without the parse and the forward.
+        out.append((f"{tag}_trivial", f"the {tag} JSON body to a trivial route (404)", "POST",
+                    "/v1/models/absent/forward", json_body, json_type, 404))
+    return out
+
+
+def main(bodies, url, pid, count, out_path=None):
     target = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     connection.request("POST", "/v1/models", open(f"{bodies}/create.json", "rb").read(),
                        {"Content-Type": "application/json"})
     response = connection.getresponse()
     response.read()
-    if response.status not in (200, 201):
+    if response.status not in (200, 201, 409):  # 409: run.sh made it (and set its weights) already
         sys.exit(f"creating the model: status {response.status}")
-    forward = "/v1/models/mlp/forward"
-    cases = [("empty exchange (GET /healthz)", "GET", "/healthz", None, {})]
-    for tag, batch in (("b1", 1), ("b64", 64)):
-        json_body = open(f"{bodies}/forward-{tag}.json", "rb").read()
-        raw_body = open(f"{bodies}/forward-{tag}.f32", "rb").read()
-        cases.append((f"forward {tag}, Python-default JSON ({len(json_body)} B)", "POST", forward, json_body,
-                      {"Content-Type": "application/json"}))
-        cases.append((f"forward {tag}, raw float32 ({len(raw_body)} B)", "POST", forward, raw_body,
-                      {"Content-Type": "application/octet-stream", "Tensor-Shape": f"{batch},784"}))
-    print(f"{'request':<52} {'min µs':>9} {'median µs':>10} {'server CPU µs':>14}")
-    for title, method, path, body, headers in cases:
-        round_trips(connection, method, path, body, headers, 10)  # warm-up
-        before = cpu_seconds(pid)
-        times = round_trips(connection, method, path, body, headers, count)
+    results = {}
+    print(f"{'request':<52} {'min µs':>9} {'median µs':>10} {'server CPU µs':>14} {'page faults':>12}")
+    for key, title, method, path, body, headers, status in cases(bodies):
+        round_trips(connection, method, path, body, headers, 10, status)  # warm-up
+        before, faults = cpu_seconds(pid), minor_faults(pid)
+        times = round_trips(connection, method, path, body, headers, count, status)
         cpu = (cpu_seconds(pid) - before) / count
-        print(f"{title:<52} {times[0] * 1e6:9.1f} {times[count // 2] * 1e6:10.1f} {cpu * 1e6:14.1f}")
+        faults = (minor_faults(pid) - faults) / count
+        results[key] = {"cpu_us": cpu * 1e6, "min_us": times[0] * 1e6, "bytes": len(body or b"")}
+        print(f"{title:<52} {times[0] * 1e6:9.1f} {times[count // 2] * 1e6:10.1f} {cpu * 1e6:14.1f} {faults:12.1f}")
     connection.close()
+    if out_path:
+        with open(out_path, "w") as out:
+            json.dump(results, out)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 201)
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 201,
+         sys.argv[5] if len(sys.argv) > 5 else None)

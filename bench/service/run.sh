@@ -17,6 +17,9 @@
 #   5. before the PATCH case, the fsync probe: raw fsync rate and durable-replace rate on the disk;
 #      after it, untimed, strace counts each server's fsyncs and renames over 20 sequential PATCHes
 #   6. prints the table; a trap stops both servers and removes the temporary files
+#   6b. CPU per request one at a time (floor.py, both servers, measured before the load), paramd's
+#      batch-1 CPU per JSON forward (short compact and Python-default bodies), and the floor of a
+#      Python-default JSON forward with the ratio it allows (ceiling.py)
 #   7. the Open Inference Protocol cases (oip_vs_raw.sh): binary /v2 infer against /v1 forward with
 #      raw float32 on the same paramd, batch 64 and 256, interleaved rounds (about 40 s more)
 #
@@ -124,6 +127,30 @@ for server in paramd peer; do
         say "service-time probe failed for $server"
 done
 
+# CPU per request with nothing queued (floor.py: one connection, sequential, each server's
+# schedstat), and paramd's JSON parse alone on the same bodies (JSONBench file, same core): the
+# parts of the floor that ceiling.py prints with the report.
+FLOOR_STATUS=ok
+if [[ $PARAMD_STATUS == ok && -n $PARAMD_URL ]]; then
+    say "CPU per request, one at a time (floor.py), and paramd's parse alone (JSONBench)"
+    for server in paramd peer; do
+        if [[ $server == paramd ]]; then url=$PARAMD_URL pid=$PARAMD_PID; else url=$PEER_URL pid=$PEER_PID; fi
+        (cd "$HERE" && "${PRIORITY[@]}" taskset -c "$CLIENT_CORE" "$PY" floor.py "$WORK/bodies" "$url" "$pid" 201 \
+            "$WORK/floor-$server.json" >"$WORK/floor-$server.txt") || FLOOR_STATUS="floor.py failed for $server"
+    done
+    JSONBENCH="$(dirname "$PARAMD_BIN")/JSONBench"
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${BENCH_PARAMD_BIN:-} ]]; then
+        (cd "$ROOT" && swift build -c release --product JSONBench >>"$WORK/build.log" 2>&1) || FLOOR_STATUS="JSONBench build failed"
+    fi
+    for tag in b1 b64; do
+        [[ -x $JSONBENCH ]] || { FLOOR_STATUS="no JSONBench beside $PARAMD_BIN"; break; }
+        "${PRIORITY[@]}" taskset -c "$SERVER_CORE" "$JSONBENCH" file "$WORK/bodies/forward-$tag.json" 200 |
+            sed -n 's/.* \([0-9.]*\) ns\/number.*/\1/p' >"$WORK/parse-$tag.txt"
+    done
+else
+    FLOOR_STATUS="paramd unavailable"
+fi
+
 # ---- 4. load --------------------------------------------------------------------------------
 run_wrk() {  # server url-path seconds result-file(optional) ; case settings in BENCH_* env
     local url=$PEER_URL
@@ -192,6 +219,21 @@ echo "wrk -t1 -c$CONNECTIONS on core $CLIENT_CORE, ${WARMUP}s warm-up + ${DURATI
      "load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
 echo
 "$PY" "$HERE/report.py" "$WORK/results.jsonl" "$WORK/probe.json" "$PARAMD_STATUS" "$WORK"
+
+echo
+if [[ $FLOOR_STATUS == ok ]]; then
+    for server in paramd peer; do
+        echo "$server, one request at a time from core $CLIENT_CORE (min and median round trip, server CPU per request):"
+        cat "$WORK/floor-$server.txt"
+        echo
+    done
+    echo "paramd's parse alone, Python-default body: $(cat "$WORK/parse-b1.txt") ns/number at batch 1," \
+         "$(cat "$WORK/parse-b64.txt") at batch 64 (JSONBench file, core $SERVER_CORE, best of 200)"
+    (cd "$HERE" && "$PY" ceiling.py "$WORK/floor-paramd.json" "$WORK/floor-peer.json" "$(cat "$WORK/parse-b1.txt")" \
+        "$(cat "$WORK/parse-b64.txt")")
+else
+    echo "CPU per request and floor: not measured ($FLOOR_STATUS)"
+fi
 
 # Open Inference Protocol: binary /v2 infer against /v1 forward with raw float32 on the same
 # paramd, batch 64 and 256 (oip_vs_raw.sh; it checks /v2 gives /v1's bits first).

@@ -34,6 +34,9 @@ typedef enum {
     /// a time by the row's kind (compact short numbers, short spans, long spans) and odd ones
     /// singly (json_float_row_avx2.c); the same results as the SSSE3 build.
     CK_JSON_ROW_AVX2 = 3,
+    /// The AVX2 kernel built with AVX-512 (F, BW, VL, VBMI2) and BMI2: separators listed by
+    /// vpcompressb (json_float_row_avx512.c); the same results.
+    CK_JSON_ROW_AVX512 = 4,
 } ck_json_row_isa;
 
 /// The best row kernel this CPU runs (CPUID: a slow call, so ask once).

@@ -59,14 +59,6 @@ enum InferenceProtocolError: Error, Sendable, Equatable {
     case unsupportedParameter(path: String)
     /// A `/versions/{v}` segment other than the model's current version.
     case unknownVersion(model: String, requested: String, current: Int)
-
-    /// The HTTP status of the error body.
-    var status: Int {
-        switch self {
-        case .unknownVersion: 404
-        default: 400
-        }
-    }
 }
 
 extension InferenceProtocolError: CustomStringConvertible {

@@ -15,13 +15,13 @@ extension ParamdService {
         let notFound = router.notFound
         router.notFound = { request in
             guard InferenceProtocolPaths.owns(request.path) else { return notFound(request) }
-            return InferenceErrorBody.response(status: 404, message: "no route matches \(request.method) \(request.path)")
+            return InferenceErrorBody.response(for: RouteError.noRoute(method: request.method.rawValue, path: request.path))
         }
         let methodNotAllowed = router.methodNotAllowed
         router.methodNotAllowed = { request, allowed in
             guard InferenceProtocolPaths.owns(request.path) else { return methodNotAllowed(request, allowed) }
-            let methods = allowed.map(\.rawValue).joined(separator: ", ")
-            return InferenceErrorBody.response(status: 405, message: "\(request.method) is not allowed here; use \(methods)")
+            return InferenceErrorBody.response(
+                for: RouteError.methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue)))
         }
         router.use { [self] request, next in
             if InferenceProtocolPaths.needsToken(request.path) { await readiness.wait() }
@@ -30,7 +30,7 @@ extension ParamdService {
 
         handleInference(&router, .get, "/v2/health/live") { _ in .json(.object(["live": .bool(true)])) }
         handleInference(&router, .get, "/v2/health/ready") { [self] _ in
-            guard readiness.isReady else { return InferenceErrorBody.response(status: 503, message: "stored models are still loading") }
+            guard readiness.isReady else { return InferenceErrorBody.response(for: RouteError.notReady) }
             return .json(.object(["ready": .bool(true)]))
         }
         // tritonclient asks for /v2, the protocol's OpenAPI document names /v2/.

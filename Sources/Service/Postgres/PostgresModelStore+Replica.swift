@@ -1,5 +1,5 @@
+import HTTP
 import Postgres
-import Synchronization
 
 extension PostgresModelStore: ReplicatedStore {
     func changes(of name: String, after version: Int) async throws(ModelStoreError) -> ReplicaUpdate {

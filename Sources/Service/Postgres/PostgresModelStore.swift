@@ -1,3 +1,4 @@
+import HTTP
 import JSON
 public import Postgres
 import Synchronization
@@ -24,7 +25,7 @@ public final class PostgresModelStore: ModelStore {
     private let nextSession = Atomic<Int>(0)
     /// The row id each model had when this replica last read or wrote it: a different id under
     /// the same name means the model was deleted and created again, so a replica reloads it whole.
-    let incarnations = Mutex<[String: Int64]>([:])
+    let incarnations = Locked<[String: Int64]>([:])
     /// Whether the schema was migrated by this process.
     private let isMigrated = Atomic<Bool>(false)
     /// Whether the database answered the last call, and if not, why (for /readyz).

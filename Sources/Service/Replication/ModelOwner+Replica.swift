@@ -1,11 +1,11 @@
+import HTTP
 import NeuralNet
-import Synchronization
 
 /// Catching up with what other replicas committed to a shared store (``ReplicatedStore``).
 extension ModelOwner {
     /// Brings the snapshot to the store's version, in the write line (after the writes queued
     /// before it), fetching only the tensors written since this replica's version.
-    /// - Returns: false when the model is no longer stored (the snapshot is then gone: 404).
+    /// - Returns: false when the model is no longer stored (the snapshot is then gone: `ModelError.unknown`).
     /// - Throws: when the store could not be read; the snapshot is kept (stale reads beat none).
     func catchUp() async throws(ModelStoreError) -> Bool {
         let outcome = await withCheckedContinuation { continuation in

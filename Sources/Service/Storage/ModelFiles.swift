@@ -1,5 +1,5 @@
+import HTTP
 import Dispatch
-import Synchronization
 
 /// One model's files while the server runs: its open log, the state they hold (sharing its
 /// tensors' storage with the service's snapshot, so it costs no memory of its own), and the
@@ -21,7 +21,7 @@ final class ModelFiles: Sendable {
     private let directory: DataDirectory
     private let policy: CheckpointPolicy
     private let queue: DispatchQueue
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Entered while a checkpoint file is being written: a delete waits for it, so a checkpoint
     /// never lands in the folder after the model is gone.
     private let checkpointWrite = DispatchGroup()
@@ -31,7 +31,7 @@ final class ModelFiles: Sendable {
         self.directory = directory
         self.policy = policy
         queue = DispatchQueue(label: "paramd.storage.\(model.name)", qos: .userInitiated)
-        state = Mutex(State(model: model, log: log))
+        state = Locked(State(model: model, log: log))
     }
 
     /// The latest durable state.

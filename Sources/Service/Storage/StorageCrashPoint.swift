@@ -1,3 +1,4 @@
+import HTTP
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +6,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Named instants in the durability protocol where the kill -9 tests stop the server, to show
 /// that a crash exactly there loses no acknowledged write and leaves nothing torn.
@@ -34,7 +34,7 @@ enum StorageCrashPoint: String, CaseIterable, Sendable {
         return (point, parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
     }()
 
-    private static let reached = Mutex([StorageCrashPoint: Int]())
+    private static let reached = Locked([StorageCrashPoint: Int]())
 
     /// Kills the process if the environment armed this point and this is the armed time.
     static func reach(_ point: StorageCrashPoint) {

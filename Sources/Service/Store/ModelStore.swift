@@ -1,5 +1,5 @@
 /// Durable storage of models, behind which the embedded file store (``FileModelStore``), the
-/// in-memory test store (``MemoryModelStore``) and a database backend can sit alike.
+/// in-memory store of the Service tests (`MemoryModelStore`) and a database backend can sit alike.
 ///
 /// ## The contract
 ///

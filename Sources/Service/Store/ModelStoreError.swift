@@ -1,6 +1,6 @@
 /// Why a ``ModelStore`` call failed. Every case leaves what was stored before whole.
 ///
-/// No HTTP here: `Problem+Store.swift` maps these to statuses (404, 409, 507, 500).
+/// No HTTP here: `Problem+Store.swift` maps these to statuses (404, 409, 507, 503, 500).
 public enum ModelStoreError: Error, Sendable, Equatable {
     /// No model of that name is stored.
     case notFound(model: String)

@@ -1,8 +1,9 @@
-import Synchronization
+import HTTP
+@testable import Service
 
 /// A ``ModelStore`` in memory, for in-process tests: it can be told to fail the next writes,
 /// to show that a failed write changes nothing and answers 507.
-public final class MemoryModelStore: ModelStore {
+final class MemoryModelStore: ModelStore {
     private struct State {
         var models: [String: StoredModel] = [:]
         var failingWrites = 0
@@ -13,32 +14,32 @@ public final class MemoryModelStore: ModelStore {
         var heldSaves: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
-    public init(models: [StoredModel] = []) {
+    init(models: [StoredModel] = []) {
         state.withLock { state in
             for model in models { state.models[model.name] = model }
         }
     }
 
     /// Makes the next `count` writes (creates, commits or deletes) throw `.full`.
-    public func failNextWrites(_ count: Int) {
+    func failNextWrites(_ count: Int) {
         state.withLock { $0.failingWrites = count }
     }
 
     /// Makes every later create and commit take `delay`, as a disk's fsync does.
-    public func delaySaves(by delay: Duration) {
+    func delaySaves(by delay: Duration) {
         state.withLock { $0.saveDelay = delay }
     }
 
     /// Makes later creates and commits wait, as a stalled disk does, until ``releaseSaves()``:
     /// tests then know a save is in progress (``heldSaveCount``) instead of guessing with a sleep.
-    public func holdSaves() {
+    func holdSaves() {
         state.withLock { $0.holdsSaves = true }
     }
 
     /// Lets every held save, and every later one, go on.
-    public func releaseSaves() {
+    func releaseSaves() {
         let held = state.withLock { state in
             state.holdsSaves = false
             defer { state.heldSaves.removeAll() }
@@ -48,28 +49,28 @@ public final class MemoryModelStore: ModelStore {
     }
 
     /// Saves waiting on ``holdSaves()`` now.
-    public var heldSaveCount: Int { state.withLock { $0.heldSaves.count } }
+    var heldSaveCount: Int { state.withLock { $0.heldSaves.count } }
 
     /// What is stored under `name`.
-    public func stored(_ name: String) -> StoredModel? {
+    func stored(_ name: String) -> StoredModel? {
         state.withLock { $0.models[name] }
     }
 
     /// Successful creates and commits so far.
-    public var saveCount: Int { state.withLock { $0.saves } }
+    var saveCount: Int { state.withLock { $0.saves } }
 
-    public func list() async throws(ModelStoreError) -> StoreListing {
+    func list() async throws(ModelStoreError) -> StoreListing {
         let models = state.withLock { $0.models.values.map { StoredModelSummary(name: $0.name, version: $0.version) } }
         return StoreListing(models: models.sorted { $0.name < $1.name }, damaged: [])
     }
 
-    public func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
+    func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
         guard var model = stored(name) else { throw .notFound(model: name) }
         if let paths { model.tensors.removeAll { !paths.contains($0.path) } }
         return model
     }
 
-    public func apply(_ change: ModelChange) async throws(ModelStoreError) {
+    func apply(_ change: ModelChange) async throws(ModelStoreError) {
         if case .delete = change {
         } else {
             let delay = state.withLock { $0.saveDelay }

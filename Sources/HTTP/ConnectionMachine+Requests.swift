@@ -1,0 +1,236 @@
+extension ConnectionMachine {
+    /// The next thing to do: parse and start the next request, take in buffered body bytes,
+    /// report a queued response, close after the last one. ``ConnectionAction/none`` when nothing
+    /// can happen before another event.
+    mutating func next(now: UInt64) -> ConnectionAction {
+        do {
+            while true {
+                switch phase {
+                case .handshaking, .lingering, .closed:
+                    return .none
+                case .awaitingHead(var state):
+                    // Pipelined requests wait while the client is not reading our responses.
+                    if pendingOutput > environment.limits.writeBufferHighWater { return .none }
+                    if unreadCount == 0 {
+                        if peerClosed || isDraining { return finish(lingers: false, now: now) }
+                        return .none
+                    }
+                    let parsed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
+                        try parser.parseHead(UnsafeBufferPointer(rebasing: buffer[inputStart...]))
+                    }
+                    guard let (head, consumed) = parsed else {
+                        if state.headStartedAt == nil {
+                            state.headStartedAt = now
+                            phase = .awaitingHead(state)
+                        }
+                        if peerClosed { return finish(lingers: false, now: now) }
+                        return .none
+                    }
+                    consume(consumed)
+                    let action = begin(head, headBytes: consumed, startedAt: state.headStartedAt ?? now, now: now)
+                    if case .none = action { continue }
+                    return action
+                case .readingBody(var reading):
+                    if reading.decoder.isComplete { return dispatchBody(of: reading) }
+                    if unreadCount == 0 {
+                        // The client half-closed before the body's end: say so rather than vanish.
+                        if peerClosed { return fail(.badRequest, .incompleteBody, now: now) }
+                        return .none
+                    }
+                    let consumed: Int
+                    if let destination = reading.destination {
+                        consumed = min(unreadCount, destination.byteCount - reading.filled)
+                        let (start, filled) = (inputStart, reading.filled)
+                        destination.withUnsafeMutableBytes { target in
+                            input.withUnsafeBytes { source in
+                                UnsafeMutableRawBufferPointer(rebasing: target[filled..<(filled + consumed)])
+                                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + consumed)]))
+                            }
+                        }
+                        reading.filled += consumed
+                        reading.decoder.advanceLength(by: consumed)
+                    } else {
+                        consumed = try input.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
+                            try reading.decoder.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
+                        }
+                    }
+                    reading.exchange.bytesIn += consumed
+                    phase = .readingBody(reading)
+                    // A chunk-size line or trailer cut by a read boundary consumes nothing until
+                    // its end arrives: wait for more bytes rather than spin on the same ones.
+                    guard consumed > 0 || reading.decoder.isComplete else {
+                        if peerClosed { return fail(.badRequest, .incompleteBody, now: now) }
+                        return .none
+                    }
+                    consume(consumed)
+                case .responding(let responding):
+                    guard case .queued = responding.stage else { return .none }
+                    return complete(responding, now: now)
+                case .finishing(let lingers):
+                    guard pendingOutput == 0 else { return .none }
+                    if lingers && !peerClosed && !environment.isTLS {
+                        phase = .lingering(until: now + Self.lingerDuration)
+                        return .shutDownWriting
+                    }
+                    phase = .closed
+                    return .close
+                }
+            }
+        } catch {
+            return fail(error.status, error, now: now)
+        }
+    }
+
+    /// Starts serving a request whose head has arrived: hook, limits, body plan, 100-continue.
+    /// Returns ``ConnectionAction/none`` when the body is to be read next.
+    private mutating func begin(_ head: HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
+        countServed()
+        var exchange = Exchange(
+            id: requestID(for: head), method: head.method, target: head.target, version: head.version,
+            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive)
+        let limits = environment.limits
+        var bodyLimit = limits.maxBodyBytes
+        switch environment.headReceived(head) {
+        case .respond(let response):
+            // An unread body loses the stream's framing: close after answering.
+            return refuse(exchange, with: response, unreadBody: head.framing.mayHaveBody, now: now)
+        case .proceedWithBodyLimit(let limit):
+            bodyLimit = limit
+        case .proceed:
+            break
+        }
+        if let encoding = head.headers["Content-Encoding"], !Self.isSupportedContentEncoding(encoding) {
+            return refuse(exchange, error: .unsupportedContentEncoding, now: now)
+        }
+        if case .length(let length) = head.framing, length > bodyLimit {
+            return refuse(exchange, error: .bodyTooLarge(limit: bodyLimit), now: now)
+        }
+        guard head.framing.mayHaveBody else {
+            phase = .responding(Responding(exchange: exchange, lingers: false, stage: .awaitingResponse))
+            return .dispatch(HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress))
+        }
+        var reading = ReadingBody(
+            exchange: exchange, head: head, decoder: HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits),
+            lastProgress: now)
+        body = []
+        if case .length(let length) = head.framing {
+            switch plan(forBodyOf: head, length: length, id: exchange.id) {
+            case .buffered:
+                if length >= Self.directBodyThreshold {
+                    reading.destination = ByteBodyDestination(byteCount: length)
+                } else {
+                    body.reserveCapacity(length)
+                }
+            case .into(let destination):
+                guard destination.byteCount == length else {
+                    environment.planFailed(exchange.id, .bodyDestinationSize(expected: length, got: destination.byteCount))
+                    exchange.keepAlive = false
+                    return refuse(exchange, with: environment.errorResponse(.internalServerError, nil), unreadBody: true, now: now)
+                }
+                reading.destination = destination
+            case .refuse(let response):
+                return refuse(exchange, with: response, unreadBody: true, now: now)
+            }
+        }
+        phase = .readingBody(reading)
+        if head.expectsContinue {
+            outputQueued(Self.continueResponse.count, now: now)
+            return .write(head: Self.continueResponse, body: [], urgent: true)
+        }
+        return .none
+    }
+
+    /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
+    /// are inflated before the handler sees them).
+    private func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String) -> HTTPBodyPlan {
+        guard length > 0, head.headers["Content-Encoding"] == nil else { return .buffered }
+        return environment.bodyPlan(HTTPRequest(head: head, id: id, remoteAddress: environment.remoteAddress))
+    }
+
+    /// Hands the request whose body is complete to its handler.
+    private mutating func dispatchBody(of reading: ReadingBody) -> ConnectionAction {
+        var request = HTTPRequest(
+            head: reading.head, body: body, trailers: reading.decoder.trailers, id: reading.exchange.id,
+            remoteAddress: environment.remoteAddress)
+        body = []
+        if let own = reading.destination as? ByteBodyDestination {
+            request.body = own.take()
+        } else {
+            request.bodyDestination = reading.destination
+        }
+        phase = .responding(Responding(exchange: reading.exchange, lingers: false, stage: .awaitingResponse))
+        return .dispatch(request)
+    }
+
+    /// Answers without reading the body (a hook's or a plan's refusal): the connection closes
+    /// after the response, lingering if a body may still be on its way.
+    private mutating func refuse(_ exchange: Exchange, with response: HTTPResponse, unreadBody: Bool, now: UInt64) -> ConnectionAction {
+        var exchange = exchange
+        if unreadBody { exchange.keepAlive = false }
+        phase = .responding(Responding(exchange: exchange, lingers: unreadBody, stage: .awaitingResponse))
+        return responseReady(response, now: now)
+    }
+
+    private mutating func refuse(_ exchange: Exchange, error: HTTPParseError, now: UInt64) -> ConnectionAction {
+        var exchange = exchange
+        exchange.keepAlive = false
+        phase = .responding(Responding(exchange: exchange, lingers: true, stage: .awaitingResponse))
+        return responseReady(environment.errorResponse(error.status, error), now: now)
+    }
+
+    /// Answers with an error status and closes: after a framing error (or a timeout) nothing
+    /// later on the stream can be trusted.
+    mutating func fail(_ status: HTTPStatus, _ error: HTTPParseError?, now: UInt64) -> ConnectionAction {
+        var exchange: Exchange
+        switch phase {
+        case .readingBody(let reading):
+            exchange = reading.exchange
+        case .awaitingHead(let state):
+            exchange = Exchange(
+                id: environment.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
+                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false)
+        default:
+            return .none
+        }
+        exchange.keepAlive = false
+        body = []
+        phase = .responding(Responding(exchange: exchange, lingers: true, stage: .awaitingResponse))
+        return responseReady(environment.errorResponse(status, error), now: now)
+    }
+
+    private static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// gzip is inflated before the handler runs; identity is no coding at all.
+    static func isSupportedContentEncoding(_ value: String) -> Bool {
+        let coding = value.trimmingOWS()
+        return HTTPHeaders.namesEqual(coding, "gzip") || HTTPHeaders.namesEqual(coding, "x-gzip")
+            || HTTPHeaders.namesEqual(coding, "identity")
+    }
+
+    /// The client's Request-Id (or X-Request-Id) when it is 1–128 visible ASCII bytes, else a new one.
+    private func requestID(for head: HTTPRequestHead) -> String {
+        if let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
+            (1...128).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        {
+            return given
+        }
+        return environment.makeRequestID()
+    }
+
+    /// The queued response's exchange is over: report it, then take the next request or finish.
+    private mutating func complete(_ responding: Responding, now: UInt64) -> ConnectionAction {
+        let exchange = responding.exchange
+        if exchange.keepAlive && !isDraining {
+            phase = .awaitingHead(AwaitingHead(since: now))
+        } else {
+            phase = .finishing(lingers: responding.lingers)
+        }
+        return .completed(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: true))
+    }
+
+    /// Closes once the output has drained.
+    private mutating func finish(lingers: Bool, now: UInt64) -> ConnectionAction {
+        phase = .finishing(lingers: lingers)
+        return next(now: now)
+    }
+}

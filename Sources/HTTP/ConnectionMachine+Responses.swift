@@ -1,0 +1,100 @@
+extension ConnectionMachine {
+    /// The handler's (or the server's) response to the current request: encoded here, to be
+    /// written by the shell. A streamed body's chunks follow through ``streamChunk(_:now:)``.
+    mutating func responseReady(_ response: HTTPResponse, now: UInt64) -> ConnectionAction {
+        guard case .responding(var responding) = phase, case .awaitingResponse = responding.stage else { return .none }
+        var exchange = responding.exchange
+        if isDraining || response.headers.containsToken("close", in: "Connection") { exchange.keepAlive = false }
+        exchange.status = response.status
+        exchange.route = response.route
+        let sendsBody = !exchange.isHead && response.status.allowsBody
+        let action: ConnectionAction
+        switch response.body {
+        case .bytes(let bytes):
+            var head = ResponseHead.encode(
+                response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
+            var separateBody: [UInt8] = []
+            if sendsBody && !bytes.isEmpty {
+                // A small body rides in the head's array: one chunk, one iovec.
+                if bytes.count <= 16 << 10 { head.append(contentsOf: bytes) } else { separateBody = bytes }
+            }
+            exchange.bytesOut += head.count + separateBody.count
+            responding.stage = .queued
+            action = .write(head: head, body: separateBody, urgent: false)
+        case .stream:
+            // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+            let chunked = exchange.version != .http1_0
+            if !chunked { exchange.keepAlive = false }
+            let head = ResponseHead.encode(
+                response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
+            exchange.bytesOut += head.count
+            responding.stage = .streaming
+            action = .write(head: head, body: [], urgent: true)
+        }
+        responding.exchange = exchange
+        phase = .responding(responding)
+        if case .write(let head, let body, _) = action { outputQueued(head.count + body.count, now: now) }
+        return action
+    }
+
+    /// One chunk of a streamed body, framed for the wire; ``ConnectionAction/none`` when no
+    /// body is sent (HEAD) or the stream is over.
+    mutating func streamChunk(_ bytes: [UInt8], now: UInt64) -> ConnectionAction {
+        guard let framing = chunkFraming(count: bytes.count, now: now) else { return .none }
+        var chunk = framing.prefix
+        chunk.reserveCapacity(chunk.count + bytes.count + framing.suffix.count)
+        chunk.append(contentsOf: bytes)
+        chunk.append(contentsOf: framing.suffix)
+        return .write(head: chunk, body: [], urgent: true)
+    }
+
+    /// A chunk the producer lends: its framing goes around it and its bytes are written from
+    /// the owner's memory, never copied (``ConnectionAction/writeLent(prefix:bytes:suffix:)``).
+    mutating func streamLentChunk(_ bytes: BorrowedBytes, now: UInt64) -> ConnectionAction {
+        guard let framing = chunkFraming(count: bytes.count, now: now) else { return .none }
+        return .writeLent(prefix: framing.prefix, bytes: bytes, suffix: framing.suffix)
+    }
+
+    /// What goes before and after a streamed chunk of `count` bytes (chunked coding's size
+    /// line and CRLF; nothing on HTTP/1.0), counted as queued; nil when nothing is sent.
+    private mutating func chunkFraming(count: Int, now: UInt64) -> (prefix: [UInt8], suffix: [UInt8])? {
+        guard case .responding(var responding) = phase, case .streaming = responding.stage, !responding.exchange.isHead,
+            count > 0
+        else { return nil }
+        let framing: (prefix: [UInt8], suffix: [UInt8]) =
+            responding.exchange.version == .http1_0 ? ([], []) : (Array((String(count, radix: 16) + "\r\n").utf8), [cr, lf])
+        let total = framing.prefix.count + count + framing.suffix.count
+        responding.exchange.bytesOut += total
+        phase = .responding(responding)
+        outputQueued(total, now: now)
+        return framing
+    }
+
+    /// The stream's producer returned (`succeeded`) or threw: the last chunk, or an abrupt close
+    /// so the client sees a truncated body rather than a false success.
+    mutating func streamFinished(succeeded: Bool, now: UInt64) -> ConnectionAction {
+        guard case .responding(var responding) = phase, case .streaming = responding.stage else { return .none }
+        guard succeeded else { return .close }
+        responding.stage = .queued
+        if !responding.exchange.isHead && responding.exchange.version != .http1_0 {
+            responding.exchange.bytesOut += Self.lastChunk.count
+            phase = .responding(responding)
+            outputQueued(Self.lastChunk.count, now: now)
+            return .write(head: Self.lastChunk, body: [], urgent: true)
+        }
+        phase = .responding(responding)
+        return next(now: now)
+    }
+
+    private static let lastChunk = Array("0\r\n\r\n".utf8)
+
+    /// The shell wrote `count` bytes and holds `pending` more: progress for the write deadline,
+    /// and the output level that pipelined requests and the closing wait for.
+    mutating func wrote(_ count: Int, pending: Int, now: UInt64) -> ConnectionAction {
+        if count > 0 { lastWriteProgress = now }
+        pendingOutput = pending
+        return next(now: now)
+    }
+}

@@ -1,0 +1,312 @@
+/// The HTTP/1.1 logic of one connection as a value, without sockets, threads or clocks of its
+/// own: events go in (bytes received, a response ready, output written, the time), and each
+/// returns the next ``ConnectionAction`` for the I/O shell (``Connection``) to carry out. After
+/// carrying one out, the shell asks ``next(now:)`` for the following one, until ``ConnectionAction/none``.
+///
+/// A request moves it through ``Phase``: awaiting a head, reading the body, responding (the
+/// handler runs and its response is queued), then back to awaiting the next head when the
+/// connection is kept alive, or finishing (output drains) and closing or lingering. Input that
+/// arrives while responding waits in `input`: pipelined requests are answered in order.
+struct ConnectionMachine {
+    /// Where the connection is, with what that phase needs and nothing else.
+    enum Phase {
+        /// A TLS handshake in progress, started at the instant given.
+        case handshaking(since: UInt64)
+        case awaitingHead(AwaitingHead)
+        case readingBody(ReadingBody)
+        case responding(Responding)
+        /// The last response is queued; when the output has drained, close (or linger).
+        case finishing(lingers: Bool)
+        /// Output sent and our side shut; reading and discarding until the peer closes or the
+        /// deadline, so an early error response is not destroyed by a reset (RFC 9112 §9.6).
+        case lingering(until: UInt64)
+        case closed
+    }
+
+    struct AwaitingHead {
+        /// Since when the connection has waited for this request: for the idle and head
+        /// deadlines, and for shedding the longest waiter at the connection cap.
+        var since: UInt64
+        /// When the first byte of an incomplete head was seen.
+        var headStartedAt: UInt64?
+    }
+
+    struct ReadingBody {
+        var exchange: Exchange
+        let head: HTTPRequestHead
+        var decoder: HTTPBodyDecoder
+        /// Set when a Content-Length body is read in place at its full size rather than into
+        /// the machine's `body`: the route's storage, or the server's own for a large body.
+        var destination: (any HTTPBodyDestination)?
+        /// How many bytes of `destination` have arrived.
+        var filled = 0
+        var lastProgress: UInt64
+    }
+
+    struct Responding {
+        var exchange: Exchange
+        /// The request was refused before its body was read: the connection lingers after.
+        var lingers: Bool
+        var stage: Stage
+
+        enum Stage {
+            /// The handler is running.
+            case awaitingResponse
+            /// A streamed body's chunks are being written.
+            case streaming
+            /// The whole response is queued.
+            case queued
+        }
+    }
+
+    /// What the machine needs from its server, as values and functions: the server's hooks and
+    /// limits in production, fakes in tests.
+    struct Environment {
+        var limits: HTTPLimits
+        var timeouts: HTTPTimeouts
+        var isTLS: Bool
+        var remoteAddress: String
+        var headReceived: (HTTPRequestHead) -> HTTPHeadDecision
+        var bodyPlan: (HTTPRequest) -> HTTPBodyPlan
+        var errorResponse: (HTTPStatus, HTTPParseError?) -> HTTPResponse
+        /// A new request id, for requests without a sane one of their own.
+        var makeRequestID: () -> String
+        /// The `Date: …\r\n` field for a response made now.
+        var dateField: () -> [UInt8]
+        /// Called when a body destination is refused as the wrong size (a route's bug).
+        var planFailed: (_ requestID: String, _ error: HTTPServerError) -> Void
+    }
+
+    /// Changed only by the machine's own methods (its files), never by the shell.
+    var phase: Phase
+    let environment: Environment
+    var parser: HTTPRequestParser
+    /// Received bytes not yet consumed start at `inputStart`.
+    private(set) var input: [UInt8] = []
+    private(set) var inputStart = 0
+    /// The body of the current request while ``Phase/readingBody(_:)`` appends to it. Kept
+    /// beside the phase rather than in it, so appending never copies it (an enum payload taken
+    /// out to be changed would share its buffer).
+    var body: [UInt8] = []
+    /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
+    var pendingOutput = 0
+    var lastWriteProgress: UInt64
+    /// The client shut its side (a read returned 0).
+    private(set) var peerClosed = false
+    /// The server shuts down: answer what is in flight with `Connection: close`, take nothing new.
+    private(set) var isDraining = false
+    private(set) var requestsServed = 0
+
+    /// Bytes of unparsed input above which a connection that cannot use them stops reading.
+    static let inputHighWater = 64 << 10
+    /// Bodies of at least this many bytes (Content-Length) are read into a buffer of their full
+    /// size up front and, when nothing is buffered ahead of them, straight from the socket.
+    static let directBodyThreshold = 32 << 10
+    /// How long a lingering close reads and discards before closing anyway.
+    static let lingerDuration: UInt64 = 2_000_000_000
+
+    init(environment: Environment, now: UInt64, draining: Bool = false) {
+        self.environment = environment
+        parser = HTTPRequestParser(limits: environment.limits)
+        phase = environment.isTLS ? .handshaking(since: now) : .awaitingHead(AwaitingHead(since: now))
+        lastWriteProgress = now
+        isDraining = draining
+    }
+
+    var unreadCount: Int { input.count - inputStart }
+
+    // MARK: What the shell asks
+
+    /// Whether the shell should read from the socket: the phase can use input, and not so much is
+    /// buffered that reading more would only grow the buffer.
+    var wantsInput: Bool {
+        if peerClosed { return false }
+        switch phase {
+        case .handshaking, .readingBody, .lingering: return true
+        case .awaitingHead: return unreadCount < Self.inputHighWater || pendingOutput <= environment.limits.writeBufferHighWater
+        case .responding: return unreadCount < Self.inputHighWater
+        case .finishing(let lingers): return lingers
+        case .closed: return false
+        }
+    }
+
+    /// Where the next read should land when it can go straight into the body's destination: a
+    /// Content-Length body read in place, with nothing buffered ahead of it. Never past the
+    /// body's end, so a pipelined request behind it stays unread.
+    var bodyReadTarget: (destination: any HTTPBodyDestination, offset: Int)? {
+        guard case .readingBody(let reading) = phase, let destination = reading.destination, unreadCount == 0,
+            !reading.decoder.isComplete
+        else { return nil }
+        return (destination, reading.filled)
+    }
+
+    /// Whether the connection holds no request: idle keep-alive, handshaking, or a head in progress.
+    var isWaitingForRequest: Bool {
+        switch phase {
+        case .handshaking, .awaitingHead: true
+        default: false
+        }
+    }
+
+    /// Since when the connection has waited for its current request (or handshake); nil when
+    /// it is serving one.
+    var waitingSince: UInt64? {
+        switch phase {
+        case .handshaking(let since): since
+        case .awaitingHead(let state): state.since
+        default: nil
+        }
+    }
+
+    var isClosed: Bool {
+        if case .closed = phase { return true }
+        return false
+    }
+
+    /// Whether a response is being streamed: chunks from its producer are welcome.
+    var isStreaming: Bool {
+        if case .responding(let responding) = phase, case .streaming = responding.stage { return true }
+        return false
+    }
+
+    // MARK: Events from the socket
+
+    /// The TLS handshake finished: requests may come.
+    mutating func handshakeFinished(now: UInt64) -> ConnectionAction {
+        guard case .handshaking = phase else { return .none }
+        phase = .awaitingHead(AwaitingHead(since: now))
+        return next(now: now)
+    }
+
+    /// Bytes arrived (through the shell's read buffer).
+    mutating func received(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> ConnectionAction {
+        switch phase {
+        case .lingering, .closed, .finishing:
+            return .none  // discarded: nothing after the last response is served
+        default:
+            break
+        }
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: input.capacity <= Self.inputHighWater)
+            inputStart = 0
+        }
+        input.append(contentsOf: bytes)
+        if case .readingBody(var reading) = phase {
+            reading.lastProgress = now
+            phase = .readingBody(reading)
+        }
+        return next(now: now)
+    }
+
+    /// `count` bytes were read straight into ``bodyReadTarget``.
+    mutating func receivedIntoBody(_ count: Int, now: UInt64) -> ConnectionAction {
+        guard case .readingBody(var reading) = phase, reading.destination != nil else { return .none }
+        reading.filled += count
+        reading.decoder.advanceLength(by: count)
+        reading.exchange.bytesIn += count
+        reading.lastProgress = now
+        phase = .readingBody(reading)
+        return next(now: now)
+    }
+
+    /// A read returned 0: the client will send nothing more (it may still read).
+    mutating func peerClosed(now: UInt64) -> ConnectionAction {
+        peerClosed = true
+        if case .lingering = phase {
+            phase = .closed
+            return .close
+        }
+        return next(now: now)
+    }
+
+    /// The server shuts down: an idle connection closes (after its output), a busy one after its
+    /// current response, which then says `Connection: close`.
+    mutating func drain(now: UInt64) -> ConnectionAction {
+        isDraining = true
+        switch phase {
+        case .handshaking:
+            phase = .closed
+            return .close
+        case .awaitingHead(let state) where state.headStartedAt == nil:
+            return next(now: now)
+        default:
+            return .none
+        }
+    }
+
+    /// The shell closed the socket (an error, a shed, or a ``ConnectionAction/close``): the
+    /// summary of a request cut short, for the completion hook.
+    mutating func closed(now: UInt64) -> HTTPRequestSummary? {
+        let exchange: Exchange?
+        switch phase {
+        case .readingBody(let reading): exchange = reading.exchange
+        case .responding(let responding): exchange = responding.exchange
+        default: exchange = nil
+        }
+        phase = .closed
+        return exchange?.summary(now: now, remoteAddress: environment.remoteAddress, completed: false)
+    }
+
+    /// Consumes `count` unread bytes, compacting the buffer when much of it is dead.
+    mutating func consume(_ count: Int) {
+        inputStart += count
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: input.capacity <= Self.inputHighWater)
+            inputStart = 0
+        } else if inputStart > 32 << 10 {
+            input.removeFirst(inputStart)
+            inputStart = 0
+        }
+    }
+
+    mutating func countServed() {
+        requestsServed += 1
+    }
+
+    mutating func outputQueued(_ count: Int, now: UInt64) {
+        if pendingOutput == 0 { lastWriteProgress = now }
+        pendingOutput += count
+    }
+}
+
+/// What the I/O shell must do next for a connection.
+enum ConnectionAction {
+    /// Nothing until the next event (more bytes, a response, writable, the time).
+    case none
+    /// Queue `head` then `body` for the socket; `urgent` writes at once (a 100 Continue, a
+    /// stream), else at the end of the loop's turn with the other responses made in it.
+    case write(head: [UInt8], body: [UInt8], urgent: Bool)
+    /// Queue a streamed chunk lent by its producer between its framing, and write at once.
+    case writeLent(prefix: [UInt8], bytes: BorrowedBytes, suffix: [UInt8])
+    /// Hand the request to the responder; its response comes back through
+    /// ``ConnectionMachine/responseReady(_:now:)``.
+    case dispatch(HTTPRequest)
+    /// A request is finished: tell the completion hook.
+    case completed(HTTPRequestSummary)
+    /// Shut our side of the socket and keep reading until the peer closes (lingering close).
+    case shutDownWriting
+    /// Close the socket now.
+    case close
+}
+
+/// What the server records about the request being served, for its response and the completion hook.
+struct Exchange {
+    var id: String
+    var method: HTTPMethod
+    var target: String
+    var version: HTTPVersion
+    var startedAt: UInt64
+    var bytesIn: Int
+    var bytesOut = 0
+    var isHead: Bool
+    var keepAlive: Bool
+    var status = HTTPStatus.internalServerError
+    var route: String?
+
+    func summary(now: UInt64, remoteAddress: String, completed: Bool) -> HTTPRequestSummary {
+        HTTPRequestSummary(
+            id: id, method: method, route: route, target: target, status: status, bytesIn: bytesIn, bytesOut: bytesOut,
+            duration: .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0)), remoteAddress: remoteAddress,
+            completed: completed)
+    }
+}
