@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL", "Postgres",
+                "NeuralNet", "Kernels", "HTTP", "JSON", "CZlib", "COpenSSL", "Postgres", "CSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus")

@@ -108,6 +108,15 @@ struct ConnectionSink: HTTPBodySink {
     let connectionID: UInt64
 
     func write(_ bytes: [UInt8]) async throws {
+        try await send { connection, continuation in connection.writeChunk(bytes, continuation: continuation) }
+    }
+
+    func write(borrowing bytes: BorrowedBytes) async throws {
+        try await send { connection, continuation in connection.writeChunk(bytes, continuation: continuation) }
+    }
+
+    /// Runs `queue` on the loop with the connection, if it is still streaming this body.
+    private func send(_ queue: @escaping @Sendable (Connection, CheckedContinuation<Void, any Error>) -> Void) async throws {
         let loop = self.loop
         let id = connectionID
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -116,7 +125,7 @@ struct ConnectionSink: HTTPBodySink {
                     continuation.resume(throwing: HTTPServerError.connectionClosed)
                     return
                 }
-                connection.writeChunk(bytes, continuation: continuation)
+                queue(connection, continuation)
             }
         }
     }

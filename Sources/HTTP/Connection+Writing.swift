@@ -15,6 +15,13 @@ extension Connection {
         if isOpen { resumeStreamWaiterIfDrained() }
     }
 
+    /// Queues a chunk the producer lends: written from the owner's memory, never copied.
+    func writeChunk(_ bytes: BorrowedBytes, continuation: CheckedContinuation<Void, any Error>) {
+        streamWaiter = continuation
+        perform(machine.streamLentChunk(bytes, now: loop.now))
+        if isOpen { resumeStreamWaiterIfDrained() }
+    }
+
     /// Ends a streamed body: the last chunk, or an abrupt close when the producer failed.
     func finishStream(succeeded: Bool) {
         perform(machine.streamFinished(succeeded: succeeded, now: loop.now))

@@ -76,6 +76,13 @@ final class Connection {
                 // A queued response completes its request next: its duration ends now, not at
                 // the start of the loop's turn.
                 now = Socket.now()
+            case .writeLent(let prefix, let bytes, let suffix):
+                output.append(prefix)
+                output.append(bytes)
+                output.append(suffix)
+                flush()
+                if !isOpen { return }
+                now = Socket.now()
             case .dispatch(let request):
                 if let response = dispatch(request) {
                     action = machine.responseReady(response, now: loop.now)

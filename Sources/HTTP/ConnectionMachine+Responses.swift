@@ -42,23 +42,34 @@ extension ConnectionMachine {
     /// One chunk of a streamed body, framed for the wire; ``ConnectionAction/none`` when no
     /// body is sent (HEAD) or the stream is over.
     mutating func streamChunk(_ bytes: [UInt8], now: UInt64) -> ConnectionAction {
+        guard let framing = chunkFraming(count: bytes.count, now: now) else { return .none }
+        var chunk = framing.prefix
+        chunk.reserveCapacity(chunk.count + bytes.count + framing.suffix.count)
+        chunk.append(contentsOf: bytes)
+        chunk.append(contentsOf: framing.suffix)
+        return .write(head: chunk, body: [], urgent: true)
+    }
+
+    /// A chunk the producer lends: its framing goes around it and its bytes are written from
+    /// the owner's memory, never copied (``ConnectionAction/writeLent(prefix:bytes:suffix:)``).
+    mutating func streamLentChunk(_ bytes: BorrowedBytes, now: UInt64) -> ConnectionAction {
+        guard let framing = chunkFraming(count: bytes.count, now: now) else { return .none }
+        return .writeLent(prefix: framing.prefix, bytes: bytes, suffix: framing.suffix)
+    }
+
+    /// What goes before and after a streamed chunk of `count` bytes (chunked coding's size
+    /// line and CRLF; nothing on HTTP/1.0), counted as queued; nil when nothing is sent.
+    private mutating func chunkFraming(count: Int, now: UInt64) -> (prefix: [UInt8], suffix: [UInt8])? {
         guard case .responding(var responding) = phase, case .streaming = responding.stage, !responding.exchange.isHead,
-            !bytes.isEmpty
-        else { return .none }
-        let framed: [UInt8]
-        if responding.exchange.version == .http1_0 {
-            framed = bytes
-        } else {
-            var chunk = Array((String(bytes.count, radix: 16) + "\r\n").utf8)
-            chunk.reserveCapacity(chunk.count + bytes.count + 2)
-            chunk.append(contentsOf: bytes)
-            chunk.append(contentsOf: [cr, lf])
-            framed = chunk
-        }
-        responding.exchange.bytesOut += framed.count
+            count > 0
+        else { return nil }
+        let framing: (prefix: [UInt8], suffix: [UInt8]) =
+            responding.exchange.version == .http1_0 ? ([], []) : (Array((String(count, radix: 16) + "\r\n").utf8), [cr, lf])
+        let total = framing.prefix.count + count + framing.suffix.count
+        responding.exchange.bytesOut += total
         phase = .responding(responding)
-        outputQueued(framed.count, now: now)
-        return .write(head: framed, body: [], urgent: true)
+        outputQueued(total, now: now)
+        return framing
     }
 
     /// The stream's producer returned (`succeeded`) or threw: the last chunk, or an abrupt close

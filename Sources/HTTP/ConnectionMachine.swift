@@ -276,6 +276,8 @@ enum ConnectionAction {
     /// Queue `head` then `body` for the socket; `urgent` writes at once (a 100 Continue, a
     /// stream), else at the end of the loop's turn with the other responses made in it.
     case write(head: [UInt8], body: [UInt8], urgent: Bool)
+    /// Queue a streamed chunk lent by its producer between its framing, and write at once.
+    case writeLent(prefix: [UInt8], bytes: BorrowedBytes, suffix: [UInt8])
     /// Hand the request to the responder; its response comes back through
     /// ``ConnectionMachine/responseReady(_:now:)``.
     case dispatch(HTTPRequest)

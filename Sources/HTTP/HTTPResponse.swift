@@ -57,9 +57,45 @@ public struct HTTPBodyWriter: Sendable {
     public func write(_ text: String) async throws {
         try await write(Array(text.utf8))
     }
+
+    /// Sends one chunk without copying it: the connection writes straight from `bytes`, which
+    /// their owner keeps alive until the socket has taken them (or the connection is gone).
+    /// Waits for backpressure like ``write(_:)``; one borrowed chunk may be large (megabytes),
+    /// since it costs no memory of its own.
+    public func write(borrowing bytes: BorrowedBytes) async throws {
+        if bytes.count == 0 { return }
+        try await sink.write(borrowing: bytes)
+    }
+}
+
+/// Bytes a streamed body lends to the connection instead of copying: `owner` holds them alive
+/// and unchanged for as long as this value exists (a snapshot's tensor, for instance).
+public struct BorrowedBytes: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    public let count: Int
+    let owner: AnyObject
+
+    /// `count` bytes at `base`, valid and immutable while `owner` lives.
+    public init(base: UnsafeRawPointer, count: Int, owner: AnyObject) {
+        precondition(count >= 0, "a negative byte count")
+        self.base = base
+        self.count = count
+        self.owner = owner
+    }
+
+    /// A copy of the bytes, for sinks that keep what they are given.
+    public var copied: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
 }
 
 /// Where a writer's chunks go: a connection, or a buffer in tests.
 protocol HTTPBodySink: Sendable {
     func write(_ bytes: [UInt8]) async throws
+    /// Sends bytes without a copy where the sink can; by default they are copied.
+    func write(borrowing bytes: BorrowedBytes) async throws
+}
+
+extension HTTPBodySink {
+    func write(borrowing bytes: BorrowedBytes) async throws {
+        try await write(bytes.copied)
+    }
 }

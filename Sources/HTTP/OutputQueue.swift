@@ -1,17 +1,28 @@
 import Glibc
 
-/// Bytes waiting to be written, as a queue of arrays with a read offset into the first.
+/// Bytes waiting to be written, as a queue of chunks with a read offset into the first. A chunk
+/// is an array the queue owns, or ``BorrowedBytes`` kept alive by their owner until written.
 struct OutputQueue {
-    private var chunks: [[UInt8]] = []
+    private var chunks: [OutputChunk] = []
     private var offset = 0
     private(set) var byteCount = 0
+
+    /// How many chunks one writev gathers: a streamed body's chunk is three (size line, bytes,
+    /// CRLF), so a few chunks of it and a response head go out in one system call.
+    static let maxVectors = 16
 
     var isEmpty: Bool { byteCount == 0 }
     var firstCount: Int { chunks.isEmpty ? 0 : chunks[0].count - offset }
 
     mutating func append(_ bytes: [UInt8]) {
         if bytes.isEmpty { return }
-        chunks.append(bytes)
+        chunks.append(.owned(bytes))
+        byteCount += bytes.count
+    }
+
+    mutating func append(_ bytes: BorrowedBytes) {
+        if bytes.count == 0 { return }
+        chunks.append(.borrowed(bytes))
         byteCount += bytes.count
     }
 
@@ -36,17 +47,41 @@ struct OutputQueue {
         chunks[0].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
     }
 
-    /// Up to the first two chunks as iovecs, for one writev: a response head and its large body.
+    /// Up to the first ``maxVectors`` chunks as iovecs, for one writev: a response head and its
+    /// large body, or the framed chunks of a streamed body.
     func withVectors<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
-        chunks[0].withUnsafeBytes { first in
-            let head = iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress! + offset), iov_len: first.count - offset)
-            guard chunks.count > 1 else {
-                return withUnsafePointer(to: head) { body(UnsafeBufferPointer(start: $0, count: 1)) }
-            }
-            return chunks[1].withUnsafeBytes { second in
-                let vectors = [head, iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!), iov_len: second.count)]
-                return vectors.withUnsafeBufferPointer { body($0) }
-            }
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(min(chunks.count, Self.maxVectors))
+        return gather(from: 0, into: &vectors, body)
+    }
+
+    /// Appends chunk `index` and the ones after it, each inside its own pointer's lifetime.
+    private func gather<R>(from index: Int, into vectors: inout [iovec], _ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
+        guard index < chunks.count, index < Self.maxVectors else { return vectors.withUnsafeBufferPointer { body($0) } }
+        return chunks[index].withUnsafeBytes { bytes in
+            let skip = index == 0 ? offset : 0
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip))
+            return gather(from: index + 1, into: &vectors, body)
+        }
+    }
+}
+
+/// One queued chunk: bytes the queue owns, or bytes it borrows.
+private enum OutputChunk {
+    case owned([UInt8])
+    case borrowed(BorrowedBytes)
+
+    var count: Int {
+        switch self {
+        case .owned(let bytes): bytes.count
+        case .borrowed(let bytes): bytes.count
+        }
+    }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch self {
+        case .owned(let bytes): bytes.withUnsafeBytes(body)
+        case .borrowed(let bytes): body(UnsafeRawBufferPointer(start: bytes.base, count: bytes.count))
         }
     }
 }

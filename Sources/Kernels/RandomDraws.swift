@@ -18,6 +18,11 @@ public struct PyTorchGenerator: Sendable, Equatable {
     /// PyTorch's `generator->random()`: the next 32 bits of the engine (randperm swaps with it).
     public mutating func random() -> UInt32 { engine.next() }
 
+    /// The next `count` draws of ``random()`` before tempering (``MT19937/fillUntempered(_:count:)``).
+    mutating func drawUntempered(into words: UnsafeMutableRawPointer, count: Int) {
+        engine.fillUntempered(words, count: count)
+    }
+
     /// One float32 uniform draw in [from, to): `fma((u32 & 0xFFFFFF)·2⁻²⁴, to − from, from)`.
     ///
     /// The fused multiply-add matters: ATen's AVX2 kernel contracts `x·(to−from)+from`, and

@@ -1,12 +1,36 @@
+import Dispatch
+
 /// Seeded fills with PyTorch's element order and arithmetic: one draw per element, row-major.
 extension PyTorchGenerator {
     /// `tensor.uniform_(from, to)`: one float32 draw per element, in order.
     /// The bounds are rounded to Float first, as ATen's kernel does (`static_cast<scalar_t>`).
+    ///
+    /// A large tensor is drawn in two passes with the same result: the engine's raw words in
+    /// order (the only sequential part), then, on every core, each word tempered and turned
+    /// into its float where it lies.
     public mutating func fillUniform(_ x: UnsafeMutableBufferPointer<Float>, from: Double, to: Double) {
         let a = Float(from)
         let b = Float(to)
-        for i in x.indices { x[i] = uniformFloat(from: a, to: b) }
+        guard x.count >= Self.parallelFillElements, let base = x.baseAddress else {
+            for i in x.indices { x[i] = uniformFloat(from: a, to: b) }
+            return
+        }
+        drawUntempered(into: UnsafeMutableRawPointer(base), count: x.count)
+        // The buffer crosses into the workers as an address: each converts a disjoint block.
+        let address = Int(bitPattern: base)
+        let count = x.count
+        let parts = max(1, min(count / (Self.parallelFillElements / 4), 64))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let raw = UnsafeMutableRawPointer(bitPattern: address)!
+            for i in count * part / parts..<count * (part + 1) / parts {
+                let word = MT19937.temper(raw.load(fromByteOffset: i * 4, as: UInt32.self))
+                raw.storeBytes(of: a.addingProduct(Float(word & 0xFF_FFFF) * 0x1p-24, b - a), toByteOffset: i * 4, as: Float.self)
+            }
+        }
     }
+
+    /// From this many elements a uniform fill is converted on every core.
+    static let parallelFillElements = 1 << 18
 
     /// `tensor.normal_(mean, std)` on a contiguous float32 tensor.
     ///

@@ -25,8 +25,31 @@ public struct MT19937: Sendable, Equatable {
     /// The next 32 random bits.
     public mutating func next() -> UInt32 {
         if index >= Self.n { twist() }
-        var y = state[index]
+        let y = state[index]
         index += 1
+        return Self.temper(y)
+    }
+
+    /// The next `count` outputs before tempering, as raw UInt32 words at `words`, in order:
+    /// ``temper(_:)`` of each is what ``next()`` would have returned. Generating is sequential;
+    /// this lets the tempering and whatever follows it run on several threads.
+    public mutating func fillUntempered(_ words: UnsafeMutableRawPointer, count: Int) {
+        var filled = 0
+        while filled < count {
+            if index >= Self.n { twist() }
+            let take = min(Self.n - index, count - filled)
+            state.withUnsafeBytes { bytes in
+                (words + filled * 4).copyMemory(from: bytes.baseAddress! + index * 4, byteCount: take * 4)
+            }
+            index += take
+            filled += take
+        }
+    }
+
+    /// MT19937's output transform of one state word.
+    @inline(__always)
+    public static func temper(_ word: UInt32) -> UInt32 {
+        var y = word
         y ^= y >> 11
         y ^= (y << 7) & 0x9D2C_5680
         y ^= (y << 15) & 0xEFC6_0000
@@ -41,14 +64,19 @@ public struct MT19937: Sendable, Equatable {
         return (high << 32) | low
     }
 
+    /// The reference recurrence, split at the wrap-around so no index needs a modulo (the
+    /// twist is the sequential part of a large fill).
     private mutating func twist() {
+        let n = Self.n
+        let m = Self.m
         state.withUnsafeMutableBufferPointer { s in
-            for k in 0..<Self.n {
-                let y = (s[k] & 0x8000_0000) | (s[(k + 1) % Self.n] & 0x7FFF_FFFF)
-                var v = s[(k + Self.m) % Self.n] ^ (y >> 1)
-                if y & 1 != 0 { v ^= 0x9908_B0DF }
-                s[k] = v
+            @inline(__always) func mix(_ k: Int, _ next: Int, _ far: Int) {
+                let y = (s[k] & 0x8000_0000) | (s[next] & 0x7FFF_FFFF)
+                s[k] = s[far] ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_B0DF)
             }
+            for k in 0..<(n - m) { mix(k, k + 1, k + m) }
+            for k in (n - m)..<(n - 1) { mix(k, k + 1, k + m - n) }
+            mix(n - 1, 0, m - 1)
         }
         index = 0
     }

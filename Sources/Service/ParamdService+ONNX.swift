@@ -8,12 +8,18 @@ extension ParamdService {
         let copying = byModelSize { _, size in Placement.copyingCost(bytes: size.parameters * 4) }
         handle(&router, .get, "/v1/models/{model}/onnx", placement: copying) { request in
             let state = try await self.currentState(request)
-            let bytes = try ModelFileExport.requiringMaterialized(model: state.name) {
-                try state.model.onnx(
-                    graphName: state.name,
-                    metadata: [("paramd.spec", state.model.specJSON.jsonString), ("paramd.version", String(state.version))])
+            let metadata = [("paramd.spec", state.model.specJSON.jsonString), ("paramd.version", String(state.version))]
+            let filename = "\(state.name).onnx"
+            if state.model.parameterCount >= StreamedBody.threshold {
+                let pieces = try ModelFileExport.requiringMaterialized(model: state.name) {
+                    try state.model.onnxPieces(graphName: state.name, metadata: metadata)
+                }
+                return ModelFileExport.onnx(pieces, filename: filename, version: state.version)
             }
-            return ModelFileExport.attachment(bytes, filename: "\(state.name).onnx", version: state.version)
+            let bytes = try ModelFileExport.requiringMaterialized(model: state.name) {
+                try state.model.onnx(graphName: state.name, metadata: metadata)
+            }
+            return ModelFileExport.attachment(bytes, filename: filename, version: state.version)
         }
     }
 }

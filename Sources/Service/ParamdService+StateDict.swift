@@ -10,19 +10,8 @@ extension ParamdService {
         let copying = byModelSize { _, size in Placement.copyingCost(bytes: size.parameters * 4) }
         handle(&router, .get, "/v1/models/{model}/state-dict", placement: copying) { request in
             let state = try await self.currentState(request)
-            let entries = try ModelFileExport.requiringMaterialized(model: state.name) { try state.model.stateDict() }
-            var metadata = ["format": "pt", "spec": state.model.specJSON.jsonString]
-            if let shape = state.model.inputShape {
-                metadata["input_shape"] = JSONValue.array(shape.map { .number(Double($0)) }).jsonString
-            }
-            let file = SafeTensorsFile(
-                tensors: entries.map {
-                    let dtype: SafeTensorsDType = state.model.stateDictDType($0.key) == .int64 ? .i64 : .f32
-                    return SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars, dtype: dtype)
-                },
-                metadata: metadata)
-            let bytes = try file.encoded()
-            return ModelFileExport.attachment(bytes, filename: "\(state.name).safetensors", version: state.version)
+            let file = try ModelFileExport.requiringMaterialized(model: state.name) { try Self.stateDictFile(state.model) }
+            return try ModelFileExport.safeTensors(file, filename: "\(state.name).safetensors", version: state.version)
         }
 
         handle(&router, .put, "/v1/models/{model}/state-dict") { request in
@@ -46,6 +35,21 @@ extension ParamdService {
             }
             return .json(Self.loadReport(load, version: state.version), version: state.version)
         }
+    }
+
+    /// What GET /state-dict sends: every state-dict entry (F32, I64 counters) and the metadata
+    /// that lets paramd or PyTorch rebuild the model.
+    static func stateDictFile(_ model: Model) throws -> SafeTensorsFile {
+        var metadata = ["format": "pt", "spec": model.specJSON.jsonString]
+        if let shape = model.inputShape {
+            metadata["input_shape"] = JSONValue.array(shape.map { .number(Double($0)) }).jsonString
+        }
+        return SafeTensorsFile(
+            tensors: try model.stateDict().map {
+                let dtype: SafeTensorsDType = model.stateDictDType($0.key) == .int64 ? .i64 : .f32
+                return SafeTensorsEntry(name: $0.key, shape: $0.value.shape, values: $0.value.scalars, dtype: dtype)
+            },
+            metadata: metadata)
     }
 
     /// `{"version", "missing_keys", "unexpected_keys", "mismatched"}`.

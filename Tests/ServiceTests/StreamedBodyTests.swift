@@ -46,17 +46,47 @@ struct StreamedBodyTests {
         #expect(try await !Self.isStreamed(harness, small), "a small body stays whole")
     }
 
-    @Test func theListingWithValuesStreamsTheSameBytesAndTheStateDictStaysWhole() async throws {
+    @Test func theListingWithValuesStreamsTheSameBytesTheWholeBodyHas() async throws {
         let harness = await ServiceHarness()
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
         let state = try await harness.service.registry.slot(named: "big").state()
         let parameters = try state.model.namedParameters()
         let listing = try await harness.send(.get, "/v1/models/big/parameters?values=true")
         #expect(listing.body == ParamdService.parameterListing(parameters, includeValues: true, capacity: 0))
-        let exported = try await harness.send(.get, "/v1/models/big/state-dict")
-        let file = try SafeTensorsFile(decoding: exported.body)
-        #expect(file.tensors.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
-        #expect(file.tensors[0].values == parameters[0].value.scalars)
-        #expect(exported.headers["Content-Disposition"] == "attachment; filename=\"big.safetensors\"")
+    }
+
+    /// A large model with a batch norm (an I64 `num_batches_tracked` between F32 tensors).
+    static let normed = #"""
+        {"name": "normed", "seed": 5, "spec": {"type": "sequential", "layers": [
+          {"type": "linear", "in": 512, "out": 600}, {"type": "batch_norm1d", "num_features": 600},
+          {"type": "linear", "in": 600, "out": 2}]}}
+        """#
+
+    @Test func theStateDictOfALargeModelStreamsTheFileTheWholeEncoderWrites() async throws {
+        let harness = await ServiceHarness()
+        #expect(try await harness.send(.post, "/v1/models", json: Self.normed).status == 201)
+        #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
+        #expect(try await Self.isStreamed(harness, "/v1/models/normed/state-dict"))
+        let exported = try await harness.send(.get, "/v1/models/normed/state-dict")
+        #expect(exported.headers["Content-Disposition"] == "attachment; filename=\"normed.safetensors\"")
+        let state = try await harness.service.registry.slot(named: "normed").state()
+        #expect(try ParamdService.stateDictFile(state.model).encoded() == exported.body, "the encoder's bytes, header and data")
+        let header = try SafeTensorsHeader(parsing: exported.body)
+        #expect(header.layouts.first { $0.name == "1.num_batches_tracked" }?.dtype == .i64)
+        #expect(header.layouts.count == (try state.model.stateDict()).count)
+        try await harness.createMLP("small")
+        #expect(try await !Self.isStreamed(harness, "/v1/models/small/state-dict"), "a small model's file stays one body")
+    }
+
+    @Test func theONNXExportOfALargeModelStreamsTheBytesTheWholeEncoderWrites() async throws {
+        let harness = await ServiceHarness()
+        #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
+        #expect(try await Self.isStreamed(harness, "/v1/models/big/onnx"))
+        let exported = try await harness.send(.get, "/v1/models/big/onnx")
+        let state = try await harness.service.registry.slot(named: "big").state()
+        let whole = try state.model.onnx(
+            graphName: "big", metadata: [("paramd.spec", state.model.specJSON.jsonString), ("paramd.version", "1")])
+        #expect(exported.body == whole)
+        #expect(exported.headers["Content-Disposition"] == "attachment; filename=\"big.onnx\"")
     }
 }

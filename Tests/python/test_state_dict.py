@@ -304,3 +304,31 @@ def test_a_claimed_terabyte_is_refused_without_allocating_it(paramd):
     for body in claims:
         assert put(paramd, "mlp", body).status_code == 400
     assert peak_resident_kib(paramd) - before < 64 * 1024
+
+
+LARGE = {"type": "sequential", "layers": [
+    {"type": "linear", "in": 512, "out": 600}, {"type": "batch_norm1d", "num_features": 600}, {"type": "relu"},
+    {"type": "linear", "in": 600, "out": 3}]}
+
+
+def test_a_large_model_is_streamed_and_loads_into_torch_strictly(paramd):
+    """Above 262,144 values the file is streamed (chunked, tensors sent from the snapshot): the
+    I64 counter between F32 tensors, the header and the data must still be what torch reads."""
+    paramd.create("large", LARGE, seed=11)
+    x = inputs(512)
+    # One training-mode forward pass moves the running statistics and the counter off their defaults.
+    response = paramd.session.post(f"{paramd.url}/v1/models/large/train", json={
+        "inputs": x.tolist(), "targets": torch.zeros(5, 3).tolist(), "loss": "mse", "optimizer": {"name": "sgd", "lr": 0.0}})
+    assert response.status_code == 200, response.text
+    response = paramd.session.get(f"{paramd.url}/v1/models/large/state-dict")
+    assert response.status_code == 200, response.text
+    assert response.headers.get("Transfer-Encoding") == "chunked"
+    tensors = load_bytes(response.content)
+    assert tensors["1.num_batches_tracked"].dtype == torch.int64
+    assert int(tensors["1.num_batches_tracked"]) == 1
+    net = torch.nn.Sequential(torch.nn.Linear(512, 600), torch.nn.BatchNorm1d(600), torch.nn.ReLU(), torch.nn.Linear(600, 3))
+    net.load_state_dict(tensors, strict=True)
+    net.eval()
+    with torch.no_grad():
+        expected = net(x).numpy()
+    np.testing.assert_allclose(forward(paramd, "large", x), expected, rtol=1e-4, atol=1e-5)

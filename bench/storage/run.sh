@@ -4,11 +4,13 @@
 #
 # Builds paramd (release) unless BENCH_PARAMD_BIN names a binary, then runs storage_bench.py
 # (standard library only) with a temporary data directory under BENCH_WORK_DIR (default
-# $TMPDIR or /tmp: put it on the disk you care about). Needs about 4 GB of disk and 6 GB of
+# $TMPDIR or /tmp: put it on the disk you care about). Needs about 5 GB of disk and 7 GB of
 # memory; takes a few minutes. Prints four sections: durable PATCH p50 vs a 4 KiB append+fsync
-# at 1M/33M/268M parameters; 1 and 16 concurrent writers; peak RSS while serving vs
-# 1.25 × N + 64 MB at 134 MB and 1 GB; create, full raw GET and start-up rates of a 1 GB model
-# vs the disk's sequential rates. Dropping the page cache before the reads needs root.
+# at 1M/33M/268M parameters; 1 and 16 concurrent writers; peak RSS while serving (and while
+# exporting a state dict or an ONNX file) vs 1.25 × N + 64 MB at 134 MB and 1 GB; create, raw
+# GET and start-up rates of a 1 GB model and a 1 GB tensor, each beside its limit measured in
+# the same run (a 1 GB write+fsync, a plain loopback sender read by the same curl, a read loop
+# over the same files cold and warm) with the ratio. Dropping the page cache needs root.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -10,12 +10,16 @@ Usage: python3 storage_bench.py PARAMD_BINARY WORK_DIR     (bench/storage/run.sh
    same 33M model, and of one writer, for the group-commit gain.
 3. Peak RSS (VmHWM, reset after loading) while serving a mix of GET (JSON, raw, ?values=true),
    PATCH, PUT of a small tensor, and forward, for N = 134 MB and 1 GB, against 1.25 N + 64 MB.
-4. A 1 GB model: create, a full raw GET of every parameter, and a start-up load, in GB/s of
-   parameters, against the disk's sequential write+fsync and read rates measured here.
+4. A 1 GB model and a 1 GB tensor: create against a 1 GB write+fsync; raw GETs against a
+   plain loopback sender of the same bytes read by the same curl (with the server's CPU
+   seconds per GB); peak RSS and rate of the state-dict and ONNX exports; start-up of the
+   > 2 GB directory, cold (page cache dropped, as root) and warm, against a read loop over the
+   same files.
 """
 import http.client
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -186,6 +190,7 @@ def serving_mix(server, model, width, layers):
                 headers={"Accept": "application/octet-stream"}, stream_to=True)
         request(connection, "GET", f"/v1/models/{model}/parameters?values=true", stream_to=True)
         request(connection, "GET", f"/v1/models/{model}/state-dict", stream_to=True)
+        request(connection, "GET", f"/v1/models/{model}/onnx", stream_to=True)
 
     def slow_reader():
         connection = server.connect()
@@ -212,7 +217,8 @@ def serving_mix(server, model, width, layers):
 
 
 def section_memory(binary, work, data):
-    print("\n== 3. peak RSS while serving GET (JSON, raw, ?values=true, state-dict, a slow reader), PATCH, PUT, forward")
+    print("\n== 3. peak RSS while serving GET (JSON, raw, ?values=true, state-dict, ONNX, a slow reader), PATCH, PUT,"
+          " forward; then each export alone")
     print(f"{'model':>8} {'N':>9} {'peak RSS':>9} {'1.25N+64MB':>11} {'ratio':>6}  (target ≤ 1.0)")
     for name, model_spec, parameters in MODELS[1:]:
         directory = os.path.join(work, "memory-" + name)
@@ -229,15 +235,20 @@ def section_memory(binary, work, data):
         layers = len([layer for layer in model_spec["layers"] if layer["type"] == "linear"])
         serving_mix(server, name, 4096, layers)
         peak = server.peak_rss()
-        server.stop()
         size = parameters * 4
         bound = 1.25 * size + 64 * MB
         print(f"{name:>8} {size / MB:>7.0f}MB {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}"
               f"   (after loading: {loaded / MB:.0f} MB)")
+        for route in ("state-dict", "onnx"):
+            peak, rate = export_peak(server, name, route)
+            print(f"{'':>8} {'':>9} {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}"
+                  f"   GET {route} alone ({rate / 1e9:.2f} GB/s)")
+        server.stop()
         os.rename(os.path.join(directory, "models", name), os.path.join(data, "models", name))
 
 
-def disk_rates(directory, size):
+def write_rate(directory, size):
+    """The disk's limit for a create: writing `size` bytes in 8 MB writes, then one fsync."""
     path = os.path.join(directory, "probe-sequential")
     block = os.urandom(8 * MB)
     start = time.perf_counter()
@@ -246,16 +257,21 @@ def disk_rates(directory, size):
         os.write(fd, block)
     os.fsync(fd)
     os.close(fd)
-    write = size / (time.perf_counter() - start)
-    dropped = drop_caches()
-    start = time.perf_counter()
-    fd = os.open(path, os.O_RDONLY)
-    while os.read(fd, 8 * MB):
-        pass
-    os.close(fd)
-    read = size / (time.perf_counter() - start)
+    rate = size / (time.perf_counter() - start)
     os.unlink(path)
-    return write, read, dropped
+    return rate
+
+
+def read_rate(paths):
+    """The limit for a start-up load: a plain loop of 8 MB reads over the same files."""
+    total = 0
+    start = time.perf_counter()
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        while chunk := os.read(fd, 8 * MB):
+            total += len(chunk)
+        os.close(fd)
+    return total / (time.perf_counter() - start)
 
 
 def drop_caches():
@@ -268,34 +284,108 @@ def drop_caches():
         return False
 
 
-def section_rates(binary, data, create_seconds):
-    print("\n== 4. a 1 GB model (m268): rates in GB/s of parameters")
-    size = MODELS[2][2] * 4
-    write, read, dropped = disk_rates(data, size)
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def curl(urls, headers=()):
+    """Fetches `urls` with one curl (one connection), discarding the bodies; returns bytes and seconds."""
+    arguments = ["curl", "-s", "-w", "%{size_download}\n"]
+    for header in headers:
+        arguments += ["-H", header]
+    start = time.perf_counter()
+    sizes = subprocess.run(arguments + [argument for url in urls for argument in ("-o", "/dev/null", url)],
+                           check=True, capture_output=True, text=True).stdout.split()
+    return sum(int(size) for size in sizes), time.perf_counter() - start
+
+
+class LoopbackPeer:
+    """The loopback limit for a raw GET: a plain Python server answering every request with the
+    same number of bytes from memory in one sendall (no framing, no copies in user space), read
+    by the same curl."""
+
+    def __init__(self, size):
+        self.payload = bytearray(size)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            client, _ = self.listener.accept()
+            with client:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    head += client.recv(65536)
+                client.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(self.payload))
+                client.sendall(memoryview(self.payload))
+
+    def rate(self):
+        size, seconds = curl([f"http://127.0.0.1:{self.port}/"])
+        return size / seconds
+
+
+def ratio_line(label, rate, limit, limit_label, extra=""):
+    print(f"  {label:<44} {rate / 1e9:5.2f} GB/s  {limit_label:<34} {limit / 1e9:5.2f} GB/s  ratio {rate / limit:4.2f}{extra}")
+
+
+def export_peak(server, model, route):
+    """Peak RSS (VmHWM reset first) and rate of one export of `model`, read by curl."""
+    server.reset_peak()
+    received, seconds = curl([f"http://127.0.0.1:{server.port}/v1/models/{model}/{route}"])
+    return server.peak_rss(), received / seconds
+
+
+def section_rates(binary, data, create_rate, create_limit):
+    print("\n== 4. a 1 GB model (m268: 16 × 4096²) and a 1 GB tensor (m268w: 16384²): GB/s of parameters,")
+    print("      each against its limit measured just before it in this run (ratio = figure / limit, target ≥ 1 GB/s)")
+    ratio_line("create m268 (POST: random init + durable)", create_rate, create_limit, "vs disk write+fsync of 1 GB")
     server = Server(binary, data)
     server.wait_ready()
-    # A second 1 GB model, so the start-up below loads a directory of more than 2 GB.
-    request(server.connect(), "POST", "/v1/models", {"name": "m268b", "seed": 2, "spec": MODELS[2][1]})
-    stored = sum(parameters for _, _, parameters in MODELS) * 4 + size
-    # curl, one connection for every parameter: the client must not be what is measured.
-    urls = [f"http://127.0.0.1:{server.port}/v1/models/m268/parameters/{2 * layer}.{suffix}"
-            for layer in range(16) for suffix in ("weight", "bias")]
+    # A second 1 GB model, one tensor: the 1 GB tensor GET, and a start-up directory of > 2 GB.
+    limit = write_rate(data, 1 << 30)
     start = time.perf_counter()
-    sizes = subprocess.run(["curl", "-s", "-H", "Accept: application/octet-stream", "-w", "%{size_download}\n"]
-                           + [argument for url in urls for argument in ("-o", "/dev/null", url)],
-                           check=True, capture_output=True, text=True).stdout.split()
-    get_rate = sum(int(size) for size in sizes) / (time.perf_counter() - start)
+    request(server.connect(), "POST", "/v1/models",
+            {"name": "m268w", "seed": 2, "spec": {"type": "linear", "in": 16384, "out": 16384}})
+    ratio_line("create m268w", 16384 * 16385 * 4 / (time.perf_counter() - start), limit, "vs disk write+fsync of 1 GB")
+
+    peer = LoopbackPeer(16384 * 16384 * 4)
+    base = f"http://127.0.0.1:{server.port}/v1/models"
+    raw = ["Accept: application/octet-stream"]
+    every = [f"{base}/m268/parameters/{2 * layer}.{suffix}" for layer in range(16) for suffix in ("weight", "bias")]
+    for label, urls in (("raw GET of the 1 GB tensor m268w/weight", [f"{base}/m268w/parameters/weight"]),
+                        ("raw GET of every m268 parameter (32 GETs)", every)):
+        rates, limits, cpu = [], [], []
+        for _ in range(3):
+            limits.append(peer.rate())
+            before = cpu_seconds(server.process.pid)
+            size, seconds = curl(urls, raw)
+            cpu.append((cpu_seconds(server.process.pid) - before) / (size / 1e9))
+            rates.append(size / seconds)
+        ratio_line(label, statistics.median(rates), statistics.median(limits), "vs loopback peer (sendall, curl)",
+                   f"   server CPU {statistics.median(cpu):.2f} s/GB")
+
     server.stop()
-    dropped = drop_caches() and dropped
-    server = Server(binary, data)
-    load_seconds = server.wait_ready()
-    server.stop()
-    gb = 1e9
-    print(f"  create (POST, random init + durable checkpoint): {size / create_seconds / gb:5.2f} GB/s  ({create_seconds:.2f} s)")
-    print(f"  full raw GET of every parameter:                 {get_rate / gb:5.2f} GB/s")
-    print(f"  start-up load of {stored / gb:.2f} GB (4 models, process start to ready): {stored / load_seconds / gb:5.2f} GB/s  ({load_seconds:.2f} s)")
-    print(f"  disk: sequential write+fsync {write / gb:.2f} GB/s, read {read / gb:.2f} GB/s"
-          + ("" if dropped else "  (page cache could not be dropped here: the read and the load are from memory)"))
+
+    files = sorted(os.path.join(root, name) for root, _, names in os.walk(os.path.join(data, "models")) for name in names)
+    stored = sum(os.path.getsize(path) for path in files)
+    print(f"  start-up load of {stored / 1e9:.2f} GB ({len(os.listdir(os.path.join(data, 'models')))} models),"
+          " process start to ready, against a read loop over the same files:")
+    for state in ("cold", "warm"):
+        if state == "cold" and not drop_caches():
+            print("  (the page cache cannot be dropped here: no cold figures)")
+            continue
+        limit = read_rate(files)
+        if state == "cold":
+            drop_caches()
+        server = Server(binary, data)
+        seconds = server.wait_ready()
+        cpu = cpu_seconds(server.process.pid)
+        server.stop()
+        ratio_line(f"start-up, {state} page cache ({seconds:.2f} s, CPU {cpu:.2f} s)", stored / seconds, limit,
+                   f"vs read loop, {state}")
 
 
 def main(binary, work):
@@ -303,17 +393,19 @@ def main(binary, work):
     server = Server(binary, data)
     server.wait_ready()
     connection = server.connect()
-    create_seconds = 0.0
-    for name, model_spec, _ in MODELS:
+    create_rate = create_limit = 0.0
+    for name, model_spec, parameters in MODELS:
+        if name == "m268":
+            create_limit = write_rate(data, 1 << 30)
         start = time.perf_counter()
         request(connection, "POST", "/v1/models", {"name": name, "seed": 1, "spec": model_spec})
         if name == "m268":
-            create_seconds = time.perf_counter() - start
+            create_rate = parameters * 4 / (time.perf_counter() - start)
     section_patch(server, data)
     section_writers(server)
     server.stop()
     section_memory(binary, work, data)
-    section_rates(binary, data, create_seconds)
+    section_rates(binary, data, create_rate, create_limit)
 
 
 if __name__ == "__main__":

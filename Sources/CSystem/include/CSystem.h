@@ -44,6 +44,12 @@ static inline ssize_t csystem_writev_nosignal(int fd, const struct iovec *vector
 /// Cores in the calling thread's affinity mask (sched_getaffinity needs _GNU_SOURCE), 0 on failure.
 int csystem_affinity_core_count(void);
 
+/// Starts writing `count` bytes of `fd` from `offset` back to the device without waiting
+/// (Linux `sync_file_range(SYNC_FILE_RANGE_WRITE)`, which glibc declares only under
+/// `_GNU_SOURCE`): a large file's write-back then runs while the rest is still being written,
+/// and the closing fsync has little left to wait for. Not a durability barrier by itself.
+int csystem_start_writeback(int fd, int64_t offset, int64_t count);
+
 /// libFuzzer's entry for programs that keep their own `main` (SwiftPM names every executable's
 /// main itself). Declared only: it resolves in builds made with `-sanitize=fuzzer`, the only ones
 /// that call it (Fuzz/HTTPParserFuzz).

@@ -26,6 +26,16 @@ extension Model {
     /// - Throws: `notMaterialized` when a layer still waits for its input width.
     /// - Complexity: O(parameters); the encoded file is the only copy of the values.
     public func onnx(graphName: String, metadata: [(String, String)] = []) throws -> [UInt8] {
+        try onnxMessage(graphName: graphName, metadata: metadata).encoded()
+    }
+
+    /// ``onnx(graphName:metadata:)`` as pieces to send one after the other, the initializers'
+    /// values as the model's own arrays: a large model is exported without a copy of it.
+    public func onnxPieces(graphName: String, metadata: [(String, String)] = []) throws -> [ONNXPiece] {
+        try onnxMessage(graphName: graphName, metadata: metadata).pieces()
+    }
+
+    private func onnxMessage(graphName: String, metadata: [(String, String)]) throws -> ProtobufMessage {
         if let deferred = deferredParameterPaths.first { throw NeuralNetError.notMaterialized(path: deferred) }
         let sample: [ONNXMessages.Dimension] =
             inputShape.map { $0.map { .size($0) } } ?? inputDemand?.sample.map { $0.map { $0 < 0 ? .symbol("features") : .size($0) } } ?? [
@@ -43,6 +53,6 @@ extension Model {
                     elementType: inputDemand?.integers == true ? ONNXMessages.int64 : ONNXMessages.float32),
                 output: ONNXMessages.valueInfo(name: ONNXExport.outputName, shape: [.symbol("batch")] + result.sample)),
             metadata: metadata)
-        return message.encoded()
+        return message
     }
 }

@@ -50,34 +50,53 @@ struct ProtobufMessage: Sendable {
 
     /// The message's bytes. - Complexity: O(bytes) plus O(fields × nesting depth) for the lengths.
     func encoded() -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(encodedSize)
-        write(into: &buffer)
-        return buffer
+        var output = ProtobufOutput(lendsFloats: false)
+        output.bytes.reserveCapacity(encodedSize)
+        write(into: &output)
+        return output.bytes
     }
 
-    private func write(into buffer: inout [UInt8]) {
+    /// The message's bytes as pieces, in order: runs of encoded bytes, and each float payload
+    /// as the array it is (on a little-endian machine), so a writer can send a message
+    /// carrying a model's weights without copying them. Concatenated, they are ``encoded()``.
+    func pieces() -> [ONNXPiece] {
+        #if _endian(little)
+            var output = ProtobufOutput(lendsFloats: true)
+        #else
+            var output = ProtobufOutput(lendsFloats: false)
+        #endif
+        write(into: &output)
+        output.endBytes()
+        return output.pieces
+    }
+
+    private func write(into output: inout ProtobufOutput) {
         for field in fields {
             switch field {
             case .varint(let number, let value):
-                Self.writeVarint(UInt64(number << 3 | 0), into: &buffer)
-                Self.writeVarint(value, into: &buffer)
+                Self.writeVarint(UInt64(number << 3 | 0), into: &output.bytes)
+                Self.writeVarint(value, into: &output.bytes)
             case .fixed32(let number, let value):
-                Self.writeVarint(UInt64(number << 3 | 5), into: &buffer)
-                withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+                Self.writeVarint(UInt64(number << 3 | 5), into: &output.bytes)
+                withUnsafeBytes(of: value.littleEndian) { output.bytes.append(contentsOf: $0) }
             case .bytes(let number, let bytes):
-                Self.writeDelimitedTag(number, length: bytes.count, into: &buffer)
-                buffer.append(contentsOf: bytes)
+                Self.writeDelimitedTag(number, length: bytes.count, into: &output.bytes)
+                output.bytes.append(contentsOf: bytes)
             case .floats(let number, let floats):
-                Self.writeDelimitedTag(number, length: floats.count * 4, into: &buffer)
-                #if _endian(little)
-                    floats.withUnsafeBytes { buffer.append(contentsOf: $0) }
-                #else
-                    for value in floats { withUnsafeBytes(of: value.bitPattern.littleEndian) { buffer.append(contentsOf: $0) } }
-                #endif
+                Self.writeDelimitedTag(number, length: floats.count * 4, into: &output.bytes)
+                if output.lendsFloats {
+                    output.endBytes()
+                    output.pieces.append(.floats(floats))
+                } else {
+                    #if _endian(little)
+                        floats.withUnsafeBytes { output.bytes.append(contentsOf: $0) }
+                    #else
+                        for value in floats { withUnsafeBytes(of: value.bitPattern.littleEndian) { output.bytes.append(contentsOf: $0) } }
+                    #endif
+                }
             case .message(let number, let message):
-                Self.writeDelimitedTag(number, length: message.encodedSize, into: &buffer)
-                message.write(into: &buffer)
+                Self.writeDelimitedTag(number, length: message.encodedSize, into: &output.bytes)
+                message.write(into: &output)
             }
         }
     }
@@ -104,4 +123,28 @@ struct ProtobufMessage: Sendable {
     private static func delimitedSize(_ number: Int, _ length: Int) -> Int {
         tagSize(number) + varintSize(UInt64(length)) + length
     }
+}
+
+/// Where ``ProtobufMessage`` writes: bytes, cut into ``ONNXPiece``s around float payloads
+/// when those are lent rather than copied.
+private struct ProtobufOutput {
+    let lendsFloats: Bool
+    var bytes: [UInt8] = []
+    var pieces: [ONNXPiece] = []
+
+    init(lendsFloats: Bool) { self.lendsFloats = lendsFloats }
+
+    /// Closes the current run of bytes as a piece.
+    mutating func endBytes() {
+        guard !bytes.isEmpty else { return }
+        pieces.append(.bytes(bytes))
+        bytes = []
+    }
+}
+
+/// A run of an encoded ONNX model: bytes, or Float32 values whose little-endian bytes come
+/// next (a tensor's own storage, not a copy). ``Model/onnxPieces(graphName:metadata:)``.
+public enum ONNXPiece: Sendable {
+    case bytes([UInt8])
+    case floats([Float])
 }

@@ -23,6 +23,12 @@ struct CRC32 {
         }
     }
 
+    /// Extends the checksum by bytes checksummed apart: `crc` of `length` bytes that follow
+    /// those already covered (zlib's `crc32_combine`), so parts can be checksummed in parallel.
+    mutating func append(_ crc: UInt32, length: Int) {
+        value = UInt32(truncatingIfNeeded: crc32_combine(UInt(value), UInt(crc), off_t(length)))
+    }
+
     mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
         value = UInt32(truncatingIfNeeded: crc32_z(UInt(value), base.assumingMemoryBound(to: UInt8.self), buffer.count))

@@ -74,10 +74,12 @@ public final class DataDirectory: Sendable {
     }
 
     /// Durably replaces the checkpoint of `model` (temporary file, fsync, rename, folder
-    /// fsync), written a tensor at a time from the model's own storage.
+    /// fsync), written from the model's own storage (``PersistedModel/writeFile(into:path:)``).
     public func writeCheckpoint(_ model: PersistedModel) throws(StorageError) {
         try Self.validate(model.name)
-        try DurableFile.write(to: PersistedModel.fileName, in: modelsPath + "/" + model.name, contents: model.writeFile)
+        try DurableFile.write(to: PersistedModel.fileName, in: modelsPath + "/" + model.name) {
+            (descriptor, path) throws(StorageError) in try model.writeFile(into: descriptor, path: path)
+        }
     }
 
     /// Reads one stored model: its checkpoint, then its log replayed on top (a torn tail is

@@ -20,8 +20,8 @@ enum DurableFile {
     /// - Parameter syncingDirectory: false when the caller fsyncs the directory itself, after
     ///   more changes to it (the write is durable only then).
     static func write(_ bytes: [UInt8], to name: String, in directory: String, syncingDirectory: Bool = true) throws(StorageError) {
-        try write(to: name, in: directory, syncingDirectory: syncingDirectory) { (write) throws(StorageError) in
-            try SystemCalls.withBytes(of: bytes, write)
+        try write(to: name, in: directory, syncingDirectory: syncingDirectory) { (descriptor, path) throws(StorageError) in
+            try SystemCalls.writeAll(descriptor, bytes, path: path)
         }
     }
 
@@ -32,16 +32,16 @@ enum DurableFile {
     }
 
     /// Atomically and durably replaces (or creates) `path` in `directory` with what `contents`
-    /// passes, in order, to the function it is given: a file written a part at a time, never
-    /// assembled in memory.
+    /// writes into the new, empty file it is given (its descriptor and path): in order or at
+    /// offsets, from one thread or several, but done when it returns.
     static func write(
         to name: String, in directory: String, syncingDirectory: Bool = true,
-        contents: ((UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) -> Void
+        contents: (_ descriptor: Int32, _ path: String) throws(StorageError) -> Void
     ) throws(StorageError) {
         let temporary = temporaryPath(for: name, in: directory)
         let descriptor = try SystemCalls.createExclusive(temporary)
         do throws(StorageError) {
-            try contents { (part) throws(StorageError) in try SystemCalls.writeAll(descriptor, part, path: temporary) }
+            try contents(descriptor, temporary)
             try SystemCalls.sync(descriptor, path: temporary)
             StorageCrashPoint.reach(.temporarySynced)
         } catch {

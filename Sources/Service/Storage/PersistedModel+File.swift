@@ -29,47 +29,59 @@ extension PersistedModel {
     /// `"paramd.checksum":"` as the writer spells it; its 8 digits follow.
     private static let checksumPattern = Array("\"\(checksumKey)\":\"".utf8)
 
-    /// The file's bytes, checksum included (the bytes ``writeFile(_:)`` writes).
+    /// The file's bytes, checksum included (the bytes ``writeFile(into:path:)`` writes).
     func encodedFile() throws(StorageError) -> [UInt8] {
-        let (header, file) = try fileParts()
+        let (header, file) = try unsummedParts()
         var bytes = header
         file.forEachEncodedTensor { (data: UnsafeRawBufferPointer) in bytes.append(contentsOf: data) }
+        var crc = CRC32()
+        crc.update(bytes)
+        Self.fill(checksum: crc.value, into: &bytes)
         return bytes
     }
 
-    /// Writes the file through `write` a part at a time: the header, checksum included, then
-    /// each tensor's data straight from the model's storage. A model's file is never assembled
-    /// in memory, so saving a model costs no memory in proportion to its size.
-    func writeFile(_ write: (UnsafeRawBufferPointer) throws(StorageError) -> Void) throws(StorageError) {
-        let (header, file) = try fileParts()
-        try SystemCalls.withBytes(of: header, write)
-        try file.forEachEncodedTensor(write)
+    /// Writes the file into the empty file `descriptor`, never assembling it in memory: each
+    /// tensor's data at its offset, straight from the model's storage, in pieces that every core
+    /// writes, checksums and hands to write-back at once (``ParallelPieces``); the header last,
+    /// its checksum combined from the header's own CRC and the pieces'. One pass over the data.
+    func writeFile(into descriptor: Int32, path: String) throws(StorageError) {
+        var (header, file) = try unsummedParts()
+        var crc = CRC32()
+        crc.update(header)
+        var offset = header.count
+        try file.forEachEncodedTensor { (data: UnsafeRawBufferPointer) throws(StorageError) in
+            crc.append(try ParallelPieces.write(descriptor, data, at: offset, path: path), length: data.count)
+            offset += data.count
+        }
+        Self.fill(checksum: crc.value, into: &header)
+        try SystemCalls.withBytes(of: header) { (bytes) throws(StorageError) in
+            try SystemCalls.writeExactly(descriptor, bytes, at: 0, path: path)
+        }
     }
 
-    /// The header with its checksum filled in, and the tensors whose data follows it. The
-    /// checksum covers the header (with `00000000` in its place) and then the data.
-    private func fileParts() throws(StorageError) -> (header: [UInt8], file: SafeTensorsFile) {
+    /// The header with `00000000` for its checksum (the value the checksum is computed with),
+    /// and the tensors whose data follows it.
+    private func unsummedParts() throws(StorageError) -> (header: [UInt8], file: SafeTensorsFile) {
         let metadata = [
             "format": "pt", "paramd.format": Self.formatVersion, "paramd.name": name,
             "paramd.version": String(version), "paramd.document": document.jsonString,
             Self.checksumKey: "00000000"
         ]
         let file = SafeTensorsFile(tensors: tensors, metadata: metadata)
-        var header: [UInt8]
         do throws(SafeTensorsError) {
-            header = try file.encodedHeader()
+            return (try file.encodedHeader(), file)
         } catch {
             throw .unencodableModel(name, error)
         }
-        guard let digits = Self.checksumDigits(in: header) else {
+    }
+
+    /// Writes `checksum` as the header's 8 hex digits.
+    private static func fill(checksum: UInt32, into header: inout [UInt8]) {
+        guard let digits = checksumDigits(in: header) else {
             preconditionFailure("the safetensors writer must spell the checksum entry as expected")
         }
-        var crc = CRC32()
-        crc.update(header)
-        file.forEachEncodedTensor { (data: UnsafeRawBufferPointer) in crc.update(data) }
-        let hex = Array(String(crc.value, radix: 16).utf8)
+        let hex = Array(String(checksum, radix: 16).utf8)
         header.replaceSubrange(digits, with: repeatElement(UInt8(ascii: "0"), count: 8 - hex.count) + hex)
-        return (header, file)
     }
 
     /// Decodes and verifies a model file; `name` is the folder it was found in.

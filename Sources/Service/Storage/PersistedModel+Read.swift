@@ -3,7 +3,8 @@ import NeuralNet
 extension PersistedModel {
     /// Reads and verifies the checkpoint at `path` without a copy of its data: the header with
     /// one read, then each tensor with one read straight into the array the model keeps, the
-    /// CRC-32 computed on the way (the same bytes and order as ``init(file:name:)`` checks).
+    /// tensors read and checksummed on every core at once (``ParallelPieces``), their CRC-32s
+    /// combined in file order (the same bytes and order as ``init(file:name:)`` checks).
     ///
     /// Memory: the model's own tensors plus its header; never the file twice. Every size the
     /// header claims is checked against the file's real size before anything is allocated.
@@ -35,12 +36,14 @@ extension PersistedModel {
         crc.update(prefix[..<digits.lowerBound])
         crc.update(Array("00000000".utf8))
         crc.update(prefix[digits.upperBound...])
+        for layout in header.layouts where layout.dtype != .f32 {
+            throw damaged(.unsupportedFormat("dtype \(layout.dtype.rawValue) in a checkpoint"))
+        }
         var tensors: [SafeTensorsEntry] = []
         tensors.reserveCapacity(header.layouts.count)
         for layout in header.layouts {
-            guard layout.dtype == .f32 else { throw damaged(.unsupportedFormat("dtype \(layout.dtype.rawValue) in a checkpoint")) }
-            let values = try SystemCalls.readFloats(file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
-            values.withUnsafeBytes { crc.update($0) }
+            let (values, checksum) = try ParallelPieces.readFloats(file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
+            crc.append(checksum, length: layout.bytes.count)
             tensors.append(SafeTensorsEntry(name: layout.name, shape: layout.shape, values: values))
         }
         guard crc.value == stored else { throw damaged(.checksumMismatch(stored: stored, computed: crc.value)) }

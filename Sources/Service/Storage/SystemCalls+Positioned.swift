@@ -1,3 +1,5 @@
+import CSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -44,23 +46,6 @@ extension SystemCalls {
         if let failure { throw failure }
     }
 
-    /// `count` little-endian Float32 values from `offset`, read straight into the array's own
-    /// storage (one allocation, no intermediate buffer).
-    static func readFloats(_ descriptor: Int32, count: Int, at offset: Int, path: String) throws(StorageError) -> [Float] {
-        var failure: StorageError?
-        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(StorageError) {
-                try readExactly(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: offset, path: path)
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
-            }
-        }
-        if let failure { throw failure }
-        return values
-    }
-
     /// Writes all of `buffer` at `offset`.
     static func writeExactly(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int, path: String) throws(StorageError) {
         var written = 0
@@ -69,6 +54,12 @@ extension SystemCalls {
             guard count > 0 else { throw StorageError(errno: count == 0 ? EIO : lastError, operation: "write", path: path) }
             written += count
         }
+    }
+
+    /// Starts writing a range back to the device, without waiting; a hint (an error is
+    /// ignored: the fsync that follows reports any that matters).
+    static func startWriteback(_ descriptor: Int32, from offset: Int, count: Int) {
+        _ = csystem_start_writeback(descriptor, Int64(offset), Int64(count))
     }
 
     /// Flushes the file's data and what is needed to read it back (its size), not its times.

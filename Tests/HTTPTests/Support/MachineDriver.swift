@@ -102,6 +102,9 @@ struct MachineDriver {
                     action = machine.wrote(0, pending: unsent.count, now: now)
                 }
                 continue
+            case .writeLent(let prefix, let bytes, let suffix):
+                action = .write(head: prefix + bytes.copied + suffix, body: [], urgent: true)
+                continue
             case .dispatch(let request):
                 dispatched.append(request)
                 if let respond {
