@@ -10,8 +10,8 @@
 # (--no-parallel): the sanitizer races the threads of each test as before, but a test's own
 # tasks no longer wait minutes behind the computation of every other test on that pool (the
 # group-commit tests' two-minute waits ran out that way, and the HTTP suites' hundreds of
-# slow-client sockets at once hung a run). On a loaded two-core machine the suites take about
-# 3½ minutes, after a first build of .build-tsan of about 16 (README, "Tests and CI").
+# slow-client sockets at once hung a run). On a loaded two-core machine: 12 min 47 s, of which
+# the suites took 3 (README, "Tests and CI").
 #
 #   scripts/tsan.sh                        # HTTPTests, then ServiceTests
 #   scripts/tsan.sh RouterTests CORSTests  # other filters, one run each
