@@ -33,8 +33,8 @@ final class Connection {
         self.id = id
         self.fd = fd
         self.loop = loop
-        self.server = loop.server
         let server = loop.server
+        self.server = server
         let environment = ConnectionMachine.Environment(
             limits: server.configuration.limits, timeouts: server.configuration.timeouts, isTLS: server.tls != nil,
             remoteAddress: remoteAddress, headReceived: server.hooks.headReceived, bodyPlan: server.responder.bodyPlan(for:),

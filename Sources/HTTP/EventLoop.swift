@@ -87,8 +87,9 @@ final class EventLoop: @unchecked Sendable {
         let created = pthread_create(
             &thread, nil,
             { argument in
-                let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-                loop.run()
+                // Non-nil: pthread_create passes back the pointer given below.
+                guard let argument else { return nil }
+                Unmanaged<EventLoop>.fromOpaque(argument).takeRetainedValue().run()
                 return nil
             }, box.toOpaque())
         precondition(created == 0, "pthread_create failed: \(created)")
@@ -359,11 +360,8 @@ final class EventLoop: @unchecked Sendable {
     /// At the connection cap, closes the connection that has waited longest for a request head
     /// (slowloris clients sort first), and takes over its slot.
     private func shedOneConnection() -> Bool {
-        var victim: Connection?
-        for connection in connections.values where connection.isWaitingForRequest {
-            if victim == nil || connection.waitingSince < victim!.waitingSince { victim = connection }
-        }
-        guard let victim else { return false }
+        let waiting = connections.values.lazy.filter(\.isWaitingForRequest)
+        guard let victim = waiting.min(by: { $0.waitingSince < $1.waitingSince }) else { return false }
         victim.close(keepSlot: true)
         return true
     }

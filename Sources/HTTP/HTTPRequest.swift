@@ -2,7 +2,8 @@
 /// what the server and router learned about it.
 public struct HTTPRequest: Sendable {
     public var head: HTTPRequestHead
-    /// The body after chunked decoding and gzip inflation; empty when there was none.
+    /// The body after chunked decoding and gzip inflation; empty when there was none, or when
+    /// the route read it into ``bodyDestination``.
     public var body: [UInt8]
     /// The storage the route's ``HTTPBodyPlanner`` provided, filled with the whole body; `body`
     /// is then empty. Nil for every other request.

@@ -29,15 +29,23 @@ def round_trips(connection, method, path, body, headers, count, status=200):
     return times
 
 
-def cpu_seconds(pid):
-    """CPU time of every thread of process `pid` so far (schedstat's first field, nanoseconds)."""
-    total = 0
+def thread_cpu_ns(pid):
+    """CPU time of each live thread of process `pid` so far, by thread id (schedstat's first
+    field, nanoseconds)."""
+    times = {}
     for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
         try:
-            total += int(open(path).read().split()[0])
+            times[path.split("/")[-2]] = int(open(path).read().split()[0])
         except (OSError, ValueError, IndexError):
             pass  # a thread that ended meanwhile
-    return total / 1e9
+    return times
+
+
+def cpu_seconds_between(before, after):
+    """CPU seconds spent between two thread_cpu_ns snapshots. A thread that ended in between
+    counts up to its last reading (its time vanishes from /proc with it: summing the live
+    threads alone once gave a negative figure); one that started counts from zero."""
+    return sum(after.get(tid, before.get(tid, 0)) - before.get(tid, 0) for tid in before.keys() | after.keys()) / 1e9
 
 
 def minor_faults(pid):
@@ -80,9 +88,9 @@ def main(bodies, url, pid, count, out_path=None):
     print(f"{'request':<52} {'min µs':>9} {'median µs':>10} {'server CPU µs':>14} {'page faults':>12}")
     for key, title, method, path, body, headers, status in cases(bodies):
         round_trips(connection, method, path, body, headers, 10, status)  # warm-up
-        before, faults = cpu_seconds(pid), minor_faults(pid)
+        before, faults = thread_cpu_ns(pid), minor_faults(pid)
         times = round_trips(connection, method, path, body, headers, count, status)
-        cpu = (cpu_seconds(pid) - before) / count
+        cpu = cpu_seconds_between(before, thread_cpu_ns(pid)) / count
         faults = (minor_faults(pid) - faults) / count
         results[key] = {"cpu_us": cpu * 1e6, "min_us": times[0] * 1e6, "bytes": len(body or b"")}
         print(f"{title:<52} {times[0] * 1e6:9.1f} {times[count // 2] * 1e6:10.1f} {cpu * 1e6:14.1f} {faults:12.1f}")
