@@ -176,7 +176,9 @@ struct ClientNumberFormsTests {
                 }
                 texts.append(Self.Form.pythonDouble.text(Bool.random(using: &generator) ? value : -value))
             }
-            let document = "[" + (0..<4).map { row in "[" + texts[(row * 784)..<((row + 1) * 784)].joined(separator: ", ") + "]" }
+            let document =
+                "["
+                + (0..<4).map { row in "[" + texts[(row * 784)..<((row + 1) * 784)].joined(separator: ", ") + "]" }
                 .joined(separator: ", ") + "]"
             Self.expectStrtofOnEveryPath(document, texts: texts, shape: [4, 784], case: "round \(round)")
         }

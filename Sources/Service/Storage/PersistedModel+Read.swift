@@ -42,7 +42,8 @@ extension PersistedModel {
         var tensors: [SafeTensorsEntry] = []
         tensors.reserveCapacity(header.layouts.count)
         for layout in header.layouts {
-            let (values, checksum) = try ParallelPieces.readFloats(file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
+            let (values, checksum) = try ParallelPieces.readFloats(
+                file, count: layout.elementCount, at: layout.bytes.lowerBound, path: path)
             crc.append(checksum, length: layout.bytes.count)
             tensors.append(SafeTensorsEntry(name: layout.name, shape: layout.shape, values: values))
         }
