@@ -733,7 +733,14 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
 /// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
 __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out,
                                                      size_t groups, int kind, unsigned *passing) {
-    if (kind == LEADING_DIGITS) return parse_groups_with(parse_four_lead, base, count, ends, out, groups, passing);
+    if (kind == LEADING_DIGITS) {
+        // parse_four_lead's check once: separators only grow.
+        if (groups > 0 && ends[1] < 16) {
+            *passing = 0;
+            return 0;
+        }
+        return parse_groups_with(parse_four_lead_unchecked, base, count, ends, out, groups, passing);
+    }
     if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
     return parse_groups_with(parse_four_short, base, count, ends, out, groups, passing);
