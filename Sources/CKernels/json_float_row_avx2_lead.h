@@ -39,10 +39,10 @@ static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
 };
 
 /// The byte before number j's token (its first digit), from its separator before and the mask
-/// of whitespace and minus lanes of the 16 bytes after that (bits 16·half …): the token starts
-/// at the first other lane, at most 15.
+/// of whitespace and minus lanes of the 16 bytes after that (bits 16·half …, bit 15 of each
+/// half clear): the token starts at the first other lane, at most 15.
 static inline size_t lead_token_start(size_t separator_before, uint32_t skip_mask, unsigned half) {
-    return separator_before + _tzcnt_u32((~skip_mask >> (16 * half)) | 0x8000);
+    return separator_before + _tzcnt_u32(~skip_mask >> (16 * half));
 }
 
 /// Of parse_four_lead's four numbers (64-bit lanes), all ones where the Double product cannot
@@ -84,8 +84,15 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
     __m256i lead_a = load_pair(base + ends[0] + 1, base + ends[2] + 1);
     __m256i lead_b = load_pair(base + ends[1] + 1, base + ends[3] + 1);
     __m256i minus_a = _mm256_cmpeq_epi8(lead_a, minus_char), minus_b = _mm256_cmpeq_epi8(lead_b, minus_char);
-    __m256i skip_a = _mm256_or_si256(_mm256_cmpeq_epi8(lead_a, _mm256_shuffle_epi8(spaces, lead_a)), minus_a);
-    __m256i skip_b = _mm256_or_si256(_mm256_cmpeq_epi8(lead_b, _mm256_shuffle_epi8(spaces, lead_b)), minus_b);
+    // Lane 15 never counts as skipped, so that a token starts at lane 15 at the latest: one
+    // that really starts later (or a minus at lane 14 followed by whitespace) then has no digit
+    // there and fails the digit check.
+    const __m256i before_last = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0,
+                                                 -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0);
+    __m256i skip_a = _mm256_and_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(lead_a, _mm256_shuffle_epi8(spaces, lead_a)), minus_a), before_last);
+    __m256i skip_b = _mm256_and_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(lead_b, _mm256_shuffle_epi8(spaces, lead_b)), minus_b), before_last);
     uint32_t skip_mask_a = (uint32_t)_mm256_movemask_epi8(skip_a), skip_mask_b = (uint32_t)_mm256_movemask_epi8(skip_b);
     // Each token's address less one (where its lanes are loaded from) and its distance to its
     // separator; one past the separator gives 0 or wraps to a huge distance, both impossible.
