@@ -40,9 +40,12 @@ enum {
     /// Blocks of 64 bytes whose separators one batch lists: enough that the batch's fixed
     /// costs (a mispredicted loop exit or two) spread over about 90 numbers.
     BATCH_BLOCKS = 16,
-    /// The same for rows of long numbers (list_long_separators), three or four a block: twice
-    /// the blocks keep the batch's fixed costs spread over as many numbers.
-    LONG_BATCH_BLOCKS = 32,
+    /// The same for rows of long numbers (list_long_separators), two to four a block: 4 KiB
+    /// spread the batch's fixed costs (the calls, the last few numbers listed again by the
+    /// next batch) over about 200 numbers; 1 KiB cost Python's float32 rows 3.3 instructions a
+    /// number more. The separators' array (33 KiB of stack, about 2 KiB of it written) is
+    /// sized for this.
+    LONG_BATCH_BLOCKS = 64,
     /// Bytes a block may not come closer to the buffer's end than. 16 would keep every load
     /// in the buffer (a number's 16-byte load starts before its separator); 32 also leaves
     /// the numbers of the last 32 bytes to the 16-byte kernel, which refuses them, so both
