@@ -42,9 +42,9 @@ enum {
     BATCH_BLOCKS = 16,
     /// The same for rows of long numbers (list_long_separators), two to four a block: 4 KiB
     /// spread the batch's fixed costs (the calls, the last few numbers listed again by the
-    /// next batch) over about 200 numbers; 1 KiB cost Python's float32 rows 3.3 instructions a
-    /// number more. The separators' array (33 KiB of stack, about 2 KiB of it written) is
-    /// sized for this.
+    /// next batch) over about 200 numbers; 1 KiB cost Python's float32 rows about 3
+    /// instructions a number more. The separators' array (33 KiB of stack, about 2 KiB of it
+    /// written) is sized for this.
     LONG_BATCH_BLOCKS = 64,
     /// Bytes a block may not come closer to the buffer's end than. 16 would keep every load
     /// in the buffer (a number's 16-byte load starts before its separator); 32 also leaves
