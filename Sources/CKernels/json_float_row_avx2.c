@@ -40,6 +40,12 @@ enum {
     /// Blocks of 64 bytes whose separators one batch lists: enough that the batch's fixed
     /// costs (a mispredicted loop exit or two) spread over about 90 numbers.
     BATCH_BLOCKS = 16,
+    /// The same for rows of long numbers (list_long_separators), two to four a block: 4 KiB
+    /// spread the batch's fixed costs (the calls, the last few numbers listed again by the
+    /// next batch) over about 200 numbers; 1 KiB cost Python's float32 rows about 3
+    /// instructions a number more. The separators' array (33 KiB of stack, about 2 KiB of it
+    /// written) is sized for this.
+    LONG_BATCH_BLOCKS = 64,
     /// Bytes a block may not come closer to the buffer's end than. 16 would keep every load
     /// in the buffer (a number's 16-byte load starts before its separator); 32 also leaves
     /// the numbers of the last 32 bytes to the 16-byte kernel, which refuses them, so both
@@ -72,21 +78,25 @@ __attribute__((always_inline)) static inline size_t flatten_separators(size_t *e
     return n + found;
 }
 
-/// Lists the separators of up to BATCH_BLOCKS blocks from `start` into ends[1…] (ends[0] is
+/// Lists the separators of up to `blocks` blocks from `start` into ends[1…] (ends[0] is
 /// `start - 1`, so number k always spans ends[k] + 1 ..< ends[k + 1]) and returns their count.
 /// Stops after the first `]` (then *closed is 1 and it is the last entry) or where a block
 /// would come within TAIL_SLACK bytes of the end. `first`: flatten_separators' (a constant).
 __attribute__((always_inline)) static inline size_t list_separators_with(const uint8_t *base, size_t count, size_t start,
-                                                                        size_t *ends, int *closed, int first) {
+                                                                        size_t *ends, int *closed, int first,
+                                                                        size_t blocks) {
     const __m256i comma = _mm256_set1_epi8(',');
     const __m256i close = _mm256_set1_epi8(']');
     ends[0] = start - 1;
     size_t n = 0;
     *closed = 0;
-    size_t block = start;
+    // The end of the last block: `blocks` of them, or as many as stay TAIL_SLACK bytes away
+    // from the buffer's end (the caller leaves room for one), so one compare a block.
+    size_t room = (count - TAIL_SLACK - start) / 64;
+    size_t last = start + 64 * (room < blocks ? room : blocks);
     // Not unrolled: a copy of the flattening per block would crowd the instruction cache.
 #pragma clang loop unroll(disable)
-    for (int i = 0; i < BATCH_BLOCKS && block + 64 + TAIL_SLACK <= count; i++, block += 64) {
+    for (size_t block = start; block < last; block += 64) {
         __m256i low = _mm256_loadu_si256((const __m256i *)(base + block));
         __m256i high = _mm256_loadu_si256((const __m256i *)(base + block + 32));
         uint64_t commas = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, comma)) |
@@ -159,7 +169,7 @@ __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base
 #else
 /// list_separators_with 8 slots a block: short numbers, up to 8 a block.
 static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
-    return list_separators_with(base, count, start, ends, closed, 8);
+    return list_separators_with(base, count, start, ends, closed, 8, BATCH_BLOCKS);
 }
 
 /// list_separators_with 4 slots a block, for rows of long numbers: numbers of 16 bytes or more
@@ -169,7 +179,7 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
 /// keeps its code.
 __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
                                                              int *closed) {
-    return list_separators_with(base, count, start, ends, closed, 4);
+    return list_separators_with(base, count, start, ends, closed, 4, LONG_BATCH_BLOCKS);
 }
 #endif
 
@@ -733,7 +743,14 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
 /// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
 __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out,
                                                      size_t groups, int kind, unsigned *passing) {
-    if (kind == LEADING_DIGITS) return parse_groups_with(parse_four_lead, base, count, ends, out, groups, passing);
+    if (kind == LEADING_DIGITS) {
+        // parse_four_lead's check once: separators only grow.
+        if (groups > 0 && ends[1] < 16) {
+            *passing = 0;
+            return 0;
+        }
+        return parse_groups_with(parse_four_lead_unchecked, base, count, ends, out, groups, passing);
+    }
     if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
     return parse_groups_with(parse_four_short, base, count, ends, out, groups, passing);
@@ -779,7 +796,7 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
     // 16 slots past the last separator: the listing's unconditional stores.
-    size_t ends[1 + BATCH_BLOCKS * 64 + 16];
+    size_t ends[1 + LONG_BATCH_BLOCKS * 64 + 16];
     // The kind of row, as far as seen: it moves on once a group of four holds two numbers
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.

@@ -14,15 +14,17 @@
 #ifndef JSON_FLOAT_ROW_AVX2_LEAD_H
 #define JSON_FLOAT_ROW_AVX2_LEAD_H
 
-/// lead_lanes[len], for a number's token of len bytes (sign excluded) in 16 lanes from its
-/// first byte and in the 16 lanes that end at its separator: the token lanes to check and
-/// convert (the first 15 bytes at most: lane 15 holds the zero that the byte shift brought in),
-/// then the lanes of its bytes past the first 15 (digits, checked only). A length the shape
-/// cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the zero in
-/// lane 15 fails the digit check.
+/// lead_lanes[d], for a number whose token (sign excluded) ends d bytes after the byte before
+/// it (its length + 1, the distance from where its 16 lanes are loaded to its separator), in 16
+/// lanes from its first byte and in the 16 lanes that end at its separator: the token lanes to
+/// check and convert (the first 15 bytes at most: lane 15 holds the zero that the byte shift
+/// brought in), then the lanes of its bytes past the first 15 (digits, checked only). A length
+/// the shape cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the
+/// zero in lane 15 fails the digit check; so does d = 0, which a token starting one past its
+/// separator gives.
 static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
-#define KEEP(n, i) ((n) == 0 || (n) == 2 || (n) > 31 ? 0xFF : (i) < ((n) < 15 ? (n) : 15) ? 0xFF : 0)
-#define TAIL(n, i) ((n) >= 16 && (n) <= 31 && (i) >= 31 - (n) ? 0xFF : 0)
+#define KEEP(d, i) ((d) <= 1 || (d) == 3 || (d) > 32 ? 0xFF : (i) < ((d) < 16 ? (d) - 1 : 15) ? 0xFF : 0)
+#define TAIL(d, i) ((d) >= 17 && (d) <= 32 && (i) >= 32 - (d) ? 0xFF : 0)
 #define ROW(n)                                                                                                      \
     {KEEP(n, 0),  KEEP(n, 1),  KEEP(n, 2),  KEEP(n, 3),  KEEP(n, 4),  KEEP(n, 5),  KEEP(n, 6),  KEEP(n, 7),        \
      KEEP(n, 8),  KEEP(n, 9),  KEEP(n, 10), KEEP(n, 11), KEEP(n, 12), KEEP(n, 13), KEEP(n, 14), KEEP(n, 15),       \
@@ -36,10 +38,11 @@ static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
 #undef KEEP
 };
 
-/// Where number j's token (its first digit) starts, from the mask of whitespace and minus
-/// lanes of the 16 bytes at its span start (bits 16·half …): the first other lane, at most 15.
-static inline size_t lead_token_start(size_t span_start, uint32_t skip_mask, unsigned half) {
-    return span_start + _tzcnt_u32((~skip_mask >> (16 * half)) | 0x8000);
+/// The byte before number j's token (its first digit), from its separator before and the mask
+/// of whitespace and minus lanes of the 16 bytes after that (bits 16·half …, bit 15 of each
+/// half clear): the token starts at the first other lane, at most 15.
+static inline size_t lead_token_start(size_t separator_before, uint32_t skip_mask, unsigned half) {
+    return separator_before + _tzcnt_u32(~skip_mask >> (16 * half));
 }
 
 /// Of parse_four_lead's four numbers (64-bit lanes), all ones where the Double product cannot
@@ -73,32 +76,39 @@ static inline __m256i lead_rounding_unsure(__m256d products, __m256i significand
 /// token's bytes past those are only checked to be digits, in the 16 bytes that end at its
 /// separator. The significand (D F₁…F₁₃ 0) is exact as a Double, times 10⁻¹⁴, then rounded to
 /// Float unless within the file comment's window of a midpoint.
-__attribute__((always_inline)) static inline unsigned parse_four_lead(const uint8_t *base, const size_t *ends, float *out) {
-    // The tail loads reach 16 bytes back from each separator.
-    if (ends[1] < 16) return 0;
+__attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(const uint8_t *base, const size_t *ends,
+                                                                               float *out) {
     const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
                                             ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
     const __m256i minus_char = _mm256_set1_epi8('-');
     __m256i lead_a = load_pair(base + ends[0] + 1, base + ends[2] + 1);
     __m256i lead_b = load_pair(base + ends[1] + 1, base + ends[3] + 1);
     __m256i minus_a = _mm256_cmpeq_epi8(lead_a, minus_char), minus_b = _mm256_cmpeq_epi8(lead_b, minus_char);
-    __m256i skip_a = _mm256_or_si256(_mm256_cmpeq_epi8(lead_a, _mm256_shuffle_epi8(spaces, lead_a)), minus_a);
-    __m256i skip_b = _mm256_or_si256(_mm256_cmpeq_epi8(lead_b, _mm256_shuffle_epi8(spaces, lead_b)), minus_b);
+    // Lane 15 never counts as skipped, so that a token starts at lane 15 at the latest: one
+    // that really starts later (or a minus at lane 14 followed by whitespace) then has no digit
+    // there and fails the digit check.
+    const __m256i before_last = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0,
+                                                 -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0);
+    __m256i skip_a = _mm256_and_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(lead_a, _mm256_shuffle_epi8(spaces, lead_a)), minus_a), before_last);
+    __m256i skip_b = _mm256_and_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(lead_b, _mm256_shuffle_epi8(spaces, lead_b)), minus_b), before_last);
     uint32_t skip_mask_a = (uint32_t)_mm256_movemask_epi8(skip_a), skip_mask_b = (uint32_t)_mm256_movemask_epi8(skip_b);
-    size_t token[4] = {
-        lead_token_start(ends[0] + 1, skip_mask_a, 0), lead_token_start(ends[1] + 1, skip_mask_b, 0),
-        lead_token_start(ends[2] + 1, skip_mask_a, 1), lead_token_start(ends[3] + 1, skip_mask_b, 1)};
+    // Each token's address less one (where its lanes are loaded from) and its distance to its
+    // separator; one past the separator gives 0 or wraps to a huge distance, both impossible.
+    size_t before[4] = {
+        lead_token_start(ends[0], skip_mask_a, 0), lead_token_start(ends[1], skip_mask_b, 0),
+        lead_token_start(ends[2], skip_mask_a, 1), lead_token_start(ends[3], skip_mask_b, 1)};
     const uint8_t *lanes[4];
     for (int j = 0; j < 4; j++) {
-        // A token past its separator wraps to a huge length: clamped to an impossible one.
-        size_t length = ends[j + 1] - token[j];
-        lanes[j] = lead_lanes[length < 63 ? length : 63];
+        size_t distance = ends[j + 1] - before[j];
+        lanes[j] = lead_lanes[distance < 63 ? distance : 63];
     }
     // A minus is followed by the token's first digit, not by more whitespace or minus.
     __m256i stray_minus = _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                                           _mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)));
-    __m256i raw_a = load_pair(base + token[0] - 1, base + token[2] - 1);
-    __m256i raw_b = load_pair(base + token[1] - 1, base + token[3] - 1);
+    __m256i raw_a = load_pair(base + before[0], base + before[2]);
+    __m256i raw_b = load_pair(base + before[1], base + before[3]);
     __m256i keep_a = load_pair(lanes[0], lanes[2]), keep_b = load_pair(lanes[1], lanes[3]);
     __m256i tail_a = load_pair(lanes[0] + 16, lanes[2] + 16), tail_b = load_pair(lanes[1] + 16, lanes[3] + 16);
     __m256i end_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
@@ -108,16 +118,19 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint
                                             '0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0');
     const __m256i limit = _mm256_setr_epi8(9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
                                            9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9);
-    const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
+    const __m256i nine = _mm256_set1_epi8(9);
+    // The tail's digits less `offset` too, one constant fewer: its lane 1, kept only in tokens
+    // of 30 or 31 bytes, is then off by two, and such a token may go to the exact parser.
     __m256i digits_a = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_a, 1), offset), keep_a);
     __m256i digits_b = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_b, 1), offset), keep_b);
-    __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, zero_char), tail_a);
-    __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, zero_char), tail_b);
-    __m256i valid = _mm256_and_si256(
-        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a),
-                         _mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b)),
-        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_a, nine), tail_values_a),
-                         _mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_b, nine), tail_values_b)));
+    __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, offset), tail_a);
+    __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, offset), tail_b);
+    // The token's lanes and its tail's checked at once, each lane at the larger of the two
+    // (all the tail's lanes are digits, limit 9 but at the point): a token of 30 or 31 bytes,
+    // whose tail reaches lane 1, fails here and is sorted out below (nine is the rare path's).
+    __m256i larger_a = _mm256_max_epu8(digits_a, tail_values_a), larger_b = _mm256_max_epu8(digits_b, tail_values_b);
+    __m256i valid = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(larger_a, limit), larger_a),
+                                     _mm256_cmpeq_epi8(_mm256_min_epu8(larger_b, limit), larger_b));
     // The first pair (D, point) weighs (1, 0): the lanes spell 0 D F₁ … F₁₃ 0.
     const __m256i pair_weights = _mm256_setr_epi8(1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
                                                   1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
@@ -158,6 +171,12 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint
     failed |= ((bad_mask_a & 0xFFFF) != 0) | ((bad_mask_b & 0xFFFF) != 0) << 1 | ((bad_mask_a >> 16) != 0) << 2 |
               ((bad_mask_b >> 16) != 0) << 3;
     return ~failed & 0xF;
+}
+
+/// parse_four_lead_unchecked where the tail loads, which reach 16 bytes back from each
+/// separator, stay in the buffer (the first separator at 16 or later); else none passed.
+__attribute__((always_inline)) static inline unsigned parse_four_lead(const uint8_t *base, const size_t *ends, float *out) {
+    return ends[1] < 16 ? 0 : parse_four_lead_unchecked(base, ends, out);
 }
 
 #endif
