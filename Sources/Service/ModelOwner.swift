@@ -178,7 +178,12 @@ final class ModelOwner: Sendable {
         }
         if isDurable {
             do {
-                try await store.apply(.commit(try state.commit(after: committed)))
+                let (commit, rewritten) = try state.commit(after: committed)
+                try await store.apply(.commit(commit))
+                if !rewritten.isEmpty, let last = answers.indices.last {
+                    state = state.sharing(rewritten, of: committed)
+                    answers[last].0 = state
+                }
             } catch {
                 if await rebase(after: error, attempt: attempt) {
                     // Another replica committed first: the same writes apply again on top of its

@@ -33,10 +33,15 @@ extension ModelState {
     /// changed, and for each tensor that is not the very buffer it was (copy-on-write: an
     /// untouched tensor is shared), the one run of elements that differs — a one-element PATCH
     /// stores one element, a PUT or a training step the whole tensor (or what changed of it).
-    func commit(after committed: ModelState) throws -> ModelCommit {
+    ///
+    /// `rewritten` names the tensors that are new buffers holding exactly the committed values
+    /// (an edit that wrote what was there already): the commit stores nothing for them, so the
+    /// store keeps the committed buffer, and ``sharing(_:of:)`` gives them back to the state.
+    func commit(after committed: ModelState) throws -> (commit: ModelCommit, rewritten: [String]) {
         let before = Dictionary(
             try Self.storedTensors(of: committed.model).map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
         var updates: [TensorUpdate] = []
+        var rewritten: [String] = []
         for parameter in try Self.storedTensors(of: model) {
             let values = parameter.value.scalars
             guard let previous = before[parameter.path], previous.shape == parameter.shape else {
@@ -44,13 +49,32 @@ extension ModelState {
                 continue
             }
             if previous.sharesStorage(with: parameter.value) { continue }
-            guard let run = FloatRun.differing(previous.scalars, values) else { continue }
+            guard let run = FloatRun.differing(previous.scalars, values) else {
+                rewritten.append(parameter.path)
+                continue
+            }
             updates.append(TensorUpdate(path: parameter.path, shape: parameter.shape, values: values, range: run))
         }
         let document = storedDocument
-        return ModelCommit(
+        let commit = ModelCommit(
             name: name, expectedVersion: committed.version, version: version,
             document: document == committed.storedDocument ? nil : document, tensors: updates)
+        return (commit, rewritten)
+    }
+
+    /// This state with the tensors at `paths` taken from `committed` (same values, its buffer):
+    /// the copies an edit made of them are freed once nothing else holds them, instead of
+    /// living beside the store's buffer until the tensor next changes. Runs after the commit is
+    /// durable, so it cannot fail the write: a tensor it cannot take keeps its copy (same
+    /// values, only the memory is not saved; ``commit(after:)`` found the path in both).
+    func sharing(_ paths: [String], of committed: ModelState) -> ModelState {
+        var model = model
+        for path in paths {
+            guard let kept = try? committed.model.isBufferPath(path) ? committed.model.buffer(path) : committed.model.parameter(path)
+            else { continue }
+            _ = try? model.replace(path, with: kept.value)
+        }
+        return ModelState(name: name, version: version, model: model, document: document)
     }
 
     /// Rebuilds a model from storage: the structure from its document, the values from the

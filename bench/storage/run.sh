@@ -11,6 +11,7 @@
 # GET and start-up rates of a 1 GB model and a 1 GB tensor, each beside its limit measured in
 # the same run (a 1 GB write+fsync, a plain loopback sender read by the same curl, a read loop
 # over the same files cold and warm) with the ratio. Dropping the page cache needs root.
+# BENCH_SECTIONS=3 runs the peak-RSS section alone.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
