@@ -27,6 +27,8 @@ final class EventLoop: @unchecked Sendable {
     var connections: [UInt64: Connection] = [:]
     /// Connections with responses to write at the end of this turn (``Connection/scheduleFlush()``).
     var pendingFlushes: [Connection] = []
+    /// The batch `flushPending` is working through (kept to reuse its storage).
+    private var flushBatch: [Connection] = []
     private var nextConnectionID: UInt64 = 2
     private(set) var now: UInt64 = Socket.now()
     private var nextSweep: UInt64 = 0
@@ -266,10 +268,12 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func flushPending() {
+        // Swapped with a spare array rather than copied: a copy shares the buffer, so emptying
+        // `pendingFlushes` would allocate a new one on every turn.
         while !pendingFlushes.isEmpty {
-            let batch = pendingFlushes
-            pendingFlushes.removeAll(keepingCapacity: true)
-            for connection in batch { connection.flushScheduledOutput() }
+            swap(&flushBatch, &pendingFlushes)
+            for connection in flushBatch { connection.flushScheduledOutput() }
+            flushBatch.removeAll(keepingCapacity: true)
         }
     }
 
