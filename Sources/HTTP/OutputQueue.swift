@@ -50,18 +50,23 @@ struct OutputQueue {
     /// Up to the first ``maxVectors`` chunks as iovecs, for one writev: a response head and its
     /// large body, or the framed chunks of a streamed body.
     func withVectors<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(min(chunks.count, Self.maxVectors))
-        return gather(from: 0, into: &vectors, body)
+        // On the stack: an array here was one heap allocation per flush, i.e. per response.
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.maxVectors) { vectors in
+            gather(from: 0, into: vectors, body)
+        }
     }
 
-    /// Appends chunk `index` and the ones after it, each inside its own pointer's lifetime.
-    private func gather<R>(from index: Int, into vectors: inout [iovec], _ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
-        guard index < chunks.count, index < Self.maxVectors else { return vectors.withUnsafeBufferPointer { body($0) } }
+    /// Fills `vectors` from chunk `index` on, each inside its own pointer's lifetime.
+    private func gather<R>(
+        from index: Int, into vectors: UnsafeMutableBufferPointer<iovec>, _ body: (UnsafeBufferPointer<iovec>) -> R
+    ) -> R {
+        guard index < chunks.count, index < Self.maxVectors else {
+            return body(UnsafeBufferPointer(rebasing: vectors[..<index]))
+        }
         return chunks[index].withUnsafeBytes { bytes in
             let skip = index == 0 ? offset : 0
-            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip))
-            return gather(from: index + 1, into: &vectors, body)
+            vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip)
+            return gather(from: index + 1, into: vectors, body)
         }
     }
 }
