@@ -333,7 +333,7 @@ extension Components {
                 case tiedTo = "tied_to"
             }
         }
-        /// A finite float32. The bounds are the largest float32 as paramd writes it (shortest round-trip form, 3.4028235e+38), which is a little above its exact value.
+        /// A number that rounds to a finite float32 (to nearest, ties to even): its magnitude is below 2^128 - 2^103, halfway between the largest float32 (3.4028235e+38) and 2^128; from there on it rounds to infinity and is refused. The bounds are that point's shortest double form, 3.4028235677973366e+38, a decimal a little below it.
         ///
         /// - Remark: Generated from `#/components/schemas/Scalar`.
         public typealias Scalar = Swift.Double
