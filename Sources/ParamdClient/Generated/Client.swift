@@ -6005,7 +6005,8 @@ public struct Client: APIProtocol {
     /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
     /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
-    /// of its layers. 409 while a layer still waits for its input width.
+    /// of its layers. 409 while a layer still waits for its input width; 422 for a layer that
+    /// has no eval-mode ONNX form (batch norm without running statistics).
     ///
     ///
     /// - Remark: HTTP `GET /v1/models/{model}/onnx`.
@@ -6226,6 +6227,28 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .conflict(.init(body: body))
+                case 422:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Unprocessable.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .unprocessableContent(.init(body: body))
                 case 500:
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.DamagedModel.Body

@@ -7901,7 +7901,8 @@ public enum Operations {
     /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
     /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
-    /// of its layers. 409 while a layer still waits for its input width.
+    /// of its layers. 409 while a layer still waits for its input width; 422 for a layer that
+    /// has no eval-mode ONNX form (batch norm without running statistics).
     ///
     ///
     /// - Remark: HTTP `GET /v1/models/{model}/onnx`.
@@ -8184,6 +8185,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Well-formed, but it cannot apply to this model (path, shape, width, limits, non-finite result).
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/onnx/get(exportONNX)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Unprocessable)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Unprocessable {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
                             response: self
                         )
                     }

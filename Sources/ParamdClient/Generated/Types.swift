@@ -232,7 +232,8 @@ public protocol APIProtocol: Sendable {
     /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
     /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
-    /// of its layers. 409 while a layer still waits for its input width.
+    /// of its layers. 409 while a layer still waits for its input width; 422 for a layer that
+    /// has no eval-mode ONNX form (batch norm without running statistics).
     ///
     ///
     /// - Remark: HTTP `GET /v1/models/{model}/onnx`.
@@ -736,7 +737,8 @@ extension APIProtocol {
     /// `MaxPool`, `avg_pool2d` `AveragePool` (a `divisor_override` as a `Mul` after it, exact
     /// without `ceil_mode`). Nodes are named by module path,
     /// initializers by state-dict path, and a tied parameter is one initializer used by each
-    /// of its layers. 409 while a layer still waits for its input width.
+    /// of its layers. 409 while a layer still waits for its input width; 422 for a layer that
+    /// has no eval-mode ONNX form (batch norm without running statistics).
     ///
     ///
     /// - Remark: HTTP `GET /v1/models/{model}/onnx`.
