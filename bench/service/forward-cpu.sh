@@ -4,12 +4,13 @@
 # connections) on core 1; per case the server's CPU time (user + system, /proc) over the requests
 # wrk completed. Cases, in alternating rounds so drifts in the machine's load hit them alike:
 #   GET /healthz                       the HTTP exchange of a bodyless request
-#   POST /healthz with the forward body  the exchange of an equal-size request: the router answers
-#                                      405 on the loop once the body is read (no parse, no pass)
+#   POST /healthz, empty body          the router's 405 (a problem document) on the loop
+#   POST /healthz with the forward body  the same 405 once the body is read (no parse, no pass)
 #   forward, short compact body        {"inputs": [[784 numbers of 6 decimals]]}, 7 kB
 #   forward, Python-default body       json.dumps of numpy float32 rows (17 digits, ", "), 16 kB
-# and prints, per forward, the route's own CPU (forward minus the equal-size exchange) and the
-# mean number of requests per shared pass (ForwardCoalescer, from /metrics) over the case.
+# and prints, per forward, the exchange of an equal-size request (GET /healthz plus what the body
+# adds to the 405), the route's own CPU (forward minus that exchange) and the mean number of
+# requests per shared pass (ForwardCoalescer, from /metrics) over the case.
 # The CPU per request of a server on a shared core falls as its load rises (each epoll turn and
 # each shared pass serves more requests), so each row also says how busy the core was (CPU
 # seconds per second).
@@ -36,6 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+: >"$work/empty.json"
 python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [[round(random.uniform(-1, 1), 6) for _ in range(784)]]}))' >"$work/short.json"
 python3 -c 'import json, numpy as np; rows = np.random.default_rng(0).uniform(-1, 1, (1, 784)); print(json.dumps({"inputs": rows.astype(np.float32).tolist()}))' >"$work/python.json"
 mlp='{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}'
@@ -85,7 +87,8 @@ measure() {
         END { printf "%.0f %.1f %.2f %s\n", rps, ticks * 1e6 / hz / n, ticks / hz / d, (pass_count > 0 ? sprintf("%.1f", joined / pass_count) : "-") }' "$work/wrk.out"
 }
 
-cases=("healthz|/healthz||200" "exchange|/healthz|$work/short.json|405" "forward-short|/v1/models/mlp/forward|$work/short.json|200"
+cases=("healthz|/healthz||200" "refused|/healthz|$work/empty.json|405" "exchange|/healthz|$work/short.json|405"
+    "forward-short|/v1/models/mlp/forward|$work/short.json|200"
     "exchange-python|/healthz|$work/python.json|405" "forward-python|/v1/models/mlp/forward|$work/python.json|200")
 declare -A sum count
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at the start"
@@ -106,14 +109,16 @@ done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 mean() { awk -v s="${sum[$1]}" -v n="${count[$1]}" 'BEGIN { printf "%.1f", s / n }'; }
 echo
-echo "mean CPU µs per request over the rounds (route's own = forward - exchange of the same body):"
+echo "mean CPU µs per request over the rounds; exchange of an equal-size request = GET /healthz + (405 with"
+echo "the body - 405 without); route's own = forward - that exchange:"
 for b in "${!binaries[@]}"; do
     echo "  [$b] ${binaries[$b]}"
-    printf "    GET /healthz %s; exchange 7 kB %s, 16 kB %s\n" "$(mean "$b:healthz")" "$(mean "$b:exchange")" "$(mean "$b:exchange-python")"
+    printf "    GET /healthz %s; POST /healthz (405): empty %s, 7 kB %s, 16 kB %s\n" "$(mean "$b:healthz")" \
+        "$(mean "$b:refused")" "$(mean "$b:exchange")" "$(mean "$b:exchange-python")"
     for body in short python; do
         key="forward-$body" exchange="exchange"
         if [[ $body == python ]]; then exchange="exchange-python"; fi
-        awk -v f="$(mean "$b:$key")" -v e="$(mean "$b:$exchange")" -v body="$body" \
-            'BEGIN { printf "    batch-1 forward, %-6s body: %6.1f µs (route %5.1f µs; issue #12 goal ≤ 25)\n", body, f, f - e }'
+        awk -v f="$(mean "$b:$key")" -v g="$(mean "$b:healthz")" -v e="$(mean "$b:$exchange")" -v r="$(mean "$b:refused")" -v body="$body" \
+            'BEGIN { x = g + e - r; printf "    batch-1 forward, %-6s body: %6.1f µs (exchange %5.1f, route %5.1f µs; issue #12 goal ≤ 25)\n", body, f, x, f - x }'
     done
 done
