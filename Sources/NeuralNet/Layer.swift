@@ -41,6 +41,9 @@ protocol Layer: Sendable {
     var parameters: [LayerTensor] { get }
     /// Saved, untrained tensors in registration order, with the values they start from.
     var buffers: [LayerTensor] { get }
+    /// True when the layer knows its shapes but `store` has no values for some of its tensors
+    /// yet. Every forward pass asks, so a layer may answer without building `parameters`.
+    func hasPendingValues(in store: ParameterStore) -> Bool
     /// The initializer `framework`'s default means for the parameter `tensor` (PyTorch's
     /// `reset_parameters`, Keras's and Gluon's defaults).
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer
@@ -77,6 +80,11 @@ extension Layer {
     func encode(_ node: ModuleNode, in model: Model) -> [String: JSONValue] { ["type": .string(typeName)] }
     var parameters: [LayerTensor] { [] }
     var buffers: [LayerTensor] { [] }
+    func hasPendingValues(in store: ParameterStore) -> Bool {
+        let parameters = self.parameters
+        return !parameters.contains { $0.shape == nil }
+            && (parameters.contains { store.values[$0.id] == nil } || buffers.contains { store.buffers[$0.id] == nil })
+    }
     func defaultInitializer(_ framework: Initializer.Framework, for tensor: LayerTensor) -> Initializer { .zeros }
     func finishCreation(_ value: inout Tensor, of tensor: LayerTensor) {}
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws {

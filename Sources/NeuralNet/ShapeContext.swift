@@ -24,7 +24,10 @@ public enum FeatureShape: Sendable, Equatable {
 
     /// The same shape with the last dimension replaced by `width`.
     func replacingLastDimension(with width: Int) -> FeatureShape {
-        if case .sample(let s) = self, !s.isEmpty { return .sample(s.dropLast() + [width]) }
+        if case .sample(var s) = self, !s.isEmpty {
+            s[s.count - 1] = width  // one copy; `dropLast() + [width]` made two arrays a layer a pass
+            return .sample(s)
+        }
         return .lastDimension(width)
     }
 }
