@@ -28,12 +28,13 @@ final class ForwardCoalescer: Sendable {
     private struct Key: Hashable {
         let slot: ObjectIdentifier
         let version: Int
-        let sampleShape: [Int]
+        /// A slice of the request's own shape: no array built per request.
+        let sampleShape: ArraySlice<Int>
     }
 
     private struct Member {
         let input: Tensor
-        let continuation: CheckedContinuation<Ticket, Never>
+        let continuation: UnsafeContinuation<Ticket, Never>
     }
 
     private struct OpenBatch {
@@ -66,8 +67,10 @@ final class ForwardCoalescer: Sendable {
     /// model version that are queued beside this one.
     func forward(_ input: Tensor, state: ModelState, slot: ModelOwner) async throws -> ForwardResult {
         let rows = input.shape[0]
-        let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: Array(input.shape.dropFirst()))
-        let ticket = await withCheckedContinuation { (continuation: CheckedContinuation<Ticket, Never>) in
+        let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: input.shape.dropFirst())
+        // Unsafe: the checked one allocates a canary per request; each continuation is resumed
+        // exactly once, here or by its leader's `run`.
+        let ticket = await withUnsafeContinuation { (continuation: UnsafeContinuation<Ticket, Never>) in
             let role: Ticket? = open.withLock { batches in
                 guard let index = batches.index(forKey: key) else {
                     batches[key] = OpenBatch(slot: slot, rows: rows)
