@@ -53,6 +53,9 @@ protocol Layer: Sendable {
     /// throws `shapeMismatch` when the shape cannot belong to this layer.
     mutating func adoptStoredShape(_ shape: [Int], of tensor: LayerTensor, path: String, limits: ModelLimits) throws
 
+    /// True while `inferShape` may change this layer (a deferred width to learn); a layer
+    /// that answers false is inferred on a copy and never written back.
+    var learnsWidth: Bool { get }
     /// The per-sample output shape for a per-sample input, checked (errors through
     /// `context`); a deferred layer learns its input width here.
     mutating func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape
@@ -80,6 +83,7 @@ extension Layer {
     func encode(_ node: ModuleNode, in model: Model) -> [String: JSONValue] { ["type": .string(typeName)] }
     var parameters: [LayerTensor] { [] }
     var buffers: [LayerTensor] { [] }
+    var learnsWidth: Bool { false }
     func hasPendingValues(in store: ParameterStore) -> Bool {
         let parameters = self.parameters
         return !parameters.contains { $0.shape == nil }

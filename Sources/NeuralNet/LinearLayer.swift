@@ -82,6 +82,8 @@ public struct LinearLayer: Layer, Equatable {
         inFeatures = shape[1]
     }
 
+    var learnsWidth: Bool { inFeatures == nil }
+
     mutating func inferShape(_ input: FeatureShape, node: ModuleNode, context: inout ShapeContext) throws -> FeatureShape {
         defer { context.sawWidthLayer = true }
         let out = input.replacingLastDimension(with: outFeatures)

@@ -64,11 +64,27 @@ struct ShapeContext {
         let parent = path
         path = ModelIndex.join(parent, node.name)
         defer { path = parent }
-        var layer = layers[node.layer]
-        let out = try layer.inferShape(shape, node: node, context: &self)
-        layers[node.layer] = layer
+        let layer = layers[node.layer]
+        let out: FeatureShape
+        if layer.learnsWidth {
+            var learning = layer
+            out = try learning.inferShape(shape, node: node, context: &self)
+            layers[node.layer] = learning
+        } else {
+            // Every forward pass infers every layer: mutating the stored existential would copy
+            // its box and the layer array each time, for a layer that learns nothing.
+            out = try Self.inferShape(of: layer, shape, node: node, context: &self)
+        }
         note(out)
         return out
+    }
+
+    /// `layer.inferShape` on a local copy of the opened layer, which is dropped afterwards.
+    private static func inferShape<L: Layer>(
+        of layer: L, _ shape: FeatureShape, node: ModuleNode, context: inout ShapeContext
+    ) throws -> FeatureShape {
+        var copy = layer
+        return try copy.inferShape(shape, node: node, context: &context)
     }
 
     /// What the first of `nodes` with a demand asks of its input (see `Layer.inputDemand`).
