@@ -790,17 +790,30 @@ static inline size_t skip_spaces(const uint8_t *base, size_t count, size_t p) {
     return p;
 }
 
-size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
-                                                 size_t capacity, ck_json_row_stop *stop) {
+/// parse_row's stop when it reaches the buffer's last 96 bytes with `copies_tail` set: *position is
+/// the next number's start, for parse_copied_tail.
+enum { ROW_NEAR_END = 3 };
+
+/// Slots of parse_row's separator array: a batch's, and 16 past the last separator for the
+/// listing's unconditional stores (33 KiB).
+enum { ROW_ENDS = 1 + LONG_BATCH_BLOCKS * 64 + 16 };
+
+/// The kernel, from *position on, with the row's kind as far as seen in *kind (COMPACT at its
+/// start) and `ends` for its separators (ROW_ENDS slots, or as many as the buffer's blocks need);
+/// near the buffer's end (closer than a block and TAIL_SLACK) it stops with ROW_NEAR_END when
+/// `copies_tail` is set, else hands the rest to the 16-byte kernel. Inlined into both callers:
+/// called, it cost the short compact form 7 % more instructions (its start no longer known to be
+/// COMPACT, its flags no longer constants).
+__attribute__((always_inline)) static inline size_t parse_row(const uint8_t *base, size_t count, size_t *position,
+                                                              float *out, size_t capacity, ck_json_row_stop *stop,
+                                                              int *kind, int copies_tail, size_t *ends) {
     size_t p = *position;
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
-    // 16 slots past the last separator: the listing's unconditional stores.
-    size_t ends[1 + LONG_BATCH_BLOCKS * 64 + 16];
     // The kind of row, as far as seen: it moves on once a group of four holds two numbers
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.
-    int spans = COMPACT;
+    int spans = *kind;
     // Whether the last batch's separators were 16 bytes apart or more on average: then rows of
     // the long kinds list 4 slots a block (list_long_separators), else 8 (shortest forms such as
     // orjson's `0.84442186` read by the leading-digits parser).
@@ -816,6 +829,11 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
                 return written;
             }
             *position = start;
+            if (copies_tail) {
+                *kind = spans;
+                *stop = (ck_json_row_stop)ROW_NEAR_END;
+                return written;
+            }
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
@@ -924,6 +942,47 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             break;
         }
     }
+}
+
+enum {
+    /// Bytes before the tail's first number copied with it: every look-behind of the parsers
+    /// (33 bytes at most) then reads real bytes, as in the buffer.
+    TAIL_BEFORE = 64,
+    /// The copy's size: TAIL_BEFORE, the fewer than 64 + TAIL_SLACK bytes left, and spaces up
+    /// to here, so that parse_row's batches cover every real byte (a batch starting at the last
+    /// one still has two blocks and TAIL_SLACK of room).
+    TAIL_COPY = 320,
+};
+
+/// The numbers from *position, fewer than 64 + TAIL_SLACK bytes before the buffer's end, by
+/// parse_row over a copy of the rest followed by spaces: the same numbers and stops as in the
+/// buffer (a number never runs on into whitespace, and a row cut off by the buffer's end stops
+/// at the same place), at a batch's cost rather than the 16-byte kernel's number by number and
+/// the Swift parser's for the last 32 bytes, which weighed most in one-row bodies.
+__attribute__((noinline)) static size_t parse_copied_tail(const uint8_t *base, size_t count, size_t *position,
+                                                          float *out, size_t capacity, ck_json_row_stop *stop,
+                                                          int kind) {
+    uint8_t copy[TAIL_COPY];
+    size_t from = *position > TAIL_BEFORE ? *position - TAIL_BEFORE : 0;
+    size_t length = count - from;  // at most TAIL_BEFORE + 63 + TAIL_SLACK
+    memcpy(copy, base + from, length);
+    memset(copy + length, ' ', TAIL_COPY - length);
+    size_t local = *position - from;
+    // Its batches list at most the copy's blocks.
+    size_t ends[1 + TAIL_COPY + 16];
+    size_t written = parse_row(copy, TAIL_COPY, &local, out, capacity, stop, &kind, 0, ends);
+    *position = from + local;
+    return written;
+}
+
+size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                                 size_t capacity, ck_json_row_stop *stop) {
+    int kind = COMPACT;
+    size_t ends[ROW_ENDS];
+    size_t written = parse_row(base, count, position, out, capacity, stop, &kind, 1, ends);
+    if (*stop != (ck_json_row_stop)ROW_NEAR_END) return written;
+    // The rest of the row goes on as the kind it was seen to be.
+    return written + parse_copied_tail(base, count, position, out + written, capacity - written, stop, kind);
 }
 
 #pragma clang attribute pop
