@@ -13,7 +13,9 @@
 // - once a row shows another shape, the next kind of row that takes it, four at a time:
 //   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
 //   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
-//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); then, from the
+//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); the leading-digits
+//   parser again with exponent parts (`9.999999747378752e-06`, `1e-05`,
+//   json_float_row_avx2_exponents.h); then, from the
 //   bytes that end at each number's separator, where its last digit has a fixed lane, short
 //   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
 //   spans from 32 (parse_four_long); a row none of those fit goes span by span
@@ -711,7 +713,7 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
 
 /// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
 /// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
-enum { COMPACT = 0, LEADING_DIGITS = 1, INTEGERS = 2, SHORT_SPANS = 3, LONG_SPANS = 4, SINGLE_SPANS = 5 };
+enum { COMPACT, LEADING_DIGITS, INTEGERS, LEAD_EXPONENTS, SHORT_SPANS, LONG_SPANS, SINGLE_SPANS };
 
 /// Groups of four from ends[0] on, at most `groups`, while `parse` takes all four, or all but
 /// one that parse_span takes (an exponent form, a value near a Float midpoint: a few in a
@@ -739,17 +741,44 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
     return g;
 }
 
+static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out, size_t groups, int kind,
+                           unsigned *passing);
+
+/// parse_groups for a row of leading digits (with or without exponents) whose first groups'
+/// loads would reach before the buffer's start (its first few numbers): those number by number,
+/// so that the row does not move on to another kind for them, then parse_groups for the rest.
+__attribute__((noinline)) static size_t parse_first_groups(const uint8_t *base, size_t count, const size_t *ends,
+                                                           float *out, size_t groups, int kind, unsigned *passing,
+                                                           size_t first_separator) {
+    size_t g = 0;
+    for (; g < groups && ends[4 * g + 1] < first_separator; g++) {
+        for (unsigned j = 0; j < 4; j++) {
+            if (!parse_span(base, count, ends + 4 * g + j, out + 4 * g + j)) {
+                *passing = 0xF & ~(1u << j);
+                return g;
+            }
+        }
+    }
+    *passing = 0xF;
+    return g == groups ? g : g + parse_groups(base, count, ends + 4 * g, out + 4 * g, groups - g, kind, passing);
+}
+
 /// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
-/// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
+/// LEAD_EXPONENTS, SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's
+/// constants stay in registers.
 __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out,
                                                      size_t groups, int kind, unsigned *passing) {
+    // The leading-digits parsers' loads reach back from the separators: checked once, as
+    // separators only grow.
     if (kind == LEADING_DIGITS) {
-        // parse_four_lead's check once: separators only grow.
-        if (groups > 0 && ends[1] < 16) {
-            *passing = 0;
-            return 0;
-        }
+        if (groups > 0 && ends[1] < LEAD_FIRST_SEPARATOR)
+            return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_FIRST_SEPARATOR);
         return parse_groups_with(parse_four_lead_unchecked, base, count, ends, out, groups, passing);
+    }
+    if (kind == LEAD_EXPONENTS) {
+        if (groups > 0 && ends[1] < LEAD_EXPONENTS_FIRST_SEPARATOR)
+            return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_EXPONENTS_FIRST_SEPARATOR);
+        return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
     }
     if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
@@ -767,6 +796,7 @@ __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, si
     unsigned passing = kind == COMPACT          ? parse_four(base, padded, values)
                        : kind == LEADING_DIGITS ? parse_four_lead(base, padded, values)
                        : kind == INTEGERS       ? parse_four_integers(base, padded, values)
+                       : kind == LEAD_EXPONENTS ? parse_four_lead_exponents(base, padded, values)
                        : kind == SHORT_SPANS    ? parse_four_short(base, padded, values)
                        : kind == LONG_SPANS     ? parse_four_long(base, padded, values)
                                                 : 0;
@@ -870,10 +900,11 @@ __attribute__((always_inline)) static inline size_t parse_row(const uint8_t *bas
             if (passing != 0xF) {
                 // Two of four declined: the row is of the next kind, whose parser takes the group
                 // again (not the general parser number by number: four of those cost more than
-                // a row of groups). Three for leading digits, whose rows hold a few declined
+                // a row of groups). Three for leading digits (and with exponents), whose rows hold a few declined
                 // numbers of their own (exponent forms, values near a midpoint, about one in 50
                 // in Python's float32 rows), two of which meet in some group of a long row.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) {
+                int tolerant = spans == LEADING_DIGITS || spans == LEAD_EXPONENTS;
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (tolerant ? 1 : 2)) {
                     spans++;
                     continue;
                 }
