@@ -168,6 +168,10 @@ __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base
                                                              int *closed) {
     return list_separators_wide(base, count, start, ends, closed);
 }
+
+static inline size_t list_sparse_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
+    return list_long_separators(base, count, start, ends, closed);
+}
 #else
 /// list_separators_with 8 slots a block: short numbers, up to 8 a block.
 static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
@@ -175,13 +179,19 @@ static inline size_t list_separators(const uint8_t *base, size_t count, size_t s
 }
 
 /// list_separators_with 4 slots a block, for rows of long numbers: numbers of 16 bytes or more
-/// with their separator leave at most four a block, and Python's 17 digits put 3 or 4 in 97 %
-/// of blocks (pretty-printing 2 or 3 in 99.9 %), so four slots' work less a block than eight,
-/// while a block with more takes the slower branch. Not inlined, so that the short rows' path
-/// keeps its code.
+/// with their separator leave at most four a block, and Python's 17 digits put 3 or 4 in 97 % of
+/// blocks, so four slots' work less a block than eight, while a block with more takes the slower
+/// branch. Not inlined, so that the short rows' path keeps its code.
 __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
                                                              int *closed) {
     return list_separators_with(base, count, start, ends, closed, 4, LONG_BATCH_BLOCKS);
+}
+
+/// The same 3 slots a block, for rows of numbers 22 bytes apart or more: pretty-printing puts 2
+/// or 3 in 99.9 % of blocks.
+__attribute__((noinline)) static size_t list_sparse_separators(const uint8_t *base, size_t count, size_t start,
+                                                               size_t *ends, int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 3, LONG_BATCH_BLOCKS);
 }
 #endif
 
@@ -844,10 +854,27 @@ __attribute__((always_inline)) static inline size_t parse_row(const uint8_t *bas
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.
     int spans = *kind;
-    // Whether the last batch's separators were 16 bytes apart or more on average: then rows of
-    // the long kinds list 4 slots a block (list_long_separators), else 8 (shortest forms such as
+    // How far apart the last batch's separators were on average: 22 bytes or more (2), rows of
+    // the long kinds list 3 slots a block (list_sparse_separators: pretty-printing), 16 or more
+    // (1) 4 slots (list_long_separators: Python's float32 rows), else 8 (shortest forms such as
     // orjson's `0.84442186` read by the leading-digits parser).
     int sparse = 0;
+    if (spans == COMPACT && p + 128 + TAIL_SLACK <= count) {
+        // A row's first 128 bytes tell its kind from its spacing: numbers 16 bytes apart or
+        // more are not short compact ones, so the row starts as leading digits (and is listed
+        // as long from its first batch), without a group of four declined by parse_four and a
+        // first batch listed with 8 slots a block: about 500 instructions a row of
+        // pretty-printing. Only which parser is tried first changes.
+        const __m256i comma = _mm256_set1_epi8(',');
+        unsigned commas = 0;
+        for (int i = 0; i < 4; i++)
+            commas += (unsigned)_mm_popcnt_u32((uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(base + p + 32 * i)), comma)));
+        if (commas <= 8) {
+            spans = LEADING_DIGITS;
+            sparse = commas <= 5 ? 2 : 1;
+        }
+    }
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -869,8 +896,15 @@ __attribute__((always_inline)) static inline size_t parse_row(const uint8_t *bas
         int closed;
         size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS || !sparse
                             ? list_separators(base, count, p, ends, &closed)
-                            : list_long_separators(base, count, p, ends, &closed);
-        sparse = listed > 0 && ends[listed] - ends[0] >= 16 * listed;
+                        : sparse == 1 ? list_long_separators(base, count, p, ends, &closed)
+                                      : list_sparse_separators(base, count, p, ends, &closed);
+        size_t spacing = listed > 0 ? (ends[listed] - ends[0]) / listed : 0;
+        sparse = spacing >= 22 ? 2 : spacing >= 16;
+        // The row's last number ends at its last byte that is not whitespace (pretty-printing
+        // puts a line break and indentation before the `]`), so that it is parsed as the
+        // others are; the stop after it is then there, where peeking for the `]` skips the rest.
+        if (closed)
+            while (ends[listed] - 1 > ends[listed - 1] && is_space(base[ends[listed] - 1])) ends[listed]--;
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to

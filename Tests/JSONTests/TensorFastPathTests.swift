@@ -63,6 +63,20 @@ struct TensorFastPathTests {
         #expect(Self.expectAgreement(comma) == .error(.unexpectedEnd(at(comma.utf8.count))))
     }
 
+    /// Whitespace between a long row's last number and its `]` (pretty-printing's line break and
+    /// indentation), with a trailing comma or a stray byte before it: every path agrees.
+    @Test func whitespaceBeforeTheEndOfLongRows() {
+        let long = (0..<40).map { "\n      -0.\(13210485875606537 + $0 * 7919)" }.joined(separator: ",")
+        for row in [Self.row, long] {
+            for ending in ["\n    ]", " ]", "\t\r\n ]", ",\n    ]", " x ]", "\n    ,]", " -]", " 1]"] {
+                for trailing in ["", "\n  ]", ", [" + row + "]]"] {
+                    let document = "[[" + row + ending + trailing + (trailing.isEmpty ? "]" : "")
+                    _ = Self.expectAgreement(document)
+                }
+            }
+        }
+    }
+
     @Test func raggedRowsAndElementLimitInsideLongRows() {
         let ragged = "[[" + Self.row + "],[" + Self.row + ",0.5]]"
         #expect(Self.expectAgreement(ragged) == .error(.raggedArray(index: [1], expected: 40, found: 41, at(ragged.utf8.count - 2))))
