@@ -103,13 +103,17 @@ __attribute__((always_inline)) static inline size_t list_separators_with(const u
         __m256i high = _mm256_loadu_si256((const __m256i *)(base + block + 32));
         uint64_t commas = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, comma)) |
                           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, comma)) << 32;
-        __m256i low_closes = _mm256_cmpeq_epi8(low, close), high_closes = _mm256_cmpeq_epi8(high, close);
-        if (!_mm256_testz_si256(_mm256_or_si256(low_closes, high_closes), _mm256_set1_epi8(-1))) {
-            // The row ends at its first `]`: the separators up to it and no further.
-            uint64_t closes = (uint32_t)_mm256_movemask_epi8(low_closes) |
-                              (uint64_t)(uint32_t)_mm256_movemask_epi8(high_closes) << 32;
-            *closed = 1;
-            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
+        // A `]` only where some byte lies above `\` (0x5C): in rows of numbers only the `]` and
+        // exponents' `e`. One test of both halves, the exact one only then.
+        __m256i above = _mm256_subs_epu8(_mm256_max_epu8(low, high), _mm256_set1_epi8(0x5C));
+        if (!_mm256_testz_si256(above, above)) {
+            uint64_t closes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, close)) |
+                              (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, close)) << 32;
+            if (closes) {
+                // The row ends at its first `]`: the separators up to it and no further.
+                *closed = 1;
+                return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
+            }
         }
         n = flatten_separators(ends + 1, n, block, commas, first);
     }
@@ -824,12 +828,6 @@ static inline size_t resolve_start(const uint8_t *base, size_t count, size_t p, 
     return next_number_start(base, count, after_comma);
 }
 
-/// The offset of the first byte at or after `p` that is not JSON whitespace.
-static inline size_t skip_spaces(const uint8_t *base, size_t count, size_t p) {
-    while (p < count && is_space(base[p])) p++;
-    return p;
-}
-
 /// parse_row's stop when it reaches the buffer's last 96 bytes with `copies_tail` set: *position is
 /// the next number's start, for parse_copied_tail.
 enum { ROW_NEAR_END = 3 };
@@ -997,7 +995,7 @@ __attribute__((always_inline)) static inline size_t parse_row(const uint8_t *bas
             written++;
             size_t next;
             if (row_stops_after(base, count, end, written, capacity, position, stop, &next)) return written;
-            if (k < listed && skip_spaces(base, count, end) == ends[k + 1]) {
+            if (k < listed && skip_whitespace(base, count, end) == ends[k + 1]) {
                 // It ended at its listed separator and a number follows: on with the batch.
                 k++;
                 continue;

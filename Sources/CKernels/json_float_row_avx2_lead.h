@@ -22,7 +22,8 @@
 /// brought in), then the lanes of its bytes past the first 15 (digits, checked only). A length
 /// the shape cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the
 /// zero in lane 15 fails the digit check; so does d = 0, which a token starting one past its
-/// separator gives.
+/// separator gives, and d = 41…63, which tokens starting further past it give (their negative
+/// distance's low 6 bits).
 static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
 #define KEEP(d, i) ((d) <= 1 || (d) == 3 || (d) > 32 ? 0xFF : (i) < ((d) < 16 ? (d) - 1 : 15) ? 0xFF : 0)
 #define TAIL(d, i) ((d) >= 17 && (d) <= 32 && (i) >= 32 - (d) ? 0xFF : 0)
@@ -116,11 +117,15 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
         lead_exponent_lengths(last_a, last_b, ends, exponent_lengths);
         for (int j = 0; j < 4; j++) mantissa_end[j] -= exponent_lengths[j] & 7;
     }
+    // The table row by the distance's low 6 bits, without a clamp a number: spans of at most 63
+    // bytes (checked below, four at once) give distances up to 63, and the negative ones of
+    // tokens starting past their end (whitespace alone, an exponent longer than the span) wrap
+    // to rows 41–63, which keep all 16 lanes and fail.
     const uint8_t *lanes[4];
-    for (int j = 0; j < 4; j++) {
-        size_t distance = mantissa_end[j] - before[j];
-        lanes[j] = lead_lanes[distance < 63 ? distance : 63];
-    }
+    for (int j = 0; j < 4; j++) lanes[j] = lead_lanes[(mantissa_end[j] - before[j]) & 63];
+    __m256i too_long = _mm256_cmpgt_epi64(_mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                                           _mm256_loadu_si256((const __m256i *)ends)),
+                                          _mm256_set1_epi64x(63));
     // A minus is followed by the token's first digit, not by more whitespace or minus.
     __m256i stray_minus = _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                                           _mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)));
@@ -173,14 +178,15 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
                                              _mm256_shuffle_epi8(_mm256_cmpeq_epi8(raw_b, minus_char), _mm256_setzero_si256()));
     __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
     _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
-    __m256i wrong = _mm256_or_si256(_mm256_or_si256(too_few_kept, near_midpoint),
+    __m256i wrong = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(too_few_kept, too_long), near_midpoint),
                                     _mm256_or_si256(stray_minus, _mm256_xor_si256(valid, _mm256_set1_epi8(-1))));
     if (exponents) wrong = _mm256_or_si256(wrong, _mm256_or_si256(out_of_range, _mm256_or_si256(exponent_wrong_a, exponent_wrong_b)));
     if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
     // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
     // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
     unsigned failed = (unsigned)_mm256_movemask_pd(
-        _mm256_castsi256_pd(_mm256_or_si256(lead_rounding_unsure(products, significands, cut, near_midpoint), out_of_range)));
+        _mm256_castsi256_pd(_mm256_or_si256(lead_rounding_unsure(products, significands, cut, near_midpoint),
+                                            _mm256_or_si256(out_of_range, too_long))));
     __m256i bad_a = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),
