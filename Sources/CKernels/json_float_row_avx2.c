@@ -863,14 +863,23 @@ __attribute__((always_inline)) static inline size_t parse_row(const uint8_t *bas
         // as long from its first batch), without a group of four declined by parse_four and a
         // first batch listed with 8 slots a block: about 500 instructions a row of
         // pretty-printing. Only which parser is tried first changes.
-        const __m256i comma = _mm256_set1_epi8(',');
+        // Rows without a point or an exponent there start as integers (pixel values), past two
+        // groups of four that the other parsers would decline.
+        const __m256i comma = _mm256_set1_epi8(','), point = _mm256_set1_epi8('.'), case_bit = _mm256_set1_epi8(0x20);
         unsigned commas = 0;
-        for (int i = 0; i < 4; i++)
-            commas += (unsigned)_mm_popcnt_u32((uint32_t)_mm256_movemask_epi8(
-                _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(base + p + 32 * i)), comma)));
+        uint32_t fractions = 0;
+        for (int i = 0; i < 4; i++) {
+            __m256i bytes = _mm256_loadu_si256((const __m256i *)(base + p + 32 * i));
+            commas += (unsigned)_mm_popcnt_u32((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, comma)));
+            fractions |= (uint32_t)_mm256_movemask_epi8(
+                _mm256_or_si256(_mm256_cmpeq_epi8(bytes, point),
+                                _mm256_cmpeq_epi8(_mm256_or_si256(bytes, case_bit), _mm256_set1_epi8('e'))));
+        }
         if (commas <= 8) {
             spans = LEADING_DIGITS;
             sparse = commas <= 5 ? 2 : 1;
+        } else if (!fractions) {
+            spans = INTEGERS;
         }
     }
     for (;;) {
