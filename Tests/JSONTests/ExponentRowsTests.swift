@@ -33,7 +33,7 @@ struct ExponentRowsTests {
         var value = Float(0)
         while !value.isNormal {
             let power = Double(Int.random(in: -38...38, using: &generator))
-            value = Float(Double.random(in: 1..<10, using: &generator) * Foundation_pow10(power))
+            value = Float(Double.random(in: 1..<10, using: &generator) * powerOfTen(power))
         }
         let text = Bool.random(using: &generator) ? "\(Double(value))" : "\(value)"
         let (digits, exponent) = ClientNumberFormsTests.Form.digits(of: text)
@@ -42,7 +42,7 @@ struct ExponentRowsTests {
     }
 
     /// 10^power as a Double (exactly rounded is not needed: it only spreads the values).
-    static func Foundation_pow10(_ power: Double) -> Double {
+    static func powerOfTen(_ power: Double) -> Double {
         var result = 1.0
         for _ in 0..<Int(power.magnitude) { result *= 10 }
         return power < 0 ? 1 / result : result
