@@ -123,6 +123,9 @@ __attribute__((always_inline)) static inline __m256d lead_exponent_scales(__m256
     __m256i negative = _mm256_cmpgt_epi64(sum, _mm256_set1_epi64x(639));
     __m256i magnitude = _mm256_sub_epi64(sum, _mm256_and_si256(negative, _mm256_set1_epi64x(640)));
     __m256i exponent = _mm256_sub_epi64(_mm256_xor_si256(magnitude, negative), negative);
+    // Lanes a number fails on (`e999`, `e--9`) can sum past ±99: clamped, so that the gather
+    // stays in the table (32-bit clamps keep these small 64-bit values, high halves 0 or -1).
+    exponent = _mm256_max_epi32(_mm256_min_epi32(exponent, _mm256_set1_epi64x(99)), _mm256_set1_epi64x(-99));
     return _mm256_i64gather_pd(lead_scales + 99, exponent, 8);
 }
 
