@@ -11,14 +11,13 @@ extension ConnectionMachine {
         let action: ConnectionAction
         switch response.body {
         case .bytes(let bytes):
-            var head = ResponseHead.encode(
+            // A small body rides in the head's array: one chunk, one iovec.
+            let inline = sendsBody && bytes.count <= 16 << 10
+            let separateBody = sendsBody && !inline ? bytes : []
+            let head = ResponseHead.encode(
                 response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
-            var separateBody: [UInt8] = []
-            if sendsBody && !bytes.isEmpty {
-                // A small body rides in the head's array: one chunk, one iovec.
-                if bytes.count <= 16 << 10 { head.append(contentsOf: bytes) } else { separateBody = bytes }
-            }
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
+                body: inline ? bytes : [])
             exchange.bytesOut += head.count + separateBody.count
             responding.stage = .queued
             action = .write(head: head, body: separateBody, urgent: false)

@@ -263,7 +263,8 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             if events & EPOLLOUT.rawValue != 0 { connection.writable() }
-            if events & EPOLLIN.rawValue != 0, connections[token] != nil { connection.readable() }
+            // `readable` does nothing once `writable` has closed the connection.
+            if events & EPOLLIN.rawValue != 0 { connection.readable() }
         }
     }
 

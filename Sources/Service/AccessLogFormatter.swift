@@ -27,26 +27,30 @@ struct AccessLogFormatter {
         }
         out.append(contentsOf: secondPrefix)
         Self.appendDigits(entry.milliseconds, width: 3, to: &out)
-        out.append(contentsOf: "Z request id=".utf8)
-        out.append(contentsOf: summary.id.utf8)
-        out.append(contentsOf: " remote=".utf8)
-        out.append(contentsOf: summary.remoteAddress.utf8)
-        out.append(contentsOf: " method=".utf8)
-        out.append(contentsOf: summary.method.rawValue.utf8)
-        out.append(contentsOf: " route=".utf8)
-        out.append(contentsOf: (summary.route ?? "unmatched").utf8)
-        out.append(contentsOf: " status=".utf8)
+        Self.append("Z request id=", to: &out)
+        Self.append(summary.id, to: &out)
+        Self.append(" remote=", to: &out)
+        Self.append(summary.remoteAddress, to: &out)
+        Self.append(" method=", to: &out)
+        Self.append(summary.method.rawValue, to: &out)
+        Self.append(" route=", to: &out)
+        Self.append(summary.route ?? "unmatched", to: &out)
+        Self.append(" status=", to: &out)
         Self.appendDigits(summary.status.code, width: 1, to: &out)
-        out.append(contentsOf: " bytes_in=".utf8)
+        Self.append(" bytes_in=", to: &out)
         Self.appendDigits(summary.bytesIn, width: 1, to: &out)
-        out.append(contentsOf: " bytes_out=".utf8)
+        Self.append(" bytes_out=", to: &out)
         Self.appendDigits(summary.bytesOut, width: 1, to: &out)
-        out.append(contentsOf: " duration_ms=".utf8)
+        Self.append(" duration_ms=", to: &out)
         let micros = max(0, summary.duration.saturatingNanoseconds / 1000)
         Self.appendDigits(Int(micros / 1000), width: 1, to: &out)
         out.append(UInt8(ascii: "."))
         Self.appendDigits(Int(micros % 1000), width: 3, to: &out)
-        out.append(contentsOf: summary.completed ? " completed=true\n".utf8 : " completed=false\n".utf8)
+        if summary.completed {
+            Self.append(" completed=true\n", to: &out)
+        } else {
+            Self.append(" completed=false\n", to: &out)
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.` in UTC.
@@ -79,19 +83,31 @@ struct AccessLogFormatter {
                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
             ) =
                 (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
         var rest = UInt(max(0, value))
         withUnsafeMutableBytes(of: &digits) { buffer in
+            // Filled from the end, so the digits come out in order in one copy.
+            var start = buffer.count
             repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
-                count += 1
             } while rest > 0
-            while count < width {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
+            while buffer.count - start < width {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0")
             }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
+    }
+
+    // Literals and strings are appended as contiguous bytes (one copy each), not through their
+    // UTF-8 views, whose generic append went byte by byte: this runs ten times per line.
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 }

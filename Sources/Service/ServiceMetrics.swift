@@ -31,6 +31,15 @@ public final class ServiceMetrics: Sendable {
         let method: String
         let route: String
         let status: Int
+
+        /// Hashes the status and the strings' lengths only: the table holds a few dozen keys
+        /// (routes are templates), equality still compares the strings, and hashing them in
+        /// full cost more than the rest of the lookup, for every request.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(status)
+            hasher.combine(route.utf8.count)
+            hasher.combine(method.utf8.count)
+        }
     }
 
     private struct RouteHandles {
