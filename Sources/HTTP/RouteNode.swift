@@ -32,7 +32,8 @@ struct RouteNode: Sendable {
 
     /// The handler for `method`; HEAD falls back to GET.
     func entry(for method: HTTPMethod) -> Entry? {
-        for handler in handlers where handler.method == method { return handler.entry }
+        // By index: iterating the elements would copy (retain and release) every entry passed over.
+        for index in handlers.indices where handlers[index].method == method { return handlers[index].entry }
         if method == .head { return entry(for: .get) }
         return nil
     }
@@ -78,16 +79,31 @@ struct RouteNode: Sendable {
         for index in parameterChild.indices { parameterChild[index].updateEntries(body) }
     }
 
+    /// What a request for `method` on `segments` finds: its route's entry, or the methods the
+    /// path allows; nil when no route has the path.
+    enum Lookup {
+        case entry(Entry)
+        case methodNotAllowed(allowed: [HTTPMethod])
+    }
+
     /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.
-    func find(_ segments: ArraySlice<String>, parameters: inout [(String, String)]) -> RouteNode? {
-        guard let first = segments.first else { return handlers.isEmpty ? nil : self }
-        for literal in literals where literal.name == first {
-            if let found = literal.node.find(segments.dropFirst(), parameters: &parameters) { return found }
+    ///
+    /// Runs for every request, so it walks the tree in place: children are reached by index and
+    /// only the entry found is copied out (copying nodes on the way retained and released every
+    /// array of every node passed over).
+    func lookup(_ segments: ArraySlice<String>, method: HTTPMethod, parameters: inout [(String, String)]) -> Lookup? {
+        guard let first = segments.first else {
+            if handlers.isEmpty { return nil }
+            if let entry = entry(for: method) { return .entry(entry) }
+            return .methodNotAllowed(allowed: allowedMethods)
+        }
+        for index in literals.indices where literals[index].name == first {
+            if let found = literals[index].node.lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             break
         }
         if let name = parameterName, !first.isEmpty {
             parameters.append((name, first))
-            if let found = parameterChild[0].find(segments.dropFirst(), parameters: &parameters) { return found }
+            if let found = parameterChild[0].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             parameters.removeLast()
         }
         return nil

@@ -3,7 +3,7 @@ import HTTP
 
 /// Formats access-log lines, logfmt style, on the log's own thread:
 ///
-///     2026-12-03T10:18:46.123Z request id=5f1c2a9e-0-1b remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
+///     2026-12-03T10:18:46.123Z request id=k3Fq9Z-0-1B remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
 ///
 /// Never the body, the query or headers: they may carry data or credentials. Every value is a
 /// token without spaces (ids are checked visible ASCII, routes are templates), so no quoting.
