@@ -44,6 +44,8 @@ final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) private var dateSecond = -1
     @exclusivity(unchecked) private(set) var dateField: [UInt8] = []
     @exclusivity(unchecked) private var requestCounter: UInt64 = 0
+    /// The server's prefix and this loop's index, e.g. `k3Fq9Z-0-`: every generated id's start.
+    private let requestIDStem: [UInt8]
     /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
     private let loopThread = Atomic<UInt>(0)
     /// The next loop of the server (a ring), asked to make room for a connection at the cap
@@ -59,6 +61,7 @@ final class EventLoop: @unchecked Sendable {
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
         self.server = server
+        requestIDStem = Array((server.requestIDPrefix + ServerContext.base62(index) + "-").utf8)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         if epoll < 0 { throw .systemCallFailed(call: "epoll_create1", errno: errno) }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -204,7 +207,6 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private lazy var requestIDStem: [UInt8] = Array((server.requestIDPrefix + ServerContext.base62(index) + "-").utf8)
 
     /// `Date: <IMF-fixdate>\r\n`, formatted once per second.
     func refreshDate() {

@@ -42,11 +42,19 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
-    private struct RouteHandles {
+    /// A class, so the lookup for every request hands out one reference, not four.
+    private final class RouteHandles: Sendable {
         let requests: Metrics.Counter
         let duration: Metrics.Timer
         let bytesIn: Metrics.Counter
         let bytesOut: Metrics.Counter
+
+        init(requests: Metrics.Counter, duration: Metrics.Timer, bytesIn: Metrics.Counter, bytesOut: Metrics.Counter) {
+            self.requests = requests
+            self.duration = duration
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+        }
     }
 
     public init() {
