@@ -39,7 +39,7 @@ enum ResponseHead {
         if !hasDate { count += date.count }
         count += 12 + requestID.utf8.count  // "Request-Id: " id
         switch framing {
-        case .length(let length): count += 18 + decimalDigits(length)
+        case .length(let length): count += 18 + ByteWriter.decimalDigits(length)
         case .chunked: count += 28
         case .none: break
         }
@@ -74,67 +74,6 @@ enum ResponseHead {
             writer.write(body)
             initialized = writer.position - buffer.baseAddress!
             precondition(initialized == count, "response head measured \(count) bytes, wrote \(initialized)")
-        }
-    }
-
-    private static func decimalDigits(_ value: Int) -> Int {
-        var digits = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        return digits
-    }
-
-    /// A cursor writing into memory measured beforehand.
-    private struct ByteWriter {
-        var position: UnsafeMutablePointer<UInt8>
-
-        init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
-
-        mutating func write(_ literal: StaticString) {
-            position.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            position += literal.utf8CodeUnitCount
-        }
-
-        mutating func write(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                position.update(from: base, count: source.count)
-                position += source.count
-            }
-        }
-
-        mutating func write(_ text: String) {
-            var text = text
-            text.withUTF8 { source in
-                guard let base = source.baseAddress else { return }
-                position.update(from: base, count: source.count)
-                position += source.count
-            }
-        }
-
-        /// Text with CR, LF and NUL replaced by spaces, so no handler value can split the
-        /// response or inject fields.
-        mutating func writeSafe(_ text: String) {
-            let start = position
-            write(text)
-            var byte = start
-            while byte < position {
-                if byte.pointee == cr || byte.pointee == lf || byte.pointee == 0 { byte.pointee = sp }
-                byte += 1
-            }
-        }
-
-        mutating func writeDecimal(_ value: Int) {
-            let digits = ResponseHead.decimalDigits(value)
-            var rest = value
-            for offset in stride(from: digits - 1, through: 0, by: -1) {
-                position[offset] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            position += digits
         }
     }
 }

@@ -12,44 +12,55 @@ struct AccessLogFormatter {
     /// `2026-12-03T10:18:46.` for `cachedSecond`.
     private var secondPrefix: [UInt8] = []
 
+    /// Every line of `entries`, in one array: each line is measured, then written with plain
+    /// copies (``ByteWriter``).
     mutating func format(_ entries: [AccessLogEntry]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(entries.count * 192)
-        for entry in entries { append(entry, to: &out) }
-        return out
+        var capacity = 0
+        for entry in entries { capacity += Self.maximumLength(of: entry.summary) }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var writer = ByteWriter(buffer.baseAddress!)
+            for entry in entries { write(entry, to: &writer) }
+            initialized = writer.position - buffer.baseAddress!
+        }
     }
 
-    private mutating func append(_ entry: AccessLogEntry, to out: inout [UInt8]) {
+    /// The fixed text (about 110 bytes), up to 20 digits for each number and the strings.
+    private static func maximumLength(of summary: HTTPRequestSummary) -> Int {
+        256 + summary.id.utf8.count + summary.remoteAddress.utf8.count + summary.method.rawValue.utf8.count
+            + (summary.route?.utf8.count ?? 9)
+    }
+
+    private mutating func write(_ entry: AccessLogEntry, to out: inout ByteWriter) {
         let summary = entry.summary
         if entry.seconds != cachedSecond {
             cachedSecond = entry.seconds
             secondPrefix = Self.timestampPrefix(entry.seconds)
         }
-        out.append(contentsOf: secondPrefix)
-        Self.appendDigits(entry.milliseconds, width: 3, to: &out)
-        Self.append("Z request id=", to: &out)
-        Self.append(summary.id, to: &out)
-        Self.append(" remote=", to: &out)
-        Self.append(summary.remoteAddress, to: &out)
-        Self.append(" method=", to: &out)
-        Self.append(summary.method.rawValue, to: &out)
-        Self.append(" route=", to: &out)
-        Self.append(summary.route ?? "unmatched", to: &out)
-        Self.append(" status=", to: &out)
-        Self.appendDigits(summary.status.code, width: 1, to: &out)
-        Self.append(" bytes_in=", to: &out)
-        Self.appendDigits(summary.bytesIn, width: 1, to: &out)
-        Self.append(" bytes_out=", to: &out)
-        Self.appendDigits(summary.bytesOut, width: 1, to: &out)
-        Self.append(" duration_ms=", to: &out)
+        out.write(secondPrefix)
+        out.writeDecimal(entry.milliseconds, width: 3)
+        out.write("Z request id=")
+        out.write(summary.id)
+        out.write(" remote=")
+        out.write(summary.remoteAddress)
+        out.write(" method=")
+        out.write(summary.method.rawValue)
+        out.write(" route=")
+        out.write(summary.route ?? "unmatched")
+        out.write(" status=")
+        out.writeDecimal(summary.status.code)
+        out.write(" bytes_in=")
+        out.writeDecimal(summary.bytesIn)
+        out.write(" bytes_out=")
+        out.writeDecimal(summary.bytesOut)
+        out.write(" duration_ms=")
         let micros = max(0, summary.duration.saturatingNanoseconds / 1000)
-        Self.appendDigits(Int(micros / 1000), width: 1, to: &out)
-        out.append(UInt8(ascii: "."))
-        Self.appendDigits(Int(micros % 1000), width: 3, to: &out)
+        out.writeDecimal(Int(micros / 1000))
+        out.write(UInt8(ascii: "."))
+        out.writeDecimal(Int(micros % 1000), width: 3)
         if summary.completed {
-            Self.append(" completed=true\n", to: &out)
+            out.write(" completed=true\n")
         } else {
-            Self.append(" completed=false\n", to: &out)
+            out.write(" completed=false\n")
         }
     }
 
@@ -58,56 +69,21 @@ struct AccessLogFormatter {
         var time = time_t(seconds)
         var fields = tm()
         gmtime_r(&time, &fields)
-        var out: [UInt8] = []
-        out.reserveCapacity(20)
-        appendDigits(Int(fields.tm_year) + 1900, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int(fields.tm_mon) + 1, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int(fields.tm_mday), width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(Int(fields.tm_hour), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int(fields.tm_min), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int(fields.tm_sec), width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        return out
-    }
-
-    /// Decimal digits of a non-negative `value`, zero-padded to at least `width`.
-    private static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var rest = UInt(max(0, value))
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            // Filled from the end, so the digits come out in order in one copy.
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            while buffer.count - start < width {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0")
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
+        return [UInt8](unsafeUninitializedCapacity: 64) { buffer, initialized in
+            var out = ByteWriter(buffer.baseAddress!)
+            out.writeDecimal(Int(fields.tm_year) + 1900, width: 4)
+            out.write("-")
+            out.writeDecimal(Int(fields.tm_mon) + 1, width: 2)
+            out.write("-")
+            out.writeDecimal(Int(fields.tm_mday), width: 2)
+            out.write("T")
+            out.writeDecimal(Int(fields.tm_hour), width: 2)
+            out.write(":")
+            out.writeDecimal(Int(fields.tm_min), width: 2)
+            out.write(":")
+            out.writeDecimal(Int(fields.tm_sec), width: 2)
+            out.write(".")
+            initialized = out.position - buffer.baseAddress!
         }
-    }
-
-    // Literals and strings are appended as contiguous bytes (one copy each), not through their
-    // UTF-8 views, whose generic append went byte by byte: this runs ten times per line.
-    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    private static func append(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
     }
 }
