@@ -25,21 +25,30 @@ public struct ByteWriter {
 
     @inlinable
     public mutating func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { source in
-            guard let base = source.baseAddress else { return }
-            position.update(from: base, count: source.count)
-            position += source.count
-        }
+        bytes.withUnsafeBufferPointer { write(contentsOf: $0) }
+    }
+
+    @inlinable
+    public mutating func write(contentsOf source: UnsafeBufferPointer<UInt8>) {
+        guard let base = source.baseAddress else { return }
+        position.update(from: base, count: source.count)
+        position += source.count
     }
 
     @inlinable
     public mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { source in
-            guard let base = source.baseAddress else { return }
-            position.update(from: base, count: source.count)
-            position += source.count
+        // Short strings (ids, methods, routes, addresses: most of what is written) byte by byte:
+        // a memmove call per piece cost more than the copy itself.
+        let utf8 = text.utf8
+        if utf8.count <= 32 {
+            for byte in utf8 {
+                position.pointee = byte
+                position += 1
+            }
+            return
         }
+        var text = text
+        text.withUTF8 { write(contentsOf: $0) }
     }
 
     /// Text with CR, LF and NUL replaced by spaces, so no value from a handler can split a

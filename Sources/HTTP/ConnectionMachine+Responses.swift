@@ -19,6 +19,7 @@ extension ConnectionMachine {
                 keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
                 body: inline ? bytes : [])
             exchange.bytesOut += head.count + separateBody.count
+            outputQueued(head.count + separateBody.count, now: now)
             responding.stage = .queued
             action = .write(head: head, body: separateBody, urgent: false)
         case .stream:
@@ -29,12 +30,12 @@ extension ConnectionMachine {
                 response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
                 keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
             exchange.bytesOut += head.count
+            outputQueued(head.count, now: now)
             responding.stage = .streaming
             action = .write(head: head, body: [], urgent: true)
         }
         responding.exchange = exchange
         phase = .responding(responding)
-        if case .write(let head, let body, _) = action { outputQueued(head.count + body.count, now: now) }
         return action
     }
 
