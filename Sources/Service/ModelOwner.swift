@@ -119,9 +119,12 @@ final class ModelOwner: Sendable {
             inbox.isDraining = true
             return true
         }
-        // Storing waits on the disk: on the pool, never on an event loop, whatever the
-        // placement of the request that asked for it.
-        if startsDraining { Task(executorPreference: globalConcurrentExecutor) { await self.drain() } }
+        // Storing waits on the disk: never on an event loop, whatever the placement of the
+        // request that asked for it. On the store's executor for this model when it has one
+        // (the commit then runs there in line), else on the pool.
+        if startsDraining {
+            Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
+        }
     }
 
     /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
