@@ -23,6 +23,8 @@ final class ModelOwner: Sendable {
     }
     /// Where each committed version is announced (``ModelEvents``).
     private let events: ModelEvents
+    /// The stored paths of the model's tensors, kept between commits.
+    private let storedPaths = StoredTensorPaths.Cache()
 
     init(_ state: ModelState, store: any ModelStore, events: ModelEvents = ModelEvents()) {
         name = state.name
@@ -181,7 +183,7 @@ final class ModelOwner: Sendable {
         }
         if isDurable {
             do {
-                let (commit, rewritten) = try state.commit(after: committed)
+                let (commit, rewritten) = try state.commit(after: committed, paths: storedPaths)
                 try await store.apply(.commit(commit))
                 if !rewritten.isEmpty, let last = answers.indices.last {
                     state = state.sharing(rewritten, of: committed)
