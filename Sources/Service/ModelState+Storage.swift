@@ -48,7 +48,8 @@ extension ModelState {
         for entry in stored.entries {
             guard let tensor = StoredTensorPaths.tensor(entry, in: model) else { continue }
             let values = tensor.scalars
-            guard let previous = StoredTensorPaths.tensor(entry, in: committed.model), previous.shape == tensor.shape else {
+            let previous = StoredTensorPaths.tensor(entry, in: committed.model)
+            guard let previous, previous.shape == tensor.shape else {
                 updates.append(TensorUpdate(whole: StoredTensor(path: entry.path, shape: tensor.shape, values: values)))
                 continue
             }

@@ -71,7 +71,8 @@ struct PlacementTests {
         #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/bias", body: edit) == .eventLoop)
         // 256 000 values to format, or a body of 100 kB to parse: beyond the loop's budget.
         #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/weight", body: edit) == .pool)
-        let long = #"{"op": "set", "slice": "0:10000", "value": ["# + Array(repeating: "0.5", count: 25_000).joined(separator: ",") + "]}"
+        let values = Array(repeating: "0.5", count: 25_000).joined(separator: ",")
+        let long = #"{"op": "set", "slice": "0:10000", "value": ["# + values + "]}"
         #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/bias", body: long) == .pool)
         // Unknown model or parameter: the pool, where the handler answers the error.
         #expect(try Self.place(harness, .patch, "/v1/models/nobody/parameters/bias", body: edit) == .pool)

@@ -15,7 +15,8 @@ extension CommitLog {
             var header = [UInt8](repeating: 0, count: min(size, headerSize))
             try SystemCalls.readExactly(descriptor, into: &header, at: 0, path: path)
             try checkHeader(header, model: model.name)
-            var log = CommitLog(folder: folder, descriptor: descriptor, length: headerSize, allocated: size, recordEnds: [])
+            var log = CommitLog(
+                folder: folder, descriptor: descriptor, length: headerSize, allocated: size, recordEnds: [])
             while let record = try log.readRecord(at: log.length, fileSize: size, model: model.name) {
                 let end = log.length + prefixedSize(record.payloadSize)
                 log.length = end

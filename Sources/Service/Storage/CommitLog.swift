@@ -58,8 +58,8 @@ struct CommitLog: Sendable {
     static func create(in folder: String) throws(StorageError) -> CommitLog {
         try DurableFile.write(header, to: fileName, in: folder, syncingDirectory: false)
         let path = folder + "/" + fileName
-        return CommitLog(
-            folder: folder, descriptor: try SystemCalls.openForUpdate(path), length: headerSize, allocated: headerSize, recordEnds: [])
+        let descriptor = try SystemCalls.openForUpdate(path)
+        return CommitLog(folder: folder, descriptor: descriptor, length: headerSize, allocated: headerSize, recordEnds: [])
     }
 
     func close() { SystemCalls.close(descriptor) }
