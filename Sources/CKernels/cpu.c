@@ -30,8 +30,31 @@ ck_isa ck_detect_isa(void) {
     int has_avx2 = (ebx >> 5) & 1;
     return has_avx2 ? CK_ISA_AVX2_FMA : CK_ISA_PORTABLE;
 }
+
+/// AVX-512F on the CPU (CPUID leaf 7) with the opmask and ZMM state saved by the OS (XCR0 bits
+/// 1, 2, 5, 6, 7).
+static int cpu_has_avx512f(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (ck_detect_isa() != CK_ISA_AVX2_FMA) return 0;
+    if ((read_xcr0() & 0xE6) != 0xE6) return 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ebx >> 16) & 1;
+}
+
+int ck_gemm_dot_avx512(void) {
+    // Read once; racing first calls compute the same answer.
+    static _Atomic int cached = -1;
+    int value = cached;
+    if (value < 0) {
+        const char *cap = getenv("CK_GEMM_ISA");
+        value = cpu_has_avx512f() && !(cap && strcmp(cap, "avx2") == 0);
+        cached = value;
+    }
+    return value;
+}
 #else
 ck_isa ck_detect_isa(void) { return CK_ISA_PORTABLE; }
+int ck_gemm_dot_avx512(void) { return 0; }
 #endif
 
 long ck_parse_cpu_max(const char *text) {

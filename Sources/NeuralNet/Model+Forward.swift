@@ -64,11 +64,13 @@ extension Model {
         return model
     }
 
-    /// True when a layer knows its shapes but has no values yet.
+    /// True when a layer knows its shapes but has no values yet. Every forward pass asks, so a
+    /// layer's tensor list (built anew on each call) is built once.
     var hasPendingValues: Bool {
         layers.contains { layer in
-            !layer.parameters.contains { $0.shape == nil }
-                && (layer.parameters.contains { store.values[$0.id] == nil } || layer.buffers.contains { store.buffers[$0.id] == nil })
+            let parameters = layer.parameters
+            return !parameters.contains { $0.shape == nil }
+                && (parameters.contains { store.values[$0.id] == nil } || layer.buffers.contains { store.buffers[$0.id] == nil })
         }
     }
 }

@@ -69,14 +69,15 @@ final class ForwardCoalescer: Sendable {
         let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: Array(input.shape.dropFirst()))
         let ticket = await withCheckedContinuation { (continuation: CheckedContinuation<Ticket, Never>) in
             let role: Ticket? = open.withLock { batches in
-                guard var batch = batches[key] else {
+                guard let index = batches.index(forKey: key) else {
                     batches[key] = OpenBatch(slot: slot, rows: rows)
                     return .lead
                 }
-                guard batch.rows + rows <= Self.maxBatchRows else { return .alone }
-                batch.rows += rows
-                batch.members.append(Member(input: input, continuation: continuation))
-                batches[key] = batch
+                // Changed where it is stored: a copy taken out would share the members' buffer
+                // with the table, and each append would copy every member before it.
+                guard batches.values[index].rows + rows <= Self.maxBatchRows else { return .alone }
+                batches.values[index].rows += rows
+                batches.values[index].members.append(Member(input: input, continuation: continuation))
                 return nil  // the leader resumes it
             }
             if let role { continuation.resume(returning: role) }

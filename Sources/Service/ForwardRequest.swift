@@ -80,17 +80,19 @@ struct ForwardRequest: ForwardInputs {
 
     /// A rough CPU cost of a forward request of `jsonBytes` of JSON and `rawBytes` of raw
     /// float32: decimal JSON ~3 ns a byte, raw float32 a copy, plus the multiply-adds of a
-    /// batch as wide as the bytes suggest (~0.06 ns each).
+    /// batch as wide as the bytes suggest (``passCost(rows:parameters:)``).
     static func estimatedCost(jsonBytes: Int, rawBytes: Int, size: ModelSizeHints.Size) -> Duration {
         let values = rawBytes / 4 + jsonBytes / 8
         let rows = values / max(1, size.inputWidth ?? 1) + 1
         return .nanoseconds(rawBytes / 2 + jsonBytes * 3) + passCost(rows: rows, parameters: size.parameters)
     }
 
-    /// The multiply-adds of a pass of `rows` rows over `parameters` weights, ~0.06 ns each.
+    /// The multiply-adds of a pass of `rows` rows over `parameters` weights, ~0.04 ns each: the
+    /// dot-product kernels of small batches take 0.02-0.025 ns a multiply-add on a quiet core
+    /// (AVX-512 and AVX2 builds), about twice that on a core shared with other work.
     static func passCost(rows: Int, parameters: Int) -> Duration {
         let (macs, overflow) = rows.multipliedReportingOverflow(by: parameters)
-        return overflow ? Placement.unknown : .nanoseconds(macs / 16)
+        return overflow ? Placement.unknown : .nanoseconds(macs / 25)
     }
 
     /// Batches are `[batch, features…]` with at most four dimensions, as the contract says, and

@@ -13,7 +13,15 @@ final class ModelSizeHints: Sendable {
         let inputWidth: Int?
     }
 
-    private let sizes = Locked<[String: Size]>([:])
+    /// A size and the snapshot it was computed from (its owner object and version): a forward
+    /// records its model on every request, and computing the size walks the model's layers.
+    private struct Entry {
+        let owner: ObjectIdentifier
+        let version: Int
+        let size: Size
+    }
+
+    private let sizes = Locked<[String: Entry]>([:])
     /// Beyond this many names (models deleted while a read was in flight leave theirs behind),
     /// the table starts over.
     private let limit: Int
@@ -22,12 +30,18 @@ final class ModelSizeHints: Sendable {
         self.limit = limit
     }
 
-    func record(_ state: ModelState) {
+    /// Records the size of `state`, the snapshot `owner` published (nothing to compute when the
+    /// same owner's same version was recorded last).
+    func record(_ state: ModelState, of owner: ModelOwner) {
+        let id = ObjectIdentifier(owner)
+        let known = sizes.withLock { sizes in
+            sizes[state.name].map { $0.owner == id && $0.version == state.version } ?? false
+        }
+        if known { return }
         let size = Size(parameters: state.model.parameterCount, inputWidth: ForwardRequest.inputWidth(state.model))
         sizes.withLock { sizes in
-            if sizes[state.name] == size { return }
-            if sizes.count >= limit { sizes.removeAll() }
-            sizes[state.name] = size
+            if sizes.count >= limit && sizes[state.name] == nil { sizes.removeAll() }
+            sizes[state.name] = Entry(owner: id, version: state.version, size: size)
         }
     }
 
@@ -36,6 +50,6 @@ final class ModelSizeHints: Sendable {
     }
 
     subscript(name: String) -> Size? {
-        sizes.withLock { $0[name] }
+        sizes.withLock { $0[name]?.size }
     }
 }

@@ -45,7 +45,7 @@ extension ParamdService {
     private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         let snapshot = try slot.state()
-        sizes.record(snapshot)
+        sizes.record(snapshot, of: slot)
         let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot)) {
             try ForwardRequest(request, model: snapshot.model)
         }

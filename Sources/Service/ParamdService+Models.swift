@@ -82,8 +82,9 @@ extension ParamdService {
     /// The current state of the request's model.
     /// Records its size for the placement of later requests (``ModelSizeHints``).
     func currentState(_ request: HTTPRequest) async throws -> ModelState {
-        let state = try await slot(request).state()
-        sizes.record(state)
+        let owner = try await slot(request)
+        let state = try owner.state()
+        sizes.record(state, of: owner)
         return state
     }
 }

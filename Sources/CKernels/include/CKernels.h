@@ -13,6 +13,18 @@ typedef enum {
 /// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
 ck_isa ck_detect_isa(void);
 
+/// Whether the dot-product gemm (CK_GEMM_DOT) runs its AVX-512 kernel: AVX-512F on the CPU, ZMM
+/// state saved by the OS, and not capped by the environment variable CK_GEMM_ISA=avx2 (for
+/// valgrind, which has no AVX-512). Read once per process.
+int ck_gemm_dot_avx512(void);
+/// The two dot-product kernels, row-major C = alpha·A·Bᵀ + beta·C (A m×k, B n×k), entered
+/// directly only by tests (so both are checked on a CPU that has AVX-512); call the AVX2 one
+/// only when `ck_detect_isa()` saw AVX2, the AVX-512 one only when `ck_gemm_dot_avx512()` is 1.
+void ck_sgemm_dot_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                       float beta, float *c, long ldc);
+void ck_sgemm_dot_avx512(long m, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                         float beta, float *c, long ldc);
+
 /// Cores this process may run on: the affinity mask (so `taskset` counts), lowered to a cgroup v2
 /// cpu.max quota rounded up (a container limited to 1.5 CPUs gets 2), at least 1.
 long ck_usable_cpu_count(void);

@@ -65,7 +65,7 @@ extension ParamdService {
     private func infer(_ request: HTTPRequest) async throws -> HTTPResponse {
         let slot = try await slot(request)
         let snapshot = try slot.state()
-        sizes.record(snapshot)
+        sizes.record(snapshot, of: slot)
         try Self.checkVersion(request, state: snapshot)
         let signature = InferenceSignature(snapshot.model)
         let headerLength = request.headers[InferenceBodyFraming.headerName]
