@@ -617,8 +617,13 @@ static const uint8_t window_masks[64] = {
 /// blended in before the point, closes the gap the point leaves; then the digits are summed
 /// by multiply-add (pairs, quadruples, octets) as in parse_four and rounded as nearest_float
 /// does. One branch per number, on the combined checks.
-__attribute__((always_inline)) static inline int parse_plain_span(const uint8_t *base, const size_t *ends, float *out) {
-    size_t start = ends[0] + 1, separator = ends[1];
+///
+/// With `scaled` (a constant) the number is the mantissa of an exponent form, the value times
+/// 10^exponent, which must then land in the normal Float range (else 0, for parse_number).
+__attribute__((always_inline)) static inline int parse_plain_span_scaled(const uint8_t *base, size_t before,
+                                                                        size_t separator, int exponent, const int scaled,
+                                                                        float *out) {
+    size_t start = before + 1;
     size_t length = separator - start;
     // The two loads reach 33 bytes back from the separator.
     if (__builtin_expect(separator < 33, 0)) return 0;
@@ -671,7 +676,15 @@ __attribute__((always_inline)) static inline int parse_plain_span(const uint8_t 
     uint64_t significand = (top * 100000000u + (high & 0xFFFFFFFFu)) * 100000000u + (high >> 32);
     passes &= ((low & 0xFFFFFFFFu) == 0) & (top < 1000) & (significand >> 63 == 0);
     // Between 10^-31 and 10^19: a normal Float, so only the midpoint check of nearest_float.
-    double product = (double)(int64_t)significand * ck_json_powers_of_ten[64 - (31 - point_lane) * (int)has_point];
+    int power = -(31 - point_lane) * (int)has_point;
+    if (scaled) {
+        // 10^power from the table (10⁻⁶⁴…10⁶⁴, each correctly rounded, as the fixed range's).
+        power += exponent;
+        if (power < -64 || power > 64) return 0;
+    }
+    double product = (double)(int64_t)significand * ck_json_powers_of_ten[64 + power];
+    // The midpoint check below takes a normal Float's 29 dropped bits.
+    if (scaled) passes &= (product >= 0x1p-126) & (product <= 0x1.fffffep127);
     uint64_t bits;
     memcpy(&bits, &product, sizeof bits);
     passes &= (bits & 0x1FFFFFFFu) - 0x0FFFFFFCu > 8;
@@ -684,11 +697,43 @@ __attribute__((always_inline)) static inline int parse_plain_span(const uint8_t 
     return 1;
 }
 
+/// parse_plain_span_scaled unscaled: the span ends[0] + 1 ..< ends[1].
+__attribute__((always_inline)) static inline int parse_plain_span(const uint8_t *base, const size_t *ends, float *out) {
+    return parse_plain_span_scaled(base, ends[0], ends[1], 0, 0, out);
+}
+
+/// An exponent form spanning ends[0] + 1 ..< ends[1], whitespace then `-?D…[.D…]` as
+/// parse_plain_span takes it, then `e` or `E`, an optional sign and one to three digits, running
+/// exactly up to the separator (Python's `1e-05`, `3.4028234663852886e+38`, JavaScript's
+/// `1.5e-7`): the mantissa by parse_plain_span_scaled, times 10^exponent. About 70 instructions
+/// against parse_number's 240 for the exponent forms, one in a hundred, of Python's and
+/// JavaScript's float32 rows; anything else (longer exponents, whitespace before the separator,
+/// a subnormal or overflowing result, a value near a midpoint) 0.
+static inline int parse_exponent_span(const uint8_t *base, const size_t *ends, float *out) {
+    size_t start = ends[0] + 1, p = ends[1];
+    int exponent = 0, scale = 1, digits = 0;
+    while (digits < 3 && p > start && (unsigned)(base[p - 1] - '0') <= 9) {
+        exponent += (base[p - 1] - '0') * scale;
+        scale *= 10;
+        p--;
+        digits++;
+    }
+    if (digits == 0 || p <= start + 1) return 0;
+    if (base[p - 1] == '-' || base[p - 1] == '+') {
+        if (base[p - 1] == '-') exponent = -exponent;
+        p--;
+    }
+    if (p <= start + 1 || (base[p - 1] | 0x20) != 'e') return 0;
+    return parse_plain_span_scaled(base, ends[0], p - 1, exponent, 1, out);
+}
+
 /// The number spanning ends[0] + 1 ..< ends[1] (its separator) in any shape parse_number takes,
 /// with whitespace before and after it, into *out; 0 when it is not exactly that (or
 /// parse_number declines). Within a batch every number has the 32 bytes after its separator
 /// in the buffer (TAIL_SLACK), so only a hard number is declined here.
 __attribute__((noinline)) static int parse_span(const uint8_t *base, size_t count, const size_t *ends, float *out) {
+    // Most spans declined by the four-at-a-time parsers are exponent forms: a short way first.
+    if (parse_exponent_span(base, ends, out)) return 1;
     size_t end;
     if (!parse_number(base, count, ends[0] + 1, &end, out)) return 0;
     while (end < ends[1] && is_space(base[end])) end++;

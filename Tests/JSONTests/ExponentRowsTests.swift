@@ -75,19 +75,64 @@ struct ExponentRowsTests {
     /// the values rounding to it or past it, the smallest normal one, subnormals and values that
     /// round to zero. Every path agrees (an error for those past the largest Float).
     @Test func rangeEdgesInExponentRowsAgree() {
-        let edges = [
-            "3.4028234663852886e+38", "3.4028235e+38", "3.4028235677973366e+38", "3.4028235677973367e+38", "3.5e+38",
-            "1e+39", "1.1754943508222875e-38", "1.1754942e-38", "1e-40", "1.401298464324817e-45", "7e-46", "1e-50",
-            "-3.4028235e+38", "-1e-40", "9.99e+37", "1e-37", "0e+99", "0.0e-99", "1.5e999", "1.5e-999", "0e999"
-        ]
         let filler = (0..<40).map { "\($0 % 9 + 1).\(1_000_000 + $0 * 7919)e-0\($0 % 9 + 1)" }
-        for edge in edges {
+        Self.expectAgreementInEachLane(of: Self.rangeEdges, amid: filler)
+    }
+
+    static let rangeEdges = [
+        "3.4028234663852886e+38", "3.4028235e+38", "3.4028235677973366e+38", "3.4028235677973367e+38", "3.5e+38",
+        "1e+39", "1.1754943508222875e-38", "1.1754942e-38", "1e-40", "1.401298464324817e-45", "7e-46", "1e-50",
+        "-3.4028235e+38", "-1e-40", "9.99e+37", "1e-37", "0e+99", "0.0e-99", "1.5e999", "1.5e-999", "0e999"
+    ]
+
+    /// Each element at index 20…23 of `filler` (each lane of a group of four): every path agrees.
+    static func expectAgreementInEachLane(of elements: [String], amid filler: [String]) {
+        for element in elements {
             for lane in 0..<4 {
                 var texts = filler
-                texts.insert(edge, at: 20 + lane)
+                texts.insert(element, at: 20 + lane)
                 _ = TensorFastPathTests.expectAgreement("[" + texts.joined(separator: ", ") + "]")
             }
         }
+    }
+
+    /// Exponent forms one at a time amid rows of plain numbers (Python's float32 rows: about one
+    /// in a hundred), where the group's other three pass and the AVX2 kernel reads the one
+    /// declined by its exponent span parser before the exact one: strtof's Float on every path.
+    @Test func loneExponentFormsAmidPlainRowsParseToStrtofOnEveryPath() {
+        var generator = SplitMix64(state: 1418)
+        for round in 0..<12 {
+            let gaps = round % 2 == 0 ? [" "] : ClientNumberFormsTests.gaps
+            var texts: [String] = []
+            var document = "["
+            for column in 0..<240 {
+                let text: String
+                switch column % 10 {
+                case 3: text = Self.randomText(&generator)
+                case 8:
+                    // A Float midpoint at 10⁻⁹…10⁻⁵ (a Double), or the Double beside it: Swift
+                    // writes these in exponent form, and the side decides the Float.
+                    let below = Float.random(in: 1e-9..<1e-5, using: &generator)
+                    let midpoint = (Double(below) + Double(below.nextUp)) / 2
+                    text = "\([midpoint.nextDown, midpoint, midpoint.nextUp].randomElement(using: &generator)!)"
+                default: text = "\(Double(Float.random(in: -2..<2, using: &generator)))"
+                }
+                texts.append(text)
+                document += (column > 0 ? "," + gaps.randomElement(using: &generator)! : "") + text
+            }
+            ClientNumberFormsTests.expectStrtofOnEveryPath(
+                document + "]", texts: texts, shape: [240], case: "round \(round)")
+        }
+    }
+
+    /// rangeEdgesInExponentRowsAgree's edges, and malformed exponents, alone amid plain rows.
+    @Test func rangeEdgesAndMalformedExponentsAmidPlainRowsAgree() {
+        let more = [
+            "1.5e-0005", "1.5E+005", "2.5e-45", "1.0000000000000000001e-5", "12345678901234567890e-20",
+            "1e", "1.5e+-5", "1.e5", "01.5e-05", "1.5e5-", "1.5e 5", "-e5", "1.5ee5"
+        ]
+        let filler = (0..<40).map { "-0.\(1_000_000_000_000_000 + $0 * 7_919_000_001)" }
+        Self.expectAgreementInEachLane(of: Self.rangeEdges + more, amid: filler)
     }
 
     /// Malformed exponents in each lane of a group, amid exponent rows: an error, the same on
