@@ -207,7 +207,6 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-
     /// `Date: <IMF-fixdate>\r\n`, formatted once per second.
     func refreshDate() {
         let seconds = time(nil)
