@@ -13,7 +13,9 @@
 // - once a row shows another shape, the next kind of row that takes it, four at a time:
 //   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
 //   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
-//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); then, from the
+//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); the leading-digits
+//   parser again with exponent parts (`9.999999747378752e-06`, `1e-05`,
+//   json_float_row_avx2_exponents.h); then, from the
 //   bytes that end at each number's separator, where its last digit has a fixed lane, short
 //   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
 //   spans from 32 (parse_four_long); a row none of those fit goes span by span
@@ -101,13 +103,17 @@ __attribute__((always_inline)) static inline size_t list_separators_with(const u
         __m256i high = _mm256_loadu_si256((const __m256i *)(base + block + 32));
         uint64_t commas = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, comma)) |
                           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, comma)) << 32;
-        __m256i low_closes = _mm256_cmpeq_epi8(low, close), high_closes = _mm256_cmpeq_epi8(high, close);
-        if (!_mm256_testz_si256(_mm256_or_si256(low_closes, high_closes), _mm256_set1_epi8(-1))) {
-            // The row ends at its first `]`: the separators up to it and no further.
-            uint64_t closes = (uint32_t)_mm256_movemask_epi8(low_closes) |
-                              (uint64_t)(uint32_t)_mm256_movemask_epi8(high_closes) << 32;
-            *closed = 1;
-            return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
+        // A `]` only where some byte lies above `\` (0x5C): in rows of numbers only the `]` and
+        // exponents' `e`. One test of both halves, the exact one only then.
+        __m256i above = _mm256_subs_epu8(_mm256_max_epu8(low, high), _mm256_set1_epi8(0x5C));
+        if (!_mm256_testz_si256(above, above)) {
+            uint64_t closes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, close)) |
+                              (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, close)) << 32;
+            if (closes) {
+                // The row ends at its first `]`: the separators up to it and no further.
+                *closed = 1;
+                return flatten_separators(ends + 1, n, block, (commas | closes) & _blsmsk_u64(closes), first);
+            }
         }
         n = flatten_separators(ends + 1, n, block, commas, first);
     }
@@ -161,27 +167,30 @@ __attribute__((always_inline)) static inline size_t list_separators_wide(const u
 static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
     return list_separators_wide(base, count, start, ends, closed);
 }
-
-__attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
-                                                             int *closed) {
-    return list_separators_wide(base, count, start, ends, closed);
-}
 #else
 /// list_separators_with 8 slots a block: short numbers, up to 8 a block.
 static inline size_t list_separators(const uint8_t *base, size_t count, size_t start, size_t *ends, int *closed) {
     return list_separators_with(base, count, start, ends, closed, 8, BATCH_BLOCKS);
 }
+#endif
 
 /// list_separators_with 4 slots a block, for rows of long numbers: numbers of 16 bytes or more
-/// with their separator leave at most four a block, and Python's 17 digits put 3 or 4 in 97 %
-/// of blocks (pretty-printing 2 or 3 in 99.9 %), so four slots' work less a block than eight,
-/// while a block with more takes the slower branch. Not inlined, so that the short rows' path
-/// keeps its code.
+/// with their separator leave at most four a block, and Python's 17 digits put 3 or 4 in 97 % of
+/// blocks, so four slots' work less a block than eight, while a block with more takes the slower
+/// branch. Not inlined, so that the short rows' path keeps its code. The AVX-512 build lists
+/// these rows so too: with 2–4 separators a block, as fast as compressing them (and 1 KiB
+/// batches of compressed blocks were 5–15 % slower than these 4 KiB ones).
 __attribute__((noinline)) static size_t list_long_separators(const uint8_t *base, size_t count, size_t start, size_t *ends,
                                                              int *closed) {
     return list_separators_with(base, count, start, ends, closed, 4, LONG_BATCH_BLOCKS);
 }
-#endif
+
+/// The same 3 slots a block, for rows of numbers 22 bytes apart or more: pretty-printing puts 2
+/// or 3 in 99.9 % of blocks.
+__attribute__((noinline)) static size_t list_sparse_separators(const uint8_t *base, size_t count, size_t start,
+                                                               size_t *ends, int *closed) {
+    return list_separators_with(base, count, start, ends, closed, 3, LONG_BATCH_BLOCKS);
+}
 
 static inline __m256i load_pair(const uint8_t *low, const uint8_t *high) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)low)),
@@ -608,8 +617,13 @@ static const uint8_t window_masks[64] = {
 /// blended in before the point, closes the gap the point leaves; then the digits are summed
 /// by multiply-add (pairs, quadruples, octets) as in parse_four and rounded as nearest_float
 /// does. One branch per number, on the combined checks.
-__attribute__((always_inline)) static inline int parse_plain_span(const uint8_t *base, const size_t *ends, float *out) {
-    size_t start = ends[0] + 1, separator = ends[1];
+///
+/// With `scaled` (a constant) the number is the mantissa of an exponent form, the value times
+/// 10^exponent, which must then land in the normal Float range (else 0, for parse_number).
+__attribute__((always_inline)) static inline int parse_plain_span_scaled(const uint8_t *base, size_t before,
+                                                                        size_t separator, int exponent, const int scaled,
+                                                                        float *out) {
+    size_t start = before + 1;
     size_t length = separator - start;
     // The two loads reach 33 bytes back from the separator.
     if (__builtin_expect(separator < 33, 0)) return 0;
@@ -662,7 +676,15 @@ __attribute__((always_inline)) static inline int parse_plain_span(const uint8_t 
     uint64_t significand = (top * 100000000u + (high & 0xFFFFFFFFu)) * 100000000u + (high >> 32);
     passes &= ((low & 0xFFFFFFFFu) == 0) & (top < 1000) & (significand >> 63 == 0);
     // Between 10^-31 and 10^19: a normal Float, so only the midpoint check of nearest_float.
-    double product = (double)(int64_t)significand * ck_json_powers_of_ten[64 - (31 - point_lane) * (int)has_point];
+    int power = -(31 - point_lane) * (int)has_point;
+    if (scaled) {
+        // 10^power from the table (10⁻⁶⁴…10⁶⁴, each correctly rounded, as the fixed range's).
+        power += exponent;
+        if (power < -64 || power > 64) return 0;
+    }
+    double product = (double)(int64_t)significand * ck_json_powers_of_ten[64 + power];
+    // The midpoint check below takes a normal Float's 29 dropped bits.
+    if (scaled) passes &= (product >= 0x1p-126) & (product <= 0x1.fffffep127);
     uint64_t bits;
     memcpy(&bits, &product, sizeof bits);
     passes &= (bits & 0x1FFFFFFFu) - 0x0FFFFFFCu > 8;
@@ -675,11 +697,43 @@ __attribute__((always_inline)) static inline int parse_plain_span(const uint8_t 
     return 1;
 }
 
+/// parse_plain_span_scaled unscaled: the span ends[0] + 1 ..< ends[1].
+__attribute__((always_inline)) static inline int parse_plain_span(const uint8_t *base, const size_t *ends, float *out) {
+    return parse_plain_span_scaled(base, ends[0], ends[1], 0, 0, out);
+}
+
+/// An exponent form spanning ends[0] + 1 ..< ends[1], whitespace then `-?D…[.D…]` as
+/// parse_plain_span takes it, then `e` or `E`, an optional sign and one to three digits, running
+/// exactly up to the separator (Python's `1e-05`, `3.4028234663852886e+38`, JavaScript's
+/// `1.5e-7`): the mantissa by parse_plain_span_scaled, times 10^exponent. About 70 instructions
+/// against parse_number's 240 for the exponent forms, one in a hundred, of Python's and
+/// JavaScript's float32 rows; anything else (longer exponents, whitespace before the separator,
+/// a subnormal or overflowing result, a value near a midpoint) 0.
+static inline int parse_exponent_span(const uint8_t *base, const size_t *ends, float *out) {
+    size_t start = ends[0] + 1, p = ends[1];
+    int exponent = 0, scale = 1, digits = 0;
+    while (digits < 3 && p > start && (unsigned)(base[p - 1] - '0') <= 9) {
+        exponent += (base[p - 1] - '0') * scale;
+        scale *= 10;
+        p--;
+        digits++;
+    }
+    if (digits == 0 || p <= start + 1) return 0;
+    if (base[p - 1] == '-' || base[p - 1] == '+') {
+        if (base[p - 1] == '-') exponent = -exponent;
+        p--;
+    }
+    if (p <= start + 1 || (base[p - 1] | 0x20) != 'e') return 0;
+    return parse_plain_span_scaled(base, ends[0], p - 1, exponent, 1, out);
+}
+
 /// The number spanning ends[0] + 1 ..< ends[1] (its separator) in any shape parse_number takes,
 /// with whitespace before and after it, into *out; 0 when it is not exactly that (or
 /// parse_number declines). Within a batch every number has the 32 bytes after its separator
 /// in the buffer (TAIL_SLACK), so only a hard number is declined here.
 __attribute__((noinline)) static int parse_span(const uint8_t *base, size_t count, const size_t *ends, float *out) {
+    // Most spans declined by the four-at-a-time parsers are exponent forms: a short way first.
+    if (parse_exponent_span(base, ends, out)) return 1;
     size_t end;
     if (!parse_number(base, count, ends[0] + 1, &end, out)) return 0;
     while (end < ends[1] && is_space(base[end])) end++;
@@ -711,7 +765,7 @@ static inline unsigned count_leading_parsed(const uint8_t *base, size_t count, c
 
 /// The kinds of row, in the order a row is tried as (ck_json_parse_float_row_avx2): each has
 /// its four-at-a-time parser, but the last, whose spans go one at a time (parse_spans).
-enum { COMPACT = 0, LEADING_DIGITS = 1, INTEGERS = 2, SHORT_SPANS = 3, LONG_SPANS = 4, SINGLE_SPANS = 5 };
+enum { COMPACT, LEADING_DIGITS, INTEGERS, LEAD_EXPONENTS, SHORT_SPANS, LONG_SPANS, SINGLE_SPANS };
 
 /// Groups of four from ends[0] on, at most `groups`, while `parse` takes all four, or all but
 /// one that parse_span takes (an exponent form, a value near a Float midpoint: a few in a
@@ -739,17 +793,44 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
     return g;
 }
 
+static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out, size_t groups, int kind,
+                           unsigned *passing);
+
+/// parse_groups for a row of leading digits (with or without exponents) whose first groups'
+/// loads would reach before the buffer's start (its first few numbers): those number by number,
+/// so that the row does not move on to another kind for them, then parse_groups for the rest.
+__attribute__((noinline)) static size_t parse_first_groups(const uint8_t *base, size_t count, const size_t *ends,
+                                                           float *out, size_t groups, int kind, unsigned *passing,
+                                                           size_t first_separator) {
+    size_t g = 0;
+    for (; g < groups && ends[4 * g + 1] < first_separator; g++) {
+        for (unsigned j = 0; j < 4; j++) {
+            if (!parse_span(base, count, ends + 4 * g + j, out + 4 * g + j)) {
+                *passing = 0xF & ~(1u << j);
+                return g;
+            }
+        }
+    }
+    *passing = 0xF;
+    return g == groups ? g : g + parse_groups(base, count, ends + 4 * g, out + 4 * g, groups - g, kind, passing);
+}
+
 /// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
-/// SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's constants stay in registers.
+/// LEAD_EXPONENTS, SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's
+/// constants stay in registers.
 __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out,
                                                      size_t groups, int kind, unsigned *passing) {
+    // The leading-digits parsers' loads reach back from the separators: checked once, as
+    // separators only grow.
     if (kind == LEADING_DIGITS) {
-        // parse_four_lead's check once: separators only grow.
-        if (groups > 0 && ends[1] < 16) {
-            *passing = 0;
-            return 0;
-        }
+        if (groups > 0 && ends[1] < LEAD_FIRST_SEPARATOR)
+            return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_FIRST_SEPARATOR);
         return parse_groups_with(parse_four_lead_unchecked, base, count, ends, out, groups, passing);
+    }
+    if (kind == LEAD_EXPONENTS) {
+        if (groups > 0 && ends[1] < LEAD_EXPONENTS_FIRST_SEPARATOR)
+            return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_EXPONENTS_FIRST_SEPARATOR);
+        return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
     }
     if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
@@ -767,6 +848,7 @@ __attribute__((noinline)) static unsigned parse_last_few(const uint8_t *base, si
     unsigned passing = kind == COMPACT          ? parse_four(base, padded, values)
                        : kind == LEADING_DIGITS ? parse_four_lead(base, padded, values)
                        : kind == INTEGERS       ? parse_four_integers(base, padded, values)
+                       : kind == LEAD_EXPONENTS ? parse_four_lead_exponents(base, padded, values)
                        : kind == SHORT_SPANS    ? parse_four_short(base, padded, values)
                        : kind == LONG_SPANS     ? parse_four_long(base, padded, values)
                                                 : 0;
@@ -784,27 +866,60 @@ static inline size_t resolve_start(const uint8_t *base, size_t count, size_t p, 
     return next_number_start(base, count, after_comma);
 }
 
-/// The offset of the first byte at or after `p` that is not JSON whitespace.
-static inline size_t skip_spaces(const uint8_t *base, size_t count, size_t p) {
-    while (p < count && is_space(base[p])) p++;
-    return p;
-}
+/// parse_row's stop when it reaches the buffer's last 96 bytes with `copies_tail` set: *position is
+/// the next number's start, for parse_copied_tail.
+enum { ROW_NEAR_END = 3 };
 
-size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
-                                                 size_t capacity, ck_json_row_stop *stop) {
+/// Slots of parse_row's separator array: a batch's, and 16 past the last separator for the
+/// listing's unconditional stores (33 KiB).
+enum { ROW_ENDS = 1 + LONG_BATCH_BLOCKS * 64 + 16 };
+
+/// The kernel, from *position on, with the row's kind as far as seen in *kind (COMPACT at its
+/// start) and `ends` for its separators (ROW_ENDS slots, or as many as the buffer's blocks need);
+/// near the buffer's end (closer than a block and TAIL_SLACK) it stops with ROW_NEAR_END when
+/// `copies_tail` is set, else hands the rest to the 16-byte kernel. Inlined into both callers:
+/// called, it cost the short compact form 7 % more instructions (its start no longer known to be
+/// COMPACT, its flags no longer constants).
+__attribute__((always_inline)) static inline size_t parse_row(const uint8_t *base, size_t count, size_t *position,
+                                                              float *out, size_t capacity, ck_json_row_stop *stop,
+                                                              int *kind, int copies_tail, size_t *ends) {
     size_t p = *position;
     size_t after_comma = SIZE_MAX;
     size_t written = 0;
-    // 16 slots past the last separator: the listing's unconditional stores.
-    size_t ends[1 + LONG_BATCH_BLOCKS * 64 + 16];
     // The kind of row, as far as seen: it moves on once a group of four holds two numbers
     // the current kind's parser declines (rows of a body are written alike), so that the rest
     // of the row goes straight to the parser that takes it.
-    int spans = COMPACT;
-    // Whether the last batch's separators were 16 bytes apart or more on average: then rows of
-    // the long kinds list 4 slots a block (list_long_separators), else 8 (shortest forms such as
+    int spans = *kind;
+    // How far apart the last batch's separators were on average: 22 bytes or more (2), rows of
+    // the long kinds list 3 slots a block (list_sparse_separators: pretty-printing), 16 or more
+    // (1) 4 slots (list_long_separators: Python's float32 rows), else 8 (shortest forms such as
     // orjson's `0.84442186` read by the leading-digits parser).
     int sparse = 0;
+    if (spans == COMPACT && p + 128 + TAIL_SLACK <= count) {
+        // A row's first 128 bytes tell its kind from its spacing: numbers 16 bytes apart or
+        // more are not short compact ones, so the row starts as leading digits (and is listed
+        // as long from its first batch), without a group of four declined by parse_four and a
+        // first batch listed with 8 slots a block: about 500 instructions a row of
+        // pretty-printing. Only which parser is tried first changes.
+        // Rows without a point or an exponent there start as integers (pixel values), past two
+        // groups of four that the other parsers would decline.
+        const __m256i comma = _mm256_set1_epi8(','), point = _mm256_set1_epi8('.'), case_bit = _mm256_set1_epi8(0x20);
+        unsigned commas = 0;
+        uint32_t fractions = 0;
+        for (int i = 0; i < 4; i++) {
+            __m256i bytes = _mm256_loadu_si256((const __m256i *)(base + p + 32 * i));
+            commas += (unsigned)_mm_popcnt_u32((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, comma)));
+            fractions |= (uint32_t)_mm256_movemask_epi8(
+                _mm256_or_si256(_mm256_cmpeq_epi8(bytes, point),
+                                _mm256_cmpeq_epi8(_mm256_or_si256(bytes, case_bit), _mm256_set1_epi8('e'))));
+        }
+        if (commas <= 8) {
+            spans = LEADING_DIGITS;
+            sparse = commas <= 5 ? 2 : 1;
+        } else if (!fractions) {
+            spans = INTEGERS;
+        }
+    }
     for (;;) {
         if (p + 64 + TAIL_SLACK > count) {
             // Near the end of the buffer the 16-byte kernel does the rest (and refuses the
@@ -816,13 +931,25 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
                 return written;
             }
             *position = start;
+            if (copies_tail) {
+                *kind = spans;
+                *stop = (ck_json_row_stop)ROW_NEAR_END;
+                return written;
+            }
             return written + ck_json_parse_float_row_ssse3(base, count, position, out + written, capacity - written, stop);
         }
         int closed;
         size_t listed = spans == COMPACT || spans == INTEGERS || spans == SHORT_SPANS || !sparse
                             ? list_separators(base, count, p, ends, &closed)
-                            : list_long_separators(base, count, p, ends, &closed);
-        sparse = listed > 0 && ends[listed] - ends[0] >= 16 * listed;
+                        : sparse == 1 ? list_long_separators(base, count, p, ends, &closed)
+                                      : list_sparse_separators(base, count, p, ends, &closed);
+        size_t spacing = listed > 0 ? (ends[listed] - ends[0]) / listed : 0;
+        sparse = spacing >= 22 ? 2 : spacing >= 16;
+        // The row's last number ends at its last byte that is not whitespace (pretty-printing
+        // puts a line break and indentation before the `]`), so that it is parsed as the
+        // others are; the stop after it is then there, where peeking for the `]` skips the rest.
+        if (closed)
+            while (ends[listed] - 1 > ends[listed - 1] && is_space(base[ends[listed] - 1])) ends[listed]--;
         size_t k = 0;
         for (;;) {
             // Groups of four while they fit in the batch and in `out`: number k goes to
@@ -852,10 +979,11 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             if (passing != 0xF) {
                 // Two of four declined: the row is of the next kind, whose parser takes the group
                 // again (not the general parser number by number: four of those cost more than
-                // a row of groups). Three for leading digits, whose rows hold a few declined
+                // a row of groups). Three for leading digits (and with exponents), whose rows hold a few declined
                 // numbers of their own (exponent forms, values near a midpoint, about one in 50
                 // in Python's float32 rows), two of which meet in some group of a long row.
-                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (spans == LEADING_DIGITS ? 1 : 2)) {
+                int tolerant = spans == LEADING_DIGITS || spans == LEAD_EXPONENTS;
+                if (spans != SINGLE_SPANS && __builtin_popcount(passing) <= (tolerant ? 1 : 2)) {
                     spans++;
                     continue;
                 }
@@ -914,7 +1042,7 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             written++;
             size_t next;
             if (row_stops_after(base, count, end, written, capacity, position, stop, &next)) return written;
-            if (k < listed && skip_spaces(base, count, end) == ends[k + 1]) {
+            if (k < listed && skip_whitespace(base, count, end) == ends[k + 1]) {
                 // It ended at its listed separator and a number follows: on with the batch.
                 k++;
                 continue;
@@ -924,6 +1052,47 @@ size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t cou
             break;
         }
     }
+}
+
+enum {
+    /// Bytes before the tail's first number copied with it: every look-behind of the parsers
+    /// (33 bytes at most) then reads real bytes, as in the buffer.
+    TAIL_BEFORE = 64,
+    /// The copy's size: TAIL_BEFORE, the fewer than 64 + TAIL_SLACK bytes left, and spaces up
+    /// to here, so that parse_row's batches cover every real byte (a batch starting at the last
+    /// one still has two blocks and TAIL_SLACK of room).
+    TAIL_COPY = 320,
+};
+
+/// The numbers from *position, fewer than 64 + TAIL_SLACK bytes before the buffer's end, by
+/// parse_row over a copy of the rest followed by spaces: the same numbers and stops as in the
+/// buffer (a number never runs on into whitespace, and a row cut off by the buffer's end stops
+/// at the same place), at a batch's cost rather than the 16-byte kernel's number by number and
+/// the Swift parser's for the last 32 bytes, which weighed most in one-row bodies.
+__attribute__((noinline)) static size_t parse_copied_tail(const uint8_t *base, size_t count, size_t *position,
+                                                          float *out, size_t capacity, ck_json_row_stop *stop,
+                                                          int kind) {
+    uint8_t copy[TAIL_COPY];
+    size_t from = *position > TAIL_BEFORE ? *position - TAIL_BEFORE : 0;
+    size_t length = count - from;  // at most TAIL_BEFORE + 63 + TAIL_SLACK
+    memcpy(copy, base + from, length);
+    memset(copy + length, ' ', TAIL_COPY - length);
+    size_t local = *position - from;
+    // Its batches list at most the copy's blocks.
+    size_t ends[1 + TAIL_COPY + 16];
+    size_t written = parse_row(copy, TAIL_COPY, &local, out, capacity, stop, &kind, 0, ends);
+    *position = from + local;
+    return written;
+}
+
+size_t JSON_ROW_WIDE_FN(ck_json_parse_float_row)(const uint8_t *base, size_t count, size_t *position, float *out,
+                                                 size_t capacity, ck_json_row_stop *stop) {
+    int kind = COMPACT;
+    size_t ends[ROW_ENDS];
+    size_t written = parse_row(base, count, position, out, capacity, stop, &kind, 1, ends);
+    if (*stop != (ck_json_row_stop)ROW_NEAR_END) return written;
+    // The rest of the row goes on as the kind it was seen to be.
+    return written + parse_copied_tail(base, count, position, out + written, capacity - written, stop, kind);
 }
 
 #pragma clang attribute pop

@@ -13,6 +13,7 @@
 // them go to the exact parser.
 #ifndef JSON_FLOAT_ROW_AVX2_LEAD_H
 #define JSON_FLOAT_ROW_AVX2_LEAD_H
+#include "json_float_row_avx2_exponents.h"
 
 /// lead_lanes[d], for a number whose token (sign excluded) ends d bytes after the byte before
 /// it (its length + 1, the distance from where its 16 lanes are loaded to its separator), in 16
@@ -21,7 +22,8 @@
 /// brought in), then the lanes of its bytes past the first 15 (digits, checked only). A length
 /// the shape cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the
 /// zero in lane 15 fails the digit check; so does d = 0, which a token starting one past its
-/// separator gives.
+/// separator gives, and d = 41…63, which tokens starting further past it give (their negative
+/// distance's low 6 bits).
 static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
 #define KEEP(d, i) ((d) <= 1 || (d) == 3 || (d) > 32 ? 0xFF : (i) < ((d) < 16 ? (d) - 1 : 15) ? 0xFF : 0)
 #define TAIL(d, i) ((d) >= 17 && (d) <= 32 && (i) >= 32 - (d) ? 0xFF : 0)
@@ -76,8 +78,13 @@ static inline __m256i lead_rounding_unsure(__m256d products, __m256i significand
 /// token's bytes past those are only checked to be digits, in the 16 bytes that end at its
 /// separator. The significand (D F₁…F₁₃ 0) is exact as a Double, times 10⁻¹⁴, then rounded to
 /// Float unless within the file comment's window of a midpoint.
-__attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(const uint8_t *base, const size_t *ends,
-                                                                               float *out) {
+///
+/// With `exponents` (a constant) each token may end in an exponent part (`e-05`, `E+2`, `e-7`),
+/// found in the 16 bytes that end at the separator (json_float_row_avx2_exponents.h): the
+/// mantissa then ends where it begins, and the significand is scaled by 10^(exponent - 14);
+/// results outside the normal Float range go to the exact parser.
+__attribute__((always_inline)) static inline unsigned parse_four_lead_with(const uint8_t *base, const size_t *ends,
+                                                                          float *out, const int exponents) {
     const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
                                             ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
     const __m256i minus_char = _mm256_set1_epi8('-');
@@ -99,11 +106,26 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
     size_t before[4] = {
         lead_token_start(ends[0], skip_mask_a, 0), lead_token_start(ends[1], skip_mask_b, 0),
         lead_token_start(ends[2], skip_mask_a, 1), lead_token_start(ends[3], skip_mask_b, 1)};
-    const uint8_t *lanes[4];
-    for (int j = 0; j < 4; j++) {
-        size_t distance = ends[j + 1] - before[j];
-        lanes[j] = lead_lanes[distance < 63 ? distance : 63];
+    // The exponent parts' lengths, and the mantissas' ends that many bytes before the separators
+    // (at most 7 back, so that the loads below stay 23 bytes from the first separator).
+    __m256i last_a = _mm256_setzero_si256(), last_b = _mm256_setzero_si256();
+    unsigned exponent_lengths[4] = {0, 0, 0, 0};
+    size_t mantissa_end[4] = {ends[1], ends[2], ends[3], ends[4]};
+    if (exponents) {
+        last_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
+        last_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
+        lead_exponent_lengths(last_a, last_b, ends, exponent_lengths);
+        for (int j = 0; j < 4; j++) mantissa_end[j] -= exponent_lengths[j] & 7;
     }
+    // The table row by the distance's low 6 bits, without a clamp a number: spans of at most 63
+    // bytes (checked below, four at once) give distances up to 63, and the negative ones of
+    // tokens starting past their end (whitespace alone, an exponent longer than the span) wrap
+    // to rows 41–63, which keep all 16 lanes and fail.
+    const uint8_t *lanes[4];
+    for (int j = 0; j < 4; j++) lanes[j] = lead_lanes[(mantissa_end[j] - before[j]) & 63];
+    __m256i too_long = _mm256_cmpgt_epi64(_mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                                           _mm256_loadu_si256((const __m256i *)ends)),
+                                          _mm256_set1_epi64x(63));
     // A minus is followed by the token's first digit, not by more whitespace or minus.
     __m256i stray_minus = _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                                           _mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)));
@@ -111,8 +133,8 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
     __m256i raw_b = load_pair(base + before[1], base + before[3]);
     __m256i keep_a = load_pair(lanes[0], lanes[2]), keep_b = load_pair(lanes[1], lanes[3]);
     __m256i tail_a = load_pair(lanes[0] + 16, lanes[2] + 16), tail_b = load_pair(lanes[1] + 16, lanes[3] + 16);
-    __m256i end_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
-    __m256i end_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
+    __m256i end_a = load_pair(base + mantissa_end[0] - 16, base + mantissa_end[2] - 16);
+    __m256i end_b = load_pair(base + mantissa_end[1] - 16, base + mantissa_end[3] - 16);
     // Lane 1 minus '.', the others minus '0': valid lanes are then at most their limit.
     const __m256i offset = _mm256_setr_epi8('0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0',
                                             '0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0');
@@ -135,7 +157,11 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
     const __m256i pair_weights = _mm256_setr_epi8(1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
                                                   1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
     __m256i significands = sixteen_lane_significands(digits_a, digits_b, pair_weights);
-    __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), _mm256_set1_pd(1e-14));
+    __m256i exponent_wrong_a = _mm256_setzero_si256(), exponent_wrong_b = _mm256_setzero_si256();
+    __m256d scales = exponents ? lead_exponent_scales(last_a, last_b, exponent_lengths, &exponent_wrong_a, &exponent_wrong_b)
+                               : _mm256_set1_pd(1e-14);
+    __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), scales);
+    __m256i out_of_range = exponents ? outside_float_range(products, significands) : _mm256_setzero_si256();
     // Cut digits (a tail lane kept) need a significand of at least 10¹² for what they add to
     // stay inside this window; smaller ones (values in 0.0001…0.01) take the rare path, where
     // lead_rounding_unsure checks them against a window as wide as their cut.
@@ -152,13 +178,15 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
                                              _mm256_shuffle_epi8(_mm256_cmpeq_epi8(raw_b, minus_char), _mm256_setzero_si256()));
     __m256d signed_products = _mm256_or_pd(products, _mm256_castsi256_pd(_mm256_slli_epi64(negative, 63)));
     _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
-    __m256i wrong = _mm256_or_si256(_mm256_or_si256(too_few_kept, near_midpoint),
+    __m256i wrong = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(too_few_kept, too_long), near_midpoint),
                                     _mm256_or_si256(stray_minus, _mm256_xor_si256(valid, _mm256_set1_epi8(-1))));
+    if (exponents) wrong = _mm256_or_si256(wrong, _mm256_or_si256(out_of_range, _mm256_or_si256(exponent_wrong_a, exponent_wrong_b)));
     if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
     // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
     // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
     unsigned failed = (unsigned)_mm256_movemask_pd(
-        _mm256_castsi256_pd(lead_rounding_unsure(products, significands, cut, near_midpoint)));
+        _mm256_castsi256_pd(_mm256_or_si256(lead_rounding_unsure(products, significands, cut, near_midpoint),
+                                            _mm256_or_si256(out_of_range, too_long))));
     __m256i bad_a = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),
@@ -167,16 +195,40 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(
         _mm256_or_si256(_mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b), _mm256_set1_epi8(-1))),
         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_b, nine), tail_values_b), _mm256_set1_epi8(-1)));
+    bad_a = _mm256_or_si256(bad_a, exponent_wrong_a);
+    bad_b = _mm256_or_si256(bad_b, exponent_wrong_b);
     uint32_t bad_mask_a = (uint32_t)_mm256_movemask_epi8(bad_a), bad_mask_b = (uint32_t)_mm256_movemask_epi8(bad_b);
     failed |= ((bad_mask_a & 0xFFFF) != 0) | ((bad_mask_b & 0xFFFF) != 0) << 1 | ((bad_mask_a >> 16) != 0) << 2 |
               ((bad_mask_b >> 16) != 0) << 3;
     return ~failed & 0xF;
 }
 
-/// parse_four_lead_unchecked where the tail loads, which reach 16 bytes back from each
-/// separator, stay in the buffer (the first separator at 16 or later); else none passed.
+/// parse_four_lead_with numbers without exponents, the loads unchecked (parse_groups checks them
+/// once a batch).
+__attribute__((always_inline)) static inline unsigned parse_four_lead_unchecked(const uint8_t *base, const size_t *ends,
+                                                                               float *out) {
+    return parse_four_lead_with(base, ends, out, 0);
+}
+
+/// parse_four_lead_with numbers with or without exponents, the loads unchecked.
+__attribute__((always_inline)) static inline unsigned parse_four_lead_exponents_unchecked(const uint8_t *base,
+                                                                                         const size_t *ends, float *out) {
+    return parse_four_lead_with(base, ends, out, 1);
+}
+
+/// The first separator from which parse_four_lead_with's loads, which reach 16 bytes back from
+/// each separator (23 with exponents), stay in the buffer.
+enum { LEAD_FIRST_SEPARATOR = 16, LEAD_EXPONENTS_FIRST_SEPARATOR = 23 };
+
+/// parse_four_lead_unchecked where its loads stay in the buffer; else none passed.
 __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint8_t *base, const size_t *ends, float *out) {
-    return ends[1] < 16 ? 0 : parse_four_lead_unchecked(base, ends, out);
+    return ends[1] < LEAD_FIRST_SEPARATOR ? 0 : parse_four_lead_unchecked(base, ends, out);
+}
+
+/// parse_four_lead_exponents_unchecked where its loads stay in the buffer; else none passed.
+__attribute__((always_inline)) static inline unsigned parse_four_lead_exponents(const uint8_t *base, const size_t *ends,
+                                                                               float *out) {
+    return ends[1] < LEAD_EXPONENTS_FIRST_SEPARATOR ? 0 : parse_four_lead_exponents_unchecked(base, ends, out);
 }
 
 #endif

@@ -1,6 +1,7 @@
 // The AVX2 row kernel (json_float_row_avx2.c) built a second time for CPUs with AVX-512
 // (F, BW, VL, VBMI2): the same code and results, with each block's separators listed by
-// vpcompressb (list_separators_wide) instead of a bit scan per separator, and the compiler free
+// vpcompressb (list_separators_wide) instead of a bit scan per separator in rows of short numbers
+// (rows of long ones, 2–4 a block, keep the bit scan), and the compiler free
 // to use AVX-512's encodings (three-input logic, mask registers) in the 256-bit parsers.
 // json_float_row.c enters it only when CPUID and XCR0 report those extensions, so the binary
 // still runs on AVX2-only machines.

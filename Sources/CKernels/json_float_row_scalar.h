@@ -38,6 +38,13 @@ static inline int parse_exponent(const uint8_t *base, size_t count, size_t *p, i
         q++;
     }
     if (!(q < count && (uint8_t)(base[q] - '0') < 10)) return 0;
+    // Two digits, as Python and numpy write them (`e-05`, `e+38`), without the loop.
+    if (q + 2 < count && (uint8_t)(base[q + 1] - '0') < 10 && (uint8_t)(base[q + 2] - '0') >= 10) {
+        int value = (base[q] - '0') * 10 + (base[q + 1] - '0');
+        *p = q + 2;
+        *exponent += negative ? -value : value;
+        return 1;
+    }
     int value = 0;
     while (q < count && (uint8_t)(base[q] - '0') < 10) {
         if (value < 10000) value = value * 10 + (base[q] - '0');
@@ -49,6 +56,23 @@ static inline int parse_exponent(const uint8_t *base, size_t count, size_t *p, i
 }
 
 static inline int is_space(uint8_t byte) { return byte == ' ' || byte == '\n' || byte == '\r' || byte == '\t'; }
+
+/// The offset of the first byte at or after `p` that is not JSON whitespace: 16 bytes a step
+/// (a line break and indentation before each number of a pretty-printed row), byte by byte in
+/// the buffer's last 16.
+__attribute__((noinline)) static size_t skip_whitespace(const uint8_t *base, size_t count, size_t p) {
+    while (p + 16 <= count) {
+        __m128i bytes = _mm_loadu_si128((const __m128i *)(base + p));
+        __m128i spaces = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
+                                      _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t'))));
+        unsigned others = ~(unsigned)_mm_movemask_epi8(spaces) & 0xFFFF;
+        if (others) return p + (unsigned)__builtin_ctz(others);
+        p += 16;
+    }
+    while (p < count && is_space(base[p])) p++;
+    return p;
+}
+
 static inline int is_number_start(uint8_t byte) { return byte == '-' || (uint8_t)(byte - '0') < 10; }
 
 /// As FastFloatParser.nextNumberStart(after:): the offset of the next number if `,` and a
@@ -56,12 +80,12 @@ static inline int is_number_start(uint8_t byte) { return byte == '-' || (uint8_t
 static inline size_t next_number_start(const uint8_t *base, size_t count, size_t offset) {
     size_t p = offset;
     if (!(p < count && base[p] == ',')) {
-        while (p < count && is_space(base[p])) p++;
+        p = skip_whitespace(base, count, p);
         if (!(p < count && base[p] == ',')) return (size_t)-1;
     }
     p++;
     if (!(p < count && is_number_start(base[p]))) {
-        while (p < count && is_space(base[p])) p++;
+        p = skip_whitespace(base, count, p);
         if (!(p < count && is_number_start(base[p]))) return (size_t)-1;
     }
     return p;
@@ -143,7 +167,7 @@ enum { NUMBER_LOOKBEHIND = 24, NUMBER_WINDOW = 32 };
 /// an exponent), which stay predictable within a body.
 __attribute__((always_inline)) static inline int parse_number(const uint8_t *base, size_t count, size_t p, size_t *end,
                                                               float *out) {
-    while (p < count && is_space(base[p])) p++;
+    if (p < count && is_space(base[p])) p = skip_whitespace(base, count, p);
     if (p >= count) return 0;
     size_t negative = base[p] == '-';
     size_t q = p + negative;
@@ -173,8 +197,10 @@ __attribute__((always_inline)) static inline int parse_number(const uint8_t *bas
             (unsigned)~_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(base + q + 2)), zero_char)));
         if (!leading_zero || fraction_digits > 19 + zeros) return 0;
     }
-    uint64_t integer = integer_digits <= 8 ? digits_ending_at(base, q + integer_digits, integer_digits)
-                                           : digits_value(base, q + integer_digits, integer_digits);
+    // One integer digit (`D.F…`, the form of most floats clients write) without the SWAR load.
+    uint64_t integer = integer_digits == 1  ? (uint64_t)(base[q] - '0')
+                       : integer_digits <= 8 ? digits_ending_at(base, q + integer_digits, integer_digits)
+                                             : digits_value(base, q + integer_digits, integer_digits);
     // The integer part is below 10^(19 - fraction_digits) unless it is 0: the product fits.
     uint64_t significand = integer * integer_powers_of_ten[fraction_digits > 19 ? 19 : fraction_digits] +
                            (fraction_digits ? digits_value(base, q + length, fraction_digits) : 0);

@@ -5,23 +5,25 @@ extension Connection {
     ///
     /// A gzip body is inflated in a task on the pool before the responder sees it, so that CPU
     /// cost never lands on the event loop; compressing a task's response happens in its task too.
-    func dispatch(_ request: HTTPRequest) -> HTTPResponse? {
+    func dispatch(_ request: consuming HTTPRequest) -> HTTPResponse? {
         let server = self.server
         let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
+        let (requestID, isHead) = (request.id, request.method == .head)
         // Made only for a task: an in-place answer needs none of it.
         func reply() -> Reply {
-            Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: acceptsGzip)
+            Reply(loop: loop, id: id, server: server, requestID: requestID, isHead: isHead, acceptsGzip: acceptsGzip)
         }
         if request.headers["Content-Encoding"] != nil {
             let reply = reply()
-            Task { await reply.serve(inflating: request) }
+            let compressed = request
+            Task { await reply.serve(inflating: compressed) }
             return nil
         }
         let decision: HTTPDispatch
         do {
             decision = try server.responder.dispatch(request)
         } catch {
-            server.hooks.handlerFailed(request.id, error)
+            server.hooks.handlerFailed(requestID, error)
             return server.hooks.errorResponse(.internalServerError, nil)
         }
         switch decision {
@@ -38,9 +40,9 @@ extension Connection {
     }
 
     /// Runs the producer of a streamed body answered in place, in a task of its own.
-    func streamInPlace(_ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, request: HTTPRequest) {
+    func streamInPlace(_ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, requestID: String, isHead: Bool) {
         let server = self.server
-        let reply = Reply(loop: loop, id: id, server: server, requestID: request.id, isHead: request.method == .head, acceptsGzip: false)
+        let reply = Reply(loop: loop, id: id, server: server, requestID: requestID, isHead: isHead, acceptsGzip: false)
         Task { await reply.stream(producer) }
     }
 }

@@ -14,20 +14,23 @@ final class Connection {
     /// costs an atomic retain and release on every access on the hot path.
     unowned(unsafe) let loop: EventLoop
     let server: ServerContext
-    var machine: ConnectionMachine
-    var tls: TLSSession?
-    var output = OutputQueue()
-    var registeredEvents: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+    // The properties every event reads or mutates skip the runtime's dynamic exclusivity check
+    // (a thread-local access-set insert per access): they are touched only on the loop's thread
+    // and never re-entrantly (the machine's hooks cannot reach its connection).
+    @exclusivity(unchecked) var machine: ConnectionMachine
+    @exclusivity(unchecked) var tls: TLSSession?
+    @exclusivity(unchecked) var output = OutputQueue()
+    @exclusivity(unchecked) var registeredEvents: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
     var handshakeWantsWrite = false
     var tlsRetryLength: Int?
     /// A streamed body's producer waiting for the output to drain below the high-water mark.
-    var streamWaiter: CheckedContinuation<Void, any Error>?
+    @exclusivity(unchecked) var streamWaiter: CheckedContinuation<Void, any Error>?
     /// Queued with the loop for a flush at the end of this turn (see ``scheduleFlush()``).
-    var flushScheduled = false
+    @exclusivity(unchecked) var flushScheduled = false
     /// Set while ``readable()`` runs, so that a read it triggers (TLS) does not nest.
-    private var isReading = false
+    @exclusivity(unchecked) private var isReading = false
     /// False once ``close(keepSlot:)`` has run.
-    private(set) var isOpen = true
+    @exclusivity(unchecked) private(set) var isOpen = true
 
     init(id: UInt64, fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.id = id
@@ -60,11 +63,14 @@ final class Connection {
     }
 
     /// Carries out `first` and every action the machine asks for after it.
-    func perform(_ first: ConnectionAction) {
+    ///
+    /// Actions are consumed, not copied: a `.dispatch` carries a whole request, and binding it
+    /// from a copy retained and released every field of it once more per request.
+    func perform(_ first: consuming ConnectionAction) {
         var action = first
         var now = loop.now
         while true {
-            switch action {
+            switch consume action {
             case .none:
                 updateInterest()
                 return
@@ -84,9 +90,10 @@ final class Connection {
                 if !isOpen { return }
                 now = Socket.now()
             case .dispatch(let request):
+                let (requestID, isHead) = (request.id, request.method == .head)
                 if let response = dispatch(request) {
                     action = machine.responseReady(response, now: loop.now)
-                    if case .stream(let producer) = response.body { streamInPlace(producer, request: request) }
+                    if case .stream(let producer) = response.body { streamInPlace(producer, requestID: requestID, isHead: isHead) }
                     continue
                 }
             case .completed(let summary):

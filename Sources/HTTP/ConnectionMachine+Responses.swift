@@ -11,15 +11,15 @@ extension ConnectionMachine {
         let action: ConnectionAction
         switch response.body {
         case .bytes(let bytes):
-            var head = ResponseHead.encode(
+            // A small body rides in the head's array: one chunk, one iovec.
+            let inline = sendsBody && bytes.count <= 16 << 10
+            let separateBody = sendsBody && !inline ? bytes : []
+            let head = ResponseHead.encode(
                 response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
-            var separateBody: [UInt8] = []
-            if sendsBody && !bytes.isEmpty {
-                // A small body rides in the head's array: one chunk, one iovec.
-                if bytes.count <= 16 << 10 { head.append(contentsOf: bytes) } else { separateBody = bytes }
-            }
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
+                body: inline ? bytes : [])
             exchange.bytesOut += head.count + separateBody.count
+            outputQueued(head.count + separateBody.count, now: now)
             responding.stage = .queued
             action = .write(head: head, body: separateBody, urgent: false)
         case .stream:
@@ -30,12 +30,12 @@ extension ConnectionMachine {
                 response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
                 keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
             exchange.bytesOut += head.count
+            outputQueued(head.count, now: now)
             responding.stage = .streaming
             action = .write(head: head, body: [], urgent: true)
         }
         responding.exchange = exchange
         phase = .responding(responding)
-        if case .write(let head, let body, _) = action { outputQueued(head.count + body.count, now: now) }
         return action
     }
 

@@ -13,7 +13,10 @@ struct ConnectionMachine {
         /// A TLS handshake in progress, started at the instant given.
         case handshaking(since: UInt64)
         case awaitingHead(AwaitingHead)
-        case readingBody(ReadingBody)
+        /// Boxed: its payload (the head, a decoder, a destination) is twice the size of every
+        /// other phase's, and the whole enum is copied each time the machine looks at its phase,
+        /// several times per request, most of which have no body.
+        indirect case readingBody(ReadingBody)
         case responding(Responding)
         /// The last response is queued; when the output has drained, close (or linger).
         case finishing(lingers: Bool)

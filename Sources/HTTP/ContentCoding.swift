@@ -37,7 +37,8 @@ enum ContentCoding {
     }
 
     /// gzips an eligible body when the client accepts it and it shrinks; adds `Vary`.
-    static func compressIfWorthwhile(_ response: HTTPResponse, acceptsGzip: Bool, policy: HTTPCompression) -> HTTPResponse {
+    static func compressIfWorthwhile(_ response: consuming HTTPResponse, acceptsGzip: Bool, policy: HTTPCompression) -> HTTPResponse {
+        // Consumed: the common answer is the response itself, moved through rather than copied.
         guard isCompressible(response, policy: policy), case .bytes(let body) = response.body else { return response }
         var response = response
         if !response.headers.containsToken("Accept-Encoding", in: "Vary") {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// An incremental HTTP/1.1 request-head parser (RFC 9112 §2–§6).
 ///
 /// Feed it the unconsumed bytes of a connection, as often as more arrive:
@@ -34,15 +36,21 @@ public struct HTTPRequestParser: Sendable {
         var index = max(scanned, start)
         var end: Int?
         while index < bytes.count {
-            if requestLineEnd == nil && index > lineLimit { throw .targetTooLong(limit: limits.maxTargetBytes) }
-            if index >= headLimit { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
-            if bytes[index] == lf {
-                if index == 0 || bytes[index - 1] != cr { throw .bareLineFeed }
-                if requestLineEnd == nil { requestLineEnd = index }
-                if index - start >= 3 && bytes[index - 2] == lf && bytes[index - 3] == cr {
-                    end = index + 1
-                    break
-                }
+            // The next LF, found with memchr, before the first byte that breaks a limit; a
+            // limit reached first throws as a byte-by-byte scan would at that byte.
+            let limit = min(requestLineEnd == nil ? min(lineLimit + 1, headLimit) : headLimit, bytes.count)
+            guard index < limit, let found = memchr(bytes.baseAddress! + index, Int32(lf), limit - index) else {
+                index = limit
+                if index == bytes.count { break }
+                if requestLineEnd == nil && index > lineLimit { throw .targetTooLong(limit: limits.maxTargetBytes) }
+                throw .headersTooLarge(limit: limits.maxHeaderBytes)
+            }
+            index = UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
+            if index == 0 || bytes[index - 1] != cr { throw .bareLineFeed }
+            if requestLineEnd == nil { requestLineEnd = index }
+            if index - start >= 3 && bytes[index - 2] == lf && bytes[index - 3] == cr {
+                end = index + 1
+                break
             }
             index += 1
         }

@@ -6,7 +6,7 @@ public protocol HTTPResponder: Sendable {
     /// Matches `request` and says how to answer it. Runs on the event loop: must be quick (a
     /// lookup and a cost estimate, or an in-place handler that never waits). A thrown error
     /// becomes a 500, reported to ``HTTPServerHooks/handlerFailed``.
-    func dispatch(_ request: HTTPRequest) throws -> HTTPDispatch
+    func dispatch(_ request: consuming HTTPRequest) throws -> HTTPDispatch
 
     /// Where the body of `request` (its head only) is to be read; see ``HTTPBodyPlan``. Runs on
     /// the event loop for Content-Length bodies without Content-Encoding. Default: buffered.

@@ -8,7 +8,9 @@ import Glibc
 /// --sanitize=thread` sees no ordering between the two holders and reports the data it guards
 /// as racing (scripts/tsan.sh). TSan intercepts pthread mutexes; uncontended, the cost is the same.
 public final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
+    // Usable from inline code so that other modules specialize `withLock` for their value type
+    // instead of calling the generic version (the metrics table takes it for every request).
+    @usableFromInline var value: Value
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     public init(_ value: Value) {
@@ -22,9 +24,13 @@ public final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` on the value, holding the lock.
+    @inlinable
     public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         return try body(&value)
     }
+
+    @usableFromInline func lock() { pthread_mutex_lock(mutex) }
+    @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
 }

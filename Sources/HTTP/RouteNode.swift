@@ -24,43 +24,50 @@ struct RouteNode: Sendable {
     }
 
     // Small arrays, searched in order: a node has a handful of children and methods, where
-    // comparing short strings beats hashing them (the lookup runs for every request).
-    var literals: [(name: String, node: RouteNode)] = []
+    // comparing short strings beats hashing them (the lookup runs for every request). Keys and
+    // values are parallel arrays rather than arrays of pairs: reading a pair's key copied the
+    // whole pair (a node, an entry) first.
+    var literalNames: [String] = []
+    var literalNodes: [RouteNode] = []
     var parameterName: String?
     var parameterChild: [RouteNode] = []  // zero or one; an array because structs cannot nest directly
-    var handlers: [(method: HTTPMethod, entry: Entry)] = []
+    var methods: [HTTPMethod] = []
+    var entries: [Entry] = []
 
     /// The handler for `method`; HEAD falls back to GET.
     func entry(for method: HTTPMethod) -> Entry? {
-        for handler in handlers where handler.method == method { return handler.entry }
+        // By index: iterating the elements would copy (retain and release) every entry passed over.
+        for index in methods.indices where methods[index] == method { return entries[index] }
         if method == .head { return entry(for: .get) }
         return nil
     }
 
     /// Methods in a stable order, with HEAD implied by GET.
     var allowedMethods: [HTTPMethod] {
-        var methods = Set(handlers.map(\.method))
-        if methods.contains(.get) { methods.insert(.head) }
-        return methods.sorted { $0.rawValue < $1.rawValue }
+        var allowed = Set(methods)
+        if allowed.contains(.get) { allowed.insert(.head) }
+        return allowed.sorted { $0.rawValue < $1.rawValue }
     }
 
     mutating func insert(
         _ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler, bodyPlanner: HTTPBodyPlanner?
     ) {
         guard let first = segments.first else {
-            precondition(!handlers.contains { $0.method == method }, "route \(method) \(template) registered twice")
-            handlers.append((method, Entry(template: template, handler: handler, wrapped: nil, bodyPlanner: bodyPlanner)))
+            precondition(!methods.contains(method), "route \(method) \(template) registered twice")
+            methods.append(method)
+            entries.append(Entry(template: template, handler: handler, wrapped: nil, bodyPlanner: bodyPlanner))
             return
         }
         switch first {
         case .literal(let name):
             let index =
-                literals.firstIndex { $0.name == name }
+                literalNames.firstIndex(of: name)
                 ?? {
-                    literals.append((name, RouteNode()))
-                    return literals.count - 1
+                    literalNames.append(name)
+                    literalNodes.append(RouteNode())
+                    return literalNodes.count - 1
                 }()
-            literals[index].node.insert(
+            literalNodes[index].insert(
                 segments.dropFirst(), method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
         case .parameter(let name):
             precondition(
@@ -73,21 +80,36 @@ struct RouteNode: Sendable {
 
     /// Calls `body` on every entry of this subtree.
     mutating func updateEntries(_ body: (inout Entry) -> Void) {
-        for index in handlers.indices { body(&handlers[index].entry) }
-        for index in literals.indices { literals[index].node.updateEntries(body) }
+        for index in entries.indices { body(&entries[index]) }
+        for index in literalNodes.indices { literalNodes[index].updateEntries(body) }
         for index in parameterChild.indices { parameterChild[index].updateEntries(body) }
     }
 
+    /// What a request for `method` on `segments` finds: its route's entry, or the methods the
+    /// path allows; nil when no route has the path.
+    enum Lookup {
+        case entry(Entry)
+        case methodNotAllowed(allowed: [HTTPMethod])
+    }
+
     /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.
-    func find(_ segments: ArraySlice<String>, parameters: inout [(String, String)]) -> RouteNode? {
-        guard let first = segments.first else { return handlers.isEmpty ? nil : self }
-        for literal in literals where literal.name == first {
-            if let found = literal.node.find(segments.dropFirst(), parameters: &parameters) { return found }
+    ///
+    /// Runs for every request, so it walks the tree in place: children are reached by index and
+    /// only the entry found is copied out (copying nodes on the way retained and released every
+    /// array of every node passed over).
+    func lookup(_ segments: ArraySlice<String>, method: HTTPMethod, parameters: inout [(String, String)]) -> Lookup? {
+        guard let first = segments.first else {
+            if entries.isEmpty { return nil }
+            if let entry = entry(for: method) { return .entry(entry) }
+            return .methodNotAllowed(allowed: allowedMethods)
+        }
+        for index in literalNames.indices where literalNames[index] == first {
+            if let found = literalNodes[index].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             break
         }
         if let name = parameterName, !first.isEmpty {
             parameters.append((name, first))
-            if let found = parameterChild[0].find(segments.dropFirst(), parameters: &parameters) { return found }
+            if let found = parameterChild[0].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             parameters.removeLast()
         }
         return nil

@@ -99,31 +99,36 @@ public struct Router: HTTPResponder {
     /// The route `method` and `segments` resolve to, without running anything.
     public func match(_ method: HTTPMethod, _ segments: [String]) -> RouteMatch {
         var parameters: [(String, String)] = []
-        guard let node = tree.find(segments[...], parameters: &parameters) else { return .notFound }
-        let values = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-        if let entry = node.entry(for: method) {
-            return .found(template: entry.template, parameters: values)
+        switch tree.lookup(segments[...], method: method, parameters: &parameters) {
+        case nil:
+            return .notFound
+        case .entry(let entry):
+            return .found(template: entry.template, parameters: Dictionary(parameters, uniquingKeysWith: { first, _ in first }))
+        case .methodNotAllowed(let allowed):
+            return .methodNotAllowed(allowed: allowed)
         }
-        return .methodNotAllowed(allowed: node.allowedMethods)
     }
 
     /// Matches the request and decides, once, where it is answered: an in-place handler or an
     /// answer of the router's own (404, 405, OPTIONS, when no middleware must see it) here; a
-    /// task route on the loop or the pool as it was registered.
-    public func dispatch(_ request: HTTPRequest) throws -> HTTPDispatch {
-        switch resolve(request) {
+    /// task route on the loop or the pool as it was registered. The request is consumed: the
+    /// route is filled into it in place rather than into a copy.
+    public func dispatch(_ request: consuming HTTPRequest) throws -> HTTPDispatch {
+        switch resolve(&request) {
         case .answered(let response):
             if middleware.isEmpty { return .answered(response) }
             let chain = Self.wrap({ _ in response }, in: middleware)
-            return .onEventLoop { try await chain(request) }
-        case .route(let entry, let routed):
+            let routed = request
+            return .onEventLoop { try await chain(routed) }
+        case .route(let entry):
             switch entry.handler {
             case .inPlace(let handler):
-                var response = try handler(routed)
-                response.route = routed.route
+                var response = try handler(request)
+                response.route = entry.template
                 return .answered(response)
             case .task(let handler, let placement):
                 let run = entry.wrapped ?? handler
+                let routed = request
                 let work: @Sendable () async throws -> HTTPResponse = {
                     var response = try await run(routed)
                     response.route = routed.route
@@ -140,32 +145,34 @@ public struct Router: HTTPResponder {
 
     /// The plan of the route `request` matches, if it declared a planner; else buffered.
     public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan {
-        guard plannedMethods.contains(request.method), case .route(let entry, let routed) = resolve(request),
-            let planner = entry.bodyPlanner
-        else { return .buffered }
+        guard plannedMethods.contains(request.method) else { return .buffered }
+        var routed = request
+        guard case .route(let entry) = resolve(&routed), let planner = entry.bodyPlanner else { return .buffered }
         return planner(routed)
     }
 
-    /// What a request resolves to: a route's entry with the request's route filled in, or an
-    /// answer the router gives itself (404, 405, OPTIONS).
+    /// What a request resolves to: a route's entry (the request's route and parameters are then
+    /// filled in), or an answer the router gives itself (404, 405, OPTIONS).
     private enum Resolution {
-        case route(RouteNode.Entry, HTTPRequest)
+        case route(RouteNode.Entry)
         case answered(HTTPResponse)
     }
 
-    private func resolve(_ request: HTTPRequest) -> Resolution {
+    private func resolve(_ request: inout HTTPRequest) -> Resolution {
         if request.method == .options && request.target == "*" {
             // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
             let methods = Set(routes.map(\.method) + (routes.contains { $0.method == .get } ? [.head] : []))
             return .answered(HTTPResponse(status: .noContent, headers: ["Allow": methods.map(\.rawValue).sorted().joined(separator: ", ")]))
         }
         var parameters: [(String, String)] = []
-        guard let node = tree.find(request.pathSegments[...], parameters: &parameters) else {
-            return .answered(notFound(request))
-        }
         let method = request.method
-        guard let entry = node.entry(for: method) else {
-            let allowed = node.allowedMethods
+        let entry: RouteNode.Entry
+        switch tree.lookup(request.pathSegments[...], method: method, parameters: &parameters) {
+        case nil:
+            return .answered(notFound(request))
+        case .entry(let found):
+            entry = found
+        case .methodNotAllowed(let allowed):
             if method == .options {
                 return .answered(HTTPResponse(status: .noContent, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]))
             }
@@ -173,12 +180,11 @@ public struct Router: HTTPResponder {
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
             return .answered(response)
         }
-        var routed = request
-        routed.route = entry.template
+        request.route = entry.template
         if !parameters.isEmpty {
-            routed.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+            request.parameters = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
         }
-        return .route(entry, routed)
+        return .route(entry)
     }
 
     private static func templateSegments(_ template: String) -> [RouteSegment] {

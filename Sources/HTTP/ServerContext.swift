@@ -17,7 +17,21 @@ final class ServerContext: Sendable {
         self.responder = responder
         self.hooks = hooks
         self.tls = tls
-        self.requestIDPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16) + "-"
+        // Six base-62 digits: about 36 random bits, as many as the eight hex digits they replace.
+        self.requestIDPrefix = Self.base62(UInt64.random(in: 916_132_832..<56_800_235_584)) + "-"
+    }
+
+    static let base62Digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// `value` in base 62 (digits, then upper- and lower-case letters), most significant first.
+    static func base62<Value: BinaryInteger>(_ value: Value) -> String {
+        var rest = UInt64(value)
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(base62Digits[Int(rest % 62)])
+            rest /= 62
+        } while rest > 0
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     var openConnections: Int { connectionCount.load(ordering: .relaxed) }

@@ -35,7 +35,27 @@ public struct JSONReader: Sendable {
     private struct Container: Sendable {
         let isObject: Bool
         var count = 0
+        /// An object's first key, alone: most bodies (`{"inputs": …}`) have one, which then
+        /// costs no set (its allocation and hashing weighed in a one-row forward's read).
+        var firstKey: String?
+        /// Every key once there are two or more.
         var keys: Set<String> = []
+
+        /// Records `key`; false when the object already has it.
+        mutating func insert(_ key: String) -> Bool {
+            defer { count += 1 }
+            switch count {
+            case 0:
+                firstKey = key
+                return true
+            case 1:
+                guard let firstKey, key != firstKey else { return false }
+                keys = [firstKey, key]
+                return true
+            default:
+                return keys.insert(key).inserted
+            }
+        }
     }
 
     /// Wraps `bytes`; throws `.documentTooLarge` at once when they exceed `limits.maxBytes`.
@@ -137,10 +157,9 @@ public struct JSONReader: Sendable {
             return nil
         }
         let index = containers.count - 1
-        guard containers[index].keys.insert(member.key).inserted else {
+        guard containers[index].insert(member.key) else {
             throw bytes.withUnsafeBufferPointer { .duplicateKey(member.key, JSONLocation(offset: member.offset, in: $0)) }
         }
-        containers[index].count += 1
         return member.key
     }
 

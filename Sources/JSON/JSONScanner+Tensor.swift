@@ -28,12 +28,15 @@ extension JSONScanner {
         let parser = fastPath == .general ? nil : FastFloatParser(bytes, rowKernel: fastPath.rowKernel)
         // index[k]: how many elements of the open array at depth k are complete, which is
         // also the index of the element in progress.
-        var index = [0]
+        var index: [Int] = []
         // shape[k]: size fixed by the first array closed at depth k, or -1 before that.
-        var shape = [-1]
-        // Tensors here have a few dimensions: room for them without growing as depth rises.
+        var shape: [Int] = []
+        // Tensors here have a few dimensions: room for them without growing as depth rises
+        // (reserved before the first element: `[0]` then a reserve allocated twice).
         index.reserveCapacity(8)
         shape.reserveCapacity(8)
+        index.append(0)
+        shape.append(-1)
         var rank = -1
         var level = 0
 

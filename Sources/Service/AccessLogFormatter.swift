@@ -3,7 +3,7 @@ import HTTP
 
 /// Formats access-log lines, logfmt style, on the log's own thread:
 ///
-///     2026-12-03T10:18:46.123Z request id=5f1c2a9e-0-1b remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
+///     2026-12-03T10:18:46.123Z request id=k3Fq9Z-0-1B remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
 ///
 /// Never the body, the query or headers: they may carry data or credentials. Every value is a
 /// token without spaces (ids are checked visible ASCII, routes are templates), so no quoting.
@@ -12,41 +12,56 @@ struct AccessLogFormatter {
     /// `2026-12-03T10:18:46.` for `cachedSecond`.
     private var secondPrefix: [UInt8] = []
 
+    /// Every line of `entries`, in one array: each line is measured, then written with plain
+    /// copies (``ByteWriter``).
     mutating func format(_ entries: [AccessLogEntry]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(entries.count * 192)
-        for entry in entries { append(entry, to: &out) }
-        return out
+        var capacity = 0
+        for entry in entries { capacity += Self.maximumLength(of: entry.summary) }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var writer = ByteWriter(buffer.baseAddress!)
+            for entry in entries { write(entry, to: &writer) }
+            initialized = writer.position - buffer.baseAddress!
+        }
     }
 
-    private mutating func append(_ entry: AccessLogEntry, to out: inout [UInt8]) {
+    /// The fixed text (about 110 bytes), up to 20 digits for each number and the strings.
+    private static func maximumLength(of summary: HTTPRequestSummary) -> Int {
+        256 + summary.id.utf8.count + summary.remoteAddress.utf8.count + summary.method.rawValue.utf8.count
+            + (summary.route?.utf8.count ?? 9)
+    }
+
+    private mutating func write(_ entry: AccessLogEntry, to out: inout ByteWriter) {
         let summary = entry.summary
         if entry.seconds != cachedSecond {
             cachedSecond = entry.seconds
             secondPrefix = Self.timestampPrefix(entry.seconds)
         }
-        out.append(contentsOf: secondPrefix)
-        Self.appendDigits(entry.milliseconds, width: 3, to: &out)
-        out.append(contentsOf: "Z request id=".utf8)
-        out.append(contentsOf: summary.id.utf8)
-        out.append(contentsOf: " remote=".utf8)
-        out.append(contentsOf: summary.remoteAddress.utf8)
-        out.append(contentsOf: " method=".utf8)
-        out.append(contentsOf: summary.method.rawValue.utf8)
-        out.append(contentsOf: " route=".utf8)
-        out.append(contentsOf: (summary.route ?? "unmatched").utf8)
-        out.append(contentsOf: " status=".utf8)
-        Self.appendDigits(summary.status.code, width: 1, to: &out)
-        out.append(contentsOf: " bytes_in=".utf8)
-        Self.appendDigits(summary.bytesIn, width: 1, to: &out)
-        out.append(contentsOf: " bytes_out=".utf8)
-        Self.appendDigits(summary.bytesOut, width: 1, to: &out)
-        out.append(contentsOf: " duration_ms=".utf8)
+        out.write(secondPrefix)
+        out.writeDecimal(entry.milliseconds, width: 3)
+        out.write("Z request id=")
+        out.write(summary.id)
+        out.write(" remote=")
+        out.write(summary.remoteAddress)
+        out.write(" method=")
+        out.write(summary.method.rawValue)
+        out.write(" route=")
+        out.write(summary.route ?? "unmatched")
+        out.write(" status=")
+        out.writeDecimal(summary.status.code)
+        out.write(" bytes_in=")
+        out.writeDecimal(summary.bytesIn)
+        out.write(" bytes_out=")
+        out.writeDecimal(summary.bytesOut)
+        out.write(" duration_ms=")
         let micros = max(0, summary.duration.saturatingNanoseconds / 1000)
-        Self.appendDigits(Int(micros / 1000), width: 1, to: &out)
-        out.append(UInt8(ascii: "."))
-        Self.appendDigits(Int(micros % 1000), width: 3, to: &out)
-        out.append(contentsOf: summary.completed ? " completed=true\n".utf8 : " completed=false\n".utf8)
+        out.writeDecimal(Int(micros / 1000))
+        out.write(UInt8(ascii: "."))
+        out.writeDecimal(Int(micros % 1000), width: 3)
+        if summary.completed {
+            out.write(" completed=true\n")
+        } else {
+            out.write(" completed=false\n")
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.` in UTC.
@@ -54,44 +69,21 @@ struct AccessLogFormatter {
         var time = time_t(seconds)
         var fields = tm()
         gmtime_r(&time, &fields)
-        var out: [UInt8] = []
-        out.reserveCapacity(20)
-        appendDigits(Int(fields.tm_year) + 1900, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int(fields.tm_mon) + 1, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int(fields.tm_mday), width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(Int(fields.tm_hour), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int(fields.tm_min), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(Int(fields.tm_sec), width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        return out
-    }
-
-    /// Decimal digits of a non-negative `value`, zero-padded to at least `width`.
-    private static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = UInt(max(0, value))
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            while count < width {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        return [UInt8](unsafeUninitializedCapacity: 64) { buffer, initialized in
+            var out = ByteWriter(buffer.baseAddress!)
+            out.writeDecimal(Int(fields.tm_year) + 1900, width: 4)
+            out.write("-")
+            out.writeDecimal(Int(fields.tm_mon) + 1, width: 2)
+            out.write("-")
+            out.writeDecimal(Int(fields.tm_mday), width: 2)
+            out.write("T")
+            out.writeDecimal(Int(fields.tm_hour), width: 2)
+            out.write(":")
+            out.writeDecimal(Int(fields.tm_min), width: 2)
+            out.write(":")
+            out.writeDecimal(Int(fields.tm_sec), width: 2)
+            out.write(".")
+            initialized = out.position - buffer.baseAddress!
         }
     }
 }

@@ -72,6 +72,11 @@ public final class FileModelStore: ModelStore {
         }
     }
 
+    /// The model's own serial queue: its owner's commits run there, in line with the appends.
+    public func commitExecutor(for name: String) -> (any TaskExecutor)? {
+        models.withLock { $0.open[name]?.executor }
+    }
+
     private func create(_ model: StoredModel) async throws(ModelStoreError) {
         try models.withLock { (models) throws(ModelStoreError) in
             guard models.open[model.name] == nil, models.damaged[model.name] == nil, !models.creating.contains(model.name) else {

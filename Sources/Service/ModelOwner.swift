@@ -23,6 +23,8 @@ final class ModelOwner: Sendable {
     }
     /// Where each committed version is announced (``ModelEvents``).
     private let events: ModelEvents
+    /// The stored paths of the model's tensors, kept between commits.
+    private let storedPaths = StoredTensorPaths.Cache()
 
     init(_ state: ModelState, store: any ModelStore, events: ModelEvents = ModelEvents()) {
         name = state.name
@@ -119,9 +121,12 @@ final class ModelOwner: Sendable {
             inbox.isDraining = true
             return true
         }
-        // Storing waits on the disk: on the pool, never on an event loop, whatever the
-        // placement of the request that asked for it.
-        if startsDraining { Task(executorPreference: globalConcurrentExecutor) { await self.drain() } }
+        // Storing waits on the disk: never on an event loop, whatever the placement of the
+        // request that asked for it. On the store's executor for this model when it has one
+        // (the commit then runs there in line), else on the pool.
+        if startsDraining {
+            Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
+        }
     }
 
     /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
@@ -178,7 +183,7 @@ final class ModelOwner: Sendable {
         }
         if isDurable {
             do {
-                let (commit, rewritten) = try state.commit(after: committed)
+                let (commit, rewritten) = try state.commit(after: committed, paths: storedPaths)
                 try await store.apply(.commit(commit))
                 if !rewritten.isEmpty, let last = answers.indices.last {
                     state = state.sharing(rewritten, of: committed)

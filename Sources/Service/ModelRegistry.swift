@@ -1,10 +1,12 @@
+import HTTP
 import NeuralNet
 
-/// Maps model names to their owners. The actor guards only the table (create, delete, list,
-/// lookup); everything per model happens in its ``ModelOwner``, outside the actor, so one
-/// lookup hop is all a forward pass pays here.
+/// Maps model names to their owners. The actor orders the table's changes (create, delete,
+/// list); a lookup reads the table under its lock, without entering the actor, so a request
+/// on an event loop finds its model without a hop to the pool and back. Everything per model
+/// happens in its ``ModelOwner``, outside the actor.
 actor ModelRegistry {
-    enum Entry {
+    enum Entry: Sendable {
         case ready(ModelOwner)
         /// Stored, but unreadable: reported by its routes, removable with DELETE.
         case damaged(reason: String)
@@ -12,7 +14,12 @@ actor ModelRegistry {
         case reserved
     }
 
-    var entries: [String: Entry] = [:]
+    /// The table, changed only by the actor's methods; read by anyone through ``table``.
+    var entries: [String: Entry] {
+        get { table.withLock { $0 } }
+        set { table.withLock { $0 = newValue } }
+    }
+    private let table = Locked<[String: Entry]>([:])
     let store: any ModelStore
     let limits: ModelLimits
     let maxModels: Int
@@ -45,8 +52,8 @@ actor ModelRegistry {
 
     /// The owner of `name`; `.unknown` when there is none, `.damaged` with the reason when it
     /// could not be loaded.
-    func slot(named name: String) throws(ModelError) -> ModelOwner {
-        switch entries[name] {
+    nonisolated func slot(named name: String) throws(ModelError) -> ModelOwner {
+        switch table.withLock({ $0[name] }) {
         case .ready(let slot)?: return slot
         case .damaged(let reason)?: throw .damaged(name: name, reason: reason)
         case .reserved?, nil: throw .unknown(name: name)

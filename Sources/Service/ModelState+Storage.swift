@@ -37,23 +37,28 @@ extension ModelState {
     /// `rewritten` names the tensors that are new buffers holding exactly the committed values
     /// (an edit that wrote what was there already): the commit stores nothing for them, so the
     /// store keeps the committed buffer, and ``sharing(_:of:)`` gives them back to the state.
-    func commit(after committed: ModelState) throws -> (commit: ModelCommit, rewritten: [String]) {
-        let before = Dictionary(
-            try Self.storedTensors(of: committed.model).map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+    /// `paths` keeps the stored paths between commits (a model owner's; each call a fresh one
+    /// otherwise).
+    func commit(after committed: ModelState, paths: StoredTensorPaths.Cache = StoredTensorPaths.Cache()) throws -> (
+        commit: ModelCommit, rewritten: [String]
+    ) {
+        let stored = try paths.paths(of: model)
         var updates: [TensorUpdate] = []
         var rewritten: [String] = []
-        for parameter in try Self.storedTensors(of: model) {
-            let values = parameter.value.scalars
-            guard let previous = before[parameter.path], previous.shape == parameter.shape else {
-                updates.append(TensorUpdate(whole: StoredTensor(path: parameter.path, shape: parameter.shape, values: values)))
+        for entry in stored.entries {
+            guard let tensor = StoredTensorPaths.tensor(entry, in: model) else { continue }
+            let values = tensor.scalars
+            let previous = StoredTensorPaths.tensor(entry, in: committed.model)
+            guard let previous, previous.shape == tensor.shape else {
+                updates.append(TensorUpdate(whole: StoredTensor(path: entry.path, shape: tensor.shape, values: values)))
                 continue
             }
-            if previous.sharesStorage(with: parameter.value) { continue }
+            if previous.sharesStorage(with: tensor) { continue }
             guard let run = FloatRun.differing(previous.scalars, values) else {
-                rewritten.append(parameter.path)
+                rewritten.append(entry.path)
                 continue
             }
-            updates.append(TensorUpdate(path: parameter.path, shape: parameter.shape, values: values, range: run))
+            updates.append(TensorUpdate(path: entry.path, shape: tensor.shape, values: values, range: run))
         }
         let document = storedDocument
         let commit = ModelCommit(

@@ -6,7 +6,7 @@ extension ParamdService {
     func addEventRoutes(to router: inout Router) {
         handle(&router, .get, "/v1/models/{model}/events") { [self] request in
             let name = try modelName(request)
-            let slot = try await registry.slot(named: name)
+            let slot = try registry.slot(named: name)
             // Follow first, then read the version: a commit in between is in the stream, and
             // one already in the state is skipped by its version.
             let items = registry.events.follow(name, heartbeat: configuration.eventHeartbeat)

@@ -76,7 +76,7 @@ extension ParamdService {
 
     /// The slot of the request's model: one registry hop.
     func slot(_ request: HTTPRequest) async throws -> ModelOwner {
-        try await registry.slot(named: try modelName(request))
+        try registry.slot(named: try modelName(request))
     }
 
     /// The current state of the request's model.

@@ -61,7 +61,17 @@ extension ParamdService {
             return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
 
-        handle(&router, .patch, "/v1/models/{model}/parameters/{path}") { [self] request in
+        // The commit runs on the model's storage queue whatever the placement; what the handler
+        // itself does is parse the body and format the answer (the whole parameter), so a small
+        // edit of a small tensor stays on the event loop: no hop to the pool and back.
+        let registry = self.registry
+        let editing = HandlerPlacement.byCost { request in
+            guard let name = request.parameters["model"], let path = request.parameters["path"],
+                let count = try? registry.slot(named: name).stateIfPresent?.model.parameter(path).value.count
+            else { return Placement.unknown }
+            return Placement.formattingCost(values: count) + Placement.parsingCost(bytes: request.body.count)
+        }
+        handle(&router, .patch, "/v1/models/{model}/parameters/{path}", placement: editing) { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])

@@ -29,6 +29,12 @@ enum Placement {
         .nanoseconds(count.multipliedReportingOverflow(by: 25).partialValue)
     }
 
+    /// Parsing a JSON body of `bytes` (a tree, then the numbers read again from the text): ~10 ns
+    /// a byte.
+    static func parsingCost(bytes: Int) -> Duration {
+        .nanoseconds(bytes.multipliedReportingOverflow(by: 10).partialValue)
+    }
+
     /// Two passes over the values and a histogram placement: ~2 ns per value.
     static func statisticsCost(values count: Int) -> Duration {
         .nanoseconds(count.multipliedReportingOverflow(by: 2).partialValue)

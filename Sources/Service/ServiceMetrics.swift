@@ -31,13 +31,33 @@ public final class ServiceMetrics: Sendable {
         let method: String
         let route: String
         let status: Int
+
+        /// Hashes the status and the strings' lengths only: the table holds a few dozen keys
+        /// (routes are templates), equality still compares the strings, and hashing them in
+        /// full cost more than the rest of the lookup, for every request.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(status)
+            hasher.combine(route.utf8.count)
+            hasher.combine(method.utf8.count)
+        }
     }
 
-    private struct RouteHandles {
-        let requests: Metrics.Counter
-        let duration: Metrics.Timer
-        let bytesIn: Metrics.Counter
-        let bytesOut: Metrics.Counter
+    /// The Prometheus collectors themselves, not swift-metrics' wrappers: recorded into for every
+    /// request, where going through the wrappers' existential handlers ran the histogram's
+    /// unspecialized generic code (its generic metadata looked up per call). A class, so the
+    /// lookup hands out one reference, not four.
+    private final class RouteHandles: Sendable {
+        let requests: Prometheus.Counter
+        let duration: DurationHistogram
+        let bytesIn: Prometheus.Counter
+        let bytesOut: Prometheus.Counter
+
+        init(requests: Prometheus.Counter, duration: DurationHistogram, bytesIn: Prometheus.Counter, bytesOut: Prometheus.Counter) {
+            self.requests = requests
+            self.duration = duration
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+        }
     }
 
     public init() {
@@ -67,22 +87,26 @@ public final class ServiceMetrics: Sendable {
         let key = RouteKey(method: method, route: route, status: status)
         let handles = self.handles.withLock { table in
             if let found = table[key] { return found }
+            // Made through the factory, so names, labels and buckets are what swift-metrics would
+            // register; the factory makes these concrete types (a failed cast is a bug here).
             let made = RouteHandles(
-                requests: Metrics.Counter(
-                    label: "paramd_http_requests_total",
-                    dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
-                duration: Metrics.Timer(
-                    label: "paramd_http_request_duration_seconds",
-                    dimensions: [("method", method), ("route", route)], factory: factory),
-                bytesIn: Metrics.Counter(label: "paramd_http_request_bytes_total", dimensions: [("route", route)], factory: factory),
-                bytesOut: Metrics.Counter(label: "paramd_http_response_bytes_total", dimensions: [("route", route)], factory: factory))
+                requests: counter("paramd_http_requests_total", [("method", method), ("route", route), ("status", String(status))]),
+                duration: factory.makeTimer(
+                    label: "paramd_http_request_duration_seconds", dimensions: [("method", method), ("route", route)])
+                    as! DurationHistogram,
+                bytesIn: counter("paramd_http_request_bytes_total", [("route", route)]),
+                bytesOut: counter("paramd_http_response_bytes_total", [("route", route)]))
             table[key] = made
             return made
         }
-        handles.requests.increment()
-        handles.duration.recordNanoseconds(duration.saturatingNanoseconds)
-        if bytesIn > 0 { handles.bytesIn.increment(by: bytesIn) }
-        if bytesOut > 0 { handles.bytesOut.increment(by: bytesOut) }
+        handles.requests.increment(by: Int64(1))
+        handles.duration.record(duration)
+        if bytesIn > 0 { handles.bytesIn.increment(by: Int64(bytesIn)) }
+        if bytesOut > 0 { handles.bytesOut.increment(by: Int64(bytesOut)) }
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Prometheus.Counter {
+        factory.makeCounter(label: label, dimensions: dimensions) as! Prometheus.Counter
     }
 
     /// The number of models held and their parameters, after every change.

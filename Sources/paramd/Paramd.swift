@@ -125,6 +125,7 @@ struct Paramd: AsyncParsableCommand {
     var accessLog: String?
 
     func run() async throws {
+        MemoryPolicy.apply()
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

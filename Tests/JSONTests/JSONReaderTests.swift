@@ -60,6 +60,34 @@ struct JSONReaderTests {
         #expect(throws: JSONError.duplicateKey("a", at(9))) { try reader.nextKey() }
     }
 
+    /// The first key is kept apart from the others (no set for one key): a repeat of it or of a
+    /// later one, second or further on, is still refused, and distinct keys are not.
+    @Test func refusesDuplicatesOfAnyEarlierKey() throws {
+        for (text, duplicate, offset) in [
+            (#"{"a": 1, "b": 2, "a": 3}"#, "a", 17), (#"{"a": 1, "b": 2, "c": 3, "b": 4}"#, "b", 25),
+            (#"{"a": 1, "b": 2, "b": 3}"#, "b", 17)
+        ] {
+            var reader = try JSONReader(Array(text.utf8))
+            try reader.beginObject()
+            var error: JSONError?
+            do {
+                while try reader.nextKey() != nil { _ = try reader.readDouble() }
+            } catch let thrown {
+                error = thrown
+            }
+            #expect(error == .duplicateKey(duplicate, at(offset)), "\(text)")
+        }
+        var reader = try JSONReader(Array(#"{"a": 1, "b": 2, "c": 3}"#.utf8))
+        try reader.beginObject()
+        var keys: [String] = []
+        while let key = try reader.nextKey() {
+            keys.append(key)
+            _ = try reader.readDouble()
+        }
+        #expect(keys == ["a", "b", "c"])
+        try reader.finish()
+    }
+
     @Test func refusesTrailingCommasWhilePulling() throws {
         var reader = try JSONReader(Array("[1,]".utf8))
         try reader.beginArray()

@@ -63,6 +63,55 @@ struct TensorFastPathTests {
         #expect(Self.expectAgreement(comma) == .error(.unexpectedEnd(at(comma.utf8.count))))
     }
 
+    /// Whitespace between a long row's last number and its `]` (pretty-printing's line break and
+    /// indentation), with a trailing comma or a stray byte before it: every path agrees.
+    @Test func whitespaceBeforeTheEndOfLongRows() {
+        let long = (0..<40).map { "\n      -0.\(13210485875606537 + $0 * 7919)" }.joined(separator: ",")
+        for row in [Self.row, long] {
+            for ending in ["\n    ]", " ]", "\t\r\n ]", ",\n    ]", " x ]", "\n    ,]", " -]", " 1]"] {
+                for trailing in ["", "\n  ]", ", [" + row + "]]"] {
+                    let document = "[[" + row + ending + trailing + (trailing.isEmpty ? "]" : "")
+                    _ = Self.expectAgreement(document)
+                }
+            }
+        }
+    }
+
+    /// Whitespace runs of every length up to past a block before and after numbers of Python's
+    /// float32 rows (the leading-digits parser takes up to 14 bytes of it before a token, and
+    /// spans up to 63 bytes), with and without exponents: the values and errors agree.
+    @Test func longWhitespaceRunsInsideLeadingDigitRows() {
+        let numbers = (0..<40).map { "-0.\(13210485875606537 + $0 * 7919)" + ($0 % 7 == 3 ? "e-0\($0 % 9 + 1)" : "") }
+        for length in [13, 14, 15, 16, 17, 31, 32, 47, 48, 49, 60, 62, 63, 64, 65, 70, 130] {
+            let gap = String(repeating: " ", count: length - 1) + "\n"
+            for index in [12, 13, 14, 15, 16] {
+                var before = numbers
+                before[index] = gap + before[index]
+                var after = numbers
+                after[index] += gap
+                for texts in [before, after] {
+                    let document = "[[" + texts.joined(separator: ", ") + "]]"
+                    let expected = TensorOutcome.tensor(
+                        shape: [1, 40], bits: numbers.map { Float($0)!.bitPattern })
+                    #expect(Self.expectAgreement(document) == expected, "run of \(length) at \(index)")
+                }
+            }
+        }
+        // Tokens longer than a span the parser reads: a stray byte in their middle is an error.
+        for length in [40, 64, 70, 80, 100] {
+            for stray in [20, 30, 40] where stray < length - 2 {
+                var bytes = Array(("1." + String(repeating: "0", count: length - 2)).utf8)
+                bytes[stray] = UInt8(ascii: "x")
+                var texts = numbers
+                texts[14] = String(decoding: bytes, as: UTF8.self)
+                guard case .error = Self.expectAgreement("[[" + texts.joined(separator: ", ") + "]]") else {
+                    Issue.record("a \(length)-byte token with a stray byte at \(stray) was accepted")
+                    continue
+                }
+            }
+        }
+    }
+
     @Test func raggedRowsAndElementLimitInsideLongRows() {
         let ragged = "[[" + Self.row + "],[" + Self.row + ",0.5]]"
         #expect(Self.expectAgreement(ragged) == .error(.raggedArray(index: [1], expected: 40, found: 41, at(ragged.utf8.count - 2))))

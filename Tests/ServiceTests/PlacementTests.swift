@@ -23,7 +23,7 @@ struct PlacementTests {
         return #"{"inputs":["# + Array(repeating: row, count: count).joined(separator: ",") + "]}"
     }
 
-    @Test func probesInPlaceReadsOnTheLoopWritesOnThePool() async throws {
+    @Test func probesInPlaceReadsOnTheLoopWritesOnThePoolButSmallEdits() async throws {
         let harness = await ServiceHarness()
         try await harness.createMLP()
         #expect(try Self.place(harness, .get, "/healthz") == .inPlace)
@@ -31,7 +31,7 @@ struct PlacementTests {
         #expect(try Self.place(harness, .get, "/v1/models/mlp") == .eventLoop)
         #expect(try Self.place(harness, .head, "/v1/models/mlp") == .eventLoop)
         #expect(try Self.place(harness, .post, "/v1/models/mlp/train", body: "{}") == .pool)
-        #expect(try Self.place(harness, .patch, "/v1/models/mlp/parameters/0.weight", body: "{}") == .pool)
+        #expect(try Self.place(harness, .patch, "/v1/models/mlp/parameters/0.weight", body: "{}") == .eventLoop)
         #expect(try Self.place(harness, .put, "/v1/models/mlp/parameters/0.weight", body: "{}") == .pool)
         #expect(try Self.place(harness, .delete, "/v1/models/mlp") == .pool)
     }
@@ -58,6 +58,25 @@ struct PlacementTests {
         #expect(try Self.place(harness, .get, "/v1/models/big/parameters?values=true") == .pool)
         #expect(try await harness.send(.delete, "/v1/models/big").status == 204)
         #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .pool)
+    }
+
+    /// A PATCH's handler parses the body and formats the whole parameter (its commit runs on the
+    /// model's storage queue either way): on the loop while both are small, else on the pool.
+    @Test func editsRunOnTheLoopOrThePoolByTheirCost() async throws {
+        let harness = await ServiceHarness()
+        let created = try await harness.send(
+            .post, "/v1/models", json: #"{"name": "wide", "spec": {"type": "linear", "in": 256, "out": 1000}}"#)
+        #expect(created.status == 201)
+        let edit = #"{"op": "set", "index": [0], "value": 1}"#
+        #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/bias", body: edit) == .eventLoop)
+        // 256 000 values to format, or a body of 100 kB to parse: beyond the loop's budget.
+        #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/weight", body: edit) == .pool)
+        let values = Array(repeating: "0.5", count: 25_000).joined(separator: ",")
+        let long = #"{"op": "set", "slice": "0:10000", "value": ["# + values + "]}"
+        #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/bias", body: long) == .pool)
+        // Unknown model or parameter: the pool, where the handler answers the error.
+        #expect(try Self.place(harness, .patch, "/v1/models/nobody/parameters/bias", body: edit) == .pool)
+        #expect(try Self.place(harness, .patch, "/v1/models/wide/parameters/nothing", body: edit) == .pool)
     }
 
     /// The coalescer's joint pass obeys the router's rule for a single pass of the same cost.

@@ -64,7 +64,7 @@ struct RawTensorBodyTests {
         request.bodyDestination = storage
         let response = try await harness.router.respond(to: request)
         #expect(response.status.code == 200)
-        let kept = try await harness.service.registry.slot(named: "mlp").state().model.parameter("0.bias").value.scalars
+        let kept = try harness.service.registry.slot(named: "mlp").state().model.parameter("0.bias").value.scalars
         #expect(kept == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5])
         #expect(kept.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) } == address)
         #expect(storage.byteCount == 0)

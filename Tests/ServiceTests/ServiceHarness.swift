@@ -168,6 +168,6 @@ final class CollectingSink: HTTPBodySink, @unchecked Sendable {
 extension ServiceHarness {
     /// Writes and deletes of `model` queued behind the batch its owner is storing.
     func queuedWrites(_ model: String) async -> Int {
-        (try? await service.registry.slot(named: model).queuedCount) ?? 0
+        (try? service.registry.slot(named: model).queuedCount) ?? 0
     }
 }

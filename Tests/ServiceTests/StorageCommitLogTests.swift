@@ -49,14 +49,19 @@ struct StorageCommitLogTests {
         #expect(ends[1] - ends[0] < 100)
     }
 
-    @Test func cutsATornLastRecordAtEveryLengthAndKeepsTheOthers() throws {
+    /// `beforeZeros`: the crash came during an append inside the file's zeros, which then follow
+    /// the torn record to the file's end (a zero length with a zero checksum is never a record).
+    @Test(arguments: [false, true])
+    func cutsATornLastRecordAtEveryLengthAndKeepsTheOthers(beforeZeros: Bool) throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let directory = try DataDirectory(root: scratch.path)
         let (states, ends) = try Self.threeCommits(directory)
         let log = try scratch.read("models/mlp/log")
+        #expect(log.count > ends[3] && log[ends[3]...].allSatisfy { $0 == 0 })
         for length in ends[2]..<ends[3] {
-            try scratch.write(Array(log[..<length]), to: "models/mlp/log")
+            let tail = beforeZeros ? [UInt8](repeating: 0, count: log.count - length) : []
+            try scratch.write(Array(log[..<length]) + tail, to: "models/mlp/log")
             #expect(try directory.load("mlp") == states[2], "log cut at \(length)")
             #expect(try scratch.read("models/mlp/log").count == ends[2], "the torn tail at \(length) was truncated away")
         }
@@ -75,6 +80,31 @@ struct StorageCommitLogTests {
             #expect(try directory.load("mlp") == states[2], "byte \(offset) changed")
             #expect(try scratch.read("models/mlp/log").count == ends[2])
         }
+    }
+
+    /// Appends overwrite zeros inside the file's size (no new size or blocks for the fsync to
+    /// commit); a record that does not fit extends the file a step past it.
+    @Test func appendsOverwriteTheZerosAFilledStepAhead() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let directory = try DataDirectory(root: scratch.path)
+        var log = try directory.create(sampleModel())
+        defer { log.close() }
+        let bias = StoredTensor(path: "0.bias", shape: [3], values: [1, 2, 3])
+        try log.append(ModelCommit(name: "mlp", expectedVersion: 1, version: 2, tensors: [TensorUpdate(whole: bias)]))
+        let step = CommitLog.preallocationStep
+        #expect(try scratch.read("models/mlp/log").count == step)
+        let first = log.length
+        try log.append(ModelCommit(name: "mlp", expectedVersion: 2, version: 3, tensors: [TensorUpdate(whole: bias)]))
+        let file = try scratch.read("models/mlp/log")
+        #expect(file.count == step && log.length > first)
+        #expect(file[log.length...].allSatisfy { $0 == 0 })
+        // A record longer than what is left: the file ends a step past it, zeros after it.
+        let long = StoredTensor(path: "big", shape: [step / 4], values: [Float](repeating: 1, count: step / 4))
+        try log.append(ModelCommit(name: "mlp", expectedVersion: 3, version: 4, tensors: [TensorUpdate(whole: long)]))
+        let grown = try scratch.read("models/mlp/log")
+        #expect(grown.count == (log.length / step + 1) * step)
+        #expect(grown[log.length...].allSatisfy { $0 == 0 })
     }
 
     @Test func aCheckpointCutsTheLogAndKeepsLaterRecords() throws {

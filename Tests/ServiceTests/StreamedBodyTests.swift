@@ -31,7 +31,7 @@ struct StreamedBodyTests {
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
         #expect(try await harness.send(.post, "/v1/models", json: Self.wide).status == 201)
         for (model, path) in [("big", "0.weight"), ("wide", "weight"), ("wide", "bias")] {
-            let state = try await harness.service.registry.slot(named: model).state()
+            let state = try harness.service.registry.slot(named: model).state()
             let parameter = try state.model.parameter(path)
             let target = "/v1/models/\(model)/parameters/\(path)"
             #expect(try await Self.isStreamed(harness, target))
@@ -49,7 +49,7 @@ struct StreamedBodyTests {
     @Test func theListingWithValuesStreamsTheSameBytesTheWholeBodyHas() async throws {
         let harness = await ServiceHarness()
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
-        let state = try await harness.service.registry.slot(named: "big").state()
+        let state = try harness.service.registry.slot(named: "big").state()
         let parameters = try state.model.namedParameters()
         let listing = try await harness.send(.get, "/v1/models/big/parameters?values=true")
         #expect(listing.body == ParamdService.parameterListing(parameters, includeValues: true, capacity: 0))
@@ -69,7 +69,7 @@ struct StreamedBodyTests {
         #expect(try await Self.isStreamed(harness, "/v1/models/normed/state-dict"))
         let exported = try await harness.send(.get, "/v1/models/normed/state-dict")
         #expect(exported.headers["Content-Disposition"] == "attachment; filename=\"normed.safetensors\"")
-        let state = try await harness.service.registry.slot(named: "normed").state()
+        let state = try harness.service.registry.slot(named: "normed").state()
         #expect(try ParamdService.stateDictFile(state.model).encoded() == exported.body, "the encoder's bytes, header and data")
         let header = try SafeTensorsHeader(parsing: exported.body)
         #expect(header.layouts.first { $0.name == "1.num_batches_tracked" }?.dtype == .i64)
@@ -83,7 +83,7 @@ struct StreamedBodyTests {
         #expect(try await harness.send(.post, "/v1/models", json: Self.spec).status == 201)
         #expect(try await Self.isStreamed(harness, "/v1/models/big/onnx"))
         let exported = try await harness.send(.get, "/v1/models/big/onnx")
-        let state = try await harness.service.registry.slot(named: "big").state()
+        let state = try harness.service.registry.slot(named: "big").state()
         let whole = try state.model.onnx(
             graphName: "big", metadata: [("paramd.spec", state.model.specJSON.jsonString), ("paramd.version", "1")])
         #expect(exported.body == whole)

@@ -11,6 +11,8 @@ zeros, 1 % scaled by 1e-7, so some numbers take an exponent):
   pretty          json.dumps(float32 rows, indent=2): one number a line, indented
   integers        json.dumps of integer pixel values 0-255 (round(|x| * 255)), default separators
   orjson          orjson.dumps of the float32 array (shortest float32 repr, e.g. 0.13210486)
+  python-exponents json.dumps of the float32 rows times 1e-5 (gradients, small weights): Python's
+                  repr writes every nonzero value below 1e-4 in exponent form, 9.999999747378752e-06
 
 Usage: payloads.py DIRECTORY [BATCH ...]   (default batches: 1 64); 784 columns; seed 0.
 Prints the manifest path. JSONBench runs it; bench/service/workload.py imports encode().
@@ -25,7 +27,8 @@ from decimal import Decimal
 import numpy as np
 
 COLUMNS = 784
-FAMILIES = ["short-compact", "python-default", "python-compact", "javascript", "pretty", "integers", "orjson"]
+FAMILIES = ["short-compact", "python-default", "python-compact", "javascript", "pretty", "integers", "orjson",
+            "python-exponents"]
 NUMBER = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 LIBC = ctypes.CDLL(None)
 LIBC.strtof.restype = ctypes.c_float
@@ -87,6 +90,8 @@ def encode(family: str, x: np.ndarray) -> bytes:
         import orjson
 
         return orjson.dumps({"inputs": x.astype(np.float32)}, option=orjson.OPT_SERIALIZE_NUMPY)
+    if family == "python-exponents":
+        return json.dumps({"inputs": (x * 1e-5).astype(np.float32).tolist()}).encode()
     raise ValueError(family)
 
 

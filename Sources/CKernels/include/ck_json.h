@@ -31,11 +31,12 @@ typedef enum {
     /// With pmaddubsw (all x86-64 CPUs since about 2008 save AMD K10).
     CK_JSON_ROW_SSSE3 = 2,
     /// AVX2 (with BMI1 and POPCNT): separators listed 64 bytes at a time, numbers parsed four at
-    /// a time by the row's kind (compact short numbers, short spans, long spans) and odd ones
-    /// singly (json_float_row_avx2.c); the same results as the SSSE3 build.
+    /// a time by the row's kind (compact short numbers, leading digits with or without exponents,
+    /// integers, short spans, long spans) and odd ones singly (json_float_row_avx2.c); the same
+    /// results as the SSSE3 build.
     CK_JSON_ROW_AVX2 = 3,
-    /// The AVX2 kernel built with AVX-512 (F, BW, VL, VBMI2) and BMI2: separators listed by
-    /// vpcompressb (json_float_row_avx512.c); the same results.
+    /// The AVX2 kernel built with AVX-512 (F, BW, VL, VBMI2) and BMI2: separators of rows of short
+    /// numbers listed by vpcompressb (json_float_row_avx512.c); the same results.
     CK_JSON_ROW_AVX512 = 4,
 } ck_json_row_isa;
 

@@ -50,6 +50,11 @@ int csystem_affinity_core_count(void);
 /// and the closing fsync has little left to wait for. Not a durability barrier by itself.
 int csystem_start_writeback(int fd, int64_t offset, int64_t count);
 
+/// Fixes glibc's threshold above which a block is mapped on its own and unmapped when freed
+/// (`mallopt(M_MMAP_THRESHOLD)`, from <malloc.h>, which the Glibc module leaves out); fixing it
+/// also stops glibc from raising it after each large free. Returns 0 where that is unavailable.
+int csystem_fix_mmap_threshold(int bytes);
+
 /// libFuzzer's entry for programs that keep their own `main` (SwiftPM names every executable's
 /// main itself). Declared only: it resolves in builds made with `-sanitize=fuzzer`, the only ones
 /// that call it (Fuzz/HTTPParserFuzz).

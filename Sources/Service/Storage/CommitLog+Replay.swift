@@ -15,7 +15,8 @@ extension CommitLog {
             var header = [UInt8](repeating: 0, count: min(size, headerSize))
             try SystemCalls.readExactly(descriptor, into: &header, at: 0, path: path)
             try checkHeader(header, model: model.name)
-            var log = CommitLog(folder: folder, descriptor: descriptor, length: headerSize, recordEnds: [])
+            var log = CommitLog(
+                folder: folder, descriptor: descriptor, length: headerSize, allocated: size, recordEnds: [])
             while let record = try log.readRecord(at: log.length, fileSize: size, model: model.name) {
                 let end = log.length + prefixedSize(record.payloadSize)
                 log.length = end
@@ -35,8 +36,11 @@ extension CommitLog {
                 log.recordEnds.append((record.value.version, end))
             }
             if log.length < size {
+                // A torn record, or the zeros of an extension: cut, so nothing written before the
+                // crash lies past the records the next appends write.
                 try SystemCalls.truncate(descriptor, to: log.length, path: path)
                 try SystemCalls.syncData(descriptor, path: path)
+                log.allocated = log.length
             }
             return log
         } catch {

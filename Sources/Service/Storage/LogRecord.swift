@@ -36,8 +36,8 @@ public struct LogRecord: Sendable, Equatable {
 
 extension LogRecord {
     /// The parts of the record that stores `commit`, in order, and its total size: small parts
-    /// gathered in byte buffers, long runs of elements passed as slices of the model's own
-    /// arrays (never copied).
+    /// gathered in byte buffers (one buffer for a record without long runs), long runs of
+    /// elements passed as slices of the model's own arrays (never copied).
     static func encode(_ commit: ModelCommit) -> (parts: [LogRecordPart], size: Int) {
         var payload: [LogRecordPart] = []
         var bytes: [UInt8] = []
@@ -75,6 +75,10 @@ extension LogRecord {
         crc.update(prefix)
         for part in payload { part.withBytes { crc.update($0) } }
         prefix.appendInteger(crc.value)
+        // A record without long runs (a one-element PATCH) is one buffer: one write.
+        if payload.count == 1, case .bytes(let bytes) = payload[0] {
+            return ([.bytes(prefix + bytes)], prefixSize + payloadSize)
+        }
         return ([.bytes(prefix)] + payload, prefixSize + payloadSize)
     }
 }

@@ -20,7 +20,9 @@ final class ModelFiles: Sendable {
     let name: String
     private let directory: DataDirectory
     private let policy: CheckpointPolicy
-    private let queue: DispatchQueue
+    /// The model's serial queue, also the executor its owner commits on.
+    let executor: SerialQueueExecutor
+    private var queue: DispatchQueue { executor.queue }
     private let state: Locked<State>
     /// Entered while a checkpoint file is being written: a delete waits for it, so a checkpoint
     /// never lands in the folder after the model is gone.
@@ -30,15 +32,17 @@ final class ModelFiles: Sendable {
         name = model.name
         self.directory = directory
         self.policy = policy
-        queue = DispatchQueue(label: "paramd.storage.\(model.name)", qos: .userInitiated)
+        executor = SerialQueueExecutor(label: "paramd.storage.\(model.name)")
         state = Locked(State(model: model, log: log))
     }
 
     /// The latest durable state.
     var model: StoredModel { state.withLock { $0.model } }
 
-    /// Runs `work` on this model's queue and suspends the caller until it is done.
+    /// Runs `work` on this model's queue and suspends the caller until it is done; in line when
+    /// the caller already runs on it (the owner's commits, ``executor``).
     func run<T: Sendable>(_ work: @escaping @Sendable (ModelFiles) throws(ModelStoreError) -> T) async throws(ModelStoreError) -> T {
+        if executor.isCurrent { return try work(self) }
         let result: Result<T, ModelStoreError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { () throws(ModelStoreError) in try work(self) })

@@ -46,9 +46,17 @@ public protocol ModelStore: Sendable {
     ///   when the stored version is not the one the change expects, `.full` or `.failure` when
     ///   the medium refused; in every case nothing of the change is stored.
     func apply(_ change: ModelChange) async throws(ModelStoreError)
+
+    /// Where the service should run the commits of model `name`: an executor whose threads may
+    /// block and on which ``apply(_:)`` of a commit runs in line, without a thread hop (the
+    /// file store's per-model queue); nil, the default, for a store that does not block (the
+    /// commits then run on the global pool).
+    func commitExecutor(for name: String) -> (any TaskExecutor)?
 }
 
 extension ModelStore {
+    public func commitExecutor(for name: String) -> (any TaskExecutor)? { nil }
+
     /// Every stored model, whole: ``list()`` then ``load(_:tensors:)`` each; a model that fails
     /// to load is reported as damaged, never stops the others.
     public func loadAll() async -> StoreInventory {

@@ -1,0 +1,90 @@
+/// A cursor that writes bytes into memory measured beforehand: the response head and the
+/// access log's lines, made for every request, are sized first and then written with plain
+/// copies, rather than appended piece by piece to a growing array.
+///
+/// Unsafe: the caller guarantees room for everything written (measure with the same pieces,
+/// then write them).
+public struct ByteWriter {
+    /// Where the next byte goes.
+    public var position: UnsafeMutablePointer<UInt8>
+
+    @inlinable
+    public init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
+
+    @inlinable
+    public mutating func write(_ literal: StaticString) {
+        position.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        position += literal.utf8CodeUnitCount
+    }
+
+    @inlinable
+    public mutating func write(_ byte: UInt8) {
+        position.pointee = byte
+        position += 1
+    }
+
+    @inlinable
+    public mutating func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write(contentsOf: $0) }
+    }
+
+    @inlinable
+    public mutating func write(contentsOf source: UnsafeBufferPointer<UInt8>) {
+        guard let base = source.baseAddress else { return }
+        position.update(from: base, count: source.count)
+        position += source.count
+    }
+
+    @inlinable
+    public mutating func write(_ text: String) {
+        // Short strings (ids, methods, routes, addresses: most of what is written) byte by byte:
+        // a memmove call per piece cost more than the copy itself.
+        let utf8 = text.utf8
+        if utf8.count <= 32 {
+            for byte in utf8 {
+                position.pointee = byte
+                position += 1
+            }
+            return
+        }
+        var text = text
+        text.withUTF8 { write(contentsOf: $0) }
+    }
+
+    /// Text with CR, LF and NUL replaced by spaces, so no value from a handler can split a
+    /// response or a log line.
+    @inlinable
+    public mutating func writeSafe(_ text: String) {
+        let start = position
+        write(text)
+        var byte = start
+        while byte < position {
+            if byte.pointee == 0x0D || byte.pointee == 0x0A || byte.pointee == 0 { byte.pointee = 0x20 }
+            byte += 1
+        }
+    }
+
+    /// The decimal digits of a non-negative `value`, zero-padded to at least `width`.
+    @inlinable
+    public mutating func writeDecimal(_ value: Int, width: Int = 1) {
+        let digits = max(Self.decimalDigits(value), width)
+        var rest = max(0, value)
+        for offset in stride(from: digits - 1, through: 0, by: -1) {
+            position[offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        position += digits
+    }
+
+    /// How many digits ``writeDecimal(_:width:)`` writes for `value` with width 1.
+    @inlinable
+    public static func decimalDigits(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
+    }
+}
