@@ -1,7 +1,8 @@
 extension Connection {
     /// Hands a complete request to the responder, which decides where it is answered: in place
-    /// (the response is returned now), or in a task on this loop or on the pool (delivered back
-    /// on this loop through ``deliver(_:)``; nil here).
+    /// (the response is returned now), through a sink it takes now and answers later, or in a
+    /// task on this loop or on the pool (delivered back on this loop through ``deliver(_:)``;
+    /// nil here).
     ///
     /// A gzip body is inflated in a task on the pool before the responder sees it, so that CPU
     /// cost never lands on the event loop; compressing a task's response happens in its task too.
@@ -29,6 +30,13 @@ extension Connection {
         switch decision {
         case .answered(let response):
             return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+        case .deferred(let take):
+            // An answer sent while `take` runs is queued, not delivered inside this dispatch:
+            // the connection is in the middle of `perform`.
+            let outer = loop.isDispatching
+            loop.isDispatching = true
+            take(HTTPResponseSink(.connection(reply())))
+            loop.isDispatching = outer
         case .onEventLoop(let work):
             let reply = reply()
             Task(executorPreference: loop) { await reply.serve(work) }
@@ -66,9 +74,36 @@ struct Reply: Sendable {
             server.hooks.handlerFailed(requestID, error)
             response = server.hooks.errorResponse(.internalServerError, nil)
         }
-        let (loop, id) = (self.loop, self.id)
-        loop.executeSoon { loop.connections[id]?.deliver(response) }
+        hand(response)
         if case .stream(let producer) = response.body { await stream(producer) }
+    }
+
+    /// Delivers a deferred answer (``HTTPResponseSink/send(_:)``): compressed here, a stream's
+    /// producer run in a task of its own.
+    func deliver(_ response: consuming HTTPResponse) {
+        let response = ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
+        hand(response)
+        if case .stream(let producer) = response.body {
+            let reply = self
+            Task { await reply.stream(producer) }
+        }
+    }
+
+    /// The server's 500 for an error a handler reported rather than threw.
+    func fail(_ error: any Error) {
+        server.hooks.handlerFailed(requestID, error)
+        hand(server.hooks.errorResponse(.internalServerError, nil))
+    }
+
+    /// Gives `response` to the connection: at once on the loop, else through its inbox (also
+    /// on the loop while it is dispatching, which must not be re-entered).
+    private func hand(_ response: HTTPResponse) {
+        let (loop, id) = (self.loop, self.id)
+        if loop.isCurrent && !loop.isDispatching {
+            loop.connections[id]?.deliver(response)
+        } else {
+            loop.execute { loop.connections[id]?.deliver(response) }
+        }
     }
 
     /// Inflates a gzip body, then answers as the responder decides, here (already off the loop).

@@ -28,6 +28,9 @@ final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
     /// Connections with responses to write at the end of this turn (``Connection/scheduleFlush()``).
     @exclusivity(unchecked) var pendingFlushes: [Connection] = []
+    /// Set while a connection hands a request to a deferred route (``HTTPDispatch/deferred(_:)``):
+    /// an answer sent meanwhile goes through the inbox rather than into that connection's `perform`.
+    @exclusivity(unchecked) var isDispatching = false
     /// The batch `flushPending` is working through (kept to reuse its storage).
     @exclusivity(unchecked) private var flushBatch: [Connection] = []
     private var nextConnectionID: UInt64 = 2

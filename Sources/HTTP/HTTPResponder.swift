@@ -1,7 +1,8 @@
 /// Something that answers requests: a ``Router`` or a test double.
 ///
 /// The server calls ``dispatch(_:)`` on the event loop once a request is complete: it decides,
-/// once, where the answer is made — in place, or in a task on the loop or on the pool.
+/// once, where the answer is made — in place, later through a sink, or in a task on the loop or
+/// on the pool.
 public protocol HTTPResponder: Sendable {
     /// Matches `request` and says how to answer it. Runs on the event loop: must be quick (a
     /// lookup and a cost estimate, or an in-place handler that never waits). A thrown error
@@ -17,6 +18,10 @@ public protocol HTTPResponder: Sendable {
 public enum HTTPDispatch: Sendable {
     /// The response, made in place: no task, no thread hop.
     case answered(HTTPResponse)
+    /// The event loop calls `take` in place, right away, with the request's one-shot sink; the
+    /// answer goes through the sink, now or later, from any thread (``HTTPResponseSink``): no
+    /// task, and no thread hop when it is answered on the loop. `take` must not block.
+    case deferred(@Sendable (HTTPResponseSink) -> Void)
     /// `work` runs as a task on the connection's event loop: no thread hops, but a long
     /// computation stalls the loop's other connections.
     case onEventLoop(@Sendable () async throws -> HTTPResponse)
@@ -25,8 +30,10 @@ public enum HTTPDispatch: Sendable {
 }
 
 /// Where a route's handler runs, declared where the route is registered
-/// (``Router/on(_:_:placement:handler:)``) and applied by the router after matching.
-/// In-place routes, which need no task at all, are registered with ``Router/inPlace(_:_:handler:)``.
+/// (``Router/on(_:_:placement:body:handler:)``, ``Router/deferred(_:_:placement:body:handler:)``)
+/// and applied by the router after matching: for a deferred route, `eventLoop` means in place,
+/// with no task. In-place routes, which need no task at all, are registered with
+/// ``Router/inPlace(_:_:handler:)``.
 public enum HandlerPlacement: Sendable {
     /// A task on Swift's global pool: a handler that computes for long, or blocks on a disk,
     /// never delays I/O of other connections. Costs two thread hops per request.
@@ -47,8 +54,11 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) async throws -> HTTPRespo
 /// compute for long belongs in an ``HTTPHandler``.
 public typealias HTTPInPlaceHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
-/// A function that wraps the rest of the chain: it may answer itself or call `next`.
-public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) async throws -> HTTPResponse
+/// A handler that takes its request and answers later through `sink` (``HTTPResponseSink``),
+/// without a task of its own: one that gathers the requests of a turn of the event loop and
+/// answers them together, or hands them to work already running. It is called where its route's
+/// placement says: in place on the event loop (where it must not block), or in a task on the pool.
+public typealias HTTPDeferredHandler = @Sendable (HTTPRequest, _ sink: HTTPResponseSink) -> Void
 
 extension HTTPResponder {
     public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan { .buffered }
@@ -59,6 +69,10 @@ extension HTTPResponder {
         switch try dispatch(request) {
         case .answered(let response): return response
         case .onEventLoop(let work), .onPool(let work): return try await work()
+        case .deferred(let take):
+            return try await withCheckedThrowingContinuation { continuation in
+                take(HTTPResponseSink { continuation.resume(with: $0) })
+            }
         }
     }
 }

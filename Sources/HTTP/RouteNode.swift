@@ -4,10 +4,12 @@ enum RouteSegment: Sendable {
     case parameter(String)
 }
 
-/// A route's handler: a task that may wait, placed where the route says, or a quick function
-/// the event loop calls in place.
+/// A route's handler: a task that may wait, placed where the route says; a function that takes
+/// the request and answers later through a sink, placed likewise; or a quick function the event
+/// loop calls in place.
 enum RouteHandler: Sendable {
     case task(HTTPHandler, HandlerPlacement)
+    case deferred(HTTPDeferredHandler, HandlerPlacement)
     case inPlace(HTTPInPlaceHandler)
 }
 

@@ -2,9 +2,10 @@
 /// `/v1/models/{m}/parameters/{path}`. Each `{name}` matches one whole, non-empty path segment
 /// (after percent-decoding, so `a%2Fb` is one segment `a/b`); literal segments win over parameters.
 ///
-/// Build it up with ``on(_:_:placement:handler:)``, ``inPlace(_:_:handler:)`` and friends, then
-/// hand it to the server: it is a value, so what the server holds never changes. Each route
-/// declares where its handler runs; the router applies that once per request, after matching. A path that matches no template gets 404; one that
+/// Build it up with ``on(_:_:placement:body:handler:)``, ``deferred(_:_:placement:body:handler:)``,
+/// ``inPlace(_:_:handler:)`` and friends, then hand it to the server: it is a value, so what the
+/// server holds never changes. Each route declares where its handler runs; the router applies
+/// that once per request, after matching. A path that matches no template gets 404; one that
 /// matches with another method gets 405 with `Allow`. HEAD falls back to the GET handler, and
 /// OPTIONS without a handler of its own answers 204 with `Allow`.
 public struct Router: HTTPResponder {
@@ -44,6 +45,18 @@ public struct Router: HTTPResponder {
         add(method, template, .task(handler, placement), bodyPlanner: body)
     }
 
+    /// Registers `handler`, which takes each request and answers it later through its sink
+    /// (``HTTPDeferredHandler``), with no task of its own: called in place on the event loop when
+    /// `placement` puts the request there, else in a task on the pool. The middleware runs around
+    /// it as around a task route: its `before` halves in place (a middleware that waits costs a
+    /// task), its `after` halves on the response, wherever the handler sends it.
+    public mutating func deferred(
+        _ method: HTTPMethod, _ template: String, placement: HandlerPlacement = .eventLoop, body: HTTPBodyPlanner? = nil,
+        handler: @escaping HTTPDeferredHandler
+    ) {
+        add(method, template, .deferred(handler, placement), bodyPlanner: body)
+    }
+
     /// Registers a quick handler that the event loop calls in place, with no task (see
     /// ``HTTPInPlaceHandler``): probes and constants. Middleware does not wrap it (middleware
     /// may wait; an in-place handler must not).
@@ -75,10 +88,10 @@ public struct Router: HTTPResponder {
         on(.delete, template, placement: placement, handler: handler)
     }
 
-    /// Adds a middleware around every task route and every answer the router gives itself (404,
-    /// 405, OPTIONS). The first added is the outermost. The chain is composed here, once, not
-    /// per request.
-    public mutating func use(_ middleware: @escaping HTTPMiddleware) {
+    /// Adds a middleware around every task and deferred route and every answer the router gives
+    /// itself (404, 405, OPTIONS), but not in-place routes. The first added is the outermost.
+    /// The chain of a task route is composed here, once, not per request.
+    public mutating func use(_ middleware: HTTPMiddleware) {
         self.middleware.append(middleware)
         composeMiddleware()
     }
@@ -88,12 +101,8 @@ public struct Router: HTTPResponder {
         let middleware = self.middleware
         tree.updateEntries { entry in
             guard case .task(let handler, _) = entry.handler else { return }
-            entry.wrapped = Self.wrap(handler, in: middleware)
+            entry.wrapped = middleware.wrapping(handler)
         }
-    }
-
-    private static func wrap(_ handler: @escaping HTTPHandler, in middleware: [HTTPMiddleware]) -> HTTPHandler {
-        middleware.reversed().reduce(handler) { next, wrapper in { request in try await wrapper(request, next) } }
     }
 
     /// The route `method` and `segments` resolve to, without running anything.
@@ -110,16 +119,16 @@ public struct Router: HTTPResponder {
     }
 
     /// Matches the request and decides, once, where it is answered: an in-place handler or an
-    /// answer of the router's own (404, 405, OPTIONS, when no middleware must see it) here; a
-    /// task route on the loop or the pool as it was registered. The request is consumed: the
-    /// route is filled into it in place rather than into a copy.
+    /// answer of the router's own (404, 405, OPTIONS) here, through the middleware when there is
+    /// any (in place too, unless one waits); a task or deferred route on the loop or the pool as
+    /// it was registered. The request is consumed: the route is filled into it in place rather
+    /// than into a copy.
     public func dispatch(_ request: consuming HTTPRequest) throws -> HTTPDispatch {
         switch resolve(&request) {
         case .answered(let response):
             if middleware.isEmpty { return .answered(response) }
-            let chain = Self.wrap({ _ in response }, in: middleware)
-            let routed = request
-            return .onEventLoop { try await chain(routed) }
+            let (middleware, routed) = (self.middleware, request)
+            return .deferred { sink in middleware.run(routed, sink: sink) { _, sink in sink.send(response) } }
         case .route(let entry):
             switch entry.handler {
             case .inPlace(let handler):
@@ -134,12 +143,32 @@ public struct Router: HTTPResponder {
                     response.route = routed.route
                     return response
                 }
-                switch placement {
-                case .eventLoop: return .onEventLoop(work)
-                case .concurrencyPool: return .onPool(work)
-                case .byCost(let estimate): return estimate(routed) <= inlineBudget ? .onEventLoop(work) : .onPool(work)
+                return runsOnLoop(placement, routed) ? .onEventLoop(work) : .onPool(work)
+            case .deferred(let handler, let placement):
+                let (middleware, routed, template) = (self.middleware, request, entry.template)
+                guard runsOnLoop(placement, routed) else {
+                    return .onPool {
+                        try await withCheckedThrowingContinuation { continuation in
+                            let sink = HTTPResponseSink(.callback { continuation.resume(with: $0) }, route: template)
+                            middleware.run(routed, sink: sink, route: handler)
+                        }
+                    }
+                }
+                return .deferred { sink in
+                    var sink = sink
+                    sink.route = template
+                    middleware.run(routed, sink: sink, route: handler)
                 }
             }
+        }
+    }
+
+    /// Whether `placement` puts `request` on the event loop.
+    private func runsOnLoop(_ placement: HandlerPlacement, _ request: HTTPRequest) -> Bool {
+        switch placement {
+        case .eventLoop: true
+        case .concurrencyPool: false
+        case .byCost(let estimate): estimate(request) <= inlineBudget
         }
     }
 

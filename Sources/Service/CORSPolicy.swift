@@ -33,19 +33,20 @@ struct CORSPolicy: Sendable {
 
     /// The middleware: answers admitted preflights itself, adds the response headers for listed
     /// origins, and `Vary: Origin` everywhere (a cache must not serve one origin's answer to another).
-    func respond(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
-        if isAdmittedPreflight(method: request.method, headers: request.headers), let origin = admittedOrigin(request.headers) {
-            var response = HTTPResponse(status: .noContent)
-            response.headers.set("Access-Control-Allow-Origin", origin)
-            response.headers.set("Access-Control-Allow-Methods", Self.allowedMethods)
-            response.headers.set("Access-Control-Allow-Headers", Self.allowedHeaders)
-            response.headers.set("Access-Control-Max-Age", Self.maxAge)
-            response.headers.add("Vary", "Origin")
-            return response
-        }
-        var response = try await next(request)
-        decorate(&response, requestHeaders: request.headers)
-        return response
+    var middleware: HTTPMiddleware {
+        HTTPMiddleware(
+            before: { [self] request in
+                guard isAdmittedPreflight(method: request.method, headers: request.headers), let origin = admittedOrigin(request.headers)
+                else { return .proceed }
+                var response = HTTPResponse(status: .noContent)
+                response.headers.set("Access-Control-Allow-Origin", origin)
+                response.headers.set("Access-Control-Allow-Methods", Self.allowedMethods)
+                response.headers.set("Access-Control-Allow-Headers", Self.allowedHeaders)
+                response.headers.set("Access-Control-Max-Age", Self.maxAge)
+                response.headers.add("Vary", "Origin")
+                return .answer(response)
+            },
+            after: { [self] request, response in decorate(&response, requestHeaders: request.headers) })
     }
 
     /// Adds `Access-Control-Allow-Origin` and `-Expose-Headers` for a listed origin, and `Vary: Origin`.

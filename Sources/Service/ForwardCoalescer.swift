@@ -1,14 +1,15 @@
 import HTTP
 import NeuralNet
 
-/// Runs small forward passes that arrive together as one batch.
+/// Runs the small forward passes that arrive in one turn of an event loop as one batch.
 ///
 /// A forward at batch 1 does two flops per weight it reads: it is bound by memory (about 20 µs
 /// for the 1 MB of a 784-256-256-10 MLP). Sixteen of them side by side read the weights once.
-/// So a small forward joins the open batch of its model and version; the first request of a
-/// batch (its leader) lets the requests already queued on its thread run first (one yield),
-/// then runs them all as one pass and hands each its rows. Nothing waits for requests that have
-/// not arrived yet: on an idle server the leader finds no one and runs alone, as before.
+/// So a small forward joins the open batch of its model and version on its loop, and once the
+/// requests read in that turn have all been dispatched (``HTTPResponseSink/afterTurn(_:)``) each
+/// batch runs as one pass, where ``Placement`` puts a pass of its cost, and every request gets its
+/// rows. Nothing waits for requests that have not arrived: on an idle server a request is alone
+/// in its turn and runs alone, as soon as its turn ends.
 ///
 /// The rows a request gets back are bit-identical to running it alone: up to
 /// ``maxBatchRows`` rows the gemm computes every element as one FMA chain over its own row
@@ -21,11 +22,14 @@ final class ForwardCoalescer: Sendable {
     /// Requests with more rows than this already amortize the weights well: they run alone.
     static let maxRequestRows = 8
 
+    /// What a request gets back: its rows, or its error.
+    typealias Delivery = @Sendable (Result<ForwardResult, any Error>) -> Void
+
     /// Which requests may share a pass: the same model object at the same version, and inputs
     /// of the same sample shape. Every change to weights is a durable write with a new version
     /// (in-memory changes at the same version touch gradients only), so one version is one set
     /// of weights.
-    private struct Key: Hashable {
+    private struct Key: Equatable {
         let slot: ObjectIdentifier
         let version: Int
         /// A slice of the request's own shape: no array built per request.
@@ -34,23 +38,20 @@ final class ForwardCoalescer: Sendable {
 
     private struct Member {
         let input: Tensor
-        let continuation: UnsafeContinuation<Ticket, Never>
+        let deliver: Delivery
     }
 
-    private struct OpenBatch {
+    private struct Batch {
+        let key: Key
         /// Keeps the slot alive, so its ObjectIdentifier in the key is not reused meanwhile.
         let slot: ModelOwner
+        let model: Model
         var rows: Int
-        var members: [Member] = []
+        var members: [Member]
     }
 
-    private enum Ticket: Sendable {
-        case lead
-        case joined(Result<ForwardResult, any Error>)
-        case alone
-    }
-
-    private let open = Locked<[Key: OpenBatch]>([:])
+    /// The batches of each loop's current turn (nil: requests that return to no loop).
+    private let open = Locked<[ObjectIdentifier?: [Batch]]>([:])
     private let onBatch: @Sendable (_ requests: Int) -> Void
 
     /// - Parameter onBatch: told the size of every joint pass (for metrics).
@@ -63,64 +64,58 @@ final class ForwardCoalescer: Sendable {
         input.rank >= 2 && input.shape[0] <= maxRequestRows
     }
 
-    /// `state.model.forward(input)`, possibly run together with other requests for the same
-    /// model version that are queued beside this one.
-    func forward(_ input: Tensor, state: ModelState, slot: ModelOwner) async throws -> ForwardResult {
+    /// Runs `state.model.forward(input)` once the current turn of `turn`'s loop ends, together
+    /// with the other requests for the same model version read in that turn, and hands the
+    /// result to `deliver` (on the thread the pass ran on).
+    func join(_ input: Tensor, state: ModelState, slot: ModelOwner, turn: HTTPResponseSink, deliver: @escaping Delivery) {
+        let loop = turn.loopIdentity
         let rows = input.shape[0]
         let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: input.shape.dropFirst())
-        // Unsafe: the checked one allocates a canary per request; each continuation is resumed
-        // exactly once, here or by its leader's `run`.
-        let ticket = await withUnsafeContinuation { (continuation: UnsafeContinuation<Ticket, Never>) in
-            let role: Ticket? = open.withLock { batches in
-                guard let index = batches.index(forKey: key) else {
-                    batches[key] = OpenBatch(slot: slot, rows: rows)
-                    return .lead
-                }
-                // Changed where it is stored: a copy taken out would share the members' buffer
-                // with the table, and each append would copy every member before it.
-                guard batches.values[index].rows + rows <= Self.maxBatchRows else { return .alone }
-                batches.values[index].rows += rows
-                batches.values[index].members.append(Member(input: input, continuation: continuation))
-                return nil  // the leader resumes it
+        let member = Member(input: input, deliver: deliver)
+        let opensTurn = open.withLock { table in
+            guard let index = table.index(forKey: loop) else {
+                table[loop] = [Batch(key: key, slot: slot, model: state.model, rows: rows, members: [member])]
+                return true
             }
-            if let role { continuation.resume(returning: role) }
+            // Changed where they are stored: a copy taken out would share its buffer with the
+            // table, and each append would copy every member before it.
+            if let batch = table.values[index].firstIndex(where: { $0.key == key && $0.rows + rows <= Self.maxBatchRows }) {
+                table.values[index][batch].rows += rows
+                table.values[index][batch].members.append(member)
+            } else {
+                table.values[index].append(Batch(key: key, slot: slot, model: state.model, rows: rows, members: [member]))
+            }
+            return false
         }
-        switch ticket {
-        case .joined(let result):
-            return try result.get()
-        case .alone:
-            return try state.model.forward(input)
-        case .lead:
-            // Queued again behind the work already waiting on this executor: the requests
-            // that arrived with this one get their turn to join.
-            await Task.yield()
-            let members = open.withLock { $0.removeValue(forKey: key)?.members ?? [] }
-            // The rule the router applies to a single pass of the same cost: a joint pass too
-            // big for the loop's budget runs on the pool.
-            let jointRows = members.reduce(rows) { $0 + $1.input.shape[0] }
-            let cost = ForwardRequest.passCost(rows: jointRows, parameters: state.model.parameterCount)
-            if members.isEmpty { return try state.model.forward(input) }
-            let model = state.model
-            return try await Placement.run(cost: cost) { try self.run(leader: input, members: members, model: model) }
+        if opensTurn { turn.afterTurn { self.flush(loop) } }
+    }
+
+    /// Runs the batches of `loop`'s turn, each where a pass of its cost belongs.
+    private func flush(_ loop: ObjectIdentifier?) {
+        let batches = open.withLock { $0.removeValue(forKey: loop) ?? [] }
+        for batch in batches {
+            let cost = ForwardRequest.passCost(rows: batch.rows, parameters: batch.model.parameterCount)
+            Placement.place(cost: cost) { self.run(batch) }
         }
     }
 
-    /// Runs the leader's input and its members' as one pass, or each alone when that fails,
-    /// resumes every member with its rows, and returns the leader's.
-    private func run(leader: Tensor, members: [Member], model: Model) throws -> ForwardResult {
-        if members.isEmpty { return try model.forward(leader) }
-        let inputs = [leader] + members.map(\.input)
-        let results: [Result<ForwardResult, any Error>]
+    /// Runs a batch's inputs as one pass, or each alone when that fails, and delivers each
+    /// request its rows.
+    private func run(_ batch: Batch) {
+        let (model, members) = (batch.model, batch.members)
+        if members.count == 1 {
+            members[0].deliver(Result { try model.forward(members[0].input) })
+            return
+        }
+        let inputs = members.map(\.input)
         if let joint = try? model.forward(Self.stack(inputs)), joint.materializedModel == nil {
-            onBatch(inputs.count)
-            results = Self.split(joint.output, rows: inputs.map { $0.shape[0] }).map { .success($0) }
+            onBatch(members.count)
+            for (member, result) in zip(members, Self.split(joint.output, rows: inputs.map { $0.shape[0] })) {
+                member.deliver(.success(result))
+            }
         } else {
-            results = inputs.map { input in Result { try model.forward(input) } }
+            for member in members { member.deliver(Result { try model.forward(member.input) }) }
         }
-        for (member, result) in zip(members, results.dropFirst()) {
-            member.continuation.resume(returning: .joined(result))
-        }
-        return try results[0].get()
     }
 
     /// The inputs one after another along the batch dimension (they share the sample shape).

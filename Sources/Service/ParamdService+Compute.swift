@@ -6,8 +6,8 @@ extension ParamdService {
     /// Forward, backward, zero-grad, train and initialize.
     func addComputeRoutes(to router: inout Router) {
         let forwarding = byModelSize { request, size in ForwardRequest.estimatedCost(of: request, size: size) }
-        handle(&router, .post, "/v1/models/{model}/forward", placement: forwarding) { [self] request in
-            try await forward(request)
+        handleDeferred(&router, .post, "/v1/models/{model}/forward", placement: forwarding) { [self] request, answer in
+            try forward(request, answer)
         }
         handle(&router, .post, "/v1/models/{model}/initialize") { [self] request in
             let slot = try await slot(request)
@@ -40,16 +40,25 @@ extension ParamdService {
         addTrainingRoutes(to: &router)
     }
 
-    /// POST forward: the shared forward pass (``forwardPass(_:parse:)``), answered as JSON
+    /// POST forward: the shared forward pass (``forwardPass(_:_:turn:then:)``), answered as JSON
     /// or raw float32.
-    private func forward(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let slot = try await slot(request)
+    private func forward(_ request: HTTPRequest, _ answer: DeferredAnswer) throws {
+        let slot = try owner(request)
         let snapshot = try slot.state()
         sizes.record(snapshot, of: slot)
-        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot)) {
-            try ForwardRequest(request, model: snapshot.model)
+        let parsed = try ForwardRequest(request, model: snapshot.model)
+        let raw = request.wantsRaw
+        try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
+            answer.send(Result { try Self.forwardResponse(parsed, outcome: outcome.get(), raw: raw) })
         }
-        if request.wantsRaw {
+    }
+
+    /// A forward's outputs (and captured activations) as JSON, or raw float32.
+    private static func forwardResponse(
+        _ parsed: ForwardRequest, outcome: (state: ModelState, result: ForwardResult), raw: Bool
+    ) throws -> HTTPResponse {
+        let (state, result) = outcome
+        if raw {
             return .raw(result.output.scalars, shape: result.output.shape, version: state.version)
         }
         var writer = JSONWriter(reservingCapacity: 64 + result.output.count * 12)
@@ -75,44 +84,69 @@ extension ParamdService {
         return .json(writer.bytes, version: state.version)
     }
 
-    /// One forward pass as every forward route runs it: one registry hop already made (the
-    /// snapshot), then the pass on that snapshot, in parallel with every other read, where the
-    /// router placed the route by its estimated cost (``Placement``); small batches share a
-    /// pass with those queued beside them (``ForwardCoalescer``), which applies the same rule to
-    /// the joint pass. Only a model whose deferred layers materialize on this pass queues a
-    /// write (that pass is a durable write), and the state returned is then the one written.
-    /// - Parameter parse: decodes the request on the snapshot.
-    /// - Throws: what `parse` throws; a problem for an unknown capture path or an output that
-    ///   is not finite.
+    /// One forward pass as every forward route runs it, with no task of its own: on the
+    /// snapshot the route took (one look into the registry), in parallel with every other
+    /// read, where the router placed the route by its estimated cost (``Placement``). Small
+    /// batches share a pass with the others of their loop's turn (``ForwardCoalescer``), which
+    /// places the joint pass by the same rule. Only a model whose deferred layers materialize on
+    /// this pass queues a write (that pass is a durable write, awaited in a task), and the state
+    /// handed on is then the one written.
+    ///
+    /// `finish` gets the state and result, or what went wrong: a problem for an output that is
+    /// not finite, the pass's error; it runs where the pass ran (or where the write finished).
+    /// - Throws: at once, a problem for an unknown capture path.
     func forwardPass<Parsed: ForwardInputs>(
-        _ snapshot: ForwardSnapshot, parse: () throws -> Parsed
-    ) async throws -> (parsed: Parsed, state: ModelState, result: ForwardResult) {
+        _ snapshot: ForwardSnapshot, _ parsed: Parsed, turn: HTTPResponseSink,
+        then finish: @escaping @Sendable (Result<(state: ModelState, result: ForwardResult), any Error>) -> Void
+    ) throws {
         let model = snapshot.state.model
-        let parsed = try parse()
         for path in parsed.capture { _ = try model.module(at: path) }  // 422 for an unknown path
-        let computed =
-            parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs)
-            ? nil : try model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
-        var state = snapshot.state
-        var result: ForwardResult
-        if let computed {
-            result = computed
-        } else {
-            result = try await coalescer.forward(parsed.inputs, state: state, slot: snapshot.slot)
-        }
-        if result.materializedModel != nil {
-            let written = try await snapshot.slot.write(condition: nil) {
-                (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
-                let again = try current.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
-                guard let materialized = again.materializedModel else { return nil }
-                return (materialized, again)
+        let computed: ForwardCoalescer.Delivery = { [self] computed in
+            switch computed {
+            case .success(let result) where result.materializedModel != nil:
+                Task { [self] in
+                    do {
+                        finish(.success(try await materialize(snapshot, parsed)))
+                    } catch {
+                        finish(.failure(error))
+                    }
+                }
+            case .success(let result):
+                finish(Result { try checked(parsed, state: snapshot.state, result) })
+            case .failure(let error):
+                finish(.failure(error))
             }
-            state = written.state
-            result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
         }
+        if parsed.capture.isEmpty && parsed.mode == .eval && ForwardCoalescer.accepts(parsed.inputs) {
+            coalescer.join(parsed.inputs, state: snapshot.state, slot: snapshot.slot, turn: turn, deliver: computed)
+        } else {
+            computed(Result { try model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode) })
+        }
+    }
+
+    /// A pass that materialized deferred layers, as the durable write it is: run again on the
+    /// model's current state in its write path, unless another write materialized them first.
+    private func materialize<Parsed: ForwardInputs>(
+        _ snapshot: ForwardSnapshot, _ parsed: Parsed
+    ) async throws -> (state: ModelState, result: ForwardResult) {
+        let written = try await snapshot.slot.write(condition: nil) {
+            (current: ModelState) throws -> (model: Model, result: ForwardResult)? in
+            let again = try current.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
+            guard let materialized = again.materializedModel else { return nil }
+            return (materialized, again)
+        }
+        let state = written.state
+        let result = try written.result ?? state.model.forward(parsed.inputs, capture: parsed.capture, mode: parsed.mode)
+        return try checked(parsed, state: state, result)
+    }
+
+    /// A pass's result counted, and refused when its output is not finite.
+    private func checked<Parsed: ForwardInputs>(
+        _ parsed: Parsed, state: ModelState, _ result: ForwardResult
+    ) throws -> (state: ModelState, result: ForwardResult) {
         metrics.recordForward(batchSize: parsed.inputs.shape[0])
         try ParameterBody.requireFinite(result.output.scalars, what: "the output")
-        return (parsed, state, result)
+        return (state, result)
     }
 }
 

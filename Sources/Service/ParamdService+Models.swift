@@ -74,8 +74,13 @@ extension ParamdService {
         return name
     }
 
-    /// The slot of the request's model: one registry hop.
+    /// The slot of the request's model: one look into the registry's table.
     func slot(_ request: HTTPRequest) async throws -> ModelOwner {
+        try owner(request)
+    }
+
+    /// ``slot(_:)`` for code that may not wait (a deferred route on the event loop).
+    func owner(_ request: HTTPRequest) throws -> ModelOwner {
         try registry.slot(named: try modelName(request))
     }
 

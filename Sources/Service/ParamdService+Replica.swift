@@ -13,23 +13,32 @@ extension ParamdService {
     /// the two are still checked, so a malformed value is a 400 on every store.
     func addReplicaRoutes(to router: inout Router) {
         let replicated = registry.store is any ReplicatedStore
-        router.use { [self] request, next in
-            guard let name = Self.modelNameInPath(request.path) else { return try await next(request) }
-            do {
-                let consistency = try Self.consistency(request)
-                guard replicated else { return try await next(request) }
-                switch consistency {
-                case .snapshot: return try await next(request)
-                case .committed: try await registry.catchUp(name, atLeast: nil)
-                case .atLeast(let version): try await registry.catchUp(name, atLeast: version)
+        router.use(
+            HTTPMiddleware { [self] request in
+                guard let name = Self.modelNameInPath(request.path) else { return .proceed }
+                let consistency: ReadConsistency
+                do {
+                    consistency = try Self.consistency(request)
+                } catch {
+                    return .answer(Self.replicaRefusal(error, request))
                 }
-            } catch {
-                // The inference protocol answers its own error body; /v1 answers problem+json.
-                if request.path.hasPrefix("/v2/") { return InferenceErrorBody.response(for: error) }
-                return .problem(Problem(error), instance: request.path)
-            }
-            return try await next(request)
-        }
+                guard replicated, consistency != .snapshot else { return .proceed }
+                return .wait { [self] in
+                    do {
+                        try await registry.catchUp(name, atLeast: consistency == .committed ? nil : consistency.version)
+                    } catch {
+                        return Self.replicaRefusal(error, request)
+                    }
+                    return nil
+                }
+            })
+    }
+
+    /// The error of a replica's catch-up or its headers, in the protocol of the request's path:
+    /// the inference protocol's own body on /v2, problem+json on /v1.
+    private static func replicaRefusal(_ error: any Error, _ request: HTTPRequest) -> HTTPResponse {
+        if request.path.hasPrefix("/v2/") { return InferenceErrorBody.response(for: error) }
+        return .problem(Problem(error), instance: request.path)
     }
 
     /// What a read asks of a replica's snapshot.
@@ -40,6 +49,12 @@ extension ParamdService {
         case committed
         /// At least this version (`Paramd-Min-Version`).
         case atLeast(Int)
+
+        /// The version `atLeast` names.
+        var version: Int? {
+            guard case .atLeast(let version) = self else { return nil }
+            return version
+        }
     }
 
     /// - Throws: 400 for a malformed `consistent` or `Paramd-Min-Version`.

@@ -61,13 +61,8 @@ public final class ParamdService: Sendable {
                 Problem(route: .methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue))),
                 instance: request.path)
         }
-        if let cors { router.use { request, next in try await cors.respond(request, next: next) } }
-        router.use { [self] request, next in
-            if request.path.hasPrefix("/v1/") || request.path == "/v1" {
-                await readiness.wait()
-            }
-            return try await next(request)
-        }
+        if let cors { router.use(cors.middleware) }
+        router.use(readiness.middleware { path in path.hasPrefix("/v1/") || path == "/v1" })
         addOperationRoutes(to: &router)
         addModelRoutes(to: &router)
         addParameterRoutes(to: &router)
@@ -93,12 +88,18 @@ public final class ParamdService: Sendable {
             do {
                 return try await handler(request)
             } catch {
-                let problem = Problem(error)
-                if problem.status >= 500 {
-                    logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
-                }
-                return .problem(problem, instance: request.path)
+                return problemResponse(error, to: request)
             }
         }
+    }
+
+    /// What `error` answers `request` with: a problem, in the request's context; logged when
+    /// it is the server's fault.
+    func problemResponse(_ error: any Error, to request: HTTPRequest) -> HTTPResponse {
+        let problem = Problem(error)
+        if problem.status >= 500 {
+            logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
+        }
+        return .problem(problem, instance: request.path)
     }
 }

@@ -16,12 +16,15 @@ enum Placement {
         method == .get || method == .head ? .eventLoop : .concurrencyPool
     }
 
-    /// For work whose cost is known only inside a handler — the joint pass of requests that
-    /// met in the ``ForwardCoalescer`` — the router's rule, applied there: in place when `cost`
-    /// fits ``inlineBudget``, else in a task on the global pool (the caller resumes where it was).
-    static func run<T: Sendable>(cost: Duration, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        if cost <= inlineBudget { return try work() }
-        return try await Task(executorPreference: globalConcurrentExecutor) { try work() }.value
+    /// For work whose cost is known only after the router placed its requests — the joint pass
+    /// of requests that met in the ``ForwardCoalescer`` — the router's rule, applied there: in
+    /// place when `cost` fits ``inlineBudget``, else in a task on the global pool.
+    static func place(cost: Duration, _ work: @escaping @Sendable () -> Void) {
+        if cost <= inlineBudget {
+            work()
+        } else {
+            Task(executorPreference: globalConcurrentExecutor) { work() }
+        }
     }
 
     /// Formatting `count` floats as JSON text (shortest round-trip digits): ~25 ns each.

@@ -35,3 +35,17 @@ final class Readiness: Sendable {
         }
     }
 }
+
+extension Readiness {
+    /// Holds the requests for paths that `guarded` names until ready: nothing to do per request
+    /// once ready (one atomic load), a task for each request that arrives before.
+    func middleware(for guarded: @escaping @Sendable (String) -> Bool) -> HTTPMiddleware {
+        HTTPMiddleware { [self] request in
+            guard !isReady, guarded(request.path) else { return .proceed }
+            return .wait { [self] in
+                await wait()
+                return nil
+            }
+        }
+    }
+}

@@ -23,10 +23,7 @@ extension ParamdService {
             return InferenceErrorBody.response(
                 for: RouteError.methodNotAllowed(method: request.method.rawValue, allowed: allowed.map(\.rawValue)))
         }
-        router.use { [self] request, next in
-            if InferenceProtocolPaths.needsToken(request.path) { await readiness.wait() }
-            return try await next(request)
-        }
+        router.use(readiness.middleware(for: InferenceProtocolPaths.needsToken))
 
         handleInference(&router, .get, "/v2/health/live") { _ in .json(.object(["live": .bool(true)])) }
         handleInference(&router, .get, "/v2/health/ready") { [self] _ in
@@ -52,8 +49,8 @@ extension ParamdService {
                 let jsonBytes = framing?.jsonLength ?? request.body.count
                 return ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: request.body.count - jsonBytes, size: size)
             }
-            handleInference(&router, .post, prefix + "/infer", placement: inferring) { [self] request in
-                try await infer(request)
+            handleDeferred(&router, .post, prefix + "/infer", placement: inferring, errors: inferenceErrors) { [self] request, answer in
+                try infer(request, answer)
             }
         }
     }
@@ -62,18 +59,22 @@ extension ParamdService {
     /// where the router placed the route; answer JSON or binary as the request asks. Content-Type is not
     /// looked at, as Triton does not: the protocol's framing says what the body is, tritonclient
     /// sends none, and `curl -d` sends a form type.
-    private func infer(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let slot = try await slot(request)
+    private func infer(_ request: HTTPRequest, _ answer: DeferredAnswer) throws {
+        let slot = try owner(request)
         let snapshot = try slot.state()
         sizes.record(snapshot, of: slot)
         try Self.checkVersion(request, state: snapshot)
         let signature = InferenceSignature(snapshot.model)
         let headerLength = request.headers[InferenceBodyFraming.headerName]
-        let (parsed, state, result) = try await forwardPass(ForwardSnapshot(slot: slot, state: snapshot)) {
-            try InferenceRequest(body: request.body, headerLength: headerLength, signature: signature)
+        let parsed = try InferenceRequest(body: request.body, headerLength: headerLength, signature: signature)
+        try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
+            answer.send(
+                Result {
+                    let (state, result) = try outcome.get()
+                    return InferenceResponse.make(
+                        model: state.name, version: state.version, id: parsed.id, output: result.output, binary: parsed.outputIsBinary)
+                })
         }
-        return InferenceResponse.make(
-            model: state.name, version: state.version, id: parsed.id, output: result.output, binary: parsed.outputIsBinary)
     }
 
     /// The request's model at its current version, which a `{version}` segment must name.
@@ -97,13 +98,18 @@ extension ParamdService {
             do {
                 return try await handler(request)
             } catch {
-                let response = InferenceErrorBody.response(for: error)
-                if response.status.code >= 500 {
-                    logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
-                }
-                return response
+                return inferenceErrors(error, request)
             }
         }
+    }
+
+    /// The protocol's error body for `error`; logged when it is the server's fault.
+    private func inferenceErrors(_ error: any Error, _ request: HTTPRequest) -> HTTPResponse {
+        let response = InferenceErrorBody.response(for: error)
+        if response.status.code >= 500 {
+            logger.error("request failed", metadata: ["id": "\(request.id)", "error": "\(error)"])
+        }
+        return response
     }
 }
 
