@@ -67,7 +67,7 @@ final class ForwardCoalescer: Sendable {
     /// Runs `state.model.forward(input)` once the current turn of `turn`'s loop ends, together
     /// with the other requests for the same model version read in that turn, and hands the
     /// result to `deliver` (on the thread the pass ran on).
-    func join(_ input: Tensor, state: ModelState, slot: ModelOwner, turn: HTTPResponseSink, deliver: @escaping Delivery) {
+    func join(_ input: Tensor, state: ModelState, slot: ModelOwner, turn: some LoopTurn, deliver: @escaping Delivery) {
         let loop = turn.loopIdentity
         let rows = input.shape[0]
         let key = Key(slot: ObjectIdentifier(slot), version: state.version, sampleShape: input.shape.dropFirst())
@@ -141,3 +141,14 @@ final class ForwardCoalescer: Sendable {
         }
     }
 }
+
+/// The turn of an event loop in which requests were read: the coalescer gathers the requests of
+/// one turn and runs them once it ends. A request's ``HTTPResponseSink`` is its turn.
+protocol LoopTurn: Sendable {
+    /// The loop, as a key; nil for requests that return to no loop.
+    var loopIdentity: ObjectIdentifier? { get }
+    /// Runs `work` once the requests of this turn have been dispatched.
+    func afterTurn(_ work: @escaping @Sendable () -> Void)
+}
+
+extension HTTPResponseSink: LoopTurn {}

@@ -96,7 +96,7 @@ extension ParamdService {
     /// not finite, the pass's error; it runs where the pass ran (or where the write finished).
     /// - Throws: at once, a problem for an unknown capture path.
     func forwardPass<Parsed: ForwardInputs>(
-        _ snapshot: ForwardSnapshot, _ parsed: Parsed, turn: HTTPResponseSink,
+        _ snapshot: ForwardSnapshot, _ parsed: Parsed, turn: some LoopTurn,
         then finish: @escaping @Sendable (Result<(state: ModelState, result: ForwardResult), any Error>) -> Void
     ) throws {
         let model = snapshot.state.model

@@ -6,11 +6,12 @@ import Testing
 /// loop, a task on the pool, or by a cost estimate.
 struct RoutePlacementTests {
     /// Where a dispatch decision sends the request, for comparing.
-    enum Where: Equatable { case inPlace(String?), eventLoop, pool }
+    enum Where: Equatable { case inPlace(String?), deferred, eventLoop, pool }
 
     static func place(_ router: Router, _ method: HTTPMethod, _ target: String) throws -> Where {
         switch try router.dispatch(RouterTests.request(method, target)) {
         case .answered(let response): .inPlace(response.status == .ok ? RouterTests.body(response) : "\(response.status.code)")
+        case .deferred: .deferred
         case .onEventLoop: .eventLoop
         case .onPool: .pool
         }
@@ -24,11 +25,16 @@ struct RoutePlacementTests {
         router.post("/costed/{n}", placement: .byCost { request in .microseconds(Int(request.parameters["n"] ?? "") ?? 0) }) { _ in
             .text("costed")
         }
+        let cost: HandlerPlacement = .byCost { request in .microseconds(Int(request.parameters["n"] ?? "") ?? 0) }
+        router.deferred(.put, "/costed/{n}", placement: cost) { _, sink in sink.send(.text("deferred")) }
         #expect(try Self.place(router, .get, "/now/a%20b") == .inPlace("now a b"))
         #expect(try Self.place(router, .get, "/loop") == .eventLoop)
         #expect(try Self.place(router, .get, "/pool") == .pool)
         #expect(try Self.place(router, .post, "/costed/200") == .eventLoop)
         #expect(try Self.place(router, .post, "/costed/201") == .pool)
+        // A deferred route on the loop takes its request in place; on the pool, in a task.
+        #expect(try Self.place(router, .put, "/costed/200") == .deferred)
+        #expect(try Self.place(router, .put, "/costed/201") == .pool)
         #expect(try Self.place(router, .get, "/nowhere") == .inPlace("404"))
         #expect(try Self.place(router, .delete, "/loop") == .inPlace("405"))
         router.inlineBudget = .microseconds(500)
@@ -49,14 +55,11 @@ struct RoutePlacementTests {
         var router = Router()
         router.inPlace(.get, "/now") { _ in .text("now") }
         router.get("/later", placement: .eventLoop) { _ in .text("later") }
-        router.use { request, next in
-            var response = try await next(request)
-            response.headers.set("Wrapped", "yes")
-            return response
-        }
+        router.use(HTTPMiddleware(after: { _, response in response.headers.set("Wrapped", "yes") }))
         #expect(try Self.place(router, .get, "/now") == .inPlace("now"))
         #expect(try await router.respond(to: RouterTests.request(.get, "/later")).headers["Wrapped"] == "yes")
-        #expect(try Self.place(router, .get, "/nowhere") == .eventLoop)
+        // The router's own answers go through the middleware without a task.
+        #expect(try Self.place(router, .get, "/nowhere") == .deferred)
         #expect(try await router.respond(to: RouterTests.request(.get, "/nowhere")).headers["Wrapped"] == "yes")
         // Registered after the middleware: wrapped all the same.
         router.get("/after") { _ in .text("after") }

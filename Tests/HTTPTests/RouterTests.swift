@@ -87,16 +87,8 @@ struct RouterTests {
 
     @Test func middlewareWrapsInOrderIncludingMisses() async throws {
         var router = Self.echoRouter()
-        router.use { request, next in
-            var response = try await next(request)
-            response.headers.add("X-Order", "outer")
-            return response
-        }
-        router.use { request, next in
-            var response = try await next(request)
-            response.headers.add("X-Order", "inner")
-            return response
-        }
+        router.use(HTTPMiddleware(after: { _, response in response.headers.add("X-Order", "outer") }))
+        router.use(HTTPMiddleware(after: { _, response in response.headers.add("X-Order", "inner") }))
         let hit = try await router.respond(to: Self.request(.get, "/healthz"))
         #expect(hit.headers.values("X-Order") == ["inner", "outer"])
         let miss = try await router.respond(to: Self.request(.get, "/missing"))

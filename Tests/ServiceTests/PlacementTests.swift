@@ -1,18 +1,21 @@
 import HTTP
 import JSON
 import NeuralNet
+import Synchronization
+import TestSupport
 import Testing
 @testable import Service
 
 /// Each route's placement, declared where it is registered and applied once by the router:
 /// probes in place, quick reads on the loop, writes on the pool, forwards by their cost.
 struct PlacementTests {
-    enum Where: Equatable { case inPlace, eventLoop, pool }
+    enum Where: Equatable { case inPlace, deferred, eventLoop, pool }
 
     static func place(_ harness: ServiceHarness, _ method: HTTPMethod, _ target: String, body: String = "") throws -> Where {
         let head = try HTTPRequestHead(method: method, target: target, headers: ["Content-Type": "application/json"])
         switch try harness.router.dispatch(HTTPRequest(head: head, body: Array(body.utf8))) {
         case .answered: return .inPlace
+        case .deferred: return .deferred
         case .onEventLoop: return .eventLoop
         case .onPool: return .pool
         }
@@ -37,7 +40,8 @@ struct PlacementTests {
     }
 
     /// A forward's placement follows its estimated cost: the batch times the model's size, known
-    /// once a request has read the model; a model not seen yet goes to the pool.
+    /// once a request has read the model; a model not seen yet goes to the pool. On the loop a
+    /// forward is deferred: taken in place, with no task, and answered once its pass has run.
     @Test func forwardsRunOnTheLoopOrThePoolByTheirCost() async throws {
         let harness = await ServiceHarness()
         let created = try await harness.send(
@@ -49,9 +53,9 @@ struct PlacementTests {
         #expect(created.status == 201)
         #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .pool)
         #expect(try await harness.send(.post, "/v1/models/big/forward", json: Self.rows(1, width: 784)).status == 200)
-        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .eventLoop)
+        #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(1, width: 784)) == .deferred)
         #expect(try Self.place(harness, .post, "/v1/models/big/forward", body: Self.rows(64, width: 784)) == .pool)
-        #expect(try Self.place(harness, .post, "/v2/models/big/infer", body: Self.rows(1, width: 784)) == .eventLoop)
+        #expect(try Self.place(harness, .post, "/v2/models/big/infer", body: Self.rows(1, width: 784)) == .deferred)
         #expect(try Self.place(harness, .post, "/v1/models/nobody/forward", body: Self.rows(1, width: 784)) == .pool)
         // A full listing of its values is big; the names alone are not.
         #expect(try Self.place(harness, .get, "/v1/models/big/parameters") == .eventLoop)
@@ -82,10 +86,18 @@ struct PlacementTests {
     /// The coalescer's joint pass obeys the router's rule for a single pass of the same cost.
     @Test func cheapWorkRunsInPlaceAndCostlyWorkInAPoolTask() async throws {
         let caller = withUnsafeCurrentTask { $0?.hashValue }
-        let inPlace = try await Placement.run(cost: .microseconds(10)) { withUnsafeCurrentTask { $0?.hashValue } }
-        #expect(inPlace == caller)
-        let offloaded = try await Placement.run(cost: .milliseconds(5)) { withUnsafeCurrentTask { $0?.hashValue } }
-        #expect(offloaded != nil && offloaded != caller)
+        let ran = Mutex<[Int?]>([])
+        let inPlace = Flag()
+        Placement.place(cost: .microseconds(10)) {
+            ran.withLock { $0.append(withUnsafeCurrentTask { $0?.hashValue }) }
+            inPlace.set()
+        }
+        #expect(inPlace.isSet)
+        Placement.place(cost: .milliseconds(5)) { ran.withLock { $0.append(withUnsafeCurrentTask { $0?.hashValue }) } }
+        try await waitUntil { ran.withLock { $0.count } == 2 }
+        let tasks = ran.withLock { $0 }
+        #expect(tasks[0] == caller)
+        #expect(tasks[1] != nil && tasks[1] != caller)
         let oneRow = ForwardRequest.passCost(rows: 1, parameters: 784 * 256 + 256 * 10)
         let jointPass = ForwardRequest.passCost(rows: 32, parameters: 784 * 256 + 256 * 10)
         #expect(oneRow <= Placement.inlineBudget)
