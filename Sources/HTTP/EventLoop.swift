@@ -31,6 +31,8 @@ final class EventLoop: @unchecked Sendable {
     /// Set while a connection hands a request to a deferred route (``HTTPDispatch/deferred(_:)``):
     /// an answer sent meanwhile goes through the inbox rather than into that connection's `perform`.
     @exclusivity(unchecked) var isDispatching = false
+    /// The work `runInbox` is working through (kept to reuse its storage).
+    @exclusivity(unchecked) private var inboxBatch: [Work] = []
     /// The batch `flushPending` is working through (kept to reuse its storage).
     @exclusivity(unchecked) private var flushBatch: [Connection] = []
     private var nextConnectionID: UInt64 = 2
@@ -294,19 +296,18 @@ final class EventLoop: @unchecked Sendable {
 
     private func runInbox() {
         while true {
-            let work = inbox.withLock { inbox in
-                let taken = inbox.work
-                inbox.work.removeAll(keepingCapacity: true)
-                return taken
-            }
-            if work.isEmpty { return }
+            // Swapped with a spare array, as in `flushPending`: taking a copy and emptying the
+            // inbox allocated a new buffer on every turn with work.
+            inbox.withLock { swap(&inboxBatch, &$0.work) }
+            if inboxBatch.isEmpty { return }
             now = Socket.now()
-            for item in work {
+            for item in inboxBatch {
                 switch item {
                 case .closure(let body): body()
                 case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
                 }
             }
+            inboxBatch.removeAll(keepingCapacity: true)
         }
     }
 

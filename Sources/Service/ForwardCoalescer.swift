@@ -95,7 +95,11 @@ final class ForwardCoalescer: Sendable {
         let batches = open.withLock { $0.removeValue(forKey: loop) ?? [] }
         for batch in batches {
             let cost = ForwardRequest.passCost(rows: batch.rows, parameters: batch.model.parameterCount)
-            Placement.place(cost: cost) { self.run(batch) }
+            if Placement.runsInPlace(cost: cost) {
+                run(batch)
+            } else {
+                Placement.offload { self.run(batch) }
+            }
         }
     }
 

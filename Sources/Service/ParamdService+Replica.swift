@@ -15,7 +15,10 @@ extension ParamdService {
         let replicated = registry.store is any ReplicatedStore
         router.use(
             HTTPMiddleware { [self] request in
-                guard let name = Self.modelNameInPath(request.path) else { return .proceed }
+                // Most requests ask nothing of a store of one process: no work for them.
+                guard replicated || request.headers["Paramd-Min-Version"] != nil || request.queryValue("consistent") != nil,
+                    let name = Self.modelNameInPath(request.path)
+                else { return .proceed }
                 let consistency: ReadConsistency
                 do {
                     consistency = try Self.consistency(request)

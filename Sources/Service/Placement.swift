@@ -18,13 +18,12 @@ enum Placement {
 
     /// For work whose cost is known only after the router placed its requests — the joint pass
     /// of requests that met in the ``ForwardCoalescer`` — the router's rule, applied there: in
-    /// place when `cost` fits ``inlineBudget``, else in a task on the global pool.
-    static func place(cost: Duration, _ work: @escaping @Sendable () -> Void) {
-        if cost <= inlineBudget {
-            work()
-        } else {
-            Task(executorPreference: globalConcurrentExecutor) { work() }
-        }
+    /// place when `cost` fits ``inlineBudget``, else ``offload(_:)``.
+    static func runsInPlace(cost: Duration) -> Bool { cost <= inlineBudget }
+
+    /// Runs `work` in a task on the global pool: the place of work too costly for a loop.
+    static func offload(_ work: @escaping @Sendable () -> Void) {
+        Task(executorPreference: globalConcurrentExecutor) { work() }
     }
 
     /// Formatting `count` floats as JSON text (shortest round-trip digits): ~25 ns each.

@@ -85,22 +85,17 @@ struct PlacementTests {
 
     /// The coalescer's joint pass obeys the router's rule for a single pass of the same cost.
     @Test func cheapWorkRunsInPlaceAndCostlyWorkInAPoolTask() async throws {
+        #expect(Placement.runsInPlace(cost: .microseconds(10)))
+        #expect(!Placement.runsInPlace(cost: .milliseconds(5)))
         let caller = withUnsafeCurrentTask { $0?.hashValue }
-        let ran = Mutex<[Int?]>([])
-        let inPlace = Flag()
-        Placement.place(cost: .microseconds(10)) {
-            ran.withLock { $0.append(withUnsafeCurrentTask { $0?.hashValue }) }
-            inPlace.set()
-        }
-        #expect(inPlace.isSet)
-        Placement.place(cost: .milliseconds(5)) { ran.withLock { $0.append(withUnsafeCurrentTask { $0?.hashValue }) } }
-        try await waitUntil { ran.withLock { $0.count } == 2 }
-        let tasks = ran.withLock { $0 }
-        #expect(tasks[0] == caller)
-        #expect(tasks[1] != nil && tasks[1] != caller)
+        let offloaded = Mutex<Int??>(nil)
+        Placement.offload { offloaded.withLock { $0 = withUnsafeCurrentTask { $0?.hashValue } } }
+        try await waitUntil { offloaded.withLock { $0 } != nil }
+        let task = offloaded.withLock { $0 } ?? nil
+        #expect(task != nil && task != caller)
         let oneRow = ForwardRequest.passCost(rows: 1, parameters: 784 * 256 + 256 * 10)
         let jointPass = ForwardRequest.passCost(rows: 32, parameters: 784 * 256 + 256 * 10)
-        #expect(oneRow <= Placement.inlineBudget)
-        #expect(jointPass > Placement.inlineBudget)
+        #expect(Placement.runsInPlace(cost: oneRow))
+        #expect(!Placement.runsInPlace(cost: jointPass))
     }
 }
