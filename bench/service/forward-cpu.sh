@@ -18,46 +18,15 @@
 #   PARAMD_BINARIES="/old/paramd /new/paramd" bash bench/service/forward-cpu.sh   (A/B, same run)
 # Needs wrk, python3 with numpy, a release build (made here unless PARAMD_BINARIES is set).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-4}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
-PORT=${PORT:-18593}
-if [[ -z ${PARAMD_BINARIES:-} ]]; then
-    (cd "$ROOT" && swift build -c release --product paramd >/dev/null)
-    PARAMD_BINARIES="$(cd "$ROOT" && swift build -c release --show-bin-path)/paramd"
-fi
-read -r -a binaries <<<"$PARAMD_BINARIES"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/paramd-forward-cpu.XXXXXX")
-server=""
-cleanup() {
-    if [[ -n $server ]]; then kill "$server" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+source "$(dirname "$0")/forward-setup.sh"
 : >"$work/empty.json"
-python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [[round(random.uniform(-1, 1), 6) for _ in range(784)]]}))' >"$work/short.json"
-python3 -c 'import json, numpy as np; rows = np.random.default_rng(0).uniform(-1, 1, (1, 784)); print(json.dumps({"inputs": rows.astype(np.float32).tolist()}))' >"$work/python.json"
-mlp='{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}'
 # wrk's request.lua counts any status but 200 as a failure; the 405 case expects its 405.
 sed 's/if status ~= 200 then/if status ~= tonumber(os.getenv("BENCH_STATUS") or "200") then/' \
     "$ROOT/bench/service/request.lua" >"$work/request.lua"
 
-start() {
-    rm -rf "$work/data"
-    # Flags a binary lacks are left out, so older builds can be compared in the same run.
-    local flags=(--port "$PORT" --data-dir "$work/data" --threads 1)
-    if "$1" --help 2>&1 | grep -q -- --access-log; then flags+=(--access-log off); else flags+=(--log-level warning); fi
-    taskset -c 0 "$1" "${flags[@]}" 2>"$work/paramd.log" &
-    server=$!
-    for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models" -H 'Content-Type: application/json' -d "$mlp"
-    # One forward so the router knows the model's size (a model not seen yet is placed on the pool).
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models/mlp/forward" -H 'Content-Type: application/json' -d @"$work/short.json"
-}
-stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 # Requests and their sum in the coalescer's pass-size histogram (0 0 for a binary without it).
 passes() {
