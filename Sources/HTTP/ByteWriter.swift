@@ -65,6 +65,19 @@ public struct ByteWriter {
     public mutating func writeSafe(_ text: String) {
         let start = position
         write(text)
+        makeSafe(from: start)
+    }
+
+    /// Bytes made safe as ``writeSafe(_:)`` makes text safe.
+    @inlinable
+    public mutating func writeSafe(contentsOf source: UnsafeBufferPointer<UInt8>) {
+        let start = position
+        write(short: source)
+        makeSafe(from: start)
+    }
+
+    @inlinable
+    mutating func makeSafe(from start: UnsafeMutablePointer<UInt8>) {
         var byte = start
         while byte < position {
             if byte.pointee == 0x0D || byte.pointee == 0x0A || byte.pointee == 0 { byte.pointee = 0x20 }
