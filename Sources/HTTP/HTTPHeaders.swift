@@ -179,7 +179,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     static func namesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
         let utf8 = name.utf8
         guard bytes.count == utf8.count else { return false }
-        return utf8.withContiguousStorageIfAvailable { namesEqual(bytes, $0) } ?? namesEqual(bytes, Array(utf8))
+        return utf8.withContiguousStorageIfAvailable { namesEqual(bytes, $0) } ?? Array(utf8).withUnsafeBufferPointer { namesEqual(bytes, $0) }
     }
 
     static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -188,8 +188,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return true
     }
 
-    static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-        b.withUnsafeBufferPointer { namesEqual(a, $0) }
+    /// ``namesEqual(_:_:)`` with a literal: its bytes are read in place (a static array would
+    /// go through its lazy initializer on every access).
+    static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, literal: StaticString) -> Bool {
+        namesEqual(a, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// ASCII case-insensitive comparison of two strings.

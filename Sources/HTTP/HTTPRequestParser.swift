@@ -89,6 +89,7 @@ public struct HTTPRequestParser: Sendable {
 
         // The field lines are copied once, whole; each field is a pair of ranges into the copy.
         var spans: [HTTPHeaders.Span] = []
+        spans.reserveCapacity(8)
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
             var lineEnd = lineStart
@@ -130,25 +131,25 @@ public struct HTTPRequestParser: Sendable {
         var expectsContinueOnly: Bool?  // of the last Expect field
         try headers.forEachField { name, value throws(HTTPParseError) in
             switch name.count {
-            case 4 where HTTPHeaders.namesEqual(name, Self.host):
+            case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
                 hostCount += 1
                 if !HostField.isValid(bytes: value) { throw .invalidHost }
-            case 14 where HTTPHeaders.namesEqual(name, Self.contentLength):
+            case 14 where HTTPHeaders.namesEqual(name, literal: "Content-Length"):
                 try Self.forEachMember(of: value, omittingEmpty: false) { member throws(HTTPParseError) in
                     let length = try parseContentLength(member.trimmingOWS())
                     if let contentLength, contentLength != length { throw .conflictingContentLength }
                     contentLength = length
                 }
-            case 17 where HTTPHeaders.namesEqual(name, Self.transferEncoding):
+            case 17 where HTTPHeaders.namesEqual(name, literal: "Transfer-Encoding"):
                 sawTransferEncoding = true
                 Self.forEachMember(of: value, omittingEmpty: true) { member in
                     let coding = member.trimmingOWS()
                     guard !coding.isEmpty else { return }
                     codingCount += 1
-                    if !HTTPHeaders.namesEqual(coding, Self.chunked) { sawOtherCoding = true }
+                    if !HTTPHeaders.namesEqual(coding, literal: "chunked") { sawOtherCoding = true }
                 }
-            case 6 where HTTPHeaders.namesEqual(name, Self.expect):
-                expectsContinueOnly = HTTPHeaders.namesEqual(value.trimmingOWS(), Self.continueExpectation)
+            case 6 where HTTPHeaders.namesEqual(name, literal: "Expect"):
+                expectsContinueOnly = HTTPHeaders.namesEqual(value.trimmingOWS(), literal: "100-continue")
             default:
                 break
             }
@@ -179,12 +180,6 @@ public struct HTTPRequestParser: Sendable {
             framing: framing, expectsContinue: expectsContinue)
     }
 
-    private static let host = Array("Host".utf8)
-    private static let contentLength = Array("Content-Length".utf8)
-    private static let transferEncoding = Array("Transfer-Encoding".utf8)
-    private static let expect = Array("Expect".utf8)
-    private static let chunked = Array("chunked".utf8)
-    private static let continueExpectation = Array("100-continue".utf8)
 
     /// Calls `body` with each comma-separated member of a field value, untrimmed.
     private static func forEachMember<Failure: Error>(
@@ -232,16 +227,17 @@ let sp: UInt8 = 0x20
 let htab: UInt8 = 0x09
 
 /// tchar (RFC 9110 §5.6.2): "!#$%&'*+-.^_`|~", digits and letters.
+///
+/// Two 64-bit masks, one bit per ASCII byte, rather than a table in a global: every access to a
+/// global goes through its lazy initializer's `swift_once`, once per byte of every method and
+/// field name. ParserByteSweepTests checks all 256 bytes against the grammar.
 @inline(__always)
 func isTokenByte(_ byte: UInt8) -> Bool {
-    tokenTable[Int(byte)]
-}
-
-private let tokenTable: [Bool] = (0...255).map { byte in
-    switch UInt8(byte) {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-        true
-    default:
-        "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    let below64: UInt64 = 0x03FF_6CFA_0000_0000
+    let from64: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+    switch byte {
+    case 0..<64: return below64 >> UInt64(byte) & 1 == 1
+    case 64..<128: return from64 >> UInt64(byte - 64) & 1 == 1
+    default: return false
     }
 }

@@ -11,20 +11,13 @@ enum ResponseHead {
     private static func isServerOwned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         switch name.count {
         case 10:
-            HTTPHeaders.namesEqual(name, connection) || HTTPHeaders.namesEqual(name, requestID)
-                || HTTPHeaders.namesEqual(name, keepAlive)
-        case 14: HTTPHeaders.namesEqual(name, contentLength)
-        case 17: HTTPHeaders.namesEqual(name, transferEncoding)
+            HTTPHeaders.namesEqual(name, literal: "Connection") || HTTPHeaders.namesEqual(name, literal: "Request-Id")
+                || HTTPHeaders.namesEqual(name, literal: "Keep-Alive")
+        case 14: HTTPHeaders.namesEqual(name, literal: "Content-Length")
+        case 17: HTTPHeaders.namesEqual(name, literal: "Transfer-Encoding")
         default: false
         }
     }
-
-    private static let connection = Array("Connection".utf8)
-    private static let requestID = Array("Request-Id".utf8)
-    private static let keepAlive = Array("Keep-Alive".utf8)
-    private static let contentLength = Array("Content-Length".utf8)
-    private static let transferEncoding = Array("Transfer-Encoding".utf8)
-    private static let date = Array("Date".utf8)
 
     /// The head's bytes, followed by `body` when given (a small body rides in the head's array:
     /// one chunk, one iovec).
@@ -41,7 +34,7 @@ enum ResponseHead {
         var hasDate = false
         response.headers.forEachField { name, value in
             guard !isServerOwned(name) else { return }
-            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, date) { hasDate = true }
+            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
             count += name.count + 2 + value.count + 2
         }
         if !hasDate { count += date.count }
