@@ -793,6 +793,33 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
     return g;
 }
 
+/// parse_groups_with(parse_four_integers) for an integer row, but eight at a time while
+/// parse_eight_integers takes all eight: pairs it declines (longer integers, a malformed one)
+/// and the last odd group go by four, and after two such pairs in a batch (a row of longer
+/// integers) the rest does too. The same results: both take the same integers to the same Floats.
+__attribute__((always_inline)) static inline size_t parse_integer_groups(const uint8_t *base, size_t count,
+                                                                        const size_t *ends, float *out, size_t groups,
+                                                                        unsigned *passing) {
+    size_t g = 0;
+    *passing = 0xF;
+    // The eight-at-a-time loads reach 8 bytes back from each separator, and separators only grow.
+    int misses = ends[1] < 8 ? 2 : 0;
+    while (g < groups) {
+        if (misses < 2 && g + 2 <= groups) {
+            if (parse_eight_integers(base, ends + 4 * g, out + 4 * g) == 0xFF) {
+                g += 2;
+                continue;
+            }
+            misses++;
+        }
+        size_t wanted = misses < 2 && groups - g >= 2 ? 2 : groups - g;
+        size_t taken = parse_groups_with(parse_four_integers, base, count, ends + 4 * g, out + 4 * g, wanted, passing);
+        g += taken;
+        if (taken < wanted) break;
+    }
+    return g;
+}
+
 static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out, size_t groups, int kind,
                            unsigned *passing);
 
@@ -832,7 +859,7 @@ __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t
             return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_EXPONENTS_FIRST_SEPARATOR);
         return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
     }
-    if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
+    if (kind == INTEGERS) return parse_integer_groups(base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
     return parse_groups_with(parse_four_short, base, count, ends, out, groups, passing);
 }
