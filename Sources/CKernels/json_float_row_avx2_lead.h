@@ -141,12 +141,14 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     const __m256i limit = _mm256_setr_epi8(9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
                                            9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9);
     const __m256i nine = _mm256_set1_epi8(9);
-    // The tail's digits less `offset` too, one constant fewer: its lane 1, kept only in tokens
-    // of 30 or 31 bytes, is then off by two, and such a token may go to the exact parser.
+    // The tail's digits less '0', not less `offset`: its lane 1 (kept only in tokens of 30 or 31
+    // bytes) would then read a point as 0 on both paths below, and a second point there
+    // (`4.4911384582519.5677762601553`) would pass as a digit.
+    const __m256i zero_char = _mm256_set1_epi8('0');
     __m256i digits_a = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_a, 1), offset), keep_a);
     __m256i digits_b = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_b, 1), offset), keep_b);
-    __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, offset), tail_a);
-    __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, offset), tail_b);
+    __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, zero_char), tail_a);
+    __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, zero_char), tail_b);
     // The token's lanes and its tail's checked at once, each lane at the larger of the two
     // (all the tail's lanes are digits, limit 9 but at the point): a token of 30 or 31 bytes,
     // whose tail reaches lane 1, fails here and is sorted out below (nine is the rare path's).
