@@ -13,10 +13,10 @@
 // - once a row shows another shape, the next kind of row that takes it, four at a time:
 //   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
 //   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
-//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); the leading-digits
-//   parser again with exponent parts (`9.999999747378752e-06`, `1e-05`,
-//   json_float_row_avx2_exponents.h); then, from the
-//   bytes that end at each number's separator, where its last digit has a fixed lane, short
+//   json_float_row_avx2_lead.h); integers, eight at a time while their spans are at most 8 bytes
+//   (json_float_row_avx2_integers.h); the leading-digits parser again with exponent parts
+//   (`9.999999747378752e-06`, `1e-05`, json_float_row_avx2_exponents.h); then, from the bytes
+//   that end at each number's separator, where its last digit has a fixed lane, short
 //   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
 //   spans from 32 (parse_four_long); a row none of those fit goes span by span
 //   (parse_plain_span, one 32-byte load each), and what that declines (exponents, trailing
