@@ -794,15 +794,19 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
 }
 
 /// parse_groups_with(parse_four_integers) for an integer row, but eight at a time while
-/// parse_eight_integers takes all eight: pairs it declines (longer integers, a malformed one)
-/// and the last odd group go by four, and after two such pairs in a batch (a row of longer
-/// integers) the rest does too. The same results: both take the same integers to the same Floats.
+/// parse_eight_integers takes all eight: the first group, pairs it declines (longer integers, a
+/// malformed one) and the last odd group go by four, and after two such pairs in a batch (a row
+/// of longer integers) the rest does too. The same results: both take the same integers to the
+/// same Floats.
 /// Not inlined into parse_groups: there its constants, set up on entry, cost every other kind's
 /// rows half an instruction a number.
 __attribute__((noinline)) static size_t parse_integer_groups(const uint8_t *base, size_t count, const size_t *ends,
                                                              float *out, size_t groups, unsigned *passing) {
-    size_t g = 0;
+    // The first group by four: a row that only passes through this kind on its way to another
+    // (exponent forms) then costs no eight-at-a-time attempt.
     *passing = 0xF;
+    if (groups == 0 || !parse_groups_with(parse_four_integers, base, count, ends, out, 1, passing)) return 0;
+    size_t g = 1;
     // The eight-at-a-time loads reach 8 bytes back from each separator, and separators only grow.
     int misses = ends[1] < 8 ? 2 : 0;
     while (g < groups) {
