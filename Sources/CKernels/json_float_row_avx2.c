@@ -847,6 +847,13 @@ __attribute__((noinline)) static size_t parse_first_groups(const uint8_t *base, 
     return g == groups ? g : g + parse_groups(base, count, ends + 4 * g, out + 4 * g, groups - g, kind, passing);
 }
 
+/// parse_groups_with(parse_four_lead_exponents_unchecked), out of line for the same reason as
+/// parse_integer_groups: inlined, its many constants cost other kinds' rows.
+__attribute__((noinline)) static size_t parse_lead_exponent_groups(const uint8_t *base, size_t count, const size_t *ends,
+                                                                   float *out, size_t groups, unsigned *passing) {
+    return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
+}
+
 /// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
 /// LEAD_EXPONENTS, SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's
 /// constants stay in registers.
@@ -862,7 +869,7 @@ __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t
     if (kind == LEAD_EXPONENTS) {
         if (groups > 0 && ends[1] < LEAD_EXPONENTS_FIRST_SEPARATOR)
             return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_EXPONENTS_FIRST_SEPARATOR);
-        return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
+        return parse_lead_exponent_groups(base, count, ends, out, groups, passing);
     }
     if (kind == INTEGERS) return parse_integer_groups(base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
