@@ -5,6 +5,21 @@
 #ifndef JSON_FLOAT_ROW_AVX2_INTEGERS_H
 #define JSON_FLOAT_ROW_AVX2_INTEGERS_H
 
+/// The byte classes of integer spans in `chars`: the bytes less '0' into *values, all ones at
+/// the digits and minuses within `in_span` into *digit and *minus; returns all ones at the span's
+/// bytes that are none of those nor JSON whitespace (simdjson's table: a byte is whitespace exactly
+/// when it equals the entry its low nibble selects).
+__attribute__((always_inline)) static inline __m256i integer_byte_classes(__m256i chars, __m256i in_span, __m256i *values,
+                                                                         __m256i *digit, __m256i *minus) {
+    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
+                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    *values = _mm256_sub_epi8(chars, _mm256_set1_epi8('0'));
+    *digit = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(*values, _mm256_set1_epi8(9)), *values), in_span);
+    *minus = _mm256_and_si256(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('-')), in_span);
+    __m256i space = _mm256_cmpeq_epi8(chars, _mm256_shuffle_epi8(spaces, chars));
+    return _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(*digit, *minus), space), in_span);
+}
+
 /// The checks of one integer span per 128-bit lane of `chars` (the 16 bytes that end at its
 /// separator): all ones in the lanes of a number that is not whitespace, then `-?D…D` up to
 /// the separator (the digits a single run ending at lane 15, a minus only right before it,
@@ -14,19 +29,14 @@ __attribute__((always_inline)) static inline __m256i integer_span_problems(__m25
                                                                           __m256i *negative) {
     const __m256i iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                                           0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
-                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
     const __m256i last_lane = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1,
                                                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1);
     // Lane i is in the span (its length is distance - 1) when i + distance > 16.
     __m256i in_span = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance), _mm256_set1_epi8(16));
-    __m256i values = _mm256_sub_epi8(chars, _mm256_set1_epi8('0'));
-    __m256i digit = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(values, _mm256_set1_epi8(9)), values), in_span);
-    __m256i minus = _mm256_and_si256(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('-')), in_span);
-    __m256i space = _mm256_cmpeq_epi8(chars, _mm256_shuffle_epi8(spaces, chars));
-    __m256i next_digit = _mm256_srli_si256(digit, 1);
+    __m256i values, digit, minus;
     // Bytes of the span other than digits, a minus and whitespace.
-    __m256i wrong = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(digit, minus), space), in_span);
+    __m256i wrong = integer_byte_classes(chars, in_span, &values, &digit, &minus);
+    __m256i next_digit = _mm256_srli_si256(digit, 1);
     // The digits run up to the separator without a break (so lane 15 is one), and a minus
     // has a digit after it.
     wrong = _mm256_or_si256(wrong, _mm256_andnot_si256(next_digit, _mm256_andnot_si256(last_lane, digit)));
@@ -89,20 +99,15 @@ static inline void load_eight_words(const uint8_t *base, const size_t *ends, __m
 /// ones in the lanes without a minus into *positive.
 __attribute__((always_inline)) static inline __m256i short_integer_problems(__m256i chars, __m256i distance,
                                                                            __m256i *digits, __m256i *positive) {
-    const __m256i spaces = _mm256_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100,
-                                            ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
     const __m256i last_byte = _mm256_set1_epi64x((long long)0xFF00000000000000ull);
     // The span is the lane's last distance - 1 bytes: ~0 << 8·(9 - distance), none when that is
     // not in 0…63 (an empty span, or one longer than 8 bytes: both then fail the digit at byte 7).
     __m256i in_span = _mm256_sllv_epi64(_mm256_set1_epi8(-1),
                                         _mm256_sub_epi64(_mm256_set1_epi64x(72), _mm256_slli_epi64(distance, 3)));
-    __m256i values = _mm256_sub_epi8(chars, _mm256_set1_epi8('0'));
-    __m256i digit = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(values, _mm256_set1_epi8(9)), values), in_span);
-    __m256i minus = _mm256_and_si256(_mm256_cmpeq_epi8(chars, _mm256_set1_epi8('-')), in_span);
-    __m256i space = _mm256_cmpeq_epi8(chars, _mm256_shuffle_epi8(spaces, chars));
-    __m256i next_digit = _mm256_srli_epi64(digit, 8);
+    __m256i values, digit, minus;
     // Bytes of the span other than digits, a minus and whitespace.
-    __m256i wrong = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(digit, minus), space), in_span);
+    __m256i wrong = integer_byte_classes(chars, in_span, &values, &digit, &minus);
+    __m256i next_digit = _mm256_srli_epi64(digit, 8);
     // The digits end exactly once, at byte 7: one run up to the separator (whitespace or a minus
     // after a digit ends a run early).
     wrong = _mm256_or_si256(wrong, _mm256_xor_si256(_mm256_andnot_si256(next_digit, digit), last_byte));
