@@ -135,7 +135,8 @@ __attribute__((always_inline)) static inline unsigned parse_eight_integers(const
     __m256i chars_a, chars_b;
     load_eight_words(base, ends, &chars_a, &chars_b);
     // ends[1…8] - ends[0…7] in order, then in the registers' layout.
-    __m256i low = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)), _mm256_loadu_si256((const __m256i *)ends));
+    __m256i low = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)),
+                                   _mm256_loadu_si256((const __m256i *)ends));
     __m256i high = _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 5)),
                                     _mm256_loadu_si256((const __m256i *)(ends + 4)));
     __m256i distance_a = _mm256_permute2x128_si256(low, high, 0x20);

@@ -26,7 +26,8 @@ struct ShortIntegerRowsTests {
                 let texts = (0..<120).map { i -> String in
                     if i % 13 == (lead + index) % 13 { return Self.edges[(i + lead + 3 * index) % Self.edges.count] }
                     let digits = Int.random(in: 1...8, using: &generator)
-                    let magnitude = Int.random(in: 0..<[1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000][digits], using: &generator)
+                    let limit = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000][digits]
+                    let magnitude = Int.random(in: 0..<limit, using: &generator)
                     return (Int.random(in: 0..<4, using: &generator) == 0 ? "-" : "") + String(magnitude)
                 }
                 let document = String(repeating: " ", count: lead) + "[" + texts.joined(separator: separator) + "]"
@@ -43,7 +44,8 @@ struct ShortIntegerRowsTests {
         let whitespace = [" ", "\t", "\r", "\n"]
         for round in 0..<200 {
             func gap() -> String {
-                (0..<Int.random(in: 0...3, using: &generator)).map { _ in whitespace.randomElement(using: &generator)! }.joined()
+                let length = Int.random(in: 0...3, using: &generator)
+                return (0..<length).map { _ in whitespace.randomElement(using: &generator)! }.joined()
             }
             var document = String(repeating: " ", count: round % 64) + "[" + gap()
             var texts: [String] = []
@@ -57,7 +59,8 @@ struct ShortIntegerRowsTests {
                 document += text
             }
             document += gap() + "]"
-            ClientNumberFormsTests.expectStrtofOnEveryPath(document, texts: texts, shape: [texts.count], case: "round \(round)")
+            ClientNumberFormsTests.expectStrtofOnEveryPath(
+                document, texts: texts, shape: [texts.count], case: "round \(round)")
         }
     }
 
@@ -76,7 +79,8 @@ struct ShortIntegerRowsTests {
                     for lead in [0, 5, 33] {
                         var texts = filler
                         texts.insert(element, at: 24 + lane)
-                        let document = String(repeating: " ", count: lead) + "[" + texts.joined(separator: separator) + "]"
+                        let row = "[" + texts.joined(separator: separator) + "]"
+                        let document = String(repeating: " ", count: lead) + row
                         guard case .error = TensorFastPathTests.expectAgreement(document) else {
                             Issue.record("\(element) in lane \(lane) after \"\(separator)\" was accepted")
                             continue
@@ -94,11 +98,13 @@ struct ShortIntegerRowsTests {
         var generator = SplitMix64(state: 1709)
         for round in 0..<600 {
             let texts = (0..<Int.random(in: 20...200, using: &generator)).map { _ in
-                (Int.random(in: 0..<5, using: &generator) == 0 ? "-" : "") + String(Int.random(in: 0...9_999_999, using: &generator))
+                let sign = Int.random(in: 0..<5, using: &generator) == 0 ? "-" : ""
+                return sign + String(Int.random(in: 0...9_999_999, using: &generator))
             }
             let separator = Self.separators[round % Self.separators.count]
             let row = Array(("[[" + texts.joined(separator: separator) + "]]").utf8)
-            _ = TensorFastPathTests.expectAgreement(String(decoding: mutated(row, from: interesting, using: &generator), as: UTF8.self))
+            let document = mutated(row, from: interesting, using: &generator)
+            _ = TensorFastPathTests.expectAgreement(String(decoding: document, as: UTF8.self))
         }
     }
 }
