@@ -13,10 +13,10 @@
 // - once a row shows another shape, the next kind of row that takes it, four at a time:
 //   `D.F…` of any length after any whitespace (Python's `, ` and 17 digits, JavaScript's
 //   shortest doubles, pretty-printing) from their leading 14 digits (parse_four_lead,
-//   json_float_row_avx2_lead.h); integers (json_float_row_avx2_integers.h); the leading-digits
-//   parser again with exponent parts (`9.999999747378752e-06`, `1e-05`,
-//   json_float_row_avx2_exponents.h); then, from the
-//   bytes that end at each number's separator, where its last digit has a fixed lane, short
+//   json_float_row_avx2_lead.h); integers, eight at a time while their spans are at most 8 bytes
+//   (json_float_row_avx2_integers.h); the leading-digits parser again with exponent parts
+//   (`9.999999747378752e-06`, `1e-05`, json_float_row_avx2_exponents.h); then, from the bytes
+//   that end at each number's separator, where its last digit has a fixed lane, short
 //   spans (short decimals with more integer digits) from 16 bytes (parse_four_short) and long
 //   spans from 32 (parse_four_long); a row none of those fit goes span by span
 //   (parse_plain_span, one 32-byte load each), and what that declines (exponents, trailing
@@ -793,6 +793,38 @@ __attribute__((always_inline)) static inline size_t parse_groups_with(
     return g;
 }
 
+/// parse_groups_with(parse_four_integers) for an integer row, but eight at a time while
+/// parse_eight_integers takes all eight: the first group, pairs it declines (longer integers, a
+/// malformed one) and the last odd group go by four, and after two such pairs in a batch (a row
+/// of longer integers) the rest does too. The same results: both take the same integers to the
+/// same Floats.
+/// Not inlined into parse_groups: there its constants, set up on entry, cost every other kind's
+/// rows half an instruction a number.
+__attribute__((noinline)) static size_t parse_integer_groups(const uint8_t *base, size_t count, const size_t *ends,
+                                                             float *out, size_t groups, unsigned *passing) {
+    // The first group by four: a row that only passes through this kind on its way to another
+    // (exponent forms) then costs no eight-at-a-time attempt.
+    *passing = 0xF;
+    if (groups == 0 || !parse_groups_with(parse_four_integers, base, count, ends, out, 1, passing)) return 0;
+    size_t g = 1;
+    // The eight-at-a-time loads reach 8 bytes back from each separator, and separators only grow.
+    int misses = ends[1] < 8 ? 2 : 0;
+    while (g < groups) {
+        if (misses < 2 && g + 2 <= groups) {
+            if (parse_eight_integers(base, ends + 4 * g, out + 4 * g) == 0xFF) {
+                g += 2;
+                continue;
+            }
+            misses++;
+        }
+        size_t wanted = misses < 2 && groups - g >= 2 ? 2 : groups - g;
+        size_t taken = parse_groups_with(parse_four_integers, base, count, ends + 4 * g, out + 4 * g, wanted, passing);
+        g += taken;
+        if (taken < wanted) break;
+    }
+    return g;
+}
+
 static size_t parse_groups(const uint8_t *base, size_t count, const size_t *ends, float *out, size_t groups, int kind,
                            unsigned *passing);
 
@@ -815,6 +847,13 @@ __attribute__((noinline)) static size_t parse_first_groups(const uint8_t *base, 
     return g == groups ? g : g + parse_groups(base, count, ends + 4 * g, out + 4 * g, groups - g, kind, passing);
 }
 
+/// parse_groups_with(parse_four_lead_exponents_unchecked), out of line for the same reason as
+/// parse_integer_groups: inlined, its many constants cost other kinds' rows.
+__attribute__((noinline)) static size_t parse_lead_exponent_groups(const uint8_t *base, size_t count, const size_t *ends,
+                                                                   float *out, size_t groups, unsigned *passing) {
+    return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
+}
+
 /// parse_groups_with the four-at-a-time parser of the row's kind (LEADING_DIGITS, INTEGERS,
 /// LEAD_EXPONENTS, SHORT_SPANS or LONG_SPANS). A function of its own, so that the parser's
 /// constants stay in registers.
@@ -830,9 +869,9 @@ __attribute__((noinline)) static size_t parse_groups(const uint8_t *base, size_t
     if (kind == LEAD_EXPONENTS) {
         if (groups > 0 && ends[1] < LEAD_EXPONENTS_FIRST_SEPARATOR)
             return parse_first_groups(base, count, ends, out, groups, kind, passing, LEAD_EXPONENTS_FIRST_SEPARATOR);
-        return parse_groups_with(parse_four_lead_exponents_unchecked, base, count, ends, out, groups, passing);
+        return parse_lead_exponent_groups(base, count, ends, out, groups, passing);
     }
-    if (kind == INTEGERS) return parse_groups_with(parse_four_integers, base, count, ends, out, groups, passing);
+    if (kind == INTEGERS) return parse_integer_groups(base, count, ends, out, groups, passing);
     if (kind == LONG_SPANS) return parse_groups_with(parse_four_long, base, count, ends, out, groups, passing);
     return parse_groups_with(parse_four_short, base, count, ends, out, groups, passing);
 }

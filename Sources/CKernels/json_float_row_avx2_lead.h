@@ -21,12 +21,14 @@
 /// check and convert (the first 15 bytes at most: lane 15 holds the zero that the byte shift
 /// brought in), then the lanes of its bytes past the first 15 (digits, checked only). A length
 /// the shape cannot have (0, `D.` alone, more than 31 bytes) keeps all 16 lanes, so that the
-/// zero in lane 15 fails the digit check; so does d = 0, which a token starting one past its
-/// separator gives, and d = 41…63, which tokens starting further past it give (their negative
-/// distance's low 6 bits).
+/// zero in lane 15 fails the digit check; so do tokens of 30 and 31 bytes (d = 31, 32), whose
+/// tail would reach lane 1, where `offset` reads a point as a digit (a second point there,
+/// `4.4911384582519.56777626015537e-13`, passed): no client writes them, and the exact parser
+/// takes them; so does d = 0, which a token starting one past its separator gives, and d = 41…63,
+/// which tokens starting further past it give (their negative distance's low 6 bits).
 static const uint8_t lead_lanes[64][32] __attribute__((aligned(32))) = {
-#define KEEP(d, i) ((d) <= 1 || (d) == 3 || (d) > 32 ? 0xFF : (i) < ((d) < 16 ? (d) - 1 : 15) ? 0xFF : 0)
-#define TAIL(d, i) ((d) >= 17 && (d) <= 32 && (i) >= 32 - (d) ? 0xFF : 0)
+#define KEEP(d, i) ((d) <= 1 || (d) == 3 || (d) > 30 ? 0xFF : (i) < ((d) < 16 ? (d) - 1 : 15) ? 0xFF : 0)
+#define TAIL(d, i) ((d) >= 17 && (d) <= 30 && (i) >= 32 - (d) ? 0xFF : 0)
 #define ROW(n)                                                                                                      \
     {KEEP(n, 0),  KEEP(n, 1),  KEEP(n, 2),  KEEP(n, 3),  KEEP(n, 4),  KEEP(n, 5),  KEEP(n, 6),  KEEP(n, 7),        \
      KEEP(n, 8),  KEEP(n, 9),  KEEP(n, 10), KEEP(n, 11), KEEP(n, 12), KEEP(n, 13), KEEP(n, 14), KEEP(n, 15),       \
@@ -69,7 +71,7 @@ static inline __m256i lead_rounding_unsure(__m256d products, __m256i significand
 }
 
 /// Numbers k…k+3 whose spans are whitespace, then `-?D` or `-?D.F…` (one integer digit, any
-/// number of fraction digits up to a 31-byte token) running exactly up to the separator, four
+/// number of fraction digits up to a 29-byte token) running exactly up to the separator, four
 /// at a time like parse_four (out[0…3] all stored; which passed, bit j for number k + j).
 ///
 /// Per number, the whitespace before it is counted from one 16-byte load (a scalar bit scan
@@ -141,15 +143,14 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     const __m256i limit = _mm256_setr_epi8(9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
                                            9, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9);
     const __m256i nine = _mm256_set1_epi8(9);
-    // The tail's digits less `offset` too, one constant fewer: its lane 1, kept only in tokens
-    // of 30 or 31 bytes, is then off by two, and such a token may go to the exact parser.
+    // The tail's digits less `offset` too, one constant fewer: its lanes 0 and 1 are never kept
+    // (lead_lanes), so the point's offset in lane 1 meets no tail digit.
     __m256i digits_a = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_a, 1), offset), keep_a);
     __m256i digits_b = _mm256_and_si256(_mm256_sub_epi8(_mm256_srli_si256(raw_b, 1), offset), keep_b);
     __m256i tail_values_a = _mm256_and_si256(_mm256_sub_epi8(end_a, offset), tail_a);
     __m256i tail_values_b = _mm256_and_si256(_mm256_sub_epi8(end_b, offset), tail_b);
     // The token's lanes and its tail's checked at once, each lane at the larger of the two
-    // (all the tail's lanes are digits, limit 9 but at the point): a token of 30 or 31 bytes,
-    // whose tail reaches lane 1, fails here and is sorted out below (nine is the rare path's).
+    // (all the tail's lanes are digits, limit 9; nine is the rare path's).
     __m256i larger_a = _mm256_max_epu8(digits_a, tail_values_a), larger_b = _mm256_max_epu8(digits_b, tail_values_b);
     __m256i valid = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(larger_a, limit), larger_a),
                                      _mm256_cmpeq_epi8(_mm256_min_epu8(larger_b, limit), larger_b));

@@ -46,7 +46,7 @@ final class Connection {
                 loop.refreshDate()
                 return loop.dateField
             },
-            planFailed: server.hooks.handlerFailed)
+            planFailed: server.hooks.handlerFailed, requestCompleted: server.hooks.requestCompleted)
         machine = ConnectionMachine(environment: environment, now: loop.now, draining: loop.isDraining)
     }
 
@@ -63,9 +63,6 @@ final class Connection {
     }
 
     /// Carries out `first` and every action the machine asks for after it.
-    ///
-    /// Actions are consumed, not copied: a `.dispatch` carries a whole request, and binding it
-    /// from a copy retained and released every field of it once more per request.
     func perform(_ first: consuming ConnectionAction) {
         var action = first
         var now = loop.now
@@ -89,15 +86,14 @@ final class Connection {
                 flush()
                 if !isOpen { return }
                 now = Socket.now()
-            case .dispatch(let request):
+            case .dispatch:
+                guard let request = machine.takeRequest() else { break }
                 let (requestID, isHead) = (request.id, request.method == .head)
                 if let response = dispatch(request) {
                     action = machine.responseReady(response, now: loop.now)
                     if case .stream(let producer) = response.body { streamInPlace(producer, requestID: requestID, isHead: isHead) }
                     continue
                 }
-            case .completed(let summary):
-                server.hooks.requestCompleted(summary)
             case .shutDownWriting:
                 shutdown(fd, Int32(SHUT_WR))
             case .close:
@@ -207,7 +203,7 @@ final class Connection {
     func close(keepSlot: Bool = false) {
         guard isOpen else { return }
         isOpen = false
-        if let summary = machine.closed(now: loop.now) { server.hooks.requestCompleted(summary) }
+        machine.closed(now: loop.now)
         if let waiter = streamWaiter {
             streamWaiter = nil
             waiter.resume(throwing: HTTPServerError.connectionClosed)

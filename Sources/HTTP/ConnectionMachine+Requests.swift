@@ -54,7 +54,7 @@ extension ConnectionMachine {
                             try reading.decoder.decode(UnsafeBufferPointer(rebasing: buffer[inputStart...]), into: &body)
                         }
                     }
-                    reading.exchange.bytesIn += consumed
+                    exchange.bytesIn += consumed
                     phase = .readingBody(reading)
                     // A chunk-size line or trailer cut by a read boundary consumes nothing until
                     // its end arrives: wait for more bytes rather than spin on the same ones.
@@ -65,7 +65,7 @@ extension ConnectionMachine {
                     consume(consumed)
                 case .responding(let responding):
                     guard case .queued = responding.stage else { return .none }
-                    return complete(responding, now: now)
+                    complete(responding, now: now)
                 case .finishing(let lingers):
                     guard pendingOutput == 0 else { return .none }
                     if lingers && !peerClosed && !environment.isTLS {
@@ -85,7 +85,7 @@ extension ConnectionMachine {
     /// Returns ``ConnectionAction/none`` when the body is to be read next.
     private mutating func begin(_ head: HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
         countServed()
-        var exchange = Exchange(
+        exchange = Exchange(
             id: requestID(for: head), method: head.method, target: head.target, version: head.version,
             startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive)
         let limits = environment.limits
@@ -93,24 +93,25 @@ extension ConnectionMachine {
         switch environment.headReceived(head) {
         case .respond(let response):
             // An unread body loses the stream's framing: close after answering.
-            return refuse(exchange, with: response, unreadBody: head.framing.mayHaveBody, now: now)
+            return refuse(with: response, unreadBody: head.framing.mayHaveBody, now: now)
         case .proceedWithBodyLimit(let limit):
             bodyLimit = limit
         case .proceed:
             break
         }
         if let encoding = head.headers["Content-Encoding"], !Self.isSupportedContentEncoding(encoding) {
-            return refuse(exchange, error: .unsupportedContentEncoding, now: now)
+            return refuse(error: .unsupportedContentEncoding, now: now)
         }
         if case .length(let length) = head.framing, length > bodyLimit {
-            return refuse(exchange, error: .bodyTooLarge(limit: bodyLimit), now: now)
+            return refuse(error: .bodyTooLarge(limit: bodyLimit), now: now)
         }
         guard head.framing.mayHaveBody else {
-            phase = .responding(Responding(exchange: exchange, lingers: false, stage: .awaitingResponse))
-            return .dispatch(HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress))
+            phase = .responding(Responding(lingers: false, stage: .awaitingResponse))
+            dispatchable = HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress)
+            return .dispatch
         }
         var reading = ReadingBody(
-            exchange: exchange, head: head, decoder: HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits),
+            head: head, decoder: HTTPBodyDecoder(framing: head.framing, maxBodyBytes: bodyLimit, limits: limits),
             lastProgress: now)
         body = []
         if case .length(let length) = head.framing {
@@ -125,11 +126,11 @@ extension ConnectionMachine {
                 guard destination.byteCount == length else {
                     environment.planFailed(exchange.id, .bodyDestinationSize(expected: length, got: destination.byteCount))
                     exchange.keepAlive = false
-                    return refuse(exchange, with: environment.errorResponse(.internalServerError, nil), unreadBody: true, now: now)
+                    return refuse(with: environment.errorResponse(.internalServerError, nil), unreadBody: true, now: now)
                 }
                 reading.destination = destination
             case .refuse(let response):
-                return refuse(exchange, with: response, unreadBody: true, now: now)
+                return refuse(with: response, unreadBody: true, now: now)
             }
         }
         phase = .readingBody(reading)
@@ -150,7 +151,7 @@ extension ConnectionMachine {
     /// Hands the request whose body is complete to its handler.
     private mutating func dispatchBody(of reading: ReadingBody) -> ConnectionAction {
         var request = HTTPRequest(
-            head: reading.head, body: body, trailers: reading.decoder.trailers, id: reading.exchange.id,
+            head: reading.head, body: body, trailers: reading.decoder.trailers, id: exchange.id,
             remoteAddress: environment.remoteAddress)
         body = []
         if let own = reading.destination as? ByteBodyDestination {
@@ -158,33 +159,31 @@ extension ConnectionMachine {
         } else {
             request.bodyDestination = reading.destination
         }
-        phase = .responding(Responding(exchange: reading.exchange, lingers: false, stage: .awaitingResponse))
-        return .dispatch(request)
+        phase = .responding(Responding(lingers: false, stage: .awaitingResponse))
+        dispatchable = request
+        return .dispatch
     }
 
     /// Answers without reading the body (a hook's or a plan's refusal): the connection closes
     /// after the response, lingering if a body may still be on its way.
-    private mutating func refuse(_ exchange: Exchange, with response: HTTPResponse, unreadBody: Bool, now: UInt64) -> ConnectionAction {
-        var exchange = exchange
+    private mutating func refuse(with response: HTTPResponse, unreadBody: Bool, now: UInt64) -> ConnectionAction {
         if unreadBody { exchange.keepAlive = false }
-        phase = .responding(Responding(exchange: exchange, lingers: unreadBody, stage: .awaitingResponse))
+        phase = .responding(Responding(lingers: unreadBody, stage: .awaitingResponse))
         return responseReady(response, now: now)
     }
 
-    private mutating func refuse(_ exchange: Exchange, error: HTTPParseError, now: UInt64) -> ConnectionAction {
-        var exchange = exchange
+    private mutating func refuse(error: HTTPParseError, now: UInt64) -> ConnectionAction {
         exchange.keepAlive = false
-        phase = .responding(Responding(exchange: exchange, lingers: true, stage: .awaitingResponse))
+        phase = .responding(Responding(lingers: true, stage: .awaitingResponse))
         return responseReady(environment.errorResponse(error.status, error), now: now)
     }
 
     /// Answers with an error status and closes: after a framing error (or a timeout) nothing
     /// later on the stream can be trusted.
     mutating func fail(_ status: HTTPStatus, _ error: HTTPParseError?, now: UInt64) -> ConnectionAction {
-        var exchange: Exchange
         switch phase {
-        case .readingBody(let reading):
-            exchange = reading.exchange
+        case .readingBody:
+            break
         case .awaitingHead(let state):
             exchange = Exchange(
                 id: environment.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
@@ -194,7 +193,7 @@ extension ConnectionMachine {
         }
         exchange.keepAlive = false
         body = []
-        phase = .responding(Responding(exchange: exchange, lingers: true, stage: .awaitingResponse))
+        phase = .responding(Responding(lingers: true, stage: .awaitingResponse))
         return responseReady(environment.errorResponse(status, error), now: now)
     }
 
@@ -217,15 +216,15 @@ extension ConnectionMachine {
         return environment.makeRequestID()
     }
 
-    /// The queued response's exchange is over: report it, then take the next request or finish.
-    private mutating func complete(_ responding: Responding, now: UInt64) -> ConnectionAction {
-        let exchange = responding.exchange
+    /// The queued response's exchange is over: report it, and move on to the next request or
+    /// to finishing.
+    private mutating func complete(_ responding: Responding, now: UInt64) {
         if exchange.keepAlive && !isDraining {
             phase = .awaitingHead(AwaitingHead(since: now))
         } else {
             phase = .finishing(lingers: responding.lingers)
         }
-        return .completed(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: true))
+        environment.requestCompleted(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: true))
     }
 
     /// Closes once the output has drained.

@@ -3,7 +3,6 @@ extension ConnectionMachine {
     /// written by the shell. A streamed body's chunks follow through ``streamChunk(_:now:)``.
     mutating func responseReady(_ response: HTTPResponse, now: UInt64) -> ConnectionAction {
         guard case .responding(var responding) = phase, case .awaitingResponse = responding.stage else { return .none }
-        var exchange = responding.exchange
         if isDraining || response.headers.containsToken("close", in: "Connection") { exchange.keepAlive = false }
         exchange.status = response.status
         exchange.route = response.route
@@ -34,7 +33,6 @@ extension ConnectionMachine {
             responding.stage = .streaming
             action = .write(head: head, body: [], urgent: true)
         }
-        responding.exchange = exchange
         phase = .responding(responding)
         return action
     }
@@ -60,14 +58,12 @@ extension ConnectionMachine {
     /// What goes before and after a streamed chunk of `count` bytes (chunked coding's size
     /// line and CRLF; nothing on HTTP/1.0), counted as queued; nil when nothing is sent.
     private mutating func chunkFraming(count: Int, now: UInt64) -> (prefix: [UInt8], suffix: [UInt8])? {
-        guard case .responding(var responding) = phase, case .streaming = responding.stage, !responding.exchange.isHead,
-            count > 0
+        guard case .responding(let responding) = phase, case .streaming = responding.stage, !exchange.isHead, count > 0
         else { return nil }
         let framing: (prefix: [UInt8], suffix: [UInt8]) =
-            responding.exchange.version == .http1_0 ? ([], []) : (Array((String(count, radix: 16) + "\r\n").utf8), [cr, lf])
+            exchange.version == .http1_0 ? ([], []) : (Array((String(count, radix: 16) + "\r\n").utf8), [cr, lf])
         let total = framing.prefix.count + count + framing.suffix.count
-        responding.exchange.bytesOut += total
-        phase = .responding(responding)
+        exchange.bytesOut += total
         outputQueued(total, now: now)
         return framing
     }
@@ -78,8 +74,8 @@ extension ConnectionMachine {
         guard case .responding(var responding) = phase, case .streaming = responding.stage else { return .none }
         guard succeeded else { return .close }
         responding.stage = .queued
-        if !responding.exchange.isHead && responding.exchange.version != .http1_0 {
-            responding.exchange.bytesOut += Self.lastChunk.count
+        if !exchange.isHead && exchange.version != .http1_0 {
+            exchange.bytesOut += Self.lastChunk.count
             phase = .responding(responding)
             outputQueued(Self.lastChunk.count, now: now)
             return .write(head: Self.lastChunk, body: [], urgent: true)

@@ -35,7 +35,6 @@ struct ConnectionMachine {
     }
 
     struct ReadingBody {
-        var exchange: Exchange
         let head: HTTPRequestHead
         var decoder: HTTPBodyDecoder
         /// Set when a Content-Length body is read in place at its full size rather than into
@@ -47,7 +46,6 @@ struct ConnectionMachine {
     }
 
     struct Responding {
-        var exchange: Exchange
         /// The request was refused before its body was read: the connection lingers after.
         var lingers: Bool
         var stage: Stage
@@ -78,6 +76,9 @@ struct ConnectionMachine {
         var dateField: () -> [UInt8]
         /// Called when a body destination is refused as the wrong size (a route's bug).
         var planFailed: (_ requestID: String, _ error: HTTPServerError) -> Void
+        /// Told of each finished request (the server's completion hook): after its response is
+        /// queued, or when the connection closes before that.
+        var requestCompleted: (HTTPRequestSummary) -> Void
     }
 
     /// Changed only by the machine's own methods (its files), never by the shell.
@@ -91,6 +92,15 @@ struct ConnectionMachine {
     /// beside the phase rather than in it, so appending never copies it (an enum payload taken
     /// out to be changed would share its buffer).
     var body: [UInt8] = []
+    /// What is recorded about the request being served while the phase is
+    /// ``Phase/readingBody(_:)`` or ``Phase/responding(_:)`` (stale in the others). Kept beside
+    /// the phase, like `body`: the phase is looked at several times per request, and each look
+    /// copied the exchange's strings with it.
+    var exchange = Exchange()
+    /// The request ``ConnectionAction/dispatch`` hands over, until the shell takes it
+    /// (``takeRequest()``). Held here rather than in the action, so that the action, returned
+    /// and moved several times per request, stays a few words long.
+    var dispatchable: HTTPRequest?
     /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
     var pendingOutput = 0
     var lastWriteProgress: UInt64
@@ -206,7 +216,7 @@ struct ConnectionMachine {
         guard case .readingBody(var reading) = phase, reading.destination != nil else { return .none }
         reading.filled += count
         reading.decoder.advanceLength(by: count)
-        reading.exchange.bytesIn += count
+        exchange.bytesIn += count
         reading.lastProgress = now
         phase = .readingBody(reading)
         return next(now: now)
@@ -237,17 +247,22 @@ struct ConnectionMachine {
         }
     }
 
-    /// The shell closed the socket (an error, a shed, or a ``ConnectionAction/close``): the
-    /// summary of a request cut short, for the completion hook.
-    mutating func closed(now: UInt64) -> HTTPRequestSummary? {
-        let exchange: Exchange?
+    /// The shell closed the socket (an error, a shed, or a ``ConnectionAction/close``): a
+    /// request cut short is reported to the completion hook.
+    mutating func closed(now: UInt64) {
+        let serving: Bool
         switch phase {
-        case .readingBody(let reading): exchange = reading.exchange
-        case .responding(let responding): exchange = responding.exchange
-        default: exchange = nil
+        case .readingBody, .responding: serving = true
+        default: serving = false
         }
         phase = .closed
-        return exchange?.summary(now: now, remoteAddress: environment.remoteAddress, completed: false)
+        dispatchable = nil
+        if serving { environment.requestCompleted(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: false)) }
+    }
+
+    /// The request of the last ``ConnectionAction/dispatch``, moved out (nil once taken).
+    mutating func takeRequest() -> HTTPRequest? {
+        dispatchable.take()
     }
 
     /// Consumes `count` unread bytes, compacting the buffer when much of it is dead.
@@ -281,11 +296,9 @@ enum ConnectionAction {
     case write(head: [UInt8], body: [UInt8], urgent: Bool)
     /// Queue a streamed chunk lent by its producer between its framing, and write at once.
     case writeLent(prefix: [UInt8], bytes: BorrowedBytes, suffix: [UInt8])
-    /// Hand the request to the responder; its response comes back through
-    /// ``ConnectionMachine/responseReady(_:now:)``.
-    case dispatch(HTTPRequest)
-    /// A request is finished: tell the completion hook.
-    case completed(HTTPRequestSummary)
+    /// Hand the request (``ConnectionMachine/takeRequest()``) to the responder; its response
+    /// comes back through ``ConnectionMachine/responseReady(_:now:)``.
+    case dispatch
     /// Shut our side of the socket and keep reading until the peer closes (lingering close).
     case shutDownWriting
     /// Close the socket now.
@@ -305,6 +318,25 @@ struct Exchange {
     var keepAlive: Bool
     var status = HTTPStatus.internalServerError
     var route: String?
+
+    init(
+        id: String, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
+        keepAlive: Bool
+    ) {
+        self.id = id
+        self.method = method
+        self.target = target
+        self.version = version
+        self.startedAt = startedAt
+        self.bytesIn = bytesIn
+        self.isHead = isHead
+        self.keepAlive = keepAlive
+    }
+
+    /// The machine's exchange before its first request.
+    init() {
+        self.init(id: "", method: .get, target: "", version: .http1_1, startedAt: 0, bytesIn: 0, isHead: false, keepAlive: false)
+    }
 
     func summary(now: UInt64, remoteAddress: String, completed: Bool) -> HTTPRequestSummary {
         HTTPRequestSummary(

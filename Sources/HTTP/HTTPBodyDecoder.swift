@@ -99,8 +99,9 @@ public struct HTTPBodyDecoder: Sendable {
                     state = .done
                 } else {
                     if trailers.count == maxTrailerCount { throw .tooManyHeaders(limit: maxTrailerCount) }
-                    let (name, value) = try parseField(UnsafeBufferPointer(rebasing: bytes[offset..<lineEnd]))
-                    trailers.add(name, value)
+                    let line = UnsafeBufferPointer(rebasing: bytes[offset..<lineEnd])
+                    let (name, value) = try parseField(line)
+                    trailers.add(name: UnsafeBufferPointer(rebasing: line[name]), value: UnsafeBufferPointer(rebasing: line[value]))
                 }
                 offset = lineEnd + 2
             }

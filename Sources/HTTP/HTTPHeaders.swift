@@ -1,29 +1,46 @@
 /// Header fields in arrival order, with case-insensitive name lookup (RFC 9110 §5.1).
 ///
+/// The fields are kept as bytes: one buffer holds every name and value back to back, and each
+/// field is a pair of ranges into it. A parsed head copies its field lines into the buffer once;
+/// a `String` is made only when a caller asks for a name or a value, and lookups compare bytes.
+/// (A `String` per name and per value, validated as UTF-8, was the parser's largest cost.)
 /// Lookup is a linear scan: requests carry a handful of fields, where a scan beats hashing.
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Field = (name: String, value: String)
 
-    private var fields: [Field]
+    /// One field's name and value as offsets into `bytes`.
+    struct Span {
+        var nameStart: UInt32
+        var nameEnd: UInt32
+        var valueStart: UInt32
+        var valueEnd: UInt32
+    }
 
-    public init() { fields = [] }
+    private var bytes: [UInt8]
+    private var spans: [Span]
 
-    /// Room for `count` fields up front: a request's head is parsed into one allocation.
-    init(reservingCapacity count: Int) {
-        fields = []
-        fields.reserveCapacity(count)
+    public init() {
+        bytes = []
+        spans = []
+    }
+
+    /// Fields whose bytes are `bytes` (a head's field lines, copied once) at the given spans.
+    init(bytes: [UInt8], spans: [Span]) {
+        self.bytes = bytes
+        self.spans = spans
     }
 
     public init(_ fields: [(String, String)]) {
-        self.fields = fields.map { (name: $0.0, value: $0.1) }
+        self.init()
+        for (name, value) in fields { add(name, value) }
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
+    public var count: Int { spans.count }
+    public var isEmpty: Bool { spans.isEmpty }
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {
@@ -31,52 +48,153 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public func first(_ name: String) -> String? {
-        for field in fields where Self.namesEqual(field.name, name) { return field.value }
-        return nil
+        guard let index = firstIndex(of: name) else { return nil }
+        return value(at: index)
     }
 
     /// Every value of `name`, in arrival order.
     public func values(_ name: String) -> [String] {
         var values: [String] = []
-        for field in fields where Self.namesEqual(field.name, name) { values.append(field.value) }
+        for index in spans.indices where nameMatches(index, name) { values.append(value(at: index)) }
         return values
     }
 
-    public func contains(_ name: String) -> Bool { first(name) != nil }
+    public func contains(_ name: String) -> Bool { firstIndex(of: name) != nil }
 
     /// Appends a field, keeping any existing ones of that name.
     public mutating func add(_ name: String, _ value: String) {
-        fields.append((name: name, value: value))
+        let nameStart = UInt32(bytes.count)
+        bytes.append(contentsOf: name.utf8)
+        let valueStart = UInt32(bytes.count)
+        bytes.append(contentsOf: value.utf8)
+        spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: UInt32(bytes.count)))
+    }
+
+    /// Appends a field from its bytes (a chunked body's trailer).
+    mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        let nameStart = UInt32(bytes.count)
+        bytes.append(contentsOf: name)
+        let valueStart = UInt32(bytes.count)
+        bytes.append(contentsOf: value)
+        spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: UInt32(bytes.count)))
     }
 
     /// Replaces every field of `name` with one field.
     public mutating func set(_ name: String, _ value: String) {
         remove(name)
-        fields.append((name: name, value: value))
+        add(name, value)
     }
 
+    /// Removes every field of `name`. Their bytes stay in the buffer until the next copy: a
+    /// removal is rare and the buffer small.
     public mutating func remove(_ name: String) {
-        fields.removeAll { Self.namesEqual($0.name, name) }
+        guard firstIndex(of: name) != nil else { return }
+        let bytes = self.bytes
+        spans.removeAll { span in
+            bytes.withUnsafeBufferPointer { Self.namesEqual(Self.slice($0, span.nameStart, span.nameEnd), name) }
+        }
     }
 
     /// Whether a comma-separated field such as Connection lists `token`, ignoring case.
     public func containsToken(_ token: String, in name: String) -> Bool {
-        for field in fields where Self.namesEqual(field.name, name) {
-            for item in field.value.split(separator: ",") where Self.namesEqual(item.trimmingOWS(), token) {
-                return true
+        bytes.withUnsafeBufferPointer { buffer in
+            for span in spans where Self.namesEqual(Self.slice(buffer, span.nameStart, span.nameEnd), name) {
+                var rest = Self.slice(buffer, span.valueStart, span.valueEnd)[...]
+                while !rest.isEmpty {
+                    let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                    if Self.namesEqual(UnsafeBufferPointer(rebasing: rest[..<end]).trimmingOWS(), token) { return true }
+                    rest = end == rest.endIndex ? rest[end...] : rest[(end + 1)...]
+                }
+            }
+            return false
+        }
+    }
+
+    /// Calls `body` with each field's name and value bytes, in order, without making strings:
+    /// for the parser's checks and the response head's encoder.
+    func forEachField<Failure: Error>(
+        _ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            for span in spans {
+                try body(Self.slice(buffer, span.nameStart, span.nameEnd), Self.slice(buffer, span.valueStart, span.valueEnd))
             }
         }
-        return false
     }
 
-    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+    public struct Iterator: IteratorProtocol {
+        let headers: HTTPHeaders
+        var index = 0
+
+        public mutating func next() -> Field? {
+            guard index < headers.spans.count else { return nil }
+            defer { index += 1 }
+            return (headers.name(at: index), headers.value(at: index))
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(headers: self) }
+
+    public var underestimatedCount: Int { spans.count }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.fields.count == rhs.fields.count
-            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        guard lhs.spans.count == rhs.spans.count else { return false }
+        return lhs.bytes.withUnsafeBufferPointer { left in
+            rhs.bytes.withUnsafeBufferPointer { right in
+                zip(lhs.spans, rhs.spans).allSatisfy { a, b in
+                    slice(left, a.nameStart, a.nameEnd).elementsEqual(slice(right, b.nameStart, b.nameEnd))
+                        && slice(left, a.valueStart, a.valueEnd).elementsEqual(slice(right, b.valueStart, b.valueEnd))
+                }
+            }
+        }
     }
 
-    /// ASCII case-insensitive comparison; field names are tokens, so ASCII is all there is.
+    // MARK: Bytes
+
+    private func firstIndex(of name: String) -> Int? {
+        spans.indices.first { nameMatches($0, name) }
+    }
+
+    private func nameMatches(_ index: Int, _ name: String) -> Bool {
+        let span = spans[index]
+        return bytes.withUnsafeBufferPointer { Self.namesEqual(Self.slice($0, span.nameStart, span.nameEnd), name) }
+    }
+
+    private func name(at index: Int) -> String {
+        let span = spans[index]
+        return bytes.withUnsafeBufferPointer { String(decoding: Self.slice($0, span.nameStart, span.nameEnd), as: UTF8.self) }
+    }
+
+    private func value(at index: Int) -> String {
+        let span = spans[index]
+        return bytes.withUnsafeBufferPointer { String(decoding: Self.slice($0, span.valueStart, span.valueEnd), as: UTF8.self) }
+    }
+
+    private static func slice(_ buffer: UnsafeBufferPointer<UInt8>, _ start: UInt32, _ end: UInt32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: buffer[Int(start)..<Int(end)])
+    }
+
+    /// ASCII case-insensitive comparison of a field's bytes with a name; field names are
+    /// tokens, so ASCII is all there is.
+    static func namesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard bytes.count == utf8.count else { return false }
+        return utf8.withContiguousStorageIfAvailable { namesEqual(bytes, $0) } ?? Array(utf8).withUnsafeBufferPointer { namesEqual(bytes, $0) }
+    }
+
+    static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in 0..<a.count where a[index] != b[index] && lowercased(a[index]) != lowercased(b[index]) { return false }
+        return true
+    }
+
+    /// ``namesEqual(_:_:)`` with a literal: its bytes are read in place (a static array would
+    /// go through its lazy initializer on every access).
+    static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, literal: StaticString) -> Bool {
+        namesEqual(a, UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// ASCII case-insensitive comparison of two strings.
     static func namesEqual<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
         // Counting UTF-8 is O(1) for native strings; most comparisons end here.
         if a.utf8.count != b.utf8.count { return false }
@@ -104,5 +222,16 @@ extension StringProtocol {
         while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
         while let last = view.last, last == " " || last == "\t" { view.removeLast() }
         return view
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The bytes without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
+    func trimmingOWS() -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = count
+        while start < end && (self[start] == sp || self[start] == htab) { start += 1 }
+        while end > start && (self[end - 1] == sp || self[end - 1] == htab) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: self[start..<end])
     }
 }

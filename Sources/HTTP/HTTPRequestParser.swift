@@ -87,16 +87,23 @@ public struct HTTPRequestParser: Sendable {
         if !method.isKnown { throw .unsupportedMethod }
         let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetRange]), as: UTF8.self)
 
-        var headers = HTTPHeaders(reservingCapacity: 16)
+        // The field lines are copied once, whole; each field is a pair of ranges into the copy.
+        var spans: [HTTPHeaders.Span] = []
+        spans.reserveCapacity(8)
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
             var lineEnd = lineStart
             while bytes[lineEnd] != cr || bytes[lineEnd + 1] != lf { lineEnd += 1 }
-            if headers.count == limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
+            if spans.count == limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
             let (name, value) = try parseField(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
-            headers.add(name, value)
+            let offset = lineStart - fields.lowerBound
+            spans.append(
+                HTTPHeaders.Span(
+                    nameStart: UInt32(offset + name.lowerBound), nameEnd: UInt32(offset + name.upperBound),
+                    valueStart: UInt32(offset + value.lowerBound), valueEnd: UInt32(offset + value.upperBound)))
             lineStart = lineEnd + 2
         }
+        let headers = HTTPHeaders(bytes: Array(UnsafeBufferPointer(rebasing: bytes[fields])), spans: spans)
         return try validate(method: method, target: target, version: version, headers: headers)
     }
 
@@ -118,25 +125,31 @@ public struct HTTPRequestParser: Sendable {
     {
         var hostCount = 0
         var contentLength: Int?
-        var codings: [Substring] = []
+        var codingCount = 0
+        var sawOtherCoding = false
         var sawTransferEncoding = false
-        var expectation: String?
-        for (name, value) in headers {
-            switch name.utf8.count {
-            case 4 where HTTPHeaders.namesEqual(name, "Host"):
+        var expectsContinueOnly: Bool?  // of the last Expect field
+        try headers.forEachField { name, value throws(HTTPParseError) in
+            switch name.count {
+            case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
                 hostCount += 1
-                if !HostField.isValid(value) { throw .invalidHost }
-            case 14 where HTTPHeaders.namesEqual(name, "Content-Length"):
-                for member in value.split(separator: ",", omittingEmptySubsequences: false) {
+                if !HostField.isValid(bytes: value) { throw .invalidHost }
+            case 14 where HTTPHeaders.namesEqual(name, literal: "Content-Length"):
+                try Self.forEachMember(of: value, omittingEmpty: false) { member throws(HTTPParseError) in
                     let length = try parseContentLength(member.trimmingOWS())
                     if let contentLength, contentLength != length { throw .conflictingContentLength }
                     contentLength = length
                 }
-            case 17 where HTTPHeaders.namesEqual(name, "Transfer-Encoding"):
+            case 17 where HTTPHeaders.namesEqual(name, literal: "Transfer-Encoding"):
                 sawTransferEncoding = true
-                codings += value.split(separator: ",").map { $0.trimmingOWS() }.filter { !$0.isEmpty }
-            case 6 where HTTPHeaders.namesEqual(name, "Expect"):
-                expectation = value
+                Self.forEachMember(of: value, omittingEmpty: true) { member in
+                    let coding = member.trimmingOWS()
+                    guard !coding.isEmpty else { return }
+                    codingCount += 1
+                    if !HTTPHeaders.namesEqual(coding, literal: "chunked") { sawOtherCoding = true }
+                }
+            case 6 where HTTPHeaders.namesEqual(name, literal: "Expect"):
+                expectsContinueOnly = HTTPHeaders.namesEqual(value.trimmingOWS(), literal: "100-continue")
             default:
                 break
             }
@@ -148,8 +161,8 @@ public struct HTTPRequestParser: Sendable {
         if sawTransferEncoding {
             if version == .http1_0 { throw .transferEncodingInHTTP10 }
             if contentLength != nil { throw .conflictingFraming }
-            for coding in codings where !HTTPHeaders.namesEqual(coding, "chunked") { throw .unsupportedTransferCoding }
-            if codings.count != 1 { throw .invalidTransferEncoding }
+            if sawOtherCoding { throw .unsupportedTransferCoding }
+            if codingCount != 1 { throw .invalidTransferEncoding }
             framing = .chunked
         } else if let contentLength {
             if contentLength > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
@@ -157,8 +170,8 @@ public struct HTTPRequestParser: Sendable {
         }
 
         var expectsContinue = false
-        if let expectation, version == .http1_1 {
-            guard HTTPHeaders.namesEqual(expectation.trimmingOWS(), "100-continue") else { throw .unsupportedExpectation }
+        if let expectsContinueOnly, version == .http1_1 {
+            guard expectsContinueOnly else { throw .unsupportedExpectation }
             if framing == .none { throw .lengthRequired }
             expectsContinue = framing.mayHaveBody
         }
@@ -167,11 +180,24 @@ public struct HTTPRequestParser: Sendable {
             framing: framing, expectsContinue: expectsContinue)
     }
 
+
+    /// Calls `body` with each comma-separated member of a field value, untrimmed.
+    private static func forEachMember<Failure: Error>(
+        of value: UnsafeBufferPointer<UInt8>, omittingEmpty: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
+        var start = 0
+        while start <= value.count {
+            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.count
+            if end > start || !omittingEmpty { try body(UnsafeBufferPointer(rebasing: value[start..<end])) }
+            start = end + 1
+        }
+    }
+
     /// 1*DIGIT, at most 18 digits so it fits in an Int.
-    private func parseContentLength(_ text: Substring) throws(HTTPParseError) -> Int {
-        guard !text.isEmpty, text.utf8.count <= 18 else { throw .invalidContentLength }
+    private func parseContentLength(_ text: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
+        guard !text.isEmpty, text.count <= 18 else { throw .invalidContentLength }
         var value = 0
-        for byte in text.utf8 {
+        for byte in text {
             guard (0x30...0x39).contains(byte) else { throw .invalidContentLength }
             value = value * 10 + Int(byte - 0x30)
         }
@@ -180,7 +206,8 @@ public struct HTTPRequestParser: Sendable {
 }
 
 /// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5), shared with chunked trailers.
-func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String) {
+/// - Returns: where the name and the value (without its OWS) are in `line`.
+func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (name: Range<Int>, value: Range<Int>) {
     if let first = line.first, first == sp || first == htab { throw .obsoleteLineFolding }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { throw .invalidHeaderName }
     for byte in line[..<colon] where !isTokenByte(byte) { throw .invalidHeaderName }
@@ -191,9 +218,7 @@ func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (S
     for byte in line[valueStart..<valueEnd] where (byte < 0x20 && byte != htab) || byte == 0x7F {
         throw .invalidHeaderValue
     }
-    let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
-    let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
-    return (name, value)
+    return (0..<colon, valueStart..<valueEnd)
 }
 
 let cr: UInt8 = 0x0D
@@ -202,16 +227,17 @@ let sp: UInt8 = 0x20
 let htab: UInt8 = 0x09
 
 /// tchar (RFC 9110 §5.6.2): "!#$%&'*+-.^_`|~", digits and letters.
+///
+/// Two 64-bit masks, one bit per ASCII byte, rather than a table in a global: every access to a
+/// global goes through its lazy initializer's `swift_once`, once per byte of every method and
+/// field name. ParserByteSweepTests checks all 256 bytes against the grammar.
 @inline(__always)
 func isTokenByte(_ byte: UInt8) -> Bool {
-    tokenTable[Int(byte)]
-}
-
-private let tokenTable: [Bool] = (0...255).map { byte in
-    switch UInt8(byte) {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-        true
-    default:
-        "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    let below64: UInt64 = 0x03FF_6CFA_0000_0000
+    let from64: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+    switch byte {
+    case 0..<64: return below64 >> UInt64(byte) & 1 == 1
+    case 64..<128: return from64 >> UInt64(byte - 64) & 1 == 1
+    default: return false
     }
 }

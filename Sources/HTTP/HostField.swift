@@ -9,11 +9,12 @@ enum HostField {
         // Over the contiguous bytes: every request has a Host, and walking a Substring's UTF-8
         // view index by index cost a microsecond-scale share of a small GET.
         var value = value
-        return value.withUTF8 { isValid(bytes: $0[...]) }
+        return value.withUTF8 { isValid(bytes: $0) }
     }
 
-    private static func isValid(bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        var bytes = bytes
+    /// ``isValid(_:)`` over the field's bytes, as the parser holds them.
+    static func isValid(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bytes = value[...]
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
             let literal = bytes[(bytes.startIndex + 1)..<close]

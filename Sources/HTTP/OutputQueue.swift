@@ -3,7 +3,10 @@ import Glibc
 /// Bytes waiting to be written, as a queue of chunks with a read offset into the first. A chunk
 /// is an array the queue owns, or ``BorrowedBytes`` kept alive by their owner until written.
 struct OutputQueue {
+    /// Chunks before `first` are written; they are dropped all at once when the queue empties
+    /// (removing each from the front shifted the array, once per response).
     private var chunks: [OutputChunk] = []
+    private var first = 0
     private var offset = 0
     private(set) var byteCount = 0
 
@@ -12,7 +15,7 @@ struct OutputQueue {
     static let maxVectors = 16
 
     var isEmpty: Bool { byteCount == 0 }
-    var firstCount: Int { chunks.isEmpty ? 0 : chunks[0].count - offset }
+    var firstCount: Int { first == chunks.count ? 0 : chunks[first].count - offset }
 
     mutating func append(_ bytes: [UInt8]) {
         if bytes.isEmpty { return }
@@ -30,21 +33,30 @@ struct OutputQueue {
         var remaining = count
         byteCount -= count
         while remaining > 0 {
-            let available = chunks[0].count - offset
+            let available = chunks[first].count - offset
             if remaining >= available {
                 remaining -= available
-                chunks.removeFirst()
+                chunks[first] = .written
+                first += 1
                 offset = 0
             } else {
                 offset += remaining
                 remaining = 0
             }
         }
+        if first == chunks.count {
+            chunks.removeAll(keepingCapacity: true)
+            first = 0
+        } else if first >= 64 {
+            // A stream that never lets the queue empty: drop the written chunks now and then.
+            chunks.removeFirst(first)
+            first = 0
+        }
     }
 
     /// The first `length` unwritten bytes of the first chunk.
     func withFirst<R>(_ length: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        chunks[0].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
+        chunks[first].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
     }
 
     /// Up to the first ``maxVectors`` chunks as iovecs, for one writev: a response head and its
@@ -52,7 +64,7 @@ struct OutputQueue {
     func withVectors<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
         // On the stack: an array here was one heap allocation per flush, i.e. per response.
         withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.maxVectors) { vectors in
-            gather(from: 0, into: vectors, body)
+            gather(from: first, into: vectors, body)
         }
     }
 
@@ -60,12 +72,13 @@ struct OutputQueue {
     private func gather<R>(
         from index: Int, into vectors: UnsafeMutableBufferPointer<iovec>, _ body: (UnsafeBufferPointer<iovec>) -> R
     ) -> R {
-        guard index < chunks.count, index < Self.maxVectors else {
-            return body(UnsafeBufferPointer(rebasing: vectors[..<index]))
+        let slot = index - first
+        guard index < chunks.count, slot < Self.maxVectors else {
+            return body(UnsafeBufferPointer(rebasing: vectors[..<slot]))
         }
         return chunks[index].withUnsafeBytes { bytes in
-            let skip = index == 0 ? offset : 0
-            vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip)
+            let skip = slot == 0 ? offset : 0
+            vectors[slot] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip)
             return gather(from: index + 1, into: vectors, body)
         }
     }
@@ -75,11 +88,14 @@ struct OutputQueue {
 private enum OutputChunk {
     case owned([UInt8])
     case borrowed(BorrowedBytes)
+    /// A chunk already written, its bytes (or their owner) let go of at once.
+    case written
 
     var count: Int {
         switch self {
         case .owned(let bytes): bytes.count
         case .borrowed(let bytes): bytes.count
+        case .written: 0
         }
     }
 
@@ -87,6 +103,7 @@ private enum OutputChunk {
         switch self {
         case .owned(let bytes): bytes.withUnsafeBytes(body)
         case .borrowed(let bytes): body(UnsafeRawBufferPointer(start: bytes.base, count: bytes.count))
+        case .written: body(UnsafeRawBufferPointer(start: nil, count: 0))
         }
     }
 }

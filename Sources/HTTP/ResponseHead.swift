@@ -8,13 +8,13 @@ enum ResponseHead {
     }
 
     /// Fields the server owns: framing and connection management are decided here, not by handlers.
-    private static func isServerOwned(_ name: String) -> Bool {
-        switch name.utf8.count {
+    private static func isServerOwned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
         case 10:
-            HTTPHeaders.namesEqual(name, "Connection") || HTTPHeaders.namesEqual(name, "Request-Id")
-                || HTTPHeaders.namesEqual(name, "Keep-Alive")
-        case 14: HTTPHeaders.namesEqual(name, "Content-Length")
-        case 17: HTTPHeaders.namesEqual(name, "Transfer-Encoding")
+            HTTPHeaders.namesEqual(name, literal: "Connection") || HTTPHeaders.namesEqual(name, literal: "Request-Id")
+                || HTTPHeaders.namesEqual(name, literal: "Keep-Alive")
+        case 14: HTTPHeaders.namesEqual(name, literal: "Content-Length")
+        case 17: HTTPHeaders.namesEqual(name, literal: "Transfer-Encoding")
         default: false
         }
     }
@@ -32,9 +32,10 @@ enum ResponseHead {
         let connection: StaticString? = !keepAlive ? "\r\nConnection: close" : version == .http1_0 ? "\r\nConnection: keep-alive" : nil
         var count = 9 + 4 + response.status.reasonPhrase.utf8.count + 2  // "HTTP/1.1 200 " reason CRLF
         var hasDate = false
-        for (name, value) in response.headers where !isServerOwned(name) {
-            if !hasDate && name.utf8.count == 4 && HTTPHeaders.namesEqual(name, "Date") { hasDate = true }
-            count += name.utf8.count + 2 + value.utf8.count + 2
+        response.headers.forEachField { name, value in
+            guard !isServerOwned(name) else { return }
+            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
+            count += name.count + 2 + value.count + 2
         }
         if !hasDate { count += date.count }
         count += 12 + requestID.utf8.count  // "Request-Id: " id
@@ -51,10 +52,11 @@ enum ResponseHead {
             writer.write(" ")
             writer.writeSafe(response.status.reasonPhrase)
             writer.write("\r\n")
-            for (name, value) in response.headers where !isServerOwned(name) {
-                writer.writeSafe(name)
+            response.headers.forEachField { name, value in
+                guard !isServerOwned(name) else { return }
+                writer.writeSafe(contentsOf: name)
                 writer.write(": ")
-                writer.writeSafe(value)
+                writer.writeSafe(contentsOf: value)
                 writer.write("\r\n")
             }
             if !hasDate { writer.write(date) }

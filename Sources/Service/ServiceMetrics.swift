@@ -18,7 +18,7 @@ public final class ServiceMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let handles = Locked<[RouteKey: RouteHandles]>([:])
+    private let handles = Locked(RouteTable())
     private let models: Metrics.Gauge
     private let parameters: Metrics.Gauge
     private let batchSizes: Metrics.Recorder
@@ -26,6 +26,14 @@ public final class ServiceMetrics: Sendable {
     private let accessLogDropped: Metrics.Counter
     /// The access log's drop count last added to `accessLogDropped`.
     private let reportedAccessLogDrops = Locked<Int>(0)
+
+    /// Each route's collectors, and the last ones used: a run of requests to one route (a probe,
+    /// a benchmark, a client's burst) finds them with one comparison of keys whose strings share
+    /// their storage, without hashing.
+    private struct RouteTable {
+        var table: [RouteKey: RouteHandles] = [:]
+        var last: (key: RouteKey, handles: RouteHandles)?
+    }
 
     private struct RouteKey: Hashable {
         let method: String
@@ -85,24 +93,30 @@ public final class ServiceMetrics: Sendable {
         method: String, route: String, status: Int, bytesIn: Int, bytesOut: Int, duration: Duration
     ) {
         let key = RouteKey(method: method, route: route, status: status)
-        let handles = self.handles.withLock { table in
-            if let found = table[key] { return found }
-            // Made through the factory, so names, labels and buckets are what swift-metrics would
-            // register; the factory makes these concrete types (a failed cast is a bug here).
-            let made = RouteHandles(
-                requests: counter("paramd_http_requests_total", [("method", method), ("route", route), ("status", String(status))]),
-                duration: factory.makeTimer(
-                    label: "paramd_http_request_duration_seconds", dimensions: [("method", method), ("route", route)])
-                    as! DurationHistogram,
-                bytesIn: counter("paramd_http_request_bytes_total", [("route", route)]),
-                bytesOut: counter("paramd_http_response_bytes_total", [("route", route)]))
-            table[key] = made
-            return made
+        let handles = self.handles.withLock { routes in
+            if let last = routes.last, last.key == key { return last.handles }
+            let handles = routes.table[key] ?? makeHandles(key)
+            routes.table[key] = handles
+            routes.last = (key, handles)
+            return handles
         }
         handles.requests.increment(by: Int64(1))
         handles.duration.record(duration)
         if bytesIn > 0 { handles.bytesIn.increment(by: Int64(bytesIn)) }
         if bytesOut > 0 { handles.bytesOut.increment(by: Int64(bytesOut)) }
+    }
+
+    /// Made through the factory, so names, labels and buckets are what swift-metrics would
+    /// register; the factory makes these concrete types (a failed cast is a bug here).
+    private func makeHandles(_ key: RouteKey) -> RouteHandles {
+        let (method, route) = (key.method, key.route)
+        return RouteHandles(
+            requests: counter("paramd_http_requests_total", [("method", method), ("route", route), ("status", String(key.status))]),
+            duration: factory.makeTimer(
+                label: "paramd_http_request_duration_seconds", dimensions: [("method", method), ("route", route)])
+                as! DurationHistogram,
+            bytesIn: counter("paramd_http_request_bytes_total", [("route", route)]),
+            bytesOut: counter("paramd_http_response_bytes_total", [("route", route)]))
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Prometheus.Counter {

@@ -133,4 +133,38 @@ struct LeadingDigitsTests {
             }
         }
     }
+
+    /// A second point at each place of a long token (up to 31 bytes, with and without an exponent
+    /// part and a minus), in every lane of a group of four amid Python's rows: an error on every
+    /// path. The leading-digits parser checks the bytes past a token's first 15 in the 16 that end
+    /// at its mantissa, and once read a point at the first of them as a digit (the fuzzer's find:
+    /// `4.4911384582519.56777626015537e-13` gave 4.4911384582519e-13).
+    @Test func secondPointsInLongTokensAreRefused() {
+        let filler = (0..<40).map { "0.\(13_210_485_875_606_537 + $0 * 7919)" }
+        let digits = Array("4491138458251956777626015537123")
+        for length in 20...31 {
+            for point in 2..<(length - 1) {
+                // Tokens of `length` bytes: plain, after a minus, with an exponent part, both;
+                // the second point at `point` in the mantissa (when it has a digit after it).
+                let forms: [String] = [("", ""), ("-", ""), ("", "e-13"), ("-", "e-13")].compactMap { sign, exponent in
+                    let mantissa = length - sign.count - exponent.count
+                    guard point < mantissa - 1 else { return nil }
+                    var characters = Array("4." + String(digits[..<(mantissa - 2)]))
+                    characters[point] = "."
+                    return sign + String(characters) + exponent
+                }
+                for (form, element) in forms.enumerated() {
+                    for lane in 0..<4 {
+                        var texts = filler
+                        texts.insert(element, at: 20 + lane)
+                        let outcome = TensorFastPathTests.expectAgreement("[" + texts.joined(separator: ", ") + "]")
+                        guard case .error = outcome else {
+                            Issue.record("\(element) (form \(form), lane \(lane)) was accepted: \(outcome)")
+                            continue
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,4 +1,12 @@
-# Shared by bench/http/run.sh and bench/http/paramd.sh (sourced; expects $work and DURATION).
+# Shared by the scripts of bench/http (sourced; the functions below use $work and DURATION).
+
+# For scripts that run one server at a time: $work, a new temporary directory, and $pid, the
+# server's process (empty when none runs), both cleaned up on exit.
+start_work_dir() {
+    work="$(mktemp -d)"
+    pid=""
+    trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+}
 
 wait_for_port() {
     for _ in $(seq 100); do

@@ -10,15 +10,20 @@
 #   - then the issue #12 targets as ratios of this run (req/s and CPU per request).
 # Servers are pinned to core 0 (taskset), wrk to core 1 with one thread, as in `run.sh module`.
 # `µs/req` is the server's CPU time (user + system, /proc) per request.
-# Needs: wrk, nginx (Debian), a release build (made here).
+# Needs: wrk, nginx (Debian), a release build (made here unless PARAMD_BINARY names one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${DURATION:-6}"
 PORT="${OUR_PORT:-18483}"
 NGINX_PORT="${NGINX_PORT:-18484}"
 
-swift build -c release --product paramd >/dev/null
-paramd="$(swift build -c release --show-bin-path)/paramd"
+# PARAMD_BINARY runs another build (e.g. a copy of main's) in the same conditions, for before/after.
+if [ -n "${PARAMD_BINARY:-}" ]; then
+    paramd="$PARAMD_BINARY"
+else
+    swift build -c release --product paramd >/dev/null
+    paramd="$(swift build -c release --show-bin-path)/paramd"
+fi
 
 work="$(mktemp -d)"
 pids=()

@@ -17,14 +17,8 @@ PORT="${OUR_PORT:-18485}"
 
 swift build -c release --product paramd >/dev/null
 paramd="$(swift build -c release --show-bin-path)/paramd"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 source bench/http/common.sh
+start_work_dir
 
 "$paramd" --port "$PORT" --data-dir "$work/data" --log-level warning 2>"$work/paramd.log" &
 pid=$!

@@ -46,7 +46,8 @@ ck_json_row_isa ck_json_detect_row_isa(void);
 /// Parses `number , number , …` from base[*position] into `out` (at most `capacity` ≥ 1
 /// floats), each correctly rounded to Float32, and returns how many it wrote: any JSON number
 /// of up to 19 significant digits, JSON whitespace around the commas. `isa` must come from
-/// ck_json_detect_row_isa.
+/// ck_json_detect_row_isa. *position must be at least 1 (a row's numbers follow its `[`): the
+/// parsers read the byte before a number.
 size_t ck_json_parse_float_row(ck_json_row_isa isa, const uint8_t *base, size_t count, size_t *position, float *out,
                                size_t capacity, ck_json_row_stop *stop);
 

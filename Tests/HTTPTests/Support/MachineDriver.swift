@@ -11,7 +11,8 @@ struct MachineDriver {
     var now: UInt64 = 1_000_000_000
     var written: [UInt8] = []
     var dispatched: [HTTPRequest] = []
-    var completed: [HTTPRequestSummary] = []
+    /// The completion hook's calls, in order.
+    var completed: [HTTPRequestSummary] { completions.entries }
     var shutDownWriting = false
     var isClosed = false
     /// Bytes queued but not yet taken by the "socket".
@@ -29,6 +30,7 @@ struct MachineDriver {
         bodyPlan: @escaping (HTTPRequest) -> HTTPBodyPlan = { _ in .buffered }
     ) {
         let refusals = RefusalLog()
+        let completions = CompletionLog()
         var counter = 0
         let environment = ConnectionMachine.Environment(
             limits: limits, timeouts: timeouts, isTLS: isTLS, remoteAddress: "192.0.2.1:4000", headReceived: headReceived,
@@ -42,12 +44,15 @@ struct MachineDriver {
                 return "id-\(counter)"
             },
             dateField: { Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8) },
-            planFailed: { _, _ in })
+            planFailed: { _, _ in },
+            requestCompleted: { completions.entries.append($0) })
         machine = ConnectionMachine(environment: environment, now: now)
         self.refusals = refusals
+        self.completions = completions
     }
 
     private let refusals: RefusalLog
+    private let completions: CompletionLog
     /// What the server's error-response hook was asked for, in order.
     var errors: [(HTTPStatus, HTTPParseError?)] { refusals.entries }
 
@@ -105,19 +110,18 @@ struct MachineDriver {
             case .writeLent(let prefix, let bytes, let suffix):
                 action = .write(head: prefix + bytes.copied + suffix, body: [], urgent: true)
                 continue
-            case .dispatch(let request):
+            case .dispatch:
+                guard let request = machine.takeRequest() else { break }
                 dispatched.append(request)
                 if let respond {
                     action = machine.responseReady(respond(request), now: now)
                     continue
                 }
-            case .completed(let summary):
-                completed.append(summary)
             case .shutDownWriting:
                 shutDownWriting = true
             case .close:
                 isClosed = true
-                _ = machine.closed(now: now)
+                machine.closed(now: now)
                 return
             }
             action = machine.next(now: now)
@@ -136,4 +140,9 @@ struct MachineDriver {
 /// The error-response hook's calls (a class, so the machine's closure and the test share it).
 final class RefusalLog {
     var entries: [(HTTPStatus, HTTPParseError?)] = []
+}
+
+/// The completion hook's calls (a class, as ``RefusalLog``).
+final class CompletionLog {
+    var entries: [HTTPRequestSummary] = []
 }
