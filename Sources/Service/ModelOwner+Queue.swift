@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// What waits in a ``ModelOwner``'s line.
 enum QueuedOperation: Sendable {
     case write(QueuedWrite)
@@ -18,9 +20,12 @@ enum QueuedOperation: Sendable {
 struct QueuedWrite: Sendable {
     /// What applying the change produced.
     struct Applied: Sendable {
+        /// The state after the change (without `run`, which is not written yet).
         let state: ModelState
         /// Whether it must be stored before its writer hears of it.
         let isDurable: Bool
+        /// An edit of a few elements still to be written into `state` (``ModelOwner/Change/durableRun(path:_:_:)``).
+        var run: PendingRun? = nil
         /// Answers the writer once the batch is stored and published, or with the reason it was not.
         let answer: @Sendable (Result<ModelState, any Error>) -> Void
     }
@@ -32,4 +37,10 @@ struct QueuedWrite: Sendable {
     /// Applies the change to the state the earlier writes of the batch left; nil when it
     /// changed nothing or failed (its writer has its answer then).
     let apply: @Sendable (ModelState) -> Applied?
+}
+
+/// A run of elements of one parameter that a write stores before it is written into the model.
+struct PendingRun: Sendable {
+    let path: String
+    let run: ParameterRun
 }

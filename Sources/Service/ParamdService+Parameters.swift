@@ -78,10 +78,14 @@ extension ParamdService {
             _ = try slot.state().model.parameter(path)  // 422 for an unknown path, before If-Match
             _ = try request.bodyKind()
             let operations = try PatchOperation.parseBody(request.body)
-            let (state, _) = try await slot.write(condition: condition) { state in
+            // A few elements are stored as their run, then written in place (ModelOwner+InPlace).
+            let (state, _) = try await slot.modify(condition: condition) { state -> ModelOwner.Change<Bool> in
+                if let run = try PatchOperation.run(operations, in: state.model, path: path) {
+                    return .durableRun(path: path, run, true)
+                }
                 var model = state.model
                 try PatchOperation.apply(operations, to: &model, path: path)
-                return (model, true)
+                return .durable(model, true)
             }
             return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
