@@ -1,3 +1,4 @@
+import HTTP
 import NeuralNet
 
 /// What waits in a ``ModelOwner``'s line.
@@ -43,4 +44,36 @@ struct QueuedWrite: Sendable {
 struct PendingRun: Sendable {
     let path: String
     let run: ParameterRun
+}
+
+/// A write queued by ``ModelOwner/submit(condition:_:)``: its outcome, awaited once.
+final class PendingWrite<Result: Sendable>: Sendable {
+    private enum Slot {
+        case waiting(CheckedContinuation<(state: ModelState, result: Result), any Error>?)
+        case done(Swift.Result<(state: ModelState, result: Result), any Error>)
+    }
+
+    private let slot = Locked(Slot.waiting(nil))
+
+    /// Suspends until the write is stored and published (or failed), as `modify` does.
+    func outcome() async throws -> (state: ModelState, result: Result) {
+        try await withCheckedThrowingContinuation { continuation in
+            let done = slot.withLock { slot -> Swift.Result<(state: ModelState, result: Result), any Error>? in
+                if case .done(let outcome) = slot { return outcome }
+                slot = .waiting(continuation)
+                return nil
+            }
+            if let done { continuation.resume(with: done) }
+        }
+    }
+
+    /// Hands the write's outcome to the caller of ``outcome()``, now or when it asks.
+    func resolve(_ outcome: Swift.Result<(state: ModelState, result: Result), any Error>) {
+        let waiting = slot.withLock { slot -> CheckedContinuation<(state: ModelState, result: Result), any Error>? in
+            guard case .waiting(let continuation) = slot else { return nil }
+            slot = .done(outcome)
+            return continuation
+        }
+        waiting?.resume(with: outcome)
+    }
 }

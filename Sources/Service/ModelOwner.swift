@@ -73,33 +73,55 @@ final class ModelOwner: Sendable {
         condition: EntityTag.Condition?,
         _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
     ) async throws -> (state: ModelState, result: Result) {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(state: ModelState, result: Result), any Error>) in
-            let write = QueuedWrite(condition: condition, fail: { continuation.resume(throwing: $0) }) { state in
-                do {
-                    switch try body(state) {
-                    case .none(let result):
-                        continuation.resume(returning: (state, result))
-                        return nil
-                    case .memory(let model, let result):
-                        return QueuedWrite.Applied(state: state.replacingInMemory(model), isDurable: false) { outcome in
-                            continuation.resume(with: outcome.map { ($0, result) })
-                        }
-                    case .durable(let model, let result):
-                        return QueuedWrite.Applied(state: state.next(model), isDurable: true) { outcome in
-                            continuation.resume(with: outcome.map { ($0, result) })
-                        }
-                    case .durableRun(let path, let run, let result):
-                        let pending = PendingRun(path: path, run: run)
-                        return QueuedWrite.Applied(state: state.next(state.model), isDurable: true, run: pending) { outcome in
-                            continuation.resume(with: outcome.map { ($0, result) })
-                        }
-                    }
-                } catch {
-                    continuation.resume(throwing: error)
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.write(Self.queuedWrite(condition: condition, body, answer: { continuation.resume(with: $0) })))
+        }
+    }
+
+    /// ``modify(condition:_:)`` in two steps: queues the change at once and returns, so the
+    /// caller can work while it is stored (format the answer it expects: the disk's fsync and
+    /// the formatting overlap), then awaits ``PendingWrite/outcome()``.
+    /// - Returns: the pending write, and whether it found the line idle (no write ahead of it:
+    ///   it will apply to the snapshot published now, unless one arrives first).
+    func submit<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
+    ) -> (write: PendingWrite<Result>, isAlone: Bool) {
+        let pending = PendingWrite<Result>()
+        let isAlone = enqueue(.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve)))
+        return (pending, isAlone)
+    }
+
+    /// The queued form of a change: `answer` hears how it ended.
+    private static func queuedWrite<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ body: @escaping @Sendable (ModelState) throws -> Change<Result>,
+        answer: @escaping @Sendable (Swift.Result<(state: ModelState, result: Result), any Error>) -> Void
+    ) -> QueuedWrite {
+        QueuedWrite(condition: condition, fail: { answer(.failure($0)) }) { state in
+            do {
+                switch try body(state) {
+                case .none(let result):
+                    answer(.success((state, result)))
                     return nil
+                case .memory(let model, let result):
+                    return QueuedWrite.Applied(state: state.replacingInMemory(model), isDurable: false) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
+                case .durable(let model, let result):
+                    return QueuedWrite.Applied(state: state.next(model), isDurable: true) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
+                case .durableRun(let path, let run, let result):
+                    let pending = PendingRun(path: path, run: run)
+                    return QueuedWrite.Applied(state: state.next(state.model), isDurable: true, run: pending) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
                 }
+            } catch {
+                answer(.failure(error))
+                return nil
             }
-            enqueue(.write(write))
         }
     }
 
@@ -125,7 +147,9 @@ final class ModelOwner: Sendable {
         }
     }
 
-    func enqueue(_ operation: QueuedOperation) {
+    /// Queues `operation`; true when the line was idle (this operation starts it).
+    @discardableResult
+    func enqueue(_ operation: QueuedOperation) -> Bool {
         let startsDraining = inbox.withLock { inbox in
             inbox.pending.append(operation)
             if inbox.isDraining { return false }
@@ -138,6 +162,7 @@ final class ModelOwner: Sendable {
         if startsDraining {
             Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
         }
+        return startsDraining
     }
 
     /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
