@@ -34,14 +34,7 @@ extension Model {
             guard v.shape == t.shape else { throw NeuralNetError.shapeMismatch(path: path, expected: t.shape, got: v.shape) }
             t = v
         case .setElement(let index, let value):
-            let text = "[" + index.map(String.init).joined(separator: ", ") + "]"
-            guard index.count == t.rank else { throw NeuralNetError.indexOutOfRange(path: path, index: text, shape: t.shape) }
-            var offset = 0
-            for (d, raw) in index.enumerated() {
-                let i = raw < 0 ? raw + t.shape[d] : raw
-                guard i >= 0, i < t.shape[d] else { throw NeuralNetError.indexOutOfRange(path: path, index: text, shape: t.shape) }
-                offset = offset * t.shape[d] + i
-            }
+            let offset = try offset(of: index, in: t.shape, path: path)
             t.withUnsafeMutableScalars { $0[offset] = value }
         case .setSlice(let slice, let operand):
             let (ranges, shape) = try slice.resolve(in: t.shape, path: path)

@@ -74,6 +74,9 @@ public struct Tensor: Sendable, Equatable {
         try scalars.withUnsafeMutableBufferPointer { try body($0) }
     }
 
+    /// Whether no other value shares this tensor's storage (a write would not copy it).
+    mutating func hasUniqueStorage() -> Bool { scalars.hasUniqueStorage() }
+
     /// Read access to the elements in row-major order.
     func withUnsafeScalars<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
         try scalars.withUnsafeBufferPointer { try body($0) }

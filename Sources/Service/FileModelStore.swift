@@ -8,7 +8,9 @@ import NeuralNet
 ///
 /// Opening loads every model (checkpoint read straight into the tensors' storage, log
 /// replayed); afterwards the store keeps each model's latest durable state, sharing its
-/// tensors with the service's snapshots, so `list` and `load` read no disk. All disk work runs
+/// tensors with the service's snapshots, until the service lends its own (``lend(_:latest:)``):
+/// then the store keeps the version and sizes alone and asks for the tensors when it writes a
+/// checkpoint. `list` and `load` read no disk. All disk work runs
 /// on dispatch queues of its own, never on the cooperative pool.
 public final class FileModelStore: ModelStore {
     /// The synchronous directory underneath (for tests and tools; it blocks).
@@ -45,7 +47,7 @@ public final class FileModelStore: ModelStore {
     public func list() async throws(ModelStoreError) -> StoreListing {
         models.withLock { models in
             StoreListing(
-                models: models.open.values.map { StoredModelSummary(name: $0.name, version: $0.model.version) }.sorted {
+                models: models.open.values.map { StoredModelSummary(name: $0.name, version: $0.version) }.sorted {
                     $0.name < $1.name
                 },
                 damaged: models.damaged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
@@ -55,7 +57,7 @@ public final class FileModelStore: ModelStore {
     public func load(_ name: String, tensors paths: Set<String>?) async throws(ModelStoreError) -> StoredModel {
         let (files, damage) = models.withLock { ($0.open[name], $0.damaged[name]) }
         if let damage { throw .damaged(model: name, reason: damage) }
-        guard var model = files?.model else { throw .notFound(model: name) }
+        guard var model = files?.latest else { throw .notFound(model: name) }
         if let paths { model.tensors.removeAll { !paths.contains($0.path) } }
         return model
     }
@@ -75,6 +77,11 @@ public final class FileModelStore: ModelStore {
     /// The model's own serial queue: its owner's commits run there, in line with the appends.
     public func commitExecutor(for name: String) -> (any TaskExecutor)? {
         models.withLock { $0.open[name]?.executor }
+    }
+
+    /// The service's snapshots hold the model from now on: its files keep no tensors.
+    public func lend(_ name: String, latest: @escaping @Sendable () -> StoredModel?) {
+        models.withLock { $0.open[name] }?.lend(latest)
     }
 
     private func create(_ model: StoredModel) async throws(ModelStoreError) {

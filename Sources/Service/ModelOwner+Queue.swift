@@ -1,3 +1,6 @@
+import HTTP
+import NeuralNet
+
 /// What waits in a ``ModelOwner``'s line.
 enum QueuedOperation: Sendable {
     case write(QueuedWrite)
@@ -18,9 +21,12 @@ enum QueuedOperation: Sendable {
 struct QueuedWrite: Sendable {
     /// What applying the change produced.
     struct Applied: Sendable {
+        /// The state after the change (without `run`, which is not written yet).
         let state: ModelState
         /// Whether it must be stored before its writer hears of it.
         let isDurable: Bool
+        /// An edit of a few elements still to be written into `state` (``ModelOwner/Change/durableRun(path:_:_:)``).
+        var run: PendingRun? = nil
         /// Answers the writer once the batch is stored and published, or with the reason it was not.
         let answer: @Sendable (Result<ModelState, any Error>) -> Void
     }
@@ -32,4 +38,42 @@ struct QueuedWrite: Sendable {
     /// Applies the change to the state the earlier writes of the batch left; nil when it
     /// changed nothing or failed (its writer has its answer then).
     let apply: @Sendable (ModelState) -> Applied?
+}
+
+/// A run of elements of one parameter that a write stores before it is written into the model.
+struct PendingRun: Sendable {
+    let path: String
+    let run: ParameterRun
+}
+
+/// A write queued by ``ModelOwner/submit(condition:_:)``: its outcome, awaited once.
+final class PendingWrite<Result: Sendable>: Sendable {
+    private enum Slot {
+        case waiting(CheckedContinuation<(state: ModelState, result: Result), any Error>?)
+        case done(Swift.Result<(state: ModelState, result: Result), any Error>)
+    }
+
+    private let slot = Locked(Slot.waiting(nil))
+
+    /// Suspends until the write is stored and published (or failed), as `modify` does.
+    func outcome() async throws -> (state: ModelState, result: Result) {
+        try await withCheckedThrowingContinuation { continuation in
+            let done = slot.withLock { slot -> Swift.Result<(state: ModelState, result: Result), any Error>? in
+                if case .done(let outcome) = slot { return outcome }
+                slot = .waiting(continuation)
+                return nil
+            }
+            if let done { continuation.resume(with: done) }
+        }
+    }
+
+    /// Hands the write's outcome to the caller of ``outcome()``, now or when it asks.
+    func resolve(_ outcome: Swift.Result<(state: ModelState, result: Result), any Error>) {
+        let waiting = slot.withLock { slot -> CheckedContinuation<(state: ModelState, result: Result), any Error>? in
+            guard case .waiting(let continuation) = slot else { return nil }
+            slot = .done(outcome)
+            return continuation
+        }
+        waiting?.resume(with: outcome)
+    }
 }

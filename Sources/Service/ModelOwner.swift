@@ -31,6 +31,8 @@ final class ModelOwner: Sendable {
         self.store = store
         self.events = events
         snapshot = Locked(state)
+        // The store need not keep the tensors too: one holder lets an edit write in place.
+        store.lend(name) { [weak self] in try? self?.stateIfPresent?.stored }
     }
 
     /// The current snapshot; `.unknown` once deleted.
@@ -54,6 +56,10 @@ final class ModelOwner: Sendable {
         case memory(Model, Result)
         /// A durable write: stored, then published at the next version.
         case durable(Model, Result)
+        /// A durable edit of a few elements of the parameter at `path`, written into the model
+        /// only once stored: in place when no reader holds the tensor (``publish(_:writing:over:)``),
+        /// so a large tensor is not copied for it.
+        case durableRun(path: String, ParameterRun, Result)
     }
 
     /// Applies `body` to the model in turn with every other write to it: checks `condition`
@@ -67,28 +73,55 @@ final class ModelOwner: Sendable {
         condition: EntityTag.Condition?,
         _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
     ) async throws -> (state: ModelState, result: Result) {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(state: ModelState, result: Result), any Error>) in
-            let write = QueuedWrite(condition: condition, fail: { continuation.resume(throwing: $0) }) { state in
-                do {
-                    switch try body(state) {
-                    case .none(let result):
-                        continuation.resume(returning: (state, result))
-                        return nil
-                    case .memory(let model, let result):
-                        return QueuedWrite.Applied(state: state.replacingInMemory(model), isDurable: false) { outcome in
-                            continuation.resume(with: outcome.map { ($0, result) })
-                        }
-                    case .durable(let model, let result):
-                        return QueuedWrite.Applied(state: state.next(model), isDurable: true) { outcome in
-                            continuation.resume(with: outcome.map { ($0, result) })
-                        }
-                    }
-                } catch {
-                    continuation.resume(throwing: error)
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.write(Self.queuedWrite(condition: condition, body, answer: { continuation.resume(with: $0) })))
+        }
+    }
+
+    /// ``modify(condition:_:)`` in two steps: queues the change at once and returns, so the
+    /// caller can work while it is stored (format the answer it expects: the disk's fsync and
+    /// the formatting overlap), then awaits ``PendingWrite/outcome()``.
+    /// - Returns: the pending write, and whether it found the line idle (no write ahead of it:
+    ///   it will apply to the snapshot published now, unless one arrives first).
+    func submit<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
+    ) -> (write: PendingWrite<Result>, isAlone: Bool) {
+        let pending = PendingWrite<Result>()
+        let isAlone = enqueue(.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve)))
+        return (pending, isAlone)
+    }
+
+    /// The queued form of a change: `answer` hears how it ended.
+    private static func queuedWrite<Result: Sendable>(
+        condition: EntityTag.Condition?,
+        _ body: @escaping @Sendable (ModelState) throws -> Change<Result>,
+        answer: @escaping @Sendable (Swift.Result<(state: ModelState, result: Result), any Error>) -> Void
+    ) -> QueuedWrite {
+        QueuedWrite(condition: condition, fail: { answer(.failure($0)) }) { state in
+            do {
+                switch try body(state) {
+                case .none(let result):
+                    answer(.success((state, result)))
                     return nil
+                case .memory(let model, let result):
+                    return QueuedWrite.Applied(state: state.replacingInMemory(model), isDurable: false) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
+                case .durable(let model, let result):
+                    return QueuedWrite.Applied(state: state.next(model), isDurable: true) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
+                case .durableRun(let path, let run, let result):
+                    let pending = PendingRun(path: path, run: run)
+                    return QueuedWrite.Applied(state: state.next(state.model), isDurable: true, run: pending) { outcome in
+                        answer(outcome.map { ($0, result) })
+                    }
                 }
+            } catch {
+                answer(.failure(error))
+                return nil
             }
-            enqueue(.write(write))
         }
     }
 
@@ -114,7 +147,9 @@ final class ModelOwner: Sendable {
         }
     }
 
-    func enqueue(_ operation: QueuedOperation) {
+    /// Queues `operation`; true when the line was idle (this operation starts it).
+    @discardableResult
+    func enqueue(_ operation: QueuedOperation) -> Bool {
         let startsDraining = inbox.withLock { inbox in
             inbox.pending.append(operation)
             if inbox.isDraining { return false }
@@ -127,6 +162,7 @@ final class ModelOwner: Sendable {
         if startsDraining {
             Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
         }
+        return startsDraining
     }
 
     /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
@@ -161,15 +197,25 @@ final class ModelOwner: Sendable {
 
     /// Applies writes in order, stores them as one commit if any is durable, then publishes
     /// and answers.
+    ///
+    /// An edit of a few elements (``Change/durableRun(path:_:_:)``) alone in its batch is stored
+    /// as its run and written into the model after the commit is durable
+    /// (``publish(_:writing:over:)``): in place when no reader holds the tensor. In a batch of
+    /// several writes it is written at once, into a copy, as any write is (the writes after it
+    /// read the state it leaves).
     private func commit(_ writes: [QueuedWrite], attempt: Int = 1) async {
         guard var state = snapshot.withLock({ $0 }) else {
             for write in writes { write.fail(ModelError.unknown(name: name)) }
             return
         }
-        let committed = state
-        var answers: [(ModelState, QueuedWrite.Applied)] = []
+        // Optional so that its reference to the model can end before an edit in place.
+        var committed: ModelState? = state
+        let committedVersion = state.version
+        var states: [ModelState] = []
+        var answers: [@Sendable (Result<ModelState, any Error>) -> Void] = []
         var applied: [QueuedWrite] = []
         var isDurable = false
+        var pending: PendingRun?
         for write in writes {
             if let condition = write.condition, !condition.isSatisfied(byVersion: state.version) {
                 write.fail(ModelError.preconditionFailed(currentVersion: state.version))
@@ -177,17 +223,21 @@ final class ModelOwner: Sendable {
             }
             guard let result = write.apply(state) else { continue }
             state = result.state
+            if let run = result.run {
+                if writes.count == 1 { pending = run } else { state = state.writing(run) }
+            }
             isDurable = isDurable || result.isDurable
-            answers.append((state, result))
+            states.append(state)
+            answers.append(result.answer)
             applied.append(write)
         }
         if isDurable {
             do {
-                let (commit, rewritten) = try state.commit(after: committed, paths: storedPaths)
+                let (commit, rewritten) = try state.commit(after: committed!, paths: storedPaths, run: pending)
                 try await store.apply(.commit(commit))
-                if !rewritten.isEmpty, let last = answers.indices.last {
-                    state = state.sharing(rewritten, of: committed)
-                    answers[last].0 = state
+                if !rewritten.isEmpty, !states.isEmpty {
+                    state = state.sharing(rewritten, of: committed!)
+                    states[states.count - 1] = state
                 }
             } catch {
                 if await rebase(after: error, attempt: attempt) {
@@ -196,13 +246,21 @@ final class ModelOwner: Sendable {
                     await commit(applied, attempt: attempt + 1)
                     return
                 }
-                for (_, applied) in answers { applied.answer(.failure(error)) }
+                for answer in answers { answer(.failure(error)) }
                 return
             }
         }
-        if !answers.isEmpty { snapshot.withLock { $0 = state } }
-        announceVersions(after: committed, answers.map(\.0))
-        for (stateAfter, applied) in answers { applied.answer(.success(stateAfter)) }
+        let events = versionEvents(after: committed!, states, pending: pending)
+        if let pending {
+            committed = nil
+            states.removeAll()
+            state = publish(consume state, writing: pending, over: committedVersion)
+            states = [state]
+        } else if !states.isEmpty {
+            snapshot.withLock { $0 = state }
+        }
+        announce(events)
+        for (stateAfter, answer) in zip(states, answers) { answer(.success(stateAfter)) }
     }
 
     private func delete(condition: EntityTag.Condition?) async -> Result<Int, any Error> {
@@ -219,16 +277,22 @@ final class ModelOwner: Sendable {
         return .success(state.version)
     }
 
-    /// Publishes one event per version a commit produced (in-memory changes make none), each
-    /// naming the parameters its write changed.
-    func announceVersions(after committed: ModelState, _ states: [ModelState]) {
-        guard events.hasFollowers(name) else { return }
+    /// One event per version a commit produced (in-memory changes make none), each naming the
+    /// parameters its write changed; none when nobody follows the model.
+    func versionEvents(after committed: ModelState, _ states: [ModelState], pending: PendingRun?) -> [ModelEvents.Event] {
+        guard events.hasFollowers(name) else { return [] }
         var previous = committed
+        var announced: [ModelEvents.Event] = []
         for state in states where state.version != previous.version {
-            let changed = ModelEvents.changedParameters(from: previous.model, to: state.model)
-            events.publish(ModelEvents.Event(model: name, version: state.version, change: .updated(parameters: changed)))
+            // A run not yet written shares the tensor with the state before it: name it.
+            let changed = pending.map { [$0.path] } ?? ModelEvents.changedParameters(from: previous.model, to: state.model)
+            announced.append(ModelEvents.Event(model: name, version: state.version, change: .updated(parameters: changed)))
             previous = state
         }
+        return announced
     }
 
+    func announce(_ announced: [ModelEvents.Event]) {
+        for event in announced { events.publish(event) }
+    }
 }

@@ -38,10 +38,10 @@ extension ModelState {
     /// (an edit that wrote what was there already): the commit stores nothing for them, so the
     /// store keeps the committed buffer, and ``sharing(_:of:)`` gives them back to the state.
     /// `paths` keeps the stored paths between commits (a model owner's; each call a fresh one
-    /// otherwise).
-    func commit(after committed: ModelState, paths: StoredTensorPaths.Cache = StoredTensorPaths.Cache()) throws -> (
-        commit: ModelCommit, rewritten: [String]
-    ) {
+    /// otherwise). `run`, an edit not yet written into this state, is stored as its elements.
+    func commit(
+        after committed: ModelState, paths: StoredTensorPaths.Cache = StoredTensorPaths.Cache(), run pending: PendingRun? = nil
+    ) throws -> (commit: ModelCommit, rewritten: [String]) {
         let stored = try paths.paths(of: model)
         var updates: [TensorUpdate] = []
         var rewritten: [String] = []
@@ -59,6 +59,12 @@ extension ModelState {
                 continue
             }
             updates.append(TensorUpdate(path: entry.path, shape: tensor.shape, values: values, range: run))
+        }
+        if let pending {
+            // Under the path storage keeps it by (the request may have named an alias).
+            let parameter = try model.parameter(pending.path)
+            let path = stored.entries.first { !$0.isBuffer && $0.id == parameter.id }?.path ?? pending.path
+            updates.append(TensorUpdate(path: path, shape: parameter.shape, elements: pending.run.values, at: pending.run.start))
         }
         let document = storedDocument
         let commit = ModelCommit(

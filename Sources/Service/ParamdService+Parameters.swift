@@ -75,14 +75,25 @@ extension ParamdService {
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
-            _ = try slot.state().model.parameter(path)  // 422 for an unknown path, before If-Match
+            let snapshot = try PatchAnswer.snapshot(slot.state(), path: path)  // 422 for an unknown path, before If-Match
             _ = try request.bodyKind()
             let operations = try PatchOperation.parseBody(request.body)
-            let (state, _) = try await slot.write(condition: condition) { state in
+            // A few elements are stored as their run, then written in place (ModelOwner+InPlace).
+            let (pending, isAlone) = slot.submit(condition: condition) { state -> ModelOwner.Change<Bool> in
+                if let run = try PatchOperation.run(operations, in: state.model, path: path) {
+                    return .durableRun(path: path, run, true)
+                }
                 var model = state.model
                 try PatchOperation.apply(operations, to: &model, path: path)
-                return (model, true)
+                return .durable(model, true)
             }
+            // While the write is stored, the answer it will most likely get (PatchAnswer). The
+            // write's task starts only once this job ends (strace: the model's queue is woken
+            // just before the loop's next epoll_wait), so the job ends first.
+            await Task.yield()
+            let expected = isAlone ? snapshot.flatMap { PatchAnswer.expected(operations, on: $0, path: path) } : nil
+            let (state, _) = try await pending.outcome()
+            if let expected, let response = expected.response(for: state) { return response }
             return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
     }

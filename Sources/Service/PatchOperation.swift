@@ -110,6 +110,25 @@ enum PatchOperation {
         return Float(number)
     }
 
+    /// What the operations write into `model`'s parameter at `path`, as one run, computed
+    /// without copying the tensor; nil when one of them reads or writes every element (`add`,
+    /// `mul`, a `fill` or `set` of the whole tensor), which ``apply(_:to:path:)`` does on a copy.
+    /// Throws what `apply` throws for a wrong index, slice or shape. The values written are
+    /// numbers the body held, which parsing keeps finite, so the result is finite as the
+    /// tensor was.
+    static func run(_ operations: [PatchOperation], in model: Model, path: String) throws -> ParameterRun? {
+        var edits: [ParameterEdit] = []
+        for operation in operations {
+            switch operation {
+            case .set(let index?, _, .scalar(let value)): edits.append(.setElement(index: index, value: value))
+            case .set(_, let slice?, let operand): edits.append(.setSlice(slice, operand.edit))
+            case .fill(let value, let slice?): edits.append(.setSlice(slice, .scalar(value)))
+            default: return nil
+            }
+        }
+        return try model.run(path, edits)
+    }
+
     /// Applies the operations to `model`'s parameter at `path`; throws (and `model` is
     /// left as it was) when one fails or the result is not finite.
     static func apply(_ operations: [PatchOperation], to model: inout Model, path: String) throws {

@@ -242,16 +242,16 @@ def section_memory(binary, work, data):
         peak = server.peak_rss()
         size = parameters * 4
         bound = 1.25 * size + 64 * MB
-        print(f"{name:>8} {size / MB:>7.0f}MB {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}"
+        print(f"{name:>8} {size / MB:>7.0f}MB {peak / MB:>7.1f}MB {bound / MB:>9.1f}MB {peak / bound:>6.3f}"
               f"   (after loading: {loaded / MB:.0f} MB)")
         # Again: the PATCHes now write the values already there (copies the store does not keep).
         server.reset_peak()
         serving_mix(server, name, 4096, layers)
         peak = server.peak_rss()
-        print(f"{'':>8} {'':>9} {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}   the same mix again")
+        print(f"{'':>8} {'':>9} {peak / MB:>7.1f}MB {bound / MB:>9.1f}MB {peak / bound:>6.3f}   the same mix again")
         for route in ("state-dict", "onnx"):
             peak, rate = export_peak(server, name, route)
-            print(f"{'':>8} {'':>9} {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.2f}"
+            print(f"{'':>8} {'':>9} {peak / MB:>7.0f}MB {bound / MB:>9.0f}MB {peak / bound:>6.3f}"
                   f"   GET {route} alone ({rate / 1e9:.2f} GB/s)")
         server.stop()
         os.rename(os.path.join(directory, "models", name), os.path.join(data, "models", name))

@@ -97,8 +97,8 @@ extension PostgresModelStore {
                         .int64(id), .text(update.path), .text(shapeLiteral(update.shape)), version, .float32s(Array(update.elements))))
                 continue
             }
-            let start = update.elements.startIndex * 4 + 1
-            let end = update.elements.endIndex * 4
+            let start = update.range.lowerBound * 4 + 1
+            let end = update.range.upperBound * 4
             let run: [PostgresValue] = [
                 .int64(id), .text(update.path), .float32s(Array(update.elements)), .text(String(start)), version,
                 .text(shapeLiteral(update.shape)), .int64(Int64(end))

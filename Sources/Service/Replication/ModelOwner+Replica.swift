@@ -57,7 +57,7 @@ extension ModelOwner {
             throw .damaged(model: name, reason: "version \(stored.version) cannot be rebuilt: \(error)")
         }
         snapshot.withLock { $0 = next }
-        announceVersions(after: current, [next])
+        announce(versionEvents(after: current, [next], pending: nil))
         return next
     }
 

@@ -1,20 +1,30 @@
 import HTTP
 import Dispatch
 
-/// One model's files while the server runs: its open log, the state they hold (sharing its
-/// tensors' storage with the service's snapshot, so it costs no memory of its own), and the
+/// One model's files while the server runs: its open log, the state they hold, and the
 /// serial queue on which its appends, log cuts and delete run, one at a time and off Swift's
 /// cooperative pool.
 ///
-/// A checkpoint is written on another thread from an immutable copy of the state, so commits
-/// go on while it is written; its log cut then runs on the serial queue, keeping the records
-/// appended meanwhile.
+/// The state's tensors are the service's: shared with its snapshots until the service lends
+/// them (``lend(_:)``), after which the files keep the version and each tensor's size alone
+/// and ask the service for the tensors when a checkpoint is due. A checkpoint is written on
+/// another thread from an immutable state (a reader like any other: an edit meanwhile copies the
+/// tensor it changes), so commits go on while it is written; its log cut then runs on the
+/// serial queue, keeping the records appended meanwhile.
 final class ModelFiles: Sendable {
     private struct State {
-        var model: StoredModel
+        /// The latest durable state, while the files keep its tensors (nil once lent).
+        var model: StoredModel?
+        /// Where the latest durable state is once the service lends it.
+        var lent: (@Sendable () -> StoredModel?)?
+        var version: Int
+        /// The bytes of each tensor, by path (for the checkpoint policy).
+        var tensorBytes: [String: Int]
         var log: CommitLog
         var isCheckpointing = false
         var isDeleted = false
+
+        var modelBytes: Int { tensorBytes.values.reduce(0, +) }
     }
 
     let name: String
@@ -33,11 +43,26 @@ final class ModelFiles: Sendable {
         self.directory = directory
         self.policy = policy
         executor = SerialQueueExecutor(label: "paramd.storage.\(model.name)")
-        state = Locked(State(model: model, log: log))
+        let bytes = Dictionary(model.tensors.map { ($0.path, $0.values.count * 4) }, uniquingKeysWith: { _, last in last })
+        state = Locked(State(model: model, version: model.version, tensorBytes: bytes, log: log))
     }
 
-    /// The latest durable state.
-    var model: StoredModel { state.withLock { $0.model } }
+    /// The latest durable version.
+    var version: Int { state.withLock { $0.version } }
+
+    /// The latest durable state: the files' own, or the one the service lends.
+    var latest: StoredModel? {
+        let (model, lent) = state.withLock { ($0.model, $0.lent) }
+        return model ?? lent?()
+    }
+
+    /// From now on the service keeps the tensors and `latest` gives them: the files drop theirs.
+    func lend(_ latest: @escaping @Sendable () -> StoredModel?) {
+        state.withLock { state in
+            state.model = nil
+            state.lent = latest
+        }
+    }
 
     /// Runs `work` on this model's queue and suspends the caller until it is done; in line when
     /// the caller already runs on it (the owner's commits, ``executor``).
@@ -54,29 +79,44 @@ final class ModelFiles: Sendable {
     /// Appends `commit` to the log durably, then makes it the state; starts a checkpoint when
     /// the log has grown past the policy's share of the model. On this model's queue.
     func commit(_ commit: ModelCommit) throws(ModelStoreError) {
-        var (model, log, isDeleted) = state.withLock { ($0.model, $0.log, $0.isDeleted) }
+        var (log, version, isDeleted) = state.withLock { ($0.log, $0.version, $0.isDeleted) }
         guard !isDeleted else { throw .notFound(model: name) }
-        guard model.version == commit.expectedVersion else {
-            throw .versionConflict(model: name, expected: commit.expectedVersion, found: model.version)
+        guard version == commit.expectedVersion else {
+            throw .versionConflict(model: name, expected: commit.expectedVersion, found: version)
         }
         do throws(StorageError) {
             try log.append(commit)
         } catch {
             throw ModelStoreError(error)
         }
-        model.apply(commit)
-        let checkpoint = state.withLock { state -> StoredModel? in
-            state.model = model
+        let (isDue, kept) = state.withLock { state -> (Bool, StoredModel?) in
+            state.model?.apply(commit)
+            state.version = commit.version
+            for update in commit.tensors { state.tensorBytes[update.path] = update.shape.reduce(4, *) }
             state.log = log
-            guard !state.isCheckpointing, policy.isDue(logBytes: log.recordBytes, modelBytes: model.byteCount) else { return nil }
+            guard !state.isCheckpointing, policy.isDue(logBytes: log.recordBytes, modelBytes: state.modelBytes) else {
+                return (false, nil)
+            }
             state.isCheckpointing = true
-            return model
+            return (true, state.model)
         }
-        if let checkpoint { startCheckpoint(of: checkpoint) }
+        if isDue { startCheckpoint(of: kept) }
     }
 
-    /// Writes a checkpoint of `model` on a background thread, then cuts the log on the queue.
-    private func startCheckpoint(of model: StoredModel) {
+    /// The state to checkpoint: the files' own, or what the service lends (a durable version,
+    /// perhaps the one before the commit that called for it: the log keeps what follows).
+    private func checkpointSource(_ kept: StoredModel?) -> StoredModel? {
+        if let kept { return kept }
+        return state.withLock { $0.lent }?()
+    }
+
+    /// Writes a checkpoint of `kept` (or of what the service lends) on a background thread,
+    /// then cuts the log on the queue.
+    private func startCheckpoint(of kept: StoredModel?) {
+        guard let model = checkpointSource(kept) else {
+            state.withLock { $0.isCheckpointing = false }  // the model is gone
+            return
+        }
         checkpointWrite.enter()
         DispatchQueue.global(qos: .utility).async { [self] in
             let written: Bool
@@ -96,15 +136,15 @@ final class ModelFiles: Sendable {
                     try? log.cut(through: model.version)
                 }
                 // Commits that came meanwhile may call for the next one already.
-                let next = state.withLock { state -> StoredModel? in
+                let (isDue, kept) = state.withLock { state -> (Bool, StoredModel?) in
                     if written && !isDeleted { state.log = log }
                     state.isCheckpointing = false
-                    guard written, !isDeleted, policy.isDue(logBytes: state.log.recordBytes, modelBytes: state.model.byteCount)
-                    else { return nil }
+                    guard written, !isDeleted, policy.isDue(logBytes: state.log.recordBytes, modelBytes: state.modelBytes)
+                    else { return (false, nil) }
                     state.isCheckpointing = true
-                    return state.model
+                    return (true, state.model)
                 }
-                if let next { startCheckpoint(of: next) }
+                if isDue { startCheckpoint(of: kept) }
             }
         }
     }
@@ -112,7 +152,7 @@ final class ModelFiles: Sendable {
     /// Deletes the model's folder durably (after a checkpoint being written, if any) and
     /// closes its log. On this model's queue.
     func delete(expectedVersion: Int?) throws(ModelStoreError) {
-        let (version, isDeleted) = state.withLock { ($0.model.version, $0.isDeleted) }
+        let (version, isDeleted) = state.withLock { ($0.version, $0.isDeleted) }
         guard !isDeleted else { throw .notFound(model: name) }
         if let expectedVersion, expectedVersion != version {
             throw .versionConflict(model: name, expected: expectedVersion, found: version)
@@ -128,9 +168,4 @@ final class ModelFiles: Sendable {
             state.log.close()
         }
     }
-}
-
-extension StoredModel {
-    /// The bytes its tensors take.
-    var byteCount: Int { tensors.reduce(0) { $0 + $1.values.count * MemoryLayout<Float>.size } }
 }

@@ -49,27 +49,35 @@ public struct ModelCommit: Sendable {
 
 /// New values for one tensor, and which of its elements changed.
 ///
-/// `values` is the whole tensor after the commit: the model's own array (copy-on-write, so
-/// nothing is copied and the snapshot before the commit keeps its values). `range` is the run of
-/// elements (row-major indices) that differ from what is stored; a store may write only
-/// `elements`, which is what keeps a one-element PATCH of a large tensor a small write, or keep
-/// `values` as the tensor. When ``isWhole`` the tensor is new, changed shape, or changed
-/// everywhere; otherwise the stored tensor has `shape` already.
+/// Either the whole tensor after the commit (`values`: the model's own array, copy-on-write, so
+/// nothing is copied and the snapshot before the commit keeps its values), or only the run of
+/// elements that changed (an edit of a few elements, which the service writes into its tensor
+/// once the commit is durable: a store that keeps the tensor applies the run to it). `range` is
+/// the run of elements (row-major indices) that differ from what is stored; a store may write
+/// only `elements`, which is what keeps a one-element PATCH of a large tensor a small write.
+/// When ``isWhole`` the tensor is new, changed shape, or changed everywhere; otherwise the
+/// stored tensor has `shape` already.
 public struct TensorUpdate: Sendable, Equatable {
     public var path: String
     /// The tensor's full shape after the update.
     public var shape: [Int]
-    /// Every element of the tensor after the update.
-    public var values: [Float]
     /// The elements that changed.
     public var range: Range<Int>
+    private var carried: Carried
+
+    private enum Carried: Sendable, Equatable {
+        /// Every element after the update.
+        case whole([Float])
+        /// The elements of `range` alone.
+        case run([Float])
+    }
 
     /// Every element: the tensor is replaced or added.
     public init(whole tensor: StoredTensor) {
         path = tensor.path
         shape = tensor.shape
-        values = tensor.values
         range = 0..<tensor.values.count
+        carried = .whole(tensor.values)
     }
 
     /// The elements `range` of `values` (the tensor's full array) changed; the rest did not.
@@ -77,13 +85,35 @@ public struct TensorUpdate: Sendable, Equatable {
         precondition(range.lowerBound >= 0 && range.upperBound <= values.count, "the changed run lies inside the tensor")
         self.path = path
         self.shape = shape
-        self.values = values
         self.range = range
+        carried = .whole(values)
     }
 
-    /// The changed elements, as a slice of `values` (indices are element offsets).
-    public var elements: ArraySlice<Float> { values[range] }
+    /// The elements from `start` on became `elements`; the stored tensor, of `shape`, keeps the
+    /// others.
+    public init(path: String, shape: [Int], elements: [Float], at start: Int) {
+        precondition(start >= 0 && start + elements.count <= shape.reduce(1, *), "the changed run lies inside the tensor")
+        self.path = path
+        self.shape = shape
+        range = start..<(start + elements.count)
+        carried = .run(elements)
+    }
+
+    /// Every element of the tensor after the update, when the update carries them (nil for a run).
+    public var values: [Float]? {
+        if case .whole(let values) = carried { values } else { nil }
+    }
+
+    /// The changed elements, in order (`range.count` of them).
+    public var elements: ArraySlice<Float> {
+        switch carried {
+        case .whole(let values): values[range]
+        case .run(let elements): elements[...]
+        }
+    }
 
     /// Whether the update carries the whole tensor.
-    public var isWhole: Bool { range == 0..<values.count }
+    public var isWhole: Bool {
+        if case .whole(let values) = carried { range == 0..<values.count } else { false }
+    }
 }

@@ -52,10 +52,20 @@ public protocol ModelStore: Sendable {
     /// file store's per-model queue); nil, the default, for a store that does not block (the
     /// commits then run on the global pool).
     func commitExecutor(for name: String) -> (any TaskExecutor)?
+
+    /// The service keeps model `name`'s latest durable state in memory from now on and lends it
+    /// on demand (`latest`: a durable version, or nil once the model is gone). A store that kept
+    /// the tensors itself (to write checkpoints, to answer ``load(_:tensors:)``) drops them and
+    /// asks `latest` instead, so each tensor has one holder, the service, which can then write
+    /// an edit into a tensor no reader holds instead of copying it. The default keeps what the
+    /// store keeps.
+    func lend(_ name: String, latest: @escaping @Sendable () -> StoredModel?)
 }
 
 extension ModelStore {
     public func commitExecutor(for name: String) -> (any TaskExecutor)? { nil }
+
+    public func lend(_ name: String, latest: @escaping @Sendable () -> StoredModel?) {}
 
     /// Every stored model, whole: ``list()`` then ``load(_:tensors:)`` each; a model that fails
     /// to load is reported as damaged, never stops the others.
