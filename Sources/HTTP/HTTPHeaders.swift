@@ -179,7 +179,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     static func namesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
         let utf8 = name.utf8
         guard bytes.count == utf8.count else { return false }
-        return utf8.withContiguousStorageIfAvailable { namesEqual(bytes, $0) } ?? Array(utf8).withUnsafeBufferPointer { namesEqual(bytes, $0) }
+        return utf8.withContiguousStorageIfAvailable { namesEqual(bytes, $0) }
+            ?? Array(utf8).withUnsafeBufferPointer { namesEqual(bytes, $0) }
     }
 
     static func namesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

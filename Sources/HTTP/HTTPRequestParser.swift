@@ -180,7 +180,6 @@ public struct HTTPRequestParser: Sendable {
             framing: framing, expectsContinue: expectsContinue)
     }
 
-
     /// Calls `body` with each comma-separated member of a field value, untrimmed.
     private static func forEachMember<Failure: Error>(
         of value: UnsafeBufferPointer<UInt8>, omittingEmpty: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Void

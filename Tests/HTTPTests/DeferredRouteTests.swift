@@ -13,7 +13,11 @@ struct DeferredRouteTests {
         private let sinks = Mutex<[HTTPResponseSink]>([])
         func add(_ sink: HTTPResponseSink) { sinks.withLock { $0.append(sink) } }
         var count: Int { sinks.withLock { $0.count } }
-        func take() -> [HTTPResponseSink] { sinks.withLock { sinks in defer { sinks = [] }; return sinks } }
+        func take() -> [HTTPResponseSink] {
+            sinks.withLock { sinks in
+                defer { sinks = [] }; return sinks
+            }
+        }
     }
 
     static func router(held: Held, tasks: Locked<[String: Bool]>) -> Router {
@@ -107,7 +111,10 @@ struct DeferredRouteTests {
                 before: { request in
                     switch request.parameters["n"] {
                     case "refused": return .answer(.text("refused", status: .forbidden))
-                    case "gated": return .wait { await gate.wait(); return nil }
+                    case "gated":
+                        return .wait {
+                            await gate.wait(); return nil
+                        }
                     default: return .proceed
                     }
                 },

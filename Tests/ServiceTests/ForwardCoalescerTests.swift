@@ -88,7 +88,8 @@ struct ForwardCoalescerTests {
             turn.end()
             try await waitUntil { ranIn.withLock { $0.count } == 2 }
             for task in ranIn.withLock({ $0 }) {
-                #expect((task == caller) == inPlace, "rows \(width): ran in \(String(describing: task)), caller \(String(describing: caller))")
+                #expect(
+                    (task == caller) == inPlace, "rows \(width): ran in \(String(describing: task)), caller \(String(describing: caller))")
             }
         }
     }
@@ -180,7 +181,9 @@ final class HeldTurn: LoopTurn {
     func afterTurn(_ work: @escaping @Sendable () -> Void) { self.work.withLock { $0.append(work) } }
     /// Runs what waited for the end of the turn, here.
     func end() {
-        for work in work.withLock({ work in defer { work = [] }; return work }) { work() }
+        for work in work.withLock({ work in
+            defer { work = [] }; return work
+        }) { work() }
     }
 
     private final class Key: Sendable {}
