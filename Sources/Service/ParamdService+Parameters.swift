@@ -58,24 +58,30 @@ extension ParamdService {
                 try model.replace(path, with: value)
                 return (model, true)
             }
+            if ReturnPreference.wantsMinimal(request) { return .writtenMinimally(version: state.version) }
             return try ParameterBody.response(try state.model.parameter(path), version: state.version)
         }
 
         // The commit runs on the model's storage queue whatever the placement; what the handler
-        // itself does is parse the body and format the answer (the whole parameter), so a small
-        // edit of a small tensor stays on the event loop: no hop to the pool and back.
+        // itself does is parse the body and format the answer (the whole parameter, unless the
+        // client prefers a minimal one: ReturnPreference), so a small edit of a small tensor stays
+        // on the event loop: no hop to the pool and back.
         let registry = self.registry
         let editing = HandlerPlacement.byCost { request in
             guard let name = request.parameters["model"], let path = request.parameters["path"],
                 let count = try? registry.slot(named: name).stateIfPresent?.model.parameter(path).value.count
             else { return Placement.unknown }
-            return Placement.formattingCost(values: count) + Placement.parsingCost(bytes: request.body.count)
+            let answering = ReturnPreference.wantsMinimal(request) ? .zero : Placement.formattingCost(values: count)
+            return answering + Placement.parsingCost(bytes: request.body.count)
         }
         handle(&router, .patch, "/v1/models/{model}/parameters/{path}", placement: editing) { [self] request in
             let slot = try await slot(request)
             let path = request.parameter("path")
             let condition = EntityTag.condition(ifMatch: request.headers["If-Match"])
-            let snapshot = try PatchAnswer.snapshot(slot.state(), path: path)  // 422 for an unknown path, before If-Match
+            let minimal = ReturnPreference.wantsMinimal(request)
+            // 422 for an unknown path, before If-Match; a minimal answer needs no snapshot (held
+            // during the write, it would make an edit of the same tensor copy it).
+            let snapshot = try PatchAnswer.snapshot(slot.state(), path: path).flatMap { minimal ? nil : $0 }
             _ = try request.bodyKind()
             let operations = try PatchOperation.parseBody(request.body)
             // A few elements are stored as their run, then written in place (ModelOwner+InPlace).
@@ -90,6 +96,9 @@ extension ParamdService {
             // While the write is stored, the answer it will most likely get (PatchAnswer). The
             // write's task starts only once this job ends (strace: the model's queue is woken
             // just before the loop's next epoll_wait), so the job ends first.
+            if minimal {
+                return .writtenMinimally(version: try await pending.outcome().0.version)
+            }
             await Task.yield()
             let expected = isAlone ? snapshot.flatMap { PatchAnswer.expected(operations, on: $0, path: path) } : nil
             let (state, _) = try await pending.outcome()

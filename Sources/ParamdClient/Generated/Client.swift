@@ -1825,6 +1825,11 @@ public struct Client: APIProtocol {
                     name: "If-Match",
                     value: input.headers.ifMatch
                 )
+                try converter.setHeaderFieldAsURI(
+                    in: &request.headerFields,
+                    name: "Prefer",
+                    value: input.headers.prefer
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -1872,6 +1877,20 @@ public struct Client: APIProtocol {
                         headers: headers,
                         body: body
                     ))
+                case 204:
+                    let headers: Components.Responses.ParameterWrittenMinimally.Headers = .init(
+                        eTag: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "ETag",
+                            as: Components.Headers.ETag.self
+                        ),
+                        preferenceApplied: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Preference-Applied",
+                            as: Components.Responses.ParameterWrittenMinimally.Headers.PreferenceAppliedPayload.self
+                        )
+                    )
+                    return .noContent(.init(headers: headers))
                 case 400:
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BadRequest.Body
@@ -2218,6 +2237,11 @@ public struct Client: APIProtocol {
                     name: "Tensor-Shape",
                     value: input.headers.tensorShape
                 )
+                try converter.setHeaderFieldAsURI(
+                    in: &request.headerFields,
+                    name: "Prefer",
+                    value: input.headers.prefer
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -2271,6 +2295,20 @@ public struct Client: APIProtocol {
                         headers: headers,
                         body: body
                     ))
+                case 204:
+                    let headers: Components.Responses.ParameterWrittenMinimally.Headers = .init(
+                        eTag: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "ETag",
+                            as: Components.Headers.ETag.self
+                        ),
+                        preferenceApplied: try converter.getRequiredHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Preference-Applied",
+                            as: Components.Responses.ParameterWrittenMinimally.Headers.PreferenceAppliedPayload.self
+                        )
+                    )
+                    return .noContent(.init(headers: headers))
                 case 400:
                     let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
                     let body: Components.Responses.BadRequest.Body

@@ -49,6 +49,14 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/IfMatch`.
         public typealias IfMatch = Swift.String
+        /// RFC 7240 preferences. `return=minimal` answers a write with 204, the new ETag and
+        /// `Preference-Applied: return=minimal` instead of the whole parameter, so an edit of one
+        /// element of a large tensor costs no answer the size of the tensor. Other preferences, and
+        /// malformed ones, are ignored.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/PreferReturn`.
+        public typealias PreferReturn = Swift.String
         /// With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
         ///
         /// - Remark: Generated from `#/components/parameters/TensorShape`.

@@ -565,6 +565,44 @@ extension Components {
                 self.body = body
             }
         }
+        public struct ParameterWrittenMinimally: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/ParameterWrittenMinimally/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// The model's version as a strong entity tag, `"3"`.
+                ///
+                /// - Remark: Generated from `#/components/responses/ParameterWrittenMinimally/headers/ETag`.
+                public var eTag: Components.Headers.ETag
+                /// - Remark: Generated from `#/components/responses/ParameterWrittenMinimally/headers/Preference-Applied`.
+                @frozen public enum PreferenceAppliedPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case return_equals_minimal = "return=minimal"
+                }
+                /// `return=minimal`
+                ///
+                /// - Remark: Generated from `#/components/responses/ParameterWrittenMinimally/headers/Preference-Applied`.
+                public var preferenceApplied: Components.Responses.ParameterWrittenMinimally.Headers.PreferenceAppliedPayload
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - eTag: The model's version as a strong entity tag, `"3"`.
+                ///   - preferenceApplied: `return=minimal`
+                public init(
+                    eTag: Components.Headers.ETag,
+                    preferenceApplied: Components.Responses.ParameterWrittenMinimally.Headers.PreferenceAppliedPayload
+                ) {
+                    self.eTag = eTag
+                    self.preferenceApplied = preferenceApplied
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.ParameterWrittenMinimally.Headers
+            /// Creates a new `ParameterWrittenMinimally`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            public init(headers: Components.Responses.ParameterWrittenMinimally.Headers) {
+                self.headers = headers
+            }
+        }
         public struct InferenceError: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/InferenceError/content`.
             @frozen public enum Body: Sendable, Hashable {

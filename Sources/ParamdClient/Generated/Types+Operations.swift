@@ -2448,17 +2448,28 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header/If-Match`.
                 public var ifMatch: Components.Parameters.IfMatch?
+                /// RFC 7240 preferences. `return=minimal` answers a write with 204, the new ETag and
+                /// `Preference-Applied: return=minimal` instead of the whole parameter, so an edit of one
+                /// element of a large tensor costs no answer the size of the tensor. Other preferences, and
+                /// malformed ones, are ignored.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PATCH/header/Prefer`.
+                public var prefer: Components.Parameters.PreferReturn?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatchParameter.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
+                ///   - prefer: RFC 7240 preferences. `return=minimal` answers a write with 204, the new ETag and
                 ///   - accept:
                 public init(
                     ifMatch: Components.Parameters.IfMatch? = nil,
+                    prefer: Components.Parameters.PreferReturn? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PatchParameter.AcceptableContentType>] = .defaultValues()
                 ) {
                     self.ifMatch = ifMatch
+                    self.prefer = prefer
                     self.accept = accept
                 }
             }
@@ -2507,6 +2518,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write is durable; no body, as `Prefer: return=minimal` asked.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/patch(patchParameter)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Components.Responses.ParameterWrittenMinimally)
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Components.Responses.ParameterWrittenMinimally {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
                             response: self
                         )
                     }
@@ -2885,20 +2919,31 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header/Tensor-Shape`.
                 public var tensorShape: Components.Parameters.TensorShape?
+                /// RFC 7240 preferences. `return=minimal` answers a write with 204, the new ETag and
+                /// `Preference-Applied: return=minimal` instead of the whole parameter, so an edit of one
+                /// element of a large tensor costs no answer the size of the tensor. Other preferences, and
+                /// malformed ones, are ignored.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/models/{model}/parameters/{path}/PUT/header/Prefer`.
+                public var prefer: Components.Parameters.PreferReturn?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutParameter.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - ifMatch: Apply the write only when the model's current ETag is listed (or `*`), RFC 9110 §13.1.1;
                 ///   - tensorShape: With an `application/octet-stream` body, its shape (`2,4`; empty for a scalar).
+                ///   - prefer: RFC 7240 preferences. `return=minimal` answers a write with 204, the new ETag and
                 ///   - accept:
                 public init(
                     ifMatch: Components.Parameters.IfMatch? = nil,
                     tensorShape: Components.Parameters.TensorShape? = nil,
+                    prefer: Components.Parameters.PreferReturn? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PutParameter.AcceptableContentType>] = .defaultValues()
                 ) {
                     self.ifMatch = ifMatch
                     self.tensorShape = tensorShape
+                    self.prefer = prefer
                     self.accept = accept
                 }
             }
@@ -2949,6 +2994,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write is durable; no body, as `Prefer: return=minimal` asked.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/{model}/parameters/{path}/put(putParameter)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Components.Responses.ParameterWrittenMinimally)
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Components.Responses.ParameterWrittenMinimally {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
                             response: self
                         )
                     }
