@@ -1,7 +1,7 @@
 extension Connection {
     /// Hands a complete request to the responder, which decides where it is answered: in place
     /// (the response is returned now), through a sink it takes now and answers later, or in a
-    /// task on this loop or on the pool (delivered back on this loop through ``deliver(_:)``;
+    /// task on this loop or on the pool (delivered back on this loop through ``deliver(_:answering:)``;
     /// nil here).
     ///
     /// A gzip body is inflated in a task on the pool before the responder sees it, so that CPU
@@ -12,7 +12,9 @@ extension Connection {
         let (requestID, isHead) = (request.id, request.method == .head)
         // Made only for a task: an in-place answer needs none of it.
         func reply() -> Reply {
-            Reply(loop: loop, id: id, server: server, requestID: requestID, isHead: isHead, acceptsGzip: acceptsGzip)
+            Reply(
+                loop: loop, id: id, exchange: machine.requestsServed, server: server, requestID: requestID, isHead: isHead,
+                acceptsGzip: acceptsGzip)
         }
         if request.headers["Content-Encoding"] != nil {
             let reply = reply()
@@ -50,7 +52,9 @@ extension Connection {
     /// Runs the producer of a streamed body answered in place, in a task of its own.
     func streamInPlace(_ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, requestID: String, isHead: Bool) {
         let server = self.server
-        let reply = Reply(loop: loop, id: id, server: server, requestID: requestID, isHead: isHead, acceptsGzip: false)
+        let reply = Reply(
+            loop: loop, id: id, exchange: machine.requestsServed, server: server, requestID: requestID, isHead: isHead,
+            acceptsGzip: false)
         Task { await reply.stream(producer) }
     }
 }
@@ -59,6 +63,10 @@ extension Connection {
 struct Reply: Sendable {
     let loop: EventLoop
     let id: UInt64
+    /// Which of the connection's requests this answers (``ConnectionMachine/requestsServed`` when
+    /// it was dispatched): a response for an exchange already answered is dropped, so a sink
+    /// called twice can never answer the next pipelined request in the first one's place.
+    let exchange: Int
     let server: ServerContext
     let requestID: String
     let isHead: Bool
@@ -98,11 +106,11 @@ struct Reply: Sendable {
     /// Gives `response` to the connection: at once on the loop, else through its inbox (also
     /// on the loop while it is dispatching, which must not be re-entered).
     private func hand(_ response: HTTPResponse) {
-        let (loop, id) = (self.loop, self.id)
+        let (loop, id, exchange) = (self.loop, self.id, self.exchange)
         if loop.isCurrent && !loop.isDispatching {
-            loop.connections[id]?.deliver(response)
+            loop.connections[id]?.deliver(response, answering: exchange)
         } else {
-            loop.execute { loop.connections[id]?.deliver(response) }
+            loop.execute { loop.connections[id]?.deliver(response, answering: exchange) }
         }
     }
 

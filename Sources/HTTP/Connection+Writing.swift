@@ -1,9 +1,9 @@
 import Glibc
 
 extension Connection {
-    /// A response from a task, back on the loop.
-    func deliver(_ response: HTTPResponse) {
-        guard isOpen else { return }
+    /// A response from a task or a sink, back on the loop, for the request it answers.
+    func deliver(_ response: HTTPResponse, answering exchange: Int) {
+        guard isOpen, machine.requestsServed == exchange else { return }
         perform(machine.responseReady(response, now: loop.now))
     }
 

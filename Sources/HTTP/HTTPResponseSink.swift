@@ -5,7 +5,9 @@
 /// Call ``send(_:)`` or ``fail(_:)`` exactly once. From the connection's event loop the
 /// response is handed to the connection at once; from any other thread (or while the loop is
 /// still dispatching the request) it goes through the loop's inbox. A connection that closed
-/// meanwhile drops it. A sink never called leaves its connection waiting until its deadline.
+/// meanwhile drops it, and so does one that already has its answer: a second call never answers
+/// the connection's next request. A sink never called leaves its connection waiting until its
+/// deadline.
 public struct HTTPResponseSink: Sendable {
     enum Target: Sendable {
         /// A connection of an event loop.

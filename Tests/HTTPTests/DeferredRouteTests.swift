@@ -84,6 +84,25 @@ struct DeferredRouteTests {
         }
     }
 
+    /// A sink is one-shot by the mechanism, not only by contract: called again once its request
+    /// is answered, it must not answer the connection's next (pipelined) request.
+    @Test func aSinkCalledTwiceNeverAnswersTheNextRequest() async throws {
+        let held = Held()
+        try await withServer(router: Self.router(held: held, tasks: Locked([:]))) { _, port in
+            let client = try RawClient(port: port)
+            try await blocking { try client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\nGET /held HTTP/1.1\r\nHost: t\r\n\r\n") }
+            try await waitUntil { held.count == 1 }
+            let first = held.take()[0]
+            first.send(.text("first"))
+            #expect(try await blocking { try client.readResponse() }.text == "first")
+            try await waitUntil { held.count == 1 }  // the second request now waits for its own sink
+            first.send(.text("stale"))
+            first.fail(HTTPServerError.connectionClosed)
+            for sink in held.take() { sink.send(.text("second")) }
+            #expect(try await blocking { try client.readResponse() }.text == "second")
+        }
+    }
+
     @Test func aFailureSentThroughTheSinkIsA500ReportedWithTheRequestID() async throws {
         let failures = Mutex<[String]>([])
         var hooks = HTTPServerHooks()
