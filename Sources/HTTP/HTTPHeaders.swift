@@ -217,8 +217,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
-    func trimmingOWS() -> Substring {
+    /// The string without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3): for the
+    /// parts of a field value a handler splits itself (a list, a preference's parameters).
+    public func trimmingOWS() -> Substring {
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
         while let last = view.last, last == " " || last == "\t" { view.removeLast() }

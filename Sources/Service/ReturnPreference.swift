@@ -20,8 +20,8 @@ enum ReturnPreference: Equatable {
             for preference in field.split(separator: ",") {
                 let head = preference.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
                 let parts = head.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, Self.trimmed(parts[0]).lowercased() == "return" else { continue }
-                var value = Self.trimmed(parts[1])
+                guard parts.count == 2, parts[0].trimmingOWS().lowercased() == "return" else { continue }
+                var value = parts[1].trimmingOWS()
                 if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
                 switch value.lowercased() {
                 case "minimal": self = .minimal
@@ -32,14 +32,6 @@ enum ReturnPreference: Equatable {
             }
         }
         return nil
-    }
-
-    /// `text` without the spaces and tabs around it (OWS, RFC 9110 §5.6.3).
-    private static func trimmed(_ text: Substring) -> Substring {
-        let isOWS = { (character: Character) in character == " " || character == "\t" }
-        var text = text.drop(while: isOWS)
-        while let last = text.last, isOWS(last) { text = text.dropLast() }
-        return text
     }
 
     /// Whether `request` asks for a minimal answer to a write.
