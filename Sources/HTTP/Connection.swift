@@ -46,7 +46,7 @@ final class Connection {
                 loop.refreshDate()
                 return loop.dateField
             },
-            planFailed: server.hooks.handlerFailed, requestCompleted: server.hooks.requestCompleted)
+            planFailed: server.hooks.handlerFailed, requestCompleted: server.hooks.requestCompleted, eventLoop: loop.index)
         machine = ConnectionMachine(environment: environment, now: loop.now, draining: loop.isDraining)
     }
 

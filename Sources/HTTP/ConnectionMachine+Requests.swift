@@ -224,7 +224,7 @@ extension ConnectionMachine {
         } else {
             phase = .finishing(lingers: responding.lingers)
         }
-        environment.requestCompleted(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: true))
+        environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: true))
     }
 
     /// Closes once the output has drained.

@@ -79,6 +79,8 @@ struct ConnectionMachine {
         /// Told of each finished request (the server's completion hook): after its response is
         /// queued, or when the connection closes before that.
         var requestCompleted: (HTTPRequestSummary) -> Void
+        /// The index of the event loop serving the connection (``HTTPRequestSummary/eventLoop``).
+        var eventLoop = 0
     }
 
     /// Changed only by the machine's own methods (its files), never by the shell.
@@ -257,7 +259,7 @@ struct ConnectionMachine {
         }
         phase = .closed
         dispatchable = nil
-        if serving { environment.requestCompleted(exchange.summary(now: now, remoteAddress: environment.remoteAddress, completed: false)) }
+        if serving { environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: false)) }
     }
 
     /// The request of the last ``ConnectionAction/dispatch``, moved out (nil once taken).
@@ -338,10 +340,10 @@ struct Exchange {
         self.init(id: "", method: .get, target: "", version: .http1_1, startedAt: 0, bytesIn: 0, isHead: false, keepAlive: false)
     }
 
-    func summary(now: UInt64, remoteAddress: String, completed: Bool) -> HTTPRequestSummary {
+    func summary(now: UInt64, environment: ConnectionMachine.Environment, completed: Bool) -> HTTPRequestSummary {
         HTTPRequestSummary(
             id: id, method: method, route: route, target: target, status: status, bytesIn: bytesIn, bytesOut: bytesOut,
-            duration: .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0)), remoteAddress: remoteAddress,
-            completed: completed)
+            duration: .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0)), remoteAddress: environment.remoteAddress,
+            completed: completed, eventLoop: environment.eventLoop)
     }
 }

@@ -49,4 +49,7 @@ public struct HTTPRequestSummary: Sendable {
     public var remoteAddress: String
     /// False when the connection failed before the response was complete.
     public var completed: Bool
+    /// The index of the event loop that served it (0 to the loop count − 1): state kept per loop
+    /// (metrics counted apart, without contention) is found with it.
+    public var eventLoop: Int = 0
 }

@@ -15,14 +15,28 @@ enum RouteHandler: Sendable {
 
 /// A node of the route tree: literal children by name, at most one parameter child.
 struct RouteNode: Sendable {
-    struct Entry: Sendable {
+    /// A class, immutable: the lookup hands out one reference per request, where copying a
+    /// struct of a string and three closures retained and released each of them.
+    final class Entry: Sendable {
         let template: String
         let handler: RouteHandler
         /// A task handler inside the router's middleware, composed when either changes (never
         /// per request); nil for in-place handlers.
-        var wrapped: HTTPHandler?
+        let wrapped: HTTPHandler?
         /// Where the route wants bodies read (``Router/on(_:_:placement:body:handler:)``).
         let bodyPlanner: HTTPBodyPlanner?
+
+        init(template: String, handler: RouteHandler, wrapped: HTTPHandler?, bodyPlanner: HTTPBodyPlanner?) {
+            self.template = template
+            self.handler = handler
+            self.wrapped = wrapped
+            self.bodyPlanner = bodyPlanner
+        }
+
+        /// The same route with `wrapped` in place of its handler inside the middleware.
+        func wrapping(_ wrapped: HTTPHandler?) -> Entry {
+            Entry(template: template, handler: handler, wrapped: wrapped, bodyPlanner: bodyPlanner)
+        }
     }
 
     // Small arrays, searched in order: a node has a handful of children and methods, where

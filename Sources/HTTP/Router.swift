@@ -101,7 +101,7 @@ public struct Router: HTTPResponder {
         let middleware = self.middleware
         tree.updateEntries { entry in
             guard case .task(let handler, _) = entry.handler else { return }
-            entry.wrapped = middleware.wrapping(handler)
+            entry = entry.wrapping(middleware.wrapping(handler))
         }
     }
 

@@ -4,15 +4,17 @@ import Synchronization
 
 /// The per-request access log: one line per finished request, written by a thread of its own.
 ///
-/// The event loop only appends the request's summary to a bounded queue (a lock and an array
-/// append); formatting and writing happen on the log's thread, in batches of one `write(2)` per
-/// wake-up. When the queue is full (a destination slower than the request rate), the line is
-/// dropped and counted (``droppedLines``, `/metrics`): the log never slows requests down.
+/// The event loop formats the request's line straight into a shared byte buffer (under a lock,
+/// with plain copies and no allocation: ``AccessLogFormatter``), so lines stay in the order
+/// requests finished; the log's thread swaps in an empty buffer and writes the full one with one
+/// `write(2)` per wake-up. When the buffer holds `capacity` lines (a destination slower than the
+/// request rate), the line is dropped and counted (``droppedLines``, `/metrics`): the log never
+/// slows requests down.
 ///
 /// The thread polls while lines keep coming (every 10 ms, so a busy loop never has to
 /// wake it) and sleeps without a timeout once idle (the next line wakes it once).
 public final class AccessLog: @unchecked Sendable {
-    /// Lines the queue holds before it drops; about 150 bytes each once formatted.
+    /// Lines the buffer holds before it drops; about 150 bytes each.
     public static let defaultCapacity = 16384
 
     private let fd: Int32
@@ -23,7 +25,8 @@ public final class AccessLog: @unchecked Sendable {
     private let drained = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let dropped = Atomic<Int>(0)
     // Guarded by `lock`.
-    private var queue: [AccessLogEntry] = []
+    private var pending = AccessLogBuffer()
+    private var formatter = AccessLogFormatter()
     private var writerIsParked = false
     private var isClosing = false
     private var writerHasExited = false
@@ -59,7 +62,6 @@ public final class AccessLog: @unchecked Sendable {
         pthread_cond_init(wake, &attributes)
         pthread_condattr_destroy(&attributes)
         pthread_cond_init(drained, nil)
-        queue.reserveCapacity(min(capacity, 1024))
         startWriter()
     }
 
@@ -76,19 +78,22 @@ public final class AccessLog: @unchecked Sendable {
     /// Lines dropped so far because the queue was full.
     public var droppedLines: Int { dropped.load(ordering: .relaxed) }
 
-    /// Queues one line; called on the event loop, so it only takes the lock and appends.
+    /// Formats one line into the buffer; called on the event loop, so it only takes the lock
+    /// and copies bytes.
     public func record(_ summary: HTTPRequestSummary) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME_COARSE, &now)
-        let entry = AccessLogEntry(summary: summary, seconds: now.tv_sec, milliseconds: Int(now.tv_nsec / 1_000_000))
+        let maximumLength = AccessLogFormatter.maximumLength(of: summary)
         pthread_mutex_lock(lock)
-        guard !isClosing, queue.count < capacity else {
+        guard !isClosing, pending.lines < capacity else {
             let closing = isClosing
             pthread_mutex_unlock(lock)
             if !closing { dropped.add(1, ordering: .relaxed) }
             return
         }
-        queue.append(entry)
+        pending.append(maximumLength: maximumLength) { out in
+            formatter.write(summary, seconds: now.tv_sec, milliseconds: Int(now.tv_nsec / 1_000_000), to: &out)
+        }
         let mustWake = writerIsParked
         writerIsParked = false
         pthread_mutex_unlock(lock)
@@ -123,12 +128,11 @@ public final class AccessLog: @unchecked Sendable {
     }
 
     private func runWriter() {
-        var batch: [AccessLogEntry] = []
-        var formatter = AccessLogFormatter()
+        var batch = AccessLogBuffer()
         var emptyPolls = 0
         while true {
             pthread_mutex_lock(lock)
-            if queue.isEmpty && !isClosing {
+            if pending.isEmpty && !isClosing {
                 if emptyPolls >= Self.idlePollsBeforeParking {
                     writerIsParked = true
                     while writerIsParked && !isClosing { pthread_cond_wait(wake, lock) }
@@ -145,7 +149,7 @@ public final class AccessLog: @unchecked Sendable {
                     _ = pthread_cond_timedwait(wake, lock, &deadline)
                 }
             }
-            swap(&batch, &queue)
+            swap(&batch, &pending)
             let closing = isClosing
             pthread_mutex_unlock(lock)
             if batch.isEmpty {
@@ -154,8 +158,8 @@ public final class AccessLog: @unchecked Sendable {
                 continue
             }
             emptyPolls = 0
-            writeAll(formatter.format(batch))
-            batch.removeAll(keepingCapacity: true)
+            writeAll(UnsafeRawBufferPointer(start: batch.base, count: batch.count))
+            batch.removeAll()
         }
         pthread_mutex_lock(lock)
         writerHasExited = true
@@ -163,20 +167,18 @@ public final class AccessLog: @unchecked Sendable {
         pthread_mutex_unlock(lock)
     }
 
-    /// Writes `bytes` whole, retrying short writes and interrupts; gives up on other errors (a
+    /// Writes `buffer` whole, retrying short writes and interrupts; gives up on other errors (a
     /// closed pipe or a full disk must not take the server down with it).
-    private func writeAll(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
+    private func writeAll(_ buffer: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
             }
         }
     }
@@ -188,11 +190,4 @@ public struct AccessLogError: Error, CustomStringConvertible {
     public let reason: String
 
     public var description: String { "cannot open the access log \(path): \(reason)" }
-}
-
-/// One finished request with the wall-clock time it finished, waiting to be formatted.
-struct AccessLogEntry {
-    let summary: HTTPRequestSummary
-    let seconds: Int
-    let milliseconds: Int
 }

@@ -1,7 +1,7 @@
 import Glibc
 import HTTP
 
-/// Formats access-log lines, logfmt style, on the log's own thread:
+/// Formats access-log lines, logfmt style, into the log's buffer (``AccessLogBuffer``):
 ///
 ///     2026-12-03T10:18:46.123Z request id=k3Fq9Z-0-1B remote=127.0.0.1:50312 method=GET route=/healthz status=200 bytes_in=78 bytes_out=141 duration_ms=0.052 completed=true
 ///
@@ -12,32 +12,21 @@ struct AccessLogFormatter {
     /// `2026-12-03T10:18:46.` for `cachedSecond`.
     private var secondPrefix: [UInt8] = []
 
-    /// Every line of `entries`, in one array: each line is measured, then written with plain
-    /// copies (``ByteWriter``).
-    mutating func format(_ entries: [AccessLogEntry]) -> [UInt8] {
-        var capacity = 0
-        for entry in entries { capacity += Self.maximumLength(of: entry.summary) }
-        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            var writer = ByteWriter(buffer.baseAddress!)
-            for entry in entries { write(entry, to: &writer) }
-            initialized = writer.position - buffer.baseAddress!
-        }
-    }
-
-    /// The fixed text (about 110 bytes), up to 20 digits for each number and the strings.
-    private static func maximumLength(of summary: HTTPRequestSummary) -> Int {
+    /// The fixed text (about 110 bytes), up to 20 digits for each number and the strings: the
+    /// room ``write(_:seconds:milliseconds:to:)`` may take.
+    static func maximumLength(of summary: HTTPRequestSummary) -> Int {
         256 + summary.id.utf8.count + summary.remoteAddress.utf8.count + summary.method.rawValue.utf8.count
             + (summary.route?.utf8.count ?? 9)
     }
 
-    private mutating func write(_ entry: AccessLogEntry, to out: inout ByteWriter) {
-        let summary = entry.summary
-        if entry.seconds != cachedSecond {
-            cachedSecond = entry.seconds
-            secondPrefix = Self.timestampPrefix(entry.seconds)
+    /// One line for `summary`, finished at `seconds` and `milliseconds` of wall-clock time.
+    mutating func write(_ summary: HTTPRequestSummary, seconds: Int, milliseconds: Int, to out: inout ByteWriter) {
+        if seconds != cachedSecond {
+            cachedSecond = seconds
+            secondPrefix = Self.timestampPrefix(seconds)
         }
         out.write(secondPrefix)
-        out.writeDecimal(entry.milliseconds, width: 3)
+        out.writeDecimal(milliseconds, width: 3)
         out.write("Z request id=")
         out.write(summary.id)
         out.write(" remote=")

@@ -18,7 +18,7 @@ extension ParamdService {
         hooks.requestCompleted = { [metrics] summary in
             metrics.recordRequest(
                 method: summary.method.rawValue, route: summary.route ?? "unmatched", status: summary.status.code,
-                bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, duration: summary.duration)
+                bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, duration: summary.duration, eventLoop: summary.eventLoop)
             accessLog?.record(summary)
         }
         hooks.handlerFailed = { [logger] id, error in

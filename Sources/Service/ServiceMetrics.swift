@@ -3,7 +3,9 @@ import Metrics
 public import Prometheus
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry that this
-/// value owns (no global bootstrap, so two services in one test process never mix their counts).
+/// value owns (no global bootstrap, so two services in one test process never mix their counts),
+/// except the per-request families, which ``RequestMetrics`` counts per event loop and renders
+/// after the registry's.
 ///
 /// - `paramd_http_requests_total{method,route,status}`: requests answered.
 /// - `paramd_http_request_duration_seconds{method,route}`: latency histogram.
@@ -15,10 +17,10 @@ public import Prometheus
 /// - `paramd_access_log_dropped_lines_total`: access-log lines dropped because the log's queue
 ///   was full (``AccessLog``): requests are never slowed down to log them.
 public final class ServiceMetrics: Sendable {
-    /// The registry `/metrics` renders.
+    /// The registry `/metrics` renders (with the per-request families after it).
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
-    private let handles = Locked(RouteTable())
+    /// The per-request families, counted per event loop (``RequestMetrics``).
+    private let requests = RequestMetrics(buckets: ServiceMetrics.requestDurationBuckets)
     private let models: Metrics.Gauge
     private let parameters: Metrics.Gauge
     private let batchSizes: Metrics.Recorder
@@ -27,59 +29,18 @@ public final class ServiceMetrics: Sendable {
     /// The access log's drop count last added to `accessLogDropped`.
     private let reportedAccessLogDrops = Locked<Int>(0)
 
-    /// Each route's collectors, and the last ones used: a run of requests to one route (a probe,
-    /// a benchmark, a client's burst) finds them with one comparison of keys whose strings share
-    /// their storage, without hashing.
-    private struct RouteTable {
-        var table: [RouteKey: RouteHandles] = [:]
-        var last: (key: RouteKey, handles: RouteHandles)?
-    }
-
-    private struct RouteKey: Hashable {
-        let method: String
-        let route: String
-        let status: Int
-
-        /// Hashes the status and the strings' lengths only: the table holds a few dozen keys
-        /// (routes are templates), equality still compares the strings, and hashing them in
-        /// full cost more than the rest of the lookup, for every request.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(status)
-            hasher.combine(route.utf8.count)
-            hasher.combine(method.utf8.count)
-        }
-    }
-
-    /// The Prometheus collectors themselves, not swift-metrics' wrappers: recorded into for every
-    /// request, where going through the wrappers' existential handlers ran the histogram's
-    /// unspecialized generic code (its generic metadata looked up per call). A class, so the
-    /// lookup hands out one reference, not four.
-    private final class RouteHandles: Sendable {
-        let requests: Prometheus.Counter
-        let duration: DurationHistogram
-        let bytesIn: Prometheus.Counter
-        let bytesOut: Prometheus.Counter
-
-        init(requests: Prometheus.Counter, duration: DurationHistogram, bytesIn: Prometheus.Counter, bytesOut: Prometheus.Counter) {
-            self.requests = requests
-            self.duration = duration
-            self.bytesIn = bytesIn
-            self.bytesOut = bytesOut
-        }
-    }
+    /// Requests here take microseconds to a few seconds (training): the default buckets start at 5 ms.
+    static let requestDurationBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)
+    ]
 
     public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        // Requests here take microseconds to a few seconds (training): the default buckets start at 5 ms.
-        factory.durationHistogramBuckets["paramd_http_request_duration_seconds"] = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
-            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)
-        ]
         factory.valueHistogramBuckets["paramd_forward_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]
         factory.valueHistogramBuckets["paramd_forward_joint_requests"] = [2, 4, 8, 16, 32]
-        self.factory = factory
         models = Metrics.Gauge(label: "paramd_models", dimensions: [], factory: factory)
         parameters = Metrics.Gauge(label: "paramd_parameters", dimensions: [], factory: factory)
         batchSizes = Metrics.Recorder(label: "paramd_forward_batch_size", dimensions: [], aggregate: true, factory: factory)
@@ -88,39 +49,14 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Records one answered request. `route` is the template (`/v1/models/{model}`), never
-    /// the concrete path, so the label set stays bounded.
+    /// the concrete path, so the label set stays bounded. `eventLoop` is the index of the loop
+    /// that served it (``HTTPRequestSummary/eventLoop``): each loop counts apart, without contention.
     public func recordRequest(
-        method: String, route: String, status: Int, bytesIn: Int, bytesOut: Int, duration: Duration
+        method: String, route: String, status: Int, bytesIn: Int, bytesOut: Int, duration: Duration, eventLoop: Int = 0
     ) {
-        let key = RouteKey(method: method, route: route, status: status)
-        let handles = self.handles.withLock { routes in
-            if let last = routes.last, last.key == key { return last.handles }
-            let handles = routes.table[key] ?? makeHandles(key)
-            routes.table[key] = handles
-            routes.last = (key, handles)
-            return handles
-        }
-        handles.requests.increment(by: Int64(1))
-        handles.duration.record(duration)
-        if bytesIn > 0 { handles.bytesIn.increment(by: Int64(bytesIn)) }
-        if bytesOut > 0 { handles.bytesOut.increment(by: Int64(bytesOut)) }
-    }
-
-    /// Made through the factory, so names, labels and buckets are what swift-metrics would
-    /// register; the factory makes these concrete types (a failed cast is a bug here).
-    private func makeHandles(_ key: RouteKey) -> RouteHandles {
-        let (method, route) = (key.method, key.route)
-        return RouteHandles(
-            requests: counter("paramd_http_requests_total", [("method", method), ("route", route), ("status", String(key.status))]),
-            duration: factory.makeTimer(
-                label: "paramd_http_request_duration_seconds", dimensions: [("method", method), ("route", route)])
-                as! DurationHistogram,
-            bytesIn: counter("paramd_http_request_bytes_total", [("route", route)]),
-            bytesOut: counter("paramd_http_response_bytes_total", [("route", route)]))
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Prometheus.Counter {
-        factory.makeCounter(label: label, dimensions: dimensions) as! Prometheus.Counter
+        requests.record(
+            method: method, route: route, status: status, bytesIn: bytesIn, bytesOut: bytesOut, duration: duration,
+            shard: eventLoop)
     }
 
     /// The number of models held and their parameters, after every change.
@@ -151,6 +87,8 @@ public final class ServiceMetrics: Sendable {
 
     /// The Prometheus text exposition of everything recorded so far.
     public func render() -> [UInt8] {
-        registry.emitToBuffer()
+        var text = registry.emitToBuffer()
+        requests.render(into: &text)
+        return text
     }
 }
