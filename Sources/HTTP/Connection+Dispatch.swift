@@ -29,7 +29,8 @@ extension Connection {
             server.hooks.handlerFailed(requestID, error)
             return server.hooks.errorResponse(.internalServerError, nil)
         }
-        switch decision {
+        // Consumed: an answer made in place moves through to the machine, with no copy.
+        switch consume decision {
         case .answered(let response):
             return ContentCoding.compressIfWorthwhile(response, acceptsGzip: acceptsGzip, policy: server.configuration.compression)
         case .deferred(let take):

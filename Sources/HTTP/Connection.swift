@@ -89,7 +89,8 @@ final class Connection {
             case .dispatch:
                 guard let request = machine.takeRequest() else { break }
                 let (requestID, isHead) = (request.id, request.method == .head)
-                if let response = dispatch(request) {
+                // Moved, not copied: the request's last use here.
+                if let response = dispatch(consume request) {
                     action = machine.responseReady(response, now: loop.now)
                     if case .stream(let producer) = response.body { streamInPlace(producer, requestID: requestID, isHead: isHead) }
                     continue

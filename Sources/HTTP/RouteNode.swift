@@ -14,7 +14,12 @@ enum RouteHandler: Sendable {
 }
 
 /// A node of the route tree: literal children by name, at most one parameter child.
-struct RouteNode: Sendable {
+///
+/// A class, so the lookup walks the tree by reference: copying a node struct out of its
+/// parent's array retained and released every array it holds, at every level, per request.
+/// Changed only while its ``Router`` is built, which first copies a tree it shares with another
+/// router value (``copy()``): once handed to a server, a tree is only read.
+final class RouteNode: @unchecked Sendable {
     /// A class, immutable: the lookup hands out one reference per request, where copying a
     /// struct of a string and three closures retained and released each of them.
     final class Entry: Sendable {
@@ -43,12 +48,26 @@ struct RouteNode: Sendable {
     // comparing short strings beats hashing them (the lookup runs for every request). Keys and
     // values are parallel arrays rather than arrays of pairs: reading a pair's key copied the
     // whole pair (a node, an entry) first.
-    var literalNames: [String] = []
-    var literalNodes: [RouteNode] = []
-    var parameterName: String?
-    var parameterChild: [RouteNode] = []  // zero or one; an array because structs cannot nest directly
-    var methods: [HTTPMethod] = []
-    var entries: [Entry] = []
+    private(set) var literalNames: [String] = []
+    private(set) var literalNodes: [RouteNode] = []
+    private(set) var parameterName: String?
+    private(set) var parameterChild: RouteNode?
+    private(set) var methods: [HTTPMethod] = []
+    private(set) var entries: [Entry] = []
+
+    init() {}
+
+    /// A deep copy, for a router about to change a tree another router value holds.
+    func copy() -> RouteNode {
+        let copy = RouteNode()
+        copy.literalNames = literalNames
+        copy.literalNodes = literalNodes.map { $0.copy() }
+        copy.parameterName = parameterName
+        copy.parameterChild = parameterChild?.copy()
+        copy.methods = methods
+        copy.entries = entries
+        return copy
+    }
 
     /// The handler for `method`; HEAD falls back to GET.
     func entry(for method: HTTPMethod) -> Entry? {
@@ -65,7 +84,7 @@ struct RouteNode: Sendable {
         return allowed.sorted { $0.rawValue < $1.rawValue }
     }
 
-    mutating func insert(
+    func insert(
         _ segments: ArraySlice<RouteSegment>, method: HTTPMethod, template: String, handler: RouteHandler, bodyPlanner: HTTPBodyPlanner?
     ) {
         guard let first = segments.first else {
@@ -89,16 +108,17 @@ struct RouteNode: Sendable {
             precondition(
                 parameterName == nil || parameterName == name, "parameter {\(name)} in \(template) conflicts with {\(parameterName ?? "")}")
             parameterName = name
-            if parameterChild.isEmpty { parameterChild = [RouteNode()] }
-            parameterChild[0].insert(segments.dropFirst(), method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
+            let child = parameterChild ?? RouteNode()
+            parameterChild = child
+            child.insert(segments.dropFirst(), method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
         }
     }
 
     /// Calls `body` on every entry of this subtree.
-    mutating func updateEntries(_ body: (inout Entry) -> Void) {
+    func updateEntries(_ body: (inout Entry) -> Void) {
         for index in entries.indices { body(&entries[index]) }
-        for index in literalNodes.indices { literalNodes[index].updateEntries(body) }
-        for index in parameterChild.indices { parameterChild[index].updateEntries(body) }
+        for node in literalNodes { node.updateEntries(body) }
+        parameterChild?.updateEntries(body)
     }
 
     /// What a request for `method` on `segments` finds: its route's entry, or the methods the
@@ -110,9 +130,8 @@ struct RouteNode: Sendable {
 
     /// Depth-first: a literal first, then the parameter, backtracking when a branch dead-ends.
     ///
-    /// Runs for every request, so it walks the tree in place: children are reached by index and
-    /// only the entry found is copied out (copying nodes on the way retained and released every
-    /// array of every node passed over).
+    /// Runs for every request, so it walks the tree by reference and copies out only the entry
+    /// found (a reference too).
     func lookup(_ segments: ArraySlice<String>, method: HTTPMethod, parameters: inout [(String, String)]) -> Lookup? {
         guard let first = segments.first else {
             if entries.isEmpty { return nil }
@@ -123,9 +142,9 @@ struct RouteNode: Sendable {
             if let found = literalNodes[index].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             break
         }
-        if let name = parameterName, !first.isEmpty {
+        if let name = parameterName, let child = parameterChild, !first.isEmpty {
             parameters.append((name, first))
-            if let found = parameterChild[0].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
+            if let found = child.lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             parameters.removeLast()
         }
         return nil

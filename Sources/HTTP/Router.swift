@@ -66,6 +66,7 @@ public struct Router: HTTPResponder {
 
     private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler, bodyPlanner: HTTPBodyPlanner? = nil) {
         let segments = Self.templateSegments(template)
+        unshareTree()
         tree.insert(segments[...], method: method, template: template, handler: handler, bodyPlanner: bodyPlanner)
         if bodyPlanner != nil && !plannedMethods.contains(method) { plannedMethods.append(method) }
         routes.append(Route(method: method, template: template))
@@ -96,9 +97,16 @@ public struct Router: HTTPResponder {
         composeMiddleware()
     }
 
+    /// Copies the route tree before a change when another router value shares it (the tree is
+    /// a class, walked by reference): a router is a value, so a copy never sees the original change.
+    private mutating func unshareTree() {
+        if !isKnownUniquelyReferenced(&tree) { tree = tree.copy() }
+    }
+
     /// Wraps every task handler in the middleware, innermost last.
     private mutating func composeMiddleware() {
         let middleware = self.middleware
+        unshareTree()
         tree.updateEntries { entry in
             guard case .task(let handler, _) = entry.handler else { return }
             entry = entry.wrapping(middleware.wrapping(handler))

@@ -33,6 +33,22 @@ struct RouterTests {
         #expect(response.route == "/v1/models/{m}/parameters/{path}")
     }
 
+    /// The route tree is shared between copies of a router until one changes: neither sees
+    /// the other's later routes or middleware.
+    @Test func aCopyOfARouterKeepsItsOwnRoutes() async throws {
+        let original = Self.echoRouter()
+        var copy = original
+        copy.get("/v1/models/{m}/extra") { _ in .text("extra") }
+        copy.use(HTTPMiddleware(after: { _, response in response.headers.set("X-Wrapped", "yes") }))
+        #expect(original.match(.get, ["v1", "models", "a", "extra"]) == .notFound)
+        #expect(copy.match(.get, ["v1", "models", "a", "extra"]) == .found(template: "/v1/models/{m}/extra", parameters: ["m": "a"]))
+        let fromOriginal = try await original.respond(to: Self.request(.get, "/v1/models"))
+        let fromCopy = try await copy.respond(to: Self.request(.get, "/v1/models"))
+        #expect(fromOriginal.headers["X-Wrapped"] == nil)
+        #expect(fromCopy.headers["X-Wrapped"] == "yes")
+        #expect(Self.body(fromOriginal) == "list" && Self.body(fromCopy) == "list")
+    }
+
     @Test func literalSegmentsWinOverParameters() async throws {
         let router = Self.echoRouter()
         #expect(Self.body(try await router.respond(to: Self.request(.get, "/v1/models/special"))) == "literal wins")
