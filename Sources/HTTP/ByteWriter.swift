@@ -13,8 +13,7 @@ public struct ByteWriter {
 
     @inlinable
     public mutating func write(_ literal: StaticString) {
-        position.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        position += literal.utf8CodeUnitCount
+        write(short: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     @inlinable
@@ -25,7 +24,7 @@ public struct ByteWriter {
 
     @inlinable
     public mutating func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { write(contentsOf: $0) }
+        bytes.withUnsafeBufferPointer { write(short: $0) }
     }
 
     @inlinable
@@ -47,8 +46,8 @@ public struct ByteWriter {
         }
     }
 
-    /// Short pieces (ids, methods, routes, field values: most of what is written) with a plain
-    /// loop: a memmove call per piece cost more than the copy itself.
+    /// Short pieces (literals, ids, methods, routes, field values: most of what is written) with
+    /// a plain loop: a memmove call per piece cost more than the copy itself.
     @inlinable
     mutating func write(short source: UnsafeBufferPointer<UInt8>) {
         guard source.count <= 32 else {

@@ -48,12 +48,14 @@ final class RouteNode: @unchecked Sendable {
     // comparing short strings beats hashing them (the lookup runs for every request). Keys and
     // values are parallel arrays rather than arrays of pairs: reading a pair's key copied the
     // whole pair (a node, an entry) first.
-    private(set) var literalNames: [String] = []
-    private(set) var literalNodes: [RouteNode] = []
-    private(set) var parameterName: String?
-    private(set) var parameterChild: RouteNode?
-    private(set) var methods: [HTTPMethod] = []
-    private(set) var entries: [Entry] = []
+    // Read for every request, so without the runtime's exclusivity checks (a thread-local
+    // access set per read): written only while the router is built, before any lookup.
+    @exclusivity(unchecked) private(set) var literalNames: [String] = []
+    @exclusivity(unchecked) private(set) var literalNodes: [RouteNode] = []
+    @exclusivity(unchecked) private(set) var parameterName: String?
+    @exclusivity(unchecked) private(set) var parameterChild: RouteNode?
+    @exclusivity(unchecked) private(set) var methods: [HTTPMethod] = []
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
 
     init() {}
 

@@ -24,12 +24,13 @@ public final class AccessLog: @unchecked Sendable {
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let drained = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let dropped = Atomic<Int>(0)
-    // Guarded by `lock`.
-    private var pending = AccessLogBuffer()
-    private var formatter = AccessLogFormatter()
-    private var writerIsParked = false
-    private var isClosing = false
-    private var writerHasExited = false
+    // Guarded by `lock`, so the runtime's exclusivity checks (a thread-local access set, on
+    // every request) are left out.
+    @exclusivity(unchecked) private var pending = AccessLogBuffer()
+    @exclusivity(unchecked) private var formatter = AccessLogFormatter()
+    @exclusivity(unchecked) private var writerIsParked = false
+    @exclusivity(unchecked) private var isClosing = false
+    @exclusivity(unchecked) private var writerHasExited = false
 
     /// How long the busy writer waits between batches, in nanoseconds (10 ms).
     static let pollNanoseconds = 10_000_000

@@ -10,19 +10,16 @@ import Synchronization
 ///
 /// Recording runs for every request on the event loop that served it: each loop has its own
 /// shard, so a request takes one uncontended lock and adds to plain integers (a bucket found by
-/// a binary search over nanoseconds), where the Prometheus collectors took a lock per histogram
-/// and scanned every bucket. A scrape merges the shards; the text is what those collectors wrote.
+/// a binary search), where the Prometheus collectors took a lock per histogram and compared
+/// the duration with every bucket. A scrape merges the shards; the text is what those collectors wrote.
 final class RequestMetrics: Sendable {
     /// Upper bounds of the latency buckets, ascending (`le`; +Inf is implied).
     private let bounds: [Duration]
-    /// The bounds in nanoseconds, for the per-request search.
-    private let boundNanoseconds: [Int64]
     private let shards: [Shard]
 
     init(buckets: [Duration], shards: Int = 16) {
         precondition(shards > 0, "request metrics need a shard")
         bounds = buckets.sorted()
-        boundNanoseconds = bounds.map { Self.nanosecondsRoundedUp($0) }
         self.shards = (0..<shards).map { _ in Shard() }
     }
 
@@ -33,7 +30,7 @@ final class RequestMetrics: Sendable {
         let bucket = bucketIndex(of: duration)
         let key = Key(method: method, route: route, status: status)
         shards[abs(shard % shards.count)].state.withLock { state in
-            let counts = state.counts(for: key, buckets: boundNanoseconds.count)
+            let counts = state.counts(for: key, buckets: bounds.count)
             counts.requests += 1
             counts.bytesIn += bytesIn
             counts.bytesOut += bytesOut
@@ -42,24 +39,16 @@ final class RequestMetrics: Sendable {
         }
     }
 
-    /// The first bucket whose bound is at least `duration` (`bounds.count` for +Inf only).
-    /// Bounds are whole nanoseconds, so comparing with the duration rounded up to one is exact.
+    /// The first bucket whose bound is at least `duration` (`bounds.count` for +Inf only): a
+    /// binary search comparing durations as they are (their conversion to a number of
+    /// nanoseconds is a 128-bit division).
     private func bucketIndex(of duration: Duration) -> Int {
-        let value = Self.nanosecondsRoundedUp(duration)
-        var (low, high) = (0, boundNanoseconds.count)
+        var (low, high) = (0, bounds.count)
         while low < high {
             let middle = (low + high) / 2
-            if boundNanoseconds[middle] >= value { high = middle } else { low = middle + 1 }
+            if bounds[middle] >= duration { high = middle } else { low = middle + 1 }
         }
         return low
-    }
-
-    private static func nanosecondsRoundedUp(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (wholeNanoseconds, remainder) = attoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return scaled &+ wholeNanoseconds &+ (remainder > 0 ? 1 : 0)
     }
 
     // MARK: Rendering
@@ -140,12 +129,13 @@ final class RequestMetrics: Sendable {
     /// One series' counts in one shard: a class, so the shard's cache of the last series used
     /// hands out a reference to add to in place. Touched only under its shard's lock.
     private final class Counts: @unchecked Sendable {
-        var requests = 0
-        var bytesIn = 0
-        var bytesOut = 0
-        var durationSum = Duration.zero
+        // Guarded by the shard's lock: no runtime exclusivity checks on every request.
+        @exclusivity(unchecked) var requests = 0
+        @exclusivity(unchecked) var bytesIn = 0
+        @exclusivity(unchecked) var bytesOut = 0
+        @exclusivity(unchecked) var durationSum = Duration.zero
         /// Requests per bucket, not cumulative: the last slot is +Inf only.
-        var buckets: [Int]
+        @exclusivity(unchecked) var buckets: [Int]
 
         init(buckets: Int) { self.buckets = Array(repeating: 0, count: buckets + 1) }
     }
