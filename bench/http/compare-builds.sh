@@ -2,8 +2,9 @@
 # Two paramd builds against each other, in alternating rounds of the same run: GET /healthz,
 # access log off and default, the server pinned to core 0 and wrk (one thread) to core 1, as in
 # paramd.sh. Prints each round's CPU µs per request (user and system, from /proc) and, per build
-# and log mode, the mean and the minimum over the rounds, then the second build's ratio to the
-# first. On a loaded machine req/s mean little; CPU per request much less (the minimum least).
+# and log mode, the mean, minimum and median over the rounds, then the second build's ratio to the
+# first. On a loaded machine req/s mean little; CPU per request much less (the minimum and the
+# median least).
 #   bash bench/http/compare-builds.sh BEFORE_BINARY AFTER_BINARY
 # Env: ROUNDS (4), DURATION (3 s per cell), CONNECTIONS (16), OUR_PORT (18485).
 set -euo pipefail
@@ -49,14 +50,24 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 echo
-awk '{ k = $1 " " $2; t = $3 + $4; u[k] += $3; s[k] += t; n[k]++; if (!(k in m) || t < m[k]) m[k] = t }
+# Medians beside the means: on a loaded machine one starved round can double a mean.
+awk '
+    function median(list,    n, i, j, v, tmp) {
+        n = split(list, v, " ")
+        for (i = 2; i <= n; i++) { tmp = v[i]; for (j = i - 1; j >= 1 && v[j] > tmp; j--) v[j + 1] = v[j]; v[j + 1] = tmp }
+        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    { k = $1 " " $2; t = $3 + $4; u[k] += $3; s[k] += t; n[k]++; if (!(k in m) || t < m[k]) m[k] = t; ul[k] = ul[k] " " $3; tl[k] = tl[k] " " t }
     END {
-        printf "%-16s %10s %10s %10s\n", "build, log", "mean user", "mean total", "min total"
+        printf "%-16s %10s %10s %10s %12s %12s\n", "build, log", "mean user", "mean total", "min total", "median user", "median total"
         split("before off,after off,before default,after default", keys, ",")
-        for (i = 1; i <= 4; i++) { k = keys[i]; printf "%-16s %10.2f %10.2f %10.2f\n", k, u[k] / n[k], s[k] / n[k], m[k] }
+        for (i = 1; i <= 4; i++) {
+            k = keys[i]; mu[k] = median(ul[k]); mt[k] = median(tl[k])
+            printf "%-16s %10.2f %10.2f %10.2f %12.2f %12.2f\n", k, u[k] / n[k], s[k] / n[k], m[k], mu[k], mt[k]
+        }
         split("off default", logs, " ")
         for (i = 1; i <= 2; i++) {
             b = "before " logs[i]; a = "after " logs[i]
-            printf "after / before, log %-8s CPU per request: mean %.2f, min %.2f; user mean %.2f\n", logs[i], s[a] / n[a] / (s[b] / n[b]), m[a] / m[b], (u[a] / n[a]) / (u[b] / n[b])
+            printf "after / before, log %-8s CPU per request: mean %.2f, min %.2f, median %.2f; user mean %.2f, median %.2f\n", logs[i], s[a] / n[a] / (s[b] / n[b]), m[a] / m[b], mt[a] / mt[b], (u[a] / n[a]) / (u[b] / n[b]), mu[a] / mu[b]
         }
     }' "$work/cells"
