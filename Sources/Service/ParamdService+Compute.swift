@@ -51,6 +51,8 @@ extension ParamdService {
         let raw = request.wantsRaw
         try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
             answer.send(Result { try Self.forwardResponse(parsed, outcome: outcome.get(), raw: raw) })
+            // Answered: the inputs' storage may serve the next request's.
+            FloatArrayPool.shared.giveBack(parsed.inputs.scalars)
         }
     }
 

@@ -78,6 +78,8 @@ extension ParamdService {
                     return InferenceResponse.make(
                         model: state.name, version: state.version, id: parsed.id, output: result.output, binary: parsed.outputIsBinary)
                 })
+            // Answered: the inputs' storage may serve the next request's.
+            FloatArrayPool.shared.giveBack(parsed.inputs.scalars)
         }
     }
 
