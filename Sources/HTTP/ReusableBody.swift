@@ -26,8 +26,8 @@ public final class ReusableBody: HTTPBodyDestination, @unchecked Sendable {
     /// a rare huge body does not stay resident.
     public static let maximumBytes = 8 << 20
     /// The most the pool keeps between requests, over all its buffers: enough for 16
-    /// connections' batch-64 JSON forwards in flight at once.
-    public static let poolBytes = 32 << 20
+    /// connections' batch-64 JSON forwards (1 MB each) in flight at once.
+    public static let poolBytes = 16 << 20
 
     /// A buffer of at least `byteCount` bytes from the pool, or a new one.
     init(byteCount: Int) {

@@ -13,8 +13,8 @@ import Synchronization
 /// back while someone still holds it is therefore never written under them, it just is not
 /// reused. What a pool keeps is bounded by its `limitBytes`.
 public final class FloatArrayPool: Sendable {
-    /// The pool the request paths share: 32 MiB at most.
-    public static let shared = FloatArrayPool(limitBytes: 32 << 20)
+    /// The pool the request paths share: 8 MiB at most (40 batch-64 inputs of 784 features).
+    public static let shared = FloatArrayPool(limitBytes: 8 << 20)
 
     /// The smallest array worth keeping: 128 KiB, glibc's mmap threshold; smaller ones come from
     /// the heap, which reuses its memory already.
