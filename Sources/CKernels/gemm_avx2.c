@@ -93,7 +93,7 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
             }
         } else {
             // op(B)[p, j] = b[j·ldb + p]: rows of the stored matrix become columns of the sliver.
-            pack_rows_transposed(nr, kc, b + j0 * ldb, ldb, pb);
+            pack_rows_transposed(CK_NR, nr, kc, b + j0 * ldb, ldb, pb);
         }
     }
 }
@@ -349,11 +349,7 @@ void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha,
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     switch (plan.algo) {
-    case CK_GEMM_DOT:
-        // Same plan, wider lanes: the row-invariance of the dot path holds within either kernel.
-        if (ck_gemm_dot_avx512()) ck_sgemm_dot_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        break;
+    case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
     case CK_GEMM_PACKED_BT: ck_sgemm_bt_avx2(m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;

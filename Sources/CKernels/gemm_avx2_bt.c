@@ -13,8 +13,6 @@
 #if defined(__x86_64__)
 #include "gemm_avx2.h"
 
-_Static_assert(CK_BT_MR == CK_NR, "A slivers are packed by pack_rows_transposed, 16 wide");
-
 /// Stores one row of a transposed tile: `lo` holds columns 0–3, the low half of `hi` columns 4–5;
 /// `nr` (1...6) are stored. With beta == 0 the values are already scaled by alpha and C is not read.
 AVX2_INLINE void store_row(float *c, __m128 lo, __m128 hi, int nr, float alpha, float beta) {
@@ -100,15 +98,6 @@ AVX2 static void tile_bt_any(int nr, long kc, const float *pa, const float *b, l
     }
 }
 
-/// Rows of B per block: as many as keep kc-wide rows within CK_BT_B_BYTES, in equal blocks of whole
-/// tiles. Only the loop order depends on it, never an element's arithmetic.
-static long bt_nc(long n, long kc) {
-    long cap = CK_BT_B_BYTES / (kc * (long)sizeof(float)) / CK_BT_NR * CK_BT_NR;
-    if (cap < CK_BT_NR) cap = CK_BT_NR;
-    const long blocks = (n + cap - 1) / cap;
-    return ck_round_up((n + blocks - 1) / blocks, CK_BT_NR);
-}
-
 /// Packs rows [r0, r1) of A (r0 a multiple of 16) for every k block: k blocks of m_pad × kc
 /// floats, m_pad = m rounded up to 16, each in 16-row slivers pa[s·16·kc + p·16 + i].
 AVX2 void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const float *a, long lda, float *packed) {
@@ -116,7 +105,7 @@ AVX2 void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const f
     for (long pc = 0; pc < k; pc += kc_max) {
         const long kc = ck_min(kc_max, k - pc);
         for (long i0 = r0; i0 < r1; i0 += CK_BT_MR)
-            pack_rows_transposed(ck_min(CK_BT_MR, r1 - i0), kc, a + i0 * lda + pc, lda,
+            pack_rows_transposed(CK_BT_MR, ck_min(CK_BT_MR, r1 - i0), kc, a + i0 * lda + pc, lda,
                                  packed + pc * m_pad + i0 * kc);
     }
 }
@@ -125,7 +114,7 @@ AVX2 void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const f
 /// B rows are read in place from `b` (offset to the k block).
 AVX2 static void bt_block(long m, long n, long kc, float alpha, const float *block, const float *b, long ldb,
                           float beta, float *c, long ldc) {
-    const long nc_max = bt_nc(n, kc);
+    const long nc_max = ck_bt_nc(n, kc, CK_BT_NR);
     // A block of B rows stays in L2 while every 16-row sliver of A streams past it; the
     // sliver's tiles walk that block's rows in order, so B is read as contiguous row runs.
     for (long jc = 0; jc < n; jc += nc_max) {
@@ -158,7 +147,7 @@ AVX2 void ck_sgemm_bt_avx2(long m, long n, long k, float alpha, const float *a, 
         for (long ic = 0; ic < m; ic += CK_BT_MC) {
             const long mc = ck_min(CK_BT_MC, m - ic);
             for (long i0 = 0; i0 < mc; i0 += CK_BT_MR)
-                pack_rows_transposed(ck_min(CK_BT_MR, mc - i0), kc, a + (ic + i0) * lda + pc, lda, own + i0 * kc);
+                pack_rows_transposed(CK_BT_MR, ck_min(CK_BT_MR, mc - i0), kc, a + (ic + i0) * lda + pc, lda, own + i0 * kc);
             bt_block(mc, n, kc, alpha, own, b + pc, ldb, beta_k, c + ic * ldc, ldc);
         }
     }

@@ -14,7 +14,7 @@
             var isRunnable: Bool {
                 switch self {
                 case .avx2: InstructionSet.detected == .avx2FMA
-                case .avx512: ck_gemm_dot_avx512() == 1
+                case .avx512: ck_gemm_isa() == CK_ISA_AVX512F
                 }
             }
 
