@@ -36,42 +36,62 @@ static inline long ck_kc(long k) { return ck_kc_max(k, CK_KC); }
 static inline long ck_round_up(long x, long multiple) { return (x + multiple - 1) / multiple * multiple; }
 static inline long ck_min(long a, long b) { return a < b ? a : b; }
 
-/// Bᵀ-in-place path: rows of B per block, as many as keep kc-wide rows within CK_BT_B_BYTES, in
-/// equal blocks of whole `nr`-row tiles. Only the loop order depends on it, never an element's
-/// arithmetic.
-static inline long ck_bt_nc(long n, long kc, long nr) {
-    long cap = CK_BT_B_BYTES / (kc * (long)sizeof(float)) / nr * nr;
-    if (cap < nr) cap = nr;
-    const long blocks = (n + cap - 1) / cap;
-    return ck_round_up((n + blocks - 1) / blocks, nr);
-}
-
 /// A per-thread, 64-byte aligned scratch buffer of at least `count` floats, reused across calls
 /// (slot 0: packed A, slot 1: packed B, slot 2: an A packed once and shared by a gemm's threads,
 /// slot 3: a convolution's im2col columns).
 /// Freed when the thread exits.
 float *ck_scratch_floats(int slot, size_t count);
 
+/// A build's packed path (gemm_packed_loops.c runs the loops): its register tile (mr × nr), B's
+/// block of columns (nc), and its functions, which carry the build's target attribute.
+typedef struct {
+    long mr, nr, nc;
+    /// Packs op(A)[0..<mc, 0..<kc] into mr-row slivers, pa[s·mr·kc + p·mr + i], zero-padded; writes
+    /// nothing outside its slivers, so threads may pack neighbouring slivers at once.
+    void (*pack_a)(int trans_a, long mc, long kc, const float *a, long lda, float *pa);
+    /// Packs op(B)[0..<kc, 0..<nc] into nr-column slivers, pb[s·nr·kc + p·nr + j], zero-padded.
+    void (*pack_b)(int trans_b, long kc, long nc, const float *b, long ldb, float *pb);
+    /// One tile over a packed A and B sliver, storing `mr` rows and `nvalid` columns of C.
+    void (*tile)(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, long mr,
+                 long nvalid);
+} ck_packed_kernels;
+
+/// A build's Bᵀ-in-place path: mr rows of packed A by nr rows of B read where they are stored.
+typedef struct {
+    long mr, nr;
+    /// Packs `rows` (≤ mr) rows of A, kc floats each, as the columns of an mr-wide sliver.
+    void (*pack)(long rows, long kc, const float *a, long lda, float *dst);
+    /// One tile: a sliver of packed A (pa[p·mr + i]) by `nr` (≤ the build's nr) rows of B
+    /// (b[j·ldb + p]), storing `mvalid` rows of C.
+    void (*tile)(long nr, long kc, const float *pa, const float *b, long ldb, float *c, long ldc, float alpha,
+                 float beta, long mvalid);
+} ck_bt_kernels;
+
+extern const ck_packed_kernels ck_packed_avx2, ck_packed_avx512;
+extern const ck_bt_kernels ck_bt_avx2, ck_bt_avx512;
+
+/// The packed algorithm. With `prepacked_a` (ck_packed_pack_a_rows over all m) A is read from there;
+/// otherwise each MC×KC block of A is packed into this thread's buffer. Both give the same packed
+/// values, so the same results.
+void ck_packed_gemm(const ck_packed_kernels *kern, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                    const float *a, long lda, const float *prepacked_a, const float *b, long ldb, float beta, float *c,
+                    long ldc);
+/// Packs rows [r0, r1) of op(A) (r0 a multiple of mr) for every k block into `packed`, laid out as
+/// k blocks of m_pad × kc floats (m_pad = m rounded up to mr), each in mr-row slivers.
+void ck_packed_pack_a_rows(const ck_packed_kernels *kern, int trans_a, long m, long k, long r0, long r1,
+                           const float *a, long lda, float *packed);
+/// The Bᵀ-in-place algorithm, for all of C or a band of its columns (b and c offset to the band; m, k
+/// full). A is read from `packed_a` (ck_bt_pack_a_rows over all m) or, when NULL, packed here
+/// CK_BT_MC rows by one k block at a time into this thread's buffer, which so stays ≤ 2 MiB.
+void ck_bt_gemm(const ck_bt_kernels *kern, long m, long n, long k, float alpha, const float *a, long lda,
+                const float *packed_a, const float *b, long ldb, float beta, float *c, long ldc);
+/// Packs rows [r0, r1) of A (r0 a multiple of mr) for every k block, laid out as ck_packed_pack_a_rows.
+void ck_bt_pack_a_rows(const ck_bt_kernels *kern, long m, long k, long r0, long r1, const float *a, long lda,
+                       float *packed);
+
+/// AVX2's dispatch over the plan's algorithms (the dot, rows and packed paths of gemm_avx2.c).
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
-void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
-                               float *packed);
-void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
-                                const float *b, long ldb, float beta, float *c, long ldc);
-void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const float *a, long lda, float *packed);
-void ck_sgemm_bt_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *packed_a,
-                      const float *b, long ldb, float beta, float *c, long ldc);
-// The AVX-512 kernels (gemm_avx512_packed.c, gemm_avx512_bt.c): the same entry points as AVX2's
-// for CK_GEMM_PACKED and CK_GEMM_PACKED_BT, with the AVX-512 plan's layout (12-row A slivers for
-// the packed path, 32-row for the Bᵀ one).
-void ck_sgemm_packed_avx512(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
-                            long lda, const float *packed_a, const float *b, long ldb, float beta, float *c,
-                            long ldc);
-void ck_sgemm_pack_a_rows_avx512(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
-                                 float *packed);
-void ck_sgemm_bt_pack_a_rows_avx512(long m, long k, long r0, long r1, const float *a, long lda, float *packed);
-void ck_sgemm_bt_avx512(long m, long n, long k, float alpha, const float *a, long lda, const float *packed_a,
-                        const float *b, long ldb, float beta, float *c, long ldc);
 void ck_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, float alpha,
                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 

@@ -46,9 +46,9 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b, long m, l
         switch (plan.algo) {
         case CK_GEMM_DOT: ck_sgemm_dot_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return;
         case CK_GEMM_PACKED:
-            ck_sgemm_packed_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc);
+            ck_packed_gemm(&ck_packed_avx512, trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc);
             return;
-        case CK_GEMM_PACKED_BT: ck_sgemm_bt_avx512(m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); return;
+        case CK_GEMM_PACKED_BT: ck_bt_gemm(&ck_bt_avx512, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); return;
         // A·B with few rows reads B in place, bound by B's stream more than by the tile: AVX2's.
         default: break;
         }
@@ -68,15 +68,10 @@ size_t ck_sgemm_packed_a_size(ck_gemm_plan plan, long m, long k) {
 void ck_sgemm_pack_a_rows(ck_isa isa, ck_gemm_plan plan, int trans_a, long m, long k, long r0, long r1,
                           const float *a, long lda, float *packed) {
 #if defined(__x86_64__)
-    if (r1 <= r0 || k <= 0) return;
-    const int bt = plan.algo == CK_GEMM_PACKED_BT;
-    if (isa == CK_ISA_AVX512F) {
-        if (bt) ck_sgemm_bt_pack_a_rows_avx512(m, k, r0, r1, a, lda, packed);
-        else ck_sgemm_pack_a_rows_avx512(trans_a, m, k, r0, r1, a, lda, packed);
-    } else if (isa == CK_ISA_AVX2_FMA) {
-        if (bt) ck_sgemm_bt_pack_a_rows_avx2(m, k, r0, r1, a, lda, packed);
-        else ck_sgemm_pack_a_rows_avx2(trans_a, m, k, r0, r1, a, lda, packed);
-    }
+    if (r1 <= r0 || k <= 0 || (isa != CK_ISA_AVX2_FMA && isa != CK_ISA_AVX512F)) return;
+    const int wide = isa == CK_ISA_AVX512F;
+    if (plan.algo == CK_GEMM_PACKED_BT) ck_bt_pack_a_rows(wide ? &ck_bt_avx512 : &ck_bt_avx2, m, k, r0, r1, a, lda, packed);
+    else ck_packed_pack_a_rows(wide ? &ck_packed_avx512 : &ck_packed_avx2, trans_a, m, k, r0, r1, a, lda, packed);
 #else
     (void)isa, (void)plan, (void)trans_a, (void)m, (void)k, (void)r0, (void)r1, (void)a, (void)lda, (void)packed;
 #endif
@@ -86,15 +81,13 @@ void ck_sgemm_prepacked_a(ck_isa isa, ck_gemm_plan plan, int trans_b, long m, lo
                           const float *packed_a, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__)
-    const int bt = plan.algo == CK_GEMM_PACKED_BT;
-    if (isa == CK_ISA_AVX512F && k > 0 && alpha != 0) {
-        if (bt) ck_sgemm_bt_avx512(m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
-        else ck_sgemm_packed_avx512(0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
-        return;
-    }
-    if (isa == CK_ISA_AVX2_FMA && k > 0 && alpha != 0) {
-        if (bt) ck_sgemm_bt_avx2(m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
-        else ck_sgemm_prepacked_a_avx2(trans_b, m, n, k, alpha, packed_a, b, ldb, beta, c, ldc);
+    if ((isa == CK_ISA_AVX2_FMA || isa == CK_ISA_AVX512F) && k > 0 && alpha != 0) {
+        const int wide = isa == CK_ISA_AVX512F;
+        if (plan.algo == CK_GEMM_PACKED_BT)
+            ck_bt_gemm(wide ? &ck_bt_avx512 : &ck_bt_avx2, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
+        else
+            ck_packed_gemm(wide ? &ck_packed_avx512 : &ck_packed_avx2, 0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b,
+                           ldb, beta, c, ldc);
         return;
     }
 #endif

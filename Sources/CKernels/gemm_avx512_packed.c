@@ -3,6 +3,7 @@
 // the 32 zmm registers): each step of k does 24 FMAs of 16 lanes for 2 loads and 12 broadcasts.
 // The same k blocks (ck_kc) and per-element arithmetic as AVX2's 6×16 tile, so the same bits.
 // Packed A and B are zero-padded, so every tile runs all 12×32 and stores only what is C.
+// The loops are gemm_packed_loops.c's.
 #if defined(__x86_64__)
 #include "gemm_avx512.h"
 
@@ -83,52 +84,6 @@ AVX512 static void pack_a512(int trans_a, long mc, long kc, const float *a, long
     }
 }
 
-/// The packed algorithm, as AVX2's sgemm_packed: with `prepacked_a` (ck_sgemm_pack_a_rows_avx512 over
-/// all m) A is read from there; otherwise each MC×KC block of A is packed into this thread's buffer.
-AVX512 void ck_sgemm_packed_avx512(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
-                                   long lda, const float *prepacked_a, const float *b, long ldb, float beta, float *c,
-                                   long ldc) {
-    _Static_assert(CK_MC % CK_512_MR == 0 && CK_512_NC % CK_512_NR == 0, "blocks hold whole slivers");
-    const long kc_max = ck_kc(k);
-    const long m_pad = ck_round_up(m, CK_512_MR);
-    float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_512_NC), CK_512_NR)));
-    float *pa = prepacked_a ? NULL : ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_512_MR)));
-    for (long jc = 0; jc < n; jc += CK_512_NC) {
-        const long nc = ck_min(CK_512_NC, n - jc);
-        for (long pc = 0; pc < k; pc += kc_max) {
-            const long kc = ck_min(kc_max, k - pc);
-            pack_b512(trans_b, kc, nc, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
-            // The first k block applies beta; later ones add to what the first wrote.
-            const float beta_k = pc == 0 ? beta : 1;
-            for (long ic = 0; ic < m; ic += CK_MC) {
-                const long mc = ck_min(CK_MC, m - ic);
-                const float *block;
-                if (prepacked_a) {
-                    block = prepacked_a + pc * m_pad + ic * kc;
-                } else {
-                    pack_a512(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
-                    block = pa;
-                }
-                for (long jr = 0; jr < nc; jr += CK_512_NR) {
-                    for (long ir = 0; ir < mc; ir += CK_512_MR) {
-                        tile_packed512(kc, block + ir * kc, pb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, alpha,
-                                       beta_k, ck_min(CK_512_MR, mc - ir), ck_min(CK_512_NR, nc - jr));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Packs rows [r0, r1) of op(A) (r0 a multiple of 12) for every k block into `packed`, laid out
-/// as k blocks of m_pad × kc floats, each in 12-row slivers.
-AVX512 void ck_sgemm_pack_a_rows_avx512(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
-                                        float *packed) {
-    const long kc_max = ck_kc(k), m_pad = ck_round_up(m, CK_512_MR);
-    for (long pc = 0; pc < k; pc += kc_max) {
-        const long kc = ck_min(kc_max, k - pc);
-        pack_a512(trans_a, r1 - r0, kc, trans_a ? a + pc * lda + r0 : a + r0 * lda + pc, lda,
-                  packed + pc * m_pad + r0 * kc);
-    }
-}
+_Static_assert(CK_MC % CK_512_MR == 0 && CK_512_NC % CK_512_NR == 0, "blocks hold whole slivers");
+const ck_packed_kernels ck_packed_avx512 = {CK_512_MR, CK_512_NR, CK_512_NC, pack_a512, pack_b512, tile_packed512};
 #endif
