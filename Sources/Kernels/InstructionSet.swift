@@ -38,7 +38,7 @@ extension InstructionSet {
     /// Whether the gemm widens the AVX2 path to its AVX-512F kernels (`ck_gemm_isa`): the CPU has
     /// AVX-512F, the OS saves ZMM state, and `CK_GEMM_ISA=avx2` is not set. Only the gemm has
     /// AVX-512 kernels; on its packed paths both widths give the same bits.
-    static let gemmAVX512: Bool = ck_gemm_isa() == CK_ISA_AVX512F
+    public static let gemmAVX512: Bool = ck_gemm_isa() == CK_ISA_AVX512F
 
     /// The C ISA a gemm runs at: this one, with AVX2 widened to AVX-512 when `avx512`.
     func gemmValue(avx512: Bool) -> ck_isa {
