@@ -89,6 +89,9 @@ void ck_bt_gemm(const ck_bt_kernels *kern, long m, long n, long k, float alpha, 
 void ck_bt_pack_a_rows(const ck_bt_kernels *kern, long m, long k, long r0, long r1, const float *a, long lda,
                        float *packed);
 
+/// The AVX-512 rows path (CK_GEMM_ROWS with m ≥ 2; one row runs AVX2's gemv).
+void ck_sgemm_rows_avx512(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                          const float *b, long ldb, float beta, float *c, long ldc);
 /// AVX2's dispatch over the plan's algorithms (the dot, rows and packed paths of gemm_avx2.c).
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);

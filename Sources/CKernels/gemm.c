@@ -25,7 +25,8 @@ ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n,
         plan = (ck_gemm_plan){CK_GEMM_PACKED_BT, CK_BT_MR, CK_BT_NR};
     }
     // The same algorithms on AVX-512, with its tiles (ck_internal.h).
-    if (isa == CK_ISA_AVX512F && plan.algo == CK_GEMM_PACKED) plan = (ck_gemm_plan){CK_GEMM_PACKED, CK_512_MR, CK_512_NR};
+    if (isa == CK_ISA_AVX512F && (plan.algo == CK_GEMM_PACKED || plan.algo == CK_GEMM_ROWS))
+        plan = (ck_gemm_plan){plan.algo, CK_512_MR, CK_512_NR};
     if (isa == CK_ISA_AVX512F && plan.algo == CK_GEMM_PACKED_BT)
         plan = (ck_gemm_plan){CK_GEMM_PACKED_BT, CK_BT512_MR, CK_BT512_NR};
     return plan;
@@ -49,8 +50,12 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b, long m, l
             ck_packed_gemm(&ck_packed_avx512, trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc);
             return;
         case CK_GEMM_PACKED_BT: ck_bt_gemm(&ck_bt_avx512, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); return;
-        // A·B with few rows reads B in place, bound by B's stream more than by the tile: AVX2's.
-        default: break;
+        case CK_GEMM_ROWS:
+            // One row is a gemv, bound by B's stream more than by the tile: AVX2's.
+            if (m == 1) break;
+            ck_sgemm_rows_avx512(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        case CK_GEMM_PORTABLE: break;
         }
     }
     if (isa == CK_ISA_AVX2_FMA || isa == CK_ISA_AVX512F) {

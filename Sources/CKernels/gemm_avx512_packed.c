@@ -1,4 +1,4 @@
-// AVX-512 packed gemm (CK_GEMM_PACKED under CK_ISA_AVX512F): AVX2's Goto/BLIS algorithm
+// AVX-512 packed and rows gemm (CK_GEMM_PACKED, CK_GEMM_ROWS under CK_ISA_AVX512F): AVX2's algorithms
 // (gemm_avx2.c) on 16 lanes, a 12×32 register tile (24 accumulators, 2 B vectors, 1 broadcast of
 // the 32 zmm registers): each step of k does 24 FMAs of 16 lanes for 2 loads and 12 broadcasts.
 // The same k blocks (ck_kc) and per-element arithmetic as AVX2's 6×16 tile, so the same bits.
@@ -7,28 +7,55 @@
 #if defined(__x86_64__)
 #include "gemm_avx512.h"
 
-/// 12 rows of packed A (a[p·12 + i]) by 32 columns of packed B (b[p·32 + j]) over `kc`; stores
-/// `mr` rows and `nvalid` columns of C.
-AVX512 static void tile_packed512(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
-                                  float beta, long mr, long nvalid) {
+/// The register tile: 12 rows of A (a[i·rsa + p·csa]) by 32 columns of B (b[p·rsb + j]) over `kc`;
+/// stores `mr` rows and `nvalid` columns of C. `in_place` is for operands read where they are
+/// stored: B's loads are masked to `nvalid` columns, and rows of A from `mr` on repeat row mr − 1
+/// (never read past A; their results are not stored). Each accumulator is one FMA chain from zero
+/// in p order, then store16: AVX2's tile, element for element.
+AVX512_INLINE void tile512(long kc, const float *a, long rsa, long csa, const float *b, long rsb, int in_place,
+                           float *c, long ldc, float alpha, float beta, long mr, long nvalid) {
     __m512 acc[CK_512_MR][2];
-    for (int i = 0; i < CK_512_MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    long row[CK_512_MR];
+    for (int i = 0; i < CK_512_MR; i++) {
+        acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+        row[i] = (in_place ? ck_min(i, mr - 1) : i) * rsa;
+    }
+    const __mmask16 m0 = lanes16(nvalid), m1 = lanes16(nvalid - 16);
     for (long p = 0; p < kc; p++) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        const __m512 b0 = in_place ? _mm512_maskz_loadu_ps(m0, b) : _mm512_loadu_ps(b);
+        const __m512 b1 = in_place ? _mm512_maskz_loadu_ps(m1, b + 16) : _mm512_loadu_ps(b + 16);
         for (int i = 0; i < CK_512_MR; i++) {
-            const __m512 ai = _mm512_set1_ps(a[i]);
+            const __m512 ai = _mm512_set1_ps(a[row[i]]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
         }
-        a += CK_512_MR;
-        b += CK_512_NR;
+        a += csa;
+        b += rsb;
     }
     const __m512 va = _mm512_set1_ps(alpha);
-    const __mmask16 m0 = lanes16(nvalid), m1 = lanes16(nvalid - 16);
     for (int i = 0; i < CK_512_MR; i++) {
         if (i >= mr) break;
         store16(c + i * ldc, acc[i][0], va, beta, m0);
         if (m1) store16(c + i * ldc + 16, acc[i][1], va, beta, m1);
+    }
+}
+
+/// 12 rows of packed A (a[p·12 + i]) by 32 columns of packed B (b[p·32 + j]), both zero-padded.
+AVX512 static void tile_packed512(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
+                                  float beta, long mr, long nvalid) {
+    tile512(kc, a, 1, CK_512_MR, b, CK_512_NR, 0, c, ldc, alpha, beta, mr, nvalid);
+}
+
+/// A·B (or Aᵀ·B) for few rows of A (CK_GEMM_ROWS, m ≥ 2): B read in place, 32 columns by up to 12
+/// rows at a time, the whole depth in one chain per element, as AVX2's sgemm_rows.
+AVX512 void ck_sgemm_rows_avx512(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                                 const float *b, long ldb, float beta, float *c, long ldc) {
+    const long rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+    for (long j0 = 0; j0 < n; j0 += CK_512_NR) {
+        for (long i0 = 0; i0 < m; i0 += CK_512_MR) {
+            tile512(k, a + i0 * rsa, rsa, csa, b + j0, ldb, 1, c + i0 * ldc + j0, ldc, alpha, beta,
+                    ck_min(CK_512_MR, m - i0), ck_min(CK_512_NR, n - j0));
+        }
     }
 }
 

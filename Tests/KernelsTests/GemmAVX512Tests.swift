@@ -3,7 +3,7 @@ import Testing
 
 @testable import Kernels
 
-/// The AVX-512 gemm kernels (12×32 packed tile, 32×12 Bᵀ-in-place tile, 4×4 dot tile) against the
+/// The AVX-512 gemm kernels (12×32 packed and rows tiles, 32×12 Bᵀ-in-place tile, 4×4 dot tile) against the
 /// Double reference and against the AVX2 kernels, in one process: `avx512:` picks the width per call,
 /// so both run on a CPU with AVX-512F whatever CK_GEMM_ISA says (under CK_GEMM_ISA=avx2 only AVX2 does).
 struct GemmAVX512Tests {
@@ -54,9 +54,8 @@ struct GemmAVX512Tests {
         ]
     }()
 
-    static func isPacked(_ plan: ck_gemm_plan) -> Bool {
-        plan.algo == CK_GEMM_PACKED || plan.algo == CK_GEMM_PACKED_BT
-    }
+    /// Every path but the dot one keeps AVX2's k blocks and per-element arithmetic.
+    static func keepsAVX2Bits(_ plan: ck_gemm_plan) -> Bool { plan.algo != CK_GEMM_DOT }
 
     @Test("AVX-512 plans pick AVX2's algorithm, with their own tiles' alignments")
     func plansFollowAVX2() {
@@ -67,14 +66,18 @@ struct GemmAVX512Tests {
             let wide = ck_sgemm_plan(CK_ISA_AVX512F, ta, tb, g.m, g.n, g.k)
             #expect(wide.algo == narrow.algo, "\(g.testDescription)")
             algorithms.insert(wide.algo.rawValue)
-            if wide.algo == CK_GEMM_PACKED { #expect((wide.row_align, wide.col_align) == (12, 32)) }
+            if wide.algo == CK_GEMM_PACKED || wide.algo == CK_GEMM_ROWS {
+                #expect((wide.row_align, wide.col_align) == (12, 32))
+            }
             if wide.algo == CK_GEMM_PACKED_BT { #expect((wide.row_align, wide.col_align) == (32, 12)) }
         }
         // The cases reach every algorithm of both ISAs.
         #expect(algorithms == Set([CK_GEMM_PACKED, CK_GEMM_PACKED_BT, CK_GEMM_DOT, CK_GEMM_ROWS].map(\.rawValue)))
     }
 
-    @Test("each width matches the Double reference within (k + 2)·ε, and AVX-512 gives AVX2's bits on the packed paths", arguments: cases)
+    @Test(
+        "each width matches the Double reference within (k + 2)·ε, and AVX-512 gives AVX2's bits but on the dot path",
+        arguments: cases)
     func matchesReferenceAndAVX2(g: GemmCase) throws {
         try #require(!Self.runnableWidths.isEmpty)
         let (a, b, c) = g.operands(seed: 23)
@@ -88,7 +91,7 @@ struct GemmAVX512Tests {
         }
         guard let wide = results[.avx512], let narrow = results[.avx2] else { return }
         let plan = ck_sgemm_plan(CK_ISA_AVX512F, g.transA == .none ? 0 : 1, g.transB == .none ? 0 : 1, g.m, g.n, g.k)
-        if Self.isPacked(plan) {
+        if Self.keepsAVX2Bits(plan) {
             // Same k blocks, one FMA chain per element from zero in p order, the same scaling.
             #expect(wide == narrow)
         } else {
@@ -104,13 +107,15 @@ struct GemmAVX512Tests {
         }
     }
 
-    @Test("the same bits run to run and for 1–4 threads (bands over one packed A, or rows)", arguments: runnableWidths)
+    @Test(
+        "the same bits run to run and for 1–4 threads (bands over one packed A, rows, in-place columns)",
+        arguments: runnableWidths)
     func deterministic(width: Width) {
         var failures: [String] = []
         for (ta, tb, m, n, k) in [
             (Transpose.none, Transpose.transposed, 64, 256, 784), (.none, .transposed, 256, 256, 256),
             (.none, .none, 75, 200, 300), (.transposed, .none, 256, 784, 64), (.none, .transposed, 530, 100, 600),
-            (.none, .none, 300, 40, 300)
+            (.none, .none, 300, 40, 300), (.none, .none, 30, 500, 300), (.transposed, .none, 20, 300, 100)
         ] {
             let g = GemmCase(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1.5, beta: 0.5, padding: 2)
             let (a, b, c) = g.operands(seed: 29)
