@@ -3,23 +3,23 @@ import Testing
 
 @testable import Kernels
 
+/// The gemm's two vector widths on an AVX2 machine; each runs only where the CPU (and CK_GEMM_ISA) allow it.
+enum GemmWidth: String, CaseIterable, CustomTestStringConvertible {
+    case avx2, avx512
+    var testDescription: String { rawValue }
+    var isRunnable: Bool {
+        switch self {
+        case .avx2: InstructionSet.detected == .avx2FMA
+        case .avx512: InstructionSet.gemmAVX512
+        }
+    }
+}
+
 /// The AVX-512 gemm kernels (12×32 packed and rows tiles, 32×12 Bᵀ-in-place tile, 4×4 dot tile) against the
 /// Double reference and against the AVX2 kernels, in one process: `avx512:` picks the width per call,
 /// so both run on a CPU with AVX-512F whatever CK_GEMM_ISA says (under CK_GEMM_ISA=avx2 only AVX2 does).
 struct GemmAVX512Tests {
-    enum Width: String, CaseIterable, CustomTestStringConvertible {
-        case avx2, avx512
-        var testDescription: String { rawValue }
-        var isRunnable: Bool {
-            switch self {
-            case .avx2: InstructionSet.detected == .avx2FMA
-            case .avx512: InstructionSet.gemmAVX512
-            }
-        }
-        var cISA: ck_isa { self == .avx512 ? CK_ISA_AVX512F : CK_ISA_AVX2_FMA }
-    }
-
-    static let runnableWidths = Width.allCases.filter(\.isRunnable)
+    static let runnableWidths = GemmWidth.allCases.filter(\.isRunnable)
     static let sizes = [1, 7, 15, 16, 17, 31, 33, 65]
     static let scalars: [(alpha: Float, beta: Float)] = [(1, 0), (2, 0.5), (-0.5, 1), (0.25, -1)]
 
@@ -82,7 +82,7 @@ struct GemmAVX512Tests {
         try #require(!Self.runnableWidths.isEmpty)
         let (a, b, c) = g.operands(seed: 23)
         let reference = g.reference(a, b, c)
-        var results: [Width: [Float]] = [:]
+        var results: [GemmWidth: [Float]] = [:]
         for width in Self.runnableWidths {
             let out = g.run(a, b, c, isa: .avx2FMA, avx512: width == .avx512, threads: 1)
             let bad = g.mismatches(out, c, reference: reference)
@@ -110,7 +110,7 @@ struct GemmAVX512Tests {
     @Test(
         "the same bits run to run and for 1–4 threads (bands over one packed A, rows, in-place columns)",
         arguments: runnableWidths)
-    func deterministic(width: Width) {
+    func deterministic(width: GemmWidth) {
         var failures: [String] = []
         for (ta, tb, m, n, k) in [
             (Transpose.none, Transpose.transposed, 64, 256, 784), (.none, .transposed, 256, 256, 256),
