@@ -129,10 +129,6 @@ class AppendProbe:
         os.close(self.fd)
 
 
-def ms(seconds):
-    return f"{seconds * 1e3:.2f} ms"
-
-
 def section_patch(server, data, rounds=200):
     print(f"\n== 1. durable PATCH of one element vs a 4 KiB append+fsync (p50 of {rounds} each; in each round, for each"
           " model in turn: PATCH, PATCH with Prefer: return=minimal, probe, GET /healthz)")
