@@ -20,6 +20,9 @@ final class ModelOwner: Sendable {
         var pending: [QueuedOperation] = []
         /// A drain task is taking the line; new operations only need to join it.
         var isDraining = false
+        /// Operations in the batch taken last: more than one means writers meet here, and
+        /// their commits go to the queue, where they share an fsync (``submit(condition:commitsHere:_:)``).
+        var lastBatchSize = 0
     }
     /// Where each committed version is announced (``ModelEvents``).
     private let events: ModelEvents
@@ -86,7 +89,9 @@ final class ModelOwner: Sendable {
     /// ``PendingWrite/outcome()`` commits it on the caller's thread (``commitHere()``), which
     /// saves a commit's two thread hand-offs (to the queue and back). Only for a caller that may
     /// block for one fsync: an idle event loop (``HTTPEventLoopThread/isIdleLoop``), never the
-    /// cooperative pool; a store without its own commit executor ignores it.
+    /// cooperative pool; a store without its own commit executor ignores it, and so does a model
+    /// whose last batch held several writes: concurrent writers are better served by the queue's
+    /// group commit than by a loop that cannot read their requests while it waits on the disk.
     /// - Returns: the pending write, and whether it found the line idle (no write ahead of it:
     ///   it will apply to the snapshot published now, unless one arrives first).
     func submit<Result: Sendable>(
@@ -94,10 +99,10 @@ final class ModelOwner: Sendable {
         _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
     ) -> (write: PendingWrite<Result>, isAlone: Bool) {
         let pending = PendingWrite<Result>()
-        let inPlace = commitsHere && store.commitExecutor(for: name) != nil
-        let isAlone = enqueue(.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve)), drains: !inPlace)
-        if isAlone && inPlace { pending.commitFirst { await self.commitHere() } }
-        return (pending, isAlone)
+        let operation = QueuedOperation.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve))
+        let line = enqueue(operation, mayDrainHere: commitsHere && store.commitExecutor(for: name) != nil)
+        if line == .drainsHere { pending.commitFirst { await self.commitHere() } }
+        return (pending, line != .joined)
     }
 
     /// The queued form of a change: `answer` hears how it ended.
@@ -155,19 +160,28 @@ final class ModelOwner: Sendable {
         }
     }
 
-    /// Queues `operation`; true when the line was idle (this operation starts it). A line it
-    /// starts is taken by a drain task, unless `drains` is false: the caller then takes it
-    /// (``commitHere()``).
+    /// What queueing an operation did to the line.
+    enum Line: Equatable {
+        /// A batch was already under way: the operation joined the line.
+        case joined
+        /// The line was idle: a drain task takes it.
+        case drains
+        /// The line was idle and the caller takes it (``commitHere()``).
+        case drainsHere
+    }
+
+    /// Queues `operation`. A line it finds idle is taken by a drain task, or by the caller when
+    /// `mayDrainHere` and the last batch held a single operation (no concurrent writers).
     @discardableResult
-    func enqueue(_ operation: QueuedOperation, drains: Bool = true) -> Bool {
-        let startsDraining = inbox.withLock { inbox in
+    func enqueue(_ operation: QueuedOperation, mayDrainHere: Bool = false) -> Line {
+        let line = inbox.withLock { inbox -> Line in
             inbox.pending.append(operation)
-            if inbox.isDraining { return false }
+            if inbox.isDraining { return .joined }
             inbox.isDraining = true
-            return true
+            return mayDrainHere && inbox.lastBatchSize <= 1 ? .drainsHere : .drains
         }
-        if startsDraining && drains { startDraining() }
-        return startsDraining
+        if line == .drains { startDraining() }
+        return line
     }
 
     /// Storing waits on the disk: never on the cooperative pool, nor on an event loop unless it
@@ -180,11 +194,12 @@ final class ModelOwner: Sendable {
     /// Runs the batch queued now on the caller's thread, a commit's disk work included (under the
     /// model's queue, ``CommitPlace``), then hands the line to a drain task if more queued
     /// meanwhile: the caller waits for one batch, never for other writers' later ones. For the
-    /// caller that took the idle line (``enqueue(_:drains:)`` with `drains` false).
+    /// caller that took the idle line (``enqueue(_:mayDrainHere:)``).
     func commitHere() async {
         let batch = inbox.withLock { inbox in
             let batch = inbox.pending
             inbox.pending.removeAll()
+            inbox.lastBatchSize = batch.count
             return batch
         }
         await run(batch, storesHere: true)
@@ -201,7 +216,7 @@ final class ModelOwner: Sendable {
             let batch = inbox.withLock { inbox in
                 let batch = inbox.pending
                 inbox.pending.removeAll()
-                if batch.isEmpty { inbox.isDraining = false }
+                if batch.isEmpty { inbox.isDraining = false } else { inbox.lastBatchSize = batch.count }
                 return batch
             }
             if batch.isEmpty { return }

@@ -1,12 +1,14 @@
 import HTTP
 import NeuralNet
+import TestSupport
 import Testing
 @testable import Service
 
 /// A write submitted with `commitsHere` that finds the line idle is committed by its caller
 /// inside `outcome()`, on the caller's thread, rather than by the model's queue: durable before
 /// `outcome()` returns, as any write; writes queued behind it are committed with it or handed
-/// to the queue afterwards, never left waiting.
+/// to the queue afterwards, never left waiting; once writers have met in one batch, writes go
+/// to the queue again (its group commit) even when asked to commit here.
 struct ModelOwnerCommitHereTests {
     /// `set` of one element of 0.weight, as PATCH queues it.
     static func setting(row: Int, to value: Float) -> @Sendable (ModelState) throws -> ModelOwner.Change<Bool> {
@@ -66,5 +68,22 @@ struct ModelOwnerCommitHereTests {
         #expect(stored.version == 5)
         let values = try #require(stored.tensors.first { $0.name == "0.weight" }?.values)
         #expect([values[64], values[128], values[192], values[256]] == [1, 2, 3, 4])
+    }
+
+    @Test func afterABatchOfSeveralWritesTheQueueCommitsEvenWhenAskedToCommitHere() async throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let (store, owner) = try await ModelOwnerInPlaceTests.makeOwner(in: scratch)
+        let (first, _) = owner.submit(condition: nil, commitsHere: true, Self.setting(row: 1, to: 1))
+        let (second, _) = owner.submit(condition: nil, commitsHere: true, Self.setting(row: 2, to: 2))
+        #expect(try await first.outcome().state.version == 2)
+        #expect(try await second.outcome().state.version == 3)
+
+        // Writers met in that batch: this write is committed by a drain task, without waiting
+        // for its caller to ask for the outcome.
+        let (third, isAlone) = owner.submit(condition: nil, commitsHere: true, Self.setting(row: 3, to: 3))
+        #expect(isAlone)
+        try await waitUntil { try store.directory.load("m").version == 4 }
+        #expect(try await third.outcome().state.version == 4)
     }
 }
