@@ -1,36 +1,25 @@
 """Two paramd builds side by side: durable one-element PATCHes (`Prefer: return=minimal` and the
 whole parameter answered) against the same 4 KiB append+fsync probe and GET /healthz, every kind
 of request on each server in turn in each round (the first server alternating), so drift in the
-disk and the machine hits both builds alike. Each server holds one model `linear 4096→4096` (16.8M parameters) in a data
-directory on the same file system. Prints each build's p50s and the ratios.
+disk and the machine hits both builds alike. Each server holds one model `linear 4096→4096`
+(16.8M parameters) in a data directory on the same file system. Prints each build's p50s and
+the ratios.
 
 Usage: python3 bench/storage/patch_ab.py BINARY_A BINARY_B [ROUNDS=400]
 (data directories in a temporary folder under /var/tmp, on the disk the other benchmarks use)
 """
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 from lean_client import LeanClient
-from storage_bench import AppendProbe, Server
+from storage_bench import AppendProbe, servers_with_a_model
 
 
 def main():
     binaries, rounds = sys.argv[1:3], int(sys.argv[3]) if len(sys.argv) > 3 else 400
-    work = tempfile.mkdtemp(prefix="paramd-patch-ab-", dir="/var/tmp")
-    servers = []
-    try:
-        for index, binary in enumerate(binaries):
-            servers.append(Server(binary, os.path.join(work, f"data-{index}")))
-            servers[-1].wait_ready()
+    with servers_with_a_model(binaries, "paramd-patch-ab-") as (servers, work):
         clients = [LeanClient(server.port) for server in servers]
-        model = {"name": "m", "seed": 1, "spec": {"type": "linear", "in": 4096, "out": 4096}}
-        for client in clients:
-            client.exchange(client.prepare("POST", "/v1/models", LeanClient.json_body(model)))
         probe = AppendProbe(work)
         healthz = clients[0].prepare("GET", "/healthz")
         path = "/v1/models/m/parameters/bias"
@@ -42,8 +31,9 @@ def main():
             # Distinct values: a PATCH that changes nothing stores nothing.
             bodies = [LeanClient.json_body({"op": "set", "index": [index % 4096], "value": index + offset})
                       for offset in (0.25, 0.5)]
-            # Which build goes first alternates: a request just after the probe's fsync (the
-            # file-system journal's commit) is slower than one after another request.
+            # Which build goes first alternates: a request just after the probe's fsync is slower
+            # than one after another request (without alternating, whichever build went second
+            # was 2-5x slower in both runs).
             pairs = list(zip(clients, timings))
             for client, times in pairs if index % 2 == 0 else reversed(pairs):
                 requests = (client.prepare("PATCH", path, bodies[0], ("Prefer: return=minimal",)),
@@ -63,10 +53,6 @@ def main():
                   f" ({full / probe_p50:.2f}x), healthz {health * 1e3:.3f};"
                   f" (minimal - healthz) / probe {(minimal - health) / probe_p50:.2f}")
         probe.close()
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

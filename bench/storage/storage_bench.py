@@ -19,13 +19,16 @@ Usage: python3 storage_bench.py PARAMD_BINARY WORK_DIR     (bench/storage/run.sh
    same files.
 """
 import atexit
+import contextlib
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -176,27 +179,56 @@ def section_patch(server, data, rounds=200):
     probe.close()
 
 
+def writer_rate(port, path, writers, seconds, headers=()):
+    """Durable writes per second of `writers` concurrent clients, each PATCHing its own element
+    of the parameter at `path` in a loop on its own lean_client connection."""
+    counts = [0] * writers
+    stop = time.perf_counter() + seconds
+
+    def run(index):
+        client = LeanClient(port)
+        while time.perf_counter() < stop:
+            body = LeanClient.json_body({"op": "set", "index": [index], "value": counts[index] + 0.5})
+            client.exchange(client.prepare("PATCH", path, body, headers))
+            counts[index] += 1
+        client.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(writers)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - start)
+
+
 def section_writers(server):
     print("\n== 2. concurrent writers on m33 (PATCH of one element each, 5 s, one lean_client connection per writer)")
     for writers in (1, 16):
-        counts = [0] * writers
-        stop = time.perf_counter() + 5
+        rate = writer_rate(server.port, "/v1/models/m33/parameters/0.bias", writers, 5)
+        print(f"{writers:>3} writers: {rate:8.0f} durable writes/s")
 
-        def run(index):
-            client = LeanClient(server.port)
-            while time.perf_counter() < stop:
-                body = LeanClient.json_body({"op": "set", "index": [index], "value": float(counts[index])})
-                client.exchange(client.prepare("PATCH", "/v1/models/m33/parameters/0.bias", body))
-                counts[index] += 1
+
+@contextlib.contextmanager
+def servers_with_a_model(binaries, prefix):
+    """One server per binary, each with its own data directory in a temporary folder under
+    /var/tmp (the disk of the other benchmarks) and one model `m`, linear 4096→4096 (16.8M
+    parameters); yields the servers and that folder, and removes it afterwards."""
+    work = tempfile.mkdtemp(prefix=prefix, dir="/var/tmp")
+    servers = []
+    try:
+        for index, binary in enumerate(binaries):
+            servers.append(Server(binary, os.path.join(work, f"data-{index}")))
+            servers[-1].wait_ready()
+            client = LeanClient(servers[-1].port)
+            client.exchange(client.prepare("POST", "/v1/models", LeanClient.json_body(
+                {"name": "m", "seed": 1, "spec": {"type": "linear", "in": 4096, "out": 4096}})))
             client.close()
-
-        threads = [threading.Thread(target=run, args=(index,)) for index in range(writers)]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        print(f"{writers:>3} writers: {sum(counts) / (time.perf_counter() - start):8.0f} durable writes/s")
+        yield servers, work
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def serving_mix(server, model, width, layers):
