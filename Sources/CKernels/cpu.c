@@ -41,20 +41,20 @@ static int cpu_has_avx512f(void) {
     return (ebx >> 16) & 1;
 }
 
-int ck_gemm_dot_avx512(void) {
+ck_isa ck_gemm_isa(void) {
     // Read once; racing first calls compute the same answer.
     static _Atomic int cached = -1;
     int value = cached;
     if (value < 0) {
         const char *cap = getenv("CK_GEMM_ISA");
-        value = cpu_has_avx512f() && !(cap && strcmp(cap, "avx2") == 0);
+        value = cpu_has_avx512f() && !(cap && strcmp(cap, "avx2") == 0) ? CK_ISA_AVX512F : ck_detect_isa();
         cached = value;
     }
-    return value;
+    return (ck_isa)value;
 }
 #else
 ck_isa ck_detect_isa(void) { return CK_ISA_PORTABLE; }
-int ck_gemm_dot_avx512(void) { return 0; }
+ck_isa ck_gemm_isa(void) { return CK_ISA_PORTABLE; }
 #endif
 
 long ck_parse_cpu_max(const char *text) {

@@ -24,6 +24,11 @@ ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n,
         // of 784→256 and batch 64 of 256→256 gain 3–11%; batch ≥ 256 of 256→256 loses 2–5%).
         plan = (ck_gemm_plan){CK_GEMM_PACKED_BT, CK_BT_MR, CK_BT_NR};
     }
+    // The same algorithms on AVX-512, with its tiles (ck_internal.h).
+    if (isa == CK_ISA_AVX512F && (plan.algo == CK_GEMM_PACKED || plan.algo == CK_GEMM_ROWS))
+        plan = (ck_gemm_plan){plan.algo, CK_512_MR, CK_512_NR};
+    if (isa == CK_ISA_AVX512F && plan.algo == CK_GEMM_PACKED_BT)
+        plan = (ck_gemm_plan){CK_GEMM_PACKED_BT, CK_BT512_MR, CK_BT512_NR};
     return plan;
 }
 
@@ -38,7 +43,22 @@ void ck_sgemm(ck_isa isa, ck_gemm_plan plan, int trans_a, int trans_b, long m, l
         return;
     }
 #if defined(__x86_64__)
-    if (isa == CK_ISA_AVX2_FMA) {
+    if (isa == CK_ISA_AVX512F) {
+        switch (plan.algo) {
+        case CK_GEMM_DOT: ck_sgemm_dot_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return;
+        case CK_GEMM_PACKED:
+            ck_packed_gemm(&ck_packed_avx512, trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc);
+            return;
+        case CK_GEMM_PACKED_BT: ck_bt_gemm(&ck_bt_avx512, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); return;
+        case CK_GEMM_ROWS:
+            // One row is a gemv, bound by B's stream more than by the tile: AVX2's.
+            if (m == 1) break;
+            ck_sgemm_rows_avx512(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        case CK_GEMM_PORTABLE: break;
+        }
+    }
+    if (isa == CK_ISA_AVX2_FMA || isa == CK_ISA_AVX512F) {
         ck_sgemm_avx2(plan, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
@@ -53,9 +73,10 @@ size_t ck_sgemm_packed_a_size(ck_gemm_plan plan, long m, long k) {
 void ck_sgemm_pack_a_rows(ck_isa isa, ck_gemm_plan plan, int trans_a, long m, long k, long r0, long r1,
                           const float *a, long lda, float *packed) {
 #if defined(__x86_64__)
-    if (isa != CK_ISA_AVX2_FMA || r1 <= r0 || k <= 0) return;
-    if (plan.algo == CK_GEMM_PACKED_BT) ck_sgemm_bt_pack_a_rows_avx2(m, k, r0, r1, a, lda, packed);
-    else ck_sgemm_pack_a_rows_avx2(trans_a, m, k, r0, r1, a, lda, packed);
+    if (r1 <= r0 || k <= 0 || (isa != CK_ISA_AVX2_FMA && isa != CK_ISA_AVX512F)) return;
+    const int wide = isa == CK_ISA_AVX512F;
+    if (plan.algo == CK_GEMM_PACKED_BT) ck_bt_pack_a_rows(wide ? &ck_bt_avx512 : &ck_bt_avx2, m, k, r0, r1, a, lda, packed);
+    else ck_packed_pack_a_rows(wide ? &ck_packed_avx512 : &ck_packed_avx2, trans_a, m, k, r0, r1, a, lda, packed);
 #else
     (void)isa, (void)plan, (void)trans_a, (void)m, (void)k, (void)r0, (void)r1, (void)a, (void)lda, (void)packed;
 #endif
@@ -65,14 +86,18 @@ void ck_sgemm_prepacked_a(ck_isa isa, ck_gemm_plan plan, int trans_b, long m, lo
                           const float *packed_a, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__)
-    if (isa == CK_ISA_AVX2_FMA && k > 0 && alpha != 0) {
-        if (plan.algo == CK_GEMM_PACKED_BT) ck_sgemm_bt_avx2(m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
-        else ck_sgemm_prepacked_a_avx2(trans_b, m, n, k, alpha, packed_a, b, ldb, beta, c, ldc);
+    if ((isa == CK_ISA_AVX2_FMA || isa == CK_ISA_AVX512F) && k > 0 && alpha != 0) {
+        const int wide = isa == CK_ISA_AVX512F;
+        if (plan.algo == CK_GEMM_PACKED_BT)
+            ck_bt_gemm(wide ? &ck_bt_avx512 : &ck_bt_avx2, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
+        else
+            ck_packed_gemm(wide ? &ck_packed_avx512 : &ck_packed_avx2, 0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b,
+                           ldb, beta, c, ldc);
         return;
     }
 #endif
     (void)isa, (void)plan, (void)trans_b, (void)packed_a, (void)b, (void)ldb, (void)alpha;
-    // Only reached for k == 0 or alpha == 0 (callers use this for AVX2 plans): C = beta·C.
+    // Only reached for k == 0 or alpha == 0 (callers use this for AVX2 and AVX-512 plans): C = beta·C.
     for (long i = 0; i < m; i++)
         for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
 }

@@ -50,7 +50,7 @@ AVX2_INLINE void tile(int mr, long kc, const float *a, long rsa, long csa, const
 
 // One instantiation per row count, so the row loop unrolls and the accumulators stay in registers.
 #define TILE_CASES(MASK_B)                                                                       \
-    switch (mr) {                                                                                \
+    switch ((int)mr) {                                                                                \
     case 6: tile(6, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
     case 5: tile(5, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
     case 4: tile(4, kc, a, rsa, csa, b, rsb, MASK_B, c, ldc, alpha, beta, nvalid); break;        \
@@ -60,8 +60,8 @@ AVX2_INLINE void tile(int mr, long kc, const float *a, long rsa, long csa, const
     }
 
 /// Tile on packed A and B (constant strides let the compiler use immediate offsets).
-AVX2 static void tile_packed(int mr, long kc, const float *a, const float *b, float *c, long ldc,
-                             float alpha, float beta, long nvalid) {
+AVX2 static void tile_packed(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta,
+                             long mr, long nvalid) {
     const long rsa = 1, csa = CK_MR, rsb = CK_NR;
     TILE_CASES(0)
 }
@@ -93,7 +93,7 @@ AVX2 static void pack_b(int trans_b, long kc, long nc, const float *b, long ldb,
             }
         } else {
             // op(B)[p, j] = b[j·ldb + p]: rows of the stored matrix become columns of the sliver.
-            pack_rows_transposed(nr, kc, b + j0 * ldb, ldb, pb);
+            pack_rows_transposed(CK_NR, nr, kc, b + j0 * ldb, ldb, pb);
         }
     }
 }
@@ -129,54 +129,7 @@ AVX2 static void pack_a(int trans_a, long mc, long kc, const float *a, long lda,
     }
 }
 
-/// The packed algorithm. With `prepacked_a` (from ck_sgemm_pack_a_rows, for the full m) A is read
-/// from there; otherwise each MC×KC block of A is packed into this thread's buffer. Both give the
-/// same packed values, so the same results.
-AVX2 static void sgemm_packed(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a,
-                              long lda, const float *prepacked_a, const float *b, long ldb, float beta, float *c,
-                              long ldc) {
-    const long kc_max = ck_kc(k);
-    const long m_pad = ck_round_up(m, CK_MR);
-    float *pb = ck_scratch_floats(1, (size_t)(kc_max * ck_round_up(ck_min(n, CK_NC), CK_NR)));
-    float *pa = prepacked_a ? NULL : ck_scratch_floats(0, (size_t)(kc_max * ck_round_up(ck_min(m, CK_MC), CK_MR)));
-    for (long jc = 0; jc < n; jc += CK_NC) {
-        const long nc = ck_min(CK_NC, n - jc);
-        for (long pc = 0; pc < k; pc += kc_max) {
-            const long kc = ck_min(kc_max, k - pc);
-            pack_b(trans_b, kc, nc, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, pb);
-            // The first k block applies beta; later ones add to what the first wrote.
-            const float beta_k = pc == 0 ? beta : 1;
-            for (long ic = 0; ic < m; ic += CK_MC) {
-                const long mc = ck_min(CK_MC, m - ic);
-                const float *block;
-                if (prepacked_a) {
-                    block = prepacked_a + pc * m_pad + ic * kc;
-                } else {
-                    pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, pa);
-                    block = pa;
-                }
-                for (long jr = 0; jr < nc; jr += CK_NR) {
-                    for (long ir = 0; ir < mc; ir += CK_MR) {
-                        tile_packed((int)ck_min(CK_MR, mc - ir), kc, block + ir * kc, pb + jr * kc,
-                                    c + (ic + ir) * ldc + jc + jr, ldc, alpha, beta_k, ck_min(CK_NR, nc - jr));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Packs rows [r0, r1) of op(A) (r0 a multiple of 6) for every k block into `packed`, laid out
-/// as k blocks of m_pad × kc floats, each in 6-row slivers.
-void ck_sgemm_pack_a_rows_avx2(int trans_a, long m, long k, long r0, long r1, const float *a, long lda,
-                               float *packed) {
-    const long kc_max = ck_kc(k), m_pad = ck_round_up(m, CK_MR);
-    for (long pc = 0; pc < k; pc += kc_max) {
-        const long kc = ck_min(kc_max, k - pc);
-        pack_a(trans_a, r1 - r0, kc, trans_a ? a + pc * lda + r0 : a + r0 * lda + pc, lda,
-               packed + pc * m_pad + r0 * kc);
-    }
-}
+const ck_packed_kernels ck_packed_avx2 = {CK_MR, CK_NR, CK_NC, pack_a, pack_b, tile_packed};
 
 /// One row of A times B (vector-matrix, batch-1 backward): 64 columns at a time, so 8 FMA chains
 /// are in flight instead of the 2 of a one-row 6×16 tile. Each element is still one FMA chain
@@ -341,22 +294,15 @@ void ck_sgemm_dot_avx2(long m, long n, long k, float alpha, const float *a, long
     sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-void ck_sgemm_prepacked_a_avx2(int trans_b, long m, long n, long k, float alpha, const float *packed_a,
-                                const float *b, long ldb, float beta, float *c, long ldc) {
-    sgemm_packed(0, trans_b, m, n, k, alpha, NULL, 0, packed_a, b, ldb, beta, c, ldc);
-}
-
 void ck_sgemm_avx2(ck_gemm_plan plan, int trans_a, int trans_b, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     switch (plan.algo) {
-    case CK_GEMM_DOT:
-        // Same plan, wider lanes: the row-invariance of the dot path holds within either kernel.
-        if (ck_gemm_dot_avx512()) ck_sgemm_dot_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        break;
+    case CK_GEMM_DOT: sgemm_dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
     case CK_GEMM_ROWS: sgemm_rows(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
-    case CK_GEMM_PACKED: sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
-    case CK_GEMM_PACKED_BT: ck_sgemm_bt_avx2(m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
+    case CK_GEMM_PACKED:
+        ck_packed_gemm(&ck_packed_avx2, trans_a, trans_b, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc);
+        break;
+    case CK_GEMM_PACKED_BT: ck_bt_gemm(&ck_bt_avx2, m, n, k, alpha, a, lda, NULL, b, ldb, beta, c, ldc); break;
     case CK_GEMM_PORTABLE: break;
     }
 }

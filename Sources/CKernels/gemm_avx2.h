@@ -46,11 +46,12 @@ AVX2_INLINE void transpose8(__m256 r[8]) {
     }
 }
 
-/// Packs `rows` (0...16) stored rows of `kc` floats as the columns of a 16-wide sliver:
-/// dst[p·16 + r] = src[r·ld + p], zero-padded to 16 columns. Used for Bᵀ slivers of the 6×16
-/// path and for the A slivers of the Bᵀ-in-place path (rows of A become the sliver's columns).
-AVX2_INLINE void pack_rows_transposed(long rows, long kc, const float *src, long ld, float *dst) {
-    for (long g = 0; g < CK_NR; g += 8) {
+/// Packs `rows` (0...width) stored rows of `kc` floats as the columns of a `width`-wide sliver
+/// (width a multiple of 8): dst[p·width + r] = src[r·ld + p], zero-padded to `width` columns. Used
+/// for Bᵀ slivers of the packed path and for the A slivers of the Bᵀ-in-place path (rows of A
+/// become the sliver's columns); dst must be 32-byte aligned.
+AVX2_INLINE void pack_rows_transposed(long width, long rows, long kc, const float *src, long ld, float *dst) {
+    for (long g = 0; g < width; g += 8) {
         const float *s = src + g * ld;
         const long count = ck_min(8, rows - g);
         long p = 0;
@@ -59,11 +60,11 @@ AVX2_INLINE void pack_rows_transposed(long rows, long kc, const float *src, long
                 __m256 r[8];
                 for (int q = 0; q < 8; q++) r[q] = _mm256_loadu_ps(s + q * ld + p);
                 transpose8(r);
-                for (int x = 0; x < 8; x++) _mm256_store_ps(dst + (p + x) * CK_NR + g, r[x]);
+                for (int x = 0; x < 8; x++) _mm256_store_ps(dst + (p + x) * width + g, r[x]);
             }
         }
         for (; p < kc; p++)
-            for (long q = 0; q < 8; q++) dst[p * CK_NR + g + q] = q < count ? s[q * ld + p] : 0;
+            for (long q = 0; q < 8; q++) dst[p * width + g + q] = q < count ? s[q * ld + p] : 0;
     }
 }
 

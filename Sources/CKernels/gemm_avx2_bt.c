@@ -13,8 +13,6 @@
 #if defined(__x86_64__)
 #include "gemm_avx2.h"
 
-_Static_assert(CK_BT_MR == CK_NR, "A slivers are packed by pack_rows_transposed, 16 wide");
-
 /// Stores one row of a transposed tile: `lo` holds columns 0–3, the low half of `hi` columns 4–5;
 /// `nr` (1...6) are stored. With beta == 0 the values are already scaled by alpha and C is not read.
 AVX2_INLINE void store_row(float *c, __m128 lo, __m128 hi, int nr, float alpha, float beta) {
@@ -88,9 +86,9 @@ AVX2_INLINE void tile_bt(int nr, long kc, const float *pa, const float *b, long 
 }
 
 /// One instantiation per width, so the j loop unrolls and the accumulators stay in registers.
-AVX2 static void tile_bt_any(int nr, long kc, const float *pa, const float *b, long ldb, float *c, long ldc,
+AVX2 static void tile_bt_any(long nr, long kc, const float *pa, const float *b, long ldb, float *c, long ldc,
                              float alpha, float beta, long mvalid) {
-    switch (nr) {
+    switch ((int)nr) {
     case 6: tile_bt(6, kc, pa, b, ldb, c, ldc, alpha, beta, mvalid); break;
     case 5: tile_bt(5, kc, pa, b, ldb, c, ldc, alpha, beta, mvalid); break;
     case 4: tile_bt(4, kc, pa, b, ldb, c, ldc, alpha, beta, mvalid); break;
@@ -100,67 +98,10 @@ AVX2 static void tile_bt_any(int nr, long kc, const float *pa, const float *b, l
     }
 }
 
-/// Rows of B per block: as many as keep kc-wide rows within CK_BT_B_BYTES, in equal blocks of whole
-/// tiles. Only the loop order depends on it, never an element's arithmetic.
-static long bt_nc(long n, long kc) {
-    long cap = CK_BT_B_BYTES / (kc * (long)sizeof(float)) / CK_BT_NR * CK_BT_NR;
-    if (cap < CK_BT_NR) cap = CK_BT_NR;
-    const long blocks = (n + cap - 1) / cap;
-    return ck_round_up((n + blocks - 1) / blocks, CK_BT_NR);
+/// 16 rows of A as the columns of a 16-wide sliver.
+AVX2 static void pack_sliver(long rows, long kc, const float *a, long lda, float *dst) {
+    pack_rows_transposed(CK_BT_MR, rows, kc, a, lda, dst);
 }
 
-/// Packs rows [r0, r1) of A (r0 a multiple of 16) for every k block: k blocks of m_pad × kc
-/// floats, m_pad = m rounded up to 16, each in 16-row slivers pa[s·16·kc + p·16 + i].
-AVX2 void ck_sgemm_bt_pack_a_rows_avx2(long m, long k, long r0, long r1, const float *a, long lda, float *packed) {
-    const long kc_max = ck_kc_max(k, CK_BT_KC), m_pad = ck_round_up(m, CK_BT_MR);
-    for (long pc = 0; pc < k; pc += kc_max) {
-        const long kc = ck_min(kc_max, k - pc);
-        for (long i0 = r0; i0 < r1; i0 += CK_BT_MR)
-            pack_rows_transposed(ck_min(CK_BT_MR, r1 - i0), kc, a + i0 * lda + pc, lda,
-                                 packed + pc * m_pad + i0 * kc);
-    }
-}
-
-/// C[0..<m, 0..<n] (+)= one k block: `block` holds the m rows of A packed (16-row slivers of kc),
-/// B rows are read in place from `b` (offset to the k block).
-AVX2 static void bt_block(long m, long n, long kc, float alpha, const float *block, const float *b, long ldb,
-                          float beta, float *c, long ldc) {
-    const long nc_max = bt_nc(n, kc);
-    // A block of B rows stays in L2 while every 16-row sliver of A streams past it; the
-    // sliver's tiles walk that block's rows in order, so B is read as contiguous row runs.
-    for (long jc = 0; jc < n; jc += nc_max) {
-        const long nc = ck_min(nc_max, n - jc);
-        for (long i0 = 0; i0 < m; i0 += CK_BT_MR) {
-            const float *sliver = block + i0 * kc;
-            const long mvalid = ck_min(CK_BT_MR, m - i0);
-            for (long j0 = 0; j0 < nc; j0 += CK_BT_NR)
-                tile_bt_any((int)ck_min(CK_BT_NR, nc - j0), kc, sliver, b + (jc + j0) * ldb, ldb,
-                            c + i0 * ldc + jc + j0, ldc, alpha, beta, mvalid);
-        }
-    }
-}
-
-/// The algorithm, for all of C or a band of its columns (b and c offset to the band; m, k full).
-/// A is read from `packed_a` (ck_sgemm_bt_pack_a_rows_avx2 over all m) or, when NULL, packed here
-/// CK_BT_MC rows by one k block at a time into this thread's buffer, which so stays ≤ 2 MiB.
-AVX2 void ck_sgemm_bt_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *packed_a,
-                           const float *b, long ldb, float beta, float *c, long ldc) {
-    const long kc_max = ck_kc_max(k, CK_BT_KC), m_pad = ck_round_up(m, CK_BT_MR);
-    float *own = packed_a ? NULL : ck_scratch_floats(0, (size_t)(ck_min(m_pad, CK_BT_MC) * kc_max));
-    for (long pc = 0; pc < k; pc += kc_max) {
-        const long kc = ck_min(kc_max, k - pc);
-        // The first k block applies beta; later ones add to what the first wrote.
-        const float beta_k = pc == 0 ? beta : 1;
-        if (packed_a) {
-            bt_block(m, n, kc, alpha, packed_a + pc * m_pad, b + pc, ldb, beta_k, c, ldc);
-            continue;
-        }
-        for (long ic = 0; ic < m; ic += CK_BT_MC) {
-            const long mc = ck_min(CK_BT_MC, m - ic);
-            for (long i0 = 0; i0 < mc; i0 += CK_BT_MR)
-                pack_rows_transposed(ck_min(CK_BT_MR, mc - i0), kc, a + (ic + i0) * lda + pc, lda, own + i0 * kc);
-            bt_block(mc, n, kc, alpha, own, b + pc, ldb, beta_k, c + ic * ldc, ldc);
-        }
-    }
-}
+const ck_bt_kernels ck_bt_avx2 = {CK_BT_MR, CK_BT_NR, pack_sliver, tile_bt_any};
 #endif

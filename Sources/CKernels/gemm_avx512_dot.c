@@ -3,9 +3,9 @@
 // for 8 loads (AVX2's 4×3 tile: 12 FMAs of 8 lanes for 7 loads), and a single row reads 8 rows of
 // B with 64-byte loads, which is what bounds a gemv (the weights stream from L2 once per call).
 // (A 4×6 tile would fit 32 registers, but clang spills its accumulators in the loop.)
-// Every function carries target("avx512f") so this file builds for baseline x86-64; the AVX2 path's
-// DOT case calls in here only once ck_gemm_dot_avx512() saw the CPU's AVX-512F and the OS's ZMM
-// state.
+// Every function carries target("avx512f") so this file builds for baseline x86-64; ck_sgemm calls
+// in here only for CK_ISA_AVX512F, which ck_gemm_isa() gives once it saw the CPU's AVX-512F and the
+// OS's ZMM state. The plan's alignments stay AVX2's 4×3: no element depends on where a tile starts.
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "ck_internal.h"

@@ -48,13 +48,30 @@ final class FloatBlocks {
     }
 
     /// Every float written, in order.
+    /// Large arrays come from ``FloatArrayPool`` (already resident), smaller ones are new.
     func array() -> [Float] {
         let count = stored + filled
+        if count >= FloatArrayPool.minimumCount {
+            var array = FloatArrayPool.shared.emptyArray(capacity: count)
+            for block in full { Self.append(block.start, count: block.count, to: &array) }
+            Self.append(current, count: filled, to: &array)
+            return array
+        }
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             var destination = buffer.baseAddress!
             for block in full { Self.copy(block.start, count: block.count, to: &destination) }
             Self.copy(current, count: filled, to: &destination)
             initialized = count
+        }
+    }
+
+    /// Appends `count` floats from `source` to `array`, ``copyStep`` at a time.
+    private static func append(_ source: UnsafePointer<Float>, count: Int, to array: inout [Float]) {
+        var offset = 0
+        while offset < count {
+            let step = min(copyStep, count - offset)
+            array.append(contentsOf: UnsafeBufferPointer(start: source + offset, count: step))
+            offset += step
         }
     }
 

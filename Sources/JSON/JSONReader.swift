@@ -26,7 +26,7 @@
 public struct JSONReader: Sendable {
     /// The bounds this reader enforces.
     public let limits: JSONLimits
-    private let bytes: [UInt8]
+    private let bytes: Bytes
     /// Byte offset of the next unread byte.
     public private(set) var offset: Int = 0
     private var containers: [Container] = []
@@ -58,33 +58,58 @@ public struct JSONReader: Sendable {
         }
     }
 
+    /// The document: an array the reader keeps alive, or memory its caller keeps alive.
+    private enum Bytes: @unchecked Sendable {
+        // Unchecked: `.borrowed` is only ever read, and only while its caller keeps it valid
+        // (``JSONReader/init(borrowing:limits:)``).
+        case owned([UInt8])
+        case borrowed(UnsafeBufferPointer<UInt8>)
+
+        func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+            switch self {
+            case .owned(let array):
+                let result: Result<R, E> = array.withUnsafeBufferPointer { buffer in
+                    do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
+                }
+                return try result.get()
+            case .borrowed(let buffer):
+                return try body(buffer)
+            }
+        }
+    }
+
     /// Wraps `bytes`; throws `.documentTooLarge` at once when they exceed `limits.maxBytes`.
     public init(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(JSONError) {
         guard bytes.count <= limits.maxBytes else {
             throw .documentTooLarge(size: bytes.count, limit: limits.maxBytes)
         }
-        self.bytes = bytes
+        self.bytes = .owned(bytes)
+        self.limits = limits
+    }
+
+    /// Reads memory the caller owns, without copying it: a request body in a buffer the server
+    /// reuses. The caller keeps `buffer` valid and unchanged for as long as the reader is used.
+    public init(borrowing buffer: UnsafeRawBufferPointer, limits: JSONLimits = JSONLimits()) throws(JSONError) {
+        guard buffer.count <= limits.maxBytes else {
+            throw .documentTooLarge(size: buffer.count, limit: limits.maxBytes)
+        }
+        self.bytes = .borrowed(buffer.assumingMemoryBound(to: UInt8.self))
         self.limits = limits
     }
 
     /// Where the reader is, for error messages of the caller's own (e.g. an unknown key).
     public var location: JSONLocation {
-        bytes.withUnsafeBufferPointer { JSONLocation(offset: offset, in: $0) }
+        bytes.withUnsafeBufferPointer { buffer in JSONLocation(offset: offset, in: buffer) }
     }
 
     /// Runs `body` on a scanner at the current offset and keeps the offset it reaches.
     private mutating func scan<T>(_ body: (inout JSONScanner) throws(JSONError) -> T) throws(JSONError) -> T {
         let bytes = self.bytes
-        let result: Result<T, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+        return try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in
             var scanner = JSONScanner(buffer, position: offset)
             defer { offset = scanner.position }
-            do throws(JSONError) {
-                return .success(try body(&scanner))
-            } catch {
-                return .failure(error)
-            }
+            return try body(&scanner)
         }
-        return try result.get()
     }
 
     /// The error for the value about to be read when it is not what the caller expects:

@@ -53,7 +53,7 @@ public func gemm(
 }
 
 /// `gemm` with the instruction set and the thread budget chosen by the caller (tests force the
-/// portable path and compare thread counts).
+/// portable path, AVX2 or AVX-512, and compare thread counts).
 func gemm(
     _ transA: Transpose, _ transB: Transpose,
     m: Int, n: Int, k: Int,
@@ -62,7 +62,8 @@ func gemm(
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int,
-    isa: InstructionSet, threads: Int, minFlopsPerThread: Int = GemmThreading.minFlopsPerThread
+    isa: InstructionSet, avx512: Bool = InstructionSet.gemmAVX512, threads: Int,
+    minFlopsPerThread: Int = GemmThreading.minFlopsPerThread
 ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension m=\(m) n=\(n) k=\(k)")
     precondition(ldc >= n, "gemm: ldc \(ldc) < n \(n)")
@@ -71,11 +72,12 @@ func gemm(
     guard m > 0, n > 0 else { return }
     let ta: Int32 = transA == .none ? 0 : 1
     let tb: Int32 = transB == .none ? 0 : 1
-    let plan = ck_sgemm_plan(isa.cValue, ta, tb, m, n, k)
+    let cISA = isa.gemmValue(avx512: avx512)
+    let plan = ck_sgemm_plan(cISA, ta, tb, m, n, k)
     let split = GemmThreading.split(
         m: m, n: n, k: k, plan: plan, threads: threads, minFlopsPerThread: minFlopsPerThread)
     guard split.parts > 1 else {
-        ck_sgemm(isa.cValue, plan, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        ck_sgemm(cISA, plan, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
     // Pointers cross into the workers as addresses: each worker writes a disjoint block of C
@@ -86,14 +88,14 @@ func gemm(
         let packedAddress = Int(bitPattern: packed)
         // Packed on the calling thread: O(m·k) against each band's O(m·k·n/bands), and one
         // dispatch round instead of two (a parked worker can be slow to wake on a busy machine).
-        ck_sgemm_pack_a_rows(isa.cValue, plan, ta, m, k, 0, m, a, lda, packed)
+        ck_sgemm_pack_a_rows(cISA, plan, ta, m, k, 0, m, a, lda, packed)
         DispatchQueue.concurrentPerform(iterations: split.parts) { part in
             let start = part * split.chunk
             let count = min(split.chunk, n - start)
             guard count > 0 else { return }
             let b = UnsafePointer<Float>(bitPattern: bAddress)!
             ck_sgemm_prepacked_a(
-                isa.cValue, plan, tb, m, count, k, alpha, UnsafePointer<Float>(bitPattern: packedAddress)!,
+                cISA, plan, tb, m, count, k, alpha, UnsafePointer<Float>(bitPattern: packedAddress)!,
                 tb == 0 ? b + start : b + start * ldb, ldb, beta, UnsafeMutablePointer<Float>(bitPattern: cAddress)! + start,
                 ldc)
         }
@@ -108,11 +110,11 @@ func gemm(
         let c = UnsafeMutablePointer<Float>(bitPattern: cAddress)!
         if split.byRows {
             ck_sgemm(
-                isa.cValue, plan, ta, tb, count, n, k, alpha, ta == 0 ? a + start * lda : a + start, lda,
+                cISA, plan, ta, tb, count, n, k, alpha, ta == 0 ? a + start * lda : a + start, lda,
                 b, ldb, beta, c + start * ldc, ldc)
         } else {
             ck_sgemm(
-                isa.cValue, plan, ta, tb, m, count, k, alpha, a, lda, tb == 0 ? b + start : b + start * ldb,
+                cISA, plan, ta, tb, m, count, k, alpha, a, lda, tb == 0 ? b + start : b + start * ldb,
                 ldb, beta, c + start, ldc)
         }
     }

@@ -25,10 +25,11 @@ enum GemmThreading {
 
     /// The split `gemm` uses for this shape.
     static func split(
-        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, isa: InstructionSet, threads: Int,
-        minFlopsPerThread: Int = minFlopsPerThread
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, isa: InstructionSet,
+        avx512: Bool = InstructionSet.gemmAVX512, threads: Int, minFlopsPerThread: Int = minFlopsPerThread
     ) -> GemmSplit {
-        let plan = ck_sgemm_plan(isa.cValue, transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k)
+        let plan = ck_sgemm_plan(
+            isa.gemmValue(avx512: avx512), transA == .none ? 0 : 1, transB == .none ? 0 : 1, m, n, k)
         return split(m: m, n: n, k: k, plan: plan, threads: threads, minFlopsPerThread: minFlopsPerThread)
     }
 

@@ -33,3 +33,16 @@ public enum InstructionSet: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension InstructionSet {
+    /// Whether the gemm widens the AVX2 path to its AVX-512F kernels (`ck_gemm_isa`): the CPU has
+    /// AVX-512F, the OS saves ZMM state, and `CK_GEMM_ISA=avx2` is not set. Only the gemm has
+    /// AVX-512 kernels; on its packed paths both widths give the same bits.
+    public static let gemmAVX512: Bool = ck_gemm_isa() == CK_ISA_AVX512F
+
+    /// The C ISA a gemm runs at: this one, with AVX2 widened to AVX-512 when `avx512` and allowed
+    /// (`gemmAVX512`), so no caller can reach an AVX-512 kernel on a CPU without it.
+    func gemmValue(avx512: Bool) -> ck_isa {
+        self == .avx2FMA && avx512 && Self.gemmAVX512 ? CK_ISA_AVX512F : cValue
+    }
+}

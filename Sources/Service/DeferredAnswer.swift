@@ -1,6 +1,6 @@
 import HTTP
 
-/// How a deferred route (``ParamdService/handleDeferred(_:_:_:placement:errors:_:)``) answers its
+/// How a deferred route (``ParamdService/handleDeferred(_:_:_:placement:body:errors:_:)``) answers its
 /// request: through the request's sink, with what it throws turned into a response by the
 /// route's error mapping, as ``ParamdService/handle(_:_:_:placement:body:_:)`` does for a task.
 struct DeferredAnswer: Sendable {
@@ -27,10 +27,10 @@ extension ParamdService {
     /// once through `errors` (by default a problem in the route's context).
     func handleDeferred(
         _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement,
-        errors: DeferredAnswer.ErrorMapping? = nil, _ handler: @escaping @Sendable (HTTPRequest, DeferredAnswer) throws -> Void
+        body: HTTPBodyPlanner? = nil, errors: DeferredAnswer.ErrorMapping? = nil, _ handler: @escaping @Sendable (HTTPRequest, DeferredAnswer) throws -> Void
     ) {
         let errors = errors ?? { [self] error, request in problemResponse(error, to: request) }
-        router.deferred(method, template, placement: placement) { request, sink in
+        router.deferred(method, template, placement: placement, body: body) { request, sink in
             let answer = DeferredAnswer(sink: sink, request: request, errors: errors)
             do {
                 try handler(request, answer)

@@ -17,34 +17,43 @@ struct ForwardRequest: ForwardInputs {
         // A malformed Tensor-Shape is refused even with a JSON body, where it has no use.
         if let header = request.headers["Tensor-Shape"] { _ = try TensorShapeHeader.parse(header) }
         let dtype = try TensorDTypeHeader.parse(request.headers["Tensor-DType"])
-        switch try request.bodyKind(allowsRaw: true) {
+        let kind = try request.bodyKind(allowsRaw: true)
+        self = try request.withBodyBytes { body in
+            try Self(body: body, kind: kind, dtype: dtype, headers: request.headers, model: model)
+        }
+    }
+
+    /// Reads the body's bytes, wherever the server put them (a pooled buffer for large bodies:
+    /// `ReusableBody`), without keeping them.
+    private init(body: UnsafeRawBufferPointer, kind: RequestBodyKind, dtype: TensorDTypeHeader, headers: HTTPHeaders, model: Model) throws {
+        switch kind {
         case .raw where dtype != .float32:
-            guard let header = request.headers["Tensor-Shape"] else {
+            guard let header = headers["Tensor-Shape"] else {
                 throw Problem.unprocessable("a raw \(dtype.rawValue) body needs its shape in Tensor-Shape", slug: "shape-required")
             }
             let shape = try TensorShapeHeader.parse(header)
-            inputs = try Tensor(shape: shape, scalars: try dtype.integers(from: request.body, shape: shape))
+            inputs = try Tensor(shape: shape, scalars: try dtype.integers(from: body, shape: shape))
         case .raw:
             let shape: [Int]
-            if let header = request.headers["Tensor-Shape"] {
+            if let header = headers["Tensor-Shape"] {
                 shape = try TensorShapeHeader.parse(header)
             } else {
                 guard let width = Self.inputWidth(model) else {
                     throw Problem.unprocessable(
                         "this model's input width is not known yet; send the shape in Tensor-Shape", slug: "shape-required")
                 }
-                guard request.body.count % (4 * width) == 0 else {
+                guard body.count % (4 * width) == 0 else {
                     throw Problem.unprocessable(
-                        "a raw body of \(request.body.count) bytes is not a whole number of rows of \(width) float32 values; send Tensor-Shape",
+                        "a raw body of \(body.count) bytes is not a whole number of rows of \(width) float32 values; send Tensor-Shape",
                         slug: "raw-length")
                 }
-                shape = [request.body.count / (4 * width), width]
+                shape = [body.count / (4 * width), width]
             }
-            let values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+            let values = try TensorShapeHeader.floats(from: body, shape: shape)
             try ParameterBody.requireFinite(values, what: "the input")
             inputs = try Tensor(shape: shape, scalars: values)
         case .json:
-            var reader = try JSONReader(request.body)
+            var reader = try JSONReader(borrowing: body)
             guard try reader.peekKind() == .object else { throw reader.unexpectedValue(.object) }
             try reader.beginObject()
             var inputs: JSONFloatTensor?
@@ -74,7 +83,7 @@ struct ForwardRequest: ForwardInputs {
     /// A rough CPU cost of parsing and computing this request, for ``Placement``.
     static func estimatedCost(of request: HTTPRequest, size: ModelSizeHints.Size) -> Duration {
         let isRaw = MediaType.essence(of: request.headers["Content-Type"]) == MediaType.octetStream
-        let bytes = request.body.count
+        let bytes = request.bodyByteCount
         return estimatedCost(jsonBytes: isRaw ? 0 : bytes, rawBytes: isRaw ? bytes : 0, size: size)
     }
 

@@ -6,7 +6,8 @@ extension ParamdService {
     /// Forward, backward, zero-grad, train and initialize.
     func addComputeRoutes(to router: inout Router) {
         let forwarding = byModelSize { request, size in ForwardRequest.estimatedCost(of: request, size: size) }
-        handleDeferred(&router, .post, "/v1/models/{model}/forward", placement: forwarding) { [self] request, answer in
+        handleDeferred(&router, .post, "/v1/models/{model}/forward", placement: forwarding, body: ReusableBody.plan) {
+            [self] request, answer in
             try forward(request, answer)
         }
         handle(&router, .post, "/v1/models/{model}/initialize") { [self] request in
@@ -50,6 +51,8 @@ extension ParamdService {
         let raw = request.wantsRaw
         try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
             answer.send(Result { try Self.forwardResponse(parsed, outcome: outcome.get(), raw: raw) })
+            // Answered: the inputs' storage may serve the next request's.
+            FloatArrayPool.shared.giveBack(parsed.inputs.scalars)
         }
     }
 

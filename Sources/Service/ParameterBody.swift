@@ -92,7 +92,7 @@ enum ParameterBody {
                 try TensorShapeHeader.checkByteCount(received.byteCount, shape: shape)
                 values = received.take()
             } else {
-                values = try TensorShapeHeader.floats(from: request.body, shape: shape)
+                values = try request.withBodyBytes { body throws(Problem) in try TensorShapeHeader.floats(from: body, shape: shape) }
             }
             try requireFinite(values, what: "the value")
             return try Tensor(shape: shape, scalars: values)

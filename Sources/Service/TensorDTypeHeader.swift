@@ -20,33 +20,31 @@ enum TensorDTypeHeader: String {
     /// Reads little-endian integers from a raw body of `shape` as Float32 values (exact up to
     /// 2^24, the largest index an embedding takes).
     /// - Throws: 422 when the byte count does not match `shape` or a value is beyond ±2^24.
-    func integers(from body: [UInt8], shape: [Int]) throws(Problem) -> [Float] {
+    func integers(from raw: UnsafeRawBufferPointer, shape: [Int]) throws(Problem) -> [Float] {
         var expected: Int? = size
         for dimension in shape {
             guard let current = expected else { break }
             let (product, overflow) = current.multipliedReportingOverflow(by: dimension)
             expected = overflow ? nil : product
         }
-        guard expected == body.count else {
+        guard expected == raw.count else {
             throw Problem.unprocessable(
-                "Tensor-Shape \(TensorShapeHeader.format(shape)) of \(rawValue) values needs \(expected.map { "\($0) bytes" } ?? "more bytes than can be counted"), the body has \(body.count)",
+                "Tensor-Shape \(TensorShapeHeader.format(shape)) of \(rawValue) values needs \(expected.map { "\($0) bytes" } ?? "more bytes than can be counted"), the body has \(raw.count)",
                 slug: "raw-length", actual: shape)
         }
-        let count = body.count / size
+        let count = raw.count / size
         var values = [Float](repeating: 0, count: count)
         var bad: (Int, Int64)?
-        body.withUnsafeBytes { raw in
-            for i in 0..<count {
-                let v: Int64 =
-                    self == .int64
-                    ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-                    : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
-                if abs(v) > 1 << 24 {
-                    if bad == nil { bad = (i, v) }
-                    continue
-                }
-                values[i] = Float(v)
+        for i in 0..<count {
+            let v: Int64 =
+                self == .int64
+                ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
+            if abs(v) > 1 << 24 {
+                if bad == nil { bad = (i, v) }
+                continue
             }
+            values[i] = Float(v)
         }
         if let (index, value) = bad {
             throw Problem.unprocessable(

@@ -1,3 +1,5 @@
+import JSON
+
 /// The `Tensor-Shape` header of raw float32 bodies: dimensions joined by commas (`2,4`), the
 /// empty string for a scalar.
 enum TensorShapeHeader {
@@ -28,14 +30,10 @@ enum TensorShapeHeader {
 
     /// Reads little-endian float32 values from a raw body.
     /// - Throws: 422 when the byte count is not a whole number of floats or does not match `shape`.
-    static func floats(from body: [UInt8], shape: [Int]?) throws(Problem) -> [Float] {
+    static func floats(from body: UnsafeRawBufferPointer, shape: [Int]?) throws(Problem) -> [Float] {
         try checkByteCount(body.count, shape: shape)
-        let count = body.count / 4
         // The wire is little-endian; so is every platform Swift on Linux runs on here.
-        return [Float](unsafeUninitializedCapacity: count) { target, initialized in
-            body.withUnsafeBytes { source in UnsafeMutableRawBufferPointer(target).copyMemory(from: source) }
-            initialized = count
-        }
+        return FloatArrayPool.shared.floats(copying: body)
     }
 
     /// Checks that a raw float32 body of `byteCount` bytes holds whole floats, as many as `shape` needs.

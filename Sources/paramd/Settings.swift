@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import Service
 
@@ -119,13 +119,13 @@ struct Settings {
             throw ValidationError("cannot read the \(what) \(path)")
         }
         let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return line.trimmingCharacters(in: .whitespaces)
+        return line.trimmingHorizontalWhitespace()
     }
 
     /// `--cors-origins`: each an origin as browsers send it, `scheme://host[:port]`, no path.
     private static func origins(_ list: String) throws -> [String] {
         try list.split(separator: ",").map { item in
-            let origin = item.trimmingCharacters(in: .whitespaces)
+            let origin = item.trimmingHorizontalWhitespace()
             let parts = origin.split(separator: "://", maxSplits: 1)
             guard parts.count == 2, ["http", "https"].contains(parts[0]), !parts[1].isEmpty,
                 !parts[1].contains("/"), origin.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
@@ -149,6 +149,6 @@ struct Settings {
 extension String {
     /// `PARAMD_MAX_BODY_BYTES` → `--max-body-bytes`, for messages about flags.
     fileprivate var optionName: String {
-        "--" + dropFirst("PARAMD_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+        "--" + String(dropFirst("PARAMD_".count).lowercased().map { $0 == "_" ? "-" : $0 })
     }
 }

@@ -7,33 +7,7 @@
     /// Both dot-product kernels called directly, so each is checked whichever one the dispatch picks
     /// on this machine (the AVX-512 one where the CPU has it, else or with CK_GEMM_ISA=avx2 the AVX2 one).
     struct GemmDotKernelTests {
-        enum Kernel: String, CaseIterable, CustomTestStringConvertible {
-            case avx2, avx512
-            var testDescription: String { rawValue }
-
-            var isRunnable: Bool {
-                switch self {
-                case .avx2: InstructionSet.detected == .avx2FMA
-                case .avx512: ck_gemm_dot_avx512() == 1
-                }
-            }
-
-            /// C = alpha·A·Bᵀ + beta·C through this kernel, into a copy of `c`.
-            func run(_ g: GemmCase, _ a: Matrix, _ b: Matrix, _ c: Matrix) -> [Float] {
-                var out = c.storage
-                a.storage.withUnsafeBufferPointer { pa in
-                    b.storage.withUnsafeBufferPointer { pb in
-                        out.withUnsafeMutableBufferPointer { pc in
-                            let call = self == .avx2 ? ck_sgemm_dot_avx2 : ck_sgemm_dot_avx512
-                            call(
-                                g.m, g.n, g.k, g.alpha, pa.baseAddress!, a.stride, pb.baseAddress!, b.stride, g.beta,
-                                pc.baseAddress!, c.stride)
-                        }
-                    }
-                }
-                return out
-            }
-        }
+        typealias Kernel = GemmWidth
 
         /// Every tile shape and depth tail of both kernels (4×3 and 1×8 for AVX2, 4×4 and 1×8 for
         /// AVX-512; k tails of 8 and 16 lanes), with alpha, beta and padded strides.
@@ -54,7 +28,7 @@
             arguments: Kernel.allCases.filter(\.isRunnable), cases)
         func matchesReference(kernel: Kernel, g: GemmCase) {
             let (a, b, c) = g.operands(seed: 41)
-            let bad = g.mismatches(kernel.run(g, a, b, c), c, reference: g.reference(a, b, c))
+            let bad = g.mismatches(kernel.dot(g, a, b, c), c, reference: g.reference(a, b, c))
             #expect(bad.isEmpty, "\(bad.count) wrong, first \(bad.prefix(3))")
         }
 
@@ -69,7 +43,7 @@
                 slice.rows = rows
                 slice.storage = Array(x.storage[(row * fanIn)..<((row + rows) * fanIn)])
                 let c = Matrix(rows: rows, columns: fanOut, seed: 53)
-                return kernel.run(g, slice, w, c)
+                return kernel.dot(g, slice, w, c)
             }
             let alone = (0..<32).map { forward(rows: 1, from: $0) }
             var mismatches: [String] = []
@@ -80,6 +54,24 @@
                 }
             }
             #expect(mismatches.isEmpty, "\(mismatches.count) rows differ, first \(mismatches.prefix(5))")
+        }
+    }
+
+    extension GemmWidth {
+        /// C = alpha·A·Bᵀ + beta·C through this width's dot-product kernel, into a copy of `c`.
+        func dot(_ g: GemmCase, _ a: Matrix, _ b: Matrix, _ c: Matrix) -> [Float] {
+            var out = c.storage
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { pc in
+                        let call = self == .avx2 ? ck_sgemm_dot_avx2 : ck_sgemm_dot_avx512
+                        call(
+                            g.m, g.n, g.k, g.alpha, pa.baseAddress!, a.stride, pb.baseAddress!, b.stride, g.beta,
+                            pc.baseAddress!, c.stride)
+                    }
+                }
+            }
+            return out
         }
     }
 #endif

@@ -35,8 +35,11 @@ struct GemmCase: CustomTestStringConvertible {
         return (a, b, Matrix(rows: m, columns: n, padding: padding, seed: seed + 2))
     }
 
-    /// Runs the kernel under test into a copy of `c`.
-    func run(_ a: Matrix, _ b: Matrix, _ c: Matrix, isa: InstructionSet, threads: Int, minFlopsPerThread: Int = 0) -> [Float] {
+    /// Runs the kernel under test into a copy of `c` (AVX2 widened to AVX-512 when `avx512`).
+    func run(
+        _ a: Matrix, _ b: Matrix, _ c: Matrix, isa: InstructionSet, avx512: Bool = InstructionSet.gemmAVX512,
+        threads: Int, minFlopsPerThread: Int = 0
+    ) -> [Float] {
         var out = c.storage
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
@@ -44,7 +47,7 @@ struct GemmCase: CustomTestStringConvertible {
                     gemm(
                         transA, transB, m: m, n: n, k: k, alpha: alpha,
                         a: pa.baseAddress!, lda: a.stride, b: pb.baseAddress!, ldb: b.stride,
-                        beta: beta, c: pc.baseAddress!, ldc: c.stride, isa: isa, threads: threads,
+                        beta: beta, c: pc.baseAddress!, ldc: c.stride, isa: isa, avx512: avx512, threads: threads,
                         minFlopsPerThread: minFlopsPerThread)
                 }
             }

@@ -101,3 +101,35 @@ def test_clients_that_leave_before_their_answer_leave_the_server_serving(paramd)
     assert after.content == reference.content
     assert paramd.process.poll() is None
     assert "request failed" not in paramd.log
+
+
+def batch_body(client: int, rows: int = 64) -> bytes:
+    batch = np.random.default_rng(1000 + client).uniform(-1, 1, (rows, 784)).astype(np.float32)
+    return json.dumps({"inputs": batch.tolist()}).encode()
+
+
+def test_large_forward_bodies_in_reused_buffers_each_get_their_own_answer(paramd):
+    """Batch-64 Python-default bodies (about 1 MB) are read into pooled buffers that later
+    requests reuse: concurrent clients with different bodies still get the answers they get
+    alone, and a body cut short inside a buffer that held a longer one is refused, not completed
+    by the older body's bytes."""
+    paramd.create("mlp", MLP, seed=0)
+    bodies = [batch_body(client, rows=64 if client % 2 else 40) for client in range(8)]
+    alone = [forward(paramd.url, data) for data in bodies]
+    assert all(response.status_code == 200 for response in alone)
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(4):
+            together = list(pool.map(lambda data: forward(paramd.url, data), bodies))
+            for client, (response, reference) in enumerate(zip(together, alone)):
+                assert response.status_code == 200, f"client {client}: {response.text}"
+                assert response.content == reference.content, f"client {client} got another body's answer"
+    longest = max(bodies, key=len)
+    with requests.Session() as session:
+        url = paramd.url + "/v1/models/mlp/forward"
+        headers = {"Content-Type": "application/json"}
+        assert session.post(url, data=longest, headers=headers, timeout=60).status_code == 200
+        cut = longest[: len(longest) * 3 // 4]  # a prefix of the body the buffer last held
+        refused = session.post(url, data=cut, headers=headers, timeout=60)
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["Content-Type"].startswith("application/problem+json")
+        assert session.post(url, data=longest, headers=headers, timeout=60).content == alone[bodies.index(longest)].content

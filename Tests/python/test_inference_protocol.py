@@ -296,3 +296,18 @@ def test_readme_tritonclient_snippet_runs(paramd):
     assert_same_bits(printed, np.array(response.json()["outputs"], dtype=np.float32))
     # The comment beside the print says what it prints.
     assert snippet.split("# ")[-1].strip() == completed.stdout.strip()
+
+
+def test_large_bodies_in_reused_buffers_answer_each_request_alone(served):
+    """Bodies of 128 KiB and more are read into pooled buffers and their inputs into kept
+    arrays: batches of different sizes one after another, binary and JSON, each answer the
+    bits /v1 gives for that batch alone, never a neighbour's."""
+    server, client = served
+    # WIDTH 16: 2048 rows are 128 KiB of float32, the smallest body and input array pooled.
+    for round_, rows in enumerate([2600, 2100, 2600, 2048, 2600]):
+        x = batch(rows, seed=40 + round_)
+        binary = client.infer("net", inputs_for(x))
+        assert_same_bits(binary.as_numpy("output"), v1_forward(server, x))
+        outputs = [httpclient.InferRequestedOutput("output", binary_data=False)]
+        as_json = client.infer("net", inputs_for(x, binary=False), outputs=outputs)
+        assert_same_bits(as_json.as_numpy("output"), v1_forward(server, x))

@@ -24,7 +24,8 @@ func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { String($0.split(separator: " ")[0]) } ?? "?"
 }
 
-print("kernel-bench: our kernels on \(InstructionSet.detected); threads \(BenchPlan.threadCounts); load average \(loadAverage())")
+let gemmWidth = InstructionSet.gemmAVX512 ? "gemm AVX-512F" : "gemm \(InstructionSet.detected) (CK_GEMM_ISA=avx2 or no AVX-512F)"
+print("kernel-bench: our kernels on \(InstructionSet.detected), \(gemmWidth); threads \(BenchPlan.threadCounts); load average \(loadAverage())")
 var peer: PeerSession?
 if usePeer {
     do {

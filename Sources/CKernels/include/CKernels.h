@@ -8,18 +8,21 @@
 typedef enum {
     CK_ISA_PORTABLE = 0,  ///< baseline x86-64 / any CPU: plain C the compiler vectorizes with SSE2
     CK_ISA_AVX2_FMA = 1,  ///< AVX2 + FMA3 intrinsics, compiled with a per-function target attribute
+    /// AVX-512F gemm kernels (the gemm entry points only: `ck_gemm_isa`); every other kernel takes
+    /// CK_ISA_AVX2_FMA on such a CPU.
+    CK_ISA_AVX512F = 2,
 } ck_isa;
 
 /// The best ISA this CPU and OS support (CPUID leaf 7 AVX2, leaf 1 FMA/OSXSAVE, XCR0 YMM state).
 ck_isa ck_detect_isa(void);
 
-/// Whether the dot-product gemm (CK_GEMM_DOT) runs its AVX-512 kernel: AVX-512F on the CPU, ZMM
-/// state saved by the OS, and not capped by the environment variable CK_GEMM_ISA=avx2 (for
-/// valgrind, which has no AVX-512). Read once per process.
-int ck_gemm_dot_avx512(void);
+/// The ISA the gemm runs at: CK_ISA_AVX512F where the CPU has AVX-512F, the OS saves ZMM state and
+/// the environment variable CK_GEMM_ISA=avx2 does not cap it (for valgrind, which has no AVX-512,
+/// and for benchmarks of the AVX2 kernels), else `ck_detect_isa()`. Read once per process.
+ck_isa ck_gemm_isa(void);
 /// The two dot-product kernels, row-major C = alpha·A·Bᵀ + beta·C (A m×k, B n×k), entered
 /// directly only by tests (so both are checked on a CPU that has AVX-512); call the AVX2 one
-/// only when `ck_detect_isa()` saw AVX2, the AVX-512 one only when `ck_gemm_dot_avx512()` is 1.
+/// only when `ck_detect_isa()` saw AVX2, the AVX-512 one only when `ck_gemm_isa()` is CK_ISA_AVX512F.
 void ck_sgemm_dot_avx2(long m, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
                        float beta, float *c, long ldc);
 void ck_sgemm_dot_avx512(long m, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
@@ -39,11 +42,11 @@ long ck_cgroup_cpu_limit(const char *cgroup_root, const char *proc_cgroup);
 /// Which algorithm a gemm of a given full shape uses. Chosen from the full shape only, never
 /// from a thread's share of it, so the arithmetic per element is the same for any thread count.
 typedef enum {
-    CK_GEMM_PACKED = 0,  ///< Goto/BLIS: packed A and B panels, 6x16 register tile
+    CK_GEMM_PACKED = 0,  ///< Goto/BLIS: packed A and B panels, 6x16 register tile (AVX-512: 12x32)
     CK_GEMM_DOT = 1,     ///< A·Bᵀ with few rows of A: 3x4 tiles of dot products, nothing packed
     CK_GEMM_ROWS = 2,    ///< A·B with few rows of A: 6x16 tiles reading B rows in place, nothing packed
     CK_GEMM_PORTABLE = 3,  ///< the portable loops (no AVX2)
-    CK_GEMM_PACKED_BT = 4,  ///< A·Bᵀ with m < k: packed A, B rows read in place, 16x6 register tile
+    CK_GEMM_PACKED_BT = 4,  ///< A·Bᵀ with m < k: packed A, B rows read in place, 16x6 register tile (AVX-512: 32x12)
 } ck_gemm_algo;
 
 typedef struct {
@@ -52,6 +55,8 @@ typedef struct {
     int col_align;  ///< a thread's share of columns starts at a multiple of this
 } ck_gemm_plan;
 
+/// The plan for `isa` (the algorithm depends on the shape only; the tiles, so the alignments and the
+/// packed layout, on the ISA too).
 ck_gemm_plan ck_sgemm_plan(ck_isa isa, int trans_a, int trans_b, long m, long n, long k);
 
 /// Row-major `C = alpha·op(A)·op(B) + beta·C` on a rectangle of C, with `plan` made for the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The tokens file (`--tokens-file`): one token and its scopes per line.
 ///
@@ -40,7 +40,7 @@ public enum TokenFile {
         // `isNewline` also takes "\r\n", one Character in Swift, so CRLF files read the same.
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingHorizontalWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count == 2 else {

@@ -1,3 +1,4 @@
+import JSON
 import Kernels
 
 /// The tensor datatypes of the Open Inference Protocol, and how paramd reads each as Float32,
@@ -77,12 +78,19 @@ enum InferenceDatatype: String, CaseIterable, Sendable {
     /// - Returns: the values, or the index of the first that is not finite as Float32.
     func floats(littleEndian bytes: UnsafeRawBufferPointer, count: Int) -> Result<[Float], NonFiniteElement> {
         precondition(byteWidth.map { $0 * count == bytes.count } ?? false, "\(rawValue) needs \(count) elements' bytes")
-        let values = [Float](unsafeUninitializedCapacity: count) { target, initialized in
+        // fp32 is copied as it is, a batch into a kept array (no fresh pages to fault in).
+        let values = self == .fp32 ? FloatArrayPool.shared.floats(copying: bytes) : converted(littleEndian: bytes, count: count)
+        if let index = firstNonFinite(values) { return .failure(NonFiniteElement(index: index)) }
+        return .success(values)
+    }
+
+    /// `count` elements of this type from `bytes`, as Float32 values.
+    private func converted(littleEndian bytes: UnsafeRawBufferPointer, count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { target, initialized in
             func fill(_ convert: (Int) -> Float) {
                 for index in 0..<count { target[index] = convert(index) }
             }
             switch self {
-            case .fp32: UnsafeMutableRawBufferPointer(target).copyMemory(from: bytes)
             case .fp64:
                 fill { Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
             case .fp16:
@@ -97,12 +105,11 @@ enum InferenceDatatype: String, CaseIterable, Sendable {
             case .int32: fill { Float(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
             case .uint64: fill { Float(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
             case .int64: fill { Float(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+            case .fp32: preconditionFailure("fp32 is copied as it is (floats(littleEndian:count:))")
             case .bool, .bytes: preconditionFailure("\(rawValue) is not convertible")
             }
             initialized = count
         }
-        if let index = firstNonFinite(values) { return .failure(NonFiniteElement(index: index)) }
-        return .success(values)
     }
 
     /// Where a converted tensor first holds a NaN or an infinity.

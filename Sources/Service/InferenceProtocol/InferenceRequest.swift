@@ -24,9 +24,14 @@ struct InferenceRequest: ForwardInputs {
     /// - Throws: ``InferenceProtocolError``, `JSONError` for malformed JSON, `Problem` for a
     ///   tensor the forward pass cannot take (rank, empty dimensions, non-finite values).
     init(body: [UInt8], headerLength: String?, signature: InferenceSignature) throws {
+        self = try body.withUnsafeBytes { bytes in try Self(body: bytes, headerLength: headerLength, signature: signature) }
+    }
+
+    /// Reads the body where the server put it (a pooled buffer for large bodies: `ReusableBody`),
+    /// the JSON header in place, without keeping the bytes.
+    init(body: UnsafeRawBufferPointer, headerLength: String?, signature: InferenceSignature) throws {
         let framing = try InferenceBodyFraming(bodyLength: body.count, headerValue: headerLength)
-        let header = framing.hasBinaryPart ? Array(body[..<framing.jsonLength]) : body
-        var reader = try JSONReader(header)
+        var reader = try JSONReader(borrowing: UnsafeRawBufferPointer(rebasing: body[..<framing.jsonLength]))
         guard try reader.peekKind() == .object else {
             throw InferenceProtocolError.wrongType(path: "the request", expected: "a JSON object")
         }

@@ -107,7 +107,7 @@ struct InferenceTensorDescription {
     /// The tensor in `body`'s binary part (which starts at `offset` and holds this input
     /// alone), as FP32. Sizes are checked against the shape and the body before any allocation.
     func binaryValues(
-        of body: [UInt8], from offset: Int, shape: [Int], datatype: InferenceDatatype, path: String
+        of body: UnsafeRawBufferPointer, from offset: Int, shape: [Int], datatype: InferenceDatatype, path: String
     ) throws(InferenceProtocolError) -> [Float] {
         let size = binarySize ?? 0
         // check(signature:path:) made sure the count fits an Int; times the width may not.
@@ -118,9 +118,7 @@ struct InferenceTensorDescription {
         let available = body.count - offset
         guard size <= available else { throw .binaryPastBody(path: path, needed: size, available: available) }
         guard size == available else { throw .binaryUnclaimed(bytes: available - size) }
-        let converted = body.withUnsafeBytes { bytes in
-            datatype.floats(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + size]), count: count)
-        }
+        let converted = datatype.floats(littleEndian: UnsafeRawBufferPointer(rebasing: body[offset..<offset + size]), count: count)
         switch converted {
         case .success(let values): return values
         case .failure(let element): throw .elementNotRepresentable(path: path, index: element.index, datatype: datatype.rawValue)

@@ -44,12 +44,14 @@ extension ParamdService {
                 return .json(.object(["name": .string(state.name), "ready": .bool(true)]))
             }
             let inferring = byModelSize { request, size in
+                let bodyBytes = request.bodyByteCount
                 let framing = try? InferenceBodyFraming(
-                    bodyLength: request.body.count, headerValue: request.headers[InferenceBodyFraming.headerName])
-                let jsonBytes = framing?.jsonLength ?? request.body.count
-                return ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: request.body.count - jsonBytes, size: size)
+                    bodyLength: bodyBytes, headerValue: request.headers[InferenceBodyFraming.headerName])
+                let jsonBytes = framing?.jsonLength ?? bodyBytes
+                return ForwardRequest.estimatedCost(jsonBytes: jsonBytes, rawBytes: bodyBytes - jsonBytes, size: size)
             }
-            handleDeferred(&router, .post, prefix + "/infer", placement: inferring, errors: inferenceErrors) { [self] request, answer in
+            handleDeferred(&router, .post, prefix + "/infer", placement: inferring, body: ReusableBody.plan, errors: inferenceErrors) {
+                [self] request, answer in
                 try infer(request, answer)
             }
         }
@@ -66,7 +68,9 @@ extension ParamdService {
         try Self.checkVersion(request, state: snapshot)
         let signature = InferenceSignature(snapshot.model)
         let headerLength = request.headers[InferenceBodyFraming.headerName]
-        let parsed = try InferenceRequest(body: request.body, headerLength: headerLength, signature: signature)
+        let parsed = try request.withBodyBytes { body in
+            try InferenceRequest(body: body, headerLength: headerLength, signature: signature)
+        }
         try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
             answer.send(
                 Result {
@@ -74,6 +78,8 @@ extension ParamdService {
                     return InferenceResponse.make(
                         model: state.name, version: state.version, id: parsed.id, output: result.output, binary: parsed.outputIsBinary)
                 })
+            // Answered: the inputs' storage may serve the next request's.
+            FloatArrayPool.shared.giveBack(parsed.inputs.scalars)
         }
     }
 
