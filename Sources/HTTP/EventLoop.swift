@@ -21,7 +21,7 @@ final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     /// Work for the loop; `exited` once the thread has left, after which work runs elsewhere.
-    private let inbox = Locked<(work: [Work], exited: Bool)>(([], false))
+    let inbox = Locked<(work: [Work], exited: Bool)>(([], false))
 
     // Loop-thread state below. The properties touched for every request skip the runtime's
     // dynamic exclusivity check: only this thread reaches them, never re-entrantly.
@@ -31,6 +31,10 @@ final class EventLoop: @unchecked Sendable {
     /// Set while a connection hands a request to a deferred route (``HTTPDispatch/deferred(_:)``):
     /// an answer sent meanwhile goes through the inbox rather than into that connection's `perform`.
     @exclusivity(unchecked) var isDispatching = false
+    /// Descriptors the epoll wait of this turn reported ready (``isIdle``).
+    @exclusivity(unchecked) private(set) var turnEvents = 0
+    /// Work of `inboxBatch` after the item running now (``isIdle``).
+    @exclusivity(unchecked) private(set) var inboxBatchRemaining = 0
     /// The work `runInbox` is working through (kept to reuse its storage).
     @exclusivity(unchecked) private var inboxBatch: [Work] = []
     /// The batch `flushPending` is working through (kept to reuse its storage).
@@ -225,6 +229,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         loopThread.store(pthread_self(), ordering: .relaxed)
+        becomeCurrent()
         let capacity = 128
         var tokens = [UInt64](repeating: 0, count: capacity)
         var events = [UInt32](repeating: 0, count: capacity)
@@ -236,6 +241,7 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             now = Socket.now()
+            turnEvents = Int(count)
             if count > 0 {
                 for slot in 0..<Int(count) {
                     handle(token: tokens[slot], events: events[slot])
@@ -301,7 +307,8 @@ final class EventLoop: @unchecked Sendable {
             inbox.withLock { swap(&inboxBatch, &$0.work) }
             if inboxBatch.isEmpty { return }
             now = Socket.now()
-            for item in inboxBatch {
+            for (index, item) in inboxBatch.enumerated() {
+                inboxBatchRemaining = inboxBatch.count - index - 1
                 switch item {
                 case .closure(let body): body()
                 case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())

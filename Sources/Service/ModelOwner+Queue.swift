@@ -54,10 +54,15 @@ final class PendingWrite<Result: Sendable>: Sendable {
     }
 
     private let slot = Locked(Slot.waiting(nil))
+    /// The commit the caller runs itself before it waits, when its write took an idle line
+    /// (``ModelOwner/submit(condition:commitsHere:_:)``); taken once.
+    private let commit = Locked<(@Sendable () async -> Void)?>(nil)
 
-    /// Suspends until the write is stored and published (or failed), as `modify` does.
+    /// Suspends until the write is stored and published (or failed), as `modify` does; first
+    /// commits it here when the caller is to (``commitFirst(_:)``).
     func outcome() async throws -> (state: ModelState, result: Result) {
-        try await withCheckedThrowingContinuation { continuation in
+        if let commit = commit.withLock({ commit in defer { commit = nil }; return commit }) { await commit() }
+        return try await withCheckedThrowingContinuation { continuation in
             let done = slot.withLock { slot -> Swift.Result<(state: ModelState, result: Result), any Error>? in
                 if case .done(let outcome) = slot { return outcome }
                 slot = .waiting(continuation)
@@ -65,6 +70,11 @@ final class PendingWrite<Result: Sendable>: Sendable {
             }
             if let done { continuation.resume(with: done) }
         }
+    }
+
+    /// Makes ``outcome()`` run `commit` before it waits.
+    func commitFirst(_ commit: @escaping @Sendable () async -> Void) {
+        self.commit.withLock { $0 = commit }
     }
 
     /// Hands the write's outcome to the caller of ``outcome()``, now or when it asks.

@@ -20,6 +20,9 @@ final class ModelOwner: Sendable {
         var pending: [QueuedOperation] = []
         /// A drain task is taking the line; new operations only need to join it.
         var isDraining = false
+        /// Operations in the batch taken last: more than one means writers meet here, and
+        /// their commits go to the queue, where they share an fsync (``submit(condition:commitsHere:_:)``).
+        var lastBatchSize = 0
     }
     /// Where each committed version is announced (``ModelEvents``).
     private let events: ModelEvents
@@ -80,16 +83,26 @@ final class ModelOwner: Sendable {
 
     /// ``modify(condition:_:)`` in two steps: queues the change at once and returns, so the
     /// caller can work while it is stored (format the answer it expects: the disk's fsync and
-    /// the formatting overlap), then awaits ``PendingWrite/outcome()``.
+    /// the formatting overlap), then awaits ``PendingWrite/outcome()``, which it must.
+    ///
+    /// With `commitsHere`, a write that finds the line idle is not handed to the model's queue:
+    /// ``PendingWrite/outcome()`` commits it on the caller's thread (``commitHere()``), which
+    /// saves a commit's two thread hand-offs (to the queue and back). Only for a caller that may
+    /// block for one fsync: an idle event loop (``HTTPEventLoopThread/isIdleLoop``), never the
+    /// cooperative pool; a store without its own commit executor ignores it, and so does a model
+    /// whose last batch held several writes: concurrent writers are better served by the queue's
+    /// group commit than by a loop that cannot read their requests while it waits on the disk.
     /// - Returns: the pending write, and whether it found the line idle (no write ahead of it:
     ///   it will apply to the snapshot published now, unless one arrives first).
     func submit<Result: Sendable>(
-        condition: EntityTag.Condition?,
+        condition: EntityTag.Condition?, commitsHere: Bool = false,
         _ body: @escaping @Sendable (ModelState) throws -> Change<Result>
     ) -> (write: PendingWrite<Result>, isAlone: Bool) {
         let pending = PendingWrite<Result>()
-        let isAlone = enqueue(.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve)))
-        return (pending, isAlone)
+        let operation = QueuedOperation.write(Self.queuedWrite(condition: condition, body, answer: pending.resolve))
+        let line = enqueue(operation, mayDrainHere: commitsHere && store.commitExecutor(for: name) != nil)
+        if line == .drainsHere { pending.commitFirst { await self.commitHere() } }
+        return (pending, line != .joined)
     }
 
     /// The queued form of a change: `answer` hears how it ended.
@@ -147,52 +160,89 @@ final class ModelOwner: Sendable {
         }
     }
 
-    /// Queues `operation`; true when the line was idle (this operation starts it).
-    @discardableResult
-    func enqueue(_ operation: QueuedOperation) -> Bool {
-        let startsDraining = inbox.withLock { inbox in
-            inbox.pending.append(operation)
-            if inbox.isDraining { return false }
-            inbox.isDraining = true
-            return true
-        }
-        // Storing waits on the disk: never on an event loop, whatever the placement of the
-        // request that asked for it. On the store's executor for this model when it has one
-        // (the commit then runs there in line), else on the pool.
-        if startsDraining {
-            Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
-        }
-        return startsDraining
+    /// What queueing an operation did to the line.
+    enum Line: Equatable {
+        /// A batch was already under way: the operation joined the line.
+        case joined
+        /// The line was idle: a drain task takes it.
+        case drains
+        /// The line was idle and the caller takes it (``commitHere()``).
+        case drainsHere
     }
 
-    /// Takes what queued, a batch at a time, until nothing is left: consecutive writes become
-    /// one commit; a delete runs alone, in its place in the line.
+    /// Queues `operation`. A line it finds idle is taken by a drain task, or by the caller when
+    /// `mayDrainHere` and the last batch held a single operation (no concurrent writers).
+    @discardableResult
+    func enqueue(_ operation: QueuedOperation, mayDrainHere: Bool = false) -> Line {
+        let line = inbox.withLock { inbox -> Line in
+            inbox.pending.append(operation)
+            if inbox.isDraining { return .joined }
+            inbox.isDraining = true
+            return mayDrainHere && inbox.lastBatchSize <= 1 ? .drainsHere : .drains
+        }
+        if line == .drains { startDraining() }
+        return line
+    }
+
+    /// Storing waits on the disk: never on the cooperative pool, nor on an event loop unless it
+    /// asked to (``submit(condition:commitsHere:_:)``). On the store's executor for this model
+    /// when it has one (the commit then runs there in line), else on the pool.
+    private func startDraining() {
+        Task(executorPreference: store.commitExecutor(for: name) ?? globalConcurrentExecutor) { await self.drain() }
+    }
+
+    /// Runs the batch queued now on the caller's thread, a commit's disk work included (under the
+    /// model's queue, ``CommitPlace``), then hands the line to a drain task if more queued
+    /// meanwhile: the caller waits for one batch, never for other writers' later ones. For the
+    /// caller that took the idle line (``enqueue(_:mayDrainHere:)``).
+    func commitHere() async {
+        let batch = inbox.withLock { inbox in
+            let batch = inbox.pending
+            inbox.pending.removeAll()
+            inbox.lastBatchSize = batch.count
+            return batch
+        }
+        await run(batch, storesHere: true)
+        let hasMore = inbox.withLock { inbox in
+            if inbox.pending.isEmpty { inbox.isDraining = false }
+            return !inbox.pending.isEmpty
+        }
+        if hasMore { startDraining() }
+    }
+
+    /// Takes what queued, a batch at a time, until nothing is left.
     private func drain() async {
         while true {
             let batch = inbox.withLock { inbox in
                 let batch = inbox.pending
                 inbox.pending.removeAll()
-                if batch.isEmpty { inbox.isDraining = false }
+                if batch.isEmpty { inbox.isDraining = false } else { inbox.lastBatchSize = batch.count }
                 return batch
             }
             if batch.isEmpty { return }
-            var writes: [QueuedWrite] = []
-            for operation in batch {
-                switch operation {
-                case .write(let write):
-                    writes.append(write)
-                case .delete(let condition, let answer):
-                    if !writes.isEmpty { await commit(writes) }
-                    writes.removeAll()
-                    answer(await delete(condition: condition))
-                case .catchUp(let answer):
-                    if !writes.isEmpty { await commit(writes) }
-                    writes.removeAll()
-                    answer(await catchUpInLine())
-                }
-            }
-            if !writes.isEmpty { await commit(writes) }
+            await run(batch, storesHere: false)
         }
+    }
+
+    /// Runs one batch: consecutive writes become one commit (its disk work on the calling thread
+    /// when `storesHere`); a delete runs alone, in its place in the line.
+    private func run(_ batch: [QueuedOperation], storesHere: Bool) async {
+        var writes: [QueuedWrite] = []
+        for operation in batch {
+            switch operation {
+            case .write(let write):
+                writes.append(write)
+            case .delete(let condition, let answer):
+                if !writes.isEmpty { await commit(writes, storesHere: storesHere) }
+                writes.removeAll()
+                answer(await delete(condition: condition))
+            case .catchUp(let answer):
+                if !writes.isEmpty { await commit(writes, storesHere: storesHere) }
+                writes.removeAll()
+                answer(await catchUpInLine())
+            }
+        }
+        if !writes.isEmpty { await commit(writes, storesHere: storesHere) }
     }
 
     /// Applies writes in order, stores them as one commit if any is durable, then publishes
@@ -203,7 +253,7 @@ final class ModelOwner: Sendable {
     /// (``publish(_:writing:over:)``): in place when no reader holds the tensor. In a batch of
     /// several writes it is written at once, into a copy, as any write is (the writes after it
     /// read the state it leaves).
-    private func commit(_ writes: [QueuedWrite], attempt: Int = 1) async {
+    private func commit(_ writes: [QueuedWrite], storesHere: Bool, attempt: Int = 1) async {
         guard var state = snapshot.withLock({ $0 }) else {
             for write in writes { write.fail(ModelError.unknown(name: name)) }
             return
@@ -234,7 +284,7 @@ final class ModelOwner: Sendable {
         if isDurable {
             do {
                 let (commit, rewritten) = try state.commit(after: committed!, paths: storedPaths, run: pending)
-                try await store.apply(.commit(commit))
+                try await CommitPlace.$isCaller.withValue(storesHere) { try await store.apply(.commit(commit)) }
                 if !rewritten.isEmpty, !states.isEmpty {
                     state = state.sharing(rewritten, of: committed!)
                     states[states.count - 1] = state
@@ -243,7 +293,7 @@ final class ModelOwner: Sendable {
                 if await rebase(after: error, attempt: attempt) {
                     // Another replica committed first: the same writes apply again on top of its
                     // version, where If-Match now decides, as it would have on that replica.
-                    await commit(applied, attempt: attempt + 1)
+                    await commit(applied, storesHere: storesHere, attempt: attempt + 1)
                     return
                 }
                 for answer in answers { answer(.failure(error)) }

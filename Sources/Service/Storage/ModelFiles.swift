@@ -65,9 +65,11 @@ final class ModelFiles: Sendable {
     }
 
     /// Runs `work` on this model's queue and suspends the caller until it is done; in line when
-    /// the caller already runs on it (the owner's commits, ``executor``).
+    /// the caller already runs on it (the owner's commits, ``executor``), or on the caller's
+    /// thread under the queue's exclusion when the caller waits itself (``CommitPlace``).
     func run<T: Sendable>(_ work: @escaping @Sendable (ModelFiles) throws(ModelStoreError) -> T) async throws(ModelStoreError) -> T {
         if executor.isCurrent { return try work(self) }
+        if CommitPlace.isCaller { return try queue.sync { Result { () throws(ModelStoreError) in try work(self) } }.get() }
         let result: Result<T, ModelStoreError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { () throws(ModelStoreError) in try work(self) })
