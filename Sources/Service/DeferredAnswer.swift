@@ -27,7 +27,8 @@ extension ParamdService {
     /// once through `errors` (by default a problem in the route's context).
     func handleDeferred(
         _ router: inout Router, _ method: HTTPMethod, _ template: String, placement: HandlerPlacement,
-        body: HTTPBodyPlanner? = nil, errors: DeferredAnswer.ErrorMapping? = nil, _ handler: @escaping @Sendable (HTTPRequest, DeferredAnswer) throws -> Void
+        body: HTTPBodyPlanner? = nil, errors: DeferredAnswer.ErrorMapping? = nil,
+        _ handler: @escaping @Sendable (HTTPRequest, DeferredAnswer) throws -> Void
     ) {
         let errors = errors ?? { [self] error, request in problemResponse(error, to: request) }
         router.deferred(method, template, placement: placement, body: body) { request, sink in

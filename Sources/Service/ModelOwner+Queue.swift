@@ -61,7 +61,7 @@ final class PendingWrite<Result: Sendable>: Sendable {
     /// Suspends until the write is stored and published (or failed), as `modify` does; first
     /// commits it here when the caller is to (``commitFirst(_:)``).
     func outcome() async throws -> (state: ModelState, result: Result) {
-        if let commit = commit.withLock({ commit in defer { commit = nil }; return commit }) { await commit() }
+        if let commitHere = commit.withLock({ $0.take() }) { await commitHere() }
         return try await withCheckedThrowingContinuation { continuation in
             let done = slot.withLock { slot -> Swift.Result<(state: ModelState, result: Result), any Error>? in
                 if case .done(let outcome) = slot { return outcome }

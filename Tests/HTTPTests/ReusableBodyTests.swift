@@ -22,7 +22,7 @@ struct ReusableBodyTests {
 
     @Test(arguments: [
         (1, "body"), (ReusableBody.minimumBytes - 1, "body"), (ReusableBody.minimumBytes, "reusable"),
-        (ReusableBody.minimumBytes * 3 + 5, "reusable"),
+        (ReusableBody.minimumBytes * 3 + 5, "reusable")
     ])
     func aLargeBodyIsReadIntoAPooledBufferAndArrivesWhole(size: Int, readInto: String) async throws {
         try await withServer(router: Self.router()) { _, port in

@@ -43,7 +43,7 @@ struct ServiceMetricsTests {
             ("GET", "/healthz", 503, 0, 90, .nanoseconds(100_001), 0),
             ("POST", "/v1/models/{model}/forward", 200, 16_000, 41, .milliseconds(3), 1),
             ("POST", "/v1/models/{model}/forward", 200, 16_000, 41, .seconds(40), 0),  // beyond every bound
-            ("PUT", #"/odd"route\"#, 422, 12, 300, Duration(secondsComponent: 0, attosecondsComponent: 1), 2),  // under a nanosecond
+            ("PUT", #"/odd"route\"#, 422, 12, 300, Duration(secondsComponent: 0, attosecondsComponent: 1), 2)  // under a nanosecond
         ]
         let ours = ServiceMetrics()
         let registry = PrometheusCollectorRegistry()
@@ -54,11 +54,13 @@ struct ServiceMetricsTests {
                 method: request.method, route: request.route, status: request.status, bytesIn: request.bytesIn,
                 bytesOut: request.bytesOut, duration: request.duration, eventLoop: request.loop)
             let (method, route) = (request.method, request.route)
-            (factory.makeCounter(label: "paramd_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(request.status))])
+            (factory.makeCounter(
+                label: "paramd_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(request.status))])
                 as! Prometheus.Counter).increment(by: Int64(1))
             (factory.makeTimer(label: "paramd_http_request_duration_seconds", dimensions: [("method", method), ("route", route)])
                 as! DurationHistogram).record(request.duration)
-            let received = factory.makeCounter(label: "paramd_http_request_bytes_total", dimensions: [("route", route)]) as! Prometheus.Counter
+            let received =
+                factory.makeCounter(label: "paramd_http_request_bytes_total", dimensions: [("route", route)]) as! Prometheus.Counter
             let sent = factory.makeCounter(label: "paramd_http_response_bytes_total", dimensions: [("route", route)]) as! Prometheus.Counter
             if request.bytesIn > 0 { received.increment(by: Int64(request.bytesIn)) }
             if request.bytesOut > 0 { sent.increment(by: Int64(request.bytesOut)) }

@@ -25,7 +25,9 @@ func loadAverage() -> String {
 }
 
 let gemmWidth = InstructionSet.gemmAVX512 ? "gemm AVX-512F" : "gemm \(InstructionSet.detected) (CK_GEMM_ISA=avx2 or no AVX-512F)"
-print("kernel-bench: our kernels on \(InstructionSet.detected), \(gemmWidth); threads \(BenchPlan.threadCounts); load average \(loadAverage())")
+print(
+    "kernel-bench: our kernels on \(InstructionSet.detected), \(gemmWidth); threads \(BenchPlan.threadCounts); load average \(loadAverage())"
+)
 var peer: PeerSession?
 if usePeer {
     do {
