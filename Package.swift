@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Kernels", "JSON"], swiftSettings: strictSwift),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSwift),
         // Helpers the test suites share (waiting on a condition instead of sleeping).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
+        .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strictSwift),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "TestSupport"], swiftSettings: strictSwift),

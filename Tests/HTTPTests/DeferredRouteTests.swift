@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 import TestSupport
 import Testing
 @testable import HTTP
@@ -10,7 +9,7 @@ import Testing
 struct DeferredRouteTests {
     /// Sinks a route took and has not answered, for the test to answer.
     final class Held: Sendable {
-        private let sinks = Mutex<[HTTPResponseSink]>([])
+        private let sinks = Locked<[HTTPResponseSink]>([])
         func add(_ sink: HTTPResponseSink) { sinks.withLock { $0.append(sink) } }
         var count: Int { sinks.withLock { $0.count } }
         func take() -> [HTTPResponseSink] {
@@ -104,7 +103,7 @@ struct DeferredRouteTests {
     }
 
     @Test func aFailureSentThroughTheSinkIsA500ReportedWithTheRequestID() async throws {
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         var hooks = HTTPServerHooks()
         hooks.handlerFailed = { id, _ in failures.withLock { $0.append(id) } }
         try await withServer(hooks: hooks, router: Self.router(held: Held(), tasks: Locked([:]))) { _, port in

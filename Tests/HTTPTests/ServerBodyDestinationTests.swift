@@ -112,7 +112,7 @@ struct ServerBodyDestinationTests {
 
     @Test func aDestinationOfTheWrongSizeIsA500() async throws {
         let counts = Counts()
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         var hooks = HTTPServerHooks()
         hooks.handlerFailed = { _, error in failures.withLock { $0.append("\(error)") } }
         try await withServer(hooks: hooks, router: Self.router(counts)) { _, port in

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 import Testing
 @testable import HTTP
 
@@ -188,7 +187,7 @@ struct ServerConnectionTests {
     }
 
     @Test func reportsEachCompletedRequestToTheHook() async throws {
-        let summaries = Mutex<[HTTPRequestSummary]>([])
+        let summaries = Locked<[HTTPRequestSummary]>([])
         var hooks = HTTPServerHooks()
         hooks.requestCompleted = { summary in summaries.withLock { $0.append(summary) } }
         try await withServer(hooks: hooks) { _, port in

@@ -1,6 +1,5 @@
 import HTTP
 import JSON
-import Synchronization
 import Testing
 import TestSupport
 @testable import Service
@@ -87,7 +86,7 @@ struct ConcurrencyTests {
 
 /// A store whose saves of one chosen model stop at a gate, until released.
 final class HeldStore: Sendable {
-    private let heldName = Mutex<String?>(nil)
+    private let heldName = Locked<String?>(nil)
     private let gate = Gate()
     /// Opened when a held save has started.
     let saving = Gate()

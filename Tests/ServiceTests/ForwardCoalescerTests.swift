@@ -1,7 +1,6 @@
 import HTTP
 import JSON
 import NeuralNet
-import Synchronization
 import TestSupport
 import Testing
 @testable import Service
@@ -79,7 +78,7 @@ struct ForwardCoalescerTests {
             let coalescer = ForwardCoalescer()
             let slot = ModelOwner(state, store: MemoryModelStore())
             let turn = HeldTurn()
-            let ranIn = Mutex<[Int?]>([])
+            let ranIn = Locked<[Int?]>([])
             for seed in 0..<2 {
                 coalescer.join(Self.input(rows: 1, width: width, seed: seed), state: state, slot: slot, turn: turn) { _ in
                     ranIn.withLock { $0.append(withUnsafeCurrentTask { $0?.hashValue }) }
@@ -105,7 +104,7 @@ struct ForwardCoalescerTests {
         var inputs = (0..<5).map { Self.input(rows: 1, width: 784, seed: $0) }
         inputs[2] = try Tensor(shape: [1, 784], scalars: Array(repeating: 3e38, count: 784))
         let turn = HeldTurn()
-        let outcomes = Mutex<[Int: Result<[UInt32], any Error>]>([:])
+        let outcomes = Locked<[Int: Result<[UInt32], any Error>]>([:])
         for (index, input) in inputs.enumerated() {
             try harness.service.forwardPass(ForwardSnapshot(slot: slot, state: state), Inputs(inputs: input), turn: turn) { outcome in
                 outcomes.withLock { $0[index] = outcome.map { Self.bits($0.result.output) } }
@@ -159,10 +158,10 @@ struct ForwardCoalescerTests {
     static func runTogether(
         _ inputs: [Tensor], states: [ModelState], slot: ModelOwner
     ) async throws -> ([Result<ForwardResult, any Error>], [Int]) {
-        let passes = Mutex<[Int]>([])
+        let passes = Locked<[Int]>([])
         let coalescer = ForwardCoalescer(onBatch: { count in passes.withLock { $0.append(count) } })
         let turn = HeldTurn()
-        let results = Mutex<[Int: Result<ForwardResult, any Error>]>([:])
+        let results = Locked<[Int: Result<ForwardResult, any Error>]>([:])
         for (index, (input, state)) in zip(inputs, states).enumerated() {
             coalescer.join(input, state: state, slot: slot, turn: turn) { result in results.withLock { $0[index] = result } }
         }
@@ -175,7 +174,7 @@ struct ForwardCoalescerTests {
 
 /// A loop's turn that ends when the test says so.
 final class HeldTurn: LoopTurn {
-    private let work = Mutex<[@Sendable () -> Void]>([])
+    private let work = Locked<[@Sendable () -> Void]>([])
     private let key = Key()
     var loopIdentity: ObjectIdentifier? { ObjectIdentifier(key) }
     func afterTurn(_ work: @escaping @Sendable () -> Void) { self.work.withLock { $0.append(work) } }

@@ -1,7 +1,6 @@
 import HTTP
 import JSON
 import NeuralNet
-import Synchronization
 import TestSupport
 import Testing
 @testable import Service
@@ -88,7 +87,7 @@ struct PlacementTests {
         #expect(Placement.runsInPlace(cost: .microseconds(10)))
         #expect(!Placement.runsInPlace(cost: .milliseconds(5)))
         let caller = withUnsafeCurrentTask { $0?.hashValue }
-        let offloaded = Mutex<Int??>(nil)
+        let offloaded = Locked<Int??>(nil)
         Placement.offload { offloaded.withLock { $0 = withUnsafeCurrentTask { $0?.hashValue } } }
         try await waitUntil { offloaded.withLock { $0 } != nil }
         let task = offloaded.withLock { $0 } ?? nil
