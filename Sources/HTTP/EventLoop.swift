@@ -229,6 +229,8 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         loopThread.store(pthread_self(), ordering: .relaxed)
+        // Named so that `top -H`, `perf` and /proc tell the loops apart.
+        _ = csystem_name_this_thread("paramd-loop-\(index)")
         becomeCurrent()
         let capacity = 128
         var tokens = [UInt64](repeating: 0, count: capacity)

@@ -7,6 +7,10 @@ import Synchronization
 /// - `paramd_http_requests_total{method,route,status}` (counter)
 /// - `paramd_http_request_duration_seconds{method,route}` (histogram)
 /// - `paramd_http_request_bytes_total{route}`, `paramd_http_response_bytes_total{route}` (counters)
+/// - `paramd_event_loop_requests_total{loop}` (counter): requests each event loop served (loops
+///   past the 16th share the series of their index modulo 16), to see whether loops share the load
+///   and, beside each loop thread's CPU time (threads are named `paramd-loop-N`), what a request
+///   costs on each
 ///
 /// Recording runs for every request on the event loop that served it: each loop has its own
 /// shard, so a request takes one uncontended lock and adds to plain integers (a bucket found by
@@ -53,14 +57,21 @@ final class RequestMetrics: Sendable {
 
     // MARK: Rendering
 
-    /// The four families in the Prometheus text format (as `PrometheusCollectorRegistry` writes
-    /// them), series sorted by their labels; nothing before the first request.
+    /// The five families in the Prometheus text format (the `paramd_http_` ones as
+    /// `PrometheusCollectorRegistry` writes them), series sorted by their labels; nothing before
+    /// the first request.
     func render(into buffer: inout [UInt8]) {
         var merged: [Key: Totals] = [:]
+        var perLoop: [Int] = []
         for shard in shards {
+            var served = 0
             shard.state.withLock { state in
-                for (key, counts) in state.table { merged[key, default: Totals(buckets: bounds.count)].add(counts) }
+                for (key, counts) in state.table {
+                    merged[key, default: Totals(buckets: bounds.count)].add(counts)
+                    served += counts.requests
+                }
             }
+            perLoop.append(served)
         }
         if merged.isEmpty { return }
         var latency: [LatencyKey: Totals] = [:]
@@ -101,6 +112,11 @@ final class RequestMetrics: Sendable {
         buffer.appendTypeLine("paramd_http_response_bytes_total", "counter")
         for (route, counts) in sortedBytes {
             buffer.appendSample("paramd_http_response_bytes_total", labels: [("route", route)], value: String(counts.sent))
+        }
+
+        buffer.appendTypeLine("paramd_event_loop_requests_total", "counter")
+        for (loop, served) in perLoop.enumerated() where served > 0 {
+            buffer.appendSample("paramd_event_loop_requests_total", labels: [("loop", String(loop))], value: String(served))
         }
     }
 

@@ -73,7 +73,30 @@ struct ServiceMetricsTests {
         #expect(httpLines(ours.render()) == expected)
     }
 
+    @Test func eachEventLoopsRequestsAreCountedUnderItsIndex() {
+        let metrics = ServiceMetrics()
+        for loop in [0, 1, 1, 3, 17] {
+            metrics.recordRequest(
+                method: "GET", route: "/healthz", status: 200, bytesIn: 0, bytesOut: 15, duration: .microseconds(5),
+                eventLoop: loop)
+        }
+        metrics.recordRequest(
+            method: "POST", route: "/v1/models/{model}/forward", status: 200, bytesIn: 10, bytesOut: 10,
+            duration: .milliseconds(1), eventLoop: 3)
+        let lines = String(decoding: metrics.render(), as: UTF8.self).split(separator: "\n")
+            .filter { $0.contains("paramd_event_loop_requests_total") }
+        // Loop 17 shares loop 1's series (16 shards); loop 2 served nothing and has none.
+        #expect(
+            lines == [
+                "# TYPE paramd_event_loop_requests_total counter",
+                #"paramd_event_loop_requests_total{loop="0"} 1"#,
+                #"paramd_event_loop_requests_total{loop="1"} 3"#,
+                #"paramd_event_loop_requests_total{loop="3"} 2"#
+            ])
+    }
+
     @Test func noRequestFamiliesBeforeTheFirstRequest() {
-        #expect(!String(decoding: ServiceMetrics().render(), as: UTF8.self).contains("paramd_http_"))
+        let text = String(decoding: ServiceMetrics().render(), as: UTF8.self)
+        #expect(!text.contains("paramd_http_") && !text.contains("paramd_event_loop_"))
     }
 }

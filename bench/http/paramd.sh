@@ -5,8 +5,9 @@
 #     both with logging off;
 #   - POST /v1/models/mlp/forward, batch 1, JSON, on the 784-256-256-10 MLP: requests/s and
 #     CPU µs per request, access log on and off (the log's cost);
-#   - two event loops (`--threads 2`, both cores, wrk sharing them): CPU per request over both
-#     loops and each loop thread's share, from which the two-core speed-up is projected;
+#   - two event loops (`--threads 2`, one pinned to each core, wrk sharing core 1): CPU per
+#     request over both loops, each loop thread's share, and each loop's own CPU per request it
+#     served (`paramd_event_loop_requests_total`), from which the two-core speed-up is projected;
 #   - then the issue #12 targets as ratios of this run (req/s and CPU per request).
 # Servers are pinned to core 0 (taskset), wrk to core 1 with one thread, as in `run.sh module`.
 # `µs/req` is the server's CPU time (user + system, /proc) per request.
@@ -69,6 +70,17 @@ start_paramd() {
     curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models" -H 'Content-Type: application/json' -d "$mlp"
 }
 stop_paramd() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+# The thread of event loop $2 of process $1 (named paramd-loop-N).
+loop_thread() { grep -lx "paramd-loop-$2" /proc/"$1"/task/*/comm | cut -d/ -f5; }
+# CPU ticks (user + system) of thread $2 of process $1.
+thread_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$2/stat"; }
+# Requests event loop $1 has served (paramd_event_loop_requests_total in /metrics).
+loop_requests() {
+    curl -sf "http://127.0.0.1:$PORT/metrics" |
+        awk -v loop="$1" '$1 == "paramd_event_loop_requests_total{loop=\"" loop "\"}" { print $2; found = 1 } END { if (!found) print 0 }'
+}
+# A loop thread's own CPU µs per request it served, from ticks and request counts before and after.
+per_request_us() { awk -v t="$1" -v r="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (r > 0 ? t * 1e6 / hz / r : 0) }'; }
 forward() {
     BENCH_METHOD=POST BENCH_BODY_FILE="$work/forward.json" BENCH_CONTENT_TYPE=application/json \
         measure "http://127.0.0.1:$PORT/v1/models/mlp/forward" "$1" bench/service/request.lua "$2"
@@ -78,19 +90,37 @@ for log in default off; do
     flags=(--threads 1)
     [ "$log" = off ] && flags+=(--access-log off)
     start_paramd 0 "${flags[@]}"
+    loop0="$(loop_thread "${pids[-1]}" 0)"
     for connections in 16 256; do
+        ticks_before="$(thread_ticks "${pids[-1]}" "$loop0")" served_before="$(loop_requests 0)"
         result["paramd-$log:$connections"]="$(measure "http://127.0.0.1:$PORT/healthz" "$connections" "" "${pids[-1]}")"
+        ticks="$(($(thread_ticks "${pids[-1]}" "$loop0") - ticks_before))" served="$(($(loop_requests 0) - served_before))"
+        result["paramd-$log:$connections:loop"]="$(per_request_us "$ticks" "$served")"
     done
     result["forward-$log"]="$(forward 16 "${pids[-1]}")"
     stop_paramd
 done
 # Two loops on both cores (wrk shares them): the loops' own CPU time per request, thread by thread.
+# Each loop thread is then pinned to a core of its own: loop 0 to core 0, which it has to
+# itself, loop 1 to core 1, which it shares with wrk. Loop 0's CPU per request it served is what
+# a loop costs beside another loop (sharing the server's state across cores), without the
+# context switches that sharing a core with the load generator adds to loop 1.
 start_paramd 0,1 --threads 2
 server_pid="${pids[-1]}"
+two_loop_tids=("$(loop_thread "$server_pid" 0)" "$(loop_thread "$server_pid" 1)")
+taskset -pc 0 "${two_loop_tids[0]}" >/dev/null
+taskset -pc 1 "${two_loop_tids[1]}" >/dev/null
 snapshot_threads "$server_pid" > "$work/threads.before"
+served_before=("$(loop_requests 0)" "$(loop_requests 1)")
 result["two-loops-get"]="$(measure "http://127.0.0.1:$PORT/healthz" 256 "" "$server_pid")"
+served_after=("$(loop_requests 0)" "$(loop_requests 1)")
 snapshot_threads "$server_pid" > "$work/threads.after"
 two_loop_threads="$(busiest_threads "$work/threads.before" "$work/threads.after" 2)"
+for loop in 0 1; do
+    ticks="$(awk -v tid="${two_loop_tids[$loop]}" 'NR == FNR { before[$1] = $2; next } $1 == tid { print $2 - before[$1] }' \
+        "$work/threads.before" "$work/threads.after")"
+    result["two-loops-get:loop$loop"]="$(per_request_us "$ticks" "$((served_after[loop] - served_before[loop]))") $((served_after[loop] - served_before[loop]))"
+done
 result["two-loops-forward"]="$(forward 16 "$server_pid")"
 stop_paramd
 
@@ -142,5 +172,13 @@ done <<<"$two_loop_threads"
 awk -v one="$one_cpu" -v two="$two_cpu" 'BEGIN {
     printf "  projected two-loop speed-up on two free cores (CPU-bound, balanced loops): 2 × %.2f (CPU per request, one loop / two) = %.2f (target ≥ 1.8)\n", one / two, 2 * one / two
 }'
+one_loop="${result["paramd-default:256:loop"]}"
+read -r loop0_us loop0_served <<<"${result["two-loops-get:loop0"]}"
+read -r loop1_us loop1_served <<<"${result["two-loops-get:loop1"]}"
+echo "  per loop thread, its own CPU per request it served (paramd_event_loop_requests_total):"
+echo "    one loop alone: $one_loop µs; two loops: loop 0 (core 0 to itself) $loop0_us µs over $loop0_served requests,"
+echo "    loop 1 (core 1, shared with wrk) $loop1_us µs over $loop1_served requests"
+echo "  (loop 0 is not saturated here, and a loop's CPU per request falls as its load rises:"
+echo "   bench/http/loop-scaling.sh compares it with a lone loop at the same load)"
 echo "  (this machine has 2 cores and wrk needs one: two loops cannot be given two free cores here, so the"
 echo "   speed-up is projected from CPU per request, not measured as req/s)"
