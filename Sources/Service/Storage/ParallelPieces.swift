@@ -46,7 +46,8 @@ enum ParallelPieces {
         var result: Result<UInt32, StorageError> = .success(0)
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             // No `madvise(MADV_HUGEPAGE)`: measured here, huge pages saved a fifth of a warm
-            // start but made a cold one (page cache just dropped) four times slower.
+            // start but made a cold one (page cache just dropped) four times slower; tried again
+            // on 2026-12-04 (bench/storage/RESULTS.md), 2.6-5.8 times slower warm and cold.
             let memory = PieceMemory(base: UnsafeMutableRawPointer(buffer.baseAddress!))
             result = Result { () throws(StorageError) in
                 try checksum(byteCount: byteCount) { (range) throws(StorageError) in
