@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts of bench/http (sourced; the functions below use $work and DURATION).
 
 # For scripts that run one server at a time: $work, a new temporary directory, and $pid, the
@@ -7,6 +8,32 @@ start_work_dir() {
     pid=""
     trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 }
+
+# The paramd to measure: $PARAMD_BINARY when set (another build, e.g. a copy of main's, in the
+# same conditions, for before/after), else a release build made here.
+paramd_binary() {
+    if [ -n "${PARAMD_BINARY:-}" ]; then
+        echo "$PARAMD_BINARY"
+    else
+        swift build -c release --product paramd >/dev/null
+        echo "$(swift build -c release --show-bin-path)/paramd"
+    fi
+}
+
+# The thread of event loop $2 of process $1 (loop threads are named paramd-loop-N).
+loop_thread() { grep -lx "paramd-loop-$2" /proc/"$1"/task/*/comm | cut -d/ -f5; }
+
+# CPU ticks (user + system) of thread $2 of process $1.
+thread_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$2/stat"; }
+
+# Requests event loop $2 of the paramd on port $1 has served (paramd_event_loop_requests_total).
+loop_requests() {
+    curl -sf "http://127.0.0.1:$1/metrics" |
+        awk -v loop="$2" '$1 == "paramd_event_loop_requests_total{loop=\"" loop "\"}" { print $2; found = 1 } END { if (!found) print 0 }'
+}
+
+# CPU µs per request from $1 ticks over $2 requests.
+per_request_us() { awk -v t="$1" -v r="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (r > 0 ? t * 1e6 / hz / r : 0) }'; }
 
 wait_for_port() {
     for _ in $(seq 100); do

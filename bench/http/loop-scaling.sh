@@ -24,12 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${DURATION:-5}"
 PORT="${OUR_PORT:-18485}"
-if [ -n "${PARAMD_BINARY:-}" ]; then
-    paramd="$PARAMD_BINARY"
-else
-    swift build -c release --product paramd >/dev/null
-    paramd="$(swift build -c release --show-bin-path)/paramd"
-fi
+source bench/http/common.sh
+paramd="$(paramd_binary)"
 work="$(mktemp -d)"
 server=""
 cleanup() {
@@ -37,17 +33,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-source bench/http/common.sh
 
 python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [[round(random.uniform(-1, 1), 6) for _ in range(784)]]}))' >"$work/forward.json"
 mlp='{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}'
-
-loop_thread() { grep -lx "paramd-loop-$1" /proc/"$server"/task/*/comm | cut -d/ -f5; }
-thread_ticks() { awk '{ print $14 + $15 }' "/proc/$server/task/$1/stat"; }
-loop_requests() {
-    curl -sf "http://127.0.0.1:$PORT/metrics" |
-        awk -v loop="$1" '$1 == "paramd_event_loop_requests_total{loop=\"" loop "\"}" { print $2; found = 1 } END { if (!found) print 0 }'
-}
 
 # Starts paramd with $1 loops, logging off, each loop thread pinned to its own core.
 start() {
@@ -56,15 +44,15 @@ start() {
     server=$!
     wait_for_port "$PORT" /healthz
     curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models" -H 'Content-Type: application/json' -d "$mlp"
-    for loop in $(seq 0 $(($1 - 1))); do taskset -pc "$loop" "$(loop_thread "$loop")" >/dev/null; done
+    for loop in $(seq 0 $(($1 - 1))); do taskset -pc "$loop" "$(loop_thread "$server" "$loop")" >/dev/null; done
 }
 stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 # CPU ticks and requests served of what case $1 measures: loop 0's thread and its requests for
 # healthz; the whole process and every loop's requests for the forward.
-ticks_of() { if [ "$1" = healthz ]; then thread_ticks "$(loop_thread 0)"; else cpu_ticks "$server"; fi; }
+ticks_of() { if [ "$1" = healthz ]; then thread_ticks "$server" "$(loop_thread "$server" 0)"; else cpu_ticks "$server"; fi; }
 served_by() {
-    if [ "$1" = healthz ]; then loop_requests 0; else echo $(($(loop_requests 0) + $(loop_requests 1))); fi
+    if [ "$1" = healthz ]; then loop_requests "$PORT" 0; else echo $(($(loop_requests "$PORT" 0) + $(loop_requests "$PORT" 1))); fi
 }
 
 # Case $1 under wrk with $2 connections: "requests/s core-share µs/request" of what it measures.

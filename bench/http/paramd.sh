@@ -18,13 +18,8 @@ DURATION="${DURATION:-6}"
 PORT="${OUR_PORT:-18483}"
 NGINX_PORT="${NGINX_PORT:-18484}"
 
-# PARAMD_BINARY runs another build (e.g. a copy of main's) in the same conditions, for before/after.
-if [ -n "${PARAMD_BINARY:-}" ]; then
-    paramd="$PARAMD_BINARY"
-else
-    swift build -c release --product paramd >/dev/null
-    paramd="$(swift build -c release --show-bin-path)/paramd"
-fi
+source bench/http/common.sh
+paramd="$(paramd_binary)"
 
 work="$(mktemp -d)"
 pids=()
@@ -33,7 +28,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-source bench/http/common.sh
 
 # The forward's body: one row of 784 inputs.
 python3 -c 'import json, random; random.seed(0); print(json.dumps({"inputs": [[round(random.uniform(-1, 1), 6) for _ in range(784)]]}))' > "$work/forward.json"
@@ -70,17 +64,6 @@ start_paramd() {
     curl -sf -o /dev/null "http://127.0.0.1:$PORT/v1/models" -H 'Content-Type: application/json' -d "$mlp"
 }
 stop_paramd() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
-# The thread of event loop $2 of process $1 (named paramd-loop-N).
-loop_thread() { grep -lx "paramd-loop-$2" /proc/"$1"/task/*/comm | cut -d/ -f5; }
-# CPU ticks (user + system) of thread $2 of process $1.
-thread_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$2/stat"; }
-# Requests event loop $1 has served (paramd_event_loop_requests_total in /metrics).
-loop_requests() {
-    curl -sf "http://127.0.0.1:$PORT/metrics" |
-        awk -v loop="$1" '$1 == "paramd_event_loop_requests_total{loop=\"" loop "\"}" { print $2; found = 1 } END { if (!found) print 0 }'
-}
-# A loop thread's own CPU µs per request it served, from ticks and request counts before and after.
-per_request_us() { awk -v t="$1" -v r="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (r > 0 ? t * 1e6 / hz / r : 0) }'; }
 forward() {
     BENCH_METHOD=POST BENCH_BODY_FILE="$work/forward.json" BENCH_CONTENT_TYPE=application/json \
         measure "http://127.0.0.1:$PORT/v1/models/mlp/forward" "$1" bench/service/request.lua "$2"
@@ -92,9 +75,9 @@ for log in default off; do
     start_paramd 0 "${flags[@]}"
     loop0="$(loop_thread "${pids[-1]}" 0)"
     for connections in 16 256; do
-        ticks_before="$(thread_ticks "${pids[-1]}" "$loop0")" served_before="$(loop_requests 0)"
+        ticks_before="$(thread_ticks "${pids[-1]}" "$loop0")" served_before="$(loop_requests "$PORT" 0)"
         result["paramd-$log:$connections"]="$(measure "http://127.0.0.1:$PORT/healthz" "$connections" "" "${pids[-1]}")"
-        ticks="$(($(thread_ticks "${pids[-1]}" "$loop0") - ticks_before))" served="$(($(loop_requests 0) - served_before))"
+        ticks="$(($(thread_ticks "${pids[-1]}" "$loop0") - ticks_before))" served="$(($(loop_requests "$PORT" 0) - served_before))"
         result["paramd-$log:$connections:loop"]="$(per_request_us "$ticks" "$served")"
     done
     result["forward-$log"]="$(forward 16 "${pids[-1]}")"
@@ -111,9 +94,9 @@ two_loop_tids=("$(loop_thread "$server_pid" 0)" "$(loop_thread "$server_pid" 1)"
 taskset -pc 0 "${two_loop_tids[0]}" >/dev/null
 taskset -pc 1 "${two_loop_tids[1]}" >/dev/null
 snapshot_threads "$server_pid" > "$work/threads.before"
-served_before=("$(loop_requests 0)" "$(loop_requests 1)")
+served_before=("$(loop_requests "$PORT" 0)" "$(loop_requests "$PORT" 1)")
 result["two-loops-get"]="$(measure "http://127.0.0.1:$PORT/healthz" 256 "" "$server_pid")"
-served_after=("$(loop_requests 0)" "$(loop_requests 1)")
+served_after=("$(loop_requests "$PORT" 0)" "$(loop_requests "$PORT" 1)")
 snapshot_threads "$server_pid" > "$work/threads.after"
 two_loop_threads="$(busiest_threads "$work/threads.before" "$work/threads.after" 2)"
 for loop in 0 1; do
