@@ -108,6 +108,9 @@ final class EventLoop: @unchecked Sendable {
                 return nil
             }, box.toOpaque())
         precondition(created == 0, "pthread_create failed: \(created)")
+        // Named here, before start returns, so that `top -H`, `perf` and /proc tell the loops
+        // apart from the moment the server is up.
+        _ = csystem_name_thread(thread, "paramd-loop-\(index)")
         pthread_detach(thread)
     }
 
@@ -229,8 +232,6 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         loopThread.store(pthread_self(), ordering: .relaxed)
-        // Named so that `top -H`, `perf` and /proc tell the loops apart.
-        _ = csystem_name_this_thread("paramd-loop-\(index)")
         becomeCurrent()
         let capacity = 128
         var tokens = [UInt64](repeating: 0, count: capacity)

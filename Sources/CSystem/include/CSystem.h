@@ -8,7 +8,7 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/prctl.h>
+#include <pthread.h>
 
 /// Registers, changes or removes `fd` in an epoll set with a 64-bit token.
 /// `struct epoll_event` is packed on x86-64, which Swift imports awkwardly: this keeps it in C.
@@ -17,12 +17,6 @@ static inline int csystem_epoll_ctl(int epfd, int op, int fd, uint32_t events, u
     event.events = events;
     event.data.u64 = token;
     return epoll_ctl(epfd, op, fd, &event);
-}
-
-/// Names the calling thread (at most 15 bytes are kept), as `top -H`, `perf` and
-/// /proc/PID/task/TID/comm show it: `prctl` is variadic, which Swift cannot call.
-static inline int csystem_name_this_thread(const char *name) {
-    return prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
 }
 
 /// Waits for readiness and unpacks the events into two parallel arrays of `capacity` slots.
@@ -36,6 +30,11 @@ static inline int csystem_epoll_wait(int epfd, uint64_t *tokens, uint32_t *event
     }
     return count;
 }
+
+/// Names `thread` (at most 15 bytes are kept), as `top -H`, `perf` and
+/// /proc/PID/task/TID/comm show it: `pthread_setname_np` is a GNU extension the Glibc module
+/// does not expose. Called by the creating thread, so the name is set before it returns.
+int csystem_name_thread(pthread_t thread, const char *name);
 
 /// `accept4` is a GNU extension the Glibc module does not always expose.
 int csystem_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
