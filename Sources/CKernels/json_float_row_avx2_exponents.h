@@ -11,8 +11,8 @@
 #define JSON_FLOAT_ROW_AVX2_EXPONENTS_H
 
 /// lead_scales[e + 99] = 10^(e - 14), the Double nearest it, for an exponent e in -99…99: the
-/// significand `D F₁…F₁₃ 0` of parse_four_lead read as D.F₁…F₁₃ × 10^e. Every product of one is
-/// a normal Double, so the range check after it sees every out-of-range value.
+/// significand `D F₁…F₁₃ 0` of parse_four_lead read as D.F₁…F₁₃ × 10^e (only -23…37 are used:
+/// lead_exponent_scales).
 static const double lead_scales[199] = {
     1e-113, 1e-112, 1e-111, 1e-110, 1e-109, 1e-108, 1e-107, 1e-106, 1e-105, 1e-104,
     1e-103, 1e-102, 1e-101, 1e-100, 1e-99, 1e-98, 1e-97, 1e-96, 1e-95, 1e-94,
@@ -48,10 +48,14 @@ static inline __m128i lead_exponent_marks(__m128i tails) {
     return _mm_cmpeq_epi8(_mm_or_si128(tails, _mm_set1_epi8(0x20)), _mm_set1_epi8('e'));
 }
 
-/// Number j's exponent part's length (from its first `e` in its 4 bytes to the separator: 2–4,
-/// 1 for an `e` last, 0 for none) from the movemask of lead_exponent_marks.
-static inline unsigned lead_exponent_length(uint32_t marks, int j) {
-    return 4 - _tzcnt_u32((marks >> (4 * j)) | 0x10);
+/// The four numbers' exponent parts' lengths in 64-bit lanes (from the first `e` of the number's
+/// 4 bytes to its separator: 2–4, 1 for an `e` last, 0 for none): the lanes from the first mark
+/// on, counted by a multiply-add.
+static inline __m256i lead_exponent_lengths(__m128i marks) {
+    __m128i from_e = _mm_or_si128(marks, _mm_or_si128(_mm_slli_epi32(marks, 8), _mm_or_si128(_mm_slli_epi32(marks, 16),
+                                                                                          _mm_slli_epi32(marks, 24))));
+    __m128i ones = _mm_set1_epi8(1);
+    return _mm256_cvtepu32_epi64(_mm_madd_epi16(_mm_maddubs_epi16(_mm_and_si128(from_e, ones), ones), _mm_set1_epi16(1)));
 }
 
 /// The powers of ten that scale the four numbers' significands (lead_scales, in order), from
@@ -80,21 +84,14 @@ __attribute__((always_inline)) static inline __m256d lead_exponent_scales(__m128
     __m128i negative = _mm_cmpgt_epi32(sums, _mm_set1_epi32(639));
     __m128i magnitude = _mm_sub_epi32(sums, _mm_and_si128(negative, _mm_set1_epi32(640)));
     __m128i exponent = _mm_sub_epi32(_mm_xor_si128(magnitude, negative), negative);
-    // Lanes a number fails on (`e--9`, `e-9-`) can sum past ±99: clamped, so that the gather
-    // stays in the table.
-    exponent = _mm_max_epi32(_mm_min_epi32(exponent, _mm_set1_epi32(99)), _mm_set1_epi32(-99));
+    // From 10⁻²³ to 10³⁷ every significand but 0 (1 to 10¹⁵, times 10^(e - 14)) gives a normal
+    // Float, so no range check of the product is needed; the rest (subnormals, values near the
+    // largest Float, `e--9`'s sums) go to the exact parser, the gather's index kept in the table.
+    bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpgt_epi32(exponent, _mm_set1_epi32(37)),
+                                         _mm_cmpgt_epi32(_mm_set1_epi32(-23), exponent)));
+    exponent = _mm_max_epi32(_mm_min_epi32(exponent, _mm_set1_epi32(37)), _mm_set1_epi32(-23));
     *wrong = _mm256_cvtepi32_epi64(_mm_xor_si128(_mm_cmpeq_epi32(bad, _mm_setzero_si128()), _mm_set1_epi8(-1)));
     return _mm256_i32gather_pd(lead_scales + 99, exponent, 8);
-}
-
-/// All ones in the lanes of the four (positive) products that are not 0 or a normal Float:
-/// below 2⁻¹²⁶ or above the largest Float (some just above it would round down to it; the
-/// exact parser sorts those out).
-static inline __m256i outside_float_range(__m256d products, __m256i significands) {
-    __m256i bits = _mm256_castpd_si256(products);
-    __m256i tiny = _mm256_andnot_si256(_mm256_cmpeq_epi64(significands, _mm256_setzero_si256()),
-                                       _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3810000000000000), bits));
-    return _mm256_or_si256(tiny, _mm256_cmpgt_epi64(bits, _mm256_set1_epi64x(0x47EFFFFFE0000000)));
 }
 
 #endif

@@ -115,8 +115,8 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     if (exponents) {
         tails = lead_exponent_tails(base, ends);
         marks = lead_exponent_marks(tails);
-        uint32_t lengths = (uint32_t)_mm_movemask_epi8(marks);
-        for (int j = 0; j < 4; j++) mantissa_end[j] -= lead_exponent_length(lengths, j);
+        _mm256_storeu_si256((__m256i *)mantissa_end,
+                            _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)), lead_exponent_lengths(marks)));
     }
     // The table row by the distance's low 6 bits, without a clamp a number: spans of at most 63
     // bytes (checked below, four at once) give distances up to 63, and the negative ones of
@@ -160,7 +160,6 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     __m256i exponent_wrong = _mm256_setzero_si256();
     __m256d scales = exponents ? lead_exponent_scales(tails, marks, &exponent_wrong) : _mm256_set1_pd(1e-14);
     __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), scales);
-    __m256i out_of_range = exponents ? outside_float_range(products, significands) : _mm256_setzero_si256();
     // Cut digits (a tail lane kept) need a significand of at least 10¹² for what they add to
     // stay inside this window; smaller ones (values in 0.0001…0.01) take the rare path, where
     // lead_rounding_unsure checks them against a window as wide as their cut.
@@ -179,13 +178,13 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
     __m256i wrong = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(too_few_kept, too_long), near_midpoint),
                                     _mm256_or_si256(stray_minus, _mm256_xor_si256(valid, _mm256_set1_epi8(-1))));
-    if (exponents) wrong = _mm256_or_si256(wrong, _mm256_or_si256(out_of_range, exponent_wrong));
+    if (exponents) wrong = _mm256_or_si256(wrong, exponent_wrong);
     if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
     // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
     // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
     unsigned failed = (unsigned)_mm256_movemask_pd(
         _mm256_castsi256_pd(_mm256_or_si256(lead_rounding_unsure(products, significands, cut, near_midpoint),
-                                            _mm256_or_si256(_mm256_or_si256(out_of_range, exponent_wrong), too_long))));
+                                            _mm256_or_si256(exponent_wrong, too_long))));
     __m256i bad_a = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),
