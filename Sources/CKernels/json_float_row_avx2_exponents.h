@@ -1,44 +1,18 @@
 // The exponent part of parse_four_lead_exponents (json_float_row_avx2_lead.h includes this): rows
 // of `D.F…e±XX` numbers, such as Python's repr of small doubles (`9.999999747378752e-06`, which
 // json.dumps writes for float32 values below 10⁻⁴), numpy's and orjson's `1e-05` and JavaScript's
-// `1.5e-7`, read by the leading-digits parser with the exponent taken from the 16 bytes that end
-// at each separator: its length (`e` to the separator) moves the mantissa's end, and its value
-// picks the power of ten the significand is scaled by.
+// `1.5e-7`, read by the leading-digits parser with the exponent taken from the 4 bytes that end
+// at each separator (an exponent part the kernel takes is at most 4 bytes: `e5` … `e-05`): its
+// length (`e` to the separator) moves the mantissa's end, and its value picks the power of ten
+// the significand is scaled by. The four numbers' 4 bytes share one 128-bit register, one
+// number a 32-bit lane, so that each check is one instruction for the group (a 16-byte window
+// a number, two registers and a table row each, cost about 20 instructions a number more).
 #ifndef JSON_FLOAT_ROW_AVX2_EXPONENTS_H
 #define JSON_FLOAT_ROW_AVX2_EXPONENTS_H
 
-/// lead_exponent_lanes[x], for an exponent part of x bytes (`e5`, `e-5`, `e21`, `e-05`, `E+38`;
-/// x = 0: none) in the 16 lanes that end at the separator: first the classes each lane allows
-/// (bits: 1 a digit, 2 a sign, 4 `e` or `E`; 0x80 any byte, lanes left to the mantissa's checks),
-/// then the weights that sum the exponent's lanes (each a digit's value or 64 at a minus): 10 and
-/// 1 on the last two, and 10 on the sign's lane of `e-05`, so that a minus adds 640. x = 1 or
-/// above 4 (an `e` alone, three exponent digits) allows nothing in lane 15: the number fails.
-static const uint8_t lead_exponent_lanes[17][32] __attribute__((aligned(32))) = {
-#define ALLOW(x, i)                                                                                              \
-    ((x) == 0 ? 0x80                                                                                             \
-     : (x) == 1 || (x) > 4 ? ((i) == 15 ? 0 : 0x80)                                                              \
-     : (i) < 16 - (x)      ? 0x80                                                                                \
-     : (i) == 16 - (x)     ? 4                                                                                   \
-     : (x) == 4 && (i) == 13 ? 2                                                                                 \
-     : (x) == 3 && (i) == 14 ? 3                                                                                 \
-                             : 1)
-#define WEIGH(x, i) ((x) < 2 || (x) > 4 ? 0 : (i) == 15 ? 1 : (i) == 14 || ((x) == 4 && (i) == 13) ? 10 : 0)
-#define ROW(x)                                                                                                   \
-    {ALLOW(x, 0),  ALLOW(x, 1),  ALLOW(x, 2),  ALLOW(x, 3),  ALLOW(x, 4),  ALLOW(x, 5),  ALLOW(x, 6),            \
-     ALLOW(x, 7),  ALLOW(x, 8),  ALLOW(x, 9),  ALLOW(x, 10), ALLOW(x, 11), ALLOW(x, 12), ALLOW(x, 13),           \
-     ALLOW(x, 14), ALLOW(x, 15), WEIGH(x, 0),  WEIGH(x, 1),  WEIGH(x, 2),  WEIGH(x, 3),  WEIGH(x, 4),            \
-     WEIGH(x, 5),  WEIGH(x, 6),  WEIGH(x, 7),  WEIGH(x, 8),  WEIGH(x, 9),  WEIGH(x, 10), WEIGH(x, 11),           \
-     WEIGH(x, 12), WEIGH(x, 13), WEIGH(x, 14), WEIGH(x, 15)}
-    ROW(0), ROW(1), ROW(2),  ROW(3),  ROW(4),  ROW(5),  ROW(6),  ROW(7),  ROW(8),
-    ROW(9), ROW(10), ROW(11), ROW(12), ROW(13), ROW(14), ROW(15), ROW(16),
-#undef ROW
-#undef WEIGH
-#undef ALLOW
-};
-
 /// lead_scales[e + 99] = 10^(e - 14), the Double nearest it, for an exponent e in -99…99: the
-/// significand `D F₁…F₁₃ 0` of parse_four_lead read as D.F₁…F₁₃ × 10^e. Every product of one is
-/// a normal Double, so the range check after it sees every out-of-range value.
+/// significand `D F₁…F₁₃ 0` of parse_four_lead read as D.F₁…F₁₃ × 10^e (only -23…37 are used:
+/// lead_exponent_scales).
 static const double lead_scales[199] = {
     1e-113, 1e-112, 1e-111, 1e-110, 1e-109, 1e-108, 1e-107, 1e-106, 1e-105, 1e-104,
     1e-103, 1e-102, 1e-101, 1e-100, 1e-99, 1e-98, 1e-97, 1e-96, 1e-95, 1e-94,
@@ -62,81 +36,68 @@ static const double lead_scales[199] = {
     1e77, 1e78, 1e79, 1e80, 1e81, 1e82, 1e83, 1e84, 1e85
 };
 
-/// The exponent part's length in bytes (`e` to the separator; 0 for none) of each number of a
-/// group whose separators' 16-byte windows are `last_a` (numbers 0 and 2) and `last_b` (1 and 3),
-/// into x[0…3]: from the first `e` or `E` in the number's own span (not one of the number before).
-__attribute__((always_inline)) static inline void lead_exponent_lengths(__m256i last_a, __m256i last_b, const size_t *ends,
-                                                                       unsigned x[4]) {
-    const __m256i iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-                                          0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m256i lower_e = _mm256_set1_epi8('e'), case_bit = _mm256_set1_epi8(0x20), sixteen = _mm256_set1_epi8(16);
-    __m256i distance_a, distance_b;
-    span_distances(ends, &distance_a, &distance_b);
-    // Lane i is in the span (its length is distance - 1) when i + distance > 16.
-    __m256i in_span_a = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance_a), sixteen);
-    __m256i in_span_b = _mm256_cmpgt_epi8(_mm256_add_epi8(iota, distance_b), sixteen);
-    uint32_t e_a = (uint32_t)_mm256_movemask_epi8(
-        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(last_a, case_bit), lower_e), in_span_a));
-    uint32_t e_b = (uint32_t)_mm256_movemask_epi8(
-        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(last_b, case_bit), lower_e), in_span_b));
-    // The first `e` of each half, or lane 16 (x = 0) for none; number 0's bits come first.
-    x[0] = 16 - _tzcnt_u32(e_a | 0x10000);
-    x[1] = 16 - _tzcnt_u32(e_b | 0x10000);
-    x[2] = 16 - _tzcnt_u32((e_a >> 16) | 0x10000);
-    x[3] = 16 - _tzcnt_u32((e_b >> 16) | 0x10000);
+/// The 4 bytes that end at each of the group's four separators, number j in 32-bit lane j.
+__attribute__((always_inline)) static inline __m128i lead_exponent_tails(const uint8_t *base, const size_t *ends) {
+    uint32_t tails[4];
+    for (int j = 0; j < 4; j++) memcpy(&tails[j], base + ends[j + 1] - 4, sizeof tails[j]);
+    return _mm_setr_epi32((int)tails[0], (int)tails[1], (int)tails[2], (int)tails[3]);
 }
 
-/// The powers of ten that scale the four numbers' significands (lead_scales, in order), from
-/// their separators' windows `last_a`, `last_b` and exponent lengths x[0…3]; all ones in
-/// *wrong_a/b where an exponent lane is not what lead_exponent_lanes allows (numbers 0 and 2 in
-/// a's 128-bit lanes, 1 and 3 in b's).
-__attribute__((always_inline)) static inline __m256d lead_exponent_scales(__m256i last_a, __m256i last_b,
-                                                                         const unsigned x[4], __m256i *wrong_a,
-                                                                         __m256i *wrong_b) {
-    const __m256i zero_char = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9), minus_char = _mm256_set1_epi8('-');
-    const __m256i plus_char = _mm256_set1_epi8('+'), case_bit = _mm256_set1_epi8(0x20), lower_e = _mm256_set1_epi8('e');
-    const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2), four = _mm256_set1_epi8(4);
-    const __m256i any = _mm256_set1_epi8((char)0x80), minus_value = _mm256_set1_epi8(64);
-    __m256i lanes[2];
-    __m256i sums[2];
-    const __m256i last[2] = {last_a, last_b};
-    for (int r = 0; r < 2; r++) {
-        // Register r holds numbers r and r + 2.
-        const uint8_t *low = lead_exponent_lanes[x[r]], *high = lead_exponent_lanes[x[r + 2]];
-        __m256i allowed = load_pair(low, high), weights = load_pair(low + 16, high + 16);
-        __m256i values = _mm256_sub_epi8(last[r], zero_char);
-        __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(values, nine), values);
-        __m256i minus = _mm256_cmpeq_epi8(last[r], minus_char);
-        __m256i sign = _mm256_or_si256(minus, _mm256_cmpeq_epi8(last[r], plus_char));
-        __m256i e = _mm256_cmpeq_epi8(_mm256_or_si256(last[r], case_bit), lower_e);
-        __m256i classes = _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(digit, one), _mm256_and_si256(sign, two)),
-                                          _mm256_or_si256(_mm256_and_si256(e, four), any));
-        lanes[r] = _mm256_cmpeq_epi8(_mm256_and_si256(classes, allowed), _mm256_setzero_si256());
-        __m256i terms = _mm256_or_si256(_mm256_and_si256(values, digit), _mm256_and_si256(minus, minus_value));
-        // Lanes 12–15 summed into the top 32 bits of each 128-bit lane.
-        sums[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(terms, weights), _mm256_set1_epi16(1));
-    }
-    *wrong_a = lanes[0];
-    *wrong_b = lanes[1];
-    // Numbers 0…3 in order, each its sum (a minus counted as 640), then its signed exponent.
-    __m256i sum = _mm256_srli_epi64(_mm256_unpackhi_epi64(sums[0], sums[1]), 32);
-    __m256i negative = _mm256_cmpgt_epi64(sum, _mm256_set1_epi64x(639));
-    __m256i magnitude = _mm256_sub_epi64(sum, _mm256_and_si256(negative, _mm256_set1_epi64x(640)));
-    __m256i exponent = _mm256_sub_epi64(_mm256_xor_si256(magnitude, negative), negative);
-    // Lanes a number fails on (`e999`, `e--9`) can sum past ±99: clamped, so that the gather
-    // stays in the table (32-bit clamps keep these small 64-bit values, high halves 0 or -1).
-    exponent = _mm256_max_epi32(_mm256_min_epi32(exponent, _mm256_set1_epi64x(99)), _mm256_set1_epi64x(-99));
-    return _mm256_i64gather_pd(lead_scales + 99, exponent, 8);
+/// All ones at the bytes of `tails` that are `e` or `E`.
+static inline __m128i lead_exponent_marks(__m128i tails) {
+    return _mm_cmpeq_epi8(_mm_or_si128(tails, _mm_set1_epi8(0x20)), _mm_set1_epi8('e'));
 }
 
-/// All ones in the lanes of the four (positive) products that are not 0 or a normal Float:
-/// below 2⁻¹²⁶ or above the largest Float (some just above it would round down to it; the
-/// exact parser sorts those out).
-static inline __m256i outside_float_range(__m256d products, __m256i significands) {
-    __m256i bits = _mm256_castpd_si256(products);
-    __m256i tiny = _mm256_andnot_si256(_mm256_cmpeq_epi64(significands, _mm256_setzero_si256()),
-                                       _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3810000000000000), bits));
-    return _mm256_or_si256(tiny, _mm256_cmpgt_epi64(bits, _mm256_set1_epi64x(0x47EFFFFFE0000000)));
+/// The four numbers' exponent parts' lengths in 64-bit lanes (from the first `e` of the number's
+/// 4 bytes to its separator: 2–4, 1 for an `e` last, 0 for none): the lanes from the first mark
+/// on, counted by a multiply-add.
+static inline __m256i lead_exponent_lengths(__m128i marks) {
+    __m128i from_e = _mm_or_si128(marks, _mm_or_si128(_mm_slli_epi32(marks, 8), _mm_or_si128(_mm_slli_epi32(marks, 16),
+                                                                                          _mm_slli_epi32(marks, 24))));
+    __m128i ones = _mm_set1_epi8(1);
+    return _mm256_cvtepu32_epi64(_mm_madd_epi16(_mm_maddubs_epi16(_mm_and_si128(from_e, ones), ones), _mm_set1_epi16(1)));
+}
+
+/// The powers of ten that scale the four numbers' significands (lead_scales, in order, loaded one
+/// by one), from
+/// their 4-byte `tails` and e `marks`; all ones in *wrong's 64-bit lane j where number j's
+/// exponent part is not one the kernel takes. After the number's first `e` (lanes after it in
+/// the 32-bit lane, by shifts within it): digits, but a sign right after the `e` and not last;
+/// four bytes (`e-05`, `E+38`) need that sign (`e123` would weigh its first digit 10, not 100),
+/// and an `e` last has no digits. The value: each lane after the `e` a digit's value or 64 at a
+/// minus, weighed 10, 10, 1 on lanes 1–3, so `e-05` sums 640 + 5 and `e-5`, `e21`, `e5` their own.
+/// Every mantissa lane (those before the `e`) is left to parse_four_lead_with's checks, and an
+/// `e` of the number before (a span shorter than 4 bytes) puts the mantissa's end before its
+/// token, which fails them too.
+__attribute__((always_inline)) static inline __m256d lead_exponent_scales(__m128i tails, __m128i marks, __m256i *wrong) {
+    const __m128i lane1 = _mm_set1_epi32(0x0000FF00), lane3 = _mm_set1_epi32((int)0xFF000000u);
+    __m128i values = _mm_sub_epi8(tails, _mm_set1_epi8('0'));
+    __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(values, _mm_set1_epi8(9)), values);
+    __m128i minus = _mm_cmpeq_epi8(tails, _mm_set1_epi8('-'));
+    __m128i sign = _mm_or_si128(minus, _mm_cmpeq_epi8(tails, _mm_set1_epi8('+')));
+    __m128i next = _mm_slli_epi32(marks, 8);
+    __m128i after = _mm_or_si128(next, _mm_or_si128(_mm_slli_epi32(marks, 16), _mm_slli_epi32(marks, 24)));
+    __m128i allowed = _mm_or_si128(digit, _mm_and_si128(sign, _mm_andnot_si128(lane3, next)));
+    __m128i bad = _mm_or_si128(_mm_andnot_si128(allowed, after), _mm_and_si128(marks, lane3));
+    bad = _mm_or_si128(bad, _mm_andnot_si128(sign, _mm_and_si128(next, lane1)));
+    __m128i terms = _mm_and_si128(after, _mm_or_si128(_mm_and_si128(values, digit), _mm_and_si128(minus, _mm_set1_epi8(64))));
+    __m128i sums = _mm_madd_epi16(_mm_maddubs_epi16(terms, _mm_set1_epi32(0x010A0A00)), _mm_set1_epi16(1));
+    __m128i negative = _mm_cmpgt_epi32(sums, _mm_set1_epi32(639));
+    __m128i magnitude = _mm_sub_epi32(sums, _mm_and_si128(negative, _mm_set1_epi32(640)));
+    __m128i exponent = _mm_sub_epi32(_mm_xor_si128(magnitude, negative), negative);
+    // From 10⁻²³ to 10³⁷ every significand but 0 (1 to 10¹⁵, times 10^(e - 14)) gives a normal
+    // Float, so no range check of the product is needed; the rest (subnormals, values near the
+    // largest Float, `e--9`'s sums) go to the exact parser, the gather's index kept in the table.
+    bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpgt_epi32(exponent, _mm_set1_epi32(37)),
+                                         _mm_cmpgt_epi32(_mm_set1_epi32(-23), exponent)));
+    exponent = _mm_max_epi32(_mm_min_epi32(exponent, _mm_set1_epi32(37)), _mm_set1_epi32(-23));
+    *wrong = _mm256_cvtepi32_epi64(_mm_xor_si128(_mm_cmpeq_epi32(bad, _mm_setzero_si128()), _mm_set1_epi8(-1)));
+    // Four loads rather than a gather: two instructions a number more, but about 4 % less time
+    // a number on python-exponents rows here (AMD Zen 2, whose vgatherdpd is slow).
+    const double *scales = lead_scales + 99;
+    __m128d low = _mm_loadh_pd(_mm_load_sd(scales + _mm_cvtsi128_si32(exponent)), scales + _mm_extract_epi32(exponent, 1));
+    __m128d high = _mm_loadh_pd(_mm_load_sd(scales + _mm_extract_epi32(exponent, 2)), scales + _mm_extract_epi32(exponent, 3));
+    return _mm256_insertf128_pd(_mm256_castpd128_pd256(low), high, 1);
 }
 
 #endif

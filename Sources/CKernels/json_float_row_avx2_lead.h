@@ -82,7 +82,7 @@ static inline __m256i lead_rounding_unsure(__m256d products, __m256i significand
 /// Float unless within the file comment's window of a midpoint.
 ///
 /// With `exponents` (a constant) each token may end in an exponent part (`e-05`, `E+2`, `e-7`),
-/// found in the 16 bytes that end at the separator (json_float_row_avx2_exponents.h): the
+/// found in the 4 bytes that end at the separator (json_float_row_avx2_exponents.h): the
 /// mantissa then ends where it begins, and the significand is scaled by 10^(exponent - 14);
 /// results outside the normal Float range go to the exact parser.
 __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const uint8_t *base, const size_t *ends,
@@ -109,15 +109,14 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
         lead_token_start(ends[0], skip_mask_a, 0), lead_token_start(ends[1], skip_mask_b, 0),
         lead_token_start(ends[2], skip_mask_a, 1), lead_token_start(ends[3], skip_mask_b, 1)};
     // The exponent parts' lengths, and the mantissas' ends that many bytes before the separators
-    // (at most 7 back, so that the loads below stay 23 bytes from the first separator).
-    __m256i last_a = _mm256_setzero_si256(), last_b = _mm256_setzero_si256();
-    unsigned exponent_lengths[4] = {0, 0, 0, 0};
+    // (at most 4 back, so that the loads below stay 20 bytes from the first separator).
+    __m128i tails = _mm_setzero_si128(), marks = _mm_setzero_si128();
     size_t mantissa_end[4] = {ends[1], ends[2], ends[3], ends[4]};
     if (exponents) {
-        last_a = load_pair(base + ends[1] - 16, base + ends[3] - 16);
-        last_b = load_pair(base + ends[2] - 16, base + ends[4] - 16);
-        lead_exponent_lengths(last_a, last_b, ends, exponent_lengths);
-        for (int j = 0; j < 4; j++) mantissa_end[j] -= exponent_lengths[j] & 7;
+        tails = lead_exponent_tails(base, ends);
+        marks = lead_exponent_marks(tails);
+        _mm256_storeu_si256((__m256i *)mantissa_end,
+                            _mm256_sub_epi64(_mm256_loadu_si256((const __m256i *)(ends + 1)), lead_exponent_lengths(marks)));
     }
     // The table row by the distance's low 6 bits, without a clamp a number: spans of at most 63
     // bytes (checked below, four at once) give distances up to 63, and the negative ones of
@@ -158,11 +157,9 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     const __m256i pair_weights = _mm256_setr_epi8(1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1,
                                                   1, 0, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
     __m256i significands = sixteen_lane_significands(digits_a, digits_b, pair_weights);
-    __m256i exponent_wrong_a = _mm256_setzero_si256(), exponent_wrong_b = _mm256_setzero_si256();
-    __m256d scales = exponents ? lead_exponent_scales(last_a, last_b, exponent_lengths, &exponent_wrong_a, &exponent_wrong_b)
-                               : _mm256_set1_pd(1e-14);
+    __m256i exponent_wrong = _mm256_setzero_si256();
+    __m256d scales = exponents ? lead_exponent_scales(tails, marks, &exponent_wrong) : _mm256_set1_pd(1e-14);
     __m256d products = _mm256_mul_pd(small_significands_as_doubles(significands), scales);
-    __m256i out_of_range = exponents ? outside_float_range(products, significands) : _mm256_setzero_si256();
     // Cut digits (a tail lane kept) need a significand of at least 10¹² for what they add to
     // stay inside this window; smaller ones (values in 0.0001…0.01) take the rare path, where
     // lead_rounding_unsure checks them against a window as wide as their cut.
@@ -181,13 +178,13 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
     _mm_storeu_ps(out, _mm256_cvtpd_ps(signed_products));
     __m256i wrong = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(too_few_kept, too_long), near_midpoint),
                                     _mm256_or_si256(stray_minus, _mm256_xor_si256(valid, _mm256_set1_epi8(-1))));
-    if (exponents) wrong = _mm256_or_si256(wrong, _mm256_or_si256(out_of_range, _mm256_or_si256(exponent_wrong_a, exponent_wrong_b)));
+    if (exponents) wrong = _mm256_or_si256(wrong, exponent_wrong);
     if (__builtin_expect(_mm256_testz_si256(wrong, wrong), 1)) return 0xF;
     // Which ones failed: rare, so no hurry. valid's 128-bit lanes hold numbers 0 and 2 of a
     // and 1 and 3 of b mixed, so each number's checks are redone from their own registers.
     unsigned failed = (unsigned)_mm256_movemask_pd(
         _mm256_castsi256_pd(_mm256_or_si256(lead_rounding_unsure(products, significands, cut, near_midpoint),
-                                            _mm256_or_si256(out_of_range, too_long))));
+                                            _mm256_or_si256(exponent_wrong, too_long))));
     __m256i bad_a = _mm256_or_si256(
         _mm256_or_si256(_mm256_and_si256(minus_a, _mm256_srli_si256(skip_a, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_a, limit), digits_a), _mm256_set1_epi8(-1))),
@@ -196,8 +193,6 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_with(const
         _mm256_or_si256(_mm256_and_si256(minus_b, _mm256_srli_si256(skip_b, 1)),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(digits_b, limit), digits_b), _mm256_set1_epi8(-1))),
         _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tail_values_b, nine), tail_values_b), _mm256_set1_epi8(-1)));
-    bad_a = _mm256_or_si256(bad_a, exponent_wrong_a);
-    bad_b = _mm256_or_si256(bad_b, exponent_wrong_b);
     uint32_t bad_mask_a = (uint32_t)_mm256_movemask_epi8(bad_a), bad_mask_b = (uint32_t)_mm256_movemask_epi8(bad_b);
     failed |= ((bad_mask_a & 0xFFFF) != 0) | ((bad_mask_b & 0xFFFF) != 0) << 1 | ((bad_mask_a >> 16) != 0) << 2 |
               ((bad_mask_b >> 16) != 0) << 3;
@@ -218,8 +213,8 @@ __attribute__((always_inline)) static inline unsigned parse_four_lead_exponents_
 }
 
 /// The first separator from which parse_four_lead_with's loads, which reach 16 bytes back from
-/// each separator (23 with exponents), stay in the buffer.
-enum { LEAD_FIRST_SEPARATOR = 16, LEAD_EXPONENTS_FIRST_SEPARATOR = 23 };
+/// each separator (20 with exponents: the mantissa's end up to 4 bytes before it), stay in the buffer.
+enum { LEAD_FIRST_SEPARATOR = 16, LEAD_EXPONENTS_FIRST_SEPARATOR = 20 };
 
 /// parse_four_lead_unchecked where its loads stay in the buffer; else none passed.
 __attribute__((always_inline)) static inline unsigned parse_four_lead(const uint8_t *base, const size_t *ends, float *out) {

@@ -155,4 +155,30 @@ struct ExponentRowsTests {
             }
         }
     }
+
+    /// Exponent parts of every length the kernel reads from the 4 bytes before a separator (`e5`,
+    /// `e+5`, `e-05`, `E21`), those it must not (three digits, which a weight of 10 on the first
+    /// would read as `e10` for `e100`; an `e` last; a sign away from the `e`; a second `e`), in each
+    /// lane of a group amid exponent rows: every path agrees (a value or the same error).
+    @Test func exponentPartsOfEachLengthInEachLane() {
+        let elements = [
+            "1.5e5", "1.5e+5", "1.5e-5", "1.5E5", "1.5e05", "1.5e-05", "-1.5E+05", "1.5e12", "1.5e-12", "1.5E+38", "2e-7",
+            "7e1", "0e5", "0.0", "1.5", "-0.25", "1.5e100", "1e100", "1.5e123", "0e123", "1.5e012", "1.5e-100", "1.5e1+",
+            "1.5e+5e", "1.5e5+5", "1.5e-+5", "1.5e5e", "1.5e+e5", "1.5e-0e", "1.5e-5.", "1.5-e5", "1.5e-05 ", "1.5 e-05"
+        ]
+        let filler = (0..<40).map { "-\($0 % 9 + 1).\(1_000_000 + $0 * 7919)e-0\($0 % 9 + 1)" }
+        Self.expectAgreementInEachLane(of: elements, amid: filler)
+    }
+
+    /// Compact rows where a short number follows an exponent form, so that its 4 bytes before the
+    /// separator hold the `e` of the number before (`1e5,5`): read as that number's exponent part,
+    /// which the mantissa's checks refuse, and then taken by the exact parser. Every path agrees
+    /// at every alignment of the group.
+    @Test func shortNumbersAfterExponentFormsInCompactRows() {
+        let pattern = ["1e5", "5", "2.5e-7", "7", "1E+2", "0", "3e-05", "-4", "9.75e-1", "12"]
+        for shift in 0..<8 {
+            let texts = (0..<60).map { pattern[($0 + shift) % pattern.count] }
+            _ = TensorFastPathTests.expectAgreement("[" + texts.joined(separator: ",") + "]")
+        }
+    }
 }
