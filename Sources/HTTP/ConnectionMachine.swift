@@ -103,6 +103,8 @@ struct ConnectionMachine {
     /// (``takeRequest()``). Held here rather than in the action, so that the action, returned
     /// and moved several times per request, stays a few words long.
     var dispatchable: HTTPRequest?
+    /// Where response heads are encoded, reused from one response to the next (``HeadBuffer``).
+    var headBuffer = HeadBuffer()
     /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
     var pendingOutput = 0
     var lastWriteProgress: UInt64
@@ -296,6 +298,9 @@ enum ConnectionAction {
     /// Queue `head` then `body` for the socket; `urgent` writes at once (a 100 Continue, a
     /// stream), else at the end of the loop's turn with the other responses made in it.
     case write(head: [UInt8], body: [UInt8], urgent: Bool)
+    /// Queue a response's head, encoded into the machine's reused ``HeadBuffer``, then `body`;
+    /// `urgent` as for ``write(head:body:urgent:)``.
+    case writeResponse(head: HeadBuffer, body: [UInt8], urgent: Bool)
     /// Queue a streamed chunk lent by its producer between its framing, and write at once.
     case writeLent(prefix: [UInt8], bytes: BorrowedBytes, suffix: [UInt8])
     /// Hand the request (``ConnectionMachine/takeRequest()``) to the responder; its response

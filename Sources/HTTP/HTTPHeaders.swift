@@ -40,6 +40,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public var count: Int { spans.count }
+
+    /// The bytes the fields take as `name: value` lines with CRLF: their names, values and four
+    /// separators each (a sum over the spans, no bytes looked at).
+    var encodedByteBound: Int {
+        var total = 0
+        for span in spans { total += Int(span.nameEnd - span.nameStart) + Int(span.valueEnd - span.valueStart) + 4 }
+        return total
+    }
     public var isEmpty: Bool { spans.isEmpty }
 
     /// The first value of `name`, or nil.
