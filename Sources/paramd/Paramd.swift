@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import FoundationEssentials
 import Glibc
 import Logging
@@ -6,8 +7,14 @@ import Service
 
 /// The `paramd` executable: reads flags and `PARAMD_*` variables, sets up logging, serves
 /// until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
+///
+/// The command is synchronous on purpose: an async main hands the main thread to dispatch
+/// (`dispatch_main`, which ends it with `pthread_exit`), and valgrind 3.19 then crashes on the
+/// next thread the process creates. Serving needs nothing from the main thread, so it waits on a
+/// semaphore while the event loops and the task pool run, and `valgrind --tool=callgrind` can
+/// count the instructions of a real request (`bench/http/instructions.sh`).
 @main
-struct Paramd: AsyncParsableCommand {
+struct Paramd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paramd",
         abstract: "An HTTP service for the parameters of neural networks.",
@@ -125,7 +132,7 @@ struct Paramd: AsyncParsableCommand {
             """)
     var accessLog: String?
 
-    func run() async throws {
+    func run() throws {
         MemoryPolicy.apply()
         let settings = try Settings(command: self, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
@@ -186,8 +193,26 @@ struct Paramd: AsyncParsableCommand {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
-        try await server.waitUntilStopped()
+        try Self.wait { try await server.waitUntilStopped() }
         signals.cancel()
         reload?.cancel()
+    }
+
+    /// Runs `work` on the task pool and blocks the calling thread until it returns.
+    private static func wait(for work: @escaping @Sendable () async throws -> Void) throws {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        Task {
+            do { try await work() } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// The error `work` threw, written before the semaphore is signalled and read after the wait
+    /// returns: the semaphore orders the two, so no lock is needed.
+    private final class Outcome: @unchecked Sendable {
+        var error: (any Error)?
     }
 }
