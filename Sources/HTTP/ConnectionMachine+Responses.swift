@@ -17,7 +17,7 @@ extension ConnectionMachine {
             ResponseHead.encode(
                 response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
                 keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
-                body: inline ? bytes : [], into: head)
+                body: inline ? bytes : [], into: head, cache: &encodedFields)
             exchange.bytesOut += head.count + separateBody.count
             outputQueued(head.count + separateBody.count, now: now)
             responding.stage = .queued
@@ -30,7 +30,7 @@ extension ConnectionMachine {
             ResponseHead.encode(
                 response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
                 keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
-                into: head)
+                into: head, cache: &encodedFields)
             exchange.bytesOut += head.count
             outputQueued(head.count, now: now)
             responding.stage = .streaming

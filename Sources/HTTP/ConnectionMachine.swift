@@ -105,6 +105,8 @@ struct ConnectionMachine {
     var dispatchable: HTTPRequest?
     /// Where response heads are encoded, reused from one response to the next (``HeadBuffer``).
     var headBuffer = HeadBuffer()
+    /// The status line and fields of the last response, for a response with the same fields.
+    var encodedFields = EncodedFieldsCache()
     /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
     var pendingOutput = 0
     var lastWriteProgress: UInt64

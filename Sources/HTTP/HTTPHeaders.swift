@@ -41,6 +41,19 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public var count: Int { spans.count }
 
+    /// Whether `other` holds these very fields: the same storage, to the same length (see
+    /// ``EncodedFieldsCache``, which relies on holding `other` for this to imply equal content).
+    func sharesStorage(with other: HTTPHeaders) -> Bool {
+        guard bytes.count == other.bytes.count, spans.count == other.spans.count else { return false }
+        let sameBytes = bytes.withUnsafeBufferPointer { mine in
+            other.bytes.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
+        }
+        return sameBytes
+            && spans.withUnsafeBufferPointer { mine in
+                other.spans.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
+            }
+    }
+
     /// The bytes the fields take as `name: value` lines with CRLF: their names, values and four
     /// separators each (a sum over the spans, no bytes looked at).
     var encodedByteBound: Int {

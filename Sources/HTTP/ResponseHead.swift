@@ -26,8 +26,10 @@ enum ResponseHead {
         body: [UInt8] = []
     ) -> [UInt8] {
         let buffer = HeadBuffer()
+        var cache = EncodedFieldsCache()
         encode(
-            response, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date, body: body, into: buffer)
+            response, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date, body: body, into: buffer,
+            cache: &cache)
         return buffer.bytes
     }
 
@@ -38,31 +40,30 @@ enum ResponseHead {
     /// into storage sized by a bound known without looking at them (the fields' bytes plus
     /// their separators): measuring the head exactly first walked the fields twice, and
     /// appending literals' UTF-8 views one by one went through generic code and regrew the array.
+    /// The status line and fields of a response whose fields are those of the last one (`cache`,
+    /// the connection's) are copied whole.
     static func encode(
         _ response: HTTPResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
-        body: [UInt8] = [], into buffer: HeadBuffer
+        body: [UInt8] = [], into buffer: HeadBuffer, cache: inout EncodedFieldsCache
     ) {
         let connection: StaticString? = !keepAlive ? "\r\nConnection: close" : version == .http1_0 ? "\r\nConnection: keep-alive" : nil
         // "HTTP/1.1 " code(at most 20 digits) " " reason CRLF, the fields ("name: value" CRLF
         // each), Date, "Request-Id: " id, the framing field (at most "\r\nTransfer-Encoding:
         // chunked", 28 bytes; a length's digits at most 20), Connection, the blank line, the body.
+        let cached = cache.matches(response)
+        let fieldsMaximum =
+            cached ? cache.bytes.count : 9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound
         let maximum =
-            9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound + date.count + 12
-            + requestID.utf8.count + 38 + (connection?.utf8CodeUnitCount ?? 0) + 4 + body.count
+            fieldsMaximum + date.count + 12 + requestID.utf8.count + 38 + (connection?.utf8CodeUnitCount ?? 0) + 4 + body.count
         buffer.rewrite(maximum: maximum) { writer in
-            writer.write("HTTP/1.1 ")
-            writer.writeDecimal(response.status.code)
-            writer.write(" ")
-            writer.writeSafe(response.status.reasonPhrase)
-            writer.write("\r\n")
-            var hasDate = false
-            response.headers.forEachField { name, value in
-                guard !isServerOwned(name) else { return }
-                if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
-                writer.writeSafe(contentsOf: name)
-                writer.write(": ")
-                writer.writeSafe(contentsOf: value)
-                writer.write("\r\n")
+            let hasDate: Bool
+            if cached {
+                cache.bytes.withUnsafeBufferPointer { writer.write(contentsOf: $0) }
+                hasDate = cache.hasDate
+            } else {
+                let start = writer.position
+                hasDate = writeStatusAndFields(of: response, into: &writer)
+                cache.keep(UnsafeBufferPointer(start: start, count: writer.position - start), hasDate: hasDate, of: response)
             }
             if !hasDate { writer.write(date) }
             writer.write("Request-Id: ")
@@ -80,5 +81,25 @@ enum ResponseHead {
             writer.write("\r\n\r\n")
             writer.write(body)
         }
+    }
+
+    /// The status line and the handler's fields, without the server's own; whether they include
+    /// a Date.
+    private static func writeStatusAndFields(of response: HTTPResponse, into writer: inout ByteWriter) -> Bool {
+        writer.write("HTTP/1.1 ")
+        writer.writeDecimal(response.status.code)
+        writer.write(" ")
+        writer.writeSafe(response.status.reasonPhrase)
+        writer.write("\r\n")
+        var hasDate = false
+        response.headers.forEachField { name, value in
+            guard !isServerOwned(name) else { return }
+            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
+            writer.writeSafe(contentsOf: name)
+            writer.write(": ")
+            writer.writeSafe(contentsOf: value)
+            writer.write("\r\n")
+        }
+        return hasDate
     }
 }

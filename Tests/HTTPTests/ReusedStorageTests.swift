@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 @testable import HTTP
@@ -87,15 +88,16 @@ struct ReusedStorageTests {
         let buffer = HeadBuffer(capacity: 16)
         var response = HTTPResponse.text("x")
         response.headers.add("X-Long", String(repeating: "v", count: 5000))
+        var cache = EncodedFieldsCache()
         ResponseHead.encode(
             response, framing: .length(1), keepAlive: false, version: .http1_1, requestID: "r", date: Array("Date: d\r\n".utf8),
-            body: [0x78], into: buffer)
+            body: [0x78], into: buffer, cache: &cache)
         let text = String(decoding: buffer.bytes, as: UTF8.self)
         #expect(text.contains("X-Long: " + String(repeating: "v", count: 5000) + "\r\n"))
         #expect(text.hasSuffix("Date: d\r\nRequest-Id: r\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))
         ResponseHead.encode(
             .text(""), framing: .none, keepAlive: true, version: .http1_0, requestID: "s", date: Array("Date: e\r\n".utf8),
-            into: buffer)
+            into: buffer, cache: &cache)
         #expect(
             String(decoding: buffer.bytes, as: UTF8.self)
                 == "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nDate: e\r\nRequest-Id: s\r\nConnection: keep-alive\r\n\r\n"
@@ -132,5 +134,55 @@ struct ReusedStorageTests {
                 #expect(client.serverClosed())
             }
         }
+    }
+}
+
+/// The connection's cache of the last response's status line and fields (``EncodedFieldsCache``).
+struct EncodedFieldsCacheTests {
+    private static func encode(_ response: HTTPResponse, _ cache: inout EncodedFieldsCache, id: String = "r") -> String {
+        let buffer = HeadBuffer()
+        ResponseHead.encode(
+            response, framing: .length(0), keepAlive: true, version: .http1_1, requestID: id, date: Array("Date: d\r\n".utf8),
+            into: buffer, cache: &cache)
+        return String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    @Test func theSameFieldsAgainGiveTheSameHeadAsWithoutTheCache() {
+        var cache = EncodedFieldsCache()
+        var response = HTTPResponse(contentType: "application/json", body: [])
+        response.headers.add("X-Evil", "a\r\nb")
+        let fresh = String(
+            decoding: ResponseHead.encode(
+                response, framing: .length(0), keepAlive: true, version: .http1_1, requestID: "r", date: Array("Date: d\r\n".utf8)),
+            as: UTF8.self)
+        #expect(Self.encode(response, &cache) == fresh)
+        let copy = response
+        #expect(Self.encode(copy, &cache) == fresh)
+        #expect(cache.matches(copy))
+        #expect(Self.encode(copy, &cache, id: "s") == fresh.replacingOccurrences(of: "Request-Id: r", with: "Request-Id: s"))
+    }
+
+    @Test func fieldsChangedAfterCachingAreEncodedAnew() {
+        var cache = EncodedFieldsCache()
+        var response = HTTPResponse(contentType: "text/plain", body: [])
+        _ = Self.encode(response, &cache)
+        // Changed in place as far as the response can tell: the cache's hold makes it a copy.
+        response.headers.set("Content-Type", "application/json")
+        #expect(!cache.matches(response))
+        #expect(Self.encode(response, &cache).contains("Content-Type: application/json\r\n"))
+        response.headers.add("Date", "handler's")
+        let withDate = Self.encode(response, &cache)
+        #expect(withDate.contains("Date: handler's\r\n") && !withDate.contains("Date: d\r\n"))
+        #expect(Self.encode(response, &cache) == withDate)
+    }
+
+    @Test func aNewStatusWithTheSameFieldsIsEncodedAnew() {
+        var cache = EncodedFieldsCache()
+        let ok = HTTPResponse(contentType: "text/plain", body: [])
+        _ = Self.encode(ok, &cache)
+        var missing = ok
+        missing.status = .notFound
+        #expect(Self.encode(missing, &cache).hasPrefix("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"))
+        #expect(Self.encode(ok, &cache).hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"))
     }
 }
