@@ -83,7 +83,7 @@ extension ConnectionMachine {
 
     /// Starts serving a request whose head has arrived: hook, limits, body plan, 100-continue.
     /// Returns ``ConnectionAction/none`` when the body is to be read next.
-    private mutating func begin(_ head: consuming HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
+    mutating func begin(_ head: consuming HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
         countServed()
         exchange = Exchange(
             id: requestID(for: head), method: head.method, target: head.target, version: head.version,

@@ -119,7 +119,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// Whether a comma-separated field such as Connection lists `token`, ignoring case.
     public func containsToken(_ token: String, in name: String) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            for span in spans where Self.namesEqual(Self.slice(buffer, span.nameStart, span.nameEnd), name) {
+            let length = name.utf8.count
+            for span in spans
+            where Int(span.nameEnd - span.nameStart) == length && Self.namesEqual(Self.slice(buffer, span.nameStart, span.nameEnd), name) {
                 var rest = Self.slice(buffer, span.valueStart, span.valueEnd)[...]
                 while !rest.isEmpty {
                     let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
@@ -172,8 +174,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     // MARK: Bytes
 
+    /// Lengths first: most lookups are for fields a request does not have (Request-Id,
+    /// Content-Encoding…), and comparing lengths rules out nearly every field without its bytes.
     private func firstIndex(of name: String) -> Int? {
-        spans.indices.first { nameMatches($0, name) }
+        let length = name.utf8.count
+        for index in spans.indices where Int(spans[index].nameEnd - spans[index].nameStart) == length && nameMatches(index, name) {
+            return index
+        }
+        return nil
     }
 
     private func nameMatches(_ index: Int, _ name: String) -> Bool {
