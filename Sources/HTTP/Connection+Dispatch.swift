@@ -17,7 +17,7 @@ extension Connection {
                 loop: loop, id: id, exchange: machine.requestsServed, server: server, requestID: requestID, isHead: isHead,
                 acceptsGzip: acceptsGzip)
         }
-        if request.head.headers.contains("Content-Encoding") {
+        if request.head.headers.mayContain(.contentEncoding) && request.head.headers.contains("Content-Encoding") {
             let reply = reply()
             let compressed = request
             Task { await reply.serve(inflating: compressed) }

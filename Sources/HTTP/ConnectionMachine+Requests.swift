@@ -99,7 +99,9 @@ extension ConnectionMachine {
         case .proceed:
             break
         }
-        if let encoding = head.headers["Content-Encoding"], !Self.isSupportedContentEncoding(encoding) {
+        if head.headers.mayContain(.contentEncoding), let encoding = head.headers["Content-Encoding"],
+            !Self.isSupportedContentEncoding(encoding)
+        {
             return refuse(error: .unsupportedContentEncoding, now: now)
         }
         if case .length(let length) = head.framing, length > bodyLimit {
@@ -144,7 +146,7 @@ extension ConnectionMachine {
     /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
     /// are inflated before the handler sees them).
     private func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String) -> HTTPBodyPlan {
-        guard length > 0, head.headers["Content-Encoding"] == nil else { return .buffered }
+        guard length > 0, !head.headers.mayContain(.contentEncoding) || head.headers["Content-Encoding"] == nil else { return .buffered }
         return environment.bodyPlan(HTTPRequest(head: head, id: id, remoteAddress: environment.remoteAddress))
     }
 
@@ -208,7 +210,7 @@ extension ConnectionMachine {
 
     /// The client's Request-Id (or X-Request-Id) when it is 1–128 visible ASCII bytes, else a new one.
     private func requestID(for head: HTTPRequestHead) -> String {
-        if let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
+        if head.headers.mayContain([.requestID, .xRequestID]), let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
             (1...128).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         {
             return given

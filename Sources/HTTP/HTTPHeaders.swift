@@ -18,6 +18,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     private var bytes: [UInt8]
     private var spans: [Span]
+    /// Which ``KnownFields`` are present, as the parser recorded while validating the head; nil
+    /// when not recorded, or once the fields have changed.
+    private var present: KnownFields?
 
     public init() {
         bytes = []
@@ -40,6 +43,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public var count: Int { spans.count }
+
+    /// Whether any of `fields` may be present: false only when the parser recorded their
+    /// absence (and nothing changed since), so a lookup of them would find nothing.
+    func mayContain(_ fields: KnownFields) -> Bool {
+        guard let present else { return true }
+        return !present.isDisjoint(with: fields)
+    }
+
+    /// Records which ``KnownFields`` these fields hold (the parser, having looked at each).
+    mutating func record(present fields: KnownFields) {
+        present = fields
+    }
 
     /// Whether `other` holds these very fields: the same storage, to the same length (see
     /// ``EncodedFieldsCache``, which relies on holding `other` for this to imply equal content).
@@ -84,6 +99,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Appends a field, keeping any existing ones of that name.
     public mutating func add(_ name: String, _ value: String) {
+        present = nil
         let nameStart = UInt32(bytes.count)
         bytes.append(contentsOf: name.utf8)
         let valueStart = UInt32(bytes.count)
@@ -93,6 +109,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Appends a field from its bytes (a chunked body's trailer).
     mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        present = nil
         let nameStart = UInt32(bytes.count)
         bytes.append(contentsOf: name)
         let valueStart = UInt32(bytes.count)
@@ -110,6 +127,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// removal is rare and the buffer small.
     public mutating func remove(_ name: String) {
         guard firstIndex(of: name) != nil else { return }
+        present = nil
         let bytes = self.bytes
         spans.removeAll { span in
             bytes.withUnsafeBufferPointer { Self.namesEqual(Self.slice($0, span.nameStart, span.nameEnd), name) }
@@ -265,4 +283,18 @@ extension UnsafeBufferPointer<UInt8> {
         while end > start && (self[end - 1] == sp || self[end - 1] == htab) { end -= 1 }
         return UnsafeBufferPointer(rebasing: self[start..<end])
     }
+}
+
+/// Fields the server looks up in every request. The parser notes which a head has while it
+/// validates the fields (``HTTPHeaders/mayContain(_:)``), so that looking for the ones it lacks
+/// (most requests carry none of them) costs no scan of the fields: five such lookups per request
+/// were about 4 % of a small GET's instructions.
+struct KnownFields: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    static let connection = KnownFields(rawValue: 1 << 0)
+    static let requestID = KnownFields(rawValue: 1 << 1)
+    static let xRequestID = KnownFields(rawValue: 1 << 2)
+    static let contentEncoding = KnownFields(rawValue: 1 << 3)
+    static let acceptEncoding = KnownFields(rawValue: 1 << 4)
 }

@@ -19,8 +19,9 @@ public struct HTTPRequestHead: Sendable {
 
     /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
     public var keepAlive: Bool {
-        if version == .http1_0 { return headers.containsToken("keep-alive", in: "Connection") }
-        return !headers.containsToken("close", in: "Connection")
+        let hasConnection = headers.mayContain(.connection)
+        if version == .http1_0 { return hasConnection && headers.containsToken("keep-alive", in: "Connection") }
+        return !(hasConnection && headers.containsToken("close", in: "Connection"))
     }
 
     /// The first value of a query parameter, or nil.

@@ -131,7 +131,7 @@ public struct HTTPRequestParser: Sendable {
 
     /// Checks framing, Host and Expect, the fields whose misreading enables smuggling.
     private func validate(
-        method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, segmentStorage: consuming [String]
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: consuming HTTPHeaders, segmentStorage: consuming [String]
     ) throws(HTTPParseError) -> HTTPRequestHead {
         var hostCount = 0
         var contentLength: Int?
@@ -139,8 +139,21 @@ public struct HTTPRequestParser: Sendable {
         var sawOtherCoding = false
         var sawTransferEncoding = false
         var expectsContinueOnly: Bool?  // of the last Expect field
+        var present = KnownFields()
         try headers.forEachField { name, value throws(HTTPParseError) in
             switch name.count {
+            case 10:
+                if HTTPHeaders.namesEqual(name, literal: "Connection") {
+                    present.insert(.connection)
+                } else if HTTPHeaders.namesEqual(name, literal: "Request-Id") {
+                    present.insert(.requestID)
+                }
+            case 12 where HTTPHeaders.namesEqual(name, literal: "X-Request-Id"):
+                present.insert(.xRequestID)
+            case 15 where HTTPHeaders.namesEqual(name, literal: "Accept-Encoding"):
+                present.insert(.acceptEncoding)
+            case 16 where HTTPHeaders.namesEqual(name, literal: "Content-Encoding"):
+                present.insert(.contentEncoding)
             case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
                 hostCount += 1
                 if !HostField.isValid(bytes: value) { throw .invalidHost }
@@ -164,6 +177,7 @@ public struct HTTPRequestParser: Sendable {
                 break
             }
         }
+        headers.record(present: present)
         if hostCount > 1 { throw .duplicateHost }
         if hostCount == 0 && version == .http1_1 { throw .missingHost }
 

@@ -36,6 +36,31 @@ struct ReusedStorageTests {
         #expect(second.headers.count == 1 && second.headers["Host"] == "two" && second.pathSegments == ["b"])
     }
 
+    @Test func aParsedHeadRecordsWhichKnownFieldsItHas() throws {
+        var parser = HTTPRequestParser()
+        let head = try Self.parse(&parser, "GET / HTTP/1.1\r\nHost: h\r\nx-request-id: abc\r\nconnection: close\r\n\r\n")
+        #expect(head.headers.mayContain(.xRequestID) && head.headers.mayContain(.connection))
+        #expect(
+            !head.headers.mayContain(.requestID) && !head.headers.mayContain(.contentEncoding) && !head.headers.mayContain(.acceptEncoding))
+        #expect(head.headers.mayContain([.requestID, .xRequestID]))
+        #expect(!head.keepAlive)
+        let plain = try Self.parse(&parser, "GET / HTTP/1.0\r\nRequest-Id: r\r\nContent-Encoding: gzip\r\nAccept-Encoding: gzip\r\n\r\n")
+        #expect(
+            plain.headers.mayContain(.requestID) && plain.headers.mayContain(.contentEncoding) && plain.headers.mayContain(.acceptEncoding))
+        #expect(!plain.headers.mayContain(.connection) && !plain.keepAlive)
+
+        // Changed fields are no longer vouched for.
+        var added = head.headers
+        added.add("Content-Encoding", "gzip")
+        #expect(added.mayContain(.contentEncoding) && added["Content-Encoding"] == "gzip")
+        var removed = head.headers
+        removed.remove("X-Request-Id")
+        #expect(removed.mayContain(.acceptEncoding) && removed["X-Request-Id"] == nil)
+        #expect(!head.headers.mayContain(.contentEncoding))
+        let literal: HTTPHeaders = ["Connection": "close"]
+        #expect(literal.mayContain(.connection))
+    }
+
     /// A response head the output still holds (not yet written) is never rewritten: the next
     /// response gets a buffer of its own; once the first is written, its storage serves again.
     @Test func aQueuedResponseHeadIsNotOverwrittenByTheNext() throws {
