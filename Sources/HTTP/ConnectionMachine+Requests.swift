@@ -87,7 +87,7 @@ extension ConnectionMachine {
         countServed()
         exchange = Exchange(
             id: requestID(for: head), method: head.method, target: head.target, version: head.version,
-            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive)
+            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive, environment: environment)
         let limits = environment.limits
         var bodyLimit = limits.maxBodyBytes
         switch environment.headReceived(head) {
@@ -189,7 +189,7 @@ extension ConnectionMachine {
         case .awaitingHead(let state):
             exchange = Exchange(
                 id: environment.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
-                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false)
+                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false, environment: environment)
         default:
             return .none
         }
@@ -226,7 +226,8 @@ extension ConnectionMachine {
         } else {
             phase = .finishing(lingers: responding.lingers)
         }
-        environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: true))
+        exchange.finish(now: now, completed: true)
+        environment.requestCompleted(exchange.summary)
     }
 
     /// Closes once the output has drained.

@@ -300,7 +300,10 @@ struct ConnectionMachine {
         }
         phase = .closed
         dispatchable = nil
-        if serving { environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: false)) }
+        if serving {
+            exchange.finish(now: now, completed: false)
+            environment.requestCompleted(exchange.summary)
+        }
     }
 
     /// The request of the last ``ConnectionAction/dispatch``, moved out (nil once taken).
@@ -352,42 +355,63 @@ enum ConnectionAction {
 }
 
 /// What the server records about the request being served, for its response and the completion hook.
+///
+/// The completion hook's ``HTTPRequestSummary`` is kept whole, filled in as the exchange goes,
+/// and handed to the hook as it is: building one at the end copied its five strings (and the
+/// hook's caller released them again) for every request.
 struct Exchange {
-    var id: String
-    var method: HTTPMethod
-    var target: String
+    private(set) var summary: HTTPRequestSummary
     var version: HTTPVersion
     var startedAt: UInt64
-    var bytesIn: Int
-    var bytesOut = 0
     var isHead: Bool
     var keepAlive: Bool
-    var status = HTTPStatus.internalServerError
-    var route: String?
+
+    var id: String { summary.id }
+    var method: HTTPMethod { summary.method }
+    var status: HTTPStatus {
+        get { summary.status }
+        set { summary.status = newValue }
+    }
+    var route: String? {
+        get { summary.route }
+        set { summary.route = newValue }
+    }
+    var bytesIn: Int {
+        get { summary.bytesIn }
+        set { summary.bytesIn = newValue }
+    }
+    var bytesOut: Int {
+        get { summary.bytesOut }
+        set { summary.bytesOut = newValue }
+    }
 
     init(
         id: String, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
-        keepAlive: Bool
+        keepAlive: Bool, environment: ConnectionMachine.Environment
     ) {
-        self.id = id
-        self.method = method
-        self.target = target
+        summary = HTTPRequestSummary(
+            id: id, method: method, route: nil, target: target, status: .internalServerError, bytesIn: bytesIn, bytesOut: 0,
+            duration: .zero, remoteAddress: environment.remoteAddress, completed: false, eventLoop: environment.eventLoop)
         self.version = version
         self.startedAt = startedAt
-        self.bytesIn = bytesIn
         self.isHead = isHead
         self.keepAlive = keepAlive
     }
 
     /// The machine's exchange before its first request.
     init() {
-        self.init(id: "", method: .get, target: "", version: .http1_1, startedAt: 0, bytesIn: 0, isHead: false, keepAlive: false)
+        summary = HTTPRequestSummary(
+            id: "", method: .get, route: nil, target: "", status: .internalServerError, bytesIn: 0, bytesOut: 0, duration: .zero,
+            remoteAddress: "", completed: false)
+        version = .http1_1
+        startedAt = 0
+        isHead = false
+        keepAlive = false
     }
 
-    func summary(now: UInt64, environment: ConnectionMachine.Environment, completed: Bool) -> HTTPRequestSummary {
-        HTTPRequestSummary(
-            id: id, method: method, route: route, target: target, status: status, bytesIn: bytesIn, bytesOut: bytesOut,
-            duration: .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0)), remoteAddress: environment.remoteAddress,
-            completed: completed, eventLoop: environment.eventLoop)
+    /// Ends the exchange at `now`: the summary's duration and whether the response was complete.
+    mutating func finish(now: UInt64, completed: Bool) {
+        summary.duration = .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0))
+        summary.completed = completed
     }
 }
