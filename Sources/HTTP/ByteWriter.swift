@@ -46,16 +46,41 @@ public struct ByteWriter {
         }
     }
 
-    /// Short pieces (literals, ids, methods, routes, field values: most of what is written) with
-    /// a plain loop: a memmove call per piece cost more than the copy itself.
+    /// Short pieces (literals, ids, methods, routes, field values: most of what is written)
+    /// without a call: a memmove call per piece cost more than the copy itself, and a byte loop
+    /// several instructions a byte. Up to 32 bytes go as two or four overlapping words, loaded
+    /// before any is stored (as memcpy does for short lengths).
     @inlinable
     mutating func write(short source: UnsafeBufferPointer<UInt8>) {
-        guard source.count <= 32 else {
+        let count = source.count
+        guard count > 0, let base = source.baseAddress else { return }
+        let from = UnsafeRawPointer(base)
+        let to = UnsafeMutableRawPointer(position)
+        switch count {
+        case 1...3:
+            for offset in 0..<count { position[offset] = base[offset] }
+        case 4...7:
+            let (head, tail) = (from.loadUnaligned(as: UInt32.self), from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 8...16:
+            let (head, tail) = (from.loadUnaligned(as: UInt64.self), from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 17...32:
+            let first = from.loadUnaligned(as: UInt64.self)
+            let second = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let third = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let fourth = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: third, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: fourth, toByteOffset: count - 8, as: UInt64.self)
+        default:
             write(contentsOf: source)
             return
         }
-        for offset in 0..<source.count { position[offset] = source[offset] }
-        position += source.count
+        position += count
     }
 
     /// Text with CR, LF and NUL replaced by spaces, so no value from a handler can split a

@@ -8,7 +8,8 @@ extension Connection {
     /// cost never lands on the event loop; compressing a task's response happens in its task too.
     func dispatch(_ request: consuming HTTPRequest) -> HTTPResponse? {
         let server = self.server
-        let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.headers)
+        // `request.head.headers`, not `request.headers`: the computed property copies the fields.
+        let acceptsGzip = server.configuration.compression.isEnabled && ContentCoding.acceptsGzip(request.head.headers)
         let (requestID, isHead) = (request.id, request.method == .head)
         // Made only for a task: an in-place answer needs none of it.
         func reply() -> Reply {
@@ -16,7 +17,7 @@ extension Connection {
                 loop: loop, id: id, exchange: machine.requestsServed, server: server, requestID: requestID, isHead: isHead,
                 acceptsGzip: acceptsGzip)
         }
-        if request.headers["Content-Encoding"] != nil {
+        if request.head.headers.mayContain(.contentEncoding) && request.head.headers.contains("Content-Encoding") {
             let reply = reply()
             let compressed = request
             Task { await reply.serve(inflating: compressed) }

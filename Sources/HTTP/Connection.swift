@@ -79,6 +79,12 @@ final class Connection {
                 // A queued response completes its request next: its duration ends now, not at
                 // the start of the loop's turn.
                 now = Socket.now()
+            case .writeResponse(let head, let body, let urgent):
+                output.append(head)
+                output.append(body)
+                if urgent { flush() } else { scheduleFlush() }
+                if !isOpen { return }
+                now = Socket.now()
             case .writeLent(let prefix, let bytes, let suffix):
                 output.append(prefix)
                 output.append(bytes)

@@ -83,11 +83,11 @@ extension ConnectionMachine {
 
     /// Starts serving a request whose head has arrived: hook, limits, body plan, 100-continue.
     /// Returns ``ConnectionAction/none`` when the body is to be read next.
-    private mutating func begin(_ head: consuming HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
+    mutating func begin(_ head: consuming HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
         countServed()
         exchange = Exchange(
             id: requestID(for: head), method: head.method, target: head.target, version: head.version,
-            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive)
+            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive, environment: environment)
         let limits = environment.limits
         var bodyLimit = limits.maxBodyBytes
         switch environment.headReceived(head) {
@@ -99,7 +99,9 @@ extension ConnectionMachine {
         case .proceed:
             break
         }
-        if let encoding = head.headers["Content-Encoding"], !Self.isSupportedContentEncoding(encoding) {
+        if head.headers.mayContain(.contentEncoding), let encoding = head.headers["Content-Encoding"],
+            !Self.isSupportedContentEncoding(encoding)
+        {
             return refuse(error: .unsupportedContentEncoding, now: now)
         }
         if case .length(let length) = head.framing, length > bodyLimit {
@@ -144,7 +146,7 @@ extension ConnectionMachine {
     /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
     /// are inflated before the handler sees them).
     private func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String) -> HTTPBodyPlan {
-        guard length > 0, head.headers["Content-Encoding"] == nil else { return .buffered }
+        guard length > 0, !head.headers.mayContain(.contentEncoding) || head.headers["Content-Encoding"] == nil else { return .buffered }
         return environment.bodyPlan(HTTPRequest(head: head, id: id, remoteAddress: environment.remoteAddress))
     }
 
@@ -187,7 +189,7 @@ extension ConnectionMachine {
         case .awaitingHead(let state):
             exchange = Exchange(
                 id: environment.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
-                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false)
+                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false, environment: environment)
         default:
             return .none
         }
@@ -208,7 +210,7 @@ extension ConnectionMachine {
 
     /// The client's Request-Id (or X-Request-Id) when it is 1–128 visible ASCII bytes, else a new one.
     private func requestID(for head: HTTPRequestHead) -> String {
-        if let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
+        if head.headers.mayContain([.requestID, .xRequestID]), let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
             (1...128).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         {
             return given
@@ -224,7 +226,8 @@ extension ConnectionMachine {
         } else {
             phase = .finishing(lingers: responding.lingers)
         }
-        environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: true))
+        exchange.finish(now: now, completed: true)
+        environment.requestCompleted(exchange.summary)
     }
 
     /// Closes once the output has drained.

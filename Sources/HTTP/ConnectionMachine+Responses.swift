@@ -13,28 +13,39 @@ extension ConnectionMachine {
             // A small body rides in the head's array: one chunk, one iovec.
             let inline = sendsBody && bytes.count <= 16 << 10
             let separateBody = sendsBody && !inline ? bytes : []
-            let head = ResponseHead.encode(
+            let head = reusableHeadBuffer()
+            ResponseHead.encode(
                 response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
-                body: inline ? bytes : [])
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.summary.id, date: environment.dateField(),
+                body: inline ? bytes : [], into: head, cache: &encodedFields)
             exchange.bytesOut += head.count + separateBody.count
             outputQueued(head.count + separateBody.count, now: now)
             responding.stage = .queued
-            action = .write(head: head, body: separateBody, urgent: false)
+            action = .writeResponse(head: head, body: separateBody, urgent: false)
         case .stream:
             // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
             let chunked = exchange.version != .http1_0
             if !chunked { exchange.keepAlive = false }
-            let head = ResponseHead.encode(
+            let head = reusableHeadBuffer()
+            ResponseHead.encode(
                 response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField())
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.summary.id, date: environment.dateField(),
+                into: head, cache: &encodedFields)
             exchange.bytesOut += head.count
             outputQueued(head.count, now: now)
             responding.stage = .streaming
-            action = .write(head: head, body: [], urgent: true)
+            action = .writeResponse(head: head, body: [], urgent: true)
         }
         phase = .responding(responding)
         return action
+    }
+
+    /// The machine's head buffer, to be rewritten: the same storage as for the last response
+    /// once the output queue has let go of it (written), else a new one (the old one is freed
+    /// when written).
+    private mutating func reusableHeadBuffer() -> HeadBuffer {
+        if !isKnownUniquelyReferenced(&headBuffer) { headBuffer = HeadBuffer() }
+        return headBuffer
     }
 
     /// One chunk of a streamed body, framed for the wire; ``ConnectionAction/none`` when no

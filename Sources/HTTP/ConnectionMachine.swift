@@ -103,6 +103,10 @@ struct ConnectionMachine {
     /// (``takeRequest()``). Held here rather than in the action, so that the action, returned
     /// and moved several times per request, stays a few words long.
     var dispatchable: HTTPRequest?
+    /// Where response heads are encoded, reused from one response to the next (``HeadBuffer``).
+    var headBuffer = HeadBuffer()
+    /// The status line and fields of the last response, for a response with the same fields.
+    var encodedFields = EncodedFieldsCache()
     /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
     var pendingOutput = 0
     var lastWriteProgress: UInt64
@@ -201,16 +205,53 @@ struct ConnectionMachine {
         default:
             break
         }
-        if inputStart == input.count {
-            input.removeAll(keepingCapacity: input.capacity <= Self.inputHighWater)
-            inputStart = 0
+        if unreadCount == 0, case .awaitingHead = phase, pendingOutput <= environment.limits.writeBufferHighWater {
+            return receivedHead(bytes, now: now)
         }
-        input.append(contentsOf: bytes)
+        keep(bytes)
         if case .readingBody(var reading) = phase {
             reading.lastProgress = now
             phase = .readingBody(reading)
         }
         return next(now: now)
+    }
+
+    /// Bytes that start a request, with nothing buffered before them (a keep-alive connection's
+    /// next request, as a rule): the head is parsed where the bytes were read, and only what
+    /// follows it (a body, pipelined requests) is copied into `input`. Copying every read into
+    /// `input` first, then emptying it, cost about as much as parsing the head.
+    private mutating func receivedHead(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> ConnectionAction {
+        let parsed: (HTTPRequestHead, consumed: Int)?
+        do {
+            parsed = try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(HTTPParseError) in try parser.parseHead(bytes) }
+        } catch {
+            // As when parsed from `input`: the bytes count as the request's.
+            keep(bytes)
+            return fail(error.status, error, now: now)
+        }
+        // Consumed: the head moves on to `begin` (a `guard let` binding was copied there).
+        switch consume parsed {
+        case .none:
+            // An incomplete head waits in `input`, where the parser left off (it scanned these same
+            // bytes from the same start).
+            keep(bytes)
+            return next(now: now)
+        case .some(let (head, consumed)):
+            keep(UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+            let action = begin(head, headBytes: consumed, startedAt: now, now: now)
+            if case .none = action { return next(now: now) }
+            return action
+        }
+    }
+
+    /// Appends unconsumed bytes to `input`.
+    private mutating func keep(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.isEmpty { return }
+        if inputStart == input.count && !input.isEmpty {
+            input.removeAll(keepingCapacity: input.capacity <= Self.inputHighWater)
+            inputStart = 0
+        }
+        input.append(contentsOf: bytes)
     }
 
     /// `count` bytes were read straight into ``bodyReadTarget``.
@@ -259,7 +300,10 @@ struct ConnectionMachine {
         }
         phase = .closed
         dispatchable = nil
-        if serving { environment.requestCompleted(exchange.summary(now: now, environment: environment, completed: false)) }
+        if serving {
+            exchange.finish(now: now, completed: false)
+            environment.requestCompleted(exchange.summary)
+        }
     }
 
     /// The request of the last ``ConnectionAction/dispatch``, moved out (nil once taken).
@@ -296,6 +340,9 @@ enum ConnectionAction {
     /// Queue `head` then `body` for the socket; `urgent` writes at once (a 100 Continue, a
     /// stream), else at the end of the loop's turn with the other responses made in it.
     case write(head: [UInt8], body: [UInt8], urgent: Bool)
+    /// Queue a response's head, encoded into the machine's reused ``HeadBuffer``, then `body`;
+    /// `urgent` as for ``write(head:body:urgent:)``.
+    case writeResponse(head: HeadBuffer, body: [UInt8], urgent: Bool)
     /// Queue a streamed chunk lent by its producer between its framing, and write at once.
     case writeLent(prefix: [UInt8], bytes: BorrowedBytes, suffix: [UInt8])
     /// Hand the request (``ConnectionMachine/takeRequest()``) to the responder; its response
@@ -308,42 +355,63 @@ enum ConnectionAction {
 }
 
 /// What the server records about the request being served, for its response and the completion hook.
+///
+/// The completion hook's ``HTTPRequestSummary`` is kept whole, filled in as the exchange goes,
+/// and handed to the hook as it is: building one at the end copied its five strings (and the
+/// hook's caller released them again) for every request.
 struct Exchange {
-    var id: String
-    var method: HTTPMethod
-    var target: String
+    private(set) var summary: HTTPRequestSummary
     var version: HTTPVersion
     var startedAt: UInt64
-    var bytesIn: Int
-    var bytesOut = 0
     var isHead: Bool
     var keepAlive: Bool
-    var status = HTTPStatus.internalServerError
-    var route: String?
+
+    var id: String { summary.id }
+    var method: HTTPMethod { summary.method }
+    var status: HTTPStatus {
+        get { summary.status }
+        set { summary.status = newValue }
+    }
+    var route: String? {
+        get { summary.route }
+        set { summary.route = newValue }
+    }
+    var bytesIn: Int {
+        get { summary.bytesIn }
+        set { summary.bytesIn = newValue }
+    }
+    var bytesOut: Int {
+        get { summary.bytesOut }
+        set { summary.bytesOut = newValue }
+    }
 
     init(
         id: String, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
-        keepAlive: Bool
+        keepAlive: Bool, environment: ConnectionMachine.Environment
     ) {
-        self.id = id
-        self.method = method
-        self.target = target
+        summary = HTTPRequestSummary(
+            id: id, method: method, route: nil, target: target, status: .internalServerError, bytesIn: bytesIn, bytesOut: 0,
+            duration: .zero, remoteAddress: environment.remoteAddress, completed: false, eventLoop: environment.eventLoop)
         self.version = version
         self.startedAt = startedAt
-        self.bytesIn = bytesIn
         self.isHead = isHead
         self.keepAlive = keepAlive
     }
 
     /// The machine's exchange before its first request.
     init() {
-        self.init(id: "", method: .get, target: "", version: .http1_1, startedAt: 0, bytesIn: 0, isHead: false, keepAlive: false)
+        summary = HTTPRequestSummary(
+            id: "", method: .get, route: nil, target: "", status: .internalServerError, bytesIn: 0, bytesOut: 0, duration: .zero,
+            remoteAddress: "", completed: false)
+        version = .http1_1
+        startedAt = 0
+        isHead = false
+        keepAlive = false
     }
 
-    func summary(now: UInt64, environment: ConnectionMachine.Environment, completed: Bool) -> HTTPRequestSummary {
-        HTTPRequestSummary(
-            id: id, method: method, route: route, target: target, status: status, bytesIn: bytesIn, bytesOut: bytesOut,
-            duration: .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0)), remoteAddress: environment.remoteAddress,
-            completed: completed, eventLoop: environment.eventLoop)
+    /// Ends the exchange at `now`: the summary's duration and whether the response was complete.
+    mutating func finish(now: UInt64, completed: Bool) {
+        summary.duration = .nanoseconds(Int64(clamping: now > startedAt ? now - startedAt : 0))
+        summary.completed = completed
     }
 }

@@ -2,7 +2,7 @@
 enum ContentCoding {
     /// Whether Accept-Encoding allows gzip: listed (or `*`) with a q-value above zero.
     static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
-        guard headers.contains("Accept-Encoding") else { return false }
+        guard headers.mayContain(.acceptEncoding), headers.contains("Accept-Encoding") else { return false }
         var gzip: Bool?
         var wildcard: Bool?
         for value in headers.values("Accept-Encoding") {
@@ -28,9 +28,9 @@ enum ContentCoding {
 
     /// Whether a response is the kind compression is for, whatever the client accepts.
     static func isCompressible(_ response: HTTPResponse, policy: HTTPCompression) -> Bool {
-        guard policy.isEnabled, response.status.allowsBody, !response.headers.contains("Content-Encoding"),
-            case .bytes(let body) = response.body, body.count >= policy.minimumBytes,
-            let type = response.headers["Content-Type"]
+        // The body's size first: most small answers end there, before any field is looked up.
+        guard policy.isEnabled, case .bytes(let body) = response.body, body.count >= policy.minimumBytes, response.status.allowsBody,
+            !response.headers.contains("Content-Encoding"), let type = response.headers["Content-Type"]
         else { return false }
         let lowered = type.lowercased()
         return policy.contentTypes.contains { lowered.hasPrefix($0) }

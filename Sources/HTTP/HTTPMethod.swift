@@ -27,6 +27,13 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     public var description: String { rawValue }
 
+    /// Lengths first: the server compares every request's method with HEAD and OPTIONS, and
+    /// `String`'s `==` takes its slow path for every pair of different short strings (equal ones
+    /// it finds equal at once). Methods of different lengths are different tokens.
+    public static func == (lhs: HTTPMethod, rhs: HTTPMethod) -> Bool {
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
+    }
+
     /// Maps the common methods without allocating; others become a new string.
     init(bytes: UnsafeBufferPointer<UInt8>) {
         switch bytes.count {

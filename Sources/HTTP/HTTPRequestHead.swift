@@ -19,8 +19,9 @@ public struct HTTPRequestHead: Sendable {
 
     /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
     public var keepAlive: Bool {
-        if version == .http1_0 { return headers.containsToken("keep-alive", in: "Connection") }
-        return !headers.containsToken("close", in: "Connection")
+        let hasConnection = headers.mayContain(.connection)
+        if version == .http1_0 { return hasConnection && headers.containsToken("keep-alive", in: "Connection") }
+        return !(hasConnection && headers.containsToken("close", in: "Connection"))
     }
 
     /// The first value of a query parameter, or nil.
@@ -32,7 +33,18 @@ public struct HTTPRequestHead: Sendable {
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
         framing: HTTPBodyFraming = .none, expectsContinue: Bool = false
     ) throws(HTTPParseError) {
-        let components = try RequestTarget(target, method: method)
+        try self.init(
+            method: method, target: target, version: version, headers: headers, framing: framing, expectsContinue: expectsContinue,
+            segmentStorage: [])
+    }
+
+    /// The parser's initializer: `segmentStorage` is an array to refill with the path's
+    /// segments (the last head's, when no one else holds it: no allocation).
+    init(
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, framing: HTTPBodyFraming,
+        expectsContinue: Bool, segmentStorage: consuming [String]
+    ) throws(HTTPParseError) {
+        let components = try RequestTarget(target, method: method, segmentStorage: consume segmentStorage)
         self.method = method
         self.target = target
         self.version = version

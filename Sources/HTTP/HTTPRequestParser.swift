@@ -14,6 +14,8 @@ public struct HTTPRequestParser: Sendable {
     private var scanned = 0
     /// Offset of the first LF, once seen: the end of the request line.
     private var requestLineEnd: Int?
+    /// The arrays of the last head parsed, kept so the next head can refill them.
+    private var storage = HeadStorage()
 
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
@@ -66,7 +68,8 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Parses a head whose every line is known to end in CRLF.
-    private func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>) throws(HTTPParseError)
+    private mutating func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>)
+        throws(HTTPParseError)
         -> HTTPRequestHead
     {
         // request-line = method SP request-target SP HTTP-version
@@ -88,8 +91,8 @@ public struct HTTPRequestParser: Sendable {
         let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetRange]), as: UTF8.self)
 
         // The field lines are copied once, whole; each field is a pair of ranges into the copy.
-        var spans: [HTTPHeaders.Span] = []
-        spans.reserveCapacity(8)
+        // Into the last head's arrays when that head is gone (``HeadStorage``).
+        var spans = storage.takeSpans()
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
             var lineEnd = lineStart
@@ -103,8 +106,15 @@ public struct HTTPRequestParser: Sendable {
                     valueStart: UInt32(offset + value.lowerBound), valueEnd: UInt32(offset + value.upperBound)))
             lineStart = lineEnd + 2
         }
-        let headers = HTTPHeaders(bytes: Array(UnsafeBufferPointer(rebasing: bytes[fields])), spans: spans)
-        return try validate(method: method, target: target, version: version, headers: headers)
+        var fieldBytes = storage.takeFieldBytes()
+        fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fields]))
+        let headers = HTTPHeaders(bytes: fieldBytes, spans: spans)
+        // Taken before the call: taken in its argument list, it was also still held by the
+        // copy of the parser the call was made on, and never reused.
+        let segments = storage.takeSegments()
+        let head = try validate(method: method, target: target, version: version, headers: headers, segmentStorage: segments)
+        storage.keep(fieldBytes: fieldBytes, spans: spans, segments: head.pathSegments)
+        return head
     }
 
     /// HTTP-version = "HTTP/" DIGIT "." DIGIT. HTTP/1.x above 1.1 is served as 1.1 (RFC 9110 §6.2).
@@ -120,17 +130,30 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Checks framing, Host and Expect, the fields whose misreading enables smuggling.
-    private func validate(method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders) throws(HTTPParseError)
-        -> HTTPRequestHead
-    {
+    private func validate(
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: consuming HTTPHeaders, segmentStorage: consuming [String]
+    ) throws(HTTPParseError) -> HTTPRequestHead {
         var hostCount = 0
         var contentLength: Int?
         var codingCount = 0
         var sawOtherCoding = false
         var sawTransferEncoding = false
         var expectsContinueOnly: Bool?  // of the last Expect field
+        var present = KnownFields()
         try headers.forEachField { name, value throws(HTTPParseError) in
             switch name.count {
+            case 10:
+                if HTTPHeaders.namesEqual(name, literal: "Connection") {
+                    present.insert(.connection)
+                } else if HTTPHeaders.namesEqual(name, literal: "Request-Id") {
+                    present.insert(.requestID)
+                }
+            case 12 where HTTPHeaders.namesEqual(name, literal: "X-Request-Id"):
+                present.insert(.xRequestID)
+            case 15 where HTTPHeaders.namesEqual(name, literal: "Accept-Encoding"):
+                present.insert(.acceptEncoding)
+            case 16 where HTTPHeaders.namesEqual(name, literal: "Content-Encoding"):
+                present.insert(.contentEncoding)
             case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
                 hostCount += 1
                 if !HostField.isValid(bytes: value) { throw .invalidHost }
@@ -154,6 +177,7 @@ public struct HTTPRequestParser: Sendable {
                 break
             }
         }
+        headers.record(present: present)
         if hostCount > 1 { throw .duplicateHost }
         if hostCount == 0 && version == .http1_1 { throw .missingHost }
 
@@ -177,7 +201,7 @@ public struct HTTPRequestParser: Sendable {
         }
         return try HTTPRequestHead(
             method: method, target: target, version: version, headers: headers,
-            framing: framing, expectsContinue: expectsContinue)
+            framing: framing, expectsContinue: expectsContinue, segmentStorage: consume segmentStorage)
     }
 
     /// Calls `body` with each comma-separated member of a field value, untrimmed.

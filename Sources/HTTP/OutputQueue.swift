@@ -23,6 +23,12 @@ struct OutputQueue {
         byteCount += bytes.count
     }
 
+    mutating func append(_ head: HeadBuffer) {
+        if head.count == 0 { return }
+        chunks.append(.head(head))
+        byteCount += head.count
+    }
+
     mutating func append(_ bytes: BorrowedBytes) {
         if bytes.count == 0 { return }
         chunks.append(.borrowed(bytes))
@@ -87,6 +93,9 @@ struct OutputQueue {
 /// One queued chunk: bytes the queue owns, or bytes it borrows.
 private enum OutputChunk {
     case owned([UInt8])
+    /// A response head in its connection's reused buffer: let go of once written, so the
+    /// connection can encode its next head there.
+    case head(HeadBuffer)
     case borrowed(BorrowedBytes)
     /// A chunk already written, its bytes (or their owner) let go of at once.
     case written
@@ -94,6 +103,7 @@ private enum OutputChunk {
     var count: Int {
         switch self {
         case .owned(let bytes): bytes.count
+        case .head(let head): head.count
         case .borrowed(let bytes): bytes.count
         case .written: 0
         }
@@ -102,6 +112,7 @@ private enum OutputChunk {
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         switch self {
         case .owned(let bytes): bytes.withUnsafeBytes(body)
+        case .head(let head): head.withUnsafeBytes(body)
         case .borrowed(let bytes): body(UnsafeRawBufferPointer(start: bytes.base, count: bytes.count))
         case .written: body(UnsafeRawBufferPointer(start: nil, count: 0))
         }

@@ -7,8 +7,10 @@ struct RequestTarget {
     var segments: [String]
     var query: [HTTPQueryItem]
 
-    init(_ target: String, method: HTTPMethod) throws(HTTPParseError) {
-        if let simple = Self.simpleOriginForm(target) {
+    /// `segmentStorage`: an array the simple form refills with the segments rather than
+    /// allocating one (see ``HeadStorage``).
+    init(_ target: String, method: HTTPMethod, segmentStorage: consuming [String] = []) throws(HTTPParseError) {
+        if let simple = Self.simpleOriginForm(target, segmentStorage: consume segmentStorage) {
             self = simple
             return
         }
@@ -62,11 +64,13 @@ struct RequestTarget {
     /// The common case in one pass over the bytes: origin-form, no query, nothing to decode.
     /// Anything else (a query, `%`, a forbidden byte, another form) returns nil for the
     /// general parser, which also reports the errors.
-    private static func simpleOriginForm(_ target: String) -> RequestTarget? {
+    private static func simpleOriginForm(_ target: String, segmentStorage: consuming [String]) -> RequestTarget? {
+        var segments = consume segmentStorage
+        segments.removeAll(keepingCapacity: true)
+        // One allocation for the paths routes have (none when the storage is reused).
+        if segments.capacity < 8 { segments.reserveCapacity(8) }
         let parsed = target.utf8.withContiguousStorageIfAvailable { bytes -> RequestTarget? in
             guard bytes.first == UInt8(ascii: "/") else { return nil }
-            var segments: [String] = []
-            segments.reserveCapacity(8)  // one allocation for the paths routes have
             var segmentStart = 1
             for index in 1..<bytes.count {
                 let byte = bytes[index]

@@ -19,45 +19,51 @@ enum ResponseHead {
         }
     }
 
-    /// The head's bytes, followed by `body` when given (a small body rides in the head's array:
-    /// one chunk, one iovec).
-    ///
-    /// Runs for every response, so it measures the head first and writes it into one array of
-    /// exactly that size with plain copies: appending literals' UTF-8 views one by one went
-    /// through generic code and regrew the array (the second largest user-space cost of a GET).
+    /// The head's bytes, followed by `body` when given, as a new array (tests and tools; the
+    /// server encodes into its connection's ``HeadBuffer`` with ``encode(_:framing:keepAlive:version:requestID:date:body:into:)``).
     static func encode(
         _ response: HTTPResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
         body: [UInt8] = []
     ) -> [UInt8] {
+        let buffer = HeadBuffer()
+        var cache = EncodedFieldsCache()
+        encode(
+            response, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date, body: body, into: buffer,
+            cache: &cache)
+        return buffer.bytes
+    }
+
+    /// Writes the head, followed by `body` (a small body rides with the head: one chunk, one
+    /// iovec), into `buffer`, replacing what it held.
+    ///
+    /// Runs for every response, so it writes with plain copies in one pass over the fields,
+    /// into storage sized by a bound known without looking at them (the fields' bytes plus
+    /// their separators): measuring the head exactly first walked the fields twice, and
+    /// appending literals' UTF-8 views one by one went through generic code and regrew the array.
+    /// The status line and fields of a response whose fields are those of the last one (`cache`,
+    /// the connection's) are copied whole.
+    static func encode(
+        _ response: HTTPResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
+        body: [UInt8] = [], into buffer: HeadBuffer, cache: inout EncodedFieldsCache
+    ) {
         let connection: StaticString? = !keepAlive ? "\r\nConnection: close" : version == .http1_0 ? "\r\nConnection: keep-alive" : nil
-        var count = 9 + 4 + response.status.reasonPhrase.utf8.count + 2  // "HTTP/1.1 200 " reason CRLF
-        var hasDate = false
-        response.headers.forEachField { name, value in
-            guard !isServerOwned(name) else { return }
-            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
-            count += name.count + 2 + value.count + 2
-        }
-        if !hasDate { count += date.count }
-        count += 12 + requestID.utf8.count  // "Request-Id: " id
-        switch framing {
-        case .length(let length): count += 18 + ByteWriter.decimalDigits(length)
-        case .chunked: count += 28
-        case .none: break
-        }
-        count += (connection?.utf8CodeUnitCount ?? 0) + 4 + body.count
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var writer = ByteWriter(buffer.baseAddress!)
-            writer.write("HTTP/1.1 ")
-            writer.writeDecimal(response.status.code)
-            writer.write(" ")
-            writer.writeSafe(response.status.reasonPhrase)
-            writer.write("\r\n")
-            response.headers.forEachField { name, value in
-                guard !isServerOwned(name) else { return }
-                writer.writeSafe(contentsOf: name)
-                writer.write(": ")
-                writer.writeSafe(contentsOf: value)
-                writer.write("\r\n")
+        // "HTTP/1.1 " code(at most 20 digits) " " reason CRLF, the fields ("name: value" CRLF
+        // each), Date, "Request-Id: " id, the framing field (at most "\r\nTransfer-Encoding:
+        // chunked", 28 bytes; a length's digits at most 20), Connection, the blank line, the body.
+        let cached = cache.matches(response)
+        let fieldsMaximum =
+            cached ? cache.bytes.count : 9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound
+        let maximum =
+            fieldsMaximum + date.count + 12 + requestID.utf8.count + 38 + (connection?.utf8CodeUnitCount ?? 0) + 4 + body.count
+        buffer.rewrite(maximum: maximum) { writer in
+            let hasDate: Bool
+            if cached {
+                cache.bytes.withUnsafeBufferPointer { writer.write(contentsOf: $0) }
+                hasDate = cache.hasDate
+            } else {
+                let start = writer.position
+                hasDate = writeStatusAndFields(of: response, into: &writer)
+                cache.keep(UnsafeBufferPointer(start: start, count: writer.position - start), hasDate: hasDate, of: response)
             }
             if !hasDate { writer.write(date) }
             writer.write("Request-Id: ")
@@ -74,8 +80,26 @@ enum ResponseHead {
             if let connection { writer.write(connection) }
             writer.write("\r\n\r\n")
             writer.write(body)
-            initialized = writer.position - buffer.baseAddress!
-            precondition(initialized == count, "response head measured \(count) bytes, wrote \(initialized)")
         }
+    }
+
+    /// The status line and the handler's fields, without the server's own; whether they include
+    /// a Date.
+    private static func writeStatusAndFields(of response: HTTPResponse, into writer: inout ByteWriter) -> Bool {
+        writer.write("HTTP/1.1 ")
+        writer.writeDecimal(response.status.code)
+        writer.write(" ")
+        writer.writeSafe(response.status.reasonPhrase)
+        writer.write("\r\n")
+        var hasDate = false
+        response.headers.forEachField { name, value in
+            guard !isServerOwned(name) else { return }
+            if !hasDate && name.count == 4 && HTTPHeaders.namesEqual(name, literal: "Date") { hasDate = true }
+            writer.writeSafe(contentsOf: name)
+            writer.write(": ")
+            writer.writeSafe(contentsOf: value)
+            writer.write("\r\n")
+        }
+        return hasDate
     }
 }

@@ -19,11 +19,15 @@ import Synchronization
 final class RequestMetrics: Sendable {
     /// Upper bounds of the latency buckets, ascending (`le`; +Inf is implied).
     private let bounds: [Duration]
+    /// The bounds in attoseconds, for the per-request search: comparing `Duration`s went through
+    /// a call per comparison; their attoseconds compare exactly as they do, inline.
+    private let boundAttoseconds: [Int128]
     private let shards: [Shard]
 
     init(buckets: [Duration], shards: Int = 16) {
         precondition(shards > 0, "request metrics need a shard")
         bounds = buckets.sorted()
+        boundAttoseconds = bounds.map(\.attoseconds)
         self.shards = (0..<shards).map { _ in Shard() }
     }
 
@@ -44,13 +48,14 @@ final class RequestMetrics: Sendable {
     }
 
     /// The first bucket whose bound is at least `duration` (`bounds.count` for +Inf only): a
-    /// binary search comparing durations as they are (their conversion to a number of
-    /// nanoseconds is a 128-bit division).
+    /// binary search comparing attoseconds, exact (a conversion to nanoseconds would be a
+    /// 128-bit division, and round).
     private func bucketIndex(of duration: Duration) -> Int {
-        var (low, high) = (0, bounds.count)
+        let attoseconds = duration.attoseconds
+        var (low, high) = (0, boundAttoseconds.count)
         while low < high {
             let middle = (low + high) / 2
-            if bounds[middle] >= duration { high = middle } else { low = middle + 1 }
+            if boundAttoseconds[middle] >= attoseconds { high = middle } else { low = middle + 1 }
         }
         return low
     }

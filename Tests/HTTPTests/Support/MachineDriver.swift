@@ -107,6 +107,9 @@ struct MachineDriver {
                     action = machine.wrote(0, pending: unsent.count, now: now)
                 }
                 continue
+            case .writeResponse(let head, let body, let urgent):
+                action = .write(head: head.bytes, body: body, urgent: urgent)
+                continue
             case .writeLent(let prefix, let bytes, let suffix):
                 action = .write(head: prefix + bytes.copied + suffix, body: [], urgent: true)
                 continue
