@@ -80,7 +80,7 @@ extension Connection {
 
     private func resumeStreamWaiterIfDrained() {
         // Checked before it is copied out: this runs after every flush, almost never with a waiter.
-        guard streamWaiter != nil else { return }
+        guard hasStreamWaiter else { return }
         if let waiter = streamWaiter, output.byteCount <= server.configuration.limits.writeBufferHighWater {
             streamWaiter = nil
             waiter.resume()

@@ -24,7 +24,12 @@ final class Connection {
     var handshakeWantsWrite = false
     var tlsRetryLength: Int?
     /// A streamed body's producer waiting for the output to drain below the high-water mark.
-    @exclusivity(unchecked) var streamWaiter: CheckedContinuation<Void, any Error>?
+    @exclusivity(unchecked) var streamWaiter: CheckedContinuation<Void, any Error>? {
+        didSet { hasStreamWaiter = streamWaiter != nil }
+    }
+    /// Whether `streamWaiter` is set, read after every flush: comparing the optional with nil
+    /// copied the continuation out and destroyed the copy, for a waiter that is almost never there.
+    @exclusivity(unchecked) private(set) var hasStreamWaiter = false
     /// Queued with the loop for a flush at the end of this turn (see ``scheduleFlush()``).
     @exclusivity(unchecked) var flushScheduled = false
     /// Set while ``readable()`` runs, so that a read it triggers (TLS) does not nest.
@@ -41,7 +46,8 @@ final class Connection {
         let environment = ConnectionMachine.Environment(
             limits: server.configuration.limits, timeouts: server.configuration.timeouts, isTLS: server.tls != nil,
             remoteAddress: remoteAddress, headReceived: server.hooks.headReceived, bodyPlan: server.responder.bodyPlan(for:),
-            errorResponse: server.hooks.errorResponse, makeRequestID: { [unowned(unsafe) loop] in loop.makeRequestID() },
+            prebuiltResponse: server.prebuiltResponse, errorResponse: server.hooks.errorResponse,
+            makeRequestID: { [unowned(unsafe) loop] in loop.makeRequestID() },
             dateField: { [unowned(unsafe) loop] in
                 loop.refreshDate()
                 return loop.dateField
@@ -69,7 +75,8 @@ final class Connection {
         while true {
             switch consume action {
             case .none:
-                updateInterest()
+                // `readable` arms epoll once it has read all it will.
+                if !isReading { updateInterest() }
                 return
             case .write(let head, let body, let urgent):
                 output.append(head)
@@ -143,7 +150,7 @@ final class Connection {
             }
             if count == 0 {
                 perform(machine.peerClosed(now: loop.now))
-                return
+                break
             }
             if direct != nil {
                 perform(machine.receivedIntoBody(count, now: loop.now))

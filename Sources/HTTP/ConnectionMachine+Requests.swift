@@ -109,6 +109,7 @@ extension ConnectionMachine {
         }
         guard head.framing.mayHaveBody else {
             phase = .responding(Responding(lingers: false, stage: .awaitingResponse))
+            if let answer = environment.prebuiltResponse(head) { return responseReady(answer, now: now) }
             dispatchable = HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress)
             return .dispatch
         }

@@ -11,7 +11,7 @@ extension ConnectionMachine {
         switch response.body {
         case .bytes(let bytes):
             // A small body rides in the head's array: one chunk, one iovec.
-            let inline = sendsBody && bytes.count <= 16 << 10
+            let inline = sendsBody && bytes.count <= Self.maxInlineBody
             let separateBody = sendsBody && !inline ? bytes : []
             let head = reusableHeadBuffer()
             ResponseHead.encode(
@@ -39,6 +39,32 @@ extension ConnectionMachine {
         phase = .responding(responding)
         return action
     }
+
+    /// A route's constant answer to the request just begun (``PrebuiltResponse``): its encoded
+    /// status line, fields and body copied into the head buffer with the server's fields for
+    /// this request, where a response made per request is encoded field by field.
+    mutating func responseReady(_ answer: PrebuiltResponse, now: UInt64) -> ConnectionAction {
+        guard case .responding(var responding) = phase, case .awaitingResponse = responding.stage else { return .none }
+        if isDraining || answer.closes { exchange.keepAlive = false }
+        exchange.status = answer.status
+        exchange.route = answer.route
+        let allowsBody = answer.status.allowsBody
+        let sendsBody = !exchange.isHead && allowsBody
+        let inline = sendsBody && answer.body.count <= Self.maxInlineBody
+        let separateBody = sendsBody && !inline ? answer.body : []
+        let head = reusableHeadBuffer()
+        ResponseHead.encode(
+            answer, framing: allowsBody ? .length(answer.body.count) : .none, keepAlive: exchange.keepAlive, version: exchange.version,
+            requestID: exchange.summary.id, date: environment.dateField(), sendsBody: inline, into: head)
+        exchange.bytesOut += head.count + separateBody.count
+        outputQueued(head.count + separateBody.count, now: now)
+        responding.stage = .queued
+        phase = .responding(responding)
+        return .writeResponse(head: head, body: separateBody, urgent: false)
+    }
+
+    /// Bodies up to this size ride in the head's buffer: one chunk, one iovec.
+    static let maxInlineBody = 16 << 10
 
     /// The machine's head buffer, to be rewritten: the same storage as for the last response
     /// once the output queue has let go of it (written), else a new one (the old one is freed

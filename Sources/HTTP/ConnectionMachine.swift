@@ -69,6 +69,9 @@ struct ConnectionMachine {
         var remoteAddress: String
         var headReceived: (HTTPRequestHead) -> HTTPHeadDecision
         var bodyPlan: (HTTPRequest) -> HTTPBodyPlan
+        /// A route's constant answer to a request without a body, sent without dispatching it
+        /// (``HTTPResponder/prebuiltResponse(for:)``).
+        var prebuiltResponse: (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }
         var errorResponse: (HTTPStatus, HTTPParseError?) -> HTTPResponse
         /// A new request id, for requests without a sane one of their own.
         var makeRequestID: () -> String

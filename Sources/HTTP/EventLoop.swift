@@ -25,7 +25,7 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state below. The properties touched for every request skip the runtime's
     // dynamic exclusivity check: only this thread reaches them, never re-entrantly.
-    @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
+    @exclusivity(unchecked) var connections = ConnectionTable()
     /// Connections with responses to write at the end of this turn (``Connection/scheduleFlush()``).
     @exclusivity(unchecked) var pendingFlushes: [Connection] = []
     /// Set while a connection hands a request to a deferred route (``HTTPDispatch/deferred(_:)``):
@@ -39,7 +39,6 @@ final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) private var inboxBatch: [Work] = []
     /// The batch `flushPending` is working through (kept to reuse its storage).
     @exclusivity(unchecked) private var flushBatch: [Connection] = []
-    private var nextConnectionID: UInt64 = 2
     @exclusivity(unchecked) private(set) var now: UInt64 = Socket.now()
     private var nextSweep: UInt64 = 0
     private var listenerFD: Int32 = -1
@@ -165,7 +164,7 @@ final class EventLoop: @unchecked Sendable {
     func drain() {
         stopAccepting()
         isDraining = true
-        for connection in Array(connections.values) { connection.drain() }
+        for connection in connections.all { connection.drain() }
     }
 
     /// Leaves the loop after this iteration; `then` runs on the loop thread as it exits.
@@ -265,7 +264,7 @@ final class EventLoop: @unchecked Sendable {
                 nextSweep = now + 100_000_000
             }
         }
-        for connection in Array(connections.values) { connection.close() }
+        for connection in connections.all { connection.close() }
         let late = inbox.withLock { inbox in
             inbox.exited = true
             return inbox.work
@@ -374,34 +373,34 @@ final class EventLoop: @unchecked Sendable {
             }
             return
         }
-        let id = nextConnectionID
-        nextConnectionID += 1
+        let id = connections.reserveID()
         guard register(fd, token: id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue) else {
+            connections.release(id)
             assignedConnections.subtract(1, ordering: .relaxed)
             server.releaseConnection()
             Socket.close(fd)
             return
         }
         let connection = Connection(id: id, fd: fd, remoteAddress: peer, loop: self)
-        connections[id] = connection
+        connections.insert(connection)
         connection.opened()
     }
 
     /// At the connection cap, closes the connection that has waited longest for a request head
     /// (slowloris clients sort first), and takes over its slot.
     private func shedOneConnection() -> Bool {
-        let waiting = connections.values.lazy.filter(\.isWaitingForRequest)
+        let waiting = connections.all.lazy.filter(\.isWaitingForRequest)
         guard let victim = waiting.min(by: { $0.waitingSince < $1.waitingSince }) else { return false }
         victim.close(keepSlot: true)
         return true
     }
 
     private func sweepDeadlines() {
-        for connection in Array(connections.values) { connection.checkDeadline(now: now) }
+        for connection in connections.all { connection.checkDeadline(now: now) }
     }
 
     func removed(_ connection: Connection, keepSlot: Bool) {
-        connections[connection.id] = nil
+        connections.remove(connection.id)
         assignedConnections.subtract(1, ordering: .relaxed)
         if !keepSlot { server.releaseConnection() }
     }

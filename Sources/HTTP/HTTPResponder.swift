@@ -12,6 +12,12 @@ public protocol HTTPResponder: Sendable {
     /// Where the body of `request` (its head only) is to be read; see ``HTTPBodyPlan``. Runs on
     /// the event loop for Content-Length bodies without Content-Encoding. Default: buffered.
     func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan
+
+    /// A constant answer to the request whose head this is (``PrebuiltResponse``, a route
+    /// registered with ``Router/constant(_:_:_:)``), sent as it is without making the request or
+    /// calling ``dispatch(_:)``. Asked on the event loop for requests without a body, after
+    /// ``HTTPServerHooks/headReceived`` let them proceed. Default: none.
+    func prebuiltResponse(for head: HTTPRequestHead) -> PrebuiltResponse?
 }
 
 /// How a request is answered, decided on the event loop by ``HTTPResponder/dispatch(_:)``.
@@ -62,6 +68,8 @@ public typealias HTTPDeferredHandler = @Sendable (HTTPRequest, _ sink: HTTPRespo
 
 extension HTTPResponder {
     public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan { .buffered }
+
+    public func prebuiltResponse(for head: HTTPRequestHead) -> PrebuiltResponse? { nil }
 
     /// Answers `request` wherever the caller runs, ignoring placement: for tests and tools
     /// that drive a responder without a server.

@@ -3,10 +3,13 @@ import Glibc
 /// Bytes waiting to be written, as a queue of chunks with a read offset into the first. A chunk
 /// is an array the queue owns, or ``BorrowedBytes`` kept alive by their owner until written.
 struct OutputQueue {
-    /// Chunks before `first` are written; they are dropped all at once when the queue empties
-    /// (removing each from the front shifted the array, once per response).
+    /// Chunks before `first` are written, and slots from `end` on are spare (``OutputChunk/written``
+    /// too): when the queue empties, both go back to 0 and the next chunks overwrite the same
+    /// slots. Removing each written chunk from the front shifted the array, once per response,
+    /// and emptying it went through the generic `replaceSubrange`.
     private var chunks: [OutputChunk] = []
     private var first = 0
+    private var end = 0
     private var offset = 0
     private(set) var byteCount = 0
 
@@ -15,24 +18,34 @@ struct OutputQueue {
     static let maxVectors = 16
 
     var isEmpty: Bool { byteCount == 0 }
-    var firstCount: Int { first == chunks.count ? 0 : chunks[first].count - offset }
+    var firstCount: Int { first == end ? 0 : chunks[first].count - offset }
 
     mutating func append(_ bytes: [UInt8]) {
         if bytes.isEmpty { return }
-        chunks.append(.owned(bytes))
         byteCount += bytes.count
+        push(.owned(bytes))
     }
 
     mutating func append(_ head: HeadBuffer) {
         if head.count == 0 { return }
-        chunks.append(.head(head))
         byteCount += head.count
+        push(.head(head))
     }
 
     mutating func append(_ bytes: BorrowedBytes) {
         if bytes.count == 0 { return }
-        chunks.append(.borrowed(bytes))
         byteCount += bytes.count
+        push(.borrowed(bytes))
+    }
+
+    /// Puts `chunk` in the first spare slot.
+    private mutating func push(_ chunk: consuming OutputChunk) {
+        if end < chunks.count {
+            chunks[end] = chunk
+        } else {
+            chunks.append(chunk)
+        }
+        end += 1
     }
 
     mutating func consume(_ count: Int) {
@@ -50,12 +63,13 @@ struct OutputQueue {
                 remaining = 0
             }
         }
-        if first == chunks.count {
-            chunks.removeAll(keepingCapacity: true)
+        if first == end {
             first = 0
+            end = 0
         } else if first >= 64 {
             // A stream that never lets the queue empty: drop the written chunks now and then.
             chunks.removeFirst(first)
+            end -= first
             first = 0
         }
     }
@@ -79,7 +93,7 @@ struct OutputQueue {
         from index: Int, into vectors: UnsafeMutableBufferPointer<iovec>, _ body: (UnsafeBufferPointer<iovec>) -> R
     ) -> R {
         let slot = index - first
-        guard index < chunks.count, slot < Self.maxVectors else {
+        guard index < end, slot < Self.maxVectors else {
             return body(UnsafeBufferPointer(rebasing: vectors[..<slot]))
         }
         return chunks[index].withUnsafeBytes { bytes in

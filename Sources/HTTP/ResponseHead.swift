@@ -46,15 +46,12 @@ enum ResponseHead {
         _ response: HTTPResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
         body: [UInt8] = [], into buffer: HeadBuffer, cache: inout EncodedFieldsCache
     ) {
-        let connection: StaticString? = !keepAlive ? "\r\nConnection: close" : version == .http1_0 ? "\r\nConnection: keep-alive" : nil
-        // "HTTP/1.1 " code(at most 20 digits) " " reason CRLF, the fields ("name: value" CRLF
-        // each), Date, "Request-Id: " id, the framing field (at most "\r\nTransfer-Encoding:
-        // chunked", 28 bytes; a length's digits at most 20), Connection, the blank line, the body.
+        // "HTTP/1.1 " code(at most 20 digits) " " reason CRLF, then the fields ("name: value"
+        // CRLF each).
         let cached = cache.matches(response)
         let fieldsMaximum =
             cached ? cache.bytes.count : 9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound
-        let maximum =
-            fieldsMaximum + date.count + 12 + requestID.utf8.count + 38 + (connection?.utf8CodeUnitCount ?? 0) + 4 + body.count
+        let maximum = fieldsMaximum + serverFieldsBound(requestID: requestID, date: date) + body.count
         buffer.rewrite(maximum: maximum) { writer in
             let hasDate: Bool
             if cached {
@@ -65,22 +62,71 @@ enum ResponseHead {
                 hasDate = writeStatusAndFields(of: response, into: &writer)
                 cache.keep(UnsafeBufferPointer(start: start, count: writer.position - start), hasDate: hasDate, of: response)
             }
-            if !hasDate { writer.write(date) }
-            writer.write("Request-Id: ")
-            writer.write(requestID)
-            switch framing {
-            case .length(let length):
-                writer.write("\r\nContent-Length: ")
-                writer.writeDecimal(length)
-            case .chunked:
-                writer.write("\r\nTransfer-Encoding: chunked")
-            case .none:
-                break
-            }
-            if let connection { writer.write(connection) }
-            writer.write("\r\n\r\n")
+            writeServerFields(
+                hasDate: hasDate, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date, into: &writer)
             writer.write(body)
         }
+    }
+
+    /// Writes the head of a route's constant answer, followed by its body when `sendsBody`: its
+    /// status line and fields copied whole, then the server's fields for this request.
+    static func encode(
+        _ answer: PrebuiltResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
+        sendsBody: Bool, into buffer: HeadBuffer
+    ) {
+        let maximum =
+            answer.statusAndFields.count + serverFieldsBound(requestID: requestID, date: date)
+            + (sendsBody ? answer.body.count : 0)
+        buffer.rewrite(maximum: maximum) { writer in
+            writer.write(answer.statusAndFields)
+            writeServerFields(
+                hasDate: answer.hasDate, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date,
+                into: &writer)
+            if sendsBody { writer.write(answer.body) }
+        }
+    }
+
+    /// The status line and fields of `response` as ``PrebuiltResponse`` keeps them; whether they
+    /// include a Date.
+    static func encodeStatusAndFields(of response: HTTPResponse) -> (bytes: [UInt8], hasDate: Bool) {
+        let buffer = HeadBuffer()
+        var hasDate = false
+        buffer.rewrite(maximum: 9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound) { writer in
+            hasDate = writeStatusAndFields(of: response, into: &writer)
+        }
+        return (buffer.bytes, hasDate)
+    }
+
+    /// At most how many bytes ``writeServerFields(hasDate:framing:keepAlive:version:requestID:date:into:)``
+    /// writes: Date, "Request-Id: " id, the framing field (at most "\r\nTransfer-Encoding:
+    /// chunked", 28 bytes; a length's digits at most 20), Connection (at most 24), the blank line.
+    private static func serverFieldsBound(requestID: String, date: [UInt8]) -> Int {
+        date.count + 12 + requestID.utf8.count + 38 + 24 + 4
+    }
+
+    /// The fields the server owns, after the handler's, and the blank line that ends the head.
+    private static func writeServerFields(
+        hasDate: Bool, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
+        into writer: inout ByteWriter
+    ) {
+        if !hasDate { writer.write(date) }
+        writer.write("Request-Id: ")
+        writer.write(requestID)
+        switch framing {
+        case .length(let length):
+            writer.write("\r\nContent-Length: ")
+            writer.writeDecimal(length)
+        case .chunked:
+            writer.write("\r\nTransfer-Encoding: chunked")
+        case .none:
+            break
+        }
+        if !keepAlive {
+            writer.write("\r\nConnection: close")
+        } else if version == .http1_0 {
+            writer.write("\r\nConnection: keep-alive")
+        }
+        writer.write("\r\n\r\n")
     }
 
     /// The status line and the handler's fields, without the server's own; whether they include

@@ -18,6 +18,8 @@ public struct Router: HTTPResponder {
     private var tree = RouteNode()
     private var middleware: [HTTPMiddleware] = []
     public private(set) var routes: [Route] = []
+    /// The routes registered with ``constant(_:_:_:)``, answered from the head.
+    private var constants: [ConstantRoute] = []
     /// Methods with at least one route that plans its bodies: other requests skip the lookup.
     private var plannedMethods: [HTTPMethod] = []
     /// Makes the 404 response; the default is plain text.
@@ -64,6 +66,22 @@ public struct Router: HTTPResponder {
         add(method, template, .inPlace(handler))
     }
 
+    /// Registers a constant answer (a probe's, say) for `method` on `template`, which has literal
+    /// segments only: the server sends it, encoded once here, for a request without a body as
+    /// soon as its head is accepted, with no request, handler or response made
+    /// (``HTTPResponder/prebuiltResponse(for:)``). It is otherwise an in-place route returning
+    /// `response`: HEAD falls back to a GET constant, middleware does not wrap it. `response`'s
+    /// body must be whole bytes.
+    public mutating func constant(_ method: HTTPMethod, _ template: String, _ response: HTTPResponse) {
+        let segments = Self.templateSegments(template).map { segment in
+            guard case .literal(let name) = segment else { preconditionFailure("constant route \(template) has a parameter") }
+            return name
+        }
+        add(method, template, .inPlace { _ in response })
+        constants.append(ConstantRoute(method: method, segments: segments, answer: PrebuiltResponse(response, route: template)))
+        updateConstantHeads()
+    }
+
     private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: RouteHandler, bodyPlanner: HTTPBodyPlanner? = nil) {
         let segments = Self.templateSegments(template)
         unshareTree()
@@ -71,6 +89,31 @@ public struct Router: HTTPResponder {
         if bodyPlanner != nil && !plannedMethods.contains(method) { plannedMethods.append(method) }
         routes.append(Route(method: method, template: template))
         composeMiddleware()
+        if method == .head { updateConstantHeads() }
+    }
+
+    /// Lets a GET constant answer HEAD too, unless its template has a HEAD route of its own.
+    private mutating func updateConstantHeads() {
+        let routes = self.routes
+        constants = constants.map { constant in
+            let template = constant.answer.route ?? ""
+            let answersHead = constant.method == .get && !routes.contains(Route(method: .head, template: template))
+            return ConstantRoute(method: constant.method, segments: constant.segments, answer: constant.answer, answersHead: answersHead)
+        }
+    }
+
+    /// The constant answer of the route `head` names, if it is one (``constant(_:_:_:)``): the
+    /// path's segments compared with each constant route's, shortest strings first.
+    public func prebuiltResponse(for head: HTTPRequestHead) -> PrebuiltResponse? {
+        if constants.isEmpty { return nil }
+        let method = head.method
+        let isHead = method == .head
+        for index in constants.indices {
+            let constant = constants[index]
+            guard constant.method == method || (isHead && constant.answersHead), constant.matches(head.pathSegments) else { continue }
+            return constant.answer
+        }
+        return nil
     }
 
     public mutating func get(_ template: String, placement: HandlerPlacement = .concurrencyPool, handler: @escaping HTTPHandler) {
@@ -235,6 +278,34 @@ public struct Router: HTTPResponder {
             precondition(!segment.contains("{") && !segment.contains("}"), "partial parameter in \(template)")
             return .literal(String(segment))
         }
+    }
+}
+
+/// A route registered with ``Router/constant(_:_:_:)``: its method, its literal segments and
+/// its encoded answer. A class: the per-request search copies out one reference, not its arrays.
+private final class ConstantRoute: Sendable {
+    let method: HTTPMethod
+    let segments: [String]
+    let answer: PrebuiltResponse
+    /// A GET route whose template has no HEAD route: HEAD is answered by it too.
+    let answersHead: Bool
+
+    init(method: HTTPMethod, segments: [String], answer: PrebuiltResponse, answersHead: Bool = false) {
+        self.method = method
+        self.segments = segments
+        self.answer = answer
+        self.answersHead = answersHead
+    }
+
+    /// Whether `path` (a request's segments) is this route's. Lengths first: `String`'s `==`
+    /// takes its slow path for different short strings.
+    func matches(_ path: [String]) -> Bool {
+        guard path.count == segments.count else { return false }
+        for index in segments.indices {
+            let (mine, theirs) = (segments[index], path[index])
+            guard mine.utf8.count == theirs.utf8.count, mine == theirs else { return false }
+        }
+        return true
     }
 }
 

@@ -8,6 +8,10 @@ final class ServerContext: Sendable {
     let hooks: HTTPServerHooks
     let tls: TLSContext?
     let requestIDPrefix: String
+    /// The responder's constant answer to a head (``HTTPResponder/prebuiltResponse(for:)``),
+    /// unless its body is one compression may apply to: that one takes the dispatch's way,
+    /// which compresses.
+    let prebuiltResponse: @Sendable (HTTPRequestHead) -> PrebuiltResponse?
     private let connectionCount = Atomic<Int>(0)
     /// Tasks waiting for the count to reach zero (a shutdown's grace period), by ticket.
     private let idleWaiters = Locked<(next: UInt64, waiting: [UInt64: CheckedContinuation<Void, Never>])>((0, [:]))
@@ -17,6 +21,11 @@ final class ServerContext: Sendable {
         self.responder = responder
         self.hooks = hooks
         self.tls = tls
+        let compression = configuration.compression
+        prebuiltResponse = { head in
+            guard let answer = responder.prebuiltResponse(for: head) else { return nil }
+            return compression.isEnabled && answer.body.count >= compression.minimumBytes ? nil : answer
+        }
         // Six base-62 digits: about 36 random bits, as many as the eight hex digits they replace.
         self.requestIDPrefix = Self.base62(UInt64.random(in: 916_132_832..<56_800_235_584)) + "-"
     }

@@ -27,14 +27,15 @@ struct MachineDriver {
     init(
         limits: HTTPLimits = HTTPLimits(), timeouts: HTTPTimeouts = HTTPTimeouts(), isTLS: Bool = false,
         headReceived: @escaping (HTTPRequestHead) -> HTTPHeadDecision = { _ in .proceed },
-        bodyPlan: @escaping (HTTPRequest) -> HTTPBodyPlan = { _ in .buffered }
+        bodyPlan: @escaping (HTTPRequest) -> HTTPBodyPlan = { _ in .buffered },
+        prebuiltResponse: @escaping (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }
     ) {
         let refusals = RefusalLog()
         let completions = CompletionLog()
         var counter = 0
         let environment = ConnectionMachine.Environment(
             limits: limits, timeouts: timeouts, isTLS: isTLS, remoteAddress: "192.0.2.1:4000", headReceived: headReceived,
-            bodyPlan: bodyPlan,
+            bodyPlan: bodyPlan, prebuiltResponse: prebuiltResponse,
             errorResponse: { status, error in
                 refusals.entries.append((status, error))
                 return .text("refused: \(status.code)\n", status: status)

@@ -1,0 +1,32 @@
+/// A route's constant answer, encoded once when the route is registered
+/// (``Router/constant(_:_:_:)``): the server answers a request for it from the head alone,
+/// copying the status line, the fields and the body, and adding only what differs per request
+/// (Date, Request-Id, Content-Length, Connection).
+///
+/// No ``HTTPRequest`` is made for such a request, no handler runs and no ``HTTPResponse`` is
+/// copied or destroyed: for the health probe those were most of the server's own work.
+public final class PrebuiltResponse: Sendable {
+    let status: HTTPStatus
+    /// `HTTP/1.1 <code> <reason>\r\n` and the response's own fields' lines, as
+    /// ``ResponseHead`` writes them (the server's fields filtered out).
+    let statusAndFields: [UInt8]
+    /// Whether the fields include a Date (the server's is then left out).
+    let hasDate: Bool
+    let body: [UInt8]
+    /// The template of the route that answers with it, for the completion hook.
+    let route: String?
+    /// The response says `Connection: close`: the connection closes after it.
+    let closes: Bool
+
+    /// Encodes `response`, whose body must be whole bytes (a stream is not a constant).
+    init(_ response: HTTPResponse, route: String?) {
+        guard case .bytes(let body) = response.body else { preconditionFailure("a constant answer streams no body") }
+        status = response.status
+        self.body = body
+        self.route = route
+        closes = response.headers.containsToken("close", in: "Connection")
+        let (bytes, hasDate) = ResponseHead.encodeStatusAndFields(of: response)
+        statusAndFields = bytes
+        self.hasDate = hasDate
+    }
+}
