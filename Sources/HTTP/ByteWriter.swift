@@ -34,7 +34,9 @@ public struct ByteWriter {
         position += source.count
     }
 
-    @inlinable
+    /// Disfavoured, so that a literal is written as a `StaticString` (its bytes where the
+    /// compiler put them) rather than made a `String` and asked for its UTF-8 storage.
+    @inlinable @_disfavoredOverload
     public mutating func write(_ text: String) {
         // Native and small strings lend their UTF-8 in place (a small one from a stack copy);
         // walking `utf8` byte by byte instead went through the view's iterator for every byte,

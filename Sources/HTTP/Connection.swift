@@ -52,7 +52,8 @@ final class Connection {
                 loop.refreshDate()
                 return loop.dateField
             },
-            planFailed: server.hooks.handlerFailed, requestCompleted: server.hooks.requestCompleted, eventLoop: loop.index)
+            completionReadsRequestID: server.hooks.completionReadsRequestID, planFailed: server.hooks.handlerFailed,
+            requestCompleted: server.hooks.requestCompleted, eventLoop: loop.index)
         machine = ConnectionMachine(environment: environment, now: loop.now, draining: loop.isDraining)
     }
 

@@ -85,9 +85,9 @@ extension ConnectionMachine {
     /// Returns ``ConnectionAction/none`` when the body is to be read next.
     mutating func begin(_ head: consuming HTTPRequestHead, headBytes: Int, startedAt: UInt64, now: UInt64) -> ConnectionAction {
         countServed()
-        exchange = Exchange(
-            id: requestID(for: head), method: head.method, target: head.target, version: head.version,
-            startedAt: startedAt, bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive, environment: environment)
+        exchange.start(
+            id: requestID(for: head), method: head.method, target: head.target, version: head.version, startedAt: startedAt,
+            bytesIn: headBytes, isHead: head.method == .head, keepAlive: head.keepAlive)
         let limits = environment.limits
         var bodyLimit = limits.maxBodyBytes
         switch environment.headReceived(head) {
@@ -109,7 +109,7 @@ extension ConnectionMachine {
         }
         guard head.framing.mayHaveBody else {
             phase = .responding(Responding(lingers: false, stage: .awaitingResponse))
-            if let answer = environment.prebuiltResponse(head) { return responseReady(answer, now: now) }
+            if let answer = constantAnswer(for: head) { return responseReady(answer, now: now) }
             dispatchable = HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress)
             return .dispatch
         }
@@ -142,6 +142,21 @@ extension ConnectionMachine {
             return .write(head: Self.continueResponse, body: [], urgent: true)
         }
         return .none
+    }
+
+    /// The responder's constant answer to `head`, if it has one (``PrebuiltResponse``). The
+    /// same method and target as the last one answered get the same answer without asking: the
+    /// responder never changes while the server runs (a router is a value), and the target fixes
+    /// the path. Lengths are compared first: `String`'s `==` is slow for different short strings.
+    private mutating func constantAnswer(for head: HTTPRequestHead) -> PrebuiltResponse? {
+        if let last = lastConstant, last.target.utf8.count == head.target.utf8.count, last.target == head.target,
+            last.method == head.method
+        {
+            return last.answer
+        }
+        guard let answer = environment.prebuiltResponse(head) else { return nil }
+        lastConstant = ConstantHit(method: head.method, target: head.target, answer: answer)
+        return answer
     }
 
     /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
@@ -188,9 +203,9 @@ extension ConnectionMachine {
         case .readingBody:
             break
         case .awaitingHead(let state):
-            exchange = Exchange(
-                id: environment.makeRequestID(), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
-                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false, environment: environment)
+            exchange.start(
+                id: .made(environment.makeRequestID()), method: HTTPMethod(rawValue: "-"), target: "", version: .http1_1,
+                startedAt: state.headStartedAt ?? now, bytesIn: unreadCount, isHead: false, keepAlive: false)
         default:
             return .none
         }
@@ -210,13 +225,13 @@ extension ConnectionMachine {
     }
 
     /// The client's Request-Id (or X-Request-Id) when it is 1–128 visible ASCII bytes, else a new one.
-    private func requestID(for head: HTTPRequestHead) -> String {
+    private func requestID(for head: HTTPRequestHead) -> RequestIDSource {
         if head.headers.mayContain([.requestID, .xRequestID]), let given = head.headers["Request-Id"] ?? head.headers["X-Request-Id"],
             (1...128).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         {
-            return given
+            return .given(given)
         }
-        return environment.makeRequestID()
+        return .made(environment.makeRequestID())
     }
 
     /// The queued response's exchange is over: report it, and move on to the next request or
@@ -228,7 +243,7 @@ extension ConnectionMachine {
             phase = .finishing(lingers: responding.lingers)
         }
         exchange.finish(now: now, completed: true)
-        environment.requestCompleted(exchange.summary)
+        environment.requestCompleted(exchange.completedSummary(withID: environment.completionReadsRequestID))
     }
 
     /// Closes once the output has drained.

@@ -16,7 +16,7 @@ extension ConnectionMachine {
             let head = reusableHeadBuffer()
             ResponseHead.encode(
                 response, framing: response.status.allowsBody ? .length(bytes.count) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.summary.id, date: environment.dateField(),
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
                 body: inline ? bytes : [], into: head, cache: &encodedFields)
             exchange.bytesOut += head.count + separateBody.count
             outputQueued(head.count + separateBody.count, now: now)
@@ -29,7 +29,7 @@ extension ConnectionMachine {
             let head = reusableHeadBuffer()
             ResponseHead.encode(
                 response, framing: sendsBody ? (chunked ? .chunked : .none) : .none,
-                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.summary.id, date: environment.dateField(),
+                keepAlive: exchange.keepAlive, version: exchange.version, requestID: exchange.id, date: environment.dateField(),
                 into: head, cache: &encodedFields)
             exchange.bytesOut += head.count
             outputQueued(head.count, now: now)
@@ -55,7 +55,7 @@ extension ConnectionMachine {
         let head = reusableHeadBuffer()
         ResponseHead.encode(
             answer, framing: allowsBody ? .length(answer.body.count) : .none, keepAlive: exchange.keepAlive, version: exchange.version,
-            requestID: exchange.summary.id, date: environment.dateField(), sendsBody: inline, into: head)
+            exchange: exchange, date: environment.dateField(), sendsBody: inline, into: head)
         exchange.bytesOut += head.count + separateBody.count
         outputQueued(head.count + separateBody.count, now: now)
         responding.stage = .queued

@@ -74,9 +74,11 @@ struct ConnectionMachine {
         var prebuiltResponse: (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }
         var errorResponse: (HTTPStatus, HTTPParseError?) -> HTTPResponse
         /// A new request id, for requests without a sane one of their own.
-        var makeRequestID: () -> String
+        var makeRequestID: () -> InlineRequestID
         /// The `Date: …\r\n` field for a response made now.
         var dateField: () -> [UInt8]
+        /// Whether `requestCompleted` reads the summary's id (``HTTPServerHooks/completionReadsRequestID``).
+        var completionReadsRequestID = true
         /// Called when a body destination is refused as the wrong size (a route's bug).
         var planFailed: (_ requestID: String, _ error: HTTPServerError) -> Void
         /// Told of each finished request (the server's completion hook): after its response is
@@ -101,7 +103,7 @@ struct ConnectionMachine {
     /// ``Phase/readingBody(_:)`` or ``Phase/responding(_:)`` (stale in the others). Kept beside
     /// the phase, like `body`: the phase is looked at several times per request, and each look
     /// copied the exchange's strings with it.
-    var exchange = Exchange()
+    var exchange: Exchange
     /// The request ``ConnectionAction/dispatch`` hands over, until the shell takes it
     /// (``takeRequest()``). Held here rather than in the action, so that the action, returned
     /// and moved several times per request, stays a few words long.
@@ -110,6 +112,10 @@ struct ConnectionMachine {
     var headBuffer = HeadBuffer()
     /// The status line and fields of the last response, for a response with the same fields.
     var encodedFields = EncodedFieldsCache()
+    /// The last constant answer this connection was given, with what it answered: a keep-alive
+    /// client asking the same again (a probe, a load balancer's health check, a benchmark) gets
+    /// it without the responder's lookup (``constantAnswer(for:)``).
+    var lastConstant: ConstantHit?
     /// Bytes the shell holds queued for the socket (``wrote(_:pending:now:)``).
     var pendingOutput = 0
     var lastWriteProgress: UInt64
@@ -129,6 +135,7 @@ struct ConnectionMachine {
 
     init(environment: Environment, now: UInt64, draining: Bool = false) {
         self.environment = environment
+        exchange = Exchange(environment: environment)
         parser = HTTPRequestParser(limits: environment.limits)
         phase = environment.isTLS ? .handshaking(since: now) : .awaitingHead(AwaitingHead(since: now))
         lastWriteProgress = now
@@ -305,7 +312,7 @@ struct ConnectionMachine {
         dispatchable = nil
         if serving {
             exchange.finish(now: now, completed: false)
-            environment.requestCompleted(exchange.summary)
+            environment.requestCompleted(exchange.completedSummary(withID: environment.completionReadsRequestID))
         }
     }
 
@@ -357,6 +364,12 @@ enum ConnectionAction {
     case close
 }
 
+/// Where a request's id comes from: the client's own, or one the server made.
+enum RequestIDSource {
+    case given(String)
+    case made(InlineRequestID)
+}
+
 /// What the server records about the request being served, for its response and the completion hook.
 ///
 /// The completion hook's ``HTTPRequestSummary`` is kept whole, filled in as the exchange goes,
@@ -369,7 +382,21 @@ struct Exchange {
     var isHead: Bool
     var keepAlive: Bool
 
-    var id: String { summary.id }
+    /// The id the server made for this request, while the summary's `id` is not yet its text
+    /// (``id``): a constant answer writes it into its head as bytes, and a completion hook
+    /// that reads no ids never needs its text.
+    private var madeID: InlineRequestID?
+
+    /// The request's id as text, made from ``madeID`` the first time it is needed.
+    var id: String {
+        mutating get {
+            if let made = madeID {
+                summary.id = made.string
+                madeID = nil
+            }
+            return summary.id
+        }
+    }
     var method: HTTPMethod { summary.method }
     var status: HTTPStatus {
         get { summary.status }
@@ -388,28 +415,58 @@ struct Exchange {
         set { summary.bytesOut = newValue }
     }
 
-    init(
-        id: String, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
-        keepAlive: Bool, environment: ConnectionMachine.Environment
-    ) {
+    /// The machine's exchange before its first request, on the connection `environment` describes.
+    init(environment: ConnectionMachine.Environment) {
         summary = HTTPRequestSummary(
-            id: id, method: method, route: nil, target: target, status: .internalServerError, bytesIn: bytesIn, bytesOut: 0,
-            duration: .zero, remoteAddress: environment.remoteAddress, completed: false, eventLoop: environment.eventLoop)
+            id: "", method: .get, route: nil, target: "", status: .internalServerError, bytesIn: 0, bytesOut: 0, duration: .zero,
+            remoteAddress: environment.remoteAddress, completed: false, eventLoop: environment.eventLoop)
+        version = .http1_1
+        startedAt = 0
+        isHead = false
+        keepAlive = false
+    }
+
+    /// Starts recording the next request. Field by field, in place: a new exchange copied the
+    /// connection's address in and destroyed the whole last one, for every request.
+    mutating func start(
+        id: RequestIDSource, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
+        keepAlive: Bool
+    ) {
+        switch id {
+        case .given(let text):
+            summary.id = text
+            madeID = nil
+        case .made(let made):
+            summary.id = ""
+            madeID = made
+        }
+        summary.method = method
+        summary.route = nil
+        summary.target = target
+        summary.status = .internalServerError
+        summary.bytesIn = bytesIn
+        summary.bytesOut = 0
+        summary.duration = .zero
+        summary.completed = false
         self.version = version
         self.startedAt = startedAt
         self.isHead = isHead
         self.keepAlive = keepAlive
     }
 
-    /// The machine's exchange before its first request.
-    init() {
-        summary = HTTPRequestSummary(
-            id: "", method: .get, route: nil, target: "", status: .internalServerError, bytesIn: 0, bytesOut: 0, duration: .zero,
-            remoteAddress: "", completed: false)
-        version = .http1_1
-        startedAt = 0
-        isHead = false
-        keepAlive = false
+    /// Writes the id into a response head: the bytes of one the server made, else the text.
+    func writeID(into writer: inout ByteWriter) {
+        if let madeID { madeID.write(into: &writer) } else { writer.write(summary.id) }
+    }
+
+    /// At most how many bytes ``writeID(into:)`` writes.
+    var idByteCount: Int { madeID?.count ?? summary.id.utf8.count }
+
+    /// The summary for the completion hook, with the id's text when `withID`, else with the id
+    /// left empty if the server made it.
+    mutating func completedSummary(withID: Bool) -> HTTPRequestSummary {
+        if withID { _ = id }
+        return summary
     }
 
     /// Ends the exchange at `now`: the summary's duration and whether the response was complete.

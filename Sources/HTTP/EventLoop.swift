@@ -51,9 +51,7 @@ final class EventLoop: @unchecked Sendable {
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
     @exclusivity(unchecked) private var dateSecond = -1
     @exclusivity(unchecked) private(set) var dateField: [UInt8] = []
-    @exclusivity(unchecked) private var requestCounter: UInt64 = 0
-    /// The server's prefix and this loop's index, e.g. `k3Fq9Z-0-`: every generated id's start.
-    private let requestIDStem: [UInt8]
+    @exclusivity(unchecked) private var requestIDs: RequestIDCounter
     /// The loop's own thread (a pthread_t), so work it submits to itself skips the eventfd wake-up.
     private let loopThread = Atomic<UInt>(0)
     /// The next loop of the server (a ring), asked to make room for a connection at the cap
@@ -69,7 +67,7 @@ final class EventLoop: @unchecked Sendable {
     init(index: Int, server: ServerContext) throws(HTTPServerError) {
         self.index = index
         self.server = server
-        requestIDStem = Array((server.requestIDPrefix + ServerContext.base62(index) + "-").utf8)
+        requestIDs = RequestIDCounter(stem: server.requestIDPrefix + ServerContext.base62(index) + "-")
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         if epoll < 0 { throw .systemCallFailed(call: "epoll_create1", errno: errno) }
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -190,32 +188,10 @@ final class EventLoop: @unchecked Sendable {
         _ = csystem_epoll_ctl(epoll, EPOLL_CTL_DEL, fd, 0, 0)
     }
 
-    /// A request id unique in this process: a random per-server prefix, the loop and a counter,
-    /// in base 62, e.g. `k3Fq9Z-0-1B`. At most 15 bytes for the first 62^7 (3.5 × 10^12) requests
-    /// of a loop, so Swift stores it inline: no allocation, and no reference count to touch in
-    /// each of the request's, response's and log line's copies of it (a hex counter outgrew
-    /// the inline form after 65,536 requests). Formatted into bytes directly: this runs for
-    /// every request without a usable id of its own.
-    func makeRequestID() -> String {
-        requestCounter &+= 1
-        var counter = requestCounter
-        let stem = requestIDStem
-        let alphabet = ServerContext.base62Digits
-        var digits: (UInt64, UInt64) = (0, 0)  // at most 11 base-62 digits of a UInt64
-        return withUnsafeMutableBytes(of: &digits) { scratch in
-            var start = scratch.count
-            repeat {
-                start -= 1
-                scratch[start] = alphabet[Int(counter % 62)]
-                counter /= 62
-            } while counter > 0
-            let digitCount = scratch.count - start
-            return String(unsafeUninitializedCapacity: stem.count + digitCount) { buffer in
-                _ = buffer.initialize(fromContentsOf: stem)
-                for offset in 0..<digitCount { buffer[stem.count + offset] = scratch[start + offset] }
-                return stem.count + digitCount
-            }
-        }
+    /// A request id unique in this process (``RequestIDCounter``), for a request without a
+    /// usable id of its own.
+    func makeRequestID() -> InlineRequestID {
+        requestIDs.next()
     }
 
     /// `Date: <IMF-fixdate>\r\n`, formatted once per second.

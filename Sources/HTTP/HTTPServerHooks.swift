@@ -7,6 +7,11 @@ public struct HTTPServerHooks: Sendable {
     /// Called once per request after its response is written (or the connection failed),
     /// on the event loop: must be quick. Default: nothing.
     public var requestCompleted: @Sendable (HTTPRequestSummary) -> Void = { _ in }
+    /// Whether ``requestCompleted`` reads ``HTTPRequestSummary/id``. When false, a summary's id
+    /// is empty if the server made it and the request needed no text of it (a constant route's:
+    /// the id is still sent in the response's Request-Id): making that text was a good part of
+    /// such a request's cost. Default: true.
+    public var completionReadsRequestID = true
     /// Told of every error that escaped a responder or a streamed body's producer, with the
     /// request's id, so it can be logged: the client sees a 500 (or, mid-stream, a truncated
     /// body) without details. Called on any thread. Default: nothing.

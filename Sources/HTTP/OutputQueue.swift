@@ -81,7 +81,10 @@ struct OutputQueue {
 
     /// Up to the first ``maxVectors`` chunks as iovecs, for one writev: a response head and its
     /// large body, or the framed chunks of a streamed body.
-    func withVectors<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
+    ///
+    /// Mutating though it changes nothing: the queue is then reached in place in its
+    /// connection, where a non-mutating call on the class's property may copy it.
+    mutating func withVectors<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R {
         // On the stack: an array here was one heap allocation per flush, i.e. per response.
         withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.maxVectors) { vectors in
             gather(from: first, into: vectors, body)
@@ -98,7 +101,8 @@ struct OutputQueue {
         }
         return chunks[index].withUnsafeBytes { bytes in
             let skip = slot == 0 ? offset : 0
-            vectors[slot] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + skip), iov_len: bytes.count - skip)
+            vectors[slot] = iovec(
+                iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress.map { $0 + skip }), iov_len: bytes.count - skip)
             return gather(from: index + 1, into: vectors, body)
         }
     }

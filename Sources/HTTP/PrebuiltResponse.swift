@@ -30,3 +30,17 @@ public final class PrebuiltResponse: Sendable {
         self.hasDate = hasDate
     }
 }
+
+/// A constant answer and the request it answered (``ConnectionMachine/lastConstant``). A class:
+/// looking at it copies one reference, not two strings and the answer.
+final class ConstantHit {
+    let method: HTTPMethod
+    let target: String
+    let answer: PrebuiltResponse
+
+    init(method: HTTPMethod, target: String, answer: PrebuiltResponse) {
+        self.method = method
+        self.target = target
+        self.answer = answer
+    }
+}

@@ -51,7 +51,7 @@ enum ResponseHead {
         let cached = cache.matches(response)
         let fieldsMaximum =
             cached ? cache.bytes.count : 9 + 20 + 1 + response.status.reasonPhrase.utf8.count + 2 + response.headers.encodedByteBound
-        let maximum = fieldsMaximum + serverFieldsBound(requestID: requestID, date: date) + body.count
+        let maximum = fieldsMaximum + serverFieldsBound(requestIDCount: requestID.utf8.count, date: date) + body.count
         buffer.rewrite(maximum: maximum) { writer in
             let hasDate: Bool
             if cached {
@@ -62,26 +62,28 @@ enum ResponseHead {
                 hasDate = writeStatusAndFields(of: response, into: &writer)
                 cache.keep(UnsafeBufferPointer(start: start, count: writer.position - start), hasDate: hasDate, of: response)
             }
-            writeServerFields(
-                hasDate: hasDate, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date, into: &writer)
+            writeDateAndIDName(hasDate: hasDate, date: date, into: &writer)
+            writer.write(requestID)
+            writeFramingAndEnd(framing: framing, keepAlive: keepAlive, version: version, into: &writer)
             writer.write(body)
         }
     }
 
     /// Writes the head of a route's constant answer, followed by its body when `sendsBody`: its
-    /// status line and fields copied whole, then the server's fields for this request.
+    /// status line and fields copied whole, then the server's fields for this request (its id
+    /// the exchange's, as bytes when the server made it).
     static func encode(
-        _ answer: PrebuiltResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
+        _ answer: PrebuiltResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, exchange: Exchange, date: [UInt8],
         sendsBody: Bool, into buffer: HeadBuffer
     ) {
         let maximum =
-            answer.statusAndFields.count + serverFieldsBound(requestID: requestID, date: date)
+            answer.statusAndFields.count + serverFieldsBound(requestIDCount: exchange.idByteCount, date: date)
             + (sendsBody ? answer.body.count : 0)
         buffer.rewrite(maximum: maximum) { writer in
             writer.write(answer.statusAndFields)
-            writeServerFields(
-                hasDate: answer.hasDate, framing: framing, keepAlive: keepAlive, version: version, requestID: requestID, date: date,
-                into: &writer)
+            writeDateAndIDName(hasDate: answer.hasDate, date: date, into: &writer)
+            exchange.writeID(into: &writer)
+            writeFramingAndEnd(framing: framing, keepAlive: keepAlive, version: version, into: &writer)
             if sendsBody { writer.write(answer.body) }
         }
     }
@@ -97,21 +99,21 @@ enum ResponseHead {
         return (buffer.bytes, hasDate)
     }
 
-    /// At most how many bytes ``writeServerFields(hasDate:framing:keepAlive:version:requestID:date:into:)``
-    /// writes: Date, "Request-Id: " id, the framing field (at most "\r\nTransfer-Encoding:
-    /// chunked", 28 bytes; a length's digits at most 20), Connection (at most 24), the blank line.
-    private static func serverFieldsBound(requestID: String, date: [UInt8]) -> Int {
-        date.count + 12 + requestID.utf8.count + 38 + 24 + 4
+    /// At most how many bytes the server's fields take: Date, "Request-Id: " and an id of
+    /// `requestIDCount` bytes, the framing field (at most "\r\nTransfer-Encoding: chunked", 28
+    /// bytes; a length's digits at most 20), Connection (at most 24), the blank line.
+    private static func serverFieldsBound(requestIDCount: Int, date: [UInt8]) -> Int {
+        date.count + 12 + requestIDCount + 38 + 24 + 4
     }
 
-    /// The fields the server owns, after the handler's, and the blank line that ends the head.
-    private static func writeServerFields(
-        hasDate: Bool, framing: Framing, keepAlive: Bool, version: HTTPVersion, requestID: String, date: [UInt8],
-        into writer: inout ByteWriter
-    ) {
+    /// The server's fields after the handler's, up to the request id's value (the caller's).
+    private static func writeDateAndIDName(hasDate: Bool, date: [UInt8], into writer: inout ByteWriter) {
         if !hasDate { writer.write(date) }
         writer.write("Request-Id: ")
-        writer.write(requestID)
+    }
+
+    /// The server's fields after the request id, and the blank line that ends the head.
+    private static func writeFramingAndEnd(framing: Framing, keepAlive: Bool, version: HTTPVersion, into writer: inout ByteWriter) {
         switch framing {
         case .length(let length):
             writer.write("\r\nContent-Length: ")

@@ -21,6 +21,8 @@ extension ParamdService {
                 bytesIn: summary.bytesIn, bytesOut: summary.bytesOut, duration: summary.duration, eventLoop: summary.eventLoop)
             accessLog?.record(summary)
         }
+        // Ids are logged, not counted: without the log, a probe's id is only ever sent.
+        hooks.completionReadsRequestID = accessLog != nil
         hooks.handlerFailed = { [logger] id, error in
             logger.error("request failed", metadata: ["id": "\(id)", "error": "\(error)"])
         }

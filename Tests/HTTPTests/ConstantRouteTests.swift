@@ -43,8 +43,8 @@ struct ConstantRouteTests {
     }
 
     /// A machine whose responder is `router`, as the server wires it.
-    static func driver(_ router: Router = router()) -> MachineDriver {
-        var driver = MachineDriver(prebuiltResponse: router.prebuiltResponse(for:))
+    static func driver(_ router: Router = router(), completionReadsRequestID: Bool = true) -> MachineDriver {
+        var driver = MachineDriver(prebuiltResponse: router.prebuiltResponse(for:), completionReadsRequestID: completionReadsRequestID)
         driver.respond = { request in (try? router.respond(toInPlace: request)) ?? HTTPResponse(status: .internalServerError) }
         return driver
     }
@@ -81,6 +81,19 @@ struct ConstantRouteTests {
         #expect(constant.written == inPlace.written)
         #expect(constant.completed.map(\.bytesOut) == inPlace.completed.map(\.bytesOut))
         #expect(constant.isClosed && inPlace.isClosed)
+    }
+
+    @Test func aCompletionThatReadsNoIdsGetsNoneMadeForItButTheResponseCarriesThem() {
+        var driver = Self.driver(completionReadsRequestID: false)
+        driver.receive(
+            "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nGET /healthz HTTP/1.1\r\nHost: h\r\nRequest-Id: mine\r\n\r\n"
+                + "GET /other HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(
+            driver.responses.map { $0.contains("\r\nRequest-Id: id-") || $0.contains("\r\nRequest-Id: mine\r\n") } == [true, true, true])
+        #expect(driver.responses.first?.contains("\r\nRequest-Id: id-1\r\n") == true)
+        // The dispatched request needed the id's text, so its summary has it too.
+        #expect(driver.completed.map(\.id) == ["", "mine", "id-2"])
+        #expect(driver.dispatched.map(\.id) == ["id-2"])
     }
 
     @Test func headGetsTheLengthWithoutTheBody() {

@@ -28,7 +28,7 @@ struct MachineDriver {
         limits: HTTPLimits = HTTPLimits(), timeouts: HTTPTimeouts = HTTPTimeouts(), isTLS: Bool = false,
         headReceived: @escaping (HTTPRequestHead) -> HTTPHeadDecision = { _ in .proceed },
         bodyPlan: @escaping (HTTPRequest) -> HTTPBodyPlan = { _ in .buffered },
-        prebuiltResponse: @escaping (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }
+        prebuiltResponse: @escaping (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }, completionReadsRequestID: Bool = true
     ) {
         let refusals = RefusalLog()
         let completions = CompletionLog()
@@ -42,9 +42,9 @@ struct MachineDriver {
             },
             makeRequestID: {
                 counter += 1
-                return "id-\(counter)"
+                return InlineRequestID("id-\(counter)")
             },
-            dateField: { Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8) },
+            dateField: { Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8) }, completionReadsRequestID: completionReadsRequestID,
             planFailed: { _, _ in },
             requestCompleted: { completions.entries.append($0) })
         machine = ConnectionMachine(environment: environment, now: now)
