@@ -304,13 +304,20 @@ struct ConnectionMachine {
     /// request cut short is reported to the completion hook.
     mutating func closed(now: UInt64) {
         let serving: Bool
+        var answered = false
         switch phase {
-        case .readingBody, .responding: serving = true
-        default: serving = false
+        case .readingBody:
+            serving = true
+        case .responding(let responding):
+            serving = true
+            answered = responding.stage != .awaitingResponse
+        default:
+            serving = false
         }
         phase = .closed
         dispatchable = nil
         if serving {
+            if !answered { exchange.unanswered() }
             exchange.finish(now: now, completed: false)
             environment.requestCompleted(exchange.completedSummary(withID: environment.completionReadsRequestID))
         }
@@ -427,7 +434,9 @@ struct Exchange {
     }
 
     /// Starts recording the next request. Field by field, in place: a new exchange copied the
-    /// connection's address in and destroyed the whole last one, for every request.
+    /// connection's address in and destroyed the whole last one, for every request. The status
+    /// and route are the last request's until its response sets them (``unanswered()`` when
+    /// there is none).
     mutating func start(
         id: RequestIDSource, method: HTTPMethod, target: String, version: HTTPVersion, startedAt: UInt64, bytesIn: Int, isHead: Bool,
         keepAlive: Bool
@@ -441,9 +450,7 @@ struct Exchange {
             madeID = made
         }
         summary.method = method
-        summary.route = nil
         summary.target = target
-        summary.status = .internalServerError
         summary.bytesIn = bytesIn
         summary.bytesOut = 0
         summary.duration = .zero
@@ -467,6 +474,12 @@ struct Exchange {
     mutating func completedSummary(withID: Bool) -> HTTPRequestSummary {
         if withID { _ = id }
         return summary
+    }
+
+    /// No response was made for the request: the summary says 500, with no route.
+    mutating func unanswered() {
+        summary.status = .internalServerError
+        summary.route = nil
     }
 
     /// Ends the exchange at `now`: the summary's duration and whether the response was complete.

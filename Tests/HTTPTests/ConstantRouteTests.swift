@@ -96,6 +96,15 @@ struct ConstantRouteTests {
         #expect(driver.dispatched.map(\.id) == ["id-2"])
     }
 
+    @Test func aRequestCutShortAfterAnAnsweredOneReportsNoStatusOrRouteOfItsOwn() {
+        var driver = Self.driver()
+        driver.receive("GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nPOST /other HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nab")
+        driver.machine.closed(now: driver.now)
+        #expect(driver.completed.map(\.status.code) == [200, 500])
+        #expect(driver.completed.map(\.route) == ["/healthz", nil])
+        #expect(driver.completed.map(\.completed) == [true, false])
+    }
+
     @Test func headGetsTheLengthWithoutTheBody() {
         var driver = Self.driver()
         driver.receive("HEAD /healthz HTTP/1.1\r\nHost: h\r\n\r\n")
