@@ -63,7 +63,8 @@ extension Connection {
                 written = output.withFirst(length) { tls.write($0) }
                 tlsRetryLength = written == nil ? length : nil
             } else {
-                written = output.withVectors { Socket.write(fd, $0) }
+                let fd = self.fd
+                written = output.withSoleVector { Socket.write(fd, $0) } ?? output.withVectors { Socket.write(fd, $0) }
             }
             guard let written else { break }
             if written < 0 {
@@ -78,9 +79,15 @@ extension Connection {
         perform(machine.wrote(total, pending: output.byteCount, now: loop.now))
     }
 
+    /// Runs after every flush, almost never with a waiter: the check is inlined, the rest (which
+    /// set up the continuation's type metadata on every call) is not.
+    @inline(__always)
     private func resumeStreamWaiterIfDrained() {
-        // Checked before it is copied out: this runs after every flush, almost never with a waiter.
-        guard hasStreamWaiter else { return }
+        if hasStreamWaiter { resumeStreamWaiter() }
+    }
+
+    @inline(never)
+    private func resumeStreamWaiter() {
         if let waiter = streamWaiter, output.byteCount <= server.configuration.limits.writeBufferHighWater {
             streamWaiter = nil
             waiter.resume()

@@ -79,6 +79,21 @@ struct OutputQueue {
         chunks[first].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
     }
 
+    /// The unwritten bytes as one iovec when they are all in one chunk (a response whose body
+    /// rides in its head, as a rule); nil, without calling `body`, otherwise. Gathering copied
+    /// the queue and its chunk, where this reads the chunk in place.
+    mutating func withSoleVector<R>(_ body: (UnsafeBufferPointer<iovec>) -> R) -> R? {
+        guard first + 1 == end else { return nil }
+        let (first, offset) = (self.first, self.offset)
+        return chunks.withUnsafeBufferPointer { chunks in
+            chunks[first].withUnsafeBytes { bytes in
+                var vector = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress.map { $0 + offset }), iov_len: bytes.count - offset)
+                return withUnsafePointer(to: &vector) { body(UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+        }
+    }
+
     /// Up to the first ``maxVectors`` chunks as iovecs, for one writev: a response head and its
     /// large body, or the framed chunks of a streamed body.
     ///
