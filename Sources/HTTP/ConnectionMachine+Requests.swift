@@ -109,7 +109,7 @@ extension ConnectionMachine {
         }
         guard head.framing.mayHaveBody else {
             phase = .responding(Responding(lingers: false, stage: .awaitingResponse))
-            if let answer = constantAnswer(for: head) { return responseReady(answer, now: now) }
+            if let hit = constantAnswer(for: head) { return responseReady(hit, now: now) }
             dispatchable = HTTPRequest(head: head, id: exchange.id, remoteAddress: environment.remoteAddress)
             return .dispatch
         }
@@ -144,19 +144,21 @@ extension ConnectionMachine {
         return .none
     }
 
-    /// The responder's constant answer to `head`, if it has one (``PrebuiltResponse``). The
+    /// The responder's constant answer to `head`, if it has one (``PrebuiltResponse``), with
+    /// the bytes of its last head (``ConstantHit``). The
     /// same method and target as the last one answered get the same answer without asking: the
     /// responder never changes while the server runs (a router is a value), and the target fixes
     /// the path. Lengths are compared first: `String`'s `==` is slow for different short strings.
-    private mutating func constantAnswer(for head: HTTPRequestHead) -> PrebuiltResponse? {
+    private mutating func constantAnswer(for head: HTTPRequestHead) -> ConstantHit? {
         if let last = lastConstant, last.target.utf8.count == head.target.utf8.count, last.target == head.target,
             last.method == head.method
         {
-            return last.answer
+            return last
         }
         guard let answer = environment.prebuiltResponse(head) else { return nil }
-        lastConstant = ConstantHit(method: head.method, target: head.target, answer: answer)
-        return answer
+        let hit = ConstantHit(method: head.method, target: head.target, answer: answer)
+        lastConstant = hit
+        return hit
     }
 
     /// The route's plan for a Content-Length body; compressed bodies are always buffered (they

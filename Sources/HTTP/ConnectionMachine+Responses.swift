@@ -40,11 +40,12 @@ extension ConnectionMachine {
         return action
     }
 
-    /// A route's constant answer to the request just begun (``PrebuiltResponse``): its encoded
-    /// status line, fields and body copied into the head buffer with the server's fields for
-    /// this request, where a response made per request is encoded field by field.
-    mutating func responseReady(_ answer: PrebuiltResponse, now: UInt64) -> ConnectionAction {
+    /// A route's constant answer to the request just begun (``PrebuiltResponse``, with its
+    /// connection's cached head bytes in `hit`): copied into the head buffer around this
+    /// request's id, where a response made per request is encoded field by field.
+    mutating func responseReady(_ hit: ConstantHit, now: UInt64) -> ConnectionAction {
         guard case .responding(var responding) = phase, case .awaitingResponse = responding.stage else { return .none }
+        let answer = hit.answer
         if isDraining || answer.closes { exchange.keepAlive = false }
         exchange.status = answer.status
         exchange.route = answer.route
@@ -54,8 +55,8 @@ extension ConnectionMachine {
         let separateBody = sendsBody && !inline ? answer.body : []
         let head = reusableHeadBuffer()
         ResponseHead.encode(
-            answer, framing: allowsBody ? .length(answer.body.count) : .none, keepAlive: exchange.keepAlive, version: exchange.version,
-            exchange: exchange, date: environment.dateField(), sendsBody: inline, into: head)
+            prefix: hit.prefix(date: environment.dateField()), exchange: exchange,
+            suffix: hit.suffix(keepAlive: exchange.keepAlive, version: exchange.version, sendsBody: inline), into: head)
         exchange.bytesOut += head.count + separateBody.count
         outputQueued(head.count + separateBody.count, now: now)
         responding.stage = .queued

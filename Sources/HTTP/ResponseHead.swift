@@ -69,23 +69,40 @@ enum ResponseHead {
         }
     }
 
-    /// Writes the head of a route's constant answer, followed by its body when `sendsBody`: its
-    /// status line and fields copied whole, then the server's fields for this request (its id
-    /// the exchange's, as bytes when the server made it).
-    static func encode(
-        _ answer: PrebuiltResponse, framing: Framing, keepAlive: Bool, version: HTTPVersion, exchange: Exchange, date: [UInt8],
-        sendsBody: Bool, into buffer: HeadBuffer
-    ) {
-        let maximum =
-            answer.statusAndFields.count + serverFieldsBound(requestIDCount: exchange.idByteCount, date: date)
-            + (sendsBody ? answer.body.count : 0)
-        buffer.rewrite(maximum: maximum) { writer in
+    /// Writes the head of a route's constant answer, followed by its body when its `suffix`
+    /// carries it: the bytes before the request id (``constantPrefix(of:date:)``), the id (the
+    /// exchange's, as bytes when the server made it), the bytes after it
+    /// (``constantSuffix(of:keepAlive:version:sendsBody:)``). Three copies, where writing the
+    /// head piece by piece took eight and a number's digits.
+    static func encode(prefix: [UInt8], exchange: Exchange, suffix: [UInt8], into buffer: HeadBuffer) {
+        buffer.rewrite(maximum: prefix.count + exchange.idByteCount + suffix.count) { writer in
+            prefix.withUnsafeBufferPointer { writer.write(contentsOf: $0) }
+            exchange.writeID(into: &writer)
+            suffix.withUnsafeBufferPointer { writer.write(contentsOf: $0) }
+        }
+    }
+
+    /// A constant answer's head up to the request id's value: its status line and fields, the
+    /// `date` field unless it has its own, and the id's name.
+    static func constantPrefix(of answer: PrebuiltResponse, date: [UInt8]) -> [UInt8] {
+        let buffer = HeadBuffer()
+        buffer.rewrite(maximum: answer.statusAndFields.count + date.count + 12) { writer in
             writer.write(answer.statusAndFields)
             writeDateAndIDName(hasDate: answer.hasDate, date: date, into: &writer)
-            exchange.writeID(into: &writer)
+        }
+        return buffer.bytes
+    }
+
+    /// A constant answer's head after the request id: Content-Length (when its status allows a
+    /// body), Connection, the blank line, and the body when `sendsBody`.
+    static func constantSuffix(of answer: PrebuiltResponse, keepAlive: Bool, version: HTTPVersion, sendsBody: Bool) -> [UInt8] {
+        let buffer = HeadBuffer()
+        buffer.rewrite(maximum: 38 + 24 + 4 + (sendsBody ? answer.body.count : 0)) { writer in
+            let framing: Framing = answer.status.allowsBody ? .length(answer.body.count) : .none
             writeFramingAndEnd(framing: framing, keepAlive: keepAlive, version: version, into: &writer)
             if sendsBody { writer.write(answer.body) }
         }
+        return buffer.bytes
     }
 
     /// The status line and fields of `response` as ``PrebuiltResponse`` keeps them; whether they

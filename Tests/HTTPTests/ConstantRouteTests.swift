@@ -105,6 +105,18 @@ struct ConstantRouteTests {
         #expect(driver.completed.map(\.completed) == [true, false])
     }
 
+    @Test func aConnectionsRepeatedAnswerCarriesTheDateOfItsSecond() {
+        let clock = DateBox()
+        var driver = MachineDriver(prebuiltResponse: Self.router().prebuiltResponse(for:), dateField: { clock.field })
+        driver.receive("GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n")
+        clock.field = Array("Date: Thu, 03 Dec 2026 12:00:01 GMT\r\n".utf8)
+        driver.receive("GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nGET /healthz HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        #expect(driver.responses.map { $0.contains("Date: Thu, 03 Dec 2026 12:00:01 GMT") } == [false, true, true])
+        #expect(driver.responses.map { $0.contains("Connection: close") } == [false, false, true])
+        #expect(driver.responses.allSatisfy { $0.hasSuffix("Content-Length: 15\r\n\r\n{\"status\":\"ok\"}") || $0.contains("close") })
+        #expect(driver.isClosed)
+    }
+
     @Test func headGetsTheLengthWithoutTheBody() {
         var driver = Self.driver()
         driver.receive("HEAD /healthz HTTP/1.1\r\nHost: h\r\n\r\n")
@@ -139,4 +151,10 @@ extension Router {
         guard case .answered(let response) = try dispatch(request) else { return HTTPResponse(status: .notImplemented) }
         return response
     }
+}
+
+/// The Date field a driver's machine is given, changed by the test (the loop makes a new array
+/// each second).
+private final class DateBox {
+    var field = Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8)
 }

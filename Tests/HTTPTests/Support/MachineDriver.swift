@@ -28,7 +28,8 @@ struct MachineDriver {
         limits: HTTPLimits = HTTPLimits(), timeouts: HTTPTimeouts = HTTPTimeouts(), isTLS: Bool = false,
         headReceived: @escaping (HTTPRequestHead) -> HTTPHeadDecision = { _ in .proceed },
         bodyPlan: @escaping (HTTPRequest) -> HTTPBodyPlan = { _ in .buffered },
-        prebuiltResponse: @escaping (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }, completionReadsRequestID: Bool = true
+        prebuiltResponse: @escaping (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }, completionReadsRequestID: Bool = true,
+        dateField: @escaping () -> [UInt8] = { Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8) }
     ) {
         let refusals = RefusalLog()
         let completions = CompletionLog()
@@ -44,7 +45,7 @@ struct MachineDriver {
                 counter += 1
                 return InlineRequestID("id-\(counter)")
             },
-            dateField: { Array("Date: Thu, 03 Dec 2026 12:00:00 GMT\r\n".utf8) }, completionReadsRequestID: completionReadsRequestID,
+            dateField: dateField, completionReadsRequestID: completionReadsRequestID,
             planFailed: { _, _ in },
             requestCompleted: { completions.entries.append($0) })
         machine = ConnectionMachine(environment: environment, now: now)
