@@ -5,8 +5,10 @@
 //          ReLU) on buffers allocated once: the arithmetic and the 1.07 MB of weight reads
 //   parse  the body read as the forward route reads it (JSONReader's tensor path, then a Tensor)
 //   model  Model.forward of that row (what NeuralNet adds around the gemv passes)
+//   row8   the same passes over 8 rows at once (gemm at m = 8), per row: the floor of a forward
+//          that shares its pass with 7 others, as the service's concurrent forwards do
 // Each figure is the median over rounds of the thread's CPU time per call (CLOCK_THREAD_CPUTIME_ID),
-// printed as one line `floor gemv_us parse_us model_us` for scripts.
+// printed as one line `floor gemv_us parse_us model_us row8_us` for scripts.
 import Glibc
 import JSON
 import Kernels
@@ -66,7 +68,12 @@ func twoDecimals(_ value: Double) -> String {
     let input = try body.withUnsafeBytes { try parseInputs($0) }
     var buffers = (1...3).map { [Float](repeating: 0, count: widths[$0]) }
     let gemv = medianMicroseconds(repeats: repeats) { bareForward(input.scalars, batch: 1, buffers: &buffers) }
+    // Eight rows side by side, as the service runs concurrent small forwards (ForwardCoalescer):
+    // the weights are read once for all eight, so a row costs the arithmetic more than the reads.
+    let eight = [Float]((0..<8).map { _ in input.scalars }.joined())
+    var wide = (1...3).map { [Float](repeating: 0, count: 8 * widths[$0]) }
+    let gemvRow8 = medianMicroseconds(repeats: max(1, repeats / 8)) { bareForward(eight, batch: 8, buffers: &wide) } / 8
     let parse = try body.withUnsafeBytes { bytes in try medianMicroseconds(repeats: repeats) { _ = try parseInputs(bytes) } }
     let forward = try medianMicroseconds(repeats: repeats) { _ = try model.forward(input) }
-    print("floor", twoDecimals(gemv), twoDecimals(parse), twoDecimals(forward))
+    print("floor", twoDecimals(gemv), twoDecimals(parse), twoDecimals(forward), twoDecimals(gemvRow8))
 }
