@@ -22,7 +22,7 @@
 set -euo pipefail
 DURATION=${DURATION:-3}
 ROUNDS=${ROUNDS:-5}
-CONNECTIONS=16
+# shellcheck source=bench/service/forward-setup.sh
 source "$(dirname "$0")/forward-setup.sh"
 if [[ -z ${NN_BENCH:-} ]]; then
     (cd "$ROOT" && swift build -c release --product nn-bench >/dev/null)
