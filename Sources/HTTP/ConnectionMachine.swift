@@ -247,11 +247,38 @@ struct ConnectionMachine {
             keep(bytes)
             return next(now: now)
         case .some(let (head, consumed)):
-            keep(UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+            // `begin` reads nothing of `input`, so what follows the head is kept after it: the
+            // part of a Content-Length body that came with the head goes straight where the body
+            // is stored, one copy instead of two (into `input`, then out of it).
             let action = begin(head, headBytes: consumed, startedAt: now, now: now)
+            var rest = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
+            if case .none = action { rest = UnsafeRawBufferPointer(rebasing: rest[takeLengthBody(rest)...]) }
+            keep(rest)
             if case .none = action { return next(now: now) }
             return action
         }
+    }
+
+    /// Stores the front of `bytes` that belongs to the Content-Length body being read (in its
+    /// destination, or `body`) and returns how many bytes that was.
+    private mutating func takeLengthBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard case .readingBody(var reading) = phase, let remaining = reading.decoder.remainingLength else { return 0 }
+        let count = min(remaining, bytes.count)
+        if count == 0 { return 0 }
+        let part = UnsafeRawBufferPointer(rebasing: bytes[..<count])
+        if let destination = reading.destination {
+            let filled = reading.filled
+            destination.withUnsafeMutableBytes { target in
+                UnsafeMutableRawBufferPointer(rebasing: target[filled..<(filled + count)]).copyMemory(from: part)
+            }
+            reading.filled += count
+        } else {
+            body.append(contentsOf: part.assumingMemoryBound(to: UInt8.self))
+        }
+        reading.decoder.advanceLength(by: count)
+        exchange.bytesIn += count
+        phase = .readingBody(reading)
+        return count
     }
 
     /// Appends unconsumed bytes to `input`.

@@ -46,22 +46,36 @@ extension Model {
             throw NeuralNetError.incompatibleInput(
                 "input must have a batch dimension and at least one feature dimension, got shape \(formatShape(input.shape))")
         }
+        // A snapshot already checked against this sample shape, with nothing to materialize,
+        // is used as it is: walking the layers again cost ~10k instructions a pass.
+        if let largest = widthCheck.largestSample(for: input.shape.dropFirst()) {
+            try checkActivation(largest: largest, rows: input.shape[0])
+            return self
+        }
         let sample = Array(input.shape.dropFirst())
         var model = self
         let largest = try model.resolveWidths(sampleShape: sample, context: .input(input.shape))
-        let (activation, overflow) = largest.multipliedReportingOverflow(by: input.shape[0])
+        try checkActivation(largest: largest, rows: input.shape[0])
+        if model.hasPendingValues {
+            if model.inputShape == nil { model.inputShape = sample }
+            try model.materializeKnownLayers()
+        } else if !hasDeferredLayers {
+            // Every width was known, so resolving changed nothing: this value fits the sample.
+            widthCheck.record(sample: sample, largestSample: largest)
+        }
+        return model
+    }
+
+    /// Refuses a batch whose largest activation would pass the model's limit.
+    private func checkActivation(largest: Int, rows: Int) throws {
+        let (activation, overflow) = largest.multipliedReportingOverflow(by: rows)
         guard !overflow, activation <= limits.maxActivationElements else {
             throw NeuralNetError.limitExceeded(
                 location: "input:",
                 reason:
-                    "a batch of \(input.shape[0]) would need an activation of more than \(limits.maxActivationElements) elements, the limit; send smaller batches"
+                    "a batch of \(rows) would need an activation of more than \(limits.maxActivationElements) elements, the limit; send smaller batches"
             )
         }
-        if model.hasPendingValues {
-            if model.inputShape == nil { model.inputShape = sample }
-            try model.materializeKnownLayers()
-        }
-        return model
     }
 
     /// True when a layer knows its shapes but has no values yet.

@@ -16,9 +16,16 @@ public struct Model: Sendable {
     /// The module tree; it never changes after creation.
     public let root: ModuleNode
     /// Layers in construction order; `ModuleNode.layer` indexes this.
-    var layers: [any Layer]
+    var layers: [any Layer] {
+        didSet { widthCheck = WidthCheck() }
+    }
     /// Parameter values and gradients, buffer values.
-    public internal(set) var store: ParameterStore
+    public internal(set) var store: ParameterStore {
+        didSet { widthCheck = WidthCheck() }
+    }
+    /// The sample shape forward passes on this value were checked against (``prepared(for:capture:)``),
+    /// new whenever the layers or the store change, so it only ever vouches for what it saw.
+    var widthCheck = WidthCheck()
     public let limits: ModelLimits
     /// The seed given at creation.
     public let seed: UInt64

@@ -13,10 +13,15 @@ enum MediaType {
         guard let value else { return nil }
         // What clients send almost always: a bare lowercase type, returned as it is (this runs
         // for every request with a body, and splitting and lowercasing allocate).
-        let isBare = !value.utf8.contains { byte in
-            byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-        }
+        // Scanned as the string's contiguous bytes: through the UTF8View's iterator the scan
+        // cost ~40 instructions a byte. A string without such storage takes the general path.
+        let isBare =
+            value.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { byte in
+                    byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+                        || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                }
+            } ?? false
         if isBare { return value }
         let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
         return type.trimmingSpaces.lowercased()

@@ -1,10 +1,12 @@
 // `swift run -c release nn-bench`: what NeuralNet's Model adds on top of the bare kernels.
+// `nn-bench floor BODY.json`: the batch-1 floor of a JSON forward (Floor.swift).
 //
 // For the 784-256-256-10 MLP it times `Model.forward` and `Model.trainStep` (SGD) against
 // the same kernel calls made directly on preallocated buffers, in the same run, and prints
 // both times and their ratio. A ratio near 1 means the model layer (shape checks, tensor
 // allocation, tape) costs little beside the arithmetic.
 import Dispatch
+import Glibc
 import JSON
 import Kernels
 import NeuralNet
@@ -49,6 +51,11 @@ func bareForward(_ x: [Float], batch: Int, buffers: inout [[Float]]) {
         }
         input = buffers[l]
     }
+}
+
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "floor" {
+    try runFloor(path: CommandLine.arguments[2], repeats: CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 2000 : 2000)
+    exit(0)
 }
 
 print("NeuralNet overhead, 784-256-256-10 MLP (median of 7 rounds)")

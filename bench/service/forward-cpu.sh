@@ -23,38 +23,6 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 source "$(dirname "$0")/forward-setup.sh"
 : >"$work/empty.json"
-# wrk's request.lua counts any status but 200 as a failure; the 405 case expects its 405.
-sed 's/if status ~= 200 then/if status ~= tonumber(os.getenv("BENCH_STATUS") or "200") then/' \
-    "$ROOT/bench/service/request.lua" >"$work/request.lua"
-
-ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
-# Requests and their sum in the coalescer's pass-size histogram (0 0 for a binary without it).
-passes() {
-    curl -s "http://127.0.0.1:$PORT/metrics" |
-        awk '/^paramd_forward_joint_requests_sum/ { s = $2 } /^paramd_forward_joint_requests_count/ { c = $2 } END { print s + 0, c + 0 }'
-}
-
-# Prints "req/s cpu_us_per_request core_busy mean_pass" for one case.
-measure() {
-    local path=$1 body=$2 status=$3
-    export BENCH_METHOD=GET BENCH_STATUS=$status BENCH_CONTENT_TYPE=application/json
-    unset BENCH_BODY_FILE
-    if [[ -n $body ]]; then export BENCH_METHOD=POST BENCH_BODY_FILE=$body; fi
-    local url="http://127.0.0.1:$PORT$path"
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d1s -s "$work/request.lua" "$url" >/dev/null
-    local before after p0 p1
-    read -r -a p0 < <(passes)
-    before=$(ticks)
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/request.lua" "$url" >"$work/wrk.out"
-    after=$(ticks)
-    read -r -a p1 < <(passes)
-    if grep -q "Non-2xx" "$work/wrk.out" && [[ $status == 200 ]]; then echo "forward-cpu: non-200 answers on $path" >&2; exit 1; fi
-    awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$DURATION" \
-        -v joined=$((${p1[0]%.*} - ${p0[0]%.*})) -v pass_count=$((${p1[1]%.*} - ${p0[1]%.*})) '
-        /requests in/ { n = $1 }
-        /^Requests\/sec/ { rps = $2 }
-        END { printf "%.0f %.1f %.2f %s\n", rps, ticks * 1e6 / hz / n, ticks / hz / d, (pass_count > 0 ? sprintf("%.1f", joined / pass_count) : "-") }' "$work/wrk.out"
-}
 
 cases=("healthz|/healthz||200" "refused|/healthz|$work/empty.json|405" "exchange|/healthz|$work/short.json|405"
     "forward-short|/v1/models/mlp/forward|$work/short.json|200"
