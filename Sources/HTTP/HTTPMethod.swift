@@ -3,45 +3,89 @@
 /// Any token parses; the server answers 501 for methods outside ``isKnown``,
 /// and the router answers 405 for known methods a path does not accept.
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
+    /// The standard methods as cases and any other token as its string: the server compares
+    /// every request's method with HEAD and OPTIONS and the router with its routes', and a case
+    /// compares as a small integer, costs no reference count to copy, and needs no string made
+    /// when parsed (`String`'s `==` took its slow path for each pair of short unequal strings).
+    private enum Token: Hashable, Sendable {
+        case get, head, post, put, delete, patch, options, trace, connect
+        case other(String)
+    }
 
-    public init(rawValue: String) { self.rawValue = rawValue }
+    private let token: Token
 
-    public static let get = HTTPMethod(rawValue: "GET")
-    public static let head = HTTPMethod(rawValue: "HEAD")
-    public static let post = HTTPMethod(rawValue: "POST")
-    public static let put = HTTPMethod(rawValue: "PUT")
-    public static let delete = HTTPMethod(rawValue: "DELETE")
-    public static let patch = HTTPMethod(rawValue: "PATCH")
-    public static let options = HTTPMethod(rawValue: "OPTIONS")
-    public static let trace = HTTPMethod(rawValue: "TRACE")
-    public static let connect = HTTPMethod(rawValue: "CONNECT")
+    private init(_ token: Token) { self.token = token }
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "GET": token = .get
+        case "HEAD": token = .head
+        case "POST": token = .post
+        case "PUT": token = .put
+        case "DELETE": token = .delete
+        case "PATCH": token = .patch
+        case "OPTIONS": token = .options
+        case "TRACE": token = .trace
+        case "CONNECT": token = .connect
+        default: token = .other(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch token {
+        case .get: "GET"
+        case .head: "HEAD"
+        case .post: "POST"
+        case .put: "PUT"
+        case .delete: "DELETE"
+        case .patch: "PATCH"
+        case .options: "OPTIONS"
+        case .trace: "TRACE"
+        case .connect: "CONNECT"
+        case .other(let text): text
+        }
+    }
+
+    public static let get = HTTPMethod(.get)
+    public static let head = HTTPMethod(.head)
+    public static let post = HTTPMethod(.post)
+    public static let put = HTTPMethod(.put)
+    public static let delete = HTTPMethod(.delete)
+    public static let patch = HTTPMethod(.patch)
+    public static let options = HTTPMethod(.options)
+    public static let trace = HTTPMethod(.trace)
+    public static let connect = HTTPMethod(.connect)
 
     /// Methods this server implements; CONNECT is known to HTTP but not served (no proxying).
     public var isKnown: Bool {
-        switch rawValue {
-        case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE": true
-        default: false
+        switch token {
+        case .connect, .other: false
+        default: true
         }
     }
 
     public var description: String { rawValue }
 
-    /// Lengths first: the server compares every request's method with HEAD and OPTIONS, and
-    /// `String`'s `==` takes its slow path for every pair of different short strings (equal ones
-    /// it finds equal at once). Methods of different lengths are different tokens.
-    public static func == (lhs: HTTPMethod, rhs: HTTPMethod) -> Bool {
-        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
+    /// Maps the method's bytes (a token, checked by the parser) to its case; others become a
+    /// new string.
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        let token: Token? =
+            switch bytes.count {
+            case 3: Self.matches(bytes, "GET") ? .get : Self.matches(bytes, "PUT") ? .put : nil
+            case 4: Self.matches(bytes, "POST") ? .post : Self.matches(bytes, "HEAD") ? .head : nil
+            case 5: Self.matches(bytes, "PATCH") ? .patch : Self.matches(bytes, "TRACE") ? .trace : nil
+            case 6: Self.matches(bytes, "DELETE") ? .delete : nil
+            case 7: Self.matches(bytes, "OPTIONS") ? .options : Self.matches(bytes, "CONNECT") ? .connect : nil
+            default: nil
+            }
+        self.token = token ?? .other(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Maps the common methods without allocating; others become a new string.
-    init(bytes: UnsafeBufferPointer<UInt8>) {
-        switch bytes.count {
-        case 3 where bytes[0] == 0x47 && bytes[1] == 0x45 && bytes[2] == 0x54: self = .get
-        case 3 where bytes[0] == 0x50 && bytes[1] == 0x55 && bytes[2] == 0x54: self = .put
-        case 4 where bytes[0] == 0x50 && bytes[1] == 0x4F && bytes[2] == 0x53 && bytes[3] == 0x54: self = .post
-        case 4 where bytes[0] == 0x48 && bytes[1] == 0x45 && bytes[2] == 0x41 && bytes[3] == 0x44: self = .head
-        default: self.init(rawValue: String(decoding: bytes, as: UTF8.self))
-        }
+    /// Case-sensitive, as methods are; `bytes` has the literal's length.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let expected = literal.utf8Start
+        for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
+        return true
     }
 }

@@ -5,17 +5,22 @@ public struct HTTPRequestHead: Sendable {
     public var target: String
     public var version: HTTPVersion
     public var headers: HTTPHeaders
-    /// The percent-decoded path, e.g. `/v1/models/a b`. `%2F` decodes to `/` here, so route on
-    /// ``pathSegments``, which split before decoding.
-    public var path: String
     /// Path segments split on `/` and then percent-decoded. `/` has none; `/a/` has `a` and ``.
     public var pathSegments: [String]
-    /// Query parameters in order, percent-decoded, with `+` read as a space (HTML form encoding).
-    public var query: [HTTPQueryItem]
     /// How the body's length is known.
     public var framing: HTTPBodyFraming
     /// Whether the client sent `Expect: 100-continue` and waits for a 100 before its body.
     public var expectsContinue: Bool
+    /// The path and query when decoding the target gave more than the target itself; nil for
+    /// the usual plain path (no query, nothing to decode), which then needs no second string.
+    private var decoded: DecodedTarget?
+
+    /// The percent-decoded path, e.g. `/v1/models/a b`. `%2F` decodes to `/` here, so route on
+    /// ``pathSegments``, which split before decoding.
+    public var path: String { decoded?.path ?? target }
+
+    /// Query parameters in order, percent-decoded, with `+` read as a space (HTML form encoding).
+    public var query: [HTTPQueryItem] { decoded?.query ?? [] }
 
     /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
     public var keepAlive: Bool {
@@ -26,34 +31,46 @@ public struct HTTPRequestHead: Sendable {
 
     /// The first value of a query parameter, or nil.
     public func queryValue(_ name: String) -> String? {
-        query.first { $0.name == name }?.value
+        decoded?.query.first { $0.name == name }?.value
     }
 
     public init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
         framing: HTTPBodyFraming = .none, expectsContinue: Bool = false
     ) throws(HTTPParseError) {
-        try self.init(
-            method: method, target: target, version: version, headers: headers, framing: framing, expectsContinue: expectsContinue,
-            segmentStorage: [])
+        let components = try RequestTarget(target, method: method)
+        self.init(
+            method: method, target: target, version: version, headers: headers, pathSegments: components.segments,
+            decoded: DecodedTarget(target: target, components: components), framing: framing, expectsContinue: expectsContinue)
     }
 
-    /// The parser's initializer: `segmentStorage` is an array to refill with the path's
-    /// segments (the last head's, when no one else holds it: no allocation).
+    /// The parser's initializer, with the target already split.
     init(
-        method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, framing: HTTPBodyFraming,
-        expectsContinue: Bool, segmentStorage: consuming [String]
-    ) throws(HTTPParseError) {
-        let components = try RequestTarget(target, method: method, segmentStorage: consume segmentStorage)
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, pathSegments: [String],
+        decoded: DecodedTarget?, framing: HTTPBodyFraming, expectsContinue: Bool
+    ) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
-        self.path = components.path
-        self.pathSegments = components.segments
-        self.query = components.query
+        self.pathSegments = pathSegments
+        self.decoded = decoded
         self.framing = framing
         self.expectsContinue = expectsContinue
+    }
+}
+
+/// A target's decoded path and its query, kept by a head only when they are not simply the
+/// target and nothing.
+struct DecodedTarget: Sendable {
+    var path: String
+    var query: [HTTPQueryItem]
+
+    /// Nil when `components` add nothing to `target`.
+    init?(target: String, components: RequestTarget) {
+        if components.query.isEmpty && components.path == target { return nil }
+        path = components.path
+        query = components.query
     }
 }
 
