@@ -61,10 +61,11 @@ public struct HTTPRequestHead: Sendable {
 }
 
 /// A target's decoded path and its query, kept by a head only when they are not simply the
-/// target and nothing.
-struct DecodedTarget: Sendable {
-    var path: String
-    var query: [HTTPQueryItem]
+/// target and nothing. A class, so that a head without them (most) copies one null reference
+/// rather than a string and an array.
+final class DecodedTarget: Sendable {
+    let path: String
+    let query: [HTTPQueryItem]
 
     /// Nil when `components` add nothing to `target`.
     init?(target: String, components: RequestTarget) {

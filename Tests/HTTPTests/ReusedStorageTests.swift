@@ -57,6 +57,24 @@ struct ReusedStorageTests {
         #expect(query.pathSegments == ["q r"] && query.path == "/q r" && query.queryValue("x") == "1")
     }
 
+    /// A repeated plain target reuses the last one's strings; any other target replaces them.
+    @Test func aRepeatedTargetReadsAsItsOwn() throws {
+        var parser = HTTPRequestParser()
+        let targets = ["/a/b", "/a/b", "/a/c", "/a?x=1", "/a/b", "/a%2Fb", "/a/b", "/", "/", "/a/b/", "/a/b", "*"]
+        var heads: [HTTPRequestHead] = []
+        for target in targets {
+            let method = target == "*" ? "OPTIONS" : "GET"
+            var head = try Self.parse(&parser, "\(method) \(target) HTTP/1.1\r\nHost: h\r\n\r\n")
+            expectEagerValues(head)
+            heads.append(head)
+            head.pathSegments.append("changed by a handler")
+        }
+        for (head, target) in zip(heads, targets) {
+            #expect(head.target == target)
+            expectEagerValues(head)
+        }
+    }
+
     @Test func aParsedHeadRecordsWhichKnownFieldsItHas() throws {
         var parser = HTTPRequestParser()
         let head = try Self.parse(&parser, "GET / HTTP/1.1\r\nHost: h\r\nx-request-id: abc\r\nconnection: close\r\n\r\n")
