@@ -3,73 +3,64 @@
 /// Any token parses; the server answers 501 for methods outside ``isKnown``,
 /// and the router answers 405 for known methods a path does not accept.
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    /// The standard methods as cases and any other token as its string: the server compares
-    /// every request's method with HEAD and OPTIONS and the router with its routes', and a case
-    /// compares as a small integer, costs no reference count to copy, and needs no string made
-    /// when parsed (`String`'s `==` took its slow path for each pair of short unequal strings).
-    private enum Token: Hashable, Sendable {
-        case get, head, post, put, delete, patch, options, trace, connect
-        case other(String)
+    public let rawValue: String
+    /// The standard methods' numbers, 1 to 9 (CONNECT last), and 0 for any other token: the
+    /// server compares every request's method with HEAD and OPTIONS and the router with its
+    /// routes', and a number compares at once where `String`'s `==` took its slow path for each
+    /// pair of short unequal strings. A stored number rather than an enum with a payload keeps
+    /// the head a plain struct to copy (an enum's copies went through its value witnesses).
+    private let code: UInt8
+
+    private init(_ code: UInt8, _ rawValue: String) {
+        self.code = code
+        self.rawValue = rawValue
     }
-
-    private let token: Token
-
-    private init(_ token: Token) { self.token = token }
 
     public init(rawValue: String) {
         switch rawValue {
-        case "GET": token = .get
-        case "HEAD": token = .head
-        case "POST": token = .post
-        case "PUT": token = .put
-        case "DELETE": token = .delete
-        case "PATCH": token = .patch
-        case "OPTIONS": token = .options
-        case "TRACE": token = .trace
-        case "CONNECT": token = .connect
-        default: token = .other(rawValue)
+        case "GET": self = .get
+        case "HEAD": self = .head
+        case "POST": self = .post
+        case "PUT": self = .put
+        case "DELETE": self = .delete
+        case "PATCH": self = .patch
+        case "OPTIONS": self = .options
+        case "TRACE": self = .trace
+        case "CONNECT": self = .connect
+        default: self.init(0, rawValue)
         }
     }
 
-    public var rawValue: String {
-        switch token {
-        case .get: "GET"
-        case .head: "HEAD"
-        case .post: "POST"
-        case .put: "PUT"
-        case .delete: "DELETE"
-        case .patch: "PATCH"
-        case .options: "OPTIONS"
-        case .trace: "TRACE"
-        case .connect: "CONNECT"
-        case .other(let text): text
-        }
-    }
-
-    public static let get = HTTPMethod(.get)
-    public static let head = HTTPMethod(.head)
-    public static let post = HTTPMethod(.post)
-    public static let put = HTTPMethod(.put)
-    public static let delete = HTTPMethod(.delete)
-    public static let patch = HTTPMethod(.patch)
-    public static let options = HTTPMethod(.options)
-    public static let trace = HTTPMethod(.trace)
-    public static let connect = HTTPMethod(.connect)
+    // Computed rather than stored: a stored static is reached through its lazy initializer's
+    // `swift_once` at every use, and these are compared with every request's method.
+    public static var get: HTTPMethod { HTTPMethod(1, "GET") }
+    public static var head: HTTPMethod { HTTPMethod(2, "HEAD") }
+    public static var post: HTTPMethod { HTTPMethod(3, "POST") }
+    public static var put: HTTPMethod { HTTPMethod(4, "PUT") }
+    public static var delete: HTTPMethod { HTTPMethod(5, "DELETE") }
+    public static var patch: HTTPMethod { HTTPMethod(6, "PATCH") }
+    public static var options: HTTPMethod { HTTPMethod(7, "OPTIONS") }
+    public static var trace: HTTPMethod { HTTPMethod(8, "TRACE") }
+    public static var connect: HTTPMethod { HTTPMethod(9, "CONNECT") }
 
     /// Methods this server implements; CONNECT is known to HTTP but not served (no proxying).
-    public var isKnown: Bool {
-        switch token {
-        case .connect, .other: false
-        default: true
-        }
+    public var isKnown: Bool { (1...8).contains(code) }
+
+    /// Standard methods by number; others (rare) by name.
+    public static func == (lhs: HTTPMethod, rhs: HTTPMethod) -> Bool {
+        lhs.code == rhs.code && (lhs.code != 0 || lhs.rawValue == rhs.rawValue)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rawValue)
     }
 
     public var description: String { rawValue }
 
-    /// Maps the method's bytes (a token, checked by the parser) to its case; others become a
+    /// Maps the method's bytes (a token, checked by the parser) to its number; others become a
     /// new string.
     init(bytes: UnsafeBufferPointer<UInt8>) {
-        let token: Token? =
+        let known: HTTPMethod? =
             switch bytes.count {
             case 3: Self.matches(bytes, "GET") ? .get : Self.matches(bytes, "PUT") ? .put : nil
             case 4: Self.matches(bytes, "POST") ? .post : Self.matches(bytes, "HEAD") ? .head : nil
@@ -78,7 +69,7 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
             case 7: Self.matches(bytes, "OPTIONS") ? .options : Self.matches(bytes, "CONNECT") ? .connect : nil
             default: nil
             }
-        self.token = token ?? .other(String(decoding: bytes, as: UTF8.self))
+        self = known ?? HTTPMethod(0, String(decoding: bytes, as: UTF8.self))
     }
 
     /// Case-sensitive, as methods are; `bytes` has the literal's length.

@@ -44,7 +44,10 @@ public struct HTTPRequestHead: Sendable {
             decoded: DecodedTarget(target: target, components: components), framing: framing, expectsContinue: expectsContinue)
     }
 
-    /// The parser's initializer, with the target already split.
+    /// The parser's initializer, with the target already split. Not inlined: inlined into the
+    /// parser, the head it made was copied once more before being returned (its value witness,
+    /// about 280 instructions with the destroy).
+    @inline(never)
     init(
         method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, pathSegments: [String],
         decoded: DecodedTarget?, framing: HTTPBodyFraming, expectsContinue: Bool

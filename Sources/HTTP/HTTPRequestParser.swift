@@ -89,6 +89,16 @@ public struct HTTPRequestParser: Sendable {
         let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<index])
         let targetStart = index + 1
         index = targetStart
+        // Whole words of plain bytes (no space among them) at once, then byte by byte.
+        while index + 8 <= lineEnd {
+            let word = ByteWord.load(bytes, at: index)
+            if ByteWord.hasByte(word, below: 0x21) || ByteWord.hasByte(word, above: 0x7E) || ByteWord.hasByte(word, equalTo: 0x23)
+                || ByteWord.hasByte(word, equalTo: 0x25) || ByteWord.hasByte(word, equalTo: 0x3F)
+            {
+                break
+            }
+            index += 8
+        }
         var isPlain = true  // so far, for ``RequestTarget/isPlainOriginForm(_:)``
         while index < lineEnd && bytes[index] != sp {
             if !ByteSet.plainTarget.contains(bytes[index]) { isPlain = false }
@@ -139,8 +149,6 @@ public struct HTTPRequestParser: Sendable {
         }
         let segments = storage.segments
         storage.dropLargeArrays()
-        // Made last and returned as it is: made before the storage changes, it was copied once
-        // more (its value witness, about 250 instructions with the destroy).
         return HTTPRequestHead(
             method: method, target: target, version: version, headers: headers, pathSegments: segments, decoded: decoded,
             framing: framing, expectsContinue: expectsContinue)
@@ -162,7 +170,13 @@ public struct HTTPRequestParser: Sendable {
         index += 1
         while bytes[index] == sp || bytes[index] == htab { index += 1 }
         let valueStart = index
-        var valueEnd = index
+        // Whole words without a control byte at once (the line's CR is one, so no word passes
+        // it), then byte by byte.
+        while index + 8 <= bytes.count {
+            let word = ByteWord.load(bytes, at: index)
+            if ByteWord.hasByte(word, below: 0x20) || ByteWord.hasByte(word, equalTo: 0x7F) { break }
+            index += 8
+        }
         while true {
             let byte = bytes[index]
             if byte < 0x20 || byte == 0x7F {
@@ -170,8 +184,9 @@ public struct HTTPRequestParser: Sendable {
                 if byte != htab { throw .invalidHeaderValue }
             }
             index += 1
-            if byte != sp && byte != htab { valueEnd = index }
         }
+        var valueEnd = index
+        while valueEnd > valueStart && (bytes[valueEnd - 1] == sp || bytes[valueEnd - 1] == htab) { valueEnd -= 1 }
         return (start..<nameEnd, valueStart..<valueEnd, index + 2)
     }
 

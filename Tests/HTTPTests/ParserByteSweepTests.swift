@@ -125,4 +125,54 @@ struct ParserByteSweepTests {
             #expect(throws: HTTPParseError.invalidHost) { try result.get() }
         }
     }
+
+    /// The word-at-a-time tests against byte-by-byte ones: every byte value at every place in a
+    /// word of plain bytes, and beside every other byte value.
+    @Test func byteWordTestsMatchBytewiseTests() {
+        for value in 0...255 {
+            for other in [0x00, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0xFF, value] {
+                for place in 0..<8 {
+                    var bytes = [UInt8](repeating: UInt8(other), count: 8)
+                    bytes[place] = UInt8(value)
+                    let word = bytes.withUnsafeBufferPointer { ByteWord.load($0, at: 0) }
+                    for bound: UInt8 in [1, 0x20, 0x21, 0x7E] where bound <= 128 {
+                        #expect(ByteWord.hasByte(word, below: bound) == bytes.contains { $0 < bound }, "\(bytes) < \(bound)")
+                    }
+                    #expect(ByteWord.hasByte(word, above: 0x7E) == bytes.contains { $0 > 0x7E }, "\(bytes)")
+                    for probe: UInt8 in [0x23, 0x25, 0x3F, 0x7F] {
+                        #expect(ByteWord.hasByte(word, equalTo: probe) == bytes.contains(probe), "\(bytes) has \(probe)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A byte far into a long value and a long target, where whole words are skipped.
+    @Test(arguments: 0...255)
+    func byteDeepInALongValueAndTarget(_ value: Int) throws {
+        let byte = UInt8(value)
+        let long = [UInt8](repeating: UInt8(ascii: "a"), count: 19)
+        let field = Result { () throws(HTTPParseError) in try parseMessages([Self.request(field: Array("X: ".utf8) + long + [byte] + long)])
+        }
+        switch byte {
+        case htab, sp, 0x21...0x7E, 0x80...0xFF:
+            #expect(try field.get().first?.headers.last?[1].utf8.count == (byte >= 0x80 ? 41 : 39))
+        case lf:
+            #expect(throws: HTTPParseError.bareLineFeed) { try field.get() }
+        default:
+            #expect(throws: HTTPParseError.invalidHeaderValue) { try field.get() }
+        }
+        let raw = Array("GET /".utf8) + long + [byte] + long + Array(" HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
+        let target = Result { () throws(HTTPParseError) in try parseMessages([raw]) }
+        switch byte {
+        case sp:
+            #expect(throws: HTTPParseError.invalidRequestLine) { try target.get() }
+        case lf:
+            #expect(throws: HTTPParseError.bareLineFeed) { try target.get() }
+        case 0x21...0x7E where byte != UInt8(ascii: "#") && byte != UInt8(ascii: "%"):
+            #expect(try target.get().count == 1)
+        default:
+            #expect(throws: HTTPParseError.invalidTarget) { try target.get() }
+        }
+    }
 }
