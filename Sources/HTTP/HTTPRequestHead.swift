@@ -11,16 +11,18 @@ public struct HTTPRequestHead: Sendable {
     public var framing: HTTPBodyFraming
     /// Whether the client sent `Expect: 100-continue` and waits for a 100 before its body.
     public var expectsContinue: Bool
-    /// The path and query when decoding the target gave more than the target itself; nil for
-    /// the usual plain path (no query, nothing to decode), which then needs no second string.
-    private var decoded: DecodedTarget?
+    /// Query parameters in order, percent-decoded, with `+` read as a space (HTML form encoding).
+    public var query: [HTTPQueryItem]
+    /// The percent-decoded path when it differs from the target; empty when it is the target
+    /// (a plain path, the usual case, then needs no second string). No path is empty.
+    ///
+    /// Not an optional: a stored optional made the compiler copy and destroy the whole head
+    /// through its outlined value operations in its initializer (about 300 instructions).
+    private var decodedPath: String
 
     /// The percent-decoded path, e.g. `/v1/models/a b`. `%2F` decodes to `/` here, so route on
     /// ``pathSegments``, which split before decoding.
-    public var path: String { decoded?.path ?? target }
-
-    /// Query parameters in order, percent-decoded, with `+` read as a space (HTML form encoding).
-    public var query: [HTTPQueryItem] { decoded?.query ?? [] }
+    public var path: String { decodedPath.isEmpty ? target : decodedPath }
 
     /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
     public var keepAlive: Bool {
@@ -31,7 +33,7 @@ public struct HTTPRequestHead: Sendable {
 
     /// The first value of a query parameter, or nil.
     public func queryValue(_ name: String) -> String? {
-        decoded?.query.first { $0.name == name }?.value
+        query.first { $0.name == name }?.value
     }
 
     public init(
@@ -41,40 +43,25 @@ public struct HTTPRequestHead: Sendable {
         let components = try RequestTarget(target, method: method)
         self.init(
             method: method, target: target, version: version, headers: headers, pathSegments: components.segments,
-            decoded: DecodedTarget(target: target, components: components), framing: framing, expectsContinue: expectsContinue)
+            decodedPath: components.path == target ? "" : components.path, query: components.query, framing: framing,
+            expectsContinue: expectsContinue)
     }
 
-    /// The parser's initializer, with the target already split. Not inlined: inlined into the
-    /// parser, the head it made was copied once more before being returned (its value witness,
-    /// about 280 instructions with the destroy).
-    @inline(never)
+    /// The parser's initializer, with the target already split; `decodedPath` empty when the
+    /// path is the target.
     init(
         method: HTTPMethod, target: String, version: HTTPVersion, headers: HTTPHeaders, pathSegments: [String],
-        decoded: DecodedTarget?, framing: HTTPBodyFraming, expectsContinue: Bool
+        decodedPath: String, query: [HTTPQueryItem], framing: HTTPBodyFraming, expectsContinue: Bool
     ) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
         self.pathSegments = pathSegments
-        self.decoded = decoded
+        self.query = query
+        self.decodedPath = decodedPath
         self.framing = framing
         self.expectsContinue = expectsContinue
-    }
-}
-
-/// A target's decoded path and its query, kept by a head only when they are not simply the
-/// target and nothing. A class, so that a head without them (most) copies one null reference
-/// rather than a string and an array.
-final class DecodedTarget: Sendable {
-    let path: String
-    let query: [HTTPQueryItem]
-
-    /// Nil when `components` add nothing to `target`.
-    init?(target: String, components: RequestTarget) {
-        if components.query.isEmpty && components.path == target { return nil }
-        path = components.path
-        query = components.query
     }
 }
 

@@ -137,21 +137,22 @@ public struct HTTPRequestParser: Sendable {
         let headers = HTTPHeaders(bytes: storage.fieldBytes, spans: storage.spans, present: checks.present)
 
         let target: String
-        let decoded: DecodedTarget?
+        var decodedPath = ""
+        var query: [HTTPQueryItem] = []
         if isPlain && targetBytes[0] == UInt8(ascii: "/") {
             target = storage.setPlainTarget(targetBytes)
-            decoded = nil
         } else {
             target = String(decoding: targetBytes, as: UTF8.self)
             let components = try RequestTarget(target, method: method)
             storage.setSegments(components.segments)
-            decoded = DecodedTarget(target: target, components: components)
+            if components.path != target { decodedPath = components.path }
+            query = components.query
         }
         let segments = storage.segments
         storage.dropLargeArrays()
         return HTTPRequestHead(
-            method: method, target: target, version: version, headers: headers, pathSegments: segments, decoded: decoded,
-            framing: framing, expectsContinue: expectsContinue)
+            method: method, target: target, version: version, headers: headers, pathSegments: segments, decodedPath: decodedPath,
+            query: query, framing: framing, expectsContinue: expectsContinue)
     }
 
     /// Reads the field line at `start` (RFC 9112 §5), which ends in CRLF within `bytes`: the

@@ -27,15 +27,19 @@ enum HostField {
             index += 1
         } else {
             // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 addresses fit it.
-            while index < count && value[index] != UInt8(ascii: ":") {
+            // Members first: neither `:` nor `%` is one, so most bytes need one test.
+            while index < count {
                 let byte = value[index]
-                if byte == UInt8(ascii: "%") {
+                if ByteSet.regName.contains(byte) {
+                    index += 1
+                } else if byte == UInt8(ascii: "%") {
                     guard index + 2 < count, isHexDigit(value[index + 1]), isHexDigit(value[index + 2]) else { return false }
                     index += 3
-                    continue
+                } else if byte == UInt8(ascii: ":") {
+                    break
+                } else {
+                    return false
                 }
-                guard ByteSet.regName.contains(byte) else { return false }
-                index += 1
             }
         }
         guard index < count else { return true }
