@@ -14,6 +14,12 @@ struct FieldChecks {
     private var failure: HTTPParseError?
     /// Which of the fields the server looks up in every request are present.
     private(set) var present = KnownFields()
+    /// The connection's last valid Host, given by the parser and handed back to it.
+    private(set) var recentHost: RecentHost
+
+    init(recentHost: RecentHost) {
+        self.recentHost = recentHost
+    }
 
     /// Notes one field. Names are compared by length first: most fields are none of these.
     @inline(__always)
@@ -30,7 +36,7 @@ struct FieldChecks {
         switch name.count {
         case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
             hostCount += 1
-            if !HostField.isValid(bytes: value) { throw .invalidHost }
+            if !recentHost.isValid(value) { throw .invalidHost }
         case 10:
             if HTTPHeaders.namesEqual(name, literal: "Connection") {
                 present.insert(.connection)

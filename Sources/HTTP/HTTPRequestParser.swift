@@ -115,7 +115,7 @@ public struct HTTPRequestParser: Sendable {
 
         // The field lines are copied once, whole; each field is a pair of ranges into the copy.
         // Into the last head's arrays when that head is gone (``HeadStorage``).
-        var checks = FieldChecks()
+        var checks = FieldChecks(recentHost: storage.recentHost)
         var count = 0
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
@@ -132,6 +132,7 @@ public struct HTTPRequestParser: Sendable {
             lineStart = next
         }
         storage.truncateSpans(to: count)
+        storage.recentHost = checks.recentHost
         let (framing, expectsContinue) = try checks.finish(version: version, limits: limits)
         storage.setFieldBytes(UnsafeBufferPointer(rebasing: bytes[fields]))
         let headers = HTTPHeaders(bytes: storage.fieldBytes, spans: storage.spans, present: checks.present)

@@ -24,6 +24,8 @@ struct HeadStorage: Sendable {
     /// again (a health check, a poll, a load generator), and then neither the target's string
     /// nor its segments' are made again, about 400 instructions for `/healthz`.
     private var plainTarget: String?
+    /// The last valid Host (``RecentHost``).
+    var recentHost = RecentHost()
 
     /// Arrays larger than this are not kept: one odd request should not pin its size for the
     /// connection's lifetime.

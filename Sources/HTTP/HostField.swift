@@ -1,3 +1,5 @@
+import Glibc
+
 /// The grammar of a Host field value (RFC 9110 §7.2: `uri-host [ ":" port ]`), checked because
 /// RFC 9112 §3.2 requires a 400 for an invalid one, as for a missing or repeated Host: a
 /// server that routes or logs by Host must not accept what another server would read differently.
@@ -54,5 +56,35 @@ enum HostField {
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte | 0x20)
+    }
+}
+
+/// The last Host value a connection sent that was valid, up to 32 bytes, kept inline (no
+/// allocation): a keep-alive client sends the same Host with every request, and comparing it
+/// costs a fraction of checking its grammar again (about 180 instructions for `127.0.0.1:8080`).
+struct RecentHost: Sendable {
+    private var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var count = 0
+    private var isSet = false
+
+    /// ``HostField/isValid(bytes:)``, remembering a valid value for the next call.
+    mutating func isValid(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isSet && value.count == count && matches(value) { return true }
+        guard HostField.isValid(bytes: value) else { return false }
+        guard value.count <= MemoryLayout.size(ofValue: bytes) else {
+            isSet = false
+            return true
+        }
+        withUnsafeMutableBytes(of: &bytes) { $0.copyMemory(from: UnsafeRawBufferPointer(value)) }
+        count = value.count
+        isSet = true
+        return true
+    }
+
+    private mutating func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        withUnsafeBytes(of: &bytes) { stored in
+            guard let storedStart = stored.baseAddress, let valueStart = value.baseAddress else { return value.isEmpty }
+            return memcmp(storedStart, valueStart, value.count) == 0
+        }
     }
 }
