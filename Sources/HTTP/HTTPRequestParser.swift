@@ -113,7 +113,8 @@ public struct HTTPRequestParser: Sendable {
         let method = HTTPMethod(bytes: methodBytes)
         if !method.isKnown { throw .unsupportedMethod }
 
-        // The field lines are copied once, whole; each field is a pair of ranges into the copy.
+        // The field lines are copied once, whole; each field is a pair of ranges into the copy
+        // (offsets within a head, which is far below 4 GiB: ``HTTPLimits/maxHeaderBytes``).
         // Into the last head's arrays when that head is gone (``HeadStorage``).
         var checks = FieldChecks(recentHost: storage.recentHost)
         var count = 0
@@ -126,8 +127,10 @@ public struct HTTPRequestParser: Sendable {
             storage.setSpan(
                 count,
                 HTTPHeaders.Span(
-                    nameStart: UInt32(name.lowerBound - offset), nameEnd: UInt32(name.upperBound - offset),
-                    valueStart: UInt32(value.lowerBound - offset), valueEnd: UInt32(value.upperBound - offset)))
+                    nameStart: UInt32(truncatingIfNeeded: name.lowerBound - offset),
+                    nameEnd: UInt32(truncatingIfNeeded: name.upperBound - offset),
+                    valueStart: UInt32(truncatingIfNeeded: value.lowerBound - offset),
+                    valueEnd: UInt32(truncatingIfNeeded: value.upperBound - offset)))
             count += 1
             lineStart = next
         }
