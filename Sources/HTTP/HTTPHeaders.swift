@@ -53,11 +53,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return !present.isDisjoint(with: fields)
     }
 
-    /// Records which ``KnownFields`` these fields hold (the parser, having looked at each).
-    mutating func record(present fields: KnownFields) {
-        present = fields
-    }
-
     /// Whether `other` holds these very fields: the same storage, to the same length (see
     /// ``EncodedFieldsCache``, which relies on holding `other` for this to imply equal content).
     func sharesStorage(with other: HTTPHeaders) -> Bool {
