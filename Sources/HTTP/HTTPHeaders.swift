@@ -27,10 +27,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         spans = []
     }
 
-    /// Fields whose bytes are `bytes` (a head's field lines, copied once) at the given spans.
-    init(bytes: [UInt8], spans: [Span]) {
+    /// Fields whose bytes are `bytes` (a head's field lines, copied once) at the given spans;
+    /// `present`: which ``KnownFields`` they hold, when the parser has looked.
+    init(bytes: [UInt8], spans: [Span], present: KnownFields? = nil) {
         self.bytes = bytes
         self.spans = spans
+        self.present = present
     }
 
     public init(_ fields: [(String, String)]) {
@@ -49,11 +51,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     func mayContain(_ fields: KnownFields) -> Bool {
         guard let present else { return true }
         return !present.isDisjoint(with: fields)
-    }
-
-    /// Records which ``KnownFields`` these fields hold (the parser, having looked at each).
-    mutating func record(present fields: KnownFields) {
-        present = fields
     }
 
     /// Whether `other` holds these very fields: the same storage, to the same length (see

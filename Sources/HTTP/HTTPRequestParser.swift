@@ -67,54 +67,132 @@ public struct HTTPRequestParser: Sendable {
         return (head, end)
     }
 
-    /// Parses a head whose every line is known to end in CRLF.
+    /// Parses a head whose every line is known to end in CRLF, in one pass over its bytes.
+    ///
+    /// Errors come in a fixed order whatever else is wrong with the head: the request line's
+    /// shape, its version, its method, each field line's syntax, the fields' meaning
+    /// (``FieldChecks``), and only then the target's form and escapes.
     private mutating func parseComplete(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields: Range<Int>)
         throws(HTTPParseError)
         -> HTTPRequestHead
     {
         // request-line = method SP request-target SP HTTP-version
-        guard let firstSpace = bytes[requestLine].firstIndex(of: sp) else { throw .invalidRequestLine }
-        let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<firstSpace])
-        if methodBytes.isEmpty { throw .invalidRequestLine }
-        for byte in methodBytes where !isTokenByte(byte) { throw .invalidMethod }
-        guard let secondSpace = bytes[(firstSpace + 1)..<requestLine.upperBound].firstIndex(of: sp) else {
-            throw .invalidRequestLine
+        let lineEnd = requestLine.upperBound
+        var index = requestLine.lowerBound
+        var methodIsToken = true
+        while index < lineEnd && bytes[index] != sp {
+            if !ByteSet.token.contains(bytes[index]) { methodIsToken = false }
+            index += 1
         }
-        let targetRange = (firstSpace + 1)..<secondSpace
-        if targetRange.isEmpty { throw .invalidRequestLine }
-        if targetRange.count > limits.maxTargetBytes { throw .targetTooLong(limit: limits.maxTargetBytes) }
-        let versionBytes = bytes[(secondSpace + 1)..<requestLine.upperBound]
+        if index == lineEnd || index == requestLine.lowerBound { throw .invalidRequestLine }
+        if !methodIsToken { throw .invalidMethod }
+        let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<index])
+        let targetStart = index + 1
+        index = targetStart
+        // Whole words of plain bytes (no space among them) at once, then byte by byte.
+        while index + 8 <= lineEnd {
+            let word = ByteWord.load(bytes, at: index)
+            if ByteWord.hasByte(word, below: 0x21) || ByteWord.hasByte(word, above: 0x7E) || ByteWord.hasByte(word, equalTo: 0x23)
+                || ByteWord.hasByte(word, equalTo: 0x25) || ByteWord.hasByte(word, equalTo: 0x3F)
+            {
+                break
+            }
+            index += 8
+        }
+        var isPlain = true  // so far, for ``RequestTarget/isPlainOriginForm(_:)``
+        while index < lineEnd && bytes[index] != sp {
+            if !ByteSet.plainTarget.contains(bytes[index]) { isPlain = false }
+            index += 1
+        }
+        if index == lineEnd || index == targetStart { throw .invalidRequestLine }
+        let targetBytes = UnsafeBufferPointer(rebasing: bytes[targetStart..<index])
+        if targetBytes.count > limits.maxTargetBytes { throw .targetTooLong(limit: limits.maxTargetBytes) }
+        let versionBytes = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<lineEnd])
         if versionBytes.contains(sp) { throw .invalidRequestLine }
-        let version = try parseVersion(UnsafeBufferPointer(rebasing: versionBytes))
+        let version = try parseVersion(versionBytes)
         let method = HTTPMethod(bytes: methodBytes)
         if !method.isKnown { throw .unsupportedMethod }
-        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetRange]), as: UTF8.self)
 
-        // The field lines are copied once, whole; each field is a pair of ranges into the copy.
+        // The field lines are copied once, whole; each field is a pair of ranges into the copy
+        // (offsets within a head, which is far below 4 GiB: ``HTTPLimits/maxHeaderBytes``).
         // Into the last head's arrays when that head is gone (``HeadStorage``).
-        var spans = storage.takeSpans()
+        var checks = FieldChecks(recentHost: storage.recentHost)
+        var count = 0
         var lineStart = fields.lowerBound
         while lineStart < fields.upperBound {
-            var lineEnd = lineStart
-            while bytes[lineEnd] != cr || bytes[lineEnd + 1] != lf { lineEnd += 1 }
-            if spans.count == limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
-            let (name, value) = try parseField(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
-            let offset = lineStart - fields.lowerBound
-            spans.append(
+            if count == limits.maxHeaderCount { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
+            let (name, value, next) = try Self.scanField(bytes, at: lineStart)
+            checks.note(name: UnsafeBufferPointer(rebasing: bytes[name]), value: UnsafeBufferPointer(rebasing: bytes[value]))
+            let offset = fields.lowerBound
+            storage.setSpan(
+                count,
                 HTTPHeaders.Span(
-                    nameStart: UInt32(offset + name.lowerBound), nameEnd: UInt32(offset + name.upperBound),
-                    valueStart: UInt32(offset + value.lowerBound), valueEnd: UInt32(offset + value.upperBound)))
-            lineStart = lineEnd + 2
+                    nameStart: UInt32(truncatingIfNeeded: name.lowerBound - offset),
+                    nameEnd: UInt32(truncatingIfNeeded: name.upperBound - offset),
+                    valueStart: UInt32(truncatingIfNeeded: value.lowerBound - offset),
+                    valueEnd: UInt32(truncatingIfNeeded: value.upperBound - offset)))
+            count += 1
+            lineStart = next
         }
-        var fieldBytes = storage.takeFieldBytes()
-        fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fields]))
-        let headers = HTTPHeaders(bytes: fieldBytes, spans: spans)
-        // Taken before the call: taken in its argument list, it was also still held by the
-        // copy of the parser the call was made on, and never reused.
-        let segments = storage.takeSegments()
-        let head = try validate(method: method, target: target, version: version, headers: headers, segmentStorage: segments)
-        storage.keep(fieldBytes: fieldBytes, spans: spans, segments: head.pathSegments)
-        return head
+        storage.truncateSpans(to: count)
+        storage.recentHost = checks.recentHost
+        let (framing, expectsContinue) = try checks.finish(version: version, limits: limits)
+        storage.setFieldBytes(UnsafeBufferPointer(rebasing: bytes[fields]))
+        let headers = HTTPHeaders(bytes: storage.fieldBytes, spans: storage.spans, present: checks.present)
+
+        let target: String
+        var decodedPath = ""
+        var query: [HTTPQueryItem] = []
+        if isPlain && targetBytes[0] == UInt8(ascii: "/") {
+            target = storage.setPlainTarget(targetBytes)
+        } else {
+            target = String(decoding: targetBytes, as: UTF8.self)
+            let components = try RequestTarget(target, method: method)
+            storage.setSegments(components.segments)
+            if components.path != target { decodedPath = components.path }
+            query = components.query
+        }
+        let segments = storage.segments
+        storage.dropLargeArrays()
+        return HTTPRequestHead(
+            method: method, target: target, version: version, headers: headers, pathSegments: segments, decodedPath: decodedPath,
+            query: query, framing: framing, expectsContinue: expectsContinue)
+    }
+
+    /// Reads the field line at `start` (RFC 9112 §5), which ends in CRLF within `bytes`: the
+    /// name's and the value's ranges (the value without its OWS) and where the next line starts.
+    @inline(__always)
+    private static func scanField(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) throws(HTTPParseError) -> (
+        name: Range<Int>, value: Range<Int>, next: Int
+    ) {
+        let first = bytes[start]
+        if first == sp || first == htab { throw .obsoleteLineFolding }
+        // The name ends at the first byte that is no tchar, which must be the colon.
+        var index = start
+        while ByteSet.token.contains(bytes[index]) { index += 1 }
+        if index == start || bytes[index] != UInt8(ascii: ":") { throw .invalidHeaderName }
+        let nameEnd = index
+        index += 1
+        while bytes[index] == sp || bytes[index] == htab { index += 1 }
+        let valueStart = index
+        // Whole words without a control byte at once (the line's CR is one, so no word passes
+        // it), then byte by byte.
+        while index + 8 <= bytes.count {
+            let word = ByteWord.load(bytes, at: index)
+            if ByteWord.hasByte(word, below: 0x20) || ByteWord.hasByte(word, equalTo: 0x7F) { break }
+            index += 8
+        }
+        while true {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F {
+                if byte == cr && bytes[index + 1] == lf { break }
+                if byte != htab { throw .invalidHeaderValue }
+            }
+            index += 1
+        }
+        var valueEnd = index
+        while valueEnd > valueStart && (bytes[valueEnd - 1] == sp || bytes[valueEnd - 1] == htab) { valueEnd -= 1 }
+        return (start..<nameEnd, valueStart..<valueEnd, index + 2)
     }
 
     /// HTTP-version = "HTTP/" DIGIT "." DIGIT. HTTP/1.x above 1.1 is served as 1.1 (RFC 9110 §6.2).
@@ -128,104 +206,6 @@ public struct HTTPRequestParser: Sendable {
         guard major == 1 else { throw .unsupportedVersion }
         return minor == 0 ? .http1_0 : .http1_1
     }
-
-    /// Checks framing, Host and Expect, the fields whose misreading enables smuggling.
-    private func validate(
-        method: HTTPMethod, target: String, version: HTTPVersion, headers: consuming HTTPHeaders, segmentStorage: consuming [String]
-    ) throws(HTTPParseError) -> HTTPRequestHead {
-        var hostCount = 0
-        var contentLength: Int?
-        var codingCount = 0
-        var sawOtherCoding = false
-        var sawTransferEncoding = false
-        var expectsContinueOnly: Bool?  // of the last Expect field
-        var present = KnownFields()
-        try headers.forEachField { name, value throws(HTTPParseError) in
-            switch name.count {
-            case 10:
-                if HTTPHeaders.namesEqual(name, literal: "Connection") {
-                    present.insert(.connection)
-                } else if HTTPHeaders.namesEqual(name, literal: "Request-Id") {
-                    present.insert(.requestID)
-                }
-            case 12 where HTTPHeaders.namesEqual(name, literal: "X-Request-Id"):
-                present.insert(.xRequestID)
-            case 15 where HTTPHeaders.namesEqual(name, literal: "Accept-Encoding"):
-                present.insert(.acceptEncoding)
-            case 16 where HTTPHeaders.namesEqual(name, literal: "Content-Encoding"):
-                present.insert(.contentEncoding)
-            case 4 where HTTPHeaders.namesEqual(name, literal: "Host"):
-                hostCount += 1
-                if !HostField.isValid(bytes: value) { throw .invalidHost }
-            case 14 where HTTPHeaders.namesEqual(name, literal: "Content-Length"):
-                try Self.forEachMember(of: value, omittingEmpty: false) { member throws(HTTPParseError) in
-                    let length = try parseContentLength(member.trimmingOWS())
-                    if let contentLength, contentLength != length { throw .conflictingContentLength }
-                    contentLength = length
-                }
-            case 17 where HTTPHeaders.namesEqual(name, literal: "Transfer-Encoding"):
-                sawTransferEncoding = true
-                Self.forEachMember(of: value, omittingEmpty: true) { member in
-                    let coding = member.trimmingOWS()
-                    guard !coding.isEmpty else { return }
-                    codingCount += 1
-                    if !HTTPHeaders.namesEqual(coding, literal: "chunked") { sawOtherCoding = true }
-                }
-            case 6 where HTTPHeaders.namesEqual(name, literal: "Expect"):
-                expectsContinueOnly = HTTPHeaders.namesEqual(value.trimmingOWS(), literal: "100-continue")
-            default:
-                break
-            }
-        }
-        headers.record(present: present)
-        if hostCount > 1 { throw .duplicateHost }
-        if hostCount == 0 && version == .http1_1 { throw .missingHost }
-
-        var framing = HTTPBodyFraming.none
-        if sawTransferEncoding {
-            if version == .http1_0 { throw .transferEncodingInHTTP10 }
-            if contentLength != nil { throw .conflictingFraming }
-            if sawOtherCoding { throw .unsupportedTransferCoding }
-            if codingCount != 1 { throw .invalidTransferEncoding }
-            framing = .chunked
-        } else if let contentLength {
-            if contentLength > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
-            framing = .length(contentLength)
-        }
-
-        var expectsContinue = false
-        if let expectsContinueOnly, version == .http1_1 {
-            guard expectsContinueOnly else { throw .unsupportedExpectation }
-            if framing == .none { throw .lengthRequired }
-            expectsContinue = framing.mayHaveBody
-        }
-        return try HTTPRequestHead(
-            method: method, target: target, version: version, headers: headers,
-            framing: framing, expectsContinue: expectsContinue, segmentStorage: consume segmentStorage)
-    }
-
-    /// Calls `body` with each comma-separated member of a field value, untrimmed.
-    private static func forEachMember<Failure: Error>(
-        of value: UnsafeBufferPointer<UInt8>, omittingEmpty: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Void
-    ) throws(Failure) {
-        var start = 0
-        while start <= value.count {
-            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.count
-            if end > start || !omittingEmpty { try body(UnsafeBufferPointer(rebasing: value[start..<end])) }
-            start = end + 1
-        }
-    }
-
-    /// 1*DIGIT, at most 18 digits so it fits in an Int.
-    private func parseContentLength(_ text: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
-        guard !text.isEmpty, text.count <= 18 else { throw .invalidContentLength }
-        var value = 0
-        for byte in text {
-            guard (0x30...0x39).contains(byte) else { throw .invalidContentLength }
-            value = value * 10 + Int(byte - 0x30)
-        }
-        return value
-    }
 }
 
 /// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5), shared with chunked trailers.
@@ -233,7 +213,7 @@ public struct HTTPRequestParser: Sendable {
 func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (name: Range<Int>, value: Range<Int>) {
     if let first = line.first, first == sp || first == htab { throw .obsoleteLineFolding }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { throw .invalidHeaderName }
-    for byte in line[..<colon] where !isTokenByte(byte) { throw .invalidHeaderName }
+    for byte in line[..<colon] where !ByteSet.token.contains(byte) { throw .invalidHeaderName }
     var valueStart = colon + 1
     var valueEnd = line.count
     while valueStart < valueEnd && (line[valueStart] == sp || line[valueStart] == htab) { valueStart += 1 }
@@ -248,19 +228,3 @@ let cr: UInt8 = 0x0D
 let lf: UInt8 = 0x0A
 let sp: UInt8 = 0x20
 let htab: UInt8 = 0x09
-
-/// tchar (RFC 9110 §5.6.2): "!#$%&'*+-.^_`|~", digits and letters.
-///
-/// Two 64-bit masks, one bit per ASCII byte, rather than a table in a global: every access to a
-/// global goes through its lazy initializer's `swift_once`, once per byte of every method and
-/// field name. ParserByteSweepTests checks all 256 bytes against the grammar.
-@inline(__always)
-func isTokenByte(_ byte: UInt8) -> Bool {
-    let below64: UInt64 = 0x03FF_6CFA_0000_0000
-    let from64: UInt64 = 0x57FF_FFFF_C7FF_FFFE
-    switch byte {
-    case 0..<64: return below64 >> UInt64(byte) & 1 == 1
-    case 64..<128: return from64 >> UInt64(byte - 64) & 1 == 1
-    default: return false
-    }
-}

@@ -1,3 +1,4 @@
+import Testing
 @testable import HTTP
 
 /// A parsed request reduced to comparable values.
@@ -39,6 +40,7 @@ func parseMessages(_ pieces: [[UInt8]], limits: HTTPLimits = HTTPLimits()) throw
                 let parsed = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in try parser.parseHead(bytes) }
                 guard let (parsedHead, consumed) = parsed else { break progress }
                 buffer.removeFirst(consumed)
+                expectEagerValues(parsedHead)
                 head = parsedHead
                 decoder = HTTPBodyDecoder(framing: parsedHead.framing, maxBodyBytes: limits.maxBodyBytes, limits: limits)
             }
@@ -52,6 +54,20 @@ func parseMessages(_ pieces: [[UInt8]], limits: HTTPLimits = HTTPLimits()) throw
                 headers: current.headers.map { [$0.name, $0.value] }, body: body, trailers: []))
     }
     return messages
+}
+
+/// The parser makes the target's parts from its bytes, into the connection's reused arrays,
+/// and keeps path and query only where decoding changed them: every parsed head must read as
+/// the target's parts made afresh from its string, and its method as the one its name makes.
+func expectEagerValues(_ head: HTTPRequestHead) {
+    #expect(HTTPMethod(rawValue: head.method.rawValue) == head.method)
+    #expect(head.method.hashValue == HTTPMethod(rawValue: head.method.rawValue).hashValue)
+    guard let eager = try? RequestTarget(head.target, method: head.method) else {
+        Issue.record("the target \(head.target) of a parsed head does not parse")
+        return
+    }
+    #expect(head.path == eager.path && head.pathSegments == eager.segments && head.query == eager.query, "\(head.target)")
+    for item in eager.query { #expect(head.queryValue(item.name) == eager.query.first { $0.name == item.name }?.value) }
 }
 
 func parseMessages(_ text: String, limits: HTTPLimits = HTTPLimits()) throws(HTTPParseError) -> [ParsedMessage] {

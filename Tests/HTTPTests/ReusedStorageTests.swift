@@ -36,6 +36,45 @@ struct ReusedStorageTests {
         #expect(second.headers.count == 1 && second.headers["Host"] == "two" && second.pathSegments == ["b"])
     }
 
+    /// The arrays are overwritten in place, not emptied: a head shorter than the last (fewer
+    /// field bytes, fields or segments) must see only its own, whether or not the last is held.
+    @Test func aShorterHeadSeesOnlyItsOwnFieldsAndSegments() throws {
+        var parser = HTTPRequestParser()
+        let long = "GET /a/b/c/d HTTP/1.1\r\nHost: a-long-host-name\r\nAccept: */*\r\nX-Extra: 1\r\n\r\n"
+        let short = "GET /e HTTP/1.1\r\nHost: h\r\n\r\n"
+        _ = try Self.parse(&parser, long)
+        let released = try Self.parse(&parser, short)  // the long head is gone: its arrays are refilled
+        #expect(released.pathSegments == ["e"] && released.headers.count == 1 && released.headers["Host"] == "h")
+        #expect(Array(released.headers.map { [$0.name, $0.value] }) == [["Host", "h"]])
+        let held = try Self.parse(&parser, long)
+        let next = try Self.parse(&parser, short)
+        #expect(held.pathSegments == ["a", "b", "c", "d"] && held.headers.count == 3 && held.headers["X-Extra"] == "1")
+        #expect(next.pathSegments == ["e"] && next.headers.count == 1 && next.headers["Accept"] == nil)
+        #expect(released.pathSegments == ["e"] && released.headers["Host"] == "h")
+        let root = try Self.parse(&parser, "GET / HTTP/1.0\r\n\r\n")
+        #expect(root.pathSegments.isEmpty && root.headers.isEmpty && root.path == "/" && root.query.isEmpty)
+        let query = try Self.parse(&parser, "GET /q%20r?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(query.pathSegments == ["q r"] && query.path == "/q r" && query.queryValue("x") == "1")
+    }
+
+    /// A repeated plain target reuses the last one's strings; any other target replaces them.
+    @Test func aRepeatedTargetReadsAsItsOwn() throws {
+        var parser = HTTPRequestParser()
+        let targets = ["/a/b", "/a/b", "/a/c", "/a?x=1", "/a/b", "/a%2Fb", "/a/b", "/", "/", "/a/b/", "/a/b", "*"]
+        var heads: [HTTPRequestHead] = []
+        for target in targets {
+            let method = target == "*" ? "OPTIONS" : "GET"
+            var head = try Self.parse(&parser, "\(method) \(target) HTTP/1.1\r\nHost: h\r\n\r\n")
+            expectEagerValues(head)
+            heads.append(head)
+            head.pathSegments.append("changed by a handler")
+        }
+        for (head, target) in zip(heads, targets) {
+            #expect(head.target == target)
+            expectEagerValues(head)
+        }
+    }
+
     @Test func aParsedHeadRecordsWhichKnownFieldsItHas() throws {
         var parser = HTTPRequestParser()
         let head = try Self.parse(&parser, "GET / HTTP/1.1\r\nHost: h\r\nx-request-id: abc\r\nconnection: close\r\n\r\n")
