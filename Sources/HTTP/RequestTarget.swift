@@ -20,51 +20,91 @@ struct RequestTarget {
             query = []
             return
         }
-        var bytes = Substring(target).utf8[...]
+        var text = target
+        // `withUTF8` rethrows untyped errors: the typed one travels in a Result.
+        self = try text.withUTF8 { bytes in Result { () throws(HTTPParseError) in try Self(bytes: bytes, method: method) } }.get()
+    }
+
+    /// Parses a target's bytes: every byte visible ASCII but `#`, then the forms by their first byte.
+    private init(bytes: UnsafeBufferPointer<UInt8>, method: HTTPMethod) throws(HTTPParseError) {
         if bytes.isEmpty { throw .invalidTarget }
         for byte in bytes where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "#") {
             throw .invalidTarget
         }
-        if target == "*" {
+        if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") {
             guard method == .options else { throw .invalidTarget }
-            path = "*"
-            segments = []
-            query = []
+            self.init(path: "*", segments: [], query: [])
             return
         }
-        if bytes.first != UInt8(ascii: "/") {
-            // absolute-form: scheme "://" authority path-abempty
-            let lowered = target.prefix(8).lowercased()
-            let schemeLength = lowered.hasPrefix("http://") ? 7 : lowered.hasPrefix("https://") ? 8 : 0
-            guard schemeLength > 0 else { throw .invalidTarget }
-            bytes = bytes.dropFirst(schemeLength)
-            if let slash = bytes.firstIndex(of: UInt8(ascii: "/")) {
-                bytes = bytes[slash...]
-            } else {
-                let question = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-                let rest = Substring(bytes[question...])
-                bytes = Substring("/" + rest).utf8[...]
-            }
+        if bytes[0] == UInt8(ascii: "/") {
+            try self.init(originForm: bytes)
+            return
         }
+        // absolute-form: scheme "://" authority path-abempty [ "?" query ]; the origin-form
+        // part is what the server uses, "/" when the path is empty.
+        let schemeLength = Self.hasPrefix(bytes, "http://") ? 7 : Self.hasPrefix(bytes, "https://") ? 8 : 0
+        guard schemeLength > 0 else { throw .invalidTarget }
+        let afterScheme = UnsafeBufferPointer(rebasing: bytes[schemeLength...])
+        if let slash = afterScheme.firstIndex(of: UInt8(ascii: "/")),
+            afterScheme[..<slash].firstIndex(of: UInt8(ascii: "?")) == nil
+        {
+            try self.init(originForm: UnsafeBufferPointer(rebasing: afterScheme[slash...]))
+            return
+        }
+        let question = afterScheme.firstIndex(of: UInt8(ascii: "?")) ?? afterScheme.endIndex
+        let originForm = [UInt8(ascii: "/")] + afterScheme[question...]
+        self = try originForm.withUnsafeBufferPointer { form throws(HTTPParseError) in try Self(originForm: form) }
+    }
+
+    private init(path: String, segments: [String], query: [HTTPQueryItem]) {
+        self.path = path
+        self.segments = segments
+        self.query = query
+    }
+
+    /// `/path?query` of validated bytes: the path and its segments (split before decoding, so an
+    /// encoded `/` stays inside its segment), then the query's `&`-separated items, whose `+` is
+    /// a space. A part with nothing to decode is copied as it is.
+    private init(originForm bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
         let questionMark = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-        let rawPath = bytes[..<questionMark]
+        let rawPath = UnsafeBufferPointer(rebasing: bytes[..<questionMark])
         path = try Self.decode(rawPath, plusIsSpace: false)
         segments = []
-        var rawSegments = rawPath.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        rawSegments.removeFirst()  // before the leading "/"
-        if rawSegments.count == 1 && rawSegments[0].isEmpty { rawSegments = [] }
-        segments.reserveCapacity(rawSegments.count)
-        for segment in rawSegments { segments.append(try Self.decode(segment, plusIsSpace: false)) }
-        query = []
-        if questionMark < bytes.endIndex {
-            let rawQuery = bytes[bytes.index(after: questionMark)...]
-            for pair in rawQuery.split(separator: UInt8(ascii: "&")) {
-                let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
-                let name = try Self.decode(pair[..<equals], plusIsSpace: true)
-                let value = equals < pair.endIndex ? try Self.decode(pair[pair.index(after: equals)...], plusIsSpace: true) : ""
-                query.append(HTTPQueryItem(name: name, value: value))
+        if rawPath.count > 1 {
+            var segmentStart = 1
+            for index in 1...rawPath.count where index == rawPath.count || rawPath[index] == UInt8(ascii: "/") {
+                segments.append(try Self.decode(UnsafeBufferPointer(rebasing: rawPath[segmentStart..<index]), plusIsSpace: false))
+                segmentStart = index + 1
             }
         }
+        query = []
+        var itemStart = questionMark + 1
+        while itemStart < bytes.count {
+            // A rebased buffer counts from 0: the `&` is `itemStart` plus its index there.
+            let rest = UnsafeBufferPointer(rebasing: bytes[itemStart...])
+            let itemEnd = itemStart + (rest.firstIndex(of: UInt8(ascii: "&")) ?? rest.count)
+            // Empty items (`a&&b`, a trailing `&`) are no items.
+            if itemEnd > itemStart {
+                let item = UnsafeBufferPointer(rebasing: bytes[itemStart..<itemEnd])
+                let equals = item.firstIndex(of: UInt8(ascii: "=")) ?? item.endIndex
+                let name = try Self.decode(UnsafeBufferPointer(rebasing: item[..<equals]), plusIsSpace: true)
+                let value =
+                    equals < item.endIndex
+                    ? try Self.decode(UnsafeBufferPointer(rebasing: item[(equals + 1)...]), plusIsSpace: true) : ""
+                query.append(HTTPQueryItem(name: name, value: value))
+            }
+            itemStart = itemEnd + 1
+        }
+    }
+
+    /// Whether `bytes` starts with the lowercase ASCII `prefix`, in any case.
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        for (index, expected) in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount).enumerated()
+        where bytes[index] | 0x20 != expected {
+            return false
+        }
+        return true
     }
 
     /// The common case: origin-form with nothing to decode and no query, whose path is the
@@ -116,27 +156,30 @@ struct RequestTarget {
     }
 
     /// Percent-decodes `bytes` (RFC 3986 §2.1) and checks the result is UTF-8 without NUL.
-    static func decode(_ bytes: Substring.UTF8View.SubSequence, plusIsSpace: Bool) throws(HTTPParseError) -> String {
-        if !bytes.contains(UInt8(ascii: "%")) && !(plusIsSpace && bytes.contains(UInt8(ascii: "+"))) {
-            return String(Substring(bytes))
+    /// `bytes` are visible ASCII (checked first), so without `%` (or `+` in a query) they are
+    /// the string as they are.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) throws(HTTPParseError) -> String {
+        var plain = true
+        for byte in bytes where byte == UInt8(ascii: "%") || (plusIsSpace && byte == UInt8(ascii: "+")) {
+            plain = false
+            break
         }
+        if plain { return asciiString(bytes) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
+        var index = 0
+        while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                let high = bytes.index(after: index)
-                guard high < bytes.endIndex, bytes.index(after: high) < bytes.endIndex,
-                    let h = hexValue(bytes[high]), let l = hexValue(bytes[bytes.index(after: high)])
+                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
                 else { throw .invalidTarget }
-                let value = h << 4 | l
+                let value = high << 4 | low
                 if value == 0 { throw .invalidTarget }
                 decoded.append(value)
-                index = bytes.index(index, offsetBy: 3)
+                index += 3
             } else {
                 decoded.append(plusIsSpace && byte == UInt8(ascii: "+") ? 0x20 : byte)
-                index = bytes.index(after: index)
+                index += 1
             }
         }
         guard let string = String(validating: decoded, as: UTF8.self) else { throw .invalidTarget }

@@ -25,6 +25,10 @@ actor ModelRegistry {
     let maxModels: Int
     /// Creations, committed versions and deletions, for whoever follows a model.
     let events = ModelEvents()
+    /// Models another replica made that this one is loading (their entries are `.reserved`
+    /// meanwhile), and who waits for each load to end: a read that must see the committed
+    /// version waits rather than answering 404 from the reservation.
+    var adoptions: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     init(store: any ModelStore, limits: ModelLimits, maxModels: Int) {
         self.store = store

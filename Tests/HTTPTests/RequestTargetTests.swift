@@ -70,3 +70,83 @@ struct RequestTargetFastPathTests {
         }
     }
 }
+
+/// The byte-level parser for targets with a query or percent-encoding agrees with a plain
+/// reference written from RFC 3986's rules, on random targets mixing every separator and
+/// escape, valid and not (an incomplete or non-hex escape, an encoded NUL, bad UTF-8).
+struct RequestTargetReferenceTests {
+    @Test func randomTargetsParseAsTheReferenceSays() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "b", "/", "?", "&", "=", "+", "%2F", "%41", "%2b", "%C3%A9", "%", "%4", "%zz", "%00", "%FF", ".", "~", "é"]
+        for _ in 0..<5000 {
+            let count = Int.random(in: 0...10, using: &generator)
+            let target = "/" + (0..<count).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            let expected = ReferenceTarget(target)
+            let actual = try? RequestTarget(target, method: .get)
+            #expect(actual?.path == expected?.path, "\(target)")
+            #expect(actual?.segments == expected?.segments, "\(target)")
+            #expect(actual?.query == expected?.query, "\(target)")
+        }
+    }
+
+    @Test func absoluteFormsTakeTheirOriginForm() throws {
+        for (target, path, query) in [
+            ("http://h/a?x=1", "/a", [HTTPQueryItem(name: "x", value: "1")]),
+            ("HTTPS://h", "/", []),
+            ("http://h?x=/y", "/", [HTTPQueryItem(name: "x", value: "/y")]),
+            ("hTTp://h:80/a%20b", "/a b", [])
+        ] {
+            let parsed = try RequestTarget(target, method: .get)
+            #expect(parsed.path == path && parsed.query == query, "\(target)")
+        }
+        #expect(throws: HTTPParseError.self) { try RequestTarget("ftp://h/a", method: .get) }
+        #expect(throws: HTTPParseError.self) { try RequestTarget("http:/h", method: .get) }
+    }
+}
+
+/// RFC 3986 §2.1 and §3.3–3.4 by the letter, on Strings: what ``RequestTarget`` must agree with.
+private struct ReferenceTarget {
+    var path: String
+    var segments: [String]
+    var query: [HTTPQueryItem]
+
+    init?(_ target: String) {
+        guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }) else { return nil }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let rawPath = parts.first, let path = Self.decode(Substring(rawPath), plusIsSpace: false) else { return nil }
+        self.path = path
+        var segments: [String] = []
+        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            guard let segment = Self.decode(raw, plusIsSpace: false) else { return nil }
+            segments.append(segment)
+        }
+        self.segments = rawPath == "/" ? [] : segments
+        query = []
+        if parts.count == 2 {
+            for item in parts[1].split(separator: "&") {
+                let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let name = Self.decode(pair[0], plusIsSpace: true),
+                    let value = pair.count == 2 ? Self.decode(pair[1], plusIsSpace: true) : ""
+                else { return nil }
+                query.append(HTTPQueryItem(name: name, value: value))
+            }
+        }
+    }
+
+    static func decode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        var bytes: [UInt8] = []
+        var rest = Substring(text)
+        while let first = rest.first {
+            if first == "%" {
+                let hex = rest.dropFirst().prefix(2)
+                guard hex.count == 2, hex.allSatisfy(\.isHexDigit), let value = UInt8(hex, radix: 16), value != 0 else { return nil }
+                bytes.append(value)
+                rest = rest.dropFirst(3)
+            } else {
+                bytes.append(plusIsSpace && first == "+" ? 0x20 : UInt8(ascii: first.unicodeScalars.first ?? " "))
+                rest = rest.dropFirst()
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -10,6 +10,9 @@
 #   BODY=file.json TARGET=/v1/models/mlp/forward SETUP=forward bash bench/http/instructions.sh
 #                                                   a POST of that body to paramd only (SETUP=forward
 #                                                   first creates the 784-256-256-10 MLP)
+#   VARY=1 bash bench/http/instructions.sh          GET /healthz?n=1, ?n=2, ...: every request's
+#                                                   target differs, so no per-connection reuse of
+#                                                   the last target or answer applies (both servers)
 # Env: PARAMD_BINARY (else a release build made here), CONNECTIONS (16), DURATION (6 s), PORT (18497),
 # KEEP (a directory that receives each cell's dumps, for `callgrind_annotate`).
 # Needs valgrind, wrk, and nginx for the GET comparison.
@@ -32,6 +35,14 @@ local f = io.open("$(realpath "$BODY")", "rb"); local body = f:read("*a"); f:clo
 wrk.method = "POST"; wrk.body = body; wrk.headers["Content-Type"] = "application/json"
 EOF
     script=(-s "$work/post.lua")
+elif [ "${VARY:-}" = 1 ]; then
+    # A new query per request: what a client that tags its probes sends, and the case where
+    # paramd's reuse of a connection's last target and constant answer never applies.
+    cat >"$work/vary.lua" <<'EOF'
+local n = 0
+request = function() n = n + 1; return wrk.format(nil, wrk.path .. "?n=" .. n) end
+EOF
+    script=(-s "$work/vary.lua")
 fi
 mlp='{"name": "mlp", "seed": 0, "spec": {"type": "sequential", "layers": [{"type": "linear", "in": 784, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 256}, {"type": "relu"}, {"type": "linear", "in": 256, "out": 10}]}}'
 

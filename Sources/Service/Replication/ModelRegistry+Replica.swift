@@ -8,7 +8,12 @@ extension ModelRegistry {
             if let state = owner.stateIfPresent, state.version == version { return }
             try await catchUp(owner)
         case .reserved?:
-            return  // a create in progress here: it publishes the model itself
+            // A create in progress here publishes the model itself. An adoption under way (a
+            // notification's, or another read's) loads the store's state: wait for it, then
+            // look again.
+            guard adoptions[name] != nil else { return }
+            await withCheckedContinuation { adoptions[name, default: []].append($0) }
+            try await catchUp(name, version: version)
         case .damaged?, nil:
             try await adopt(name)
         }
@@ -54,6 +59,10 @@ extension ModelRegistry {
     private func adopt(_ name: String) async throws(ModelStoreError) {
         guard maxModels > entries.count || entries[name] != nil else { return }
         entries[name] = .reserved
+        adoptions[name] = []
+        defer {
+            for waiter in adoptions.removeValue(forKey: name) ?? [] { waiter.resume() }
+        }
         do {
             let stored = try await store.load(name, tensors: nil)
             let state = try ModelState(stored: stored, limits: limits)
