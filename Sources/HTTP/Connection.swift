@@ -45,7 +45,7 @@ final class Connection {
         self.server = server
         let environment = ConnectionMachine.Environment(
             limits: server.configuration.limits, timeouts: server.configuration.timeouts, isTLS: server.tls != nil,
-            remoteAddress: remoteAddress, headReceived: server.hooks.headReceived, bodyPlan: server.responder.bodyPlan(for:),
+            remoteAddress: remoteAddress, headReceived: server.hooks.headReceived, bodyPlan: server.responder.bodyPlan(routing:),
             prebuiltResponse: server.prebuiltResponse, errorResponse: server.hooks.errorResponse,
             makeRequestID: { [unowned(unsafe) loop] in loop.makeRequestID() },
             dateField: { [unowned(unsafe) loop] in

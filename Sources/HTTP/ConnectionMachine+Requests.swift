@@ -118,7 +118,7 @@ extension ConnectionMachine {
             lastProgress: now)
         body = []
         if case .length(let length) = head.framing {
-            switch plan(forBodyOf: head, length: length, id: exchange.id) {
+            switch plan(forBodyOf: head, length: length, id: exchange.id, resolved: &reading.resolved) {
             case .buffered:
                 if length >= Self.directBodyThreshold {
                     reading.destination = ByteBodyDestination(byteCount: length)
@@ -162,10 +162,14 @@ extension ConnectionMachine {
     }
 
     /// The route's plan for a Content-Length body; compressed bodies are always buffered (they
-    /// are inflated before the handler sees them).
-    private func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String) -> HTTPBodyPlan {
+    /// are inflated before the handler sees them). Mutating although it changes nothing: called
+    /// from `begin`, a non-mutating method got a copy of the whole machine (~900 instructions).
+    private mutating func plan(forBodyOf head: HTTPRequestHead, length: Int, id: String, resolved: inout ResolvedRoute?) -> HTTPBodyPlan {
         guard length > 0, !head.headers.mayContain(.contentEncoding) || head.headers["Content-Encoding"] == nil else { return .buffered }
-        return environment.bodyPlan(HTTPRequest(head: head, id: id, remoteAddress: environment.remoteAddress))
+        var request = HTTPRequest(head: head, id: id, remoteAddress: environment.remoteAddress)
+        let plan = environment.bodyPlan(&request)
+        resolved = request.resolvedRoute
+        return plan
     }
 
     /// Hands the request whose body is complete to its handler.
@@ -173,6 +177,7 @@ extension ConnectionMachine {
         var request = HTTPRequest(
             head: reading.head, body: body, trailers: reading.decoder.trailers, id: exchange.id,
             remoteAddress: environment.remoteAddress)
+        request.resolvedRoute = reading.resolved
         body = []
         if let own = reading.destination as? ByteBodyDestination {
             request.body = own.take()

@@ -43,6 +43,8 @@ struct ConnectionMachine {
         /// How many bytes of `destination` have arrived.
         var filled = 0
         var lastProgress: UInt64
+        /// The route found while planning the body, for dispatch.
+        var resolved: ResolvedRoute?
     }
 
     struct Responding {
@@ -68,7 +70,9 @@ struct ConnectionMachine {
         var isTLS: Bool
         var remoteAddress: String
         var headReceived: (HTTPRequestHead) -> HTTPHeadDecision
-        var bodyPlan: (HTTPRequest) -> HTTPBodyPlan
+        /// The route's plan for a body (``HTTPResponder/bodyPlan(routing:)``); what it notes in
+        /// the request is carried to dispatch.
+        var bodyPlan: (inout HTTPRequest) -> HTTPBodyPlan
         /// A route's constant answer to a request without a body, sent without dispatching it
         /// (``HTTPResponder/prebuiltResponse(for:)``).
         var prebuiltResponse: (HTTPRequestHead) -> PrebuiltResponse? = { _ in nil }

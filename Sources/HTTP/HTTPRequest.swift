@@ -19,6 +19,9 @@ public struct HTTPRequest: Sendable {
     public var parameters: [String: String] = [:]
     /// The matched route template, e.g. `/v1/models/{m}`. Set by ``Router``; nil before routing.
     public var route: String?
+    /// The route found while planning the body (``HTTPResponder/bodyPlan(routing:)``): dispatch
+    /// takes it instead of looking the path up again.
+    var resolvedRoute: ResolvedRoute?
 
     public init(head: HTTPRequestHead, body: [UInt8] = [], trailers: HTTPHeaders = [:], id: String = "", remoteAddress: String = "") {
         self.head = head

@@ -13,6 +13,11 @@ public protocol HTTPResponder: Sendable {
     /// the event loop for Content-Length bodies without Content-Encoding. Default: buffered.
     func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan
 
+    /// ``bodyPlan(for:)`` for the server, which then dispatches this same `request`: a responder
+    /// may note in it what it found (the ``Router`` its route), so that ``dispatch(_:)`` need not
+    /// find it again. Default: ``bodyPlan(for:)``.
+    func bodyPlan(routing request: inout HTTPRequest) -> HTTPBodyPlan
+
     /// A constant answer to the request whose head this is (``PrebuiltResponse``, a route
     /// registered with ``Router/constant(_:_:_:)``), sent as it is without making the request or
     /// calling ``dispatch(_:)``. Asked on the event loop for requests without a body, after
@@ -68,6 +73,8 @@ public typealias HTTPDeferredHandler = @Sendable (HTTPRequest, _ sink: HTTPRespo
 
 extension HTTPResponder {
     public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan { .buffered }
+
+    public func bodyPlan(routing request: inout HTTPRequest) -> HTTPBodyPlan { bodyPlan(for: request) }
 
     public func prebuiltResponse(for head: HTTPRequestHead) -> PrebuiltResponse? { nil }
 

@@ -140,7 +140,10 @@ final class RouteNode: @unchecked Sendable {
             if let entry = entry(for: method) { return .entry(entry) }
             return .methodNotAllowed(allowed: allowedMethods)
         }
-        for index in literalNames.indices where literalNames[index] == first {
+        // Lengths first: `String`'s `==` takes its slow path for different short strings, and a
+        // node such as `{model}`'s has a dozen literal children to pass over.
+        let length = first.utf8.count
+        for index in literalNames.indices where literalNames[index].utf8.count == length && literalNames[index] == first {
             if let found = literalNodes[index].lookup(segments.dropFirst(), method: method, parameters: &parameters) { return found }
             break
         }

@@ -225,10 +225,16 @@ public struct Router: HTTPResponder {
 
     /// The plan of the route `request` matches, if it declared a planner; else buffered.
     public func bodyPlan(for request: HTTPRequest) -> HTTPBodyPlan {
-        guard plannedMethods.contains(request.method) else { return .buffered }
         var routed = request
-        guard case .route(let entry) = resolve(&routed), let planner = entry.bodyPlanner else { return .buffered }
-        return planner(routed)
+        return bodyPlan(routing: &routed)
+    }
+
+    /// ``bodyPlan(for:)``, keeping the route found in `request` for ``dispatch(_:)``.
+    public func bodyPlan(routing request: inout HTTPRequest) -> HTTPBodyPlan {
+        guard plannedMethods.contains(request.method) else { return .buffered }
+        guard case .route(let entry) = resolve(&request) else { return .buffered }
+        request.resolvedRoute = ResolvedRoute(entry: entry, parameters: request.parameters)
+        return entry.bodyPlanner?(request) ?? .buffered
     }
 
     /// What a request resolves to: a route's entry (the request's route and parameters are then
@@ -239,6 +245,13 @@ public struct Router: HTTPResponder {
     }
 
     private func resolve(_ request: inout HTTPRequest) -> Resolution {
+        if let resolved = request.resolvedRoute {
+            // Taken once: a request changed and dispatched again is looked up afresh.
+            request.resolvedRoute = nil
+            request.route = resolved.entry.template
+            request.parameters = resolved.parameters
+            return .route(resolved.entry)
+        }
         if request.method == .options && request.target == "*" {
             // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
             let methods = Set(routes.map(\.method) + (routes.contains { $0.method == .get } ? [.head] : []))

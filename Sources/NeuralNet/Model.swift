@@ -13,8 +13,10 @@ import Kernels
 /// try net.edit("0.weight", [.setElement(index: [0, 0], value: 42)])
 /// ```
 public struct Model: Sendable {
+    /// What never changes after creation, behind one reference (``ModelStructure``).
+    private let structure: ModelStructure
     /// The module tree; it never changes after creation.
-    public let root: ModuleNode
+    public var root: ModuleNode { structure.root }
     /// Layers in construction order; `ModuleNode.layer` indexes this.
     var layers: [any Layer] {
         didSet { widthCheck = WidthCheck() }
@@ -30,14 +32,16 @@ public struct Model: Sendable {
     /// The seed given at creation.
     public let seed: UInt64
     /// The initializer for layers materialized later (deferred ones) and the creation default.
-    public let initializer: Initializer
+    public var initializer: Initializer { structure.initializer }
     /// The per-sample input shape (without batch), once given or learned from a forward pass.
     public internal(set) var inputShape: [Int]?
     /// The stream deferred layers draw from when they materialize: it continues where
     /// creation stopped, so materializing later gives the same bits as knowing `in` up front.
     var generator: PyTorchGenerator
-    let index: ModelIndex
-    let layerLocations: [String]
+    var index: ModelIndex {
+        _read { yield structure.index }
+    }
+    var layerLocations: [String] { structure.layerLocations }
 
     /// Creates a model from a spec (`{"type": "sequential", "layers": […]}`).
     ///
@@ -62,15 +66,14 @@ public struct Model: Sendable {
     }
 
     init(decoded: DecodedSpec, seed: UInt64, initializer: Initializer, limits: ModelLimits) throws {
-        root = decoded.root
+        structure = ModelStructure(
+            root: decoded.root, index: ModelIndex(root: decoded.root, layers: decoded.layers),
+            layerLocations: decoded.layerLocations, initializer: initializer)
         layers = decoded.layers
-        layerLocations = decoded.layerLocations
         store = ParameterStore()
         self.limits = limits
         self.seed = seed
-        self.initializer = initializer
         generator = PyTorchGenerator(seed: seed)
-        index = ModelIndex(root: decoded.root, layers: decoded.layers)
     }
 
     /// True when some layer still waits for its input width.

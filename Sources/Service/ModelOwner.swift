@@ -28,6 +28,8 @@ final class ModelOwner: Sendable {
     private let events: ModelEvents
     /// The stored paths of the model's tensors, kept between commits.
     private let storedPaths = StoredTensorPaths.Cache()
+    /// The fields of JSON answers about the current version (forward's).
+    let answerFields = AnswerFields()
 
     init(_ state: ModelState, store: any ModelStore, events: ModelEvents = ModelEvents()) {
         name = state.name

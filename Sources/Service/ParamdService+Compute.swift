@@ -50,7 +50,7 @@ extension ParamdService {
         let parsed = try ForwardRequest(request, model: snapshot.model)
         let raw = request.wantsRaw
         try forwardPass(ForwardSnapshot(slot: slot, state: snapshot), parsed, turn: answer.sink) { outcome in
-            answer.send(Result { try Self.forwardResponse(parsed, outcome: outcome.get(), raw: raw) })
+            answer.send(Result { try Self.forwardResponse(parsed, outcome: outcome.get(), raw: raw, fields: slot.answerFields) })
             // Answered: the inputs' storage may serve the next request's.
             FloatArrayPool.shared.giveBack(parsed.inputs.scalars)
         }
@@ -58,7 +58,7 @@ extension ParamdService {
 
     /// A forward's outputs (and captured activations) as JSON, or raw float32.
     private static func forwardResponse(
-        _ parsed: ForwardRequest, outcome: (state: ModelState, result: ForwardResult), raw: Bool
+        _ parsed: ForwardRequest, outcome: (state: ModelState, result: ForwardResult), raw: Bool, fields: AnswerFields
     ) throws -> HTTPResponse {
         let (state, result) = outcome
         if raw {
@@ -84,7 +84,7 @@ extension ParamdService {
             writer.endObject()
         }
         writer.endObject()
-        return .json(writer.bytes, version: state.version)
+        return HTTPResponse(headers: fields.json(version: state.version), body: .bytes(writer.bytes))
     }
 
     /// One forward pass as every forward route runs it, with no task of its own: on the

@@ -36,7 +36,7 @@ struct MachineDriver {
         var counter = 0
         let environment = ConnectionMachine.Environment(
             limits: limits, timeouts: timeouts, isTLS: isTLS, remoteAddress: "192.0.2.1:4000", headReceived: headReceived,
-            bodyPlan: bodyPlan, prebuiltResponse: prebuiltResponse,
+            bodyPlan: { bodyPlan($0) }, prebuiltResponse: prebuiltResponse,
             errorResponse: { status, error in
                 refusals.entries.append((status, error))
                 return .text("refused: \(status.code)\n", status: status)
